@@ -1,0 +1,35 @@
+# Two commands do all set-up on a fresh Debian machine with Python 3.11:
+#   make demo   - instruments a sample stateful program and migrates it 5 times
+#   make test   - installs what the tests need and runs them
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test lint node-deps clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+node-deps: tests/node_modules/.installed
+
+tests/node_modules/.installed: tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: install
+	$(BIN)/things exec examples/counter.js --hops 5 --every 3
+
+lint: install
+	$(BIN)/ruff check thingscore plugins conformance tests bench
+
+test: install node-deps lint
+	node --test jsruntime/tests/
+	$(BIN)/python -m pytest -q tests
+
+clean:
+	rm -rf $(VENV) tests/node_modules .things-cache

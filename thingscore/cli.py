@@ -1,0 +1,79 @@
+"""The ``things`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+
+def _cmd_instrument(args: argparse.Namespace) -> int:
+    from thingscore.commands.instrument import run
+
+    return run(args)
+
+
+def _cmd_exec(args: argparse.Namespace) -> int:
+    from thingscore.commands.exec import run
+
+    return run(args)
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from thingscore.commands.restore import run
+
+    return run(args)
+
+
+def _cmd_conformance(args: argparse.Namespace) -> int:
+    from thingscore.commands.conformance import run
+
+    return run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="things", description="Run and live-migrate JavaScript programs.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ins = sub.add_parser("instrument", help="instrument a program so that it can be snapshotted and resumed")
+    ins.add_argument("file")
+    ins.add_argument("-o", "--output", help="output file (default: stdout)")
+    ins.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
+    ins.set_defaults(func=_cmd_instrument)
+
+    ex = sub.add_parser("exec", help="run a program, migrating it to a fresh runtime process every K callbacks")
+    ex.add_argument("file")
+    ex.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
+    ex.add_argument("--hops", type=int, default=0, help="number of migrations (default 0)")
+    ex.add_argument("--every", type=int, default=1, help="event-loop callbacks between migrations")
+    ex.add_argument("--runtimes", default="node", help="comma-separated runtime plugins, cycled per process")
+    ex.add_argument("--report", help="write a JSON report of the hops to this file")
+    ex.add_argument("--snapshot-dir", help="keep every snapshot as hop-N.json in this directory")
+    ex.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
+    ex.set_defaults(func=_cmd_exec)
+
+    rs = sub.add_parser("restore", help="write a standalone JS file that resumes a program from a snapshot")
+    rs.add_argument("snapshot")
+    rs.add_argument("-o", "--output", help="output file (default: stdout)")
+    rs.set_defaults(func=_cmd_restore)
+
+    cf = sub.add_parser("conformance", help="conformance suites for plugins")
+    cf_sub = cf.add_subparsers(dest="conformance_command", required=True)
+    cfr = cf_sub.add_parser("run", help="run the conformance suite of a plugin")
+    cfr.add_argument("--parser", help="parser plugin name")
+    cfr.add_argument("--verbose", "-v", action="store_true")
+    cfr.set_defaults(func=_cmd_conformance)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
