@@ -192,7 +192,9 @@ class _PatternVisitor:
         t = node["type"]
         if t == "Identifier":
             rest = self.rest_elements[-1] if self.rest_elements else None
-            self.callback(node, node is self.root, rest is not None and rest["argument"] is node, self.assignments)
+            self.callback(
+                node, node is self.root, rest is not None and rest["argument"] is node, self.assignments
+            )
         elif t == "Property":
             if node.get("computed"):
                 self.right_hand_nodes.append(node["key"])
@@ -416,7 +418,12 @@ class _Referencer:
         scope = self.scope()
         for assignment in assignments:
             scope._referencing(
-                pattern, WRITE, assignment["right"], maybe_implicit_global, pattern is not assignment["left"], init
+                pattern,
+                WRITE,
+                assignment["right"],
+                maybe_implicit_global,
+                pattern is not assignment["left"],
+                init,
             )
 
     # -- handlers ------------------------------------------------------------------------
@@ -651,7 +658,11 @@ class _Referencer:
             local = specifier.get("local")
 
             def declared(
-                pattern: Node, top_level: bool, rest: bool, assignments: list[Node], specifier: Node = specifier
+                pattern: Node,
+                top_level: bool,
+                rest: bool,
+                assignments: list[Node],
+                specifier: Node = specifier,
             ) -> None:
                 self.scope()._define(pattern, Definition(IMPORT_BINDING, pattern, specifier, node))
 
@@ -778,4 +789,3 @@ def analyze(program: Node, source_type: str = "commonjs") -> ScopeManager:
     assert referencer.current is None, "every scope must be closed"
     _finish(manager, referencer)
     return manager
-
