@@ -1,0 +1,199 @@
+"""Differential corpus: ``node prog.js`` versus ``things exec`` with migrations.
+
+Every program in ``tests/corpus/features`` and ``tests/corpus/workloads`` (not
+``lib/``, not ``later/``) is run twice:
+
+* expected: plain ``node prog.js`` (cwd = the program's folder), run once per
+  program and session;
+* actual: ``things exec --every K --hops N prog.js``, which snapshots the
+  program after every K dispatched event-loop callbacks and resumes it in a
+  fresh runtime process, N times.
+
+Stdout bytes and the exit code must be equal. Stderr is not compared (an
+uncaught error prints a stack there), but it is shown on a mismatch.
+
+``tests/corpus/KNOWN_FAILURES.txt`` lists programs the system cannot migrate
+yet, one per line: ``relative/path.js  reason`` (all configurations) or
+``relative/path.js::CONFIG-ID  reason`` (one configuration; the ids are the
+keys of ``CONFIGS`` and ``tree-sitter``). Those tests are strict xfails, so a
+fixed program must be taken off the list.
+
+Environment knobs:
+
+* ``THINGS_CORPUS_CONFIGS``: comma-separated configuration ids to run
+  (default: all of them);
+* ``THINGS_CORPUS_TIMEOUT``: seconds allowed for one ``things exec`` run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+SUITES = ("features", "workloads")
+KNOWN_FAILURES_FILE = CORPUS / "KNOWN_FAILURES.txt"
+
+NODE_TIMEOUT = 30.0
+THINGS_TIMEOUT = float(os.environ.get("THINGS_CORPUS_TIMEOUT", "180"))
+
+# id -> (arguments of `things exec`, suites it applies to)
+CONFIGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "every1-hops10": (("--every", "1", "--hops", "10"), SUITES),
+    "every3-hops10": (("--every", "3", "--hops", "10"), SUITES),
+    # A move at every event-loop boundary. Features only: the workloads load
+    # large libraries, and migrating them dozens of times costs minutes.
+    "every1-hops1000": (("--every", "1", "--hops", "1000"), ("features",)),
+    "tree-sitter": (("--every", "3", "--hops", "10", "--parser", "tree-sitter"), SUITES),
+}
+
+
+def _selected_configs() -> list[str]:
+    wanted = os.environ.get("THINGS_CORPUS_CONFIGS", "").strip()
+    if not wanted:
+        return list(CONFIGS)
+    chosen = [c.strip() for c in wanted.split(",") if c.strip()]
+    unknown = [c for c in chosen if c not in CONFIGS]
+    if unknown:
+        raise ValueError(f"THINGS_CORPUS_CONFIGS: unknown configuration(s) {unknown}; known: {list(CONFIGS)}")
+    return chosen
+
+
+def _programs() -> list[Path]:
+    return sorted(p for suite in SUITES for p in (CORPUS / suite).glob("*.js"))
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(CORPUS).as_posix()
+
+
+def _load_known_failures() -> dict[str, str]:
+    """``{"features/x.js": reason, "features/y.js::every1-hops10": reason}``."""
+    entries: dict[str, str] = {}
+    if not KNOWN_FAILURES_FILE.exists():
+        return entries
+    for raw in KNOWN_FAILURES_FILE.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, reason = line.partition(" ")
+        entries[key] = reason.strip() or "known failure"
+    return entries
+
+
+KNOWN_FAILURES = _load_known_failures()
+
+
+def _params() -> list:
+    params = []
+    for prog in _programs():
+        rel = _rel(prog)
+        suite = rel.split("/", 1)[0]
+        for cfg in _selected_configs():
+            args, suites = CONFIGS[cfg]
+            if suite not in suites:
+                continue
+            marks = []
+            reason = KNOWN_FAILURES.get(f"{rel}::{cfg}") or KNOWN_FAILURES.get(rel)
+            if reason is not None:
+                marks.append(pytest.mark.xfail(strict=True, reason=reason))
+            params.append(pytest.param(prog, args, id=f"{rel}[{cfg}]", marks=marks))
+    return params
+
+
+@dataclass(frozen=True)
+class Run:
+    stdout: bytes
+    stderr: bytes
+    returncode: int
+
+
+def _things_command() -> list[str]:
+    return [sys.executable, "-m", "thingscore.cli"]
+
+
+@cache
+def _expected(prog: Path) -> Run:
+    """Plain node: the reference behaviour, once per program and session."""
+    proc = subprocess.run(
+        ["node", prog.name], cwd=prog.parent, capture_output=True, timeout=NODE_TIMEOUT, check=False
+    )
+    return Run(proc.stdout, proc.stderr, proc.returncode)
+
+
+def _describe_mismatch(expected: Run, actual: Run, args: tuple[str, ...]) -> str:
+    exp_lines = expected.stdout.decode("utf-8", "backslashreplace").splitlines()
+    act_lines = actual.stdout.decode("utf-8", "backslashreplace").splitlines()
+    first = next(
+        (i for i, (a, b) in enumerate(zip(exp_lines, act_lines, strict=False)) if a != b),
+        min(len(exp_lines), len(act_lines)),
+    )
+    diff = list(
+        difflib.unified_diff(
+            exp_lines, act_lines, fromfile="node prog.js", tofile="things exec", lineterm="", n=3
+        )
+    )
+    if len(diff) > 80:
+        diff = diff[:80] + [f"... ({len(diff) - 80} more diff lines)"]
+    stderr = actual.stderr.decode("utf-8", "backslashreplace")
+    if len(stderr) > 4000:
+        stderr = "...\n" + stderr[-4000:]
+    parts = [
+        f"things exec {' '.join(args)}: differs from plain node",
+        f"exit code: node {expected.returncode}, things {actual.returncode}",
+        f"stdout: node {len(exp_lines)} lines, things {len(act_lines)} lines;"
+        f" first difference at line {first + 1}",
+        "\n".join(diff) if diff else "(stdout identical)",
+        "--- stderr of things ---",
+        stderr or "(empty)",
+    ]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="session")
+def node_available() -> None:
+    if shutil.which("node") is None:
+        pytest.skip("node is not on PATH")
+
+
+@pytest.mark.parametrize(("prog", "args"), _params())
+def test_differential(node_available: None, prog: Path, args: tuple[str, ...]) -> None:
+    expected = _expected(prog)
+    # Options go before the file: `things exec FILE ...` hands everything after FILE to the program.
+    cmd = [*_things_command(), "exec", *args, str(prog)]
+    try:
+        proc = subprocess.run(cmd, cwd=prog.parent, capture_output=True, timeout=THINGS_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as e:
+        stderr = (e.stderr or b"").decode("utf-8", "backslashreplace")[-4000:]
+        msg = f"things exec {' '.join(args)} timed out after {THINGS_TIMEOUT}s\n{stderr}"
+        pytest.fail(msg, pytrace=False)
+    actual = Run(proc.stdout, proc.stderr, proc.returncode)
+    if actual.stdout != expected.stdout or actual.returncode != expected.returncode:
+        pytest.fail(_describe_mismatch(expected, actual, args), pytrace=False)
+
+
+def test_known_failures_list_is_valid() -> None:
+    """Every entry in KNOWN_FAILURES.txt names an existing program (and config)."""
+    programs = {_rel(p) for p in _programs()}
+    problems = []
+    for key in KNOWN_FAILURES:
+        rel, _, cfg = key.partition("::")
+        if rel not in programs:
+            problems.append(f"{key}: no such program")
+        elif cfg and cfg not in CONFIGS:
+            problems.append(f"{key}: no such configuration (known: {', '.join(CONFIGS)})")
+    assert not problems, "KNOWN_FAILURES.txt:\n" + "\n".join(problems)
+
+
+def test_corpus_is_not_empty() -> None:
+    programs = [_rel(p) for p in _programs()]
+    assert sum(p.startswith("features/") for p in programs) >= 90
+    assert sum(p.startswith("workloads/") for p in programs) >= 8
