@@ -78,6 +78,20 @@ SOURCES: dict[str, tuple[str, str]] = {
         CJS,
     ),
     "catch_capture": ("try {} catch (e) { setTimeout(() => e); } try {} catch (u) { u; }", CJS),
+    "annex_b": (
+        "function outer() { if (x) { function g() {} } return () => g; }"
+        " function strict() { 'use strict'; { function h() {} } h; }"
+        " function clash() { { let k; { function k() {} } } k; }"
+        " function existing() { var e; { function e() {} } e; }"
+        " function twice() { { function t() {} } switch (1) { case 1: function t() {} } t; }",
+        CJS,
+    ),
+    "loops": (
+        "for (let i = 0;;) {} for (const c = 0;;) {} for (const k in o) {} for (let v of o) {}"
+        " for (var w of o) {}",
+        CJS,
+    ),
+    "eval_this": ("function f() { return () => eval('this'); } function g() { eval('this'); }", CJS),
     "lexical_kinds": ("var v; let l; const c = 1; class K {} function fn() {}", CJS),
 }
 
@@ -407,3 +421,44 @@ def test_deep_nesting_without_recursion() -> None:
     assert time.perf_counter() - started < 5
     assert len(m.scopes) == 2 + 5_000
     assert len(m.global_scope.through) == 100_002  # type: ignore[union-attr]
+
+
+# --- beyond eslint-scope --------------------------------------------------------------
+
+
+def test_annex_b_block_function_var_binding(trees: dict[str, dict[str, Any]]) -> None:
+    m, tree = _analyze(trees, "annex_b")
+    outer, strict, clash, existing, twice = (m.acquire(fn) for fn in tree["body"])
+    assert outer is not None and strict is not None and clash is not None
+    assert existing is not None and twice is not None
+    arrow = _nodes(tree["body"][0], "ArrowFunctionExpression")[0]
+    ref = m.reference_of(arrow["body"])
+    assert ref is not None and ref.resolved is None  # eslint-scope: a global
+    g = ref.lexical
+    assert g is not None and g.annex_b and g.scope is outer and "g" not in outer.set
+    assert outer.annex_b == {"g": g} and g.captured and outer.captured
+    assert m.closure_captures(arrow) == [g]
+    assert [d.type for d in g.defs] == ["FunctionName"]
+    # strict code has no such binding; a clashing `let` prevents it; an existing var is it.
+    for scope, name in ((strict, "h"), (clash, "k")):
+        assert scope.annex_b is None
+        use = scope.node["body"]["body"][-1]["expression"]
+        assert use["name"] == name and m.reference_of(use).lexical is None  # type: ignore[union-attr]
+    use = existing.node["body"]["body"][-1]["expression"]
+    assert m.reference_of(use).lexical is existing.set["e"]  # type: ignore[union-attr]
+    assert existing.annex_b is None
+    # two block functions of one name share the one var binding
+    assert twice.annex_b is not None and len(twice.annex_b["t"].defs) == 2
+
+
+def test_per_iteration_bindings(trees: dict[str, dict[str, Any]]) -> None:
+    m, tree = _analyze(trees, "loops")
+    flags = [m.acquire(loop).per_iteration if m.acquire(loop) is not None else None for loop in tree["body"]]
+    # for(let) copies per iteration; for(const;;) needs no copy; for-in/of: fresh each time
+    assert flags == [True, False, True, True, None]
+
+
+def test_eval_may_use_lexical_this(trees: dict[str, dict[str, Any]]) -> None:
+    m, _ = _analyze(trees, "eval_this")
+    assert _function_scope(m, "f").this_captured  # the eval in the arrow may say `this`
+    assert not _function_scope(m, "g").this_captured

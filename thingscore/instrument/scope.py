@@ -325,6 +325,8 @@ class _Referencer:
         self.lexical_uses: list[tuple[Scope, str]] = []
         #: The scope of every direct eval call.
         self.eval_scopes: list[Scope] = []
+        #: Sloppy-mode function declarations in blocks: candidates for Annex B var bindings.
+        self.block_functions: list[tuple[Scope, Node]] = []
         self.handlers: dict[str, _Handler] = {
             "Program": self.program,
             "Identifier": self.identifier,
@@ -601,7 +603,10 @@ class _Referencer:
         fn_id = node.get("id")
         if ntype == "FunctionDeclaration":
             # Defined in the enclosing scope, even a block (ES2015 block-level functions).
-            self.scope()._define(fn_id, Definition(FUNCTION_NAME, fn_id, node))  # type: ignore[arg-type]
+            scope = self.scope()
+            scope._define(fn_id, Definition(FUNCTION_NAME, fn_id, node))  # type: ignore[arg-type]
+            if fn_id is not None and not scope.is_strict and scope.type in ("block", "switch"):
+                self.block_functions.append((scope, fn_id))
         if ntype == "FunctionExpression" and fn_id is not None:
             self.nest("function-expression-name", node)
         self.nest("function", node, self.is_inner_method_definition)
@@ -693,6 +698,8 @@ def _lexical_lookup(scope: Scope | None, ref: Reference) -> Variable | None:
     start = ref.identifier["range"][0]
     while scope is not None:
         variable = scope.set.get(name)
+        if variable is None and scope.annex_b is not None:
+            variable = scope.annex_b.get(name)
         if variable is not None:
             block = scope.node
             if scope.type != "function" or block["type"] == "Program" or not variable.defs:
@@ -723,7 +730,46 @@ def _provider(scope: Scope | None, what: str) -> tuple[Scope | None, bool]:
     return None, crossed_arrow
 
 
+def _annex_b(block_functions: list[tuple[Scope, Node]]) -> None:
+    """Annex B.3.3: in sloppy code, a function declared in a block is also bound as a
+    ``var`` of the enclosing function (or script), assigned when the declaration is
+    evaluated, unless that ``var`` would clash with a lexical declaration or parameter.
+
+    eslint-scope does not model that binding (uses outside the block go through to the
+    global scope). We add it beside the model, in ``Scope.annex_b`` of the variable
+    scope, as a Variable flagged ``annex_b``, so that lexical resolution and captures see
+    it; ``variables``, ``set`` and eslint-scope's resolution stay untouched.
+    """
+    for scope, ident in block_functions:
+        name = ident["name"]
+        target = scope.variable_scope
+        if target.type not in ("function", "global") or name in target.set:
+            continue  # strict code, or an existing var/function/param is the binding
+        clash = False
+        s = scope.parent
+        while s is not None and s is not target:
+            variable = s.set.get(name)
+            if variable is not None and not (
+                s.type == "catch" and all(d.name["type"] == "Identifier" for d in variable.defs)
+            ):
+                clash = True
+                break
+            s = s.parent
+        if clash:
+            continue
+        if target.annex_b is None:
+            target.annex_b = {}
+        variable = target.annex_b.get(name)
+        if variable is None:
+            variable = target.annex_b[name] = Variable(name, target)
+            variable.annex_b = True
+        declared = scope.set[name]
+        variable.defs.extend(d for d in declared.defs if d.name is ident)
+        variable.identifiers.append(ident)
+
+
 def _finish(manager: ScopeManager, referencer: _Referencer) -> None:
+    _annex_b(referencer.block_functions)
     for scope in manager.scopes:
         for ref in scope.references:
             variable = _lexical_lookup(scope, ref)
@@ -742,12 +788,18 @@ def _finish(manager: ScopeManager, referencer: _Referencer) -> None:
                 variable.captured = True
             s = s.parent
     for scope in manager.scopes:
-        scope.captured = any(v.captured for v in scope.variables)
+        scope.captured = any(v.captured for v in scope.variables) or (
+            scope.annex_b is not None and any(v.captured for v in scope.annex_b.values())
+        )
         if scope.type == "function" and scope.node["type"] != "ArrowFunctionExpression":
             arguments = scope.set.get("arguments")
             if arguments is not None and arguments.is_implicit and arguments.captured:
                 scope.arguments_captured = True
-    for scope, what in referencer.lexical_uses:
+    # Code in a direct eval may use the `this`, `super` and `new.target` around it.
+    lexical_uses = referencer.lexical_uses + [
+        (scope, what) for scope in referencer.eval_scopes for what in ("this", "super", "new.target")
+    ]
+    for scope, what in lexical_uses:
         provider, crossed = _provider(scope, what)
         if provider is not None and crossed:
             if what == "this":

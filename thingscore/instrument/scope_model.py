@@ -89,6 +89,7 @@ class Variable:
         "tainted",
         "stack",
         "captured",
+        "annex_b",
     )
 
     def __init__(self, name: str, scope: Scope) -> None:
@@ -103,6 +104,9 @@ class Variable:
         #: Referenced from another activation (a nested function, class field initializer
         #: or static block), or visible to a direct eval: a closure may hold on to it.
         self.captured = False
+        #: A sloppy-mode block function's extra ``var`` binding (Annex B.3.3), kept in
+        #: ``Scope.annex_b`` of the function scope, outside eslint-scope's model.
+        self.annex_b = False
 
     @property
     def is_implicit(self) -> bool:
@@ -267,6 +271,7 @@ class Scope:
         "direct_call_to_eval",
         "this_found",
         "implicit",
+        "annex_b",
         "captured",
         "this_captured",
         "arguments_captured",
@@ -309,6 +314,8 @@ class Scope:
         self.direct_call_to_eval = False
         self.this_found = False
         self.implicit: ImplicitGlobals | None = ImplicitGlobals() if type == "global" else None
+        #: Annex B ``var`` bindings of sloppy block functions, by name (see scope._annex_b).
+        self.annex_b: dict[str, Variable] | None = None
         self.captured = False
         self.this_captured = False
         self.arguments_captured = False
@@ -343,6 +350,17 @@ class Scope:
 
     def is_static(self) -> bool:
         return not self.dynamic
+
+    @property
+    def per_iteration(self) -> bool:
+        """Each loop iteration gets a fresh copy of this scope's bindings at run time
+        (``for (let ...;;)``, ``for (let/const ... in/of ...)``), so closures made in
+        different iterations see different variables."""
+        if self.type != "for":
+            return False
+        if self.node["type"] == "ForStatement":
+            return self.node["init"]["kind"] == "let"
+        return True
 
     def __repr__(self) -> str:
         return f"Scope({self.type}@{self.node.get('start')})"
