@@ -231,3 +231,45 @@ def test_import_options_are_references() -> None:
     ours[0]["through"].pop()
     ours[1]["through"].pop()
     assert ours == theirs, first_difference(ours, theirs)
+
+
+TEST262 = NODE_MODULES / "test262-parser-tests"
+
+
+@pytest.mark.parametrize("folder", ["pass", "pass-explicit"])
+def test_test262_parser_corpus_matches_eslint_scope(folder: str) -> None:
+    """Every valid program of the test262 parser corpus: modules as modules, the rest both
+    as scripts and as CommonJS."""
+    files = sorted((TEST262 / folder).glob("*.js"))
+    if not files:
+        pytest.skip("test262-parser-tests not installed")
+    requests = []
+    for f in files:
+        types = [MODULE] if f.name.endswith(".module.js") else [SCRIPT, CJS]
+        requests += [{"id": f"{f.name}|{t}", "path": str(f), "sourceType": t, "ast": True} for t in types]
+    results = run_oracle(requests)
+    failures = []
+    for rid, result in results.items():
+        if not result["ok"]:
+            continue  # acorn rejects a few; nothing to compare
+        ours = dump(analyze(result["ast"], rid.split("|")[1]))
+        if ours != result["dump"]:
+            failures.append(f"{rid}: {first_difference(ours, result['dump'])}")
+    compared = sum(1 for r in results.values() if r["ok"])
+    assert compared > 0.95 * len(requests)
+    assert not failures, f"{len(failures)} of {compared} differ; first: {failures[:3]}"
+
+
+def test_project_corpus_matches_eslint_scope() -> None:
+    """The project's own differential corpus (tests/corpus), as CommonJS files."""
+    files = sorted((Path(__file__).resolve().parent / "corpus").rglob("*.js"))
+    if not files:
+        pytest.skip("no tests/corpus programs")
+    results = run_oracle([{"id": str(f), "path": str(f), "sourceType": CJS} for f in files])
+    failures = []
+    for rid, result in results.items():
+        if result["ok"]:
+            ours = dump(analyze(result["ast"], CJS))
+            if ours != result["dump"]:
+                failures.append(f"{rid}: {first_difference(ours, result['dump'])}")
+    assert not failures, f"{len(failures)} differ; first: {failures[:3]}"
