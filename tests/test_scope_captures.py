@@ -233,7 +233,7 @@ def test_this_captured_at_top_level(trees: dict[str, dict[str, Any]]) -> None:
     glob, module = m.acquire_all(tree)
     assert module.type == "module" and module.this_captured and not glob.this_captured
     m, tree = _analyze(trees, "this_top_script")
-    assert m.global_scope is not None and m.global_scope.this_captured
+    assert m.global_scope.this_captured
 
 
 def test_this_in_class_fields_and_static_blocks(trees: dict[str, dict[str, Any]]) -> None:
@@ -420,7 +420,7 @@ def test_deep_nesting_without_recursion() -> None:
     m = analyze(program)
     assert time.perf_counter() - started < 5
     assert len(m.scopes) == 2 + 5_000
-    assert len(m.global_scope.through) == 100_002  # type: ignore[union-attr]
+    assert len(m.global_scope.through) == 100_002
 
 
 # --- beyond eslint-scope --------------------------------------------------------------

@@ -232,7 +232,7 @@ class ScopeManager:
         self.program = program  # keeps the tree (and so every id(node)) alive
         self.source_type = source_type
         self.scopes: list[Scope] = []
-        self.global_scope: Scope | None = None
+        self._global_scope: Scope | None = None
         self._node_to_scopes: dict[int, list[Scope]] = {}
         self._declared: dict[int, list[Variable]] = {}
         self._reference_by_ident: dict[int, Reference] = {}
@@ -245,7 +245,7 @@ class ScopeManager:
         self.scopes.append(scope)
         self._node_to_scopes.setdefault(id(scope.node), []).append(scope)
         if scope.type == "global":
-            self.global_scope = scope
+            self._global_scope = scope
 
     def _add_declared(self, variable: Variable, node: Node | None) -> None:
         if node is None:
@@ -255,6 +255,12 @@ class ScopeManager:
             variables.append(variable)
 
     # -- queries -------------------------------------------------------------------
+
+    @property
+    def global_scope(self) -> Scope:
+        """The global scope (``scopes[0]``): the program's first scope, always present."""
+        assert self._global_scope is not None, "analysis did not run"
+        return self._global_scope
 
     def acquire(self, node: Node, inner: bool = False) -> Scope | None:
         """The scope ``node`` creates.
