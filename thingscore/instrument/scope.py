@@ -20,6 +20,9 @@ running program without mirroring every write:
   non-arrow function (or program, field initializer, static block) used by an arrow
   function nested inside it.
 * ``ScopeManager.closure_captures(node)``: the outside variables a function or class uses.
+* ``Scope.annex_b``: the extra ``var`` binding that a function declared in a block gets
+  in sloppy code (Annex B.3.3), which eslint-scope does not model.
+* ``Scope.per_iteration``, ``Variable.is_lexical`` (TDZ): loop copies and let/const/class.
 
 The traversal is a port of eslint-scope's Referencer and esrecurse's visitor, run on an
 explicit stack of generators (a handler ``yield``s a child node to have it visited
@@ -792,6 +795,9 @@ def _finish(manager: ScopeManager, referencer: _Referencer) -> None:
             marked.add(id(s))
             for variable in s.variables:
                 variable.captured = True
+            if s.annex_b is not None:
+                for variable in s.annex_b.values():
+                    variable.captured = True
             s = s.parent
     for scope in manager.scopes:
         scope.captured = any(v.captured for v in scope.variables) or (
