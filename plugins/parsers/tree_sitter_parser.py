@@ -1,0 +1,180 @@
+"""The fast parser plugin: tree-sitter-javascript, converted to acorn-8 ESTree.
+
+tree-sitter is an error-recovering parser: it builds a tree for any input. A tree with an
+ERROR or MISSING node is therefore rejected here (the first one gives the position), and
+so is syntax tree-sitter accepts but ECMAScript does not have (JSX, decorators). What
+tree-sitter cannot see are early errors (duplicate ``let``, ``break`` outside a loop...):
+those programs are accepted; the conformance suite reports how many.
+"""
+
+from __future__ import annotations
+
+import tree_sitter_javascript
+from tree_sitter import Language, Parser, Query, QueryCursor
+from tree_sitter import Node as CST
+
+from thingscore.parsing import Comment, JSSyntaxError, ParseResult, SourceType
+
+from ._common import run_with_big_stack, syntax_error
+from ._ts_convert import Converter, Unsupported
+
+_LANGUAGE = Language(tree_sitter_javascript.language())
+_COMMENTS = Query(_LANGUAGE, "(comment) @c (html_comment) @c (hash_bang_line) @c")
+
+
+_LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029")
+
+
+def _is_asi(n: CST, source: bytes) -> bool:
+    """A MISSING ``;`` that ECMAScript's automatic semicolon insertion would insert.
+
+    tree-sitter's ASI is a heuristic; where it guesses wrong (``let x\n[a] = b``) it
+    recovers by inserting a MISSING ``;`` in front of the offending token. When that token
+    is on a later line, and we are not in a ``for`` head, the spec inserts the same ``;``.
+    """
+    if n.type != ";" or n.parent is None or n.parent.type in ("for_statement", "empty_statement"):
+        return False
+    rest = source[n.end_byte :].decode("utf-8", "surrogatepass")
+    i = 0
+    while i < len(rest):
+        c = rest[i]
+        if c in _LINE_BREAKS:
+            return True
+        if c.isspace() or c == "\ufeff":
+            i += 1
+        elif rest.startswith("/*", i):
+            close = rest.find("*/", i + 2)
+            if close < 0:
+                return False
+            if any(b in rest[i:close] for b in _LINE_BREAKS):
+                return True
+            i = close + 2
+        else:
+            return rest.startswith("//", i)
+    return False
+
+
+def _first_error(root: CST, source: bytes) -> CST | None:
+    """The first ERROR or MISSING node in document order (ASI-style MISSING ``;`` excepted)."""
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.is_missing and _is_asi(n, source):
+            continue
+        if n.is_error or n.is_missing:
+            return n
+        if n.has_error:
+            stack.extend(reversed(n.children))
+    return None
+
+
+_MAX_ASI_REPAIRS = 8
+
+
+def _leaves_after(root: CST, start: int) -> list[CST]:
+    """Leaf tokens starting at or after ``start`` up to a few past it, in document order."""
+    out: list[CST] = []
+    stack = [root]
+    while stack and len(out) < 4:
+        n = stack.pop()
+        if n.end_byte <= start and n.child_count:
+            continue
+        if n.child_count == 0:
+            if n.start_byte >= start and not n.is_missing:
+                out.append(n)
+        else:
+            stack.extend(reversed(n.children))
+    return out
+
+
+def _asi_repair_point(root: CST, bad: CST, data: bytes) -> int | None:
+    """Where to put a ``;`` that ASI would insert to fix the error at ``bad``, if any.
+
+    tree-sitter's ASI is a heuristic; ECMAScript inserts a ``;`` before any token the grammar
+    does not allow when a line break precedes it (``let x\n[a] = b``). If such a line break
+    sits in or right after the erroneous region, the parse is retried with that line-break
+    byte (or, after a line comment, an indentation blank) replaced by ``;``: offsets stay
+    the same, and the converter treats the ``;`` as virtual (not part of any range).
+    """
+    prev_end = bad.start_byte
+    for leaf in _leaves_after(root, bad.start_byte):
+        gap = data[prev_end : leaf.start_byte]
+        if leaf.start_byte > bad.start_byte and (b"\n" in gap or b"\r" in gap):
+            for i, byte in enumerate(gap):
+                if byte in b"\r\n":
+                    line_start = gap.rfind(b"\n", 0, i)
+                    line = gap[line_start + 1 : i]
+                    if b"//" not in line and b"/*" not in line:
+                        return prev_end + i
+                    break
+            blank = leaf.start_byte - 1
+            if data[blank : blank + 1] in (b" ", b"\t"):
+                return blank
+            return None
+        prev_end = max(prev_end, leaf.end_byte)
+    return None
+
+
+def _error_message(n: CST, text: str) -> str:
+    if n.is_missing:
+        return f"Missing {n.type!r}" if not n.is_named else f"Missing {n.type.replace('_', ' ')}"
+    if n.child_count:
+        return f"Unexpected token {text!r}"
+    return "Unexpected token"
+
+
+class TreeSitterParser:
+    """Parser plugin backed by tree-sitter-javascript."""
+
+    name = "tree-sitter"
+
+    def __init__(self) -> None:
+        self._parser = Parser(_LANGUAGE)
+
+    def parse(self, source: str, source_type: SourceType = "script") -> ParseResult:
+        data = source.encode("utf-8", "surrogatepass")
+        tree = self._parser.parse(data)
+        virtual: set[int] = set()
+        bad = _first_error(tree.root_node, data) if tree.root_node.has_error else None
+        for _ in range(_MAX_ASI_REPAIRS):
+            if bad is None:
+                break
+            at = _asi_repair_point(tree.root_node, bad, data)
+            if at is None:
+                break
+            repaired = data[:at] + b";" + data[at + 1 :]
+            new_tree = self._parser.parse(repaired)
+            new_bad = _first_error(new_tree.root_node, repaired) if new_tree.root_node.has_error else None
+            if new_bad is not None and new_bad.start_byte <= bad.start_byte:
+                break
+            data, tree, bad = repaired, new_tree, new_bad
+            virtual.add(at)
+        return run_with_big_stack(lambda: self._convert(tree.root_node, bad, virtual, source, source_type))
+
+    def _convert(
+        self, root: CST, bad: CST | None, virtual: set[int], source: str, source_type: SourceType
+    ) -> ParseResult:
+        conv = Converter(source, source_type, virtual)
+        if bad is not None:
+            first = bad
+            while first.child_count and not first.is_missing:
+                first = first.children[0]
+            raise syntax_error(_error_message(bad, conv.text(first)), source, conv.index(first.start_byte))
+        try:
+            program = conv.program(root)
+        except Unsupported as exc:
+            raise syntax_error(str(exc), source, conv.index(exc.byte)) from None
+        except RecursionError:
+            raise JSSyntaxError("nesting too deep", 1, 0, 0) from None
+        comments = []
+        for n in sorted(QueryCursor(_COMMENTS).captures(root).get("c", []), key=lambda c: c.start_byte):
+            text = conv.text(n)
+            start, end = conv.index(n.start_byte), conv.index(n.end_byte)
+            if n.type == "comment" and text.startswith("/*"):
+                comments.append(Comment("Block", text[2:-2], start, end))
+            elif n.type == "html_comment":
+                value = text[4:] if text.startswith("<!--") else text[3:]
+                comments.append(Comment("Line", value, start, end))
+            else:
+                comments.append(Comment("Line", text[2:], start, end))
+        return ParseResult(program=program, comments=comments)
