@@ -27,7 +27,8 @@ function compressTick() {
   const chunk = makeChunk(i);
   input.push(chunk);
   const last = i === 8;
-  deflater.push(chunk, last);
+  // odd ticks sync-flush (output appears), even ticks keep it buffered in the stream
+  deflater.push(chunk, last ? true : i % 2 ? pako.constants.Z_SYNC_FLUSH : pako.constants.Z_NO_FLUSH);
   const outLen = deflater.chunks.reduce((s, c) => s + c.length, 0);
   console.log('deflate', i, chunk.length, 'out chunks', deflater.chunks.length, 'bytes', outLen, 'ended', deflater.ended);
   if (!last) setTimeout(compressTick, 2);
