@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("exec", help="run a program, migrating it to a fresh runtime process every K callbacks")
     ex.add_argument("file")
-    ex.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
+    ex.add_argument("args", nargs="*", help="arguments passed to the program (after --)")
     ex.add_argument("--hops", type=int, default=0, help="number of migrations (default 0)")
     ex.add_argument("--every", type=int, default=1, help="event-loop callbacks between migrations")
     ex.add_argument("--runtimes", default="node", help="comma-separated runtime plugins, cycled per process")

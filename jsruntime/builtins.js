@@ -1,0 +1,213 @@
+'use strict';
+// Engine objects are named by path ("Math.max", "require('events').EventEmitter.prototype"):
+// a snapshot never carries them, the restoring engine looks them up again by name.
+
+const INTRINSIC_GETTERS = {
+  '%GeneratorFunction%': () => Object.getPrototypeOf(function* () {}).constructor,
+  '%GeneratorFunction.prototype%': () => Object.getPrototypeOf(function* () {}),
+  '%GeneratorPrototype%': () => Object.getPrototypeOf(function* () {}).prototype,
+  '%AsyncFunction%': () => Object.getPrototypeOf(async function () {}).constructor,
+  '%AsyncFunction.prototype%': () => Object.getPrototypeOf(async function () {}),
+  '%AsyncGeneratorFunction.prototype%': () => Object.getPrototypeOf(async function* () {}),
+  '%AsyncGeneratorPrototype%': () => Object.getPrototypeOf(async function* () {}).prototype,
+  '%IteratorPrototype%': () => Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())),
+  '%ArrayIteratorPrototype%': () => Object.getPrototypeOf([][Symbol.iterator]()),
+  '%MapIteratorPrototype%': () => Object.getPrototypeOf(new Map()[Symbol.iterator]()),
+  '%SetIteratorPrototype%': () => Object.getPrototypeOf(new Set()[Symbol.iterator]()),
+  '%StringIteratorPrototype%': () => Object.getPrototypeOf(''[Symbol.iterator]()),
+  '%RegExpStringIteratorPrototype%': () => Object.getPrototypeOf(/a/[Symbol.matchAll](''))
+  ,
+  '%TypedArray%': () => Object.getPrototypeOf(Int8Array),
+  '%ThrowTypeError%': () => Object.getOwnPropertyDescriptor(function () { 'use strict'; return arguments; }(), 'callee').get,
+};
+
+// Standard globals walked eagerly; host globals (process, Buffer...) too when present.
+const SKIP_GLOBALS = new Set(['globalThis', 'global', 'GLOBAL', 'root', '$T$']);
+const MAX_DEPTH = 4;
+
+class Builtins {
+  constructor(host) {
+    this.host = host;
+    this.pathOf = new Map();     // object/function/symbol -> path
+    this.walkedModules = new Set();
+    this.baselines = [];         // [object, Map(key -> descriptor)] for objects programs often patch
+  }
+
+  /** Build the table: intrinsics first (shortest, canonical names), then globals. */
+  init(extra) {
+    this.add(globalThis, 'globalThis');
+    for (const name of Object.keys(INTRINSIC_GETTERS)) {
+      let v;
+      try { v = INTRINSIC_GETTERS[name](); } catch (e) { continue; }
+      if (v !== undefined) this.walk(v, name, 1);
+    }
+    for (const [name, value] of Object.entries(extra || {})) this.walk(value, name, 1);
+    const queue = [];
+    for (const key of Reflect.ownKeys(globalThis)) {
+      if (typeof key !== 'string' || SKIP_GLOBALS.has(key)) continue;
+      const d = Object.getOwnPropertyDescriptor(globalThis, key);
+      if (!d || !('value' in d)) continue;
+      queue.push([d.value, key]);
+    }
+    for (const sym of Object.getOwnPropertyNames(Symbol)) {
+      const v = Symbol[sym];
+      if (typeof v === 'symbol' && !this.pathOf.has(v)) this.pathOf.set(v, 'Symbol.' + sym);
+    }
+    for (const [v, p] of queue) this.walk(v, p, 0);
+    this.recordBaselines();
+  }
+
+  add(v, path) {
+    if (!this.pathOf.has(v)) this.pathOf.set(v, path);
+  }
+
+  /** Breadth-first over own data properties, up to MAX_DEPTH levels, first path wins. */
+  walk(root, path, depth0) {
+    if (root === null || (typeof root !== 'object' && typeof root !== 'function')) return;
+    if (this.pathOf.has(root)) return;
+    const queue = [[root, path, depth0]];
+    this.pathOf.set(root, path);
+    for (let qi = 0; qi < queue.length; qi++) {
+      const [obj, p, depth] = queue[qi];
+      if (depth >= MAX_DEPTH) continue;
+      let keys;
+      try { keys = Reflect.ownKeys(obj); } catch (e) { continue; }
+      for (const key of keys) {
+        let d;
+        try { d = Object.getOwnPropertyDescriptor(obj, key); } catch (e) { continue; }
+        if (!d) continue;
+        const sub = p + memberPath(key);
+        if (typeof key === 'symbol' && !this.pathOf.has(key)) this.pathOf.set(key, keyPath(p, key));
+        for (const v of [d.value, d.get, d.set]) {
+          if (v === null || (typeof v !== 'object' && typeof v !== 'function')) continue;
+          if (this.pathOf.has(v)) continue;
+          const vp = v === d.value ? sub : sub + (v === d.get ? '@get' : '@set');
+          this.pathOf.set(v, vp);
+          queue.push([v, vp, depth + 1]);
+        }
+      }
+      try {
+        const proto = Object.getPrototypeOf(obj);
+        if (proto && !this.pathOf.has(proto)) {
+          this.pathOf.set(proto, p + '@proto');
+          queue.push([proto, p + '@proto', depth + 1]);
+        }
+      } catch (e) { /* proxies */ }
+    }
+  }
+
+  /** A host module (require('events')) is named by its request string. */
+  walkModule(name, exportsValue) {
+    if (this.walkedModules.has(name)) return;
+    this.walkedModules.add(name);
+    this.walk(exportsValue, 'require(' + JSON.stringify(name) + ')', 0);
+  }
+
+  recordBaselines() {
+    const targets = [globalThis, Object.prototype, Array.prototype, Function.prototype, String.prototype,
+      Number.prototype, Boolean.prototype, Symbol.prototype, Date.prototype, RegExp.prototype,
+      Error.prototype, Map.prototype, Set.prototype, Promise.prototype, Math, JSON, Object, Array,
+      Number, String, Reflect];
+    for (const t of targets) {
+      const m = new Map();
+      for (const key of Reflect.ownKeys(t)) m.set(key, Object.getOwnPropertyDescriptor(t, key));
+      this.baselines.push([t, m]);
+    }
+  }
+
+  /** Resolve a path written by pathOf, in this engine. */
+  resolve(path) {
+    let i = 0;
+    let cur;
+    if (path.startsWith('globalThis')) { cur = globalThis; i = 'globalThis'.length; }
+    else if (path.startsWith('%')) {
+      const end = path.indexOf('%', 1) + 1;
+      const name = path.slice(0, end);
+      if (!INTRINSIC_GETTERS[name]) throw new Error('unknown intrinsic ' + name);
+      cur = INTRINSIC_GETTERS[name]();
+      i = end;
+    } else if (path.startsWith('require(')) {
+      const end = path.indexOf(')') + 1;
+      const name = JSON.parse(path.slice(8, end - 1));
+      cur = this.host.require(name);
+      this.walkModule(name, cur);
+      i = end;
+    } else if (path.startsWith('Symbol.') && /^Symbol\.\w+$/.test(path)) {
+      return Symbol[path.slice(7)];
+    } else {
+      const m = /^[A-Za-z_$][\w$]*/.exec(path);
+      if (!m) throw new Error('bad builtin path ' + path);
+      cur = this.extraRoot(m[0]);
+      i = m[0].length;
+    }
+    let holder = null;
+    let lastKey;
+    while (i < path.length) {
+      if (path[i] === '.') {
+        const m = /^[A-Za-z_$][\w$]*/.exec(path.slice(i + 1));
+        holder = cur; lastKey = m[0];
+        cur = own(cur, m[0]);
+        i += 1 + m[0].length;
+      } else if (path.startsWith('[', i)) {
+        const end = findBracketEnd(path, i);
+        const inner = path.slice(i + 1, end);
+        const key = inner.startsWith('@@') ? this.resolveSymbolKey(cur, inner.slice(2)) : JSON.parse(inner);
+        holder = cur; lastKey = key;
+        cur = own(cur, key);
+        i = end + 1;
+      } else if (path.startsWith('@proto', i)) {
+        holder = null;
+        cur = Object.getPrototypeOf(cur); i += 6;
+      } else if (path.startsWith('@get', i) || path.startsWith('@set', i)) {
+        const d = Object.getOwnPropertyDescriptor(holder, lastKey);
+        cur = path.startsWith('@get', i) ? d.get : d.set;
+        holder = null; i += 4;
+      } else if (path.startsWith('@sym[@@', i)) {
+        const end = findBracketEnd(path, i + 4);
+        cur = this.resolveSymbolKey(cur, path.slice(i + 7, end));
+        holder = null; i = end + 1;
+      } else {
+        throw new Error('bad builtin path ' + path);
+      }
+    }
+    return cur;
+  }
+
+  resolveSymbolKey(obj, desc) {
+    for (const s of Object.getOwnPropertySymbols(obj)) if (String(s.description) === desc) return s;
+    throw new Error('no symbol key ' + desc);
+  }
+
+  extraRoot(name) {
+    if (this.extraRoots && name in this.extraRoots) return this.extraRoots[name];
+    if (name in globalThis) return globalThis[name];
+    throw new Error('unknown builtin root ' + name);
+  }
+}
+
+function own(obj, key) {
+  const d = Object.getOwnPropertyDescriptor(obj, key);
+  if (!d) throw new Error('builtin has no property ' + String(key));
+  return 'value' in d ? d.value : d;
+}
+
+function findBracketEnd(path, i) {
+  if (path[i + 1] === '"') {
+    let j = i + 2;
+    while (path[j] !== '"') j += path[j] === '\\' ? 2 : 1;
+    return j + 1;
+  }
+  return path.indexOf(']', i);
+}
+
+function memberPath(key) {
+  if (typeof key === 'symbol') return '[@@' + String(key.description) + ']';
+  if (/^[A-Za-z_$][\w$]*$/.test(key)) return '.' + key;
+  return '[' + JSON.stringify(key) + ']';
+}
+
+function keyPath(objPath, sym) {
+  return objPath + '@sym[@@' + String(sym.description) + ']';
+}
+
+module.exports = { Builtins, INTRINSIC_GETTERS };

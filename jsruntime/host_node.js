@@ -1,0 +1,110 @@
+'use strict';
+// The Node.js host: real timers and immediates under the runtime's own, the control
+// channel on file descriptors separate from the program's stdout/stderr, process exit.
+
+const { loop } = require('./timers.js');
+
+function makeNodeHost(nodeRequire) {
+  const fs = nodeRequire('fs');
+  const realSetTimeout = globalThis.setTimeout;
+  const realSetInterval = globalThis.setInterval;
+  const realClearTimeout = globalThis.clearTimeout;
+  const realSetImmediate = globalThis.setImmediate;
+  const realClearImmediate = globalThis.clearImmediate;
+  const handles = new Map(); // runtime timer/immediate id -> real node handle
+
+  function fireTimer(t) { loop.fireTimer(t); }
+  function fireImmediate(im) { handles.delete(im._id); loop.fireImmediate(im); }
+
+  function fireRestoredInterval(t) {
+    // First expiry after a restore: continue as a plain interval from now on.
+    const h = realSetInterval(fireTimer, t._repeat, t);
+    if (!t._refed) h.unref();
+    handles.set(t._id, h);
+    loop.fireTimer(t);
+  }
+
+  const host = {
+    name: 'node',
+    require: nodeRequire,
+    realSetImmediate,
+    armTimer(t, delay, repeat, restored) {
+      let h;
+      if (repeat && restored) h = realSetTimeout(fireRestoredInterval, delay, t);
+      else if (repeat) h = realSetInterval(fireTimer, delay, t);
+      else h = realSetTimeout(fireTimer, delay, t);
+      handles.set(t._id, h);
+    },
+    disarmTimer(t) {
+      const h = handles.get(t._id);
+      if (h !== undefined) { realClearTimeout(h); handles.delete(t._id); }
+    },
+    refTimer(t, on) {
+      const h = handles.get(t._id);
+      if (h) { if (on) h.ref(); else h.unref(); }
+    },
+    armImmediate(im) { handles.set(im._id, realSetImmediate(fireImmediate, im)); },
+    disarmImmediate(im) {
+      const h = handles.get(im._id);
+      if (h !== undefined) { realClearImmediate(h); handles.delete(im._id); }
+    },
+    refImmediate(im, on) {
+      const h = handles.get(im._id);
+      if (h) { if (on) h.ref(); else h.unref(); }
+    },
+    /** The loop's clock (libuv's cached "now", the base of every timer's start). */
+    now() {
+      const probe = realSetTimeout(noop, 1000);
+      const n = probe._idleStart;
+      realClearTimeout(probe);
+      return n;
+    },
+    remaining(t, now) {
+      const h = handles.get(t._id);
+      if (!h || typeof h._idleStart !== 'number') return t._idleTimeout;
+      return Math.max(1, h._idleStart + h._idleTimeout - now);
+    },
+    env(name) { return process.env[name]; },
+    readFile(path) { return fs.readFileSync(path, 'utf8'); },
+    writeFile(path, text) { fs.writeFileSync(path, text); },
+    stderr(text) { process.stderr.write(text); },
+    types: nodeRequire('util').types,
+    /** Write one control message (a line of JSON) to the control fd, synchronously. */
+    send(message) {
+      const fd = Number(process.env.THINGS_CONTROL_FD || -1);
+      if (!(fd >= 0)) return false;
+      const buf = Buffer.from(JSON.stringify(message) + '\n', 'utf8');
+      let off = 0;
+      while (off < buf.length) {
+        try {
+          off += fs.writeSync(fd, buf, off, buf.length - off);
+        } catch (e) {
+          if (e.code !== 'EAGAIN') throw e;
+        }
+      }
+      return true;
+    },
+    /** Leave now, without running the program's exit handlers: it lives on elsewhere. */
+    terminate(code) {
+      if (typeof process.reallyExit === 'function') process.reallyExit(code);
+      process.exit(code);
+    },
+    getExitCode() { return process.exitCode; },
+    setExitCode(c) { process.exitCode = c; },
+    engine() { return 'node ' + process.version; },
+    extraRoots() { return { process, Buffer, console }; },
+    isPromise(v) { return nodeRequire('util').types.isPromise(v); },
+    isProxy(v) { return nodeRequire('util').types.isProxy(v); },
+    isBuiltinModule(name) {
+      const m = nodeRequire('module');
+      return typeof m.isBuiltin === 'function' ? m.isBuiltin(name) : m.builtinModules.includes(name);
+    },
+    b64encode(bytes) { return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'); },
+    b64decode(s) { const b = Buffer.from(s, 'base64'); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); },
+  };
+  return host;
+}
+
+function noop() {}
+
+module.exports = { makeNodeHost };

@@ -1,0 +1,219 @@
+'use strict';
+// The runtime loaded into every instrumented program: it owns the program's event loop,
+// knows how to snapshot the whole program at an event-loop boundary and how to resume one.
+
+const registry = require('./registry.js');
+const { Builtins } = require('./builtins.js');
+const { loop, Timeout, Immediate } = require('./timers.js');
+const { ModuleSystem } = require('./modules.js');
+const { takeSnapshot, SnapshotError } = require('./serialize.js');
+const { restoreSnapshot, RestoreError } = require('./restore.js');
+const { makeNodeHost } = require('./host_node.js');
+
+const rt = {
+  meta: null,
+  host: null,
+  builtins: null,
+  registry,
+  modules: null,
+  loop,
+  snapshotsDisabled: false,
+};
+
+function installGlobals() {
+  const defs = {
+    setTimeout: loop.setTimeout,
+    setInterval: loop.setInterval,
+    clearTimeout: loop.clearTimeout,
+    clearInterval: loop.clearTimeout,
+    setImmediate: loop.setImmediate,
+    clearImmediate: loop.clearImmediate,
+  };
+  for (const name of Object.keys(defs)) {
+    const fn = { [name]: function (...args) { return defs[name](...args); } }[name];
+    Object.defineProperty(fn, 'length', { value: defs[name].length });
+    Object.defineProperty(globalThis, name, { value: fn, writable: true, enumerable: true, configurable: true });
+  }
+  registry.installBind();
+}
+
+function diffObject(s, obj, baseline, label) {
+  const changed = [];
+  const deleted = [];
+  for (const key of Reflect.ownKeys(obj)) {
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    const b = baseline.get(key);
+    if (b !== undefined && sameDescriptor(b, d)) continue;
+    const k = typeof key === 'symbol' ? s.val(key, -1, label) : key;
+    const lab = label + (typeof key === 'symbol' ? '[' + String(key) + ']' : '.' + key);
+    const flags = ('value' in d ? (d.writable ? 1 : 0) : 0) | (d.enumerable ? 2 : 0) | (d.configurable ? 4 : 0);
+    if ('value' in d) changed.push([k, s.val(d.value, -1, lab), flags]);
+    else changed.push([k, { g: s.val(d.get, -1, lab + '@get'), s: s.val(d.set, -1, lab + '@set') }, flags]);
+  }
+  for (const key of baseline.keys()) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) deleted.push(typeof key === 'symbol' ? s.val(key, -1, label) : key);
+  }
+  return [changed, deleted];
+}
+
+function sameDescriptor(a, b) {
+  if ('value' in a) return 'value' in b && Object.is(a.value, b.value) && a.writable === b.writable &&
+    a.enumerable === b.enumerable && a.configurable === b.configurable;
+  return a.get === b.get && a.set === b.set && a.enumerable === b.enumerable && a.configurable === b.configurable;
+}
+
+/** The runtime's roots, encoded: modules, module scopes, globals, patched built-ins, the loop. */
+function encodeRoots(s) {
+  const modules = [];
+  const scopes = [];
+  for (const [id, m] of rt.modules.cache) modules.push([id, s.val(m, -1, '<module ' + id + '>')]);
+  for (const [id, h] of registry.moduleHandles) scopes.push([id, s.scopeRef(h, -1, '<module ' + id + ' scope>')]);
+  const patches = [];
+  let globals = null;
+  for (const [obj, baseline] of rt.builtins.baselines) {
+    const path = rt.builtins.pathOf.get(obj);
+    const [changed, deleted] = diffObject(s, obj, baseline, obj === globalThis ? 'globalThis' : path);
+    if (obj === globalThis) globals = [changed, deleted];
+    else if (changed.length > 0 || deleted.length > 0) patches.push([path, changed, deleted]);
+  }
+  const lp = loop.capture();
+  return {
+    modules,
+    scopes,
+    main: rt.modules.mainModule ? s.val(rt.modules.mainModule, -1, '<main module>') : null,
+    globals,
+    patches,
+    loop: {
+      timers: lp.timers.map(([t, rem], i) => [s.val(t, -1, '<timer ' + i + '>'), rem]),
+      immediates: lp.immediates.map((im, i) => s.val(im, -1, '<immediate ' + i + '>')),
+      nextId: lp.nextId,
+    },
+    exitCode: rt.host.getExitCode() === undefined ? null : rt.host.getExitCode(),
+  };
+}
+
+function applyDiff(r, obj, changed, deleted) {
+  for (const [k, v, flags] of changed) {
+    const key = typeof k === 'string' ? k : r.get(k);
+    let desc;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      desc = { get: r.get(v.g), set: r.get(v.s), enumerable: !!(flags & 2), configurable: !!(flags & 4) };
+    } else {
+      desc = { value: r.get(v), writable: !!(flags & 1), enumerable: !!(flags & 2), configurable: !!(flags & 4) };
+    }
+    Object.defineProperty(obj, key, desc);
+  }
+  for (const k of deleted) delete obj[typeof k === 'string' ? k : r.get(k)];
+}
+
+/** Apply the runtime's roots from a snapshot being restored. */
+function decodeRoots(r, roots) {
+  for (const [id, ref] of roots.modules) {
+    const m = r.get(ref);
+    rt.modules.cache.set(id, m);
+  }
+  if (roots.main) rt.modules.mainModule = r.get(roots.main);
+  for (const [, ref] of roots.scopes) r.get(ref);
+  if (roots.globals) applyDiff(r, globalThis, roots.globals[0], roots.globals[1]);
+  for (const [path, changed, deleted] of roots.patches) applyDiff(r, rt.builtins.resolve(path), changed, deleted);
+  if (roots.exitCode !== null && roots.exitCode !== undefined) rt.host.setExitCode(roots.exitCode);
+  return {
+    timers: roots.loop.timers.map(([ref, rem]) => [r.get(ref), rem]),
+    immediates: roots.loop.immediates.map((ref) => r.get(ref)),
+    nextId: roots.loop.nextId,
+  };
+}
+
+/** Snapshot the whole program now (must be called at an event-loop boundary). */
+function snapshot() {
+  return takeSnapshot(rt, encodeRoots);
+}
+
+function restore(snap) {
+  const state = restoreSnapshot(rt, snap, (r) => decodeRoots(r, snap.roots));
+  for (const req of rt.modules.requires.values()) if (rt.modules.mainModule) req.main = rt.modules.mainModule;
+  loop.resume(state);
+}
+
+function nowMs() {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/** Snapshot at this boundary, hand it to the controller, and stop: the program lives on elsewhere. */
+function snapshotAndStop() {
+  const host = rt.host;
+  if (!loop.hasRefedWork()) return; // the program is about to end: nothing left to move
+  const t0 = nowMs();
+  let text;
+  try {
+    text = JSON.stringify(snapshot());
+  } catch (err) {
+    rt.snapshotsDisabled = true;
+    const message = err instanceof SnapshotError ? err.message : 'snapshot failed: ' + (err && err.message);
+    host.send({ type: 'snapshot-error', message, path: err && err.heapPath });
+    return;
+  }
+  const ms = nowMs() - t0;
+  const path = host.env('THINGS_SNAPSHOT_PATH');
+  host.writeFile(path, text);
+  host.send({ type: 'snapshot', path, bytes: Buffer.byteLength(text), ms, after_callbacks: loop.dispatched });
+  host.terminate(0);
+}
+
+function installTrigger() {
+  const every = Number(rt.host.env('THINGS_SNAPSHOT_EVERY') || 0);
+  if (!(every > 0) || !rt.host.env('THINGS_SNAPSHOT_PATH')) return;
+  let scheduled = false;
+  loop.onDispatched = () => {
+    if (scheduled || rt.snapshotsDisabled || loop.dispatched < every) return;
+    scheduled = true;
+    rt.host.realSetImmediate(() => { scheduled = false; snapshotAndStop(); });
+  };
+}
+
+/**
+ * Entry point of an instrumented program: `meta` is static data from the instrumenter,
+ * `table` maps module ids to [module function, scope re-creator]. `embedded` is a snapshot
+ * to resume from (standalone restore files); otherwise THINGS_RESTORE names a snapshot file.
+ */
+function program(meta, table, embedded) {
+  const host = makeNodeHost(meta.hostRequire);
+  rt.host = host;
+  rt.meta = meta;
+  loop.host = host;
+  installGlobals();
+  rt.builtins = new Builtins(host);
+  rt.builtins.extraRoots = Object.assign({ $things: { Timeout, Immediate } }, host.extraRoots());
+  rt.builtins.init({ $things: { Timeout, Immediate } });
+  rt.modules = new ModuleSystem(rt, table);
+  const restorePath = host.env('THINGS_RESTORE');
+  if (embedded !== undefined || restorePath) {
+    const t0 = nowMs();
+    let snap;
+    try {
+      snap = embedded !== undefined ? embedded : JSON.parse(host.readFile(restorePath));
+      restore(snap);
+    } catch (err) {
+      const message = err instanceof RestoreError || err instanceof SyntaxError
+        ? err.message : 'restore failed: ' + (err && err.stack);
+      host.send({ type: 'restore-error', message });
+      host.stderr('things: cannot restore: ' + message + '\n');
+      host.terminate(70);
+    }
+    host.send({ type: 'restored', ms: nowMs() - t0 });
+    installTrigger();
+    return;
+  }
+  installTrigger();
+  rt.modules.load(meta.main, null);
+}
+
+module.exports = {
+  program,
+  snapshot,
+  c: registry.c,
+  k: registry.k,
+  o: registry.o,
+  mh: registry.mh,
+  rt,
+};

@@ -1,0 +1,96 @@
+'use strict';
+// CommonJS for the instrumented program: every file the program requires was instrumented
+// and bundled; its module-level scope is a scope like any other (one instance per module).
+
+class ModuleSystem {
+  constructor(rt, table) {
+    this.rt = rt;
+    this.table = table;               // module id -> [moduleFunction, recreator]
+    this.cache = new Map();           // module id -> module object
+    this.requires = new Map();        // module id -> require function
+    this.requireOf = new WeakMap();   // require function -> module id
+    this.mainModule = undefined;
+  }
+
+  info(id) {
+    const m = this.rt.meta.modules[id];
+    if (!m) throw new Error('unknown module ' + id);
+    return m; // {file, dir, deps}
+  }
+
+  requireFor(id) {
+    let req = this.requires.get(id);
+    if (req !== undefined) return req;
+    const self = this;
+    const deps = this.info(id).deps;
+    req = function require(request) {
+      if (typeof request !== 'string') {
+        const err = new TypeError('The "id" argument must be of type string. Received ' + typeof request);
+        err.code = 'ERR_INVALID_ARG_TYPE';
+        throw err;
+      }
+      const target = Object.prototype.hasOwnProperty.call(deps, request) ? deps[request] : undefined;
+      if (typeof target === 'string') return self.load(target, id);
+      return self.requireHost(request, id);
+    };
+    req.resolve = function resolve(request) {
+      const target = Object.prototype.hasOwnProperty.call(deps, request) ? deps[request] : undefined;
+      if (typeof target === 'string') return self.info(target).file;
+      if (self.rt.host.isBuiltinModule(request)) return request;
+      throw notFound(request, self.info(id).file);
+    };
+    req.cache = Object.create(null);
+    this.requires.set(id, req);
+    this.requireOf.set(req, id);
+    this.requireOf.set(req.resolve, id);
+    return req;
+  }
+
+  requireHost(request, fromId) {
+    const host = this.rt.host;
+    if (!host.isBuiltinModule(request)) throw notFound(request, this.info(fromId).file);
+    const exp = host.require(request);
+    this.rt.builtins.walkModule(request, exp);
+    return exp;
+  }
+
+  load(id, parentId) {
+    const cached = this.cache.get(id);
+    if (cached !== undefined) return cached.exports;
+    const entry = this.table[id];
+    if (!entry) throw new Error('module ' + id + ' was not bundled');
+    const info = this.info(id);
+    const module = {
+      id: parentId === null ? '.' : info.file,
+      path: info.dir,
+      exports: {},
+      filename: info.file,
+      loaded: false,
+      children: [],
+      paths: [],
+    };
+    if (parentId === null) this.mainModule = module;
+    else { const parent = this.cache.get(parentId); if (parent) parent.children.push(module); }
+    this.cache.set(id, module);
+    const req = this.requireFor(id);
+    if (this.mainModule !== undefined) req.main = this.mainModule;
+    entry[0].call(module.exports, module.exports, req, module, info.file, info.dir);
+    module.loaded = true;
+    return module.exports;
+  }
+
+  recreatorFor(id) {
+    const entry = this.table[id];
+    if (!entry) return undefined;
+    return entry[1];
+  }
+}
+
+function notFound(request, from) {
+  const err = new Error("Cannot find module '" + request + "'\nRequire stack:\n- " + from);
+  err.code = 'MODULE_NOT_FOUND';
+  err.requireStack = [from];
+  return err;
+}
+
+module.exports = { ModuleSystem };

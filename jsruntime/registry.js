@@ -1,0 +1,73 @@
+'use strict';
+// What the instrumented program tells the runtime as it runs: which environment a closure
+// was created in, which functions are members of a class, what a bound function binds.
+// Everything here is paid at closure/class creation, never per call.
+
+const envOf = new WeakMap();      // closure -> scope handle of its innermost captured scope
+const memberOf = new WeakMap();   // class member function -> [class, key, isStatic, slot]
+const boundInfo = new WeakMap();  // bound function -> [target, thisArg, args]
+const moduleHandles = new Map();  // module id -> handle of the module scope
+
+/** Register a closure with the handle of the environment it was created in. */
+function c(fn, handle) {
+  envOf.set(fn, handle);
+  return fn;
+}
+
+/** Register a freshly evaluated class: its members, and its environment when it has one. */
+function k(cls, handle) {
+  if (handle !== undefined) envOf.set(cls, handle);
+  registerMembers(cls, cls, true);
+  if (cls.prototype) registerMembers(cls, cls.prototype, false);
+  return cls;
+}
+
+function registerMembers(cls, holder, isStatic) {
+  const keys = Reflect.ownKeys(holder);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const d = Object.getOwnPropertyDescriptor(holder, key);
+    if (typeof d.value === 'function' && d.value !== cls) memberOf.set(d.value, [cls, key, isStatic, 'value']);
+    if (typeof d.get === 'function') memberOf.set(d.get, [cls, key, isStatic, 'get']);
+    if (typeof d.set === 'function') memberOf.set(d.set, [cls, key, isStatic, 'set']);
+  }
+}
+
+/**
+ * Register the methods, getters and setters of a fresh object literal with the environment
+ * they were created in (only functions not registered already: those are the literal's own).
+ */
+function o(obj, handle) {
+  const keys = Reflect.ownKeys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const d = Object.getOwnPropertyDescriptor(obj, keys[i]);
+    for (const f of [d.value, d.get, d.set]) {
+      if (typeof f === 'function' && !envOf.has(f) && !memberOf.has(f)) envOf.set(f, handle);
+    }
+  }
+  return obj;
+}
+
+/** Remember the handle of a module's top-level scope (one instance per module). */
+function mh(moduleId, handle) {
+  moduleHandles.set(moduleId, handle);
+  return handle;
+}
+
+const nativeBind = Function.prototype.bind;
+
+/** Function.prototype.bind that remembers what it bound, so bound functions can move. */
+function installBind() {
+  const bind = {
+    bind(thisArg, ...args) {
+      const bound = nativeBind.call(this, thisArg, ...args);
+      boundInfo.set(bound, [this, thisArg, args]);
+      return bound;
+    },
+  }.bind;
+  Object.defineProperty(Function.prototype, 'bind', {
+    value: bind, writable: true, enumerable: false, configurable: true,
+  });
+}
+
+module.exports = { envOf, memberOf, boundInfo, moduleHandles, c, k, o, mh, installBind, nativeBind };

@@ -1,0 +1,276 @@
+'use strict';
+// Rebuild the heap from snapshot data: first every object's identity (shells, functions made
+// by the instrumenter's factories inside re-created scopes), then contents, then
+// extensibility. Nothing in the snapshot is ever evaluated as code.
+
+const { REF, UNDEF, NUM, BIGINT, decodeNumber } = require('./values.js');
+const { FORMAT, VERSION } = require('./serialize.js');
+
+/** A snapshot that cannot be restored here (malformed, tampered, another program's). */
+class RestoreError extends Error {
+  constructor(message) { super(message); this.name = 'RestoreError'; }
+}
+
+const IN_PROGRESS = 2;
+
+class Restorer {
+  constructor(rt, snap) {
+    this.rt = rt;
+    this.heap = snap.heap;
+    this.objs = new Array(this.heap.length);
+    this.state = new Uint8Array(this.heap.length);
+    this.adopted = new Uint8Array(this.heap.length);
+  }
+
+  get(v) {
+    if (v === null || typeof v !== 'object') return v;
+    if (!Array.isArray(v)) throw new RestoreError('malformed value ' + JSON.stringify(v).slice(0, 80));
+    switch (v[0]) {
+      case REF: return this.obj(v[1]);
+      case UNDEF: return undefined;
+      case NUM: return decodeNumber(v[1]);
+      case BIGINT: return BigInt(v[1]);
+      default: throw new RestoreError('malformed value tag ' + v[0]);
+    }
+  }
+
+  /** Like get, but only for values that need no other object: used before contents exist. */
+  getPrimitive(v) {
+    if (v === null || typeof v !== 'object') return v;
+    if (v[0] !== REF) return this.get(v);
+    const e = this.entry(v[1]);
+    if (e.t === 'sym') return this.obj(v[1]);
+    if (e.t === 'b') { const r = this.obj(v[1]); return typeof r === 'symbol' ? r : undefined; }
+    return undefined;
+  }
+
+  entry(id) {
+    if (typeof id !== 'number' || !(id >= 0 && id < this.heap.length) || this.heap[id] === null
+      || typeof this.heap[id] !== 'object') {
+      throw new RestoreError('malformed snapshot: bad reference ' + id);
+    }
+    return this.heap[id];
+  }
+
+  obj(id) {
+    const st = this.state[id];
+    if (st === 1) return this.objs[id];
+    if (st === IN_PROGRESS) throw new RestoreError('malformed snapshot: cyclic identity at entry ' + id);
+    this.state[id] = IN_PROGRESS;
+    const o = this.create(this.entry(id), id);
+    this.objs[id] = o;
+    this.state[id] = 1;
+    return o;
+  }
+
+  adopt(ref, o) {
+    if (!Array.isArray(ref) || ref[0] !== REF) return;
+    const id = ref[1];
+    if (this.state[id] !== 0 || o === null || typeof o !== 'object') return;
+    this.objs[id] = o;
+    this.state[id] = 1;
+    this.adopted[id] = 1;
+  }
+
+  create(e, id) {
+    const rt = this.rt;
+    switch (e.t) {
+      case 'b': return rt.builtins.resolve(e.path);
+      case 'sym': return e.for !== undefined ? Symbol.for(e.for) : (('d' in e) ? Symbol(e.d) : Symbol());
+      case 'o': {
+        const proto = 'p' in e ? this.get(e.p) : Object.prototype;
+        return proto === Object.prototype ? {} : Object.create(proto);
+      }
+      case 'args': return (function () { return arguments; })();
+      case 'a': {
+        const a = [];
+        if ('p' in e) Object.setPrototypeOf(a, this.get(e.p));
+        return a;
+      }
+      case 's': return this.createScope(e);
+      case 'f': {
+        const dispatcher = this.obj(this.refId(e.env));
+        const sup = 'sup' in e ? this.get(e.sup) : undefined;
+        const fn = dispatcher(1, e.fid, sup);
+        if (typeof fn !== 'function') throw new RestoreError('snapshot names unknown function #' + e.fid);
+        this.adoptPrototype(fn, e);
+        return fn;
+      }
+      case 'm': {
+        const cls = this.get(e.cls);
+        const holder = e.st ? cls : cls.prototype;
+        const key = typeof e.key === 'string' ? e.key : this.get(e.key);
+        const d = Object.getOwnPropertyDescriptor(holder, key);
+        const fn = d && (e.slot === 'get' ? d.get : e.slot === 'set' ? d.set : d.value);
+        if (typeof fn !== 'function') throw new RestoreError('snapshot names unknown class member ' + String(key));
+        return fn;
+      }
+      case 'bf': {
+        const target = this.get(e.target);
+        return target.bind(this.get(e.this), ...e.args.map((a) => this.get(a)));
+      }
+      case 'req': return rt.modules.requireFor(e.mod);
+      case 'map': return new Map();
+      case 'set': return new Set();
+      case 'wm': return new WeakMap();
+      case 'ws': return new WeakSet();
+      case 'date': return new Date(this.get(e.v));
+      case 're': return new RegExp(e.src, e.flags);
+      case 'err': return new Error();
+      case 'ab': {
+        const bytes = rt.host.b64decode(e.b64);
+        const buf = e.shared ? new SharedArrayBuffer(bytes.length) : new ArrayBuffer(bytes.length);
+        new Uint8Array(buf).set(bytes);
+        return buf;
+      }
+      case 'ta': {
+        const C = globalThis[e.ctor];
+        if (typeof C !== 'function' || !/Array$|^DataView$/.test(e.ctor)) throw new RestoreError('bad view ' + e.ctor);
+        return new C(this.get(e.buf), e.off, e.len);
+      }
+      case 'box': return Object(this.get(e.v));
+      default: throw new RestoreError('malformed snapshot: unknown entry kind ' + JSON.stringify(e.t));
+    }
+  }
+
+  refId(ref) {
+    if (!Array.isArray(ref) || ref[0] !== REF) throw new RestoreError('malformed snapshot: expected a reference');
+    return ref[1];
+  }
+
+  /** A fresh function comes with its own .prototype object: it stands for the snapshot's. */
+  adoptPrototype(fn, e) {
+    if (!e.props) return;
+    for (const p of e.props) {
+      if (p[0] === 'prototype') {
+        const d = Object.getOwnPropertyDescriptor(fn, 'prototype');
+        if (d && d.value && typeof d.value === 'object') this.adopt(p[1], d.value);
+        return;
+      }
+    }
+  }
+
+  createScope(e) {
+    const rt = this.rt;
+    const info = rt.meta.scopes[e.sid];
+    if (!info) throw new RestoreError('snapshot names unknown scope #' + e.sid);
+    let recreate;
+    if (info[0] === -1) {
+      recreate = rt.modules.recreatorFor(info[1]);
+    } else {
+      const parent = this.obj(this.refId(e.parent));
+      recreate = parent(2, e.sid);
+    }
+    if (typeof recreate !== 'function') throw new RestoreError('snapshot names unknown scope #' + e.sid);
+    const names = info[2];
+    const thisVal = info[3] ? this.get(e.vals[names.length]) : undefined;
+    const dispatcher = recreate.call(thisVal);
+    // Primitive values first, so that computed keys and the like see them while the
+    // factories of this scope run; everything else once all identities exist.
+    dispatcher(0)(3, e.vals.map((v) => this.getPrimitive(v)));
+    if (info[0] === -1) rt.registry.mh(info[1], dispatcher(0));
+    return dispatcher;
+  }
+
+  fill(id) {
+    const e = this.heap[id];
+    const o = this.objs[id];
+    switch (e.t) {
+      case 'b': case 'sym': case 'req': return;
+      case 's': o(0)(3, e.vals.map((v) => this.get(v))); return;
+      case 'a':
+        if (e.items) {
+          for (let i = 0; i < e.items.length; i++) o[i] = this.get(e.items[i]);
+        } else if (!e.props || !e.props.some((p) => p[0] === 'length')) {
+          o.length = e.n;
+        }
+        break;
+      case 'args':
+        break;
+      case 'map': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
+      case 'set': for (const v of e.items) o.add(this.get(v)); break;
+      case 'wm': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
+      case 'ws': for (const v of e.items) o.add(this.get(v)); break;
+      default: break;
+    }
+    if (e.t !== 'o' && e.t !== 'a' && 'p' in e) {
+      const p = this.get(e.p);
+      if (Object.getPrototypeOf(o) !== p) Object.setPrototypeOf(o, p);
+    }
+    const fresh = !this.adopted[id] && (e.t === 'o' || e.t === 'a' || e.t === 'map' || e.t === 'set');
+    this.applyProps(o, e.props || [], !fresh);
+  }
+
+  applyProps(o, props, existing) {
+    const plain = !existing && Object.getPrototypeOf(o) === Object.prototype;
+    let keep = null;
+    if (existing) keep = new Set();
+    for (let i = 0; i < props.length; i++) {
+      const p = props[i];
+      const key = typeof p[0] === 'string' ? p[0] : this.get(p[0]);
+      if (keep) keep.add(key);
+      const v = p[1];
+      const flags = p.length > 2 ? p[2] : 7;
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        defineOrCheck(o, key, { get: this.get(v.g), set: this.get(v.s), enumerable: !!(flags & 2),
+          configurable: !!(flags & 4) });
+      } else if (plain && flags === 7 && key !== '__proto__') {
+        o[key] = this.get(v);
+      } else {
+        defineOrCheck(o, key, { value: this.get(v), writable: !!(flags & 1), enumerable: !!(flags & 2),
+          configurable: !!(flags & 4) });
+      }
+    }
+    if (keep) {
+      for (const key of Reflect.ownKeys(o)) {
+        if (!keep.has(key)) {
+          const d = Object.getOwnPropertyDescriptor(o, key);
+          if (d && d.configurable) delete o[key];
+        }
+      }
+    }
+  }
+
+  run(roots) {
+    // Identities: everything the roots reach, in heap order.
+    for (let id = 0; id < this.heap.length; id++) this.obj(id);
+    for (let id = 0; id < this.heap.length; id++) this.fill(id);
+    const result = roots(this);
+    for (let id = 0; id < this.heap.length; id++) {
+      if (this.heap[id].x === 0) Object.preventExtensions(this.objs[id]);
+    }
+    return result;
+  }
+}
+
+function defineOrCheck(o, key, desc) {
+  try {
+    Object.defineProperty(o, key, desc);
+  } catch (err) {
+    const cur = Object.getOwnPropertyDescriptor(o, key);
+    const same = cur && ('value' in desc ? Object.is(cur.value, desc.value) : cur.get === desc.get && cur.set === desc.set);
+    if (!same) throw new RestoreError('cannot restore property ' + String(key) + ': ' + err.message);
+  }
+}
+
+function checkSnapshot(snap, meta) {
+  if (snap === null || typeof snap !== 'object' || snap.format !== FORMAT) {
+    throw new RestoreError('not a Things snapshot');
+  }
+  if (snap.version !== VERSION) throw new RestoreError('unsupported snapshot version ' + snap.version);
+  if (snap.program !== meta.hash) {
+    throw new RestoreError('snapshot belongs to another program (' + String(snap.program).slice(0, 12) +
+      ', this is ' + meta.hash.slice(0, 12) + ')');
+  }
+  if (!Array.isArray(snap.heap) || snap.roots === null || typeof snap.roots !== 'object') {
+    throw new RestoreError('malformed snapshot: no heap');
+  }
+}
+
+function restoreSnapshot(rt, snap, roots) {
+  checkSnapshot(snap, rt.meta);
+  const r = new Restorer(rt, snap);
+  return r.run(roots);
+}
+
+module.exports = { restoreSnapshot, RestoreError, Restorer };

@@ -1,0 +1,380 @@
+'use strict';
+// The heap as a graph, in one pass with an id table: identity, sharing and cycles survive.
+// Functions are written as (static function id, environment reference), environments as
+// scope records (static scope id, parent, values); engine objects by path. No code, ever.
+
+const { REF, UNDEF, BIGINT, encodeNumber } = require('./values.js');
+
+const FORMAT = 'things-snapshot';
+const VERSION = 1;
+
+const toStr = Object.prototype.toString;
+const fnToString = Function.prototype.toString;
+const getTime = Date.prototype.getTime;
+const mapForEach = Map.prototype.forEach;
+const setForEach = Set.prototype.forEach;
+const wmHas = WeakMap.prototype.has;
+const wmGet = WeakMap.prototype.get;
+const wsHas = WeakSet.prototype.has;
+const TypedArrayProto = Object.getPrototypeOf(Int8Array.prototype);
+const taTag = Object.getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
+const taBuffer = Object.getOwnPropertyDescriptor(TypedArrayProto, 'buffer').get;
+const taOffset = Object.getOwnPropertyDescriptor(TypedArrayProto, 'byteOffset').get;
+const taLength = Object.getOwnPropertyDescriptor(TypedArrayProto, 'length').get;
+const dvBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer').get;
+const dvOffset = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteOffset').get;
+const dvLength = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLength').get;
+const reSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get;
+const reFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get;
+const MARKER = '/*$F:';
+
+/** A snapshot cannot be taken: names what blocks it and where it is in the heap. */
+class SnapshotError extends Error {
+  constructor(message, path) {
+    super(path ? message + ' at ' + path : message);
+    this.name = 'SnapshotError';
+    this.heapPath = path;
+  }
+}
+
+function flagsOf(d) {
+  return ('value' in d ? (d.writable ? 1 : 0) : 0) | (d.enumerable ? 2 : 0) | (d.configurable ? 4 : 0);
+}
+
+/** Static function id from the marker the instrumenter put at the start of every function. */
+function markerFid(fn) {
+  let s;
+  try { s = fnToString.call(fn); } catch (e) { return -1; }
+  const i = s.indexOf(MARKER);
+  if (i < 0 || i > 400) return -1;
+  return parseInt(s.slice(i + MARKER.length, i + MARKER.length + 12), 10);
+}
+
+class Serializer {
+  constructor(rt) {
+    this.rt = rt;
+    this.types = rt.host.types;
+    this.ids = new Map();     // value -> id
+    this.heap = [];
+    this.values = [];         // id -> value
+    this.parent = [];         // id -> [parent id, label] for error paths
+    this.work = [];
+    this.weak = [];           // ids of WeakMap/WeakSet entries to complete at the end
+    this.scopes = new Set();  // scope handles met (they are arrow functions, but stand for scopes)
+  }
+
+  scopeRef(h, parentId, label) {
+    this.scopes.add(h);
+    return this.val(h, parentId, label);
+  }
+
+  path(id) {
+    const parts = [];
+    let cur = id;
+    let guard = 0;
+    while (cur !== undefined && cur !== -1 && guard++ < 200) {
+      const p = this.parent[cur];
+      if (!p) break;
+      parts.push(p[1]);
+      cur = p[0];
+    }
+    return 'root' + parts.reverse().join('');
+  }
+
+  fail(message, parentId, label) {
+    const base = parentId === -1 ? 'root' : this.path(parentId);
+    throw new SnapshotError(message, base + (label || ''));
+  }
+
+  /** Encode a value; objects get an id and are queued. */
+  val(v, parentId, label) {
+    switch (typeof v) {
+      case 'string': case 'boolean': return v;
+      case 'number': return encodeNumber(v);
+      case 'undefined': return [UNDEF];
+      case 'bigint': return [BIGINT, v.toString()];
+      case 'object': if (v === null) return null; // fallthrough
+      // eslint-disable-next-line no-fallthrough
+      default: {
+        let id = this.ids.get(v);
+        if (id === undefined) {
+          id = this.heap.length;
+          this.ids.set(v, id);
+          this.heap.push(null);
+          this.values.push(v);
+          this.parent.push([parentId, label]);
+          this.work.push(id);
+        }
+        return [REF, id];
+      }
+    }
+  }
+
+  run(roots) {
+    const encodedRoots = roots(this);
+    while (this.work.length > 0 || this.weak.length > 0) {
+      while (this.work.length > 0) {
+        const id = this.work.pop();
+        this.heap[id] = this.entry(this.values[id], id);
+      }
+      this.completeWeak();
+    }
+    return encodedRoots;
+  }
+
+  /** WeakMap/WeakSet entries survive when their key is otherwise in the snapshot. */
+  completeWeak() {
+    const pending = this.weak;
+    this.weak = [];
+    if (pending.length === 0) return;
+    let added = false;
+    for (const id of pending) {
+      const e = this.heap[id];
+      const coll = this.values[id];
+      const isMap = e.t === 'wm';
+      for (let i = 0; i < this.values.length; i++) {
+        const key = this.values[i];
+        if (typeof key !== 'object' && typeof key !== 'function') continue;
+        if (e._seen.has(i)) continue;
+        if (isMap ? wmHas.call(coll, key) : wsHas.call(coll, key)) {
+          e._seen.add(i);
+          if (isMap) e.entries.push([[REF, i], this.val(wmGet.call(coll, key), id, '<weak value>')]);
+          else e.items.push([REF, i]);
+          added = true;
+        }
+      }
+    }
+    // Values may have brought new objects that are keys too: go round again.
+    if (added || this.work.length > 0) this.weak.push(...pending);
+    else for (const id of pending) delete this.heap[id]._seen;
+  }
+
+  props(o, id, skip, out) {
+    const keys = Reflect.ownKeys(o);
+    const props = [];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (skip !== null && skip(key)) continue;
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      const k = typeof key === 'symbol' ? this.val(key, id, '[' + String(key) + ']') : key;
+      const label = typeof key === 'symbol' ? '[' + String(key) + ']' : '.' + key;
+      const flags = flagsOf(d);
+      if ('value' in d) {
+        const v = this.val(d.value, id, label);
+        props.push(flags === 7 ? [k, v] : [k, v, flags]);
+      } else {
+        props.push([k, { g: this.val(d.get, id, label + '@get'), s: this.val(d.set, id, label + '@set') }, flags]);
+      }
+    }
+    if (props.length > 0) out.props = props;
+    if (!Object.isExtensible(o)) out.x = 0;
+    return out;
+  }
+
+  proto(o, out, dflt, id) {
+    const p = Object.getPrototypeOf(o);
+    if (p !== dflt) out.p = this.val(p, id, '@proto');
+    return out;
+  }
+
+  entry(v, id) {
+    const rt = this.rt;
+    const path = rt.builtins.pathOf.get(v);
+    if (path !== undefined) return { t: 'b', path };
+    if (typeof v === 'symbol') {
+      const key = Symbol.keyFor(v);
+      if (key !== undefined) return { t: 'sym', for: key };
+      return v.description === undefined ? { t: 'sym' } : { t: 'sym', d: v.description };
+    }
+    if (typeof v === 'function') return this.scopes.has(v) ? this.scopeEntry(v, id) : this.fnEntry(v, id);
+    return this.objEntry(v, id);
+  }
+
+  fnEntry(f, id) {
+    const rt = this.rt;
+    const reg = rt.registry;
+    let out;
+    const bound = reg.boundInfo.get(f);
+    if (bound !== undefined) {
+      out = { t: 'bf', target: this.val(bound[0], id, '@target'), this: this.val(bound[1], id, '@this'),
+        args: bound[2].map((a, i) => this.val(a, id, '@args[' + i + ']')) };
+      return this.props(f, id, null, out);
+    }
+    const member = reg.memberOf.get(f);
+    if (member !== undefined) {
+      out = { t: 'm', cls: this.val(member[0], id, '@class'), key: typeof member[1] === 'symbol'
+        ? this.val(member[1], id, '@key') : member[1], st: member[2] ? 1 : 0, slot: member[3] };
+      return this.proto(f, this.props(f, id, null, out), Function.prototype, id);
+    }
+    const req = rt.modules.requireOf.get(f);
+    if (req !== undefined) return { t: 'req', mod: req };
+    const fid = markerFid(f);
+    if (fid < 0 || !(fid in rt.meta.fns)) {
+      let name = '';
+      try { name = f.name; } catch (e) { /* ignore */ }
+      this.fail('cannot move native function ' + (name || '<anonymous>') +
+        ' (not part of the program and not a known engine object)', id, '');
+    }
+    const info = rt.meta.fns[fid];
+    if (info[1] === 3) this.fail('cannot move function: ' + (rt.meta.why[fid] || 'unsupported'), id, '');
+    if (info[1] === 4) this.fail('cannot move a class member that is not a property of its class (private method?)', id, '');
+    const envSid = info[0];
+    let handle;
+    const scopeInfo = rt.meta.scopes[envSid];
+    if (scopeInfo[0] === -1) handle = reg.moduleHandles.get(scopeInfo[1]);
+    else handle = reg.envOf.get(f);
+    if (handle === undefined) this.fail('closure without a recorded environment (function #' + fid + ')', id, '');
+    out = { t: 'f', fid, env: this.scopeRef(handle, id, '@env') };
+    if (info[1] === 2) out.sup = this.val(Object.getPrototypeOf(f), id, '@super');
+    this.proto(f, out, undefined, id);
+    return this.props(f, id, null, out);
+  }
+
+  scopeEntry(h, id) {
+    const rt = this.rt;
+    const sid = h(2);
+    let vals;
+    try { vals = h(0); } catch (e) {
+      this.fail('variable in its temporal dead zone in scope #' + sid + ' (' + e.message + ')', id, '');
+    }
+    const info = rt.meta.scopes[sid];
+    const names = info[2];
+    const out = { t: 's', sid };
+    if (info[0] === -1) out.mod = info[1];
+    else out.parent = this.scopeRef(h(1), id, '@parent');
+    out.vals = vals.map((v, i) => this.val(v, id, ':' + (i < names.length ? names[i] : 'this')));
+    return out;
+  }
+
+  objEntry(o, id) {
+    const rt = this.rt;
+    const t = this.types;
+    const proto = Object.getPrototypeOf(o);
+    if (Array.isArray(o)) {
+      if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
+      return this.arrayEntry(o, id, proto);
+    }
+    if (proto === Object.prototype || proto === null) {
+      if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
+      if (t.isArgumentsObject(o)) return this.props(o, id, null, { t: 'args' });
+      return this.props(o, id, null, proto === null ? { t: 'o', p: null } : { t: 'o' });
+    }
+    if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
+    let out;
+    let skip = null;
+    if (t.isMap(o)) {
+      const entries = [];
+      mapForEach.call(o, (v, k) => entries.push([this.val(k, id, '<map key>'), this.val(v, id, '<map value>')]));
+      out = { t: 'map', entries };
+    } else if (t.isSet(o)) {
+      const items = [];
+      setForEach.call(o, (v) => items.push(this.val(v, id, '<set item>')));
+      out = { t: 'set', items };
+    } else if (t.isWeakMap(o)) {
+      out = { t: 'wm', entries: [], _seen: new Set() };
+      this.weak.push(id);
+    } else if (t.isWeakSet(o)) {
+      out = { t: 'ws', items: [], _seen: new Set() };
+      this.weak.push(id);
+    } else if (t.isDate(o)) {
+      out = { t: 'date', v: encodeNumber(getTime.call(o)) };
+    } else if (t.isRegExp(o)) {
+      out = { t: 're', src: reSource.call(o), flags: reFlags.call(o) };
+    } else if (t.isNativeError(o)) {
+      out = { t: 'err' };
+    } else if (t.isArrayBuffer(o) || t.isSharedArrayBuffer(o)) {
+      out = { t: 'ab', b64: rt.host.b64encode(new Uint8Array(o)) };
+      if (t.isSharedArrayBuffer(o)) out.shared = 1;
+    } else if (t.isTypedArray(o)) {
+      out = { t: 'ta', ctor: taTag.call(o), buf: this.val(taBuffer.call(o), id, '.buffer'),
+        off: taOffset.call(o), len: taLength.call(o) };
+      skip = isIndexKey;
+    } else if (t.isDataView(o)) {
+      out = { t: 'ta', ctor: 'DataView', buf: this.val(dvBuffer.call(o), id, '.buffer'),
+        off: dvOffset.call(o), len: dvLength.call(o) };
+    } else if (t.isBoxedPrimitive(o)) {
+      out = { t: 'box', v: this.val(unbox(o, t), id, '<boxed>') };
+      if (t.isStringObject(o)) skip = isIndexOrLength;
+    } else if (t.isPromise(o)) {
+      this.fail('cannot move a Promise yet (pending promises and async functions migrate in a later version)', id, '');
+    } else if (t.isGeneratorObject(o)) {
+      this.fail('cannot move a suspended generator yet (a later version moves them)', id, '');
+    } else if (t.isModuleNamespaceObject(o) || t.isExternal(o)) {
+      this.fail('cannot move a native object', id, '');
+    } else if (t.isWeakRef && (toStr.call(o) === '[object WeakRef]' || toStr.call(o) === '[object FinalizationRegistry]')) {
+      this.fail('cannot move a ' + toStr.call(o).slice(8, -1), id, '');
+    } else {
+      this.checkNativeProto(proto, id);
+      out = { t: 'o' };
+    }
+    this.proto(o, out, undefined, id);
+    return this.props(o, id, skip, out);
+  }
+
+  /** An object made by a native constructor we cannot name holds engine state: refuse. */
+  checkNativeProto(proto, id) {
+    let p = proto;
+    for (let depth = 0; p !== null && depth < 50; depth++) {
+      if (this.rt.builtins.pathOf.has(p)) return;
+      const d = Object.getOwnPropertyDescriptor(p, 'constructor');
+      if (d && typeof d.value === 'function' && !this.rt.builtins.pathOf.has(d.value)) {
+        const fid = markerFid(d.value);
+        if (fid < 0 && !this.rt.registry.boundInfo.has(d.value) && !this.rt.registry.memberOf.has(d.value)) {
+          this.fail('cannot move a native ' + (d.value.name || 'object') + ' object (it holds engine state)', id, '');
+        }
+        return;
+      }
+      p = Object.getPrototypeOf(p);
+    }
+  }
+
+  arrayEntry(a, id, proto) {
+    const out = { t: 'a', n: a.length };
+    if (proto !== Array.prototype) out.p = this.val(proto, id, '@proto');
+    const keys = Reflect.ownKeys(a);
+    // Dense and plain: all indices present as ordinary data properties, nothing else but length.
+    if (keys.length === a.length + 1 && Object.isExtensible(a)) {
+      const items = new Array(a.length);
+      let plain = true;
+      for (let i = 0; i < a.length; i++) {
+        const d = Object.getOwnPropertyDescriptor(a, i);
+        if (d === undefined || !('value' in d) || !d.writable || !d.enumerable || !d.configurable) { plain = false; break; }
+        items[i] = this.val(d.value, id, '[' + i + ']');
+      }
+      const ld = Object.getOwnPropertyDescriptor(a, 'length');
+      if (plain && ld.writable) { out.items = items; return out; }
+    }
+    return this.props(a, id, null, out);
+  }
+}
+
+function isIndexKey(k) { return typeof k === 'string' && /^(0|[1-9]\d*)$/.test(k); }
+function isIndexOrLength(k) { return k === 'length' || isIndexKey(k); }
+
+function unbox(o, t) {
+  if (t.isNumberObject(o)) return Number.prototype.valueOf.call(o);
+  if (t.isStringObject(o)) return String.prototype.valueOf.call(o);
+  if (t.isBooleanObject(o)) return Boolean.prototype.valueOf.call(o);
+  if (t.isBigIntObject(o)) return BigInt.prototype.valueOf.call(o);
+  if (t.isSymbolObject(o)) return Symbol.prototype.valueOf.call(o);
+  throw new Error('unknown boxed primitive');
+}
+
+/**
+ * Snapshot the program: `roots(s)` encodes the runtime's roots with s.val(...).
+ * Throws SnapshotError (with the heap path) when something cannot move.
+ */
+function takeSnapshot(rt, roots) {
+  const s = new Serializer(rt);
+  const encodedRoots = s.run(roots);
+  return {
+    format: FORMAT,
+    version: VERSION,
+    program: rt.meta.hash,
+    engine: rt.host.engine(),
+    heap: s.heap,
+    roots: encodedRoots,
+  };
+}
+
+module.exports = { takeSnapshot, SnapshotError, markerFid, FORMAT, VERSION };

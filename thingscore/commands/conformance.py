@@ -1,0 +1,40 @@
+"""``things conformance run --parser=NAME``: run a plugin's conformance suite, print a report.
+
+The plugin is loaded by name through its entry point, exactly as the kernel would load it,
+so a third-party plugin is checked the same way as ours. Exit status 0 means the plugin
+meets its profile's bar; 1 means it does not; 2 is a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from thingscore import plugins
+
+
+def run(args: argparse.Namespace) -> int:
+    name = getattr(args, "parser", None)
+    if not name:
+        print("usage: things conformance run --parser=NAME [-v]", file=sys.stderr)
+        print(f"parser plugins installed: {', '.join(plugins.available('parser')) or 'none'}", file=sys.stderr)
+        return 2
+    try:
+        parser = plugins.load("parser", name)
+    except plugins.PluginNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    from things_conformance.parsers import profile_for, run_suite
+
+    profile = profile_for(name)
+    started = time.monotonic()
+    print(f"parser conformance: {name} ({type(parser).__module__}.{type(parser).__qualname__})")
+    report = run_suite(parser, profile, verbose=bool(getattr(args, "verbose", False)))
+    for line in report.lines:
+        print(line)
+    verdict = "PASS" if report.passed else "FAIL"
+    print(f"{verdict}: {name} {'meets' if report.passed else 'does not meet'} its bar "
+          f"({time.monotonic() - started:.0f} s)")
+    return 0 if report.passed else 1

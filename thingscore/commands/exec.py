@@ -1,0 +1,39 @@
+"""``things exec FILE --hops N --every K``: run a program, migrating it N times.
+
+stdout carries exactly the program's stdout; things' own messages go to stderr; the exit
+code is the program's (2 when the program ended normally but could not be migrated)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from thingscore.execution import execute
+from thingscore.parsing import JSSyntaxError
+from thingscore.plugins import PluginNotFound
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.every < 1:
+        print("things: --every must be at least 1", file=sys.stderr)
+        return 64
+    runtimes = [r.strip() for r in args.runtimes.split(",") if r.strip()]
+    prog_args = [a for a in args.args if a != "--"] if args.args else []
+    try:
+        result = execute(args.file, hops=max(0, args.hops), every=args.every, runtimes=runtimes or ["node"],
+                         args=prog_args, snapshot_dir=Path(args.snapshot_dir) if args.snapshot_dir else None,
+                         parser=args.parser)
+    except JSSyntaxError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except PluginNotFound as exc:
+        print(f"things: {exc}", file=sys.stderr)
+        return 64
+    except OSError as exc:
+        print(f"things: {exc}", file=sys.stderr)
+        return 1
+    if args.report:
+        Path(args.report).write_text(json.dumps(result.report(), indent=2) + "\n", encoding="utf-8")
+    return result.exit_code

@@ -1,0 +1,133 @@
+"""Run a program and migrate it between fresh runtime processes every K callbacks.
+
+This is ``things exec``: the differential harness of the whole system (the program's
+stdout must be byte for byte what plain ``node`` prints) and the simplest migration there
+is — snapshot at an event-loop boundary, stop the process, start a fresh one from the
+snapshot, as many times as asked.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from thingscore import plugins
+from thingscore.instrument.bundle import instrument
+from thingscore.runtime import Runtime, StartRequest
+
+EXIT_MIGRATION_FAILED = 2
+
+
+@dataclass
+class HopRecord:
+    after_callbacks: int
+    snapshot_bytes: int
+    snapshot_ms: float
+    restore_ms: float
+    runtime: str
+    resume_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"after_callbacks": self.after_callbacks, "snapshot_bytes": self.snapshot_bytes,
+                "snapshot_ms": round(self.snapshot_ms, 3), "restore_ms": round(self.restore_ms, 3),
+                "runtime": self.runtime, "resume_ms": round(self.resume_ms, 3)}
+
+
+@dataclass
+class ExecResult:
+    exit_code: int
+    hops: list[HopRecord] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def report(self) -> dict[str, Any]:
+        return {"hops": [h.as_dict() for h in self.hops], "exit_code": self.exit_code}
+
+
+def _log(message: str) -> None:
+    sys.stderr.write(f"things: {message}\n")
+    sys.stderr.flush()
+
+
+def _exit_code(rc: int) -> int:
+    return 128 - rc if rc < 0 else rc
+
+
+def execute(file: str | Path, *, hops: int, every: int, runtimes: list[str], args: list[str] | None = None,
+            snapshot_dir: Path | None = None, parser: str = "esprima") -> ExecResult:
+    """Run ``file`` migrating it ``hops`` times, every ``every`` callbacks."""
+    main = Path(file).resolve()
+    program = instrument(main, parser=parser)
+    loaded: dict[str, Runtime] = {}
+    for name in runtimes:
+        if name not in loaded:
+            loaded[name] = plugins.load("runtime", name)
+    work = Path(tempfile.mkdtemp(prefix="things-exec-"))
+    try:
+        program_file = work / "program.js"
+        program_file.write_text(program.render(), encoding="utf-8")
+        return _run_hops(program_file, main.parent, loaded, runtimes, hops, every, args or [], work, snapshot_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtimes: list[str], hops: int,
+              every: int, args: list[str], work: Path, snapshot_dir: Path | None) -> ExecResult:
+    result = ExecResult(exit_code=0)
+    snapshot_in: Path | None = None
+    pending: HopRecord | None = None
+    hop = 0
+    failed = False
+    while True:
+        name = runtimes[hop % len(runtimes)]
+        out = work / f"hop-{hop + 1}.json"
+        migrate = hop < hops and not failed
+        req = StartRequest(program=program_file, args=args, restore_from=snapshot_in,
+                           snapshot_every=every if migrate else 0, snapshot_path=out if migrate else None, cwd=cwd)
+        started = time.perf_counter()
+        proc = loaded[name].start(req)
+        snap_msg: dict[str, Any] | None = None
+        for msg in proc.messages():
+            kind = msg.get("type")
+            if kind == "restored" and pending is not None:
+                pending.restore_ms = float(msg.get("ms", 0.0))
+                pending.resume_ms = (time.perf_counter() - started) * 1000
+                result.hops.append(pending)
+                pending = None
+            elif kind == "snapshot":
+                snap_msg = msg
+            elif kind == "snapshot-error":
+                failed = True
+                text = f"cannot migrate: {msg.get('message')}"
+                result.errors.append(text)
+                _log(text + " (the program keeps running here)")
+            elif kind == "restore-error":
+                result.errors.append(f"cannot restore: {msg.get('message')}")
+        rc = proc.wait()
+        if pending is not None:  # restore failed before it said so
+            result.errors.append("the restored process ended before it resumed")
+            result.exit_code = _exit_code(rc) or 1
+            return result
+        if snap_msg is None or not out.exists():
+            result.exit_code = _exit_code(rc)
+            if failed and result.exit_code == 0:
+                result.exit_code = EXIT_MIGRATION_FAILED
+            return result
+        hop += 1
+        if snapshot_dir is not None:
+            snapshot_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out, snapshot_dir / f"hop-{hop}.json")
+        pending = HopRecord(after_callbacks=int(snap_msg.get("after_callbacks", 0)),
+                            snapshot_bytes=int(snap_msg.get("bytes", out.stat().st_size)),
+                            snapshot_ms=float(snap_msg.get("ms", 0.0)), restore_ms=0.0,
+                            runtime=runtimes[hop % len(runtimes)])
+        if snapshot_in is not None and snapshot_dir is None:
+            snapshot_in.unlink(missing_ok=True)
+        snapshot_in = out
+
+
+__all__ = ["execute", "ExecResult", "HopRecord"]

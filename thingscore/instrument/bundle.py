@@ -1,0 +1,179 @@
+"""Instrument a whole program: the main file, every file it requires, and the runtime,
+assembled into one standalone JavaScript file that runs under plain ``node``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from thingscore import plugins
+from thingscore.parsing import JSSyntaxError
+
+from .resolve import is_builtin, resolve
+from .transform import IdAllocator, transform_module
+
+INSTRUMENTER_VERSION = "1"
+RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "values.js",
+                 "serialize.js", "restore.js", "host_node.js")
+
+T = TypeVar("T")
+
+
+@dataclass
+class InstrumentedProgram:
+    """The output of instrumentation: JS text plus the facts a controller needs."""
+
+    main: Path
+    hash: str
+    meta: dict[str, Any]
+    tables: str  # the module table: `{ "id": [moduleFunction, recreator], ... }`
+    runtime: str
+
+    def render(self, snapshot_json: str | None = None) -> str:
+        """The standalone program; with ``snapshot_json`` it resumes from that snapshot."""
+        head = (f"// Instrumented by things (instrumenter {INSTRUMENTER_VERSION}) from "
+                f"{self.main.name}; program {self.hash}. Generated: do not edit.\n")
+        meta = json.dumps(self.meta, ensure_ascii=False)
+        tail = ""
+        if snapshot_json is not None:
+            # Data only: the snapshot is a JSON string literal handed to JSON.parse.
+            tail = ", JSON.parse(" + json.dumps(snapshot_json, ensure_ascii=False) + ")"
+        return (head + f"var $T$ = {self.runtime};\n"
+                f"$T$.program(Object.assign({meta}, {{ hostRequire: require }}), {self.tables}{tail});\n")
+
+
+def _runtime_dir() -> Any:
+    """jsruntime/ next to the package in a checkout (editable install), else package data."""
+    here = Path(__file__).resolve().parents[2] / "jsruntime"
+    if (here / "index.js").is_file():
+        return here
+    return resources.files("things_jsruntime")
+
+
+def runtime_bundle() -> str:
+    """jsruntime's files wrapped in a tiny CommonJS loader of their own."""
+    root = _runtime_dir()
+    parts = ["(function () {\nvar defs = {"]
+    for name in RUNTIME_FILES:
+        text = (root / name).read_text(encoding="utf-8")
+        parts.append(f"{json.dumps('./' + name)}: function (module, exports, require) {{\n{text}\n}},")
+    parts.append("};\nvar cache = {};\nfunction load(name) {\n  var m = cache[name];\n  if (m) return m.exports;\n"
+                 "  m = cache[name] = { exports: {} };\n  defs[name](m, m.exports, load);\n  return m.exports;\n}\n"
+                 "return load('./index.js');\n})()")
+    return "\n".join(parts)
+
+
+def run_with_big_stack(fn: Callable[[], T]) -> T:
+    """Deeply nested real code needs more stack than the main thread has."""
+    result: list[Any] = []
+    error: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(fn())
+        except BaseException as exc:  # re-raised in the caller's thread
+            error.append(exc)
+
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 200_000))
+    old_size = threading.stack_size()
+    threading.stack_size(512 * 1024 * 1024)
+    try:
+        t = threading.Thread(target=target)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old_size)
+    if error:
+        raise error[0]
+    return result[0]
+
+
+def _module_id(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _read_source(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if path.suffix == ".json":
+        return "module.exports = " + text + ";"
+    if text.startswith("#!"):
+        text = "//" + text[2:]
+    return text
+
+
+def instrument(main: str | Path, parser: str = "esprima") -> InstrumentedProgram:
+    """Instrument ``main`` and everything it requires (see module docstring)."""
+    return run_with_big_stack(lambda: _instrument(Path(main).resolve(), parser))
+
+
+def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
+    parser = plugins.load("parser", parser_name)
+    root = main.parent
+    ids = IdAllocator()
+    order: list[Path] = [main]
+    seen = {main}
+    sources: dict[Path, str] = {}
+    results = {}
+    deps: dict[str, dict[str, str | None]] = {}
+    i = 0
+    while i < len(order):
+        path = order[i]
+        i += 1
+        mid = _module_id(path, root)
+        source = _read_source(path)
+        sources[path] = source
+        try:
+            program = parser.parse(source, "script").program
+        except JSSyntaxError as exc:
+            exc.filename = str(path)
+            raise
+        res = transform_module(source, program, mid, str(path), ids)
+        results[path] = res
+        dmap: dict[str, str | None] = {}
+        for request in res.requires:
+            if is_builtin(request):
+                dmap[request] = None
+                continue
+            target = resolve(request, path)
+            if target is None or target.suffix == ".node":
+                continue
+            dmap[request] = _module_id(target, root)
+            if target not in seen:
+                seen.add(target)
+                order.append(target)
+        deps[mid] = dmap
+    h = hashlib.sha256(INSTRUMENTER_VERSION.encode())
+    for path in order:
+        h.update(b"\0" + _module_id(path, root).encode() + b"\0" + sources[path].encode("utf-8", "surrogatepass"))
+    program_hash = h.hexdigest()
+    fns: dict[int, list[int]] = {}
+    why: dict[int, str] = {}
+    scopes: dict[int, list[Any]] = {}
+    modules_meta: dict[str, dict[str, Any]] = {}
+    table_parts = []
+    for path in order:
+        res = results[path]
+        mid = _module_id(path, root)
+        fns.update(res.fns)
+        why.update(res.why)
+        scopes.update(res.scopes)
+        modules_meta[mid] = {"file": str(path), "dir": str(path.parent), "deps": deps[mid]}
+        table_parts.append(
+            f"{json.dumps(mid)}: [function (exports, require, module, __filename, __dirname) {{{res.module_text}\n}},\n"
+            f"{res.recreator_text}]"
+        )
+    meta = {"hash": program_hash, "main": _module_id(main, root), "modules": modules_meta,
+            "fns": fns, "why": why, "scopes": scopes}
+    tables = "{\n" + ",\n".join(table_parts) + "\n}"
+    return InstrumentedProgram(main=main, hash=program_hash, meta=meta, tables=tables, runtime=runtime_bundle())

@@ -1,0 +1,89 @@
+"""Text edits at node ranges on the original source.
+
+The instrumented program is the user's source with small insertions (markers, registration
+calls, handle declarations): nothing is reprinted, so the output stays readable and every
+line stays on its line. Each insertion carries the AST depth of what it belongs to, so that
+insertions at one offset nest correctly (outer opens first, inner closes first), and so that
+the text of any one function can be rendered with exactly its own inner edits — the scope
+re-creators need those copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPEN = 0
+CLOSE = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Insertion:
+    offset: int
+    text: str
+    depth: float
+    kind: int  # OPEN: sorts outer-first at its offset; CLOSE: inner-first, before any OPEN
+
+    def sort_key(self) -> tuple[int, int, float]:
+        if self.kind == CLOSE:
+            return (self.offset, 0, -self.depth)
+        return (self.offset, 1, self.depth)
+
+
+class EditList:
+    """Insertions into one source text; render any range of it with its inner edits."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._edits: list[Insertion] = []
+        self._sorted: list[Insertion] | None = None
+        self._seq = 0
+
+    def open(self, offset: int, text: str, depth: float) -> None:
+        self._add(Insertion(offset, text, depth, OPEN))
+
+    def close(self, offset: int, text: str, depth: float) -> None:
+        self._add(Insertion(offset, text, depth, CLOSE))
+
+    def _add(self, ins: Insertion) -> None:
+        self._edits.append(ins)
+        self._sorted = None
+
+    def _all(self) -> list[Insertion]:
+        if self._sorted is None:
+            # Stable: equal keys keep insertion order.
+            self._sorted = sorted(self._edits, key=Insertion.sort_key)
+        return self._sorted
+
+    def render(self, start: int = 0, end: int | None = None, base_depth: float = float("-inf")) -> str:
+        """Source[start:end] with its edits. At the two boundaries only edits deeper than
+        ``base_depth`` count (opens at ``start``, closes at ``end``): those are the range's own."""
+        if end is None:
+            end = len(self.source)
+        edits = self._all()
+        lo = _bisect(edits, start)
+        out: list[str] = []
+        pos = start
+        for i in range(lo, len(edits)):
+            e = edits[i]
+            if e.offset > end:
+                break
+            if e.offset == start and (e.kind != OPEN or e.depth <= base_depth):
+                continue
+            if e.offset == end and (e.kind != CLOSE or e.depth <= base_depth):
+                continue
+            out.append(self.source[pos : e.offset])
+            out.append(e.text)
+            pos = e.offset
+        out.append(self.source[pos:end])
+        return "".join(out)
+
+
+def _bisect(edits: list[Insertion], offset: int) -> int:
+    lo, hi = 0, len(edits)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if edits[mid].offset < offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

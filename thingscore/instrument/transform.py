@@ -1,0 +1,637 @@
+"""Instrument one CommonJS module: the edits to its source and its scope re-creators.
+
+What a snapshot needs from a running program, and where the program pays for it:
+
+* every function carries a marker comment ``/*$F:<fid>*/`` right after its opening
+  parenthesis (after ``class`` for classes): at snapshot time ``Function.prototype.toString``
+  names the static function, at zero run-time cost;
+* every *captured* scope (one whose variables some closure uses) gets one variable
+  ``$T$h<sid>`` holding a *handle*: an arrow function created lazily, the first time a
+  closure is made in that scope activation, that reads the scope's captured variables and
+  names the parent scope's handle. A closure whose environment is such a scope is
+  registered with that handle when it is created (``$T$.c(fn, handle)``). Closures that
+  only see module-level variables need nothing: each module has one scope instance;
+* for restore, a *re-creator* per captured scope: a function that declares the same
+  variables, holds a handle that can also set them, and makes any function of that scope
+  by evaluating a copy of its (instrumented) source text inside it. Nested scopes nest
+  their re-creators the same way. So restoring never runs top-level code again, a snapshot
+  stays pure data, and restored closures are the same code as the originals.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from thingscore.parsing import JSSyntaxError
+
+from .edits import EditList
+from .scope import analyze
+from .scope_model import Scope, Variable
+
+Node = dict[str, Any]
+
+RT = "$T$"
+PREFIX = "$T$"
+
+FUNCTION_TYPES = ("FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression")
+CLASS_TYPES = ("ClassDeclaration", "ClassExpression")
+ACTIVATION_TYPES = ("function", "block", "for", "switch", "catch", "class-static-block", "class-field-initializer")
+
+# Function kinds in the static table (jsruntime/serialize.js reads them).
+KIND_FUNCTION = 0
+KIND_CLASS = 1
+KIND_CLASS_EXTENDS = 2
+KIND_UNMOVABLE = 3
+KIND_MEMBER = 4
+
+
+class InstrumentError(JSSyntaxError):
+    """The program uses something that cannot be instrumented (``with``, declaring eval)."""
+
+
+@dataclass
+class IdAllocator:
+    """Program-wide numbering of functions and scopes (ids must be unique across modules)."""
+
+    next_fid: int = 1
+    next_sid: int = 1
+
+    def fid(self) -> int:
+        self.next_fid += 1
+        return self.next_fid - 1
+
+    def sid(self) -> int:
+        self.next_sid += 1
+        return self.next_sid - 1
+
+
+@dataclass
+class ModuleResult:
+    module_text: str
+    recreator_text: str
+    module_sid: int
+    fns: dict[int, list[int]] = field(default_factory=dict)
+    why: dict[int, str] = field(default_factory=dict)
+    scopes: dict[int, list[Any]] = field(default_factory=dict)
+    requires: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class FnInfo:
+    node: Node
+    fid: int
+    depth: int
+    env: Scope | None = None
+    kind: int = KIND_FUNCTION
+    why: str = ""
+    parent_prop: Node | None = None  # Property / MethodDefinition holding a method value
+    in_class_body: bool = False
+    uses_super: bool = False
+    uses_meta: bool = False
+
+
+def _line_col(source: str, offset: int) -> tuple[int, int]:
+    line = source.count("\n", 0, offset) + 1
+    col = offset - (source.rfind("\n", 0, offset) + 1)
+    return line, col
+
+
+def _is_node(v: Any) -> bool:
+    return isinstance(v, dict) and "type" in v
+
+
+SKIP_KEYS = frozenset(("type", "start", "end", "range", "loc", "raw", "regex", "bigint", "directive"))
+
+
+class ModuleTransformer:
+    def __init__(self, source: str, program: Node, module_id: str, filename: str, ids: IdAllocator) -> None:
+        self.source = source
+        self.program = program
+        self.module_id = module_id
+        self.filename = filename
+        self.ids = ids
+        self.sm = analyze(program, "commonjs")
+        self.edits = EditList(source)
+        self.sid_of: dict[Scope, int] = {}
+        self.names_of: dict[Scope, list[str]] = {}
+        self.has_this: dict[Scope, bool] = {}
+        self.eff_parent: dict[Scope, Scope | None] = {}
+        self.fns: list[FnInfo] = []
+        self.fn_of_node: dict[int, FnInfo] = {}
+        self.factories: dict[Scope, list[FnInfo]] = {}
+        self.children: dict[Scope, list[Scope]] = {}
+        self.requires: list[str] = []
+        self.module_scope: Scope = self._find_module_scope()
+        self._skip: set[Scope] = set()
+        self._fn_stack: list[FnInfo] = []
+        self._pending_decl_regs: list[FnInfo] = []
+        self._prop_parent: dict[int, Node] = {}
+        self._depth_of_obj: dict[int, int] = {}
+        self._wrapped_objects: set[int] = set()
+        _index_objects(program, self._prop_parent, self._depth_of_obj)
+
+    # -- scopes -------------------------------------------------------------------------
+
+    def _find_module_scope(self) -> Scope:
+        for s in self.sm.scopes:
+            if s.type == "function" and s.node is self.program:
+                return s
+        raise AssertionError("no CommonJS module scope")
+
+    def _captured_vars(self, s: Scope) -> list[Variable]:
+        return [v for v in s.variables if v.captured and v.name != "arguments"]
+
+    def is_captured(self, s: Scope) -> bool:
+        """Does this scope need a handle: a variable of it (or its `this`) lives on in closures."""
+        if s is self.module_scope:
+            return True
+        if s in self.sid_of:
+            return True
+        if s.type not in ACTIVATION_TYPES:
+            return False
+        return bool(self._captured_vars(s)) or self._this_captured(s)
+
+    def _this_captured(self, s: Scope) -> bool:
+        if s.type == "function" and s.node.get("type") == "ArrowFunctionExpression":
+            return False
+        return bool(s.this_captured)
+
+    def _register_scope(self, s: Scope) -> None:
+        """Called when the walk enters a scope: number it and find its parent handle."""
+        parent = s.parent
+        while parent is not None and (parent in self._skip or not self.is_captured(parent)):
+            parent = parent.parent
+        self.eff_parent[s] = parent
+        if self.is_captured(s) and s not in self.sid_of:
+            self.sid_of[s] = self.ids.sid()
+            self.names_of[s] = [v.name for v in self._captured_vars(s)]
+            self.has_this[s] = self._this_captured(s)
+            if s is not self.module_scope and parent is not None:
+                self.children.setdefault(parent, []).append(s)
+
+    def env_of(self, s: Scope | None) -> Scope:
+        """Innermost captured scope from ``s`` outward (skipping scopes we are in the params of)."""
+        while s is not None and (s in self._skip or not self.is_captured(s)):
+            s = s.parent
+        assert s is not None
+        return s
+
+    def handle_var(self, s: Scope) -> str:
+        return f"{PREFIX}h{self.sid_of[s]}"
+
+    def handle_expr(self, s: Scope) -> str:
+        """An expression that evaluates to the handle of the current activation of ``s``."""
+        if s is self.module_scope:
+            return self.handle_var(s)
+        if s.type == "class-field-initializer":
+            return self.handle_arrow(s)
+        v = self.handle_var(s)
+        return f"({v} || ({v} = {self.handle_arrow(s)}))"
+
+    def _vals(self, s: Scope) -> str:
+        vals = list(self.names_of[s])
+        if self.has_this[s]:
+            vals.append("this")
+        return "[" + ", ".join(vals) + "]"
+
+    def handle_arrow(self, s: Scope) -> str:
+        parent = self.eff_parent.get(s)
+        pexpr = "void 0" if s is self.module_scope or parent is None else self.handle_expr(parent)
+        return f"({PREFIX}o) => {PREFIX}o === 0 ? {self._vals(s)} : {PREFIX}o === 1 ? {pexpr} : {self.sid_of[s]}"
+
+    # -- walk ----------------------------------------------------------------------------
+
+    def run(self) -> ModuleResult:
+        self._check_names()
+        self._walk(self.program, 0, None)
+        self._declare_handles()
+        module_text = self.edits.render()
+        recreator = self._recreator(self.module_scope, top=True)
+        res = ModuleResult(module_text=module_text, recreator_text=recreator,
+                           module_sid=self.sid_of[self.module_scope], requires=self.requires)
+        for f in self.fns:
+            env_sid = self.sid_of[f.env] if f.env is not None else self.sid_of[self.module_scope]
+            res.fns[f.fid] = [env_sid, f.kind]
+            if f.kind == KIND_UNMOVABLE:
+                res.why[f.fid] = f.why
+        for s, sid in self.sid_of.items():
+            parent = self.eff_parent.get(s)
+            psid = -1 if s is self.module_scope or parent is None else self.sid_of[parent]
+            res.scopes[sid] = [psid, self.module_id, self.names_of[s], 1 if self.has_this[s] else 0]
+        return res
+
+    def _error(self, node: Node, message: str) -> InstrumentError:
+        line, col = _line_col(self.source, node["start"])
+        return InstrumentError(message, line, col, node["start"], self.filename)
+
+    def _check_names(self) -> None:
+        for s in self.sm.scopes:
+            for v in s.variables:
+                if v.name.startswith(PREFIX):
+                    node = v.identifiers[0] if v.identifiers else s.node
+                    raise self._error(node, f"identifier {v.name} is reserved by the instrumenter")
+
+    def _walk(self, node: Node, depth: int, parent: Node | None, key: str = "") -> None:
+        t = node["type"]
+        entered = self.sm.acquire_all(node)
+        for s in entered:
+            self._register_scope(s)
+
+        if t == "WithStatement":
+            raise self._error(node, "`with` statements cannot be instrumented (their scope is dynamic)")
+        if t == "CallExpression":
+            self._check_call(node)
+        if t == "Super" and self._fn_stack:
+            self._fn_stack[-1].uses_super = True
+        if t == "MetaProperty" and self._fn_stack:
+            self._fn_stack[-1].uses_meta = True
+
+        info: FnInfo | None = None
+        if t in FUNCTION_TYPES or t in CLASS_TYPES:
+            info = self._function(node, depth, parent, key, entered)
+
+        if info is not None and t in FUNCTION_TYPES:
+            self._walk_function(node, depth, info)
+            if info.parent_prop is not None and info.kind == KIND_FUNCTION and info.uses_super:
+                info.kind, info.why = KIND_UNMOVABLE, "object-literal method uses `super`"
+            elif t == "ArrowFunctionExpression" and info.kind == KIND_FUNCTION and (info.uses_super or info.uses_meta):
+                info.kind, info.why = KIND_UNMOVABLE, "arrow function uses `super` or `new.target`"
+        elif info is not None:
+            self._fn_stack.append(info)
+            self._walk_children(node, depth)
+            self._fn_stack.pop()
+        else:
+            self._walk_children(node, depth)
+
+    def _walk_children(self, node: Node, depth: int) -> None:
+        for k, v in node.items():
+            if k in SKIP_KEYS:
+                continue
+            if isinstance(v, list):
+                for item in v:
+                    if _is_node(item):
+                        self._walk(item, depth + 1, node, k)
+            elif _is_node(v):
+                self._walk(v, depth + 1, node, k)
+
+    def _walk_function(self, node: Node, depth: int, info: FnInfo) -> None:
+        own = self.sm.acquire(node)
+        is_arrow = node["type"] == "ArrowFunctionExpression"
+        self._fn_stack.append(info)
+        if node.get("id") is not None:
+            self._walk(node["id"], depth + 1, node, "id")
+        # Closures in parameter defaults cannot see the body's handle variables.
+        if own is not None:
+            self._skip.add(own)
+        for p in node["params"]:
+            self._walk(p, depth + 1, node, "params")
+        if own is not None:
+            self._skip.discard(own)
+        self._walk(node["body"], depth + 1, node, "body")
+        self._fn_stack.pop()
+        if is_arrow and self._fn_stack and (info.uses_super or info.uses_meta):
+            # An arrow's super/new.target belong to the enclosing function.
+            self._fn_stack[-1].uses_super |= info.uses_super
+            self._fn_stack[-1].uses_meta |= info.uses_meta
+
+    def _check_call(self, node: Node) -> None:
+        callee = node["callee"]
+        if callee["type"] != "Identifier":
+            return
+        name = callee["name"]
+        if name == "require":
+            ref = self.sm.reference_of(callee)
+            if ref is not None and ref.resolved is None and node["arguments"]:
+                arg = node["arguments"][0]
+                if arg["type"] == "Literal" and isinstance(arg.get("value"), str):
+                    self.requires.append(arg["value"])
+                elif arg["type"] == "TemplateLiteral" and not arg["expressions"]:
+                    self.requires.append(arg["quasis"][0]["value"]["cooked"])
+        elif name == "eval":
+            ref = self.sm.reference_of(callee)
+            if ref is not None and ref.resolved is None:
+                scope = self._scope_at(node)
+                if scope is not None and not scope.is_strict:
+                    raise self._error(node, "direct eval in sloppy-mode code may declare variables; "
+                                            "it cannot be instrumented (use strict mode or indirect eval)")
+
+    def _scope_at(self, node: Node) -> Scope | None:
+        ref = self.sm.reference_of(node["callee"])
+        return ref.from_scope if ref is not None else None
+
+    # -- functions -------------------------------------------------------------------------
+
+    def _function(self, node: Node, depth: int, parent: Node | None, key: str, entered: list[Scope]) -> FnInfo | None:
+        t = node["type"]
+        if parent is not None and parent["type"] == "MethodDefinition" and parent.get("kind") == "constructor":
+            return FnInfo(node=node, fid=0, depth=depth, kind=KIND_MEMBER)  # the class is the constructor
+        info = FnInfo(node=node, fid=self.ids.fid(), depth=depth)
+        self.fns.append(info)
+        self.fn_of_node[id(node)] = info
+        # The scope the function is created in: the first scope not created by this node.
+        outer = self._outer_scope(node, entered)
+        env = self.env_of(outer)
+        info.env = env
+        if parent is not None and parent["type"] == "MethodDefinition":
+            info.kind = KIND_MEMBER
+            info.parent_prop = parent
+        elif parent is not None and parent["type"] == "Property" and (parent.get("method") or parent.get("kind") in ("get", "set")):
+            info.parent_prop = parent
+        if t in CLASS_TYPES:
+            info.kind = KIND_CLASS_EXTENDS if node.get("superClass") is not None else KIND_CLASS
+        self._check_movable(info, outer)
+        self._emit_marker(info)
+        self._emit_registration(info, parent, key)
+        if info.kind in (KIND_FUNCTION, KIND_CLASS, KIND_CLASS_EXTENDS):
+            self.factories.setdefault(env, []).append(info)
+        return info
+
+    def _outer_scope(self, node: Node, entered: list[Scope]) -> Scope:
+        own = set(entered)
+        # Any scope created by this node has the outer scope as (transitive) parent.
+        if entered:
+            s = entered[0].parent
+            while s is not None and s in own:
+                s = s.parent
+            assert s is not None
+            return s
+        raise AssertionError("function without scope")
+
+    def _check_movable(self, info: FnInfo, outer: Scope) -> None:
+        node = info.node
+        if info.kind == KIND_MEMBER:
+            return
+        captures = self.sm.closure_captures(node)
+        for v in captures:
+            if v.name == "arguments" and not v.defs:
+                info.kind, info.why = KIND_UNMOVABLE, "arrow function uses `arguments` of its enclosing function"
+                return
+            if v.scope in self._skip:
+                info.kind, info.why = KIND_UNMOVABLE, "closure in a parameter default uses the parameters"
+                return
+
+    def _emit_marker(self, info: FnInfo) -> None:
+        node = info.node
+        t = node["type"]
+        d = info.depth + 1
+        marker = f"/*$F:{info.fid}*/"
+        src = self.source
+        if t in CLASS_TYPES:
+            self.edits.open(node["start"] + len("class"), marker, d)
+            return
+        params = node["params"]
+        if t == "ArrowFunctionExpression":
+            if params:
+                first = params[0]
+                between = src[node["start"] : first["start"]]
+                if "(" in between:
+                    self.edits.open(first["start"], marker, d)
+                else:  # x => ...: add the parentheses
+                    self.edits.open(first["start"], "(" + marker, d)
+                    self.edits.close(first["end"], ")", d)
+            else:
+                p = src.index("(", node["start"])
+                self.edits.open(p + 1, marker, d)
+            return
+        if params:
+            self.edits.open(params[0]["start"], marker, d)
+        else:
+            start = node["id"]["end"] if node.get("id") else node["start"]
+            p = src.index("(", start)
+            self.edits.open(p + 1, marker, d)
+
+    def _needs_registration(self, info: FnInfo) -> bool:
+        return info.env is not None and info.env is not self.module_scope and info.kind != KIND_UNMOVABLE
+
+    def _emit_registration(self, info: FnInfo, parent: Node | None, key: str) -> None:
+        node = info.node
+        t = node["type"]
+        d = info.depth
+        if info.kind == KIND_MEMBER:
+            return
+        if info.parent_prop is not None:
+            # Object-literal method: registered by wrapping the object literal.
+            obj = parent_obj = self._object_of(info.parent_prop)
+            if parent_obj is not None and self._needs_registration(info):
+                self._wrap_object(obj, info.env)
+            return
+        reg = self._needs_registration(info)
+        if t == "ClassDeclaration":
+            h = (", " + self.handle_expr(info.env)) if reg else ""
+            self.edits.close(node["end"], f";{RT}.k({node['id']['name']}{h});", d)
+            return
+        if t == "ClassExpression":
+            h = (", " + self.handle_expr(info.env)) if reg else ""
+            self.edits.open(node["start"], f"{RT}.k(", d)
+            self.edits.close(node["end"], f"{h})", d)
+            return
+        if not reg:
+            return
+        if t == "FunctionDeclaration":
+            self._pending_decl_regs.append(info)
+            return
+        self.edits.open(node["start"], f"{RT}.c(", d)
+        self.edits.close(node["end"], f", {self.handle_expr(info.env)})", d)
+
+    def _object_of(self, prop: Node) -> Node | None:
+        return self._prop_parent.get(id(prop))
+
+    def _wrap_object(self, obj: Node, env: Scope) -> None:
+        if id(obj) in self._wrapped_objects:
+            return
+        self._wrapped_objects.add(id(obj))
+        d = self._depth_of_obj.get(id(obj), 0)
+        self.edits.open(obj["start"], f"{RT}.o(", d)
+        self.edits.close(obj["end"], f", {self.handle_expr(env)})", d)
+
+    # -- handle declarations ------------------------------------------------------------
+
+    def _declare_handles(self) -> None:
+        decl_regs: dict[int, list[FnInfo]] = {}
+        for info in self._pending_decl_regs:
+            scope = self._decl_scope(info)
+            decl_regs.setdefault(id(scope.node), []).append(info)
+        for s, sid in self.sid_of.items():
+            if s is self.module_scope:
+                self._declare_module_handle(s)
+                continue
+            if s.type == "class-field-initializer":
+                continue
+            self._declare_in_scope(s, f"let {self.handle_var(s)};")
+        # Function declarations that need registration: at the start of their scope's body.
+        for infos in decl_regs.values():
+            scope = self._decl_scope(infos[0])
+            text = "".join(f"{RT}.c({i.node['id']['name']}, {self.handle_expr(i.env)});" for i in infos)
+            self._declare_in_scope(scope, text, late=True)
+
+    def _decl_scope(self, info: FnInfo) -> Scope:
+        var = self.sm.variable_of(info.node["id"])
+        assert var is not None
+        return var.scope
+
+    def _declare_module_handle(self, s: Scope) -> None:
+        body = self.program["body"]
+        pos = self._after_directives(body, self.program["start"])
+        text = f"let {self.handle_var(s)} = {RT}.mh({json.dumps(self.module_id)}, {self.handle_arrow(s)});"
+        self.edits.open(pos, text, -2)
+
+    def _after_directives(self, body: list[Node], default: int) -> int:
+        pos = default
+        for stmt in body:
+            if stmt["type"] == "ExpressionStatement" and "directive" in stmt:
+                pos = stmt["end"]
+            else:
+                break
+        return pos
+
+    def _declare_in_scope(self, s: Scope, text: str, late: bool = False) -> None:
+        node = s.node
+        t = node["type"]
+        # Before any wrapper that opens at the same offset (those belong to inner code).
+        depth = -0.5 if late else -1
+        if s.type == "function":
+            body = node["body"]
+            if body["type"] != "BlockStatement":
+                # Expression-bodied arrow: give it a block.
+                self._arrow_block(node, text)
+                return
+            pos = self._after_directives(body["body"], body["start"] + 1)
+            self.edits.open(pos, text, depth)
+        elif s.type == "block" or s.type == "class-static-block":
+            if t == "StaticBlock":
+                pos = self.source.index("{", node["start"]) + 1
+            else:
+                pos = node["start"] + 1
+            self.edits.open(pos, text, depth)
+        elif s.type == "for":
+            body = node["body"]
+            if body["type"] == "BlockStatement":
+                self.edits.open(body["start"] + 1, text, depth)
+            else:
+                self.edits.open(body["start"], "{" + text, depth)
+                self.edits.close(body["end"], "}", -1)
+        elif s.type == "catch":
+            self.edits.open(node["body"]["start"] + 1, text, depth)
+        elif s.type == "switch":
+            self.edits.open(node["start"], "{" + text, -1)
+            self.edits.close(node["end"], "}", -1)
+        else:
+            raise AssertionError(f"no place for a handle in a {s.type} scope")
+
+    def _arrow_block(self, node: Node, text: str) -> None:
+        """Give an expression-bodied arrow a block body, for its handle declaration."""
+        body = node["body"]
+        src = self.source
+        arrow = src.rfind("=>", node["start"], body["start"])
+        parens = src.count("(", arrow, body["start"])
+        end = body["end"]
+        while parens > 0:
+            while src[end].isspace():
+                end += 1
+            assert src[end] == ")", "unbalanced parentheses around an arrow body"
+            end += 1
+            parens -= 1
+        d = self._depth_of_fn(node) + 0.5
+        self.edits.open(arrow + 2, " { " + text + " return ", d)
+        self.edits.close(end, "; }", d)
+
+    def _depth_of_fn(self, node: Node) -> int:
+        info = self.fn_of_node.get(id(node))
+        return info.depth if info is not None else 0
+
+    # -- re-creators ----------------------------------------------------------------------
+
+    def _factory(self, info: FnInfo, sid: int) -> str:
+        node = info.node
+        t = node["type"]
+        r = self.edits.render
+        base = info.depth
+        h = f"{PREFIX}h{sid}"
+        if t == "FunctionDeclaration":
+            name = node["id"]["name"]
+            text = r(node["start"], node["id"]["start"], base) + r(node["id"]["end"], node["end"], base)
+            return f"{RT}.c(({{ {json.dumps(name)}: {text} }})[{json.dumps(name)}], {h})"
+        if t in CLASS_TYPES:
+            sup = node.get("superClass")
+            if sup is not None:
+                text = r(node["start"], sup["start"], base) + f"{PREFIX}x" + r(sup["end"], node["end"], base)
+            else:
+                text = r(node["start"], node["end"], base)
+            return f"{RT}.k({text}, {h})"
+        if info.parent_prop is not None:
+            prop = info.parent_prop
+            kind = prop.get("kind")
+            prefix = ("async " if node.get("async") else "") + ("*" if node.get("generator") else "")
+            text = r(node["start"], node["end"], base)
+            if kind in ("get", "set"):
+                return f'{RT}.c(Object.getOwnPropertyDescriptor({{ {kind} m{text} }}, "m").{kind}, {h})'
+            return f"{RT}.c(({{ {prefix}m{text} }}).m, {h})"
+        return f"{RT}.c({r(node['start'], node['end'], base)}, {h})"
+
+    def _recreator(self, s: Scope, top: bool = False) -> str:
+        sid = self.sid_of[s]
+        names = self.names_of[s]
+        h = f"{PREFIX}h{sid}"
+        parent = self.eff_parent.get(s)
+        pref = "void 0" if top or parent is None else f"{PREFIX}h{self.sid_of[parent]}"
+        sets = " ".join(f"{n} = {PREFIX}v[{i}];" for i, n in enumerate(names))
+        handle = (f"({PREFIX}o, {PREFIX}v) => {{ switch ({PREFIX}o) {{ case 0: return {self._vals(s)}; "
+                  f"case 1: return {pref}; case 2: return {sid}; case 3: {sets} }} }}")
+        decl = ", ".join([*names, f"{h} = {handle}"])
+        parts: list[str] = []
+        strict = s.is_strict and (top or parent is None or not parent.is_strict)
+        own_this = top or s.type in ("class-field-initializer", "class-static-block") or (
+            s.type == "function" and s.node["type"] != "ArrowFunctionExpression")
+        head = "function () {" if own_this else "() => {"
+        if top:
+            head = f"function {PREFIX}R{sid}() {{"
+        parts.append(head)
+        if strict:
+            parts.append("'use strict';")
+        parts.append(f"var {decl};")
+        parts.append(f"return ({PREFIX}o, {PREFIX}i, {PREFIX}x) => {{ switch ({PREFIX}o) {{")
+        parts.append(f"case 0: return {h};")
+        fs = self.factories.get(s, [])
+        if fs:
+            parts.append(f"case 1: switch ({PREFIX}i) {{")
+            for info in fs:
+                if info.kind == KIND_UNMOVABLE:
+                    continue
+                parts.append(f"case {info.fid}: return {self._factory(info, sid)};")
+            parts.append("} return;")
+        kids = self.children.get(s, [])
+        if kids:
+            parts.append(f"case 2: switch ({PREFIX}i) {{")
+            for c in kids:
+                parts.append(f"case {self.sid_of[c]}: return {self._recreator(c)};")
+            parts.append("} return;")
+        parts.append("} };")
+        parts.append("}")
+        return "\n".join(parts)
+
+
+def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator) -> ModuleResult:
+    """Instrument one module's source (already parsed into ``program``)."""
+    return ModuleTransformer(source, program, module_id, filename, ids).run()
+
+
+def _index_objects(root: Node, prop_parent: dict[int, Node], depth_of: dict[int, int]) -> None:
+    """Map each Property to its ObjectExpression and note object depths (for wrapping)."""
+    stack: list[tuple[Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node["type"] == "ObjectExpression":
+            depth_of[id(node)] = depth
+            for p in node["properties"]:
+                prop_parent[id(p)] = node
+        for k, v in node.items():
+            if k in SKIP_KEYS:
+                continue
+            if isinstance(v, list):
+                for item in v:
+                    if _is_node(item):
+                        stack.append((item, depth + 1))
+            elif _is_node(v):
+                stack.append((v, depth + 1))
