@@ -105,7 +105,7 @@ def _params() -> list:
             reason = KNOWN_FAILURES.get(f"{rel}::{cfg}") or KNOWN_FAILURES.get(rel)
             if reason is not None:
                 marks.append(pytest.mark.xfail(strict=True, reason=reason))
-            params.append(pytest.param(prog, args, id=f"{rel}[{cfg}]", marks=marks))
+            params.append(pytest.param(prog, args, id=f"{rel}-{cfg}", marks=marks))
     return params
 
 
