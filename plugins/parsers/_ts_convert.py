@@ -437,7 +437,10 @@ class Converter:
     # -- expressions -----------------------------------------------------------------------
 
     def identifier(self, n: CST) -> Node:
-        return self.mkn("Identifier", n, name=identifier_name(self.text(n)))
+        name = identifier_name(self.text(n))
+        if not _valid_identifier(name):
+            raise Unsupported(f"Unexpected character {name[:1]!r}", n.start_byte)
+        return self.mkn("Identifier", n, name=name)
 
     _c_identifier = identifier
     _c_property_identifier = identifier
@@ -470,6 +473,9 @@ class Converter:
 
     def _c_string(self, n: CST) -> Node:
         raw = self.text(n)
+        bare = _bare_line_break(raw)
+        if bare >= 0:
+            raise Unsupported("Unterminated string constant", n.start_byte)
         try:
             value = cook(raw[1:-1])
         except InvalidEscape as exc:
@@ -532,6 +538,10 @@ class Converter:
         return self.mkn("ArrayExpression", n, elements=self.elements(n, False))
 
     def _c_object(self, n: CST) -> Node:
+        kids = _children(n)
+        for a, b in zip(kids, kids[1:], strict=False):
+            if a.type in (",", "{") and b.type == ",":
+                raise Unsupported("Unexpected token ','", b.start_byte)
         return self.mkn("ObjectExpression", n, properties=[self.conv(c) for c in _named(n)])
 
     def _c_pair(self, n: CST) -> Node:
@@ -610,6 +620,8 @@ class Converter:
     def _c_meta_property(self, n: CST) -> Node:
         kids = _children(n)
         meta, prop = kids[0], kids[-1]
+        if meta.type == "import" and self.source_type != "module":
+            raise Unsupported("Cannot use 'import.meta' outside a module", n.start_byte)
         return self.mkn("MetaProperty", n,
                         meta=self.mk("Identifier", meta.start_byte, meta.end_byte, name=meta.type),
                         property=self.mk("Identifier", prop.start_byte, prop.end_byte, name=prop.type))
@@ -726,7 +738,12 @@ class Converter:
             out.append(self.mkn("ImportAttribute", pair, key=key, value=value))
         return out
 
+    def module_only(self, n: CST) -> None:
+        if self.source_type != "module":
+            raise Unsupported("'import' and 'export' may appear only with 'sourceType: module'", n.start_byte)
+
     def _c_import_statement(self, n: CST) -> Node:
+        self.module_only(n)
         specifiers: list[Node] = []
         clause = next((c for c in _named(n) if c.type == "import_clause"), None)
         if clause is not None:
@@ -747,6 +764,7 @@ class Converter:
                         source=self.conv(self.field(n, "source")), attributes=self.attributes(n))
 
     def _c_export_statement(self, n: CST) -> Node:
+        self.module_only(n)
         source_cst = self.field(n, "source")
         decl = self.field(n, "declaration")
         value = self.field(n, "value")
@@ -785,6 +803,29 @@ class Converter:
         if source_cst is not None:
             node["attributes"] = self.attributes(n)
         return node
+
+
+def _valid_identifier(name: str) -> bool:
+    """ECMAScript IdentifierName: ID_Start/$/_ then ID_Continue/$/ZWNJ/ZWJ (tree-sitter is laxer)."""
+    if name.isascii():
+        return True  # the grammar's ASCII identifier rule is exact
+    probe = name.replace("$", "_")
+    probe = probe[:1] + probe[1:].replace("\u200c", "_").replace("\u200d", "_")
+    return probe.isidentifier()
+
+
+def _bare_line_break(raw: str) -> int:
+    """Index of a line break inside a string literal that no backslash escapes, or -1."""
+    i = 1
+    while i < len(raw) - 1:
+        c = raw[i]
+        if c == "\\":
+            i += 3 if raw.startswith("\r\n", i + 1) else 2
+            continue
+        if c in "\r\n":
+            return i
+        i += 1
+    return -1
 
 
 def to_pattern(node: Node) -> Node:

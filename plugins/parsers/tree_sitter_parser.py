@@ -123,6 +123,33 @@ def _error_message(n: CST, text: str) -> str:
     return "Unexpected token"
 
 
+def _locate_error(source: str, source_type: SourceType) -> JSSyntaxError | None:
+    """The exact error position, from esprima (a core dependency), for rejected input only.
+
+    tree-sitter decides *whether* the input is valid; but its error recovery places ERROR
+    nodes where recovery was cheapest, not at the offending token (``let x = ;`` gives the
+    ``=``). Users need the position a JavaScript engine would report, so on the (rare)
+    error path the source is re-parsed by esprima just to locate the error. If esprima
+    accepts the input, the two grammars disagree, and tree-sitter's position is used.
+    """
+    import esprima
+
+    try:
+        if source_type == "module":
+            esprima.parseModule(source, {"positionEncoding": "scalar"})
+        else:
+            esprima.parseScript(source, {"positionEncoding": "scalar"})
+    except esprima.Error as exc:
+        message = str(exc.message)
+        if message.startswith("Line ") and ": " in message:
+            message = message.split(": ", 1)[1]
+        offset = exc.index if isinstance(exc.index, int) else len(source)
+        return syntax_error(message, source, offset)
+    except RecursionError:
+        return None
+    return None
+
+
 class TreeSitterParser:
     """Parser plugin backed by tree-sitter-javascript."""
 
@@ -159,7 +186,9 @@ class TreeSitterParser:
             first = bad
             while first.child_count and not first.is_missing:
                 first = first.children[0]
-            raise syntax_error(_error_message(bad, conv.text(first)), source, conv.index(first.start_byte))
+            message = _error_message(bad, conv.text(first))
+            fallback = syntax_error(message, source, conv.index(first.start_byte))
+            raise _locate_error(source, source_type) or fallback
         try:
             program = conv.program(root)
         except Unsupported as exc:

@@ -18,7 +18,8 @@ def run(args: argparse.Namespace) -> int:
     name = getattr(args, "parser", None)
     if not name:
         print("usage: things conformance run --parser=NAME [-v]", file=sys.stderr)
-        print(f"parser plugins installed: {', '.join(plugins.available('parser')) or 'none'}", file=sys.stderr)
+        installed = ", ".join(plugins.available("parser")) or "none"
+        print(f"parser plugins installed: {installed}", file=sys.stderr)
         return 2
     try:
         parser = plugins.load("parser", name)
