@@ -142,3 +142,13 @@ def check_samples_equality(parser: Parser, samples: list[tuple[str, str]], label
     share = compare_with_acorn(parser, reqs, lambda req: req["source"], label)
     share.failures = [(repr(samples[int(i)][0])[:60], why) for i, why in share.failures]
     return share
+
+
+def check_test262_equality(parser: Parser, limit: int | None = None) -> Share:
+    """The trees of test262's pass/ programs (exotic but valid syntax) against acorn's."""
+    files = test262_files("pass", limit)
+    return compare_with_acorn(
+        parser,
+        ({"id": str(p), "path": str(p), "sourceType": source_type_of(p)} for p in files),
+        lambda req: read_source(Path(req["path"])), "acorn-equal (test262 pass/)",
+    )

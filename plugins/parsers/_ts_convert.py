@@ -66,6 +66,8 @@ class Converter:
 
     def __init__(self, source: str, source_type: str, virtual: set[int] | None = None) -> None:
         self.virtual = virtual or set()
+        # innermost function is a generator? (outside one, `yield` is an identifier)
+        self.generator = [False]
         self.source = source
         self.source_type = source_type
         self.index = _byte_to_index(source)
@@ -337,6 +339,13 @@ class Converter:
 
     def function(self, kind: str, n: CST, start_byte: int | None = None, with_id: bool = True) -> Node:
         name = self.field(n, "name") if with_id else None
+        self.generator.append(_has_token(n, "*"))
+        try:
+            return self._function(kind, n, start_byte, name)
+        finally:
+            self.generator.pop()
+
+    def _function(self, kind: str, n: CST, start_byte: int | None, name: CST | None) -> Node:
         return self.mk(
             kind, n.start_byte if start_byte is None else start_byte, self.end_byte(n),
             id=self.opt(name),
@@ -359,6 +368,13 @@ class Converter:
     _c_function = _c_function_expression
 
     def _c_arrow_function(self, n: CST) -> Node:
+        self.generator.append(False)
+        try:
+            return self._arrow(n)
+        finally:
+            self.generator.pop()
+
+    def _arrow(self, n: CST) -> Node:
         body_cst = self.field(n, "body")
         single = self.field(n, "parameter")
         params = [self.pattern(single)] if single is not None else self.params(self.field(n, "parameters"))
@@ -609,6 +625,21 @@ class Converter:
 
     def _c_yield_expression(self, n: CST) -> Node:
         kids = _named(n)
+        if not self.generator[-1] and self.source_type == "script":
+            # sloppy-mode code outside a generator: `yield` is an identifier
+            ident = _children(n)[0]
+            name = self.mk("Identifier", ident.start_byte, ident.end_byte, name="yield")
+            if not kids:
+                return name
+            star = next((c for c in _children(n) if c.type == "*"), None)
+            arg = kids[0]
+            if star is not None:
+                return self.mkn("BinaryExpression", n, left=name, operator="*", right=self.conv(arg))
+            op = self.field(arg, "operator") if arg.type == "unary_expression" else None
+            if op is not None and op.type in ("+", "-"):  # `yield + a` read as yield(+a)
+                return self.mkn("BinaryExpression", n, left=name, operator=op.type,
+                                right=self.conv(self.field(arg, "argument")))
+            raise Unsupported("Unexpected token", arg.start_byte)
         return self.mkn("YieldExpression", n, delegate=_has_token(n, "*"),
                         argument=self.conv(kids[0]) if kids else None)
 
@@ -805,11 +836,19 @@ class Converter:
         return node
 
 
+# Other_ID_Start / Other_ID_Continue: identifier characters that Python's XID rules lack
+_OTHER_ID = "\u1885\u1886\u2118\u212e\u309b\u309c\u00b7\u0387\u19da" + "".join(
+    map(chr, range(0x1369, 0x1372))
+)
+
+
 def _valid_identifier(name: str) -> bool:
     """ECMAScript IdentifierName: ID_Start/$/_ then ID_Continue/$/ZWNJ/ZWJ (tree-sitter is laxer)."""
     if name.isascii():
         return True  # the grammar's ASCII identifier rule is exact
     probe = name.replace("$", "_")
+    for ch in _OTHER_ID:
+        probe = probe.replace(ch, "a")
     probe = probe[:1] + probe[1:].replace("\u200c", "_").replace("\u200d", "_")
     return probe.isidentifier()
 

@@ -32,6 +32,10 @@ _ASI_TYPES = {
 }
 
 
+# the only nodes whose range may end in whitespace
+_NO_TRIM = {"Program", "TemplateElement"}
+
+
 class _Converter:
     """One pass over esprima's node objects, producing acorn-shaped dicts."""
 
@@ -76,7 +80,7 @@ class _Converter:
             if key.startswith("_") or key in _DROP or key == "type":
                 continue
             out[_RENAMES.get(key, key)] = self.node(value)
-        if kind in _ASI_TYPES:
+        if kind not in _NO_TRIM and (kind in _ASI_TYPES or not self.source[end - 1 : end].strip()):
             self.trim_end(out)
         fix = _FIXES.get(kind)
         if fix is not None:
