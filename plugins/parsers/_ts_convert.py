@@ -10,6 +10,7 @@ exact fields and range; everything is checked against acorn by the conformance s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -33,18 +34,23 @@ class Unsupported(Exception):
         self.byte = byte
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def _byte_to_index(source: str) -> Callable[[int], int]:
-    """UTF-8 byte offset -> Python string index."""
+    """UTF-8 byte offset -> Python string index (a table, built run by run)."""
     if source.isascii():
         return lambda b: b
     table: list[int] = []
-    append = table.append
-    for i, ch in enumerate(source):
-        o = ord(ch)
-        width = 1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
-        for _ in range(width):
-            append(i)
-    append(len(source))
+    extend = table.extend
+    done = 0
+    for m in _NON_ASCII.finditer(source):
+        extend(range(done, m.start()))
+        for i, ch in enumerate(m.group(), m.start()):
+            extend((i,) * (2 if ch < "\u0800" else 3 if ch < "\U00010000" else 4))
+        done = m.end()
+    extend(range(done, len(source)))
+    table.append(len(source))
     return table.__getitem__
 
 
