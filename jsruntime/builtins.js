@@ -36,24 +36,25 @@ class Builtins {
   /** Build the table: intrinsics first (shortest, canonical names), then globals. */
   init(extra) {
     this.add(globalThis, 'globalThis');
-    for (const name of Object.keys(INTRINSIC_GETTERS)) {
-      let v;
-      try { v = INTRINSIC_GETTERS[name](); } catch (e) { continue; }
-      if (v !== undefined) this.walk(v, name, 1);
-    }
-    for (const [name, value] of Object.entries(extra || {})) this.walk(value, name, 1);
-    const queue = [];
-    for (const key of Reflect.ownKeys(globalThis)) {
-      if (typeof key !== 'string' || SKIP_GLOBALS.has(key)) continue;
-      const d = Object.getOwnPropertyDescriptor(globalThis, key);
-      if (!d || !('value' in d)) continue;
-      queue.push([d.value, key]);
-    }
     for (const sym of Object.getOwnPropertyNames(Symbol)) {
       const v = Symbol[sym];
       if (typeof v === 'symbol' && !this.pathOf.has(v)) this.pathOf.set(v, 'Symbol.' + sym);
     }
-    for (const [v, p] of queue) this.walk(v, p, 0);
+    // One breadth-first walk over every root, globals first: shortest, canonical paths.
+    const roots = [];
+    for (const key of Reflect.ownKeys(globalThis)) {
+      if (typeof key !== 'string' || SKIP_GLOBALS.has(key)) continue;
+      const d = Object.getOwnPropertyDescriptor(globalThis, key);
+      if (!d || !('value' in d)) continue;
+      roots.push([d.value, key]);
+    }
+    for (const [name, value] of Object.entries(extra || {})) roots.push([value, name]);
+    for (const name of Object.keys(INTRINSIC_GETTERS)) {
+      let v;
+      try { v = INTRINSIC_GETTERS[name](); } catch (e) { continue; }
+      if (v !== undefined) roots.push([v, name]);
+    }
+    this.walkAll(roots, 0);
     this.recordBaselines();
   }
 
@@ -61,12 +62,19 @@ class Builtins {
     if (!this.pathOf.has(v)) this.pathOf.set(v, path);
   }
 
-  /** Breadth-first over own data properties, up to MAX_DEPTH levels, first path wins. */
   walk(root, path, depth0) {
-    if (root === null || (typeof root !== 'object' && typeof root !== 'function')) return;
-    if (this.pathOf.has(root)) return;
-    const queue = [[root, path, depth0]];
-    this.pathOf.set(root, path);
+    this.walkAll([[root, path]], depth0);
+  }
+
+  /** Breadth-first over own properties, up to MAX_DEPTH levels, first path wins. */
+  walkAll(roots, depth0) {
+    const queue = [];
+    for (const [root, path] of roots) {
+      if (root === null || (typeof root !== 'object' && typeof root !== 'function')) continue;
+      if (this.pathOf.has(root)) continue;
+      this.pathOf.set(root, path);
+      queue.push([root, path, depth0]);
+    }
     for (let qi = 0; qi < queue.length; qi++) {
       const [obj, p, depth] = queue[qi];
       if (depth >= MAX_DEPTH) continue;
@@ -107,7 +115,7 @@ class Builtins {
     const targets = [globalThis, Object.prototype, Array.prototype, Function.prototype, String.prototype,
       Number.prototype, Boolean.prototype, Symbol.prototype, Date.prototype, RegExp.prototype,
       Error.prototype, Map.prototype, Set.prototype, Promise.prototype, Math, JSON, Object, Array,
-      Number, String, Reflect];
+      Number, String, Reflect, console];
     for (const t of targets) {
       const m = new Map();
       for (const key of Reflect.ownKeys(t)) m.set(key, Object.getOwnPropertyDescriptor(t, key));

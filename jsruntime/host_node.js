@@ -92,6 +92,27 @@ function makeNodeHost(nodeRequire) {
     getExitCode() { return process.exitCode; },
     setExitCode(c) { process.exitCode = c; },
     engine() { return 'node ' + process.version; },
+    /** Node's console keeps group indentation and counters under private symbols. */
+    consoleState() {
+      const st = { indent: '', counts: [] };
+      for (const s of Object.getOwnPropertySymbols(console)) {
+        const d = s.description;
+        if (d === 'kGroupIndent' && typeof console[s] === 'string') st.indent = console[s];
+        else if (d === 'counts' && console[s] instanceof Map) Map.prototype.forEach.call(console[s], (v, k) => st.counts.push([k, v]));
+      }
+      return st;
+    },
+    setConsoleState(st) {
+      if (!st) return;
+      for (const s of Object.getOwnPropertySymbols(console)) {
+        const d = s.description;
+        if (d === 'kGroupIndent' && typeof st.indent === 'string') console[s] = st.indent;
+        else if (d === 'counts' && console[s] instanceof Map && Array.isArray(st.counts)) {
+          Map.prototype.clear.call(console[s]);
+          for (const [k, v] of st.counts) Map.prototype.set.call(console[s], k, v);
+        }
+      }
+    },
     extraRoots() { return { process, Buffer, console }; },
     isPromise(v) { return nodeRequire('util').types.isPromise(v); },
     isProxy(v) { return nodeRequire('util').types.isProxy(v); },

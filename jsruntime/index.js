@@ -9,6 +9,7 @@ const { ModuleSystem } = require('./modules.js');
 const { takeSnapshot, SnapshotError } = require('./serialize.js');
 const { restoreSnapshot, RestoreError } = require('./restore.js');
 const { makeNodeHost } = require('./host_node.js');
+const { patchEvents } = require('./node_events.js');
 
 const rt = {
   meta: null,
@@ -89,6 +90,7 @@ function encodeRoots(s) {
       nextId: lp.nextId,
     },
     exitCode: rt.host.getExitCode() === undefined ? null : rt.host.getExitCode(),
+    console: rt.host.consoleState(),
   };
 }
 
@@ -117,6 +119,7 @@ function decodeRoots(r, roots) {
   if (roots.globals) applyDiff(r, globalThis, roots.globals[0], roots.globals[1]);
   for (const [path, changed, deleted] of roots.patches) applyDiff(r, rt.builtins.resolve(path), changed, deleted);
   if (roots.exitCode !== null && roots.exitCode !== undefined) rt.host.setExitCode(roots.exitCode);
+  rt.host.setConsoleState(roots.console);
   return {
     timers: roots.loop.timers.map(([ref, rem]) => [r.get(ref), rem]),
     immediates: roots.loop.immediates.map((ref) => r.get(ref)),
@@ -182,6 +185,7 @@ function program(meta, table, embedded) {
   rt.meta = meta;
   loop.host = host;
   installGlobals();
+  if (host.name === 'node') patchEvents(host.require('events'));
   rt.builtins = new Builtins(host);
   rt.builtins.extraRoots = Object.assign({ $things: { Timeout, Immediate } }, host.extraRoots());
   rt.builtins.init({ $things: { Timeout, Immediate } });

@@ -7,16 +7,31 @@ const envOf = new WeakMap();      // closure -> scope handle of its innermost ca
 const memberOf = new WeakMap();   // class member function -> [class, key, isStatic, slot]
 const boundInfo = new WeakMap();  // bound function -> [target, thisArg, args]
 const moduleHandles = new Map();  // module id -> handle of the module scope
+const runtimeFns = new WeakMap(); // closure made by the runtime itself -> [factory name, args]
+const runtimeFactories = Object.create(null);
 
-/** Register a closure with the handle of the environment it was created in. */
-function c(fn, handle) {
+/** A closure the runtime makes (e.g. an EventEmitter once-wrapper) moves as factory + data. */
+function runtimeFn(kind, args, fn) {
+  runtimeFns.set(fn, [kind, args]);
+  return fn;
+}
+
+/**
+ * Register a closure with the handle of the environment it was created in. `name` is the
+ * name the engine would have inferred had the function not been wrapped in this call.
+ */
+function c(fn, handle, name) {
+  if (typeof fn !== 'function') return fn;
   envOf.set(fn, handle);
+  if (name !== undefined && fn.name === '') Object.defineProperty(fn, 'name', { value: name, configurable: true });
   return fn;
 }
 
 /** Register a freshly evaluated class: its members, and its environment when it has one. */
-function k(cls, handle) {
+function k(cls, handle, name) {
+  if (typeof cls !== 'function') return cls;
   if (handle !== undefined) envOf.set(cls, handle);
+  if (name !== undefined && cls.name === '') Object.defineProperty(cls, 'name', { value: name, configurable: true });
   registerMembers(cls, cls, true);
   if (cls.prototype) registerMembers(cls, cls.prototype, false);
   return cls;
@@ -70,4 +85,4 @@ function installBind() {
   });
 }
 
-module.exports = { envOf, memberOf, boundInfo, moduleHandles, c, k, o, mh, installBind, nativeBind };
+module.exports = { envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, c, k, o, mh, installBind, nativeBind };

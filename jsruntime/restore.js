@@ -40,7 +40,7 @@ class Restorer {
     if (v[0] !== REF) return this.get(v);
     const e = this.entry(v[1]);
     if (e.t === 'sym') return this.obj(v[1]);
-    if (e.t === 'b') { const r = this.obj(v[1]); return typeof r === 'symbol' ? r : undefined; }
+    if (e.t === 'b') return this.obj(v[1]);
     return undefined;
   }
 
@@ -56,8 +56,14 @@ class Restorer {
     const st = this.state[id];
     if (st === 1) return this.objs[id];
     if (st === IN_PROGRESS) throw new RestoreError('malformed snapshot: cyclic identity at entry ' + id);
+    const e = this.entry(id);
+    if (e.pf !== undefined) {
+      // A function's own prototype object: made by the function's factory.
+      this.obj(this.refId(e.pf));
+      if (this.state[id] === 1) return this.objs[id];
+    }
     this.state[id] = IN_PROGRESS;
-    const o = this.create(this.entry(id), id);
+    const o = this.create(e, id);
     this.objs[id] = o;
     this.state[id] = 1;
     return o;
@@ -81,7 +87,12 @@ class Restorer {
         const proto = 'p' in e ? this.get(e.p) : Object.prototype;
         return proto === Object.prototype ? {} : Object.create(proto);
       }
-      case 'args': return (function () { return arguments; })();
+      case 'args': return (function () { return arguments; }).apply(undefined, e.items.map((v) => this.get(v)));
+      case 'rtf': {
+        const make = this.rt.registry.runtimeFactories[e.kind];
+        if (typeof make !== 'function') throw new RestoreError('unknown runtime function kind ' + e.kind);
+        return make(...e.args.map((a) => this.get(a)));
+      }
       case 'a': {
         const a = [];
         if ('p' in e) Object.setPrototypeOf(a, this.get(e.p));
@@ -185,20 +196,21 @@ class Restorer {
           o.length = e.n;
         }
         break;
-      case 'args':
-        break;
       case 'map': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
       case 'set': for (const v of e.items) o.add(this.get(v)); break;
       case 'wm': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
       case 'ws': for (const v of e.items) o.add(this.get(v)); break;
       default: break;
     }
-    if (e.t !== 'o' && e.t !== 'a' && 'p' in e) {
-      const p = this.get(e.p);
-      if (Object.getPrototypeOf(o) !== p) Object.setPrototypeOf(o, p);
+    if ((e.t !== 'o' && e.t !== 'a') || this.adopted[id]) {
+      const p = 'p' in e ? this.get(e.p) : (e.t === 'o' ? Object.prototype : undefined);
+      if (p !== undefined && Object.getPrototypeOf(o) !== p) Object.setPrototypeOf(o, p);
     }
-    const fresh = !this.adopted[id] && (e.t === 'o' || e.t === 'a' || e.t === 'map' || e.t === 'set');
-    this.applyProps(o, e.props || [], !fresh);
+    // Objects that come with properties of their own (functions, errors, adopted
+    // prototypes) lose those the snapshot does not have; objects made here start empty.
+    const existing = this.adopted[id] === 1 || e.t === 'f' || e.t === 'm' || e.t === 'bf' || e.t === 'err' ||
+      e.t === 'rtf';
+    this.applyProps(o, e.props || [], existing);
   }
 
   applyProps(o, props, existing) {

@@ -119,7 +119,26 @@ class Serializer {
       }
       this.completeWeak();
     }
+    this.linkPrototypes();
     return encodedRoots;
+  }
+
+  /**
+   * Mark objects that are a function's own .prototype: restore makes the function first and
+   * takes the object it comes with (a class's prototype cannot be replaced).
+   */
+  linkPrototypes() {
+    for (let id = 0; id < this.heap.length; id++) {
+      const e = this.heap[id];
+      if (e.t !== 'f' || !e.props) continue;
+      for (const p of e.props) {
+        if (p[0] === 'prototype' && Array.isArray(p[1]) && p[1][0] === REF) {
+          const target = this.heap[p[1][1]];
+          if (target.t === 'o' && target.pf === undefined) target.pf = [REF, id];
+          break;
+        }
+      }
+    }
   }
 
   /** WeakMap/WeakSet entries survive when their key is otherwise in the snapshot. */
@@ -206,6 +225,11 @@ class Serializer {
         ? this.val(member[1], id, '@key') : member[1], st: member[2] ? 1 : 0, slot: member[3] };
       return this.proto(f, this.props(f, id, null, out), Function.prototype, id);
     }
+    const rtf = reg.runtimeFns.get(f);
+    if (rtf !== undefined) {
+      out = { t: 'rtf', kind: rtf[0], args: rtf[1].map((a, i) => this.val(a, id, '@args[' + i + ']')) };
+      return this.props(f, id, null, out);
+    }
     const req = rt.modules.requireOf.get(f);
     if (req !== undefined) return { t: 'req', mod: req };
     const fid = markerFid(f);
@@ -256,7 +280,7 @@ class Serializer {
     }
     if (proto === Object.prototype || proto === null) {
       if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
-      if (t.isArgumentsObject(o)) return this.props(o, id, null, { t: 'args' });
+      if (t.isArgumentsObject(o)) return this.props(o, id, (k) => k === 'callee' || k === 'length' || isIndexKey(k), { t: 'args', n: o.length, items: Array.prototype.map.call(o, (v, i) => this.val(v, id, '[' + i + ']')) });
       return this.props(o, id, null, proto === null ? { t: 'o', p: null } : { t: 'o' });
     }
     if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');

@@ -22,7 +22,7 @@ from .transform import IdAllocator, transform_module
 
 INSTRUMENTER_VERSION = "1"
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "values.js",
-                 "serialize.js", "restore.js", "host_node.js")
+                 "serialize.js", "restore.js", "host_node.js", "node_events.js")
 
 T = TypeVar("T")
 

@@ -37,6 +37,7 @@ PREFIX = "$T$"
 
 FUNCTION_TYPES = ("FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression")
 CLASS_TYPES = ("ClassDeclaration", "ClassExpression")
+CJS_NAMES = ("exports", "require", "module", "__filename", "__dirname")
 ACTIVATION_TYPES = ("function", "block", "for", "switch", "catch", "class-static-block", "class-field-initializer")
 
 # Function kinds in the static table (jsruntime/serialize.js reads them).
@@ -98,6 +99,14 @@ def _line_col(source: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
+def _js_number(v: Any) -> str | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer() and abs(v) < 1e21):
+        return str(int(v))
+    return repr(v) if isinstance(v, float) else None
+
+
 def _is_node(v: Any) -> bool:
     return isinstance(v, dict) and "type" in v
 
@@ -124,6 +133,12 @@ class ModuleTransformer:
         self.children: dict[Scope, list[Scope]] = {}
         self.requires: list[str] = []
         self.module_scope: Scope = self._find_module_scope()
+        # A class is re-evaluated by its factory at restore: what its computed keys and
+        # static parts read from outside must be in the re-created scopes too.
+        self.extra_captured: set[Variable] = set()
+        for s in self.sm.scopes:
+            if s.type == "class":
+                self.extra_captured.update(self.sm.closure_captures(s.node))
         self._skip: set[Scope] = set()
         self._fn_stack: list[FnInfo] = []
         self._pending_decl_regs: list[FnInfo] = []
@@ -141,7 +156,18 @@ class ModuleTransformer:
         raise AssertionError("no CommonJS module scope")
 
     def _captured_vars(self, s: Scope) -> list[Variable]:
-        return [v for v in s.variables if v.captured and v.name != "arguments"]
+        out = [v for v in s.variables if (v.captured or v in self.extra_captured) and v.name != "arguments"]
+        if s.annex_b:
+            names = {v.name for v in out}
+            out += [v for v in s.annex_b.values() if v.captured and v.name not in names]
+        return out
+
+    def _captured_names(self, s: Scope) -> list[str]:
+        names = [v.name for v in self._captured_vars(s)]
+        if s is self.module_scope:
+            # The module wrapper's parameters: closures use them long after the module ran.
+            names += [n for n in CJS_NAMES if n not in names]
+        return names
 
     def is_captured(self, s: Scope) -> bool:
         """Does this scope need a handle: a variable of it (or its `this`) lives on in closures."""
@@ -166,7 +192,7 @@ class ModuleTransformer:
         self.eff_parent[s] = parent
         if self.is_captured(s) and s not in self.sid_of:
             self.sid_of[s] = self.ids.sid()
-            self.names_of[s] = [v.name for v in self._captured_vars(s)]
+            self.names_of[s] = self._captured_names(s)
             self.has_this[s] = self._this_captured(s)
             if s is not self.module_scope and parent is not None:
                 self.children.setdefault(parent, []).append(s)
@@ -296,19 +322,33 @@ class ModuleTransformer:
             self._fn_stack[-1].uses_super |= info.uses_super
             self._fn_stack[-1].uses_meta |= info.uses_meta
 
+    def _literal_request(self, node: Node) -> str | None:
+        if not node["arguments"]:
+            return None
+        arg = node["arguments"][0]
+        if arg["type"] == "Literal" and isinstance(arg.get("value"), str):
+            return arg["value"]
+        if arg["type"] == "TemplateLiteral" and not arg["expressions"]:
+            return arg["quasis"][0]["value"]["cooked"]
+        return None
+
     def _check_call(self, node: Node) -> None:
         callee = node["callee"]
+        if (callee["type"] == "MemberExpression" and callee["object"]["type"] == "Identifier"
+                and callee["object"]["name"] == "require" and not callee["computed"]
+                and callee["property"].get("name") == "resolve"):
+            request = self._literal_request(node)
+            if request is not None:
+                self.requires.append(request)
+            return
         if callee["type"] != "Identifier":
             return
         name = callee["name"]
         if name == "require":
             ref = self.sm.reference_of(callee)
-            if ref is not None and ref.resolved is None and node["arguments"]:
-                arg = node["arguments"][0]
-                if arg["type"] == "Literal" and isinstance(arg.get("value"), str):
-                    self.requires.append(arg["value"])
-                elif arg["type"] == "TemplateLiteral" and not arg["expressions"]:
-                    self.requires.append(arg["quasis"][0]["value"]["cooked"])
+            request = self._literal_request(node)
+            if ref is not None and ref.resolved is None and request is not None:
+                self.requires.append(request)
         elif name == "eval":
             ref = self.sm.reference_of(callee)
             if ref is not None and ref.resolved is None:
@@ -411,21 +451,23 @@ class ModuleTransformer:
         d = info.depth
         if info.kind == KIND_MEMBER:
             return
-        if info.parent_prop is not None:
-            # Object-literal method: registered by wrapping the object literal.
-            obj = parent_obj = self._object_of(info.parent_prop)
-            if parent_obj is not None and self._needs_registration(info):
+        reg = self._needs_registration(info)
+        if parent is not None and parent["type"] == "Property" and key == "value" and t not in CLASS_TYPES:
+            # Property values (methods, accessors, `k: () => ...`): register by wrapping the
+            # object literal, so the function keeps the name the engine infers from its key.
+            obj = self._object_of(parent)
+            if obj is not None and reg:
                 self._wrap_object(obj, info.env)
             return
-        reg = self._needs_registration(info)
+        name = self._inferred_name(node, parent, key)
+        name_arg = "" if name is None else ", " + json.dumps(name)
+        h = self.handle_expr(info.env) if reg else "void 0"
         if t == "ClassDeclaration":
-            h = (", " + self.handle_expr(info.env)) if reg else ""
-            self.edits.close(node["end"], f";{RT}.k({node['id']['name']}{h});", d)
+            self.edits.close(node["end"], f";{RT}.k({node['id']['name']}{', ' + h if reg else ''});", d)
             return
         if t == "ClassExpression":
-            h = (", " + self.handle_expr(info.env)) if reg else ""
             self.edits.open(node["start"], f"{RT}.k(", d)
-            self.edits.close(node["end"], f"{h})", d)
+            self.edits.close(node["end"], f", {h}{name_arg})" if (reg or name is not None) else ")", d)
             return
         if not reg:
             return
@@ -433,7 +475,34 @@ class ModuleTransformer:
             self._pending_decl_regs.append(info)
             return
         self.edits.open(node["start"], f"{RT}.c(", d)
-        self.edits.close(node["end"], f", {self.handle_expr(info.env)})", d)
+        self.edits.close(node["end"], f", {h}{name_arg})", d)
+
+    @staticmethod
+    def _inferred_name(node: Node, parent: Node | None, key: str) -> str | None:
+        """The name the engine gives an anonymous function from where it is written."""
+        if node.get("id") is not None or parent is None:
+            return None
+        pt = parent["type"]
+        target: Node | None = None
+        if pt == "VariableDeclarator" and key == "init":
+            target = parent["id"]
+        elif pt == "AssignmentExpression" and key == "right" and parent["operator"] in ("=", "||=", "&&=", "??="):
+            target = parent["left"]
+        elif pt == "AssignmentPattern" and key == "right":
+            target = parent["left"]
+        elif pt in ("PropertyDefinition", "Property") and key == "value" and not parent.get("computed"):
+            k = parent["key"]
+            if k["type"] == "PrivateIdentifier":
+                return "#" + k["name"]
+            if k["type"] == "Identifier":
+                return k["name"]
+            if k["type"] == "Literal":
+                v = k.get("value")
+                return v if isinstance(v, str) else (None if v is None else _js_number(v))
+            return None
+        if target is not None and target["type"] == "Identifier":
+            return target["name"]
+        return None
 
     def _object_of(self, prop: Node) -> Node | None:
         return self._prop_parent.get(id(prop))
