@@ -98,7 +98,7 @@ function makeNodeHost(nodeRequire) {
       for (const s of Object.getOwnPropertySymbols(console)) {
         const d = s.description;
         if (d === 'kGroupIndent' && typeof console[s] === 'string') st.indent = console[s];
-        else if (d === 'counts' && console[s] instanceof Map) Map.prototype.forEach.call(console[s], (v, k) => st.counts.push([k, v]));
+        else if (d === 'counts' && isMap(console[s])) Map.prototype.forEach.call(console[s], (v, k) => st.counts.push([k, v]));
       }
       return st;
     },
@@ -107,7 +107,7 @@ function makeNodeHost(nodeRequire) {
       for (const s of Object.getOwnPropertySymbols(console)) {
         const d = s.description;
         if (d === 'kGroupIndent' && typeof st.indent === 'string') console[s] = st.indent;
-        else if (d === 'counts' && console[s] instanceof Map && Array.isArray(st.counts)) {
+        else if (d === 'counts' && isMap(console[s]) && Array.isArray(st.counts)) {
           Map.prototype.clear.call(console[s]);
           for (const [k, v] of st.counts) Map.prototype.set.call(console[s], k, v);
         }
@@ -127,5 +127,8 @@ function makeNodeHost(nodeRequire) {
 }
 
 function noop() {}
+
+// Node's internal SafeMap is a Map by brand but not by prototype chain.
+function isMap(v) { return Object.prototype.toString.call(v) === '[object Map]'; }
 
 module.exports = { makeNodeHost };

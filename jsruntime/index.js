@@ -5,7 +5,7 @@
 const registry = require('./registry.js');
 const { Builtins } = require('./builtins.js');
 const { loop, Timeout, Immediate } = require('./timers.js');
-const { ModuleSystem } = require('./modules.js');
+const { ModuleSystem, Module } = require('./modules.js');
 const { takeSnapshot, SnapshotError } = require('./serialize.js');
 const { restoreSnapshot, RestoreError } = require('./restore.js');
 const { makeNodeHost } = require('./host_node.js');
@@ -187,8 +187,9 @@ function program(meta, table, embedded) {
   installGlobals();
   if (host.name === 'node') patchEvents(host.require('events'));
   rt.builtins = new Builtins(host);
-  rt.builtins.extraRoots = Object.assign({ $things: { Timeout, Immediate } }, host.extraRoots());
-  rt.builtins.init({ $things: { Timeout, Immediate } });
+  const own = { Timeout, Immediate, Module };
+  rt.builtins.extraRoots = Object.assign({ $things: own }, host.extraRoots());
+  rt.builtins.init({ $things: own });
   rt.modules = new ModuleSystem(rt, table);
   const restorePath = host.env('THINGS_RESTORE');
   if (embedded !== undefined || restorePath) {

@@ -2,6 +2,17 @@
 // CommonJS for the instrumented program: every file the program requires was instrumented
 // and bundled; its module-level scope is a scope like any other (one instance per module).
 
+/** What `module` is in a program: Node's shape (id, path, exports, ...) and `module.require`. */
+class Module {
+  require(request) {
+    const system = Module.system;
+    const id = system.idOfFile.get(this.filename);
+    if (id === undefined) throw new Error('module.require: unknown module ' + this.filename);
+    return system.requireFor(id)(request);
+  }
+}
+Module.system = null;
+
 class ModuleSystem {
   constructor(rt, table) {
     this.rt = rt;
@@ -10,6 +21,9 @@ class ModuleSystem {
     this.requires = new Map();        // module id -> require function
     this.requireOf = new WeakMap();   // require function -> module id
     this.mainModule = undefined;
+    this.idOfFile = new Map();
+    for (const id of Object.keys(rt.meta.modules)) this.idOfFile.set(rt.meta.modules[id].file, id);
+    Module.system = this;
   }
 
   info(id) {
@@ -60,15 +74,14 @@ class ModuleSystem {
     const entry = this.table[id];
     if (!entry) throw new Error('module ' + id + ' was not bundled');
     const info = this.info(id);
-    const module = {
-      id: parentId === null ? '.' : info.file,
-      path: info.dir,
-      exports: {},
-      filename: info.file,
-      loaded: false,
-      children: [],
-      paths: [],
-    };
+    const module = new Module();
+    module.id = parentId === null ? '.' : info.file;
+    module.path = info.dir;
+    module.exports = {};
+    module.filename = info.file;
+    module.loaded = false;
+    module.children = [];
+    module.paths = [];
     if (parentId === null) this.mainModule = module;
     else { const parent = this.cache.get(parentId); if (parent) parent.children.push(module); }
     this.cache.set(id, module);
@@ -93,4 +106,4 @@ function notFound(request, from) {
   return err;
 }
 
-module.exports = { ModuleSystem };
+module.exports = { ModuleSystem, Module };

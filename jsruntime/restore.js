@@ -91,7 +91,8 @@ class Restorer {
       case 'rtf': {
         const make = this.rt.registry.runtimeFactories[e.kind];
         if (typeof make !== 'function') throw new RestoreError('unknown runtime function kind ' + e.kind);
-        return make(...e.args.map((a) => this.get(a)));
+        const args = e.args.map((a) => this.get(a));
+        return this.rt.registry.runtimeFn(e.kind, args, make(...args));
       }
       case 'a': {
         const a = [];
