@@ -35,7 +35,7 @@ class Builtins {
 
   /** Build the table: intrinsics first (shortest, canonical names), then globals. */
   init(extra) {
-    this.add(globalThis, 'globalThis');
+    this.pathOf.set(globalThis, 'globalThis');
     for (const sym of Object.getOwnPropertyNames(Symbol)) {
       const v = Symbol[sym];
       if (typeof v === 'symbol' && !this.pathOf.has(v)) this.pathOf.set(v, 'Symbol.' + sym);
@@ -59,7 +59,13 @@ class Builtins {
   }
 
   add(v, path) {
-    if (!this.pathOf.has(v)) this.pathOf.set(v, path);
+    if (!this.pathOf.has(v)) this.walk(v, path, 1);
+  }
+
+  /** Made by the engine or host, not by the program (no instrumenter marker)? */
+  isHostValue(v) {
+    if (typeof v !== 'function') return false;
+    try { return Function.prototype.toString.call(v).indexOf('/*$F:') < 0; } catch (e) { return false; }
   }
 
   walk(root, path, depth0) {

@@ -45,6 +45,11 @@ function diffObject(s, obj, baseline, label) {
     const d = Object.getOwnPropertyDescriptor(obj, key);
     const b = baseline.get(key);
     if (b !== undefined && sameDescriptor(b, d)) continue;
+    if (b !== undefined && !('value' in b) && 'value' in d && rt.builtins.isHostValue(d.value)) {
+      // A lazily loaded global (TextDecoder, ...) that materialized: still the engine's.
+      rt.builtins.add(d.value, typeof key === 'string' ? key : String(key));
+      continue;
+    }
     const k = typeof key === 'symbol' ? s.val(key, -1, label) : key;
     const lab = label + (typeof key === 'symbol' ? '[' + String(key) + ']' : '.' + key);
     const flags = ('value' in d ? (d.writable ? 1 : 0) : 0) | (d.enumerable ? 2 : 0) | (d.configurable ? 4 : 0);
@@ -189,7 +194,7 @@ function program(meta, table, embedded) {
   rt.builtins = new Builtins(host);
   const own = { Timeout, Immediate, Module };
   rt.builtins.extraRoots = Object.assign({ $things: own }, host.extraRoots());
-  rt.builtins.init({ $things: own });
+  rt.builtins.init(Object.assign({ $things: own }, host.extraRoots()));
   rt.modules = new ModuleSystem(rt, table);
   const restorePath = host.env('THINGS_RESTORE');
   if (embedded !== undefined || restorePath) {

@@ -603,8 +603,9 @@ class ModuleTransformer:
             end += 1
             parens -= 1
         d = self._depth_of_fn(node) + 0.5
-        self.edits.open(arrow + 2, " { " + text + " return ", d)
-        self.edits.close(end, "; }", d)
+        # `return (`: the body may start on a later line, where ASI would end the return.
+        self.edits.open(arrow + 2, " { " + text + " return (", d)
+        self.edits.close(end, "); }", d)
 
     def _depth_of_fn(self, node: Node) -> int:
         info = self.fn_of_node.get(id(node))
