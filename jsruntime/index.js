@@ -96,6 +96,7 @@ function encodeRoots(s) {
     },
     exitCode: rt.host.getExitCode() === undefined ? null : rt.host.getExitCode(),
     console: rt.host.consoleState(),
+    templates: [...registry.templates].map(([site, obj]) => [site, s.val(obj, -1, '<template ' + site + '>')]),
   };
 }
 
@@ -125,6 +126,7 @@ function decodeRoots(r, roots) {
   for (const [path, changed, deleted] of roots.patches) applyDiff(r, rt.builtins.resolve(path), changed, deleted);
   if (roots.exitCode !== null && roots.exitCode !== undefined) rt.host.setExitCode(roots.exitCode);
   rt.host.setConsoleState(roots.console);
+  for (const [site, ref] of roots.templates || []) registry.templates.set(site, r.get(ref));
   return {
     timers: roots.loop.timers.map(([ref, rem]) => [r.get(ref), rem]),
     immediates: roots.loop.immediates.map((ref) => r.get(ref)),
@@ -138,6 +140,7 @@ function snapshot() {
 }
 
 function restore(snap) {
+  rt.api = module.exports;
   const state = restoreSnapshot(rt, snap, (r) => decodeRoots(r, snap.roots));
   for (const req of rt.modules.requires.values()) if (rt.modules.mainModule) req.main = rt.modules.mainModule;
   loop.resume(state);
@@ -219,8 +222,11 @@ function program(meta, table, embedded) {
 }
 
 module.exports = {
+  r: false, // restore mode: constructors and field initializers of the program do nothing
   program,
   snapshot,
+  pv: registry.pv,
+  tt: registry.tt,
   c: registry.c,
   k: registry.k,
   o: registry.o,

@@ -7,6 +7,8 @@ const envOf = new WeakMap();      // closure -> scope handle of its innermost ca
 const memberOf = new WeakMap();   // class member function -> [class, key, isStatic, slot]
 const boundInfo = new WeakMap();  // bound function -> [target, thisArg, args]
 const moduleHandles = new Map();  // module id -> handle of the module scope
+const privOf = new WeakMap();     // class -> { inst: [get, set] | null, stat: [get, set] | null }
+const classOfProto = new WeakMap(); // class.prototype -> class
 const runtimeFns = new WeakMap(); // closure made by the runtime itself -> [factory name, args]
 const runtimeFactories = Object.create(null);
 
@@ -33,8 +35,28 @@ function k(cls, handle, name) {
   if (handle !== undefined) envOf.set(cls, handle);
   if (name !== undefined && cls.name === '') Object.defineProperty(cls, 'name', { value: name, configurable: true });
   registerMembers(cls, cls, true);
-  if (cls.prototype) registerMembers(cls, cls.prototype, false);
+  const proto = cls.prototype;
+  if (proto !== null && typeof proto === 'object') {
+    registerMembers(cls, proto, false);
+    classOfProto.set(proto, cls);
+  }
   return cls;
+}
+
+const templates = new Map(); // tagged-template site id -> its template object
+
+/** Tagged template call through a per-site table of template objects (see the instrumenter). */
+function tt(site, tag, thisArg) {
+  return function (strings, ...subs) {
+    let t = templates.get(site);
+    if (t === undefined) { templates.set(site, strings); t = strings; }
+    return tag.call(thisArg, t, ...subs);
+  };
+}
+
+/** A class's accessors for its #private state (registered from inside the class body). */
+function pv(cls, inst, stat) {
+  privOf.set(cls, { inst, stat });
 }
 
 function registerMembers(cls, holder, isStatic) {
@@ -85,4 +107,4 @@ function installBind() {
   });
 }
 
-module.exports = { envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, c, k, o, mh, installBind, nativeBind };
+module.exports = { envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, templates, c, k, o, mh, pv, tt, installBind, nativeBind };

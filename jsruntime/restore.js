@@ -20,6 +20,7 @@ class Restorer {
     this.objs = new Array(this.heap.length);
     this.state = new Uint8Array(this.heap.length);
     this.adopted = new Uint8Array(this.heap.length);
+    this.constructed = new Uint8Array(this.heap.length);
   }
 
   get(v) {
@@ -84,6 +85,12 @@ class Restorer {
       case 'b': return rt.builtins.resolve(e.path);
       case 'sym': return e.for !== undefined ? Symbol.for(e.for) : (('d' in e) ? Symbol(e.d) : Symbol());
       case 'o': {
+        if (e.pc !== undefined) {
+          // An instance with #private state: only its class's constructor can make one.
+          const cls = this.get(e.pc);
+          this.constructed[id] = 1;
+          return Reflect.construct(cls, [], cls);
+        }
         const proto = 'p' in e ? this.get(e.p) : Object.prototype;
         return proto === Object.prototype ? {} : Object.create(proto);
       }
@@ -203,15 +210,27 @@ class Restorer {
       case 'ws': for (const v of e.items) o.add(this.get(v)); break;
       default: break;
     }
-    if ((e.t !== 'o' && e.t !== 'a') || this.adopted[id]) {
+    if ((e.t !== 'o' && e.t !== 'a') || this.adopted[id] || this.constructed[id]) {
       const p = 'p' in e ? this.get(e.p) : (e.t === 'o' ? Object.prototype : undefined);
       if (p !== undefined && Object.getPrototypeOf(o) !== p) Object.setPrototypeOf(o, p);
     }
     // Objects that come with properties of their own (functions, errors, adopted
     // prototypes) lose those the snapshot does not have; objects made here start empty.
-    const existing = this.adopted[id] === 1 || e.t === 'f' || e.t === 'm' || e.t === 'bf' || e.t === 'err' ||
-      e.t === 'rtf';
+    const existing = this.adopted[id] === 1 || this.constructed[id] === 1 || e.t === 'f' || e.t === 'm' ||
+      e.t === 'bf' || e.t === 'err' || e.t === 'rtf';
     this.applyProps(o, e.props || [], existing);
+    if (e.priv) this.setPrivate(o, e.priv, 'inst');
+    if (e.spriv) this.setPrivate(o, [[null, e.spriv]], 'stat');
+  }
+
+  setPrivate(o, list, which) {
+    const privOf = this.rt.registry.privOf;
+    for (const [clsRef, vals] of list) {
+      const cls = clsRef === null ? o : this.get(clsRef);
+      const acc = privOf.get(cls);
+      if (!acc || !acc[which]) throw new RestoreError('class has no private state to restore: ' + cls.name);
+      acc[which][1](o, vals.map((v) => this.get(v)));
+    }
   }
 
   applyProps(o, props, existing) {
@@ -245,9 +264,15 @@ class Restorer {
   }
 
   run(roots) {
-    // Identities: everything the roots reach, in heap order.
-    for (let id = 0; id < this.heap.length; id++) this.obj(id);
-    for (let id = 0; id < this.heap.length; id++) this.fill(id);
+    const api = this.rt.api;
+    if (api) api.r = true;
+    try {
+      // Identities: everything the roots reach, in heap order; then contents.
+      for (let id = 0; id < this.heap.length; id++) this.obj(id);
+      for (let id = 0; id < this.heap.length; id++) this.fill(id);
+    } finally {
+      if (api) api.r = false;
+    }
     const result = roots(this);
     for (let id = 0; id < this.heap.length; id++) {
       if (this.heap[id].x === 0) Object.preventExtensions(this.objs[id]);

@@ -249,6 +249,8 @@ class Serializer {
     else handle = reg.envOf.get(f);
     if (handle === undefined) this.fail('closure without a recorded environment (function #' + fid + ')', id, '');
     out = { t: 'f', fid, env: this.scopeRef(handle, id, '@env') };
+    const acc = reg.privOf.get(f);
+    if (acc && acc.stat) out.spriv = acc.stat[0](f).map((v, i) => this.val(v, id, '.#static' + i));
     if (info[1] === 2) out.sup = this.val(Object.getPrototypeOf(f), id, '@super');
     this.proto(f, out, undefined, id);
     return this.props(f, id, null, out);
@@ -330,9 +332,32 @@ class Serializer {
     } else {
       this.checkNativeProto(proto, id);
       out = { t: 'o' };
+      this.privates(o, proto, id, out);
     }
     this.proto(o, out, undefined, id);
     return this.props(o, id, skip, out);
+  }
+
+  /** #private state of the classes in the prototype chain, and the class that builds one. */
+  privates(o, proto, id, out) {
+    const reg = this.rt.registry;
+    let list = null;
+    let maker;
+    for (let p = proto, depth = 0; p !== null && depth < 100; p = Object.getPrototypeOf(p), depth++) {
+      const cls = reg.classOfProto.get(p);
+      if (cls === undefined) continue;
+      if (maker === undefined) maker = cls;
+      const acc = reg.privOf.get(cls);
+      if (!acc || !acc.inst) continue;
+      const vals = acc.inst[0](o);
+      if (vals === undefined) continue;
+      if (list === null) list = [];
+      list.push([this.val(cls, id, '@class'), vals.map((v, i) => this.val(v, id, '.#' + i))]);
+    }
+    if (list !== null) {
+      out.priv = list;
+      out.pc = this.val(maker, id, '@constructor');
+    }
   }
 
   /** An object made by a native constructor we cannot name holds engine state: refuse. */

@@ -271,6 +271,8 @@ class ModuleTransformer:
             self._check_call(node)
         if t == "Super" and self._fn_stack:
             self._fn_stack[-1].uses_super = True
+        if t == "TaggedTemplateExpression":
+            self._tagged_template(node, depth)
         if t == "MetaProperty" and self._fn_stack:
             self._fn_stack[-1].uses_meta = True
 
@@ -332,6 +334,23 @@ class ModuleTransformer:
             return arg["quasis"][0]["value"]["cooked"]
         return None
 
+    def _tagged_template(self, node: Node, depth: int) -> None:
+        """A template object is cached per call site; route it through the runtime, whose
+        per-site table moves with the program, so identity survives a restore (where the
+        site is a copy in a re-creator)."""
+        tag = node["tag"]
+        this_arg = ""
+        if tag["type"] == "MemberExpression":
+            obj = tag["object"]
+            if obj["type"] not in ("Identifier", "ThisExpression") or tag.get("optional"):
+                return  # evaluating the base twice could have side effects
+            this_arg = ", " + self.source[obj["start"] : obj["end"]]
+        elif tag["type"] == "ChainExpression":
+            return
+        site = self.ids.fid()
+        self.edits.open(tag["start"], f"{RT}.tt({site}, ", depth + 0.5)
+        self.edits.close(tag["end"], f"{this_arg})", depth + 0.5)
+
     def _check_call(self, node: Node) -> None:
         callee = node["callee"]
         if (callee["type"] == "MemberExpression" and callee["object"]["type"] == "Identifier"
@@ -383,12 +402,18 @@ class ModuleTransformer:
             info.kind = KIND_CLASS_EXTENDS if node.get("superClass") is not None else KIND_CLASS
         self._check_movable(info, outer)
         self._emit_marker(info)
+        if t in CLASS_TYPES:
+            self._instrument_class(node, depth)
         self._emit_registration(info, parent, key)
         if info.kind in (KIND_FUNCTION, KIND_CLASS, KIND_CLASS_EXTENDS):
             self.factories.setdefault(env, []).append(info)
         return info
 
     def _outer_scope(self, node: Node, entered: list[Scope]) -> Scope:
+        # A field initializer's scope hangs on its value node, but is outside the value.
+        for s in entered:
+            if s.type == "class-field-initializer":
+                return s
         own = set(entered)
         # Any scope created by this node has the outer scope as (transitive) parent.
         if entered:
@@ -441,6 +466,61 @@ class ModuleTransformer:
             start = node["id"]["end"] if node.get("id") else node["start"]
             p = src.index("(", start)
             self.edits.open(p + 1, marker, d)
+
+    def _instrument_class(self, node: Node, depth: int) -> None:
+        """Make instances constructible in restore mode and private state readable.
+
+        Restore builds an instance of a class with private members by constructing it with
+        ``$T$.r`` set: constructors return at once and field initializers yield undefined,
+        so no user code runs; the private values are then written through accessors that
+        an injected static block registers (only code inside the class can touch #names).
+        Static initializers and static blocks are skipped the same way when a restored
+        class is re-evaluated.
+        """
+        body = node["body"]
+        members = body["body"]
+        d = depth + 1.5
+        inst_fields: list[str] = []
+        static_fields: list[str] = []
+        brand: str | None = None
+        for m in members:
+            key = m.get("key")
+            if m["type"] == "PropertyDefinition":
+                value = m.get("value")
+                if value is not None:
+                    self.edits.open(value["start"], f"({RT}.r ? void 0 : (", depth + 2.5)
+                    self.edits.close(value["end"], "))", depth + 2.5)
+                if key is not None and key["type"] == "PrivateIdentifier":
+                    (static_fields if m.get("static") else inst_fields).append(key["name"])
+                    if not m.get("static") and brand is None:
+                        brand = key["name"]
+            elif m["type"] == "MethodDefinition":
+                if key is not None and key["type"] == "PrivateIdentifier" and not m.get("static") and brand is None:
+                    brand = key["name"]
+                if m.get("kind") == "constructor":
+                    cbody = m["value"]["body"]
+                    guard = (f"if ({RT}.r) {{ super(); return; }}" if node.get("superClass") is not None
+                             else f"if ({RT}.r) return;")
+                    self.edits.open(cbody["start"] + 1, guard, -0.9)
+            elif m["type"] == "StaticBlock":
+                pos = self.source.index("{", m["start"]) + 1
+                self.edits.open(pos, f"if (!{RT}.r) {{", -0.75)
+                self.edits.close(m["end"] - 1, "}", -0.75)
+        if brand is None and not static_fields:
+            return
+        inst = "null"
+        if brand is not None:
+            o, v = f"{PREFIX}o", f"{PREFIX}v"
+            reads = ", ".join(f"{o}.#{n}" for n in inst_fields)
+            writes = " ".join(f"{o}.#{n} = {v}[{i}];" for i, n in enumerate(inst_fields))
+            inst = f"[({o}) => #{brand} in {o} ? [{reads}] : void 0, ({o}, {v}) => {{ {writes} }}]"
+        stat = "null"
+        if static_fields:
+            o, v = f"{PREFIX}o", f"{PREFIX}v"
+            reads = ", ".join(f"{o}.#{n}" for n in static_fields)
+            writes = " ".join(f"{o}.#{n} = {v}[{i}];" for i, n in enumerate(static_fields))
+            stat = f"[({o}) => [{reads}], ({o}, {v}) => {{ {writes} }}]"
+        self.edits.open(body["start"] + 1, f"static {{ {RT}.pv(this, {inst}, {stat}); }}", d)
 
     def _needs_registration(self, info: FnInfo) -> bool:
         return info.env is not None and info.env is not self.module_scope and info.kind != KIND_UNMOVABLE
