@@ -420,7 +420,9 @@ function takeSnapshot(rt, roots) {
     format: FORMAT,
     version: VERSION,
     program: rt.meta.hash,
+    main: rt.meta.modules[rt.meta.main] ? rt.meta.modules[rt.meta.main].file : null,
     engine: rt.host.engine(),
+    taken_at: Date.now(),
     heap: s.heap,
     roots: encodedRoots,
   };

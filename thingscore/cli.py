@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="write a standalone JS file that resumes a program from a snapshot")
     rs.add_argument("snapshot")
     rs.add_argument("-o", "--output", help="output file (default: stdout)")
+    rs.add_argument("--program", help="the program's main file (default: the one named in the snapshot)")
+    rs.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
     rs.set_defaults(func=_cmd_restore)
 
     cf = sub.add_parser("conformance", help="conformance suites for plugins")

@@ -396,7 +396,8 @@ class ModuleTransformer:
         if parent is not None and parent["type"] == "MethodDefinition":
             info.kind = KIND_MEMBER
             info.parent_prop = parent
-        elif parent is not None and parent["type"] == "Property" and (parent.get("method") or parent.get("kind") in ("get", "set")):
+        elif parent is not None and parent["type"] == "Property" and (
+                parent.get("method") or parent.get("kind") in ("get", "set")):
             info.parent_prop = parent
         if t in CLASS_TYPES:
             info.kind = KIND_CLASS_EXTENDS if node.get("superClass") is not None else KIND_CLASS
@@ -602,7 +603,7 @@ class ModuleTransformer:
         for info in self._pending_decl_regs:
             scope = self._decl_scope(info)
             decl_regs.setdefault(id(scope.node), []).append(info)
-        for s, sid in self.sid_of.items():
+        for s in self.sid_of:
             if s is self.module_scope:
                 self._declare_module_handle(s)
                 continue

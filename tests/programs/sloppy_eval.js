@@ -1,0 +1,4 @@
+function g(s) {
+  eval(s);
+}
+g('var q = 1');

@@ -1,0 +1,4 @@
+var o = {a: 1};
+function f() {
+  with (o) { return a; }
+}

@@ -1,0 +1,143 @@
+"""The core commands as a user runs them: instrument, exec (its contract), restore, and
+clear refusals of bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import PROGRAMS, ROOT
+
+COUNTER = ROOT / "examples" / "counter.js"
+
+
+def test_instrumented_program_runs_under_plain_node(things, node, tmp_path: Path) -> None:
+    out = tmp_path / "counter.inst.js"
+    r = things("instrument", str(COUNTER), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert node(str(out)).stdout == node(str(COUNTER)).stdout
+
+
+def test_instrumented_output_keeps_lines(things, tmp_path: Path) -> None:
+    out = tmp_path / "counter.inst.js"
+    things("instrument", str(COUNTER), "-o", str(out))
+    text = out.read_text()
+    src = COUNTER.read_text().splitlines()
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.endswith(src[0]))
+    for i, line in enumerate(src[1:], 1):
+        # Each user line stays on its line (insertions only, no new line breaks).
+        words = [w for w in line.split() if w.isidentifier()]
+        assert all(w in lines[start + i] for w in words), (line, lines[start + i])
+
+
+def test_exec_contract(things, node, tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    snaps = tmp_path / "snaps"
+    r = things("exec", str(COUNTER), "--hops", "5", "--every", "2", "--report", str(report),
+               "--snapshot-dir", str(snaps))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == node(str(COUNTER)).stdout
+    rep = json.loads(report.read_text())
+    assert rep["exit_code"] == 0
+    assert len(rep["hops"]) == 5
+    for hop in rep["hops"]:
+        assert set(hop) >= {"after_callbacks", "snapshot_bytes", "snapshot_ms", "restore_ms", "runtime"}
+        assert hop["after_callbacks"] >= 2 and hop["snapshot_bytes"] > 0 and hop["runtime"] == "node"
+    assert sorted(p.name for p in snaps.iterdir()) == [f"hop-{i}.json" for i in range(1, 6)]
+
+
+def test_exec_keeps_exit_code(things, node) -> None:
+    prog = PROGRAMS / "exit_code.js"
+    r = things("exec", str(prog), "--hops", "10", "--every", "1")
+    assert r.returncode == 3
+    assert r.stdout == node(str(prog)).stdout
+
+
+def test_exec_uncaught_error_exit_code(things, node) -> None:
+    prog = PROGRAMS / "uncaught.js"
+    r = things("exec", str(prog), "--hops", "10", "--every", "1")
+    assert r.returncode == 1
+    assert r.stdout == node(str(prog)).stdout
+    assert b"boom at 4" in r.stderr
+
+
+def test_restore_writes_a_resuming_program(things, node, tmp_path: Path) -> None:
+    snaps = tmp_path / "snaps"
+    full = things("exec", str(COUNTER), "--hops", "2", "--every", "10", "--snapshot-dir", str(snaps))
+    resumed = tmp_path / "resumed.js"
+    r = things("restore", str(snaps / "hop-1.json"), "-o", str(resumed))
+    assert r.returncode == 0, r.stderr
+    out = node(str(resumed)).stdout
+    assert out and full.stdout.endswith(out)
+    assert len(out) < len(full.stdout)
+
+
+def test_syntax_error_is_reported_with_position(things) -> None:
+    r = things("instrument", str(PROGRAMS / "syntax_error.js"))
+    assert r.returncode != 0
+    assert f"{PROGRAMS / 'syntax_error.js'}:1:9:".encode() in r.stderr
+
+
+def test_with_statement_refused(things) -> None:
+    r = things("exec", str(PROGRAMS / "with_stmt.js"))
+    assert r.returncode != 0
+    assert b"with_stmt.js:3:3:" in r.stderr and b"with" in r.stderr
+
+
+def test_sloppy_direct_eval_refused(things) -> None:
+    r = things("instrument", str(PROGRAMS / "sloppy_eval.js"))
+    assert r.returncode != 0
+    assert b"sloppy_eval.js:2:3:" in r.stderr and b"eval" in r.stderr
+
+
+def test_native_handle_cannot_move_and_program_runs_on(things, node) -> None:
+    prog = PROGRAMS / "socket_holder.js"
+    r = things("exec", str(prog), "--hops", "3", "--every", "1")
+    assert r.stdout == node(str(prog)).stdout  # the program was not harmed
+    assert r.returncode == 2
+    assert b"cannot migrate" in r.stderr and b"root" in r.stderr and b"server" in r.stderr
+
+
+def test_pending_promise_is_named(things, node) -> None:
+    prog = PROGRAMS / "pending_promise.js"
+    r = things("exec", str(prog), "--hops", "3", "--every", "1")
+    assert r.stdout == node(str(prog)).stdout
+    assert r.returncode == 2
+    assert b"cannot migrate" in r.stderr
+
+
+def _snapshot(things, tmp_path: Path) -> Path:
+    snaps = tmp_path / "snaps"
+    things("exec", str(COUNTER), "--hops", "1", "--every", "3", "--snapshot-dir", str(snaps))
+    return snaps / "hop-1.json"
+
+
+def test_truncated_snapshot_refused(things, tmp_path: Path) -> None:
+    snap = _snapshot(things, tmp_path)
+    bad = tmp_path / "truncated.json"
+    bad.write_bytes(snap.read_bytes()[:200])
+    r = things("restore", str(bad), "-o", str(tmp_path / "x.js"))
+    assert r.returncode != 0 and b"not a snapshot" in r.stderr
+
+
+def test_tampered_snapshot_refused_at_restore(things, node, tmp_path: Path) -> None:
+    snap = _snapshot(things, tmp_path)
+    data = json.loads(snap.read_text())
+    data["heap"].append({"t": "f", "fid": 999999, "env": [0, 10**9]})
+    data["roots"]["modules"][0][1] = [0, len(data["heap"]) - 1]
+    bad = tmp_path / "tampered.json"
+    bad.write_text(json.dumps(data))
+    out = tmp_path / "x.js"
+    assert things("restore", str(bad), "-o", str(out)).returncode == 0
+    r = node(str(out))
+    assert r.returncode != 0
+    assert b"cannot restore" in r.stderr and b"malformed snapshot" in r.stderr
+
+
+def test_snapshot_of_another_program_refused(things, tmp_path: Path) -> None:
+    snap = _snapshot(things, tmp_path)
+    other = tmp_path / "other.js"
+    other.write_text("setTimeout(() => console.log(1), 5);\n")
+    r = things("restore", str(snap), "--program", str(other), "-o", str(tmp_path / "x.js"))
+    assert r.returncode != 0 and b"belongs to program" in r.stderr
