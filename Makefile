@@ -25,7 +25,7 @@ demo: install
 	$(BIN)/things exec examples/counter.js --hops 5 --every 3
 
 lint: install
-	$(BIN)/ruff check thingscore plugins conformance tests bench
+	$(BIN)/ruff check .
 
 test: install node-deps lint
 	node --test jsruntime/tests/
