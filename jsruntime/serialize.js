@@ -246,6 +246,7 @@ class Serializer {
     let handle;
     const scopeInfo = rt.meta.scopes[envSid];
     if (scopeInfo[0] === -1) handle = reg.moduleHandles.get(scopeInfo[1]);
+    else if (info[2] === 1) handle = this.probe(f);
     else handle = reg.envOf.get(f);
     if (handle === undefined) this.fail('closure without a recorded environment (function #' + fid + ')', id, '');
     out = { t: 'f', fid, env: this.scopeRef(handle, id, '@env') };
@@ -254,6 +255,17 @@ class Serializer {
     if (info[1] === 2) out.sup = this.val(Object.getPrototypeOf(f), id, '@super');
     this.proto(f, out, undefined, id);
     return this.props(f, id, null, out);
+  }
+
+  /** Ask a closure for its environment: with the probe flag set it returns its handle at once. */
+  probe(f) {
+    const setProbe = this.rt.meta.setProbe;
+    setProbe(true);
+    try {
+      return Reflect.apply(f, undefined, []);
+    } finally {
+      setProbe(false);
+    }
   }
 
   scopeEntry(h, id) {

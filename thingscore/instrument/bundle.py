@@ -46,8 +46,9 @@ class InstrumentedProgram:
         if snapshot_json is not None:
             # Data only: the snapshot is a JSON string literal handed to JSON.parse.
             tail = ", JSON.parse(" + json.dumps(snapshot_json, ensure_ascii=False) + ")"
-        return (head + f"var $T$ = {self.runtime};\n"
-                f"$T$.program(Object.assign({meta}, {{ hostRequire: require }}), {self.tables}{tail});\n")
+        return (head + f"var $T$ = {self.runtime};\nvar $T$q = false;\n"
+                f"$T$.program(Object.assign({meta}, {{ hostRequire: require, setProbe: (v) => {{ $T$q = v; }} }}), "
+                f"{self.tables}{tail});\n")
 
 
 def _runtime_dir() -> Any:

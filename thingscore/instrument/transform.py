@@ -91,6 +91,7 @@ class FnInfo:
     in_class_body: bool = False
     uses_super: bool = False
     uses_meta: bool = False
+    probe: bool = False  # the function answers its environment's handle when called with $T$q set
 
 
 def _line_col(source: str, offset: int) -> tuple[int, int]:
@@ -139,12 +140,14 @@ class ModuleTransformer:
         for s in self.sm.scopes:
             if s.type == "class":
                 self.extra_captured.update(self.sm.closure_captures(s.node))
+        self._uses: dict[Scope, Scope] = {}
         self._skip: set[Scope] = set()
         self._fn_stack: list[FnInfo] = []
         self._pending_decl_regs: list[FnInfo] = []
         self._prop_parent: dict[int, Node] = {}
         self._depth_of_obj: dict[int, int] = {}
         self._wrapped_objects: set[int] = set()
+        self._prologues: dict[int, tuple[Node, list[tuple[float, str]]]] = {}
         _index_objects(program, self._prop_parent, self._depth_of_obj)
 
     # -- scopes -------------------------------------------------------------------------
@@ -184,25 +187,92 @@ class ModuleTransformer:
             return False
         return bool(s.this_captured)
 
-    def _register_scope(self, s: Scope) -> None:
-        """Called when the walk enters a scope: number it and find its parent handle."""
-        parent = s.parent
-        while parent is not None and (parent in self._skip or not self.is_captured(parent)):
-            parent = parent.parent
-        self.eff_parent[s] = parent
-        if self.is_captured(s) and s not in self.sid_of:
+    def _link_scopes(self) -> None:
+        """Number the captured scopes and link each to the scope its handle names as parent.
+
+        The parent of a captured scope S is the innermost captured scope outside S that code
+        inside S uses; a function's environment is the innermost captured scope outside it
+        that its code uses (the module scope when none). So a function that uses nothing
+        from an enclosing activation needs no environment at all, and every chain still
+        reaches every scope a function uses (each hop is the innermost used one further out).
+        """
+        scopes = self.sm.scopes
+        captured = [s for s in scopes if self.is_captured(s)]
+        cap = set(captured)
+        depth: dict[Scope, int] = {}
+        for s in scopes:
+            depth[s] = 0 if s.parent is None else depth[s.parent] + 1
+        uses: dict[Scope, Scope] = {}
+
+        def note(start: Scope, target: Scope) -> None:
+            t: Scope | None = start
+            while t is not None and t is not target:
+                cur = uses.get(t)
+                if cur is None or depth[target] > depth[cur]:
+                    uses[t] = target
+                elif cur is target:
+                    break  # outer scopes already know
+                t = t.parent
+
+        for s in scopes:
+            for ref in s.references:
+                v = getattr(ref, "lexical", None) or ref.resolved
+                if v is not None and v.scope in cap and v.scope is not s:
+                    note(s, v.scope)
+        for start, provider in self._this_uses():
+            if provider in cap and provider is not start:
+                note(start, provider)
+        self._uses = uses
+        for s in captured:
             self.sid_of[s] = self.ids.sid()
             self.names_of[s] = self._captured_names(s)
             self.has_this[s] = self._this_captured(s)
-            if s is not self.module_scope and parent is not None:
-                self.children.setdefault(parent, []).append(s)
+        for s in captured:
+            if s is self.module_scope:
+                self.eff_parent[s] = None
+                continue
+            parent = uses.get(s, self.module_scope)
+            self.eff_parent[s] = parent
+            self.children.setdefault(parent, []).append(s)
 
-    def env_of(self, s: Scope | None) -> Scope:
-        """Innermost captured scope from ``s`` outward (skipping scopes we are in the params of)."""
-        while s is not None and (s in self._skip or not self.is_captured(s)):
-            s = s.parent
-        assert s is not None
-        return s
+    def _this_uses(self) -> list[tuple[Scope, Scope]]:
+        """(scope where `this` is written, scope whose `this` it is) for every `this`."""
+        out: list[tuple[Scope, Scope]] = []
+        stack: list[tuple[Node, Scope]] = [(self.program, self.module_scope)]
+        while stack:
+            node, current = stack.pop()
+            created = self.sm.acquire_all(node)
+            if created:
+                current = created[-1]
+            if node["type"] == "ThisExpression":
+                out.append((current, self._this_provider(current)))
+            for k, v in node.items():
+                if k in SKIP_KEYS:
+                    continue
+                if isinstance(v, list):
+                    for item in v:
+                        if _is_node(item):
+                            stack.append((item, current))
+                elif _is_node(v):
+                    stack.append((v, current))
+        return out
+
+    def _this_provider(self, s: Scope) -> Scope:
+        t: Scope | None = s
+        while t is not None:
+            if t is self.module_scope or t.type in ("class-field-initializer", "class-static-block"):
+                return t
+            if t.type == "function" and t.node["type"] != "ArrowFunctionExpression":
+                return t
+            t = t.parent
+        return self.module_scope
+
+    def env_of_function(self, node: Node) -> Scope:
+        """The environment of a function or class: what it uses from enclosing activations."""
+        own = self.sm.acquire(node, inner=True)
+        if own is None:
+            return self.module_scope
+        return self._uses.get(own, self.module_scope)
 
     def handle_var(self, s: Scope) -> str:
         return f"{PREFIX}h{self.sid_of[s]}"
@@ -231,6 +301,7 @@ class ModuleTransformer:
 
     def run(self) -> ModuleResult:
         self._check_names()
+        self._link_scopes()
         self._walk(self.program, 0, None)
         self._declare_handles()
         module_text = self.edits.render()
@@ -239,7 +310,7 @@ class ModuleTransformer:
                            module_sid=self.sid_of[self.module_scope], requires=self.requires)
         for f in self.fns:
             env_sid = self.sid_of[f.env] if f.env is not None else self.sid_of[self.module_scope]
-            res.fns[f.fid] = [env_sid, f.kind]
+            res.fns[f.fid] = [env_sid, f.kind, 1 if f.probe else 0]
             if f.kind == KIND_UNMOVABLE:
                 res.why[f.fid] = f.why
         for s, sid in self.sid_of.items():
@@ -262,8 +333,6 @@ class ModuleTransformer:
     def _walk(self, node: Node, depth: int, parent: Node | None, key: str = "") -> None:
         t = node["type"]
         entered = self.sm.acquire_all(node)
-        for s in entered:
-            self._register_scope(s)
 
         if t == "WithStatement":
             raise self._error(node, "`with` statements cannot be instrumented (their scope is dynamic)")
@@ -391,7 +460,7 @@ class ModuleTransformer:
         self.fn_of_node[id(node)] = info
         # The scope the function is created in: the first scope not created by this node.
         outer = self._outer_scope(node, entered)
-        env = self.env_of(outer)
+        env = self.env_of_function(node)
         info.env = env
         if parent is not None and parent["type"] == "MethodDefinition":
             info.kind = KIND_MEMBER
@@ -428,6 +497,9 @@ class ModuleTransformer:
     def _check_movable(self, info: FnInfo, outer: Scope) -> None:
         node = info.node
         if info.kind == KIND_MEMBER:
+            return
+        if info.env in self._skip:
+            info.kind, info.why = KIND_UNMOVABLE, "closure in a parameter default uses the function's scope"
             return
         captures = self.sm.closure_captures(node)
         for v in captures:
@@ -488,7 +560,8 @@ class ModuleTransformer:
             key = m.get("key")
             if m["type"] == "PropertyDefinition":
                 value = m.get("value")
-                if value is not None:
+                # Making a function runs no user code; and a guard would cost it its inferred name.
+                if value is not None and value["type"] not in (*FUNCTION_TYPES, *CLASS_TYPES):
                     self.edits.open(value["start"], f"({RT}.r ? void 0 : (", depth + 2.5)
                     self.edits.close(value["end"], "))", depth + 2.5)
                 if key is not None and key["type"] == "PrivateIdentifier":
@@ -533,6 +606,11 @@ class ModuleTransformer:
         if info.kind == KIND_MEMBER:
             return
         reg = self._needs_registration(info)
+        if reg and self._probe_able(node):
+            # No cost when the closure is made: asked at snapshot time, it answers the handle.
+            info.probe = True
+            self._add_prologue(node, f"if ({PREFIX}q) return {self.handle_expr(info.env)};", -1.5)
+            return
         if parent is not None and parent["type"] == "Property" and key == "value" and t not in CLASS_TYPES:
             # Property values (methods, accessors, `k: () => ...`): register by wrapping the
             # object literal, so the function keeps the name the engine infers from its key.
@@ -557,6 +635,28 @@ class ModuleTransformer:
             return
         self.edits.open(node["start"], f"{RT}.c(", d)
         self.edits.close(node["end"], f", {h}{name_arg})", d)
+
+    @staticmethod
+    def _probe_able(node: Node) -> bool:
+        """Can the function be called to ask for its environment without running user code?
+        (Generators and async functions run nothing or not synchronously; defaults run first.)"""
+        return (node["type"] in FUNCTION_TYPES and not node.get("async") and not node.get("generator")
+                and all(p["type"] == "Identifier" for p in node["params"]))
+
+    def _add_prologue(self, fn: Node, text: str, depth: float) -> None:
+        self._prologues.setdefault(id(fn), (fn, []))[1].append((depth, text))
+
+    def _emit_prologues(self) -> None:
+        """Statements at the start of a function body (an expression-bodied arrow gets a block)."""
+        for fn, items in self._prologues.values():
+            items.sort(key=lambda it: it[0])
+            body = fn["body"]
+            if body["type"] == "BlockStatement":
+                pos = self._after_directives(body["body"], body["start"] + 1)
+                for depth, text in items:
+                    self.edits.open(pos, text, depth)
+            else:
+                self._arrow_block(fn, " ".join(text for _, text in items))
 
     @staticmethod
     def _inferred_name(node: Node, parent: Node | None, key: str) -> str | None:
@@ -615,6 +715,7 @@ class ModuleTransformer:
             scope = self._decl_scope(infos[0])
             text = "".join(f"{RT}.c({i.node['id']['name']}, {self.handle_expr(i.env)});" for i in infos)
             self._declare_in_scope(scope, text, late=True)
+        self._emit_prologues()
 
     def _decl_scope(self, info: FnInfo) -> Scope:
         var = self.sm.variable_of(info.node["id"])
@@ -642,13 +743,7 @@ class ModuleTransformer:
         # Before any wrapper that opens at the same offset (those belong to inner code).
         depth = -0.5 if late else -1
         if s.type == "function":
-            body = node["body"]
-            if body["type"] != "BlockStatement":
-                # Expression-bodied arrow: give it a block.
-                self._arrow_block(node, text)
-                return
-            pos = self._after_directives(body["body"], body["start"] + 1)
-            self.edits.open(pos, text, depth)
+            self._add_prologue(node, text, depth)
         elif s.type == "block" or s.type == "class-static-block":
             if t == "StaticBlock":
                 pos = self.source.index("{", node["start"]) + 1
@@ -695,6 +790,12 @@ class ModuleTransformer:
     # -- re-creators ----------------------------------------------------------------------
 
     def _factory(self, info: FnInfo, sid: int) -> str:
+        text = self._factory_expr(info, sid)
+        if info.probe or info.node["type"] in CLASS_TYPES:
+            return text
+        return f"{RT}.c({text}, {PREFIX}h{sid})"
+
+    def _factory_expr(self, info: FnInfo, sid: int) -> str:
         node = info.node
         t = node["type"]
         r = self.edits.render
@@ -703,7 +804,7 @@ class ModuleTransformer:
         if t == "FunctionDeclaration":
             name = node["id"]["name"]
             text = r(node["start"], node["id"]["start"], base) + r(node["id"]["end"], node["end"], base)
-            return f"{RT}.c(({{ {json.dumps(name)}: {text} }})[{json.dumps(name)}], {h})"
+            return f"({{ {json.dumps(name)}: {text} }})[{json.dumps(name)}]"
         if t in CLASS_TYPES:
             sup = node.get("superClass")
             if sup is not None:
@@ -717,9 +818,9 @@ class ModuleTransformer:
             prefix = ("async " if node.get("async") else "") + ("*" if node.get("generator") else "")
             text = r(node["start"], node["end"], base)
             if kind in ("get", "set"):
-                return f'{RT}.c(Object.getOwnPropertyDescriptor({{ {kind} m{text} }}, "m").{kind}, {h})'
-            return f"{RT}.c(({{ {prefix}m{text} }}).m, {h})"
-        return f"{RT}.c({r(node['start'], node['end'], base)}, {h})"
+                return f'Object.getOwnPropertyDescriptor({{ {kind} m{text} }}, "m").{kind}'
+            return f"({{ {prefix}m{text} }}).m"
+        return r(node["start"], node["end"], base)
 
     def _recreator(self, s: Scope, top: bool = False) -> str:
         sid = self.sid_of[s]
