@@ -8,6 +8,8 @@ snapshot    heaps of ~1/10/50 MB (bench/heaps/): `things exec --every 1 --hops 1
             and restore time and size, against v8.serialize/deserialize of the same data.
 instrument  instrumentation and parse-only throughput in MB/s per parser plugin.
 all         the three above (the default).
+profile     one workload under `node --cpu-prof`, raw and instrumented: self time per
+            function, garbage collection included, side by side (not part of `all`).
 
 Every figure is the median of --runs runs (default 5). Tables are printed as Markdown;
 --json FILE also writes every figure as JSON.
@@ -110,7 +112,7 @@ def log(message: str) -> None:
 
 # --- overhead -------------------------------------------------------------------------
 
-def overhead(runs: int, only: str | None) -> dict[str, Any]:
+def overhead(runs: int, only: str | None, node_args: list[str]) -> dict[str, Any]:
     workloads = selected(sorted((BENCH / "workloads").glob("*.js")), only)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="things-bench-") as tmp:
@@ -120,8 +122,9 @@ def overhead(runs: int, only: str | None) -> dict[str, Any]:
             raw: list[Run] = []
             ins: list[Run] = []
             for i in range(runs):  # alternate, so that drifting machine load hits both alike
-                raw.append(checked(measure([NODE, str(w)], cwd=w.parent), f"node {w.name}"))
-                ins.append(checked(measure([NODE, str(inst)], cwd=w.parent), f"node {w.name} (instrumented)"))
+                raw.append(checked(measure([NODE, *node_args, str(w)], cwd=w.parent), f"node {w.name}"))
+                ins.append(checked(measure([NODE, *node_args, str(inst)], cwd=w.parent),
+                                   f"node {w.name} (instrumented)"))
                 log(f"overhead {w.stem} run {i + 1}/{runs}: raw {raw[-1].wall_s:.2f}s, "
                     f"instrumented {ins[-1].wall_s:.2f}s")
             expected = raw[0].stdout
@@ -275,22 +278,69 @@ def instrument_speed(runs: int, parsers: list[str], only: str | None) -> dict[st
     return {"runs": runs, "rows": rows, "totals": totals}
 
 
+# --- profile --------------------------------------------------------------------------
+
+def self_times(cpuprofile: Path) -> dict[str, float]:
+    """Self time in ms per function ("name file:line") of one V8 .cpuprofile."""
+    prof = json.loads(cpuprofile.read_text())
+    frames = {n["id"]: n["callFrame"] for n in prof["nodes"]}
+    out: dict[str, float] = {}
+    for sample, delta in zip(prof["samples"], prof["timeDeltas"], strict=True):
+        f = frames[sample]
+        where = f"{f['url'].rsplit('/', 1)[-1]}:{f['lineNumber'] + 1}" if f["url"] else ""
+        key = f"{f['functionName'] or '(anonymous)'} {where}".strip()
+        out[key] = out.get(key, 0.0) + delta / 1000
+    return out
+
+
+def profile(name: str, top: int, node_args: list[str]) -> dict[str, Any]:
+    w = BENCH / "workloads" / (name if name.endswith(".js") else name + ".js")
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="things-bench-") as tmp:
+        inst = Path(tmp) / "instrumented.js"
+        checked(measure([*THINGS, "instrument", str(w), "-o", str(inst)]), f"instrumenting {w.name}")
+        for label, script in (("raw", w), ("instrumented", inst)):
+            out = Path(tmp) / label
+            checked(measure([NODE, *node_args, "--cpu-prof", "--cpu-prof-dir", str(out), str(script)], cwd=w.parent),
+                    f"profiling {label}")
+            times = self_times(next(out.glob("*.cpuprofile")))
+            total = sum(times.values())
+            rows = [{"function": k, "ms": v, "share": 100 * v / total}
+                    for k, v in sorted(times.items(), key=lambda kv: -kv[1])[:top]]
+            print(f"\n## profile {w.stem}, {label}: {total:.0f} ms sampled, top {top} by self time\n")
+            print(table(rows, [("function", "function", ""), ("ms", "self ms", ".1f"), ("share", "%", ".1f")]))
+            result[label] = {"total_ms": total, "top": rows}
+    return result
+
+
 # --- command line ---------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", nargs="?", default="all", choices=["overhead", "snapshot", "instrument", "all"])
+    ap.add_argument("command", nargs="?", default="all",
+                    choices=["overhead", "snapshot", "instrument", "all", "profile"])
+    ap.add_argument("workload", nargs="?", help="profile: the workload to profile (e.g. splay)")
     ap.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported (default 5)")
     ap.add_argument("--only", help="comma-separated workload or file names (e.g. richards,splay)")
     ap.add_argument("--sizes", default="1,10,50", help="snapshot heap sizes in MB (default 1,10,50)")
     ap.add_argument("--workloads", action="store_true", help="snapshot: also migrate every CPU workload once")
     ap.add_argument("--parsers", default="esprima,tree-sitter", help="instrument: parser plugins to time")
+    ap.add_argument("--node-args", default="", help="extra node flags for raw and instrumented runs alike")
+    ap.add_argument("--top", type=int, default=15, help="profile: functions to show")
     ap.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     args = ap.parse_args(argv)
     print(f"<!-- {time.strftime('%Y-%m-%d %H:%M')}, node {node_version()}, {os.cpu_count()} CPUs, "
           f"command: bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])} -->")
+    node_args = args.node_args.split()
+    if args.command == "profile":
+        if not args.workload:
+            ap.error("profile needs a workload name, e.g. `profile splay`")
+        results = {"profile": profile(args.workload, args.top, node_args)}
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2))
+        return 0
     steps: dict[str, Callable[[], dict[str, Any]]] = {
-        "overhead": lambda: overhead(args.runs, args.only),
+        "overhead": lambda: overhead(args.runs, args.only, node_args),
         "snapshot": lambda: snapshot(args.runs, [float(s) for s in args.sizes.split(",")], args.workloads, args.only),
         "instrument": lambda: instrument_speed(args.runs, args.parsers.split(","), None),
     }
