@@ -223,6 +223,9 @@ function program(meta, table, embedded) {
 
 module.exports = {
   r: false, // restore mode: constructors and field initializers of the program do nothing
+  n: 0, // identity tokens of scope activations whose captured variables can change
+  U: registry.UNKNOWN_THIS,
+  p: registry.report,
   program,
   snapshot,
   pv: registry.pv,

@@ -102,6 +102,12 @@ function o(obj, handle) {
   return obj;
 }
 
+/** A closure's report of its environment (see the instrumenter's chain_args). */
+function report(...args) { return args; }
+
+/** Stands for a `this` the reporting closure cannot see (another closure reports it). */
+const UNKNOWN_THIS = Object.freeze({ unknownThis: true });
+
 /** Remember the handle of a module's top-level scope (one instance per module). */
 function mh(moduleId, handle) {
   moduleHandles.set(moduleId, handle);
@@ -124,4 +130,4 @@ function installBind() {
   });
 }
 
-module.exports = { envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, templates, c, k, o, mh, pv, tt, installBind, nativeBind };
+module.exports = { report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, templates, c, k, o, mh, pv, tt, installBind, nativeBind };

@@ -186,7 +186,7 @@ class Restorer {
     const dispatcher = recreate.call(thisVal);
     // Primitive values first, so that computed keys and the like see them while the
     // factories of this scope run; everything else once all identities exist.
-    dispatcher(0)(3, e.vals.map((v) => this.getPrimitive(v)));
+    dispatcher(3, e.vals.map((v) => this.getPrimitive(v)));
     if (info[0] === -1) rt.registry.mh(info[1], dispatcher(0));
     return dispatcher;
   }
@@ -196,7 +196,7 @@ class Restorer {
     const o = this.objs[id];
     switch (e.t) {
       case 'b': case 'sym': case 'req': return;
-      case 's': o(0)(3, e.vals.map((v) => this.get(v))); return;
+      case 's': o(3, e.vals.map((v) => this.get(v))); return;
       case 'a':
         if (e.items) {
           for (let i = 0; i < e.items.length; i++) o[i] = this.get(e.items[i]);

@@ -60,7 +60,8 @@ class Serializer {
     this.parent = [];         // id -> [parent id, label] for error paths
     this.work = [];
     this.weak = [];           // ids of WeakMap/WeakSet entries to complete at the end
-    this.scopes = new Set();  // scope handles met (they are arrow functions, but stand for scopes)
+    this.scopes = new Set();  // scope instances and module handles met (they stand for scopes)
+    this.instances = new Map(); // "sid:token" -> scope instance of a mutable scope
   }
 
   scopeRef(h, parentId, label) {
@@ -205,7 +206,8 @@ class Serializer {
       if (key !== undefined) return { t: 'sym', for: key };
       return v.description === undefined ? { t: 'sym' } : { t: 'sym', d: v.description };
     }
-    if (typeof v === 'function') return this.scopes.has(v) ? this.scopeEntry(v, id) : this.fnEntry(v, id);
+    if (this.scopes.has(v)) return this.scopeEntry(v, id);
+    if (typeof v === 'function') return this.fnEntry(v, id);
     return this.objEntry(v, id);
   }
 
@@ -243,18 +245,67 @@ class Serializer {
     if (info[1] === 3) this.fail('cannot move function: ' + (rt.meta.why[fid] || 'unsupported'), id, '');
     if (info[1] === 4) this.fail('cannot move a class member that is not a property of its class (private method?)', id, '');
     const envSid = info[0];
-    let handle;
     const scopeInfo = rt.meta.scopes[envSid];
-    if (scopeInfo[0] === -1) handle = reg.moduleHandles.get(scopeInfo[1]);
-    else if (info[2] === 1) handle = this.probe(f);
-    else handle = reg.envOf.get(f);
-    if (handle === undefined) this.fail('closure without a recorded environment (function #' + fid + ')', id, '');
-    out = { t: 'f', fid, env: this.scopeRef(handle, id, '@env') };
+    let env;
+    if (scopeInfo[0] === -1) {
+      env = reg.moduleHandles.get(scopeInfo[1]);
+    } else {
+      let args;
+      if (info[2] === 1) args = this.probe(f);
+      else { const reporter = reg.envOf.get(f); if (typeof reporter === 'function') args = reporter(); }
+      if (!Array.isArray(args)) this.fail('closure without a recorded environment (function #' + fid + ')', id, '');
+      env = this.chain(envSid, args, id);
+    }
+    if (env === undefined) this.fail('closure without a recorded environment (function #' + fid + ')', id, '');
+    out = { t: 'f', fid, env: this.scopeRef(env, id, '@env') };
     const acc = reg.privOf.get(f);
     if (acc && acc.stat) out.spriv = acc.stat[0](f).map((v, i) => this.val(v, id, '.#static' + i));
     if (info[1] === 2) out.sup = this.val(Object.getPrototypeOf(f), id, '@super');
     this.proto(f, out, undefined, id);
     return this.props(f, id, null, out);
+  }
+
+  /**
+   * Scope instances from a closure's report: for each captured scope from its environment
+   * out to the module, [identity token if the scope is mutable], its variables, [its this].
+   * Mutable scopes are shared by token; constant ones need no identity.
+   */
+  chain(envSid, args, id) {
+    const meta = this.rt.meta;
+    const chain = [];
+    let sid = envSid;
+    let pos = 0;
+    while (true) {
+      const info = meta.scopes[sid];
+      if (info === undefined) this.fail('report names unknown scope #' + sid, id, '');
+      if (info[0] === -1) break;
+      const token = info[4] ? args[pos++] : undefined;
+      const vals = args.slice(pos, pos + info[2].length);
+      pos += info[2].length;
+      const thisv = info[3] ? args[pos++] : undefined;
+      chain.push([sid, token, vals, thisv, info]);
+      sid = info[0];
+    }
+    let parent = this.rt.registry.moduleHandles.get(meta.scopes[sid][1]);
+    const U = this.rt.registry.UNKNOWN_THIS;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const [csid, token, vals, thisv, info] = chain[i];
+      let inst;
+      if (info[4]) {
+        const key = csid + ':' + token;
+        inst = this.instances.get(key);
+        if (inst === undefined) {
+          inst = { sid: csid, parent, vals, thisv };
+          this.instances.set(key, inst);
+        } else if (inst.thisv === U && thisv !== U) {
+          inst.thisv = thisv;
+        }
+      } else {
+        inst = { sid: csid, parent, vals, thisv };
+      }
+      parent = inst;
+    }
+    return parent;
   }
 
   /** Ask a closure for its environment: with the probe flag set it returns its handle at once. */
@@ -269,6 +320,17 @@ class Serializer {
   }
 
   scopeEntry(h, id) {
+    if (typeof h !== 'function') {
+      // A scope instance reported by closures (not a module scope).
+      const names = this.rt.meta.scopes[h.sid][2];
+      const out = { t: 's', sid: h.sid, parent: this.scopeRef(h.parent, id, '@parent') };
+      const vals = h.vals.map((v, i) => this.val(v, id, ':' + names[i]));
+      if (this.rt.meta.scopes[h.sid][3]) {
+        vals.push(this.val(h.thisv === this.rt.registry.UNKNOWN_THIS ? undefined : h.thisv, id, ':this'));
+      }
+      out.vals = vals;
+      return out;
+    }
     const rt = this.rt;
     const sid = h(2);
     let vals;

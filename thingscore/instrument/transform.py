@@ -127,6 +127,7 @@ class ModuleTransformer:
         self.sid_of: dict[Scope, int] = {}
         self.names_of: dict[Scope, list[str]] = {}
         self.has_this: dict[Scope, bool] = {}
+        self.mutable: dict[Scope, bool] = {}
         self.eff_parent: dict[Scope, Scope | None] = {}
         self.fns: list[FnInfo] = []
         self.fn_of_node: dict[int, FnInfo] = {}
@@ -227,6 +228,7 @@ class ModuleTransformer:
             self.sid_of[s] = self.ids.sid()
             self.names_of[s] = self._captured_names(s)
             self.has_this[s] = self._this_captured(s)
+            self.mutable[s] = self._is_mutable(s)
         for s in captured:
             if s is self.module_scope:
                 self.eff_parent[s] = None
@@ -274,17 +276,40 @@ class ModuleTransformer:
             return self.module_scope
         return self._uses.get(own, self.module_scope)
 
+    def _is_mutable(self, s: Scope) -> bool:
+        """Can a captured variable of this scope change after closures see it? Only then does
+        an activation's identity matter (closures of one activation share the change), so
+        only then does it carry an identity token. Constants can be restored per closure."""
+        if s is self.module_scope:
+            return True
+        if s.dynamic or s.annex_b:
+            return True
+        for v in self._captured_vars(s):
+            if v.annex_b:
+                return True
+            for ref in getattr(v, "lexical_references", None) or v.references:
+                if ref.is_write() and not ref.init:
+                    return True
+        return False
+
     def handle_var(self, s: Scope) -> str:
         return f"{PREFIX}h{self.sid_of[s]}"
 
-    def handle_expr(self, s: Scope) -> str:
-        """An expression that evaluates to the handle of the current activation of ``s``."""
-        if s is self.module_scope:
-            return self.handle_var(s)
-        if s.type == "class-field-initializer":
-            return self.handle_arrow(s)
-        v = self.handle_var(s)
-        return f"({v} || ({v} = {self.handle_arrow(s)}))"
+    def chain_args(self, env: Scope, provider: Scope | None) -> str:
+        """What a closure reports about its environment at snapshot time, flattened: for each
+        captured scope from ``env`` out to the module, its identity token (mutable scopes
+        only), its captured variables, and its `this` where the closure can see it (an arrow
+        sees its provider's; the runtime fills the others from closures that can)."""
+        out: list[str] = []
+        s: Scope | None = env
+        while s is not None and s is not self.module_scope:
+            if self.mutable[s]:
+                out.append(self.handle_var(s))
+            out.extend(self.names_of[s])
+            if self.has_this[s]:
+                out.append("this" if s is provider else f"{RT}.U")
+            s = self.eff_parent.get(s)
+        return ", ".join(out)
 
     def _vals(self, s: Scope) -> str:
         vals = list(self.names_of[s])
@@ -292,10 +317,8 @@ class ModuleTransformer:
             vals.append("this")
         return "[" + ", ".join(vals) + "]"
 
-    def handle_arrow(self, s: Scope) -> str:
-        parent = self.eff_parent.get(s)
-        pexpr = "void 0" if s is self.module_scope or parent is None else self.handle_expr(parent)
-        return f"({PREFIX}o) => {PREFIX}o === 0 ? {self._vals(s)} : {PREFIX}o === 1 ? {pexpr} : {self.sid_of[s]}"
+    def module_handle_arrow(self, s: Scope) -> str:
+        return f"({PREFIX}o) => {PREFIX}o === 0 ? {self._vals(s)} : {PREFIX}o === 1 ? void 0 : {self.sid_of[s]}"
 
     # -- walk ----------------------------------------------------------------------------
 
@@ -316,7 +339,8 @@ class ModuleTransformer:
         for s, sid in self.sid_of.items():
             parent = self.eff_parent.get(s)
             psid = -1 if s is self.module_scope or parent is None else self.sid_of[parent]
-            res.scopes[sid] = [psid, self.module_id, self.names_of[s], 1 if self.has_this[s] else 0]
+            res.scopes[sid] = [psid, self.module_id, self.names_of[s], 1 if self.has_this[s] else 0,
+                               1 if self.mutable[s] else 0]
         return res
 
     def _error(self, node: Node, message: str) -> InstrumentError:
@@ -607,20 +631,22 @@ class ModuleTransformer:
             return
         reg = self._needs_registration(info)
         if reg and self._probe_able(node):
-            # No cost when the closure is made: asked at snapshot time, it answers the handle.
+            # No cost when the closure is made: asked at snapshot time, it reports its environment.
             info.probe = True
-            self._add_prologue(node, f"if ({PREFIX}q) return {self.handle_expr(info.env)};", -1.5)
+            own = self.sm.acquire(node, inner=True)
+            provider = self._this_provider(own) if (t == "ArrowFunctionExpression" and own is not None) else None
+            self._add_prologue(node, f"if ({PREFIX}q) return {RT}.p({self.chain_args(info.env, provider)});", -1.5)
             return
         if parent is not None and parent["type"] == "Property" and key == "value" and t not in CLASS_TYPES:
             # Property values (methods, accessors, `k: () => ...`): register by wrapping the
             # object literal, so the function keeps the name the engine infers from its key.
             obj = self._object_of(parent)
             if obj is not None and reg:
-                self._wrap_object(obj, info.env)
+                self._wrap_object(obj, self.env_reporter(info))
             return
         name = self._inferred_name(node, parent, key)
         name_arg = "" if name is None else ", " + json.dumps(name)
-        h = self.handle_expr(info.env) if reg else "void 0"
+        h = self.env_reporter(info) if reg else "void 0"
         if t == "ClassDeclaration":
             self.edits.close(node["end"], f";{RT}.k({node['id']['name']}{', ' + h if reg else ''});", d)
             return
@@ -635,6 +661,13 @@ class ModuleTransformer:
             return
         self.edits.open(node["start"], f"{RT}.c(", d)
         self.edits.close(node["end"], f", {h}{name_arg})", d)
+
+    def env_reporter(self, info: FnInfo) -> str:
+        """For functions that cannot be probed: an arrow made with them that reports their
+        environment (it sees what they see; its `this` is that of where they are made)."""
+        outer = self._outer_scope(info.node, self.sm.acquire_all(info.node))
+        provider = self._this_provider(outer)
+        return f"() => {RT}.p({self.chain_args(info.env, provider)})"
 
     @staticmethod
     def _probe_able(node: Node) -> bool:
@@ -688,13 +721,13 @@ class ModuleTransformer:
     def _object_of(self, prop: Node) -> Node | None:
         return self._prop_parent.get(id(prop))
 
-    def _wrap_object(self, obj: Node, env: Scope) -> None:
+    def _wrap_object(self, obj: Node, reporter: str) -> None:
         if id(obj) in self._wrapped_objects:
             return
         self._wrapped_objects.add(id(obj))
         d = self._depth_of_obj.get(id(obj), 0)
         self.edits.open(obj["start"], f"{RT}.o(", d)
-        self.edits.close(obj["end"], f", {self.handle_expr(env)})", d)
+        self.edits.close(obj["end"], f", {reporter})", d)
 
     # -- handle declarations ------------------------------------------------------------
 
@@ -707,13 +740,13 @@ class ModuleTransformer:
             if s is self.module_scope:
                 self._declare_module_handle(s)
                 continue
-            if s.type == "class-field-initializer":
+            if s.type == "class-field-initializer" or not self.mutable[s]:
                 continue
-            self._declare_in_scope(s, f"let {self.handle_var(s)};")
+            self._declare_in_scope(s, f"let {self.handle_var(s)} = {RT}.n++;")
         # Function declarations that need registration: at the start of their scope's body.
         for infos in decl_regs.values():
             scope = self._decl_scope(infos[0])
-            text = "".join(f"{RT}.c({i.node['id']['name']}, {self.handle_expr(i.env)});" for i in infos)
+            text = "".join(f"{RT}.c({i.node['id']['name']}, {self.env_reporter(i)});" for i in infos)
             self._declare_in_scope(scope, text, late=True)
         self._emit_prologues()
 
@@ -725,7 +758,7 @@ class ModuleTransformer:
     def _declare_module_handle(self, s: Scope) -> None:
         body = self.program["body"]
         pos = self._after_directives(body, self.program["start"])
-        text = f"let {self.handle_var(s)} = {RT}.mh({json.dumps(self.module_id)}, {self.handle_arrow(s)});"
+        text = f"let {self.handle_var(s)} = {RT}.mh({json.dumps(self.module_id)}, {self.module_handle_arrow(s)});"
         self.edits.open(pos, text, -2)
 
     def _after_directives(self, body: list[Node], default: int) -> int:
@@ -793,14 +826,19 @@ class ModuleTransformer:
         text = self._factory_expr(info, sid)
         if info.probe or info.node["type"] in CLASS_TYPES:
             return text
-        return f"{RT}.c({text}, {PREFIX}h{sid})"
+        return f"{RT}.c({text}, {self._restore_reporter(info)})"
+
+    def _restore_reporter(self, info: FnInfo) -> str:
+        """The env reporter for a function re-made by a factory (whose `this` is its scope's)."""
+        if info.env is None or info.env is self.module_scope:
+            return "void 0"
+        return f"() => {RT}.p({self.chain_args(info.env, self._this_provider(info.env))})"
 
     def _factory_expr(self, info: FnInfo, sid: int) -> str:
         node = info.node
         t = node["type"]
         r = self.edits.render
         base = info.depth
-        h = f"{PREFIX}h{sid}"
         if t == "FunctionDeclaration":
             name = node["id"]["name"]
             text = r(node["start"], node["id"]["start"], base) + r(node["id"]["end"], node["end"], base)
@@ -811,7 +849,7 @@ class ModuleTransformer:
                 text = r(node["start"], sup["start"], base) + f"{PREFIX}x" + r(sup["end"], node["end"], base)
             else:
                 text = r(node["start"], node["end"], base)
-            return f"{RT}.k({text}, {h})"
+            return f"{RT}.k({text}, {self._restore_reporter(info)})"
         if info.parent_prop is not None:
             prop = info.parent_prop
             kind = prop.get("kind")
@@ -823,34 +861,42 @@ class ModuleTransformer:
         return r(node["start"], node["end"], base)
 
     def _recreator(self, s: Scope, top: bool = False) -> str:
+        """The restore-time twin of scope ``s``: same variables, a setter, the factories of
+        the functions whose environment it is, and the re-creators of its child scopes.
+        Dispatcher ops: 0 the module handle, 1 make function #i, 2 child re-creator #i,
+        3 set the variables from an array."""
         sid = self.sid_of[s]
         names = self.names_of[s]
         h = f"{PREFIX}h{sid}"
+        v = f"{PREFIX}v"
+        sets = " ".join(f"{n} = {v}[{i}];" for i, n in enumerate(names))
+        decls = list(names)
+        if top:
+            handle = (f"({PREFIX}o, {v}) => {{ switch ({PREFIX}o) {{ case 0: return {self._vals(s)}; "
+                      f"case 1: return void 0; case 2: return {sid}; case 3: {sets} }} }}")
+            decls.append(f"{h} = {handle}")
+            setter = f"{h}(3, {PREFIX}i)"
+        else:
+            if self.mutable[s]:
+                decls.append(f"{h} = {RT}.n++")  # a fresh identity for the restored activation
+            setter = f"(({v}) => {{ {sets} }})({PREFIX}i)"
         parent = self.eff_parent.get(s)
-        pref = "void 0" if top or parent is None else f"{PREFIX}h{self.sid_of[parent]}"
-        sets = " ".join(f"{n} = {PREFIX}v[{i}];" for i, n in enumerate(names))
-        handle = (f"({PREFIX}o, {PREFIX}v) => {{ switch ({PREFIX}o) {{ case 0: return {self._vals(s)}; "
-                  f"case 1: return {pref}; case 2: return {sid}; case 3: {sets} }} }}")
-        decl = ", ".join([*names, f"{h} = {handle}"])
-        parts: list[str] = []
         strict = s.is_strict and (top or parent is None or not parent.is_strict)
         own_this = top or s.type in ("class-field-initializer", "class-static-block") or (
             s.type == "function" and s.node["type"] != "ArrowFunctionExpression")
-        head = "function () {" if own_this else "() => {"
-        if top:
-            head = f"function {PREFIX}R{sid}() {{"
-        parts.append(head)
+        parts: list[str] = [f"function {PREFIX}R{sid}() {{" if top else ("function () {" if own_this else "() => {")]
         if strict:
             parts.append("'use strict';")
-        parts.append(f"var {decl};")
+        if decls:
+            parts.append(f"var {', '.join(decls)};")
         parts.append(f"return ({PREFIX}o, {PREFIX}i, {PREFIX}x) => {{ switch ({PREFIX}o) {{")
-        parts.append(f"case 0: return {h};")
-        fs = self.factories.get(s, [])
+        if top:
+            parts.append(f"case 0: return {h};")
+        parts.append(f"case 3: {setter}; return;")
+        fs = [f for f in self.factories.get(s, []) if f.kind != KIND_UNMOVABLE]
         if fs:
             parts.append(f"case 1: switch ({PREFIX}i) {{")
             for info in fs:
-                if info.kind == KIND_UNMOVABLE:
-                    continue
                 parts.append(f"case {info.fid}: return {self._factory(info, sid)};")
             parts.append("} return;")
         kids = self.children.get(s, [])
