@@ -113,9 +113,76 @@ def _read_source(path: Path) -> str:
     return text
 
 
-def instrument(main: str | Path, parser: str = "esprima") -> InstrumentedProgram:
-    """Instrument ``main`` and everything it requires (see module docstring)."""
-    return run_with_big_stack(lambda: _instrument(Path(main).resolve(), parser))
+def instrument(main: str | Path, parser: str = "esprima", cache: bool = True) -> InstrumentedProgram:
+    """Instrument ``main`` and everything it requires, reusing a cached result when every
+    source file (and the instrumenter itself) is unchanged."""
+    path = Path(main).resolve()
+    store = InstrumentCache() if cache else None
+    if store is not None:
+        hit = store.get(path, parser)
+        if hit is not None:
+            return hit
+    prog = run_with_big_stack(lambda: _instrument(path, parser))
+    if store is not None:
+        store.put(path, parser, prog)
+    return prog
+
+
+class InstrumentCache:
+    """Instrumented programs by content hash, in $THINGS_CACHE_DIR (default ~/.cache/things).
+
+    An entry is keyed by the main file, the parser and the instrumenter's own code; it lists
+    every module file with the hash of its content, and is used only if all still match."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        env = os.environ.get("THINGS_CACHE_DIR")
+        self.root = root or (Path(env) if env else Path.home() / ".cache" / "things" / "instrumented")
+
+    def _key(self, main: Path, parser: str) -> Path:
+        h = hashlib.sha256(_instrumenter_fingerprint().encode())
+        h.update(f"\0{main}\0{parser}".encode())
+        return self.root / (h.hexdigest() + ".json")
+
+    def get(self, main: Path, parser: str) -> InstrumentedProgram | None:
+        try:
+            entry = json.loads(self._key(main, parser).read_text(encoding="utf-8"))
+            for file, digest in entry["files"]:
+                if _file_digest(Path(file)) != digest:
+                    return None
+            return InstrumentedProgram(main=main, hash=entry["hash"], meta=entry["meta"], tables=entry["tables"],
+                                       runtime=runtime_bundle())
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, main: Path, parser: str, prog: InstrumentedProgram) -> None:
+        files = [[m["file"], _file_digest(Path(m["file"]))] for m in prog.meta["modules"].values()]
+        entry = {"hash": prog.hash, "meta": prog.meta, "tables": prog.tables, "files": files}
+        target = self._key(main, parser)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(entry), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            pass  # a cache that cannot be written is no cache, not an error
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+_FINGERPRINT: list[str] = []
+
+
+def _instrumenter_fingerprint() -> str:
+    """Changes whenever the instrumenter's code does (so stale cache entries are never used)."""
+    if not _FINGERPRINT:
+        h = hashlib.sha256(INSTRUMENTER_VERSION.encode())
+        here = Path(__file__).resolve().parent
+        for f in sorted(here.glob("*.py")):
+            h.update(f.read_bytes())
+        _FINGERPRINT.append(h.hexdigest())
+    return _FINGERPRINT[0]
 
 
 def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:

@@ -522,16 +522,18 @@ class ModuleTransformer:
         node = info.node
         if info.kind == KIND_MEMBER:
             return
-        if info.env in self._skip:
-            info.kind, info.why = KIND_UNMOVABLE, "closure in a parameter default uses the function's scope"
+        # A closure in a parameter default cannot see the body, where a scope's identity token
+        # lives: it can move only when that scope needs none (its variables never change).
+        if info.env in self._skip and self.mutable.get(info.env, True):
+            info.kind, info.why = KIND_UNMOVABLE, "closure in a parameter default uses parameters that change"
             return
         captures = self.sm.closure_captures(node)
         for v in captures:
             if v.name == "arguments" and not v.defs:
                 info.kind, info.why = KIND_UNMOVABLE, "arrow function uses `arguments` of its enclosing function"
                 return
-            if v.scope in self._skip:
-                info.kind, info.why = KIND_UNMOVABLE, "closure in a parameter default uses the parameters"
+            if v.scope in self._skip and self.mutable.get(v.scope, True):
+                info.kind, info.why = KIND_UNMOVABLE, "closure in a parameter default uses parameters that change"
                 return
 
     def _emit_marker(self, info: FnInfo) -> None:
