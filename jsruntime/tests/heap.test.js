@@ -239,6 +239,17 @@ test('WeakMap/WeakSet keep the entries whose key is reachable otherwise, and onl
   assert.ok(!s.heap.some((e) => '_seen' in e), 'no bookkeeping left in the snapshot');
 });
 
+test('WeakMap/WeakSet entries keyed by a reachable unique symbol are kept',
+  { todo: 'Serializer.completeWeak skips every key whose typeof is not object/function, but Node 20 allows non-registered symbols as WeakMap keys and WeakSet items: the entry is silently dropped. Also test symbols that are not registered (Symbol.keyFor(key) === undefined)' },
+  () => {
+    const key = Symbol('weak key');
+    const wm = new WeakMap([[key, 'v']]);
+    const ws = new WeakSet([key]);
+    const r = roundTrip({ wm, ws, key });
+    assert.equal(r.wm.get(r.key), 'v');
+    assert.ok(r.ws.has(r.key));
+  });
+
 test('Date, including an invalid date and extra props', () => {
   const d = new Date(Date.UTC(2024, 1, 29, 12, 34, 56, 789));
   d.note = 'leap';

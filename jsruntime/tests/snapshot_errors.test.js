@@ -50,7 +50,7 @@ test('a Proxy is refused with its path', () => {
 });
 
 test('a Proxy of a function is refused as a Proxy',
-  { todo: 'fnEntry never checks types.isProxy: the message says "cannot move native function <anonymous>" and reading f.name runs the proxy\'s get trap' },
+  { todo: 'fnEntry never checks types.isProxy: a function Proxy is reported as "cannot move native function f" (the target\'s name, read through the proxy: its get trap runs). Check types.isProxy(f) first in fnEntry and fail with "cannot move a Proxy"' },
   () => {
     let trapCalls = 0;
     const p = new Proxy(function f() {}, { get(t, k) { trapCalls++; return Reflect.get(t, k); } });

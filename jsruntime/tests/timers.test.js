@@ -151,15 +151,16 @@ test('dispatched counts callbacks and onDispatched runs after each', async () =>
 });
 
 test('refresh() of a pending timeout restarts its delay', async () => {
-  const t0 = now();
-  let firedAt = 0;
-  const t = loop.setTimeout(() => { firedAt = now(); }, 20);
-  await sleep(12);
-  t.refresh();
-  await sleep(12);
-  assert.equal(firedAt, 0, 'not yet: refreshed at ~12 ms with 20 ms to go');
+  let fired = 0;
+  const t = loop.setTimeout(() => { fired++; }, 60);
   await sleep(20);
-  assert.ok(firedAt - t0 >= 30, 'fired at ' + (firedAt - t0));
+  const before = loop.capture().timers[0][1];
+  t.refresh();
+  const after = loop.capture().timers[0][1];
+  assert.ok(before <= 45, 'remaining before refresh ' + before);
+  assert.ok(after > 55 && after <= 60, 'remaining after refresh ' + after);
+  assert.equal(loop.timers.get(t._id), t);
+  assert.equal(fired, 0);
 });
 
 test('refresh() of a timeout that already fired reactivates it, like Node',
@@ -264,7 +265,7 @@ test('resume(): a timeout fires once after its remaining time, an interval keeps
   assert.equal(rlog[1], 'arg');
   assert.equal(rlog.filter((x) => x === 'timeout').length, 1, 'fires once: ' + rlog);
   const ticks = rlog.filter((x) => x === 'tick').length;
-  assert.ok(ticks >= 3 && ticks <= Math.ceil(elapsed / 12) + 1, `interval ticks ${ticks} in ${elapsed} ms`);
+  assert.ok(ticks >= 2 && ticks <= Math.ceil(elapsed / 12) + 1, `interval ticks ${ticks} in ${elapsed} ms`);
   assert.ok(!loop.timers.has(a._id), 'a fired timeout leaves the loop');
   assert.deepEqual(log, [], 'the original callbacks never ran');
 });
@@ -272,18 +273,19 @@ test('resume(): a timeout fires once after its remaining time, an interval keeps
 test('resume(): a timer fires after the remaining time, not the full delay', async () => {
   let firedAt = 0;
   const box = { hits: [] };
-  loop.setTimeout(Array.prototype.push.bind(box.hits, 1), 40);
-  await sleep(25);
+  loop.setTimeout(Array.prototype.push.bind(box.hits, 1), 100);
+  await sleep(50);
   const st = loop.capture();
   const rem = st.timers[0][1];
-  assert.ok(rem > 0 && rem <= 20, 'remaining ' + rem);
+  assert.ok(rem > 0 && rem <= 50, 'remaining ' + rem);
   const t0 = now();
   const r = migrate(box);
   await new Promise((done) => {
     const poll = () => { if (r.extra.hits.length) { firedAt = now(); done(); } else setTimeout(poll, 1); };
     poll();
   });
-  assert.ok(firedAt - t0 < 35, 'fired ' + (firedAt - t0) + ' ms after resume, remaining was ' + rem);
+  assert.ok(firedAt - t0 >= rem - 2, 'not before its time: ' + (firedAt - t0) + ' ms, remaining was ' + rem);
+  assert.ok(firedAt - t0 < 90, 'fired ' + (firedAt - t0) + ' ms after resume, remaining was ' + rem);
 });
 
 test('clearTimeout with a numeric id from before the move still works after resume', async () => {
