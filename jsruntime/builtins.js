@@ -33,14 +33,17 @@ class Builtins {
     this.baselines = [];         // [object, Map(key -> descriptor)] for objects programs often patch
   }
 
-  /** Build the table: intrinsics first (shortest, canonical names), then globals. */
+  /**
+   * Start the table cheaply: every global, intrinsic and host root with its .prototype.
+   * The deep walk (every method of every prototype...) costs milliseconds and megabytes,
+   * so it runs only when a snapshot meets an engine object the shallow table lacks.
+   */
   init(extra) {
     this.pathOf.set(globalThis, 'globalThis');
     for (const sym of Object.getOwnPropertyNames(Symbol)) {
       const v = Symbol[sym];
       if (typeof v === 'symbol' && !this.pathOf.has(v)) this.pathOf.set(v, 'Symbol.' + sym);
     }
-    // One breadth-first walk over every root, globals first: shortest, canonical paths.
     const roots = [];
     for (const key of Reflect.ownKeys(globalThis)) {
       if (typeof key !== 'string' || SKIP_GLOBALS.has(key)) continue;
@@ -54,12 +57,52 @@ class Builtins {
       try { v = INTRINSIC_GETTERS[name](); } catch (e) { continue; }
       if (v !== undefined) roots.push([v, name]);
     }
-    this.walkAll(roots, 0);
+    this.roots = roots;
+    this.walked = 0; // how many roots the deep walk has covered
+    for (const [v, path] of roots) this.addShallow(v, path);
     this.recordBaselines();
   }
 
+  addShallow(v, path) {
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function') || this.pathOf.has(v)) return;
+    this.pathOf.set(v, path);
+    if (typeof v === 'function') {
+      const d = Object.getOwnPropertyDescriptor(v, 'prototype');
+      if (d && d.value && (typeof d.value === 'object' || typeof d.value === 'function') && !this.pathOf.has(d.value)) {
+        this.pathOf.set(d.value, path + '.prototype');
+      }
+    }
+  }
+
+  /** The path of an engine object, walking the engine's objects deeply if need be. */
+  lookup(v) {
+    let p = this.pathOf.get(v);
+    if (p !== undefined || this.walked === this.roots.length) return p;
+    const pending = this.roots.slice(this.walked);
+    if (this.walked === 0) {
+      // What commonly patched objects held at startup keeps its name even if replaced since.
+      for (const [obj, baseline] of this.baselines) {
+        const base = this.pathOf.get(obj);
+        for (const [key, d] of baseline) {
+          const sub = base + memberPath(key);
+          if ('value' in d) { if (isObj(d.value) && !this.pathOf.has(d.value)) this.pathOf.set(d.value, sub); }
+          else {
+            if (isObj(d.get) && !this.pathOf.has(d.get)) this.pathOf.set(d.get, sub + '@get');
+            if (isObj(d.set) && !this.pathOf.has(d.set)) this.pathOf.set(d.set, sub + '@set');
+          }
+        }
+      }
+    }
+    this.walked = this.roots.length;
+    this.walkAll(pending, 0);
+    p = this.pathOf.get(v);
+    return p;
+  }
+
   add(v, path) {
-    if (!this.pathOf.has(v)) this.walk(v, path, 1);
+    if (this.pathOf.has(v)) return;
+    this.roots.push([v, path]);
+    this.addShallow(v, path);
   }
 
   /** Made by the engine or host, not by the program (no instrumenter marker)? */
@@ -72,41 +115,38 @@ class Builtins {
     this.walkAll([[root, path]], depth0);
   }
 
-  /** Breadth-first over own properties, up to MAX_DEPTH levels, first path wins. */
+  /** Breadth-first over own properties, up to MAX_DEPTH levels; the first path found wins. */
   walkAll(roots, depth0) {
     const queue = [];
-    for (const [root, path] of roots) {
-      if (root === null || (typeof root !== 'object' && typeof root !== 'function')) continue;
-      if (this.pathOf.has(root)) continue;
-      this.pathOf.set(root, path);
-      queue.push([root, path, depth0]);
-    }
+    const expanded = this.expanded || (this.expanded = new Set());
+    const baselineOf = new Map(this.baselines);
+    const visit = (v, path, depth) => {
+      if (v === null || (typeof v !== 'object' && typeof v !== 'function') || expanded.has(v)) return;
+      // The walk may run after the program has put its own things on engine objects.
+      if (typeof v === 'function' && !this.isHostValue(v)) return;
+      if (!this.pathOf.has(v)) this.pathOf.set(v, path);
+      expanded.add(v);
+      queue.push([v, this.pathOf.get(v), depth]);
+    };
+    for (const [root, path] of roots) visit(root, path, depth0);
     for (let qi = 0; qi < queue.length; qi++) {
       const [obj, p, depth] = queue[qi];
       if (depth >= MAX_DEPTH) continue;
       let keys;
       try { keys = Reflect.ownKeys(obj); } catch (e) { continue; }
+      const baseline = baselineOf.get(obj);
       for (const key of keys) {
+        if (baseline !== undefined && !baseline.has(key)) continue; // added by the program
         let d;
         try { d = Object.getOwnPropertyDescriptor(obj, key); } catch (e) { continue; }
         if (!d) continue;
+        if (baseline !== undefined) d = baseline.get(key); // as it was at startup
         const sub = p + memberPath(key);
         if (typeof key === 'symbol' && !this.pathOf.has(key)) this.pathOf.set(key, keyPath(p, key));
-        for (const v of [d.value, d.get, d.set]) {
-          if (v === null || (typeof v !== 'object' && typeof v !== 'function')) continue;
-          if (this.pathOf.has(v)) continue;
-          const vp = v === d.value ? sub : sub + (v === d.get ? '@get' : '@set');
-          this.pathOf.set(v, vp);
-          queue.push([v, vp, depth + 1]);
-        }
+        if ('value' in d) visit(d.value, sub, depth + 1);
+        else { visit(d.get, sub + '@get', depth + 1); visit(d.set, sub + '@set', depth + 1); }
       }
-      try {
-        const proto = Object.getPrototypeOf(obj);
-        if (proto && !this.pathOf.has(proto)) {
-          this.pathOf.set(proto, p + '@proto');
-          queue.push([proto, p + '@proto', depth + 1]);
-        }
-      } catch (e) { /* proxies */ }
+      try { visit(Object.getPrototypeOf(obj), p + '@proto', depth + 1); } catch (e) { /* proxies */ }
     }
   }
 
@@ -114,7 +154,7 @@ class Builtins {
   walkModule(name, exportsValue) {
     if (this.walkedModules.has(name)) return;
     this.walkedModules.add(name);
-    this.walk(exportsValue, 'require(' + JSON.stringify(name) + ')', 0);
+    this.add(exportsValue, 'require(' + JSON.stringify(name) + ')');
   }
 
   recordBaselines() {
@@ -204,6 +244,8 @@ function own(obj, key) {
   if (!d) throw new Error('builtin has no property ' + String(key));
   return 'value' in d ? d.value : d;
 }
+
+function isObj(v) { return v !== null && (typeof v === 'object' || typeof v === 'function'); }
 
 function findBracketEnd(path, i) {
   if (path[i + 1] === '"') {

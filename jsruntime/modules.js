@@ -2,17 +2,16 @@
 // CommonJS for the instrumented program: every file the program requires was instrumented
 // and bundled; its module-level scope is a scope like any other (one instance per module).
 
+let system = null; // the program's module system (one per runtime)
+
 /** What `module` is in a program: Node's shape (id, path, exports, ...) and `module.require`. */
 class Module {
   require(request) {
-    const system = Module.system;
     const id = system.idOfFile.get(this.filename);
     if (id === undefined) throw new Error('module.require: unknown module ' + this.filename);
     return system.requireFor(id)(request);
   }
 }
-Module.system = null;
-
 class ModuleSystem {
   constructor(rt, table) {
     this.rt = rt;
@@ -23,7 +22,7 @@ class ModuleSystem {
     this.mainModule = undefined;
     this.idOfFile = new Map();
     for (const id of Object.keys(rt.meta.modules)) this.idOfFile.set(rt.meta.modules[id].file, id);
-    Module.system = this;
+    system = this;
   }
 
   info(id) {

@@ -204,6 +204,8 @@ class Serializer {
     if (typeof v === 'symbol') {
       const key = Symbol.keyFor(v);
       if (key !== undefined) return { t: 'sym', for: key };
+      const known = rt.builtins.lookup(v);
+      if (known !== undefined) return { t: 'b', path: known };
       return v.description === undefined ? { t: 'sym' } : { t: 'sym', d: v.description };
     }
     if (this.scopes.has(v)) return this.scopeEntry(v, id);
@@ -235,6 +237,10 @@ class Serializer {
     const req = rt.modules.requireOf.get(f);
     if (req !== undefined) return { t: 'req', mod: req };
     const fid = markerFid(f);
+    if (fid < 0) {
+      const path = rt.builtins.lookup(f);
+      if (path !== undefined) return { t: 'b', path };
+    }
     if (fid < 0 || !(fid in rt.meta.fns)) {
       let name = '';
       try { name = f.name; } catch (e) { /* ignore */ }
@@ -404,12 +410,23 @@ class Serializer {
     } else if (t.isWeakRef && (toStr.call(o) === '[object WeakRef]' || toStr.call(o) === '[object FinalizationRegistry]')) {
       this.fail('cannot move a ' + toStr.call(o).slice(8, -1), id, '');
     } else {
+      if (this.engineLike(o)) {
+        const path = rt.builtins.lookup(o);
+        if (path !== undefined) return { t: 'b', path };
+      }
       this.checkNativeProto(proto, id);
       out = { t: 'o' };
       this.privates(o, proto, id, out);
     }
     this.proto(o, out, undefined, id);
     return this.props(o, id, skip, out);
+  }
+
+  /** A prototype object of the engine or a host module (its constructor is not the program's)? */
+  engineLike(o) {
+    const d = Object.getOwnPropertyDescriptor(o, 'constructor');
+    return d !== undefined && typeof d.value === 'function' && markerFid(d.value) < 0 &&
+      !this.rt.registry.memberOf.has(d.value);
   }
 
   /** #private state of the classes in the prototype chain, and the class that builds one. */
@@ -436,18 +453,15 @@ class Serializer {
 
   /** An object made by a native constructor we cannot name holds engine state: refuse. */
   checkNativeProto(proto, id) {
-    let p = proto;
-    for (let depth = 0; p !== null && depth < 50; depth++) {
-      if (this.rt.builtins.pathOf.has(p)) return;
+    const rt = this.rt;
+    for (let p = proto, depth = 0; p !== null && depth < 50; depth++, p = Object.getPrototypeOf(p)) {
+      if (rt.builtins.pathOf.has(p)) return;
       const d = Object.getOwnPropertyDescriptor(p, 'constructor');
-      if (d && typeof d.value === 'function' && !this.rt.builtins.pathOf.has(d.value)) {
-        const fid = markerFid(d.value);
-        if (fid < 0 && !this.rt.registry.boundInfo.has(d.value) && !this.rt.registry.memberOf.has(d.value)) {
-          this.fail('cannot move a native ' + (d.value.name || 'object') + ' object (it holds engine state)', id, '');
-        }
-        return;
-      }
-      p = Object.getPrototypeOf(p);
+      if (d === undefined || typeof d.value !== 'function') continue;
+      const ctor = d.value;
+      if (markerFid(ctor) >= 0 || rt.registry.memberOf.has(ctor) || rt.registry.boundInfo.has(ctor)) return;
+      if (rt.builtins.lookup(ctor) !== undefined || rt.builtins.lookup(p) !== undefined) return;
+      this.fail('cannot move a native ' + (ctor.name || 'object') + ' object (it holds engine state)', id, '');
     }
   }
 
