@@ -127,11 +127,27 @@ function decodeRoots(r, roots) {
   if (roots.exitCode !== null && roots.exitCode !== undefined) rt.host.setExitCode(roots.exitCode);
   rt.host.setConsoleState(roots.console);
   for (const [site, ref] of roots.templates || []) registry.templates.set(site, r.get(ref));
-  return {
+  const state = {
     timers: roots.loop.timers.map(([ref, rem]) => [r.get(ref), rem]),
     immediates: roots.loop.immediates.map((ref) => r.get(ref)),
     nextId: roots.loop.nextId,
   };
+  // A snapshot is data: one that would have the loop call eval or Function on a string is
+  // not one this runtime took.
+  const evaluators = codeEvaluators();
+  for (const [t] of state.timers) {
+    if (!(t instanceof Timeout) || evaluators.has(t._onTimeout)) throw new RestoreError('snapshot schedules something that is not a timer callback');
+  }
+  for (const im of state.immediates) {
+    if (!(im instanceof Immediate) || evaluators.has(im._onImmediate)) throw new RestoreError('snapshot schedules something that is not a callback');
+  }
+  return state;
+}
+
+function codeEvaluators() {
+  const set = new Set([eval, Function]);
+  for (const f of [function* () {}, async function () {}, async function* () {}]) set.add(Object.getPrototypeOf(f).constructor);
+  return set;
 }
 
 /** Snapshot the whole program now (must be called at an event-loop boundary). */

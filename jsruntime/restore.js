@@ -12,6 +12,8 @@ class RestoreError extends Error {
 }
 
 const IN_PROGRESS = 2;
+const VIEW_TYPES = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
+  'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'DataView'];
 
 class Restorer {
   constructor(rt, snap) {
@@ -54,13 +56,16 @@ class Restorer {
   }
 
   obj(id) {
+    if (!Number.isInteger(id)) throw new RestoreError('malformed snapshot: bad reference ' + JSON.stringify(id));
     const st = this.state[id];
     if (st === 1) return this.objs[id];
     if (st === IN_PROGRESS) throw new RestoreError('malformed snapshot: cyclic identity at entry ' + id);
     const e = this.entry(id);
     if (e.pf !== undefined) {
       // A function's own prototype object: made by the function's factory.
-      this.obj(this.refId(e.pf));
+      const fnId = this.refId(e.pf);
+      if (fnId === id) throw new RestoreError('malformed snapshot: entry ' + id + ' is its own function');
+      this.obj(fnId);
       if (this.state[id] === 1) return this.objs[id];
     }
     this.state[id] = IN_PROGRESS;
@@ -128,7 +133,11 @@ class Restorer {
         const target = this.get(e.target);
         return target.bind(this.get(e.this), ...e.args.map((a) => this.get(a)));
       }
-      case 'req': return rt.modules.requireFor(e.mod);
+      case 'req': {
+        if (typeof e.mod !== 'string' || !rt.meta.modules[e.mod]) throw new RestoreError('snapshot names unknown module');
+        const req = rt.modules.requireFor(e.mod);
+        return e.resolve ? req.resolve : req;
+      }
       case 'map': return new Map();
       case 'set': return new Set();
       case 'wm': return new WeakMap();
@@ -143,9 +152,13 @@ class Restorer {
         return buf;
       }
       case 'ta': {
+        if (!VIEW_TYPES.includes(e.ctor)) throw new RestoreError('malformed snapshot: bad view type ' + e.ctor);
         const C = globalThis[e.ctor];
-        if (typeof C !== 'function' || !/Array$|^DataView$/.test(e.ctor)) throw new RestoreError('bad view ' + e.ctor);
-        return new C(this.get(e.buf), e.off, e.len);
+        const buf = this.get(e.buf);
+        if (!(buf instanceof ArrayBuffer) && !(typeof SharedArrayBuffer === 'function' && buf instanceof SharedArrayBuffer)) {
+          throw new RestoreError('malformed snapshot: a view over something that is not a buffer');
+        }
+        return new C(buf, e.off, e.len);
       }
       case 'box': return Object(this.get(e.v));
       default: throw new RestoreError('malformed snapshot: unknown entry kind ' + JSON.stringify(e.t));
@@ -244,6 +257,7 @@ class Restorer {
       const v = p[1];
       const flags = p.length > 2 ? p[2] : 7;
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        if (!('g' in v) || !('s' in v)) throw new RestoreError('malformed snapshot: bad accessor record');
         defineOrCheck(o, key, { get: this.get(v.g), set: this.get(v.s), enumerable: !!(flags & 2),
           configurable: !!(flags & 4) });
       } else if (plain && flags === 7 && key !== '__proto__') {
@@ -308,7 +322,13 @@ function checkSnapshot(snap, meta) {
 function restoreSnapshot(rt, snap, roots) {
   checkSnapshot(snap, rt.meta);
   const r = new Restorer(rt, snap);
-  return r.run(roots);
+  try {
+    return r.run(roots);
+  } catch (err) {
+    if (err instanceof RestoreError) throw err;
+    // Whatever else went wrong, the cause is the snapshot's content, not the program.
+    throw new RestoreError('malformed snapshot: ' + (err && err.message));
+  }
 }
 
 module.exports = { restoreSnapshot, RestoreError, Restorer };

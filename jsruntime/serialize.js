@@ -154,7 +154,8 @@ class Serializer {
       const isMap = e.t === 'wm';
       for (let i = 0; i < this.values.length; i++) {
         const key = this.values[i];
-        if (typeof key !== 'object' && typeof key !== 'function') continue;
+        if (typeof key !== 'object' && typeof key !== 'function' &&
+          !(typeof key === 'symbol' && Symbol.keyFor(key) === undefined)) continue;
         if (e._seen.has(i)) continue;
         if (isMap ? wmHas.call(coll, key) : wsHas.call(coll, key)) {
           e._seen.add(i);
@@ -217,6 +218,7 @@ class Serializer {
     const rt = this.rt;
     const reg = rt.registry;
     let out;
+    if (this.types.isProxy(f)) this.fail('cannot move a Proxy', id, '');
     const bound = reg.boundInfo.get(f);
     if (bound !== undefined) {
       out = { t: 'bf', target: this.val(bound[0], id, '@target'), this: this.val(bound[1], id, '@this'),
@@ -235,7 +237,7 @@ class Serializer {
       return this.props(f, id, null, out);
     }
     const req = rt.modules.requireOf.get(f);
-    if (req !== undefined) return { t: 'req', mod: req };
+    if (req !== undefined) return rt.modules.requires.get(req) === f ? { t: 'req', mod: req } : { t: 'req', mod: req, resolve: 1 };
     const fid = markerFid(f);
     if (fid < 0) {
       const path = rt.builtins.lookup(f);
@@ -355,17 +357,13 @@ class Serializer {
   objEntry(o, id) {
     const rt = this.rt;
     const t = this.types;
+    if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
     const proto = Object.getPrototypeOf(o);
-    if (Array.isArray(o)) {
-      if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
-      return this.arrayEntry(o, id, proto);
-    }
+    if (Array.isArray(o)) return this.arrayEntry(o, id, proto);
     if (proto === Object.prototype || proto === null) {
-      if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
       if (t.isArgumentsObject(o)) return this.props(o, id, (k) => k === 'callee' || k === 'length' || isIndexKey(k), { t: 'args', n: o.length, items: Array.prototype.map.call(o, (v, i) => this.val(v, id, '[' + i + ']')) });
       return this.props(o, id, null, proto === null ? { t: 'o', p: null } : { t: 'o' });
     }
-    if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
     let out;
     let skip = null;
     if (t.isMap(o)) {
@@ -389,7 +387,10 @@ class Serializer {
     } else if (t.isNativeError(o)) {
       out = { t: 'err' };
     } else if (t.isArrayBuffer(o) || t.isSharedArrayBuffer(o)) {
-      out = { t: 'ab', b64: rt.host.b64encode(new Uint8Array(o)) };
+      let bytes;
+      try { bytes = new Uint8Array(o); } catch (e) { this.fail('cannot move a detached ArrayBuffer', id, ''); }
+      if (o.resizable || o.growable) this.fail('cannot move a resizable ArrayBuffer yet', id, '');
+      out = { t: 'ab', b64: rt.host.b64encode(bytes) };
       if (t.isSharedArrayBuffer(o)) out.shared = 1;
     } else if (t.isTypedArray(o)) {
       out = { t: 'ta', ctor: taTag.call(o), buf: this.val(taBuffer.call(o), id, '.buffer'),
@@ -407,8 +408,8 @@ class Serializer {
       this.fail('cannot move a suspended generator yet (a later version moves them)', id, '');
     } else if (t.isModuleNamespaceObject(o) || t.isExternal(o)) {
       this.fail('cannot move a native object', id, '');
-    } else if (t.isWeakRef && (toStr.call(o) === '[object WeakRef]' || toStr.call(o) === '[object FinalizationRegistry]')) {
-      this.fail('cannot move a ' + toStr.call(o).slice(8, -1), id, '');
+    } else if (isWeakRef(o) || isFinalizationRegistry(o)) {
+      this.fail('cannot move a ' + (isWeakRef(o) ? 'WeakRef' : 'FinalizationRegistry') + ' (engine state)', id, '');
     } else {
       if (this.engineLike(o)) {
         const path = rt.builtins.lookup(o);
@@ -483,6 +484,16 @@ class Serializer {
     }
     return this.props(a, id, null, out);
   }
+}
+
+function isWeakRef(o) {
+  if (typeof WeakRef !== 'function') return false;
+  try { WeakRef.prototype.deref.call(o); return true; } catch (e) { return false; }
+}
+
+function isFinalizationRegistry(o) {
+  if (typeof FinalizationRegistry !== 'function') return false;
+  try { FinalizationRegistry.prototype.unregister.call(o, {}); return true; } catch (e) { return false; }
 }
 
 function isIndexKey(k) { return typeof k === 'string' && /^(0|[1-9]\d*)$/.test(k); }

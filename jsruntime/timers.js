@@ -18,7 +18,11 @@ class Timeout {
   ref() { this._refed = true; loop.host.refTimer(this, true); return this; }
   unref() { this._refed = false; loop.host.refTimer(this, false); return this; }
   hasRef() { return this._refed; }
-  refresh() { if (!this._destroyed) loop.rearm(this, this._idleTimeout); return this; }
+  refresh() {
+    if (this._destroyed) { this._destroyed = false; loop.timers.set(this._id, this); }
+    loop.rearm(this, this._idleTimeout);
+    return this;
+  }
   close() { loop.clearTimeout(this); return this; }
   [Symbol.toPrimitive]() { return this._id; }
 }
@@ -127,7 +131,7 @@ const loop = {
     try {
       const args = im._args;
       if (args.length === 0) im._onImmediate();
-      else im._onImmediate.apply(undefined, args);
+      else im._onImmediate.apply(im, args);
     } finally {
       if (loop.onDispatched) loop.onDispatched();
     }

@@ -78,7 +78,6 @@ test('a require function moves as a reference to its module', () => {
 });
 
 test('require.resolve moves as well as require',
-  { todo: 'ModuleSystem registers requireOf.set(req.resolve, id) but serialize.js writes {t:"req", mod} and restore.js always returns requireFor(mod), so a moved require.resolve comes back as the require function itself. Write a distinct kind (e.g. {t:"req", mod, resolve:1}) and return requireFor(mod).resolve' },
   () => {
     const { rt } = programRt();
     rt.modules.load('main.js', null);

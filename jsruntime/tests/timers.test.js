@@ -34,7 +34,6 @@ test('setImmediate: FIFO order, arguments, this', async () => {
 });
 
 test('setImmediate with arguments calls the callback with this = the Immediate, like Node',
-  { todo: 'loop.fireImmediate calls im._onImmediate.apply(undefined, args) when there are arguments (this undefined) but im._onImmediate() without: Node calls immediate._onImmediate(...argv), so `this` is the Immediate either way; use apply(im, args)' },
   async () => {
     const self = await new Promise((res) => { loop.setImmediate(function () { res(this); }, 1); });
     assert.ok(self instanceof Immediate);
@@ -164,7 +163,6 @@ test('refresh() of a pending timeout restarts its delay', async () => {
 });
 
 test('refresh() of a timeout that already fired reactivates it, like Node',
-  { todo: 'Timeout.refresh() returns early when _destroyed; Node docs: "Using this on a timer that has already called its callback will reactivate the timer". Fix: if destroyed, set _destroyed=false, loop.timers.set(t._id, t), then arm' },
   async () => {
     let n = 0;
     const t = loop.setTimeout(() => { n++; }, 1);
