@@ -60,6 +60,7 @@ def test_exec_uncaught_error_exit_code(things, node) -> None:
     assert r.returncode == 1
     assert r.stdout == node(str(prog)).stdout
     assert b"boom at 4" in r.stderr
+    assert f"{prog}:5".encode() in r.stderr  # the stack trace points at the user's line
 
 
 def test_restore_writes_a_resuming_program(things, node, tmp_path: Path) -> None:

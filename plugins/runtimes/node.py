@@ -80,7 +80,7 @@ class NodeRuntime:
             env["THINGS_SNAPSHOT_PATH"] = str(request.snapshot_path)
         try:
             popen = subprocess.Popen(
-                [self.node, str(request.program), *request.args],
+                [self.node, "--enable-source-maps", str(request.program), *request.args],
                 cwd=request.cwd,
                 env=env,
                 stdin=subprocess.DEVNULL,

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from thingscore import plugins
 from thingscore.parsing import JSSyntaxError
 
+from . import sourcemap
 from .resolve import is_builtin, resolve
 from .transform import IdAllocator, transform_module
 
@@ -46,9 +47,22 @@ class InstrumentedProgram:
         if snapshot_json is not None:
             # Data only: the snapshot is a JSON string literal handed to JSON.parse.
             tail = ", JSON.parse(" + json.dumps(snapshot_json, ensure_ascii=False) + ")"
-        return (head + f"var $T$ = {self.runtime};\nvar $T$q = false;\n"
+        text = (head + f"var $T$ = {self.runtime};\nvar $T$q = false;\n"
                 f"$T$.program(Object.assign({meta}, {{ hostRequire: require, setProbe: (v) => {{ $T$q = v; }} }}), "
                 f"{self.tables}{tail});\n")
+        return text + self._source_map(text)
+
+    def _source_map(self, text: str) -> str:
+        sources: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for mid, m in self.meta["modules"].items():
+            anchor = f"{json.dumps(mid)}: [function (exports, require, module, __filename, __dirname) {{"
+            at = text.find(anchor)
+            if at < 0:
+                continue
+            sources.append(m["file"])
+            spans.append((at + len(anchor), int(m.get("lines", 1))))
+        return sourcemap.build(text, sources, spans)
 
 
 def _runtime_dir() -> Any:
@@ -236,7 +250,8 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
         fns.update(res.fns)
         why.update(res.why)
         scopes.update(res.scopes)
-        modules_meta[mid] = {"file": str(path), "dir": str(path.parent), "deps": deps[mid]}
+        modules_meta[mid] = {"file": str(path), "dir": str(path.parent), "deps": deps[mid],
+                             "lines": sources[path].count("\n") + 1}
         table_parts.append(
             f"{json.dumps(mid)}: [function (exports, require, module, __filename, __dirname) {{{res.module_text}\n}},\n"
             f"{res.recreator_text}]"

@@ -26,6 +26,7 @@ from typing import Any
 
 from thingscore.parsing import JSSyntaxError
 
+from . import sourcemap
 from .edits import EditList
 from .scope import analyze
 from .scope_model import Scope, Variable
@@ -825,7 +826,10 @@ class ModuleTransformer:
     # -- re-creators ----------------------------------------------------------------------
 
     def _factory(self, info: FnInfo, sid: int) -> str:
-        text = self._factory_expr(info, sid)
+        node = info.node
+        line0 = self.source.count("\n", 0, node["start"])
+        text = sourcemap.marker(line0, self.source.count("\n", node["start"], node["end"]) + 1) + \
+            self._factory_expr(info, sid)
         if info.probe or info.node["type"] in CLASS_TYPES:
             return text
         return f"{RT}.c({text}, {self._restore_reporter(info)})"
