@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint node-deps clean
+.PHONY: install demo test lint node-deps services clean bench
 
 install: $(VENV)/.installed
 
@@ -21,15 +21,21 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+services:
+	bash tests/setup/install_services.sh
+
 demo: install
 	$(BIN)/things exec examples/counter.js --hops 5 --every 3
 
 lint: install
 	$(BIN)/ruff check .
 
-test: install node-deps lint
+test: install node-deps services lint
 	node --test jsruntime/tests/
 	$(BIN)/python -m pytest -q tests
+
+bench: install node-deps
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) tests/node_modules .things-cache

@@ -38,3 +38,7 @@ def node():
         return subprocess.run([path, *args], cwd=cwd, capture_output=True, timeout=timeout)
 
     return run
+
+
+# Real servers (mosquitto, redis-server) as session fixtures for the control-plane tests.
+from servers import mosquitto, mqtt_url, redis_server, redis_url  # noqa: E402,F401
