@@ -84,6 +84,32 @@ function makeNodeHost(nodeRequire) {
       }
       return true;
     },
+    /** Control commands (lines of JSON) on THINGS_COMMAND_FD; the channel never keeps the program alive. */
+    listen(handler) {
+      const fd = Number(process.env.THINGS_COMMAND_FD || -1);
+      if (!(fd >= 0)) return;
+      let sock;
+      try {
+        sock = new (nodeRequire('net').Socket)({ fd, readable: true, writable: false });
+      } catch (e) {
+        return;
+      }
+      sock.unref();
+      let buf = '';
+      sock.setEncoding('utf8');
+      sock.on('data', (chunk) => {
+        buf += chunk;
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          let cmd;
+          try { cmd = JSON.parse(line); } catch (e) { host.send({ type: 'error', message: 'malformed command' }); continue; }
+          handler(cmd);
+        }
+      });
+      sock.on('error', () => {});
+    },
     /** Leave now, without running the program's exit handlers: it lives on elsewhere. */
     terminate(code) {
       if (typeof process.reallyExit === 'function') process.reallyExit(code);

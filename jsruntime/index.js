@@ -166,25 +166,33 @@ function nowMs() {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
-/** Snapshot at this boundary, hand it to the controller, and stop: the program lives on elsewhere. */
-function snapshotAndStop() {
+/**
+ * Snapshot at this boundary and hand it to the controller (written to `path`). With `stop`,
+ * leave at once: the program lives on elsewhere. A snapshot that cannot be taken is
+ * reported with the heap path of what blocks it, and the program goes on unharmed.
+ */
+function snapshotTo(path, stop, requestId) {
   const host = rt.host;
-  if (!loop.hasRefedWork()) return; // the program is about to end: nothing left to move
   const t0 = nowMs();
   let text;
   try {
     text = JSON.stringify(snapshot());
   } catch (err) {
-    rt.snapshotsDisabled = true;
     const message = err instanceof SnapshotError ? err.message : 'snapshot failed: ' + (err && err.message);
-    host.send({ type: 'snapshot-error', message, path: err && err.heapPath });
-    return;
+    host.send({ type: 'snapshot-error', message, path: err && err.heapPath, request: requestId });
+    return false;
   }
   const ms = nowMs() - t0;
-  const path = host.env('THINGS_SNAPSHOT_PATH');
   host.writeFile(path, text);
-  host.send({ type: 'snapshot', path, bytes: Buffer.byteLength(text), ms, after_callbacks: loop.dispatched });
-  host.terminate(0);
+  host.send({ type: 'snapshot', path, bytes: Buffer.byteLength(text), ms, after_callbacks: loop.dispatched,
+    request: requestId, stopped: !!stop });
+  if (stop) host.terminate(0);
+  return true;
+}
+
+function snapshotAndStop() {
+  if (!loop.hasRefedWork()) return; // the program is about to end: nothing left to move
+  if (!snapshotTo(rt.host.env('THINGS_SNAPSHOT_PATH'), true)) rt.snapshotsDisabled = true;
 }
 
 function installTrigger() {
@@ -196,6 +204,18 @@ function installTrigger() {
     scheduled = true;
     rt.host.realSetImmediate(() => { scheduled = false; snapshotAndStop(); });
   };
+}
+
+/** Commands from the controller (a worker): snapshot now (and maybe stop), at the next boundary. */
+function onCommand(cmd) {
+  if (cmd === null || typeof cmd !== 'object') return;
+  if (cmd.type === 'snapshot' && typeof cmd.path === 'string') {
+    rt.host.realSetImmediate(() => snapshotTo(cmd.path, cmd.stop === true, cmd.request));
+  } else if (cmd.type === 'ping') {
+    rt.host.send({ type: 'pong', request: cmd.request, callbacks: loop.dispatched });
+  } else {
+    rt.host.send({ type: 'error', message: 'unknown command ' + String(cmd.type), request: cmd.request });
+  }
 }
 
 /**
@@ -213,7 +233,9 @@ function program(meta, table, embedded) {
   rt.builtins = new Builtins(host);
   const own = { Timeout, Immediate, Module };
   rt.builtins.extraRoots = Object.assign({ $things: own }, host.extraRoots());
-  rt.builtins.init(Object.assign({ $things: own }, host.extraRoots()));
+  const roots = host.extraRoots();
+  for (const name of Object.keys(own)) roots['$things.' + name] = own[name];
+  rt.builtins.init(roots);
   rt.modules = new ModuleSystem(rt, table);
   const restorePath = host.env('THINGS_RESTORE');
   if (embedded !== undefined || restorePath) {
@@ -231,9 +253,12 @@ function program(meta, table, embedded) {
     }
     host.send({ type: 'restored', ms: nowMs() - t0 });
     installTrigger();
+    host.listen(onCommand);
     return;
   }
   installTrigger();
+  host.listen(onCommand);
+  host.send({ type: 'started' });
   rt.modules.load(meta.main, null);
 }
 
