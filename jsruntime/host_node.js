@@ -110,6 +110,8 @@ function makeNodeHost(nodeRequire) {
       });
       sock.on('error', () => {});
     },
+    /** Stop this process where it stands (a migration in flight): SIGCONT resumes it. */
+    hold() { process.kill(process.pid, 'SIGSTOP'); },
     /** Leave now, without running the program's exit handlers: it lives on elsewhere. */
     terminate(code) {
       if (typeof process.reallyExit === 'function') process.reallyExit(code);

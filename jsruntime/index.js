@@ -185,8 +185,9 @@ function snapshotTo(path, stop, requestId) {
   const ms = nowMs() - t0;
   host.writeFile(path, text);
   host.send({ type: 'snapshot', path, bytes: Buffer.byteLength(text), ms, after_callbacks: loop.dispatched,
-    request: requestId, stopped: !!stop });
-  if (stop) host.terminate(0);
+    request: requestId, stopped: stop === true, held: stop === 'hold' });
+  if (stop === 'hold') host.hold(); // frozen right here, at the boundary, until resumed or killed
+  else if (stop) host.terminate(0);
   return true;
 }
 
@@ -210,7 +211,8 @@ function installTrigger() {
 function onCommand(cmd) {
   if (cmd === null || typeof cmd !== 'object') return;
   if (cmd.type === 'snapshot' && typeof cmd.path === 'string') {
-    rt.host.realSetImmediate(() => snapshotTo(cmd.path, cmd.stop === true, cmd.request));
+    const stop = cmd.stop === 'hold' ? 'hold' : cmd.stop === true;
+    rt.host.realSetImmediate(() => snapshotTo(cmd.path, stop, cmd.request));
   } else if (cmd.type === 'ping') {
     rt.host.send({ type: 'pong', request: cmd.request, callbacks: loop.dispatched });
   } else {

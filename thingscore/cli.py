@@ -25,6 +25,18 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from thingscore.commands.worker import run
+
+    return run(args)
+
+
+def _cmd_dispatch(args: argparse.Namespace) -> int:
+    from thingscore.commands.dispatch import run
+
+    return run(args)
+
+
 def _cmd_conformance(args: argparse.Namespace) -> int:
     from thingscore.commands.conformance import run
 
@@ -58,6 +70,39 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("--program", help="the program's main file (default: the one named in the snapshot)")
     rs.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
     rs.set_defaults(func=_cmd_restore)
+
+    wk = sub.add_parser("worker", help="run programs for the control plane (until interrupted)")
+    wk.add_argument("--id", help="worker id (default: $THINGS_WORKER_ID or the host name)")
+    wk.add_argument("--pubsub", help="pub/sub plugin name or URL (default: $THINGS_PUBSUB or zmq://127.0.0.1:7901)")
+    wk.add_argument("--fs", help="global FS plugin name, URL or directory (default: $THINGS_FS or ~/.things/fs)")
+    wk.add_argument("--runtime", help="runtime plugin for programs (default: node)")
+    wk.add_argument("--heartbeat", type=float, help="seconds between heartbeats (default 1)")
+    wk.add_argument("--label", action="append", help="KEY=VALUE label for placement (repeatable)")
+    wk.add_argument("--config", help="TOML config file ([worker] id, pubsub, fs, runtime, heartbeat, labels)")
+    wk.add_argument("-v", "--verbose", action="store_true")
+    wk.set_defaults(func=_cmd_worker)
+
+    dp = sub.add_parser("dispatch", help="command workers: run, ps, migrate, pause, resume, kill, snapshot, logs")
+    dp.add_argument("--pubsub", help="pub/sub plugin name or URL (as for the worker)")
+    dp.add_argument("--fs", help="global FS plugin name, URL or directory (as for the worker)")
+    dp.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a worker's reply")
+    dsub = dp.add_subparsers(dest="action", required=True)
+    d_run = dsub.add_parser("run", help="run a program on a worker; prints JSON {id, worker, status}")
+    d_run.add_argument("worker")
+    d_run.add_argument("file")
+    d_run.add_argument("args", nargs="*", help="program arguments (after --)")
+    for name in ("ps", "workers"):
+        dd = dsub.add_parser(name, help=f"list {'processes' if name == 'ps' else 'workers'}")
+        dd.add_argument("--json", action="store_true")
+    d_mig = dsub.add_parser("migrate", help="move a running program to another worker")
+    d_mig.add_argument("id")
+    d_mig.add_argument("worker")
+    for name in ("pause", "resume", "kill", "snapshot"):
+        dsub.add_parser(name, help=f"{name} a program").add_argument("id")
+    d_logs = dsub.add_parser("logs", help="a program's console output")
+    d_logs.add_argument("id")
+    d_logs.add_argument("--follow", "-f", action="store_true")
+    dp.set_defaults(func=_cmd_dispatch)
 
     cf = sub.add_parser("conformance", help="conformance suites for plugins")
     cf_sub = cf.add_subparsers(dest="conformance_command", required=True)

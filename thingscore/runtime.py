@@ -28,6 +28,10 @@ class StartRequest:
 
 class RuntimeProcess(Protocol):
     pid: int
+    stdout: IO[bytes] | None  # the program's output, when the start request asked for pipes
+    stderr: IO[bytes] | None
+
+    def poll(self) -> int | None: ...
 
     def messages(self) -> Iterator[dict[str, Any]]:
         """Control messages from the program (snapshot taken, restored, errors), until it ends."""

@@ -21,6 +21,8 @@ class NodeProcess:
     def __init__(self, popen: subprocess.Popen[bytes], control_fd: int, command_fd: int) -> None:
         self._popen = popen
         self.pid = popen.pid
+        self.stdout = popen.stdout  # pipes when the start request asked for them
+        self.stderr = popen.stderr
         self._reader = ControlReader(control_fd)
         self._command = os.fdopen(command_fd, "wb", buffering=0)
 
@@ -32,6 +34,9 @@ class NodeProcess:
             self._command.write(json.dumps(message).encode() + b"\n")
         except (BrokenPipeError, ValueError):
             pass
+
+    def poll(self) -> int | None:
+        return self._popen.poll()
 
     def wait(self, timeout: float | None = None) -> int:
         rc = self._popen.wait(timeout)

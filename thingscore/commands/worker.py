@@ -1,0 +1,38 @@
+"""``things worker``: serve as a worker until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+
+from thingscore.control.config import ConfigError, load_worker_config, open_fs, open_pubsub
+from thingscore.control.worker import Worker
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    labels = dict(kv.split("=", 1) for kv in args.label or [] if "=" in kv) or None
+    try:
+        cfg = load_worker_config(args.config, {"id": args.id, "pubsub": args.pubsub, "fs": args.fs,
+                                               "runtime": args.runtime, "heartbeat": args.heartbeat,
+                                               "labels": labels})
+        pubsub = open_pubsub(cfg.pubsub, client_id=f"worker-{cfg.id}")
+        fs = open_fs(cfg.fs)
+    except (ConfigError, Exception) as exc:  # a clear message for anything that prevents starting
+        print(f"things worker: {exc}", file=sys.stderr)
+        return 1
+    worker = Worker(cfg.id, pubsub, fs, runtime=cfg.runtime, heartbeat=cfg.heartbeat, labels=cfg.labels,
+                    capacity=cfg.capacity or None)
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    print(f"things worker {cfg.id}: ready", file=sys.stderr, flush=True)
+    try:
+        worker.serve_forever()
+    except KeyboardInterrupt:
+        worker.shutdown()
+    finally:
+        pubsub.close()
+        fs.close()
+    return 0

@@ -1,0 +1,82 @@
+"""Request/reply over pub/sub: send a command to a worker and wait for its answer."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from thingscore.pubsub import Message, PubSub
+
+from . import protocol
+from .protocol import Command, ProtocolError, Reply
+
+log = logging.getLogger("things.control")
+
+
+class NoReply(TimeoutError):
+    """The worker did not answer in time (unknown, lost, or busy)."""
+
+
+class ControlClient:
+    """Sends commands and collects replies on its own reply topic."""
+
+    def __init__(self, pubsub: PubSub, client_id: str) -> None:
+        self.pubsub = pubsub
+        self.client_id = client_id
+        self._lock = threading.Lock()
+        self._waiters: dict[str, Future[Reply]] = {}
+        self._gather: dict[str, list[Reply]] = {}
+        self._sub = pubsub.subscribe(protocol.reply_topic(client_id), self._on_reply, durable=True)
+
+    def _on_reply(self, msg: Message) -> None:
+        try:
+            reply = protocol.decode_reply(msg.payload)
+        except ProtocolError as exc:
+            log.warning("refused a malformed reply on %s: %s", msg.topic, exc)
+            return
+        with self._lock:
+            fut = self._waiters.get(reply.re)
+            gathered = self._gather.get(reply.re)
+        if gathered is not None:
+            gathered.append(reply)
+        elif fut is not None and not fut.done():
+            fut.set_result(reply)
+
+    def request(self, worker: str, cmd: str, args: dict[str, Any] | None = None, timeout: float = 10.0) -> Reply:
+        command = Command(cmd=cmd, args=args or {}, reply_to=protocol.reply_topic(self.client_id),
+                          sender=self.client_id)
+        fut: Future[Reply] = Future()
+        with self._lock:
+            self._waiters[command.id] = fut
+        try:
+            self.pubsub.publish(protocol.command_topic(worker), command.encode(), durable=True)
+            return fut.result(timeout)
+        except FutureTimeout as exc:
+            raise NoReply(f"no reply from worker {worker!r} to {cmd} within {timeout:g}s") from exc
+        finally:
+            with self._lock:
+                self._waiters.pop(command.id, None)
+
+    def broadcast(self, cmd: str, args: dict[str, Any] | None = None, gather: float = 1.5) -> list[Reply]:
+        """Ask every worker; the replies that arrive within ``gather`` seconds."""
+        command = Command(cmd=cmd, args=args or {}, reply_to=protocol.reply_topic(self.client_id),
+                          sender=self.client_id)
+        replies: list[Reply] = []
+        with self._lock:
+            self._gather[command.id] = replies
+        try:
+            self.pubsub.publish(protocol.command_topic(protocol.BROADCAST), command.encode())
+            threading.Event().wait(gather)
+            return list(replies)
+        finally:
+            with self._lock:
+                self._gather.pop(command.id, None)
+
+    def close(self) -> None:
+        try:
+            self.pubsub.unsubscribe(self._sub)
+        except Exception:  # closing is best effort
+            pass

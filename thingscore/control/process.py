@@ -1,0 +1,75 @@
+"""One program as a worker runs it: its runtime process, state, output and control messages."""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from thingscore.runtime import RuntimeProcess
+
+RUNNING, PAUSED, MIGRATING, EXITED, FAILED = "running", "paused", "migrating", "exited", "failed"
+
+
+@dataclass(eq=False)
+class ManagedProcess:
+    pid: str
+    name: str
+    program: str                 # path of the instrumented code in the global FS
+    program_hash: str
+    runtime: str
+    proc: RuntimeProcess
+    state: str = RUNNING
+    reason: str = ""
+    exit_code: int | None = None
+    started: float = field(default_factory=time.time)
+    output: collections.deque[tuple[str, bytes]] = field(default_factory=lambda: collections.deque(maxlen=2000))
+    _waiters: dict[str, Future[dict[str, Any]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    restored: Future[dict[str, Any]] = field(default_factory=Future)
+
+    def describe(self) -> dict[str, Any]:
+        usage = self.proc.usage() if self.state in (RUNNING, PAUSED, MIGRATING) else {}
+        return {"id": self.pid, "name": self.name, "state": self.state, "reason": self.reason,
+                "exit_code": self.exit_code, "runtime": self.runtime, "program": self.program,
+                "hash": self.program_hash, "started": self.started, **usage}
+
+    def expect(self, request: str) -> Future[dict[str, Any]]:
+        fut: Future[dict[str, Any]] = Future()
+        with self._lock:
+            self._waiters[request] = fut
+        return fut
+
+    def on_message(self, msg: dict[str, Any]) -> None:
+        """A control message from the runtime: answers a request, or reports restore."""
+        kind = msg.get("type")
+        if kind in ("restored", "restore-error") and not self.restored.done():
+            self.restored.set_result(msg)
+        req = msg.get("request")
+        if isinstance(req, str):
+            with self._lock:
+                fut = self._waiters.pop(req, None)
+            if fut is not None and not fut.done():
+                fut.set_result(msg)
+
+    def fail_waiters(self, why: str) -> None:
+        with self._lock:
+            waiters, self._waiters = self._waiters, {}
+        for fut in waiters.values():
+            if not fut.done():
+                fut.set_result({"type": "error", "message": why})
+        if not self.restored.done():
+            self.restored.set_result({"type": "restore-error", "message": why})
+
+
+def pump(stream: IO[bytes], on_chunk: Callable[[bytes], None]) -> None:
+    """Forward a pipe chunk by chunk until it closes (runs on its own thread)."""
+    while True:
+        chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+        if not chunk:
+            break
+        on_chunk(chunk)

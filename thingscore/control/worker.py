@@ -1,0 +1,379 @@
+"""``things worker``: runs programs and obeys the control plane.
+
+A worker subscribes to its command topic (durably) and to the broadcast topic, sends
+heartbeats (CPU, memory, its processes), runs programs through a runtime plugin, forwards
+their console output to topics, keeps code and snapshots in the global FS, and migrates
+programs: pause at an event boundary here, snapshot to the global FS, restore on the target,
+and only when the target confirms is the copy here discarded; if the target fails, the
+program resumes here. It never crashes on a message: malformed ones are logged and answered
+with an error. Commands are handled once per message id.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+from thingscore import plugins
+from thingscore.fs import FileSystem
+from thingscore.pubsub import Message, PubSub
+from thingscore.runtime import Runtime, StartRequest, proc_usage
+
+from . import protocol, store
+from .client import ControlClient, NoReply
+from .process import EXITED, FAILED, MIGRATING, PAUSED, RUNNING, ManagedProcess, pump
+from .protocol import Command, ProtocolError, Reply
+
+log = logging.getLogger("things.worker")
+
+
+class CommandError(Exception):
+    """A command that cannot be carried out; the message goes back to the sender."""
+
+
+class Worker:
+    def __init__(self, worker_id: str, pubsub: PubSub, fs: FileSystem, *, runtime: str = "node",
+                 heartbeat: float = 1.0, labels: dict[str, str] | None = None, capacity: dict[str, float] | None = None,
+                 workdir: Path | None = None, migrate_timeout: float = 30.0) -> None:
+        self.id = worker_id
+        self.pubsub = pubsub
+        self.fs = fs
+        self.runtime_name = runtime
+        self.runtime: Runtime = plugins.load("runtime", runtime)
+        self.heartbeat_every = heartbeat
+        self.labels = labels or {}
+        self.capacity = capacity or {"memory_mb": 1024.0, "cpu": float(os.cpu_count() or 1)}
+        self.migrate_timeout = migrate_timeout
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix=f"things-worker-{worker_id}-"))
+        self.processes: dict[str, ManagedProcess] = {}
+        self._lock = threading.RLock()
+        self._handled: OrderedDict[str, None] = OrderedDict()
+        self._stop = threading.Event()
+        self._subs: list[Any] = []
+        self.client: ControlClient | None = None
+        self.started = time.time()
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.client = ControlClient(self.pubsub, f"worker-{self.id}-{uuid.uuid4().hex[:6]}")
+        self._subs.append(self.pubsub.subscribe(protocol.command_topic(self.id), self._on_command, durable=True))
+        self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self._on_command))
+        threading.Thread(target=self._heartbeats, name=f"heartbeat-{self.id}", daemon=True).start()
+        log.info("worker %s ready (runtime %s)", self.id, self.runtime_name)
+
+    def serve_forever(self) -> None:
+        self.start()
+        try:
+            while not self._stop.wait(0.5):
+                pass
+        finally:
+            self.shutdown()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def shutdown(self) -> None:
+        """Stop serving; programs still running here are killed (they were not asked to move)."""
+        self._stop.set()
+        for sub in self._subs:
+            try:
+                self.pubsub.unsubscribe(sub)
+            except Exception:  # best effort on the way out
+                pass
+        with self._lock:
+            procs = list(self.processes.values())
+        for p in procs:
+            if p.state in (RUNNING, PAUSED, MIGRATING):
+                p.proc.kill()
+        if self.client is not None:
+            self.client.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _heartbeats(self) -> None:
+        while not self._stop.wait(self.heartbeat_every):
+            try:
+                self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
+            except Exception as exc:  # a broker hiccup must not stop the worker
+                log.warning("heartbeat failed: %s", exc)
+
+    def _heartbeat(self) -> bytes:
+        import json
+
+        return json.dumps({"worker": self.id, "ts": time.time(), "runtime": self.runtime_name, "labels": self.labels,
+                           "capacity": self.capacity, "usage": proc_usage(os.getpid()),
+                           "processes": self._list()}).encode()
+
+    def _list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [p.describe() for p in self.processes.values()]
+
+    # -- commands -----------------------------------------------------------------------
+
+    def _on_command(self, msg: Message) -> None:
+        try:
+            command = protocol.decode_command(msg.payload)
+        except ProtocolError as exc:
+            log.warning("refused a malformed message on %s: %s", msg.topic, exc)
+            reply_to, mid = protocol.reply_to_of(msg.payload)
+            if reply_to:
+                self._send(reply_to, Reply(re=mid or "", ok=False, worker=self.id, error=f"malformed command: {exc}"))
+            return
+        with self._lock:
+            if command.id in self._handled:
+                return  # the same command delivered twice: do it once
+            self._handled[command.id] = None
+            if len(self._handled) > 10_000:
+                self._handled.popitem(last=False)
+        threading.Thread(target=self._handle, args=(command,), name=f"cmd-{command.cmd}", daemon=True).start()
+
+    def _handle(self, command: Command) -> None:
+        try:
+            result = getattr(self, f"_cmd_{command.cmd}")(command.args)
+            reply = Reply(re=command.id, ok=True, worker=self.id, result=result)
+        except (CommandError, ValueError, KeyError, OSError) as exc:
+            reply = Reply(re=command.id, ok=False, worker=self.id, error=str(exc))
+        except Exception as exc:  # never crash on a command
+            log.exception("command %s failed", command.cmd)
+            reply = Reply(re=command.id, ok=False, worker=self.id, error=f"{type(exc).__name__}: {exc}")
+        if command.reply_to:
+            self._send(command.reply_to, reply)
+
+    def _send(self, topic: str, reply: Reply) -> None:
+        try:
+            self.pubsub.publish(topic, reply.encode(), durable=True)
+        except Exception as exc:
+            log.warning("could not reply on %s: %s", topic, exc)
+
+    def _get(self, args: dict[str, Any]) -> ManagedProcess:
+        pid = args.get("pid")
+        with self._lock:
+            p = self.processes.get(pid) if isinstance(pid, str) else None
+        if p is None:
+            raise CommandError(f"no process {pid!r} on worker {self.id}")
+        return p
+
+    def _cmd_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"worker": self.id, "runtime": self.runtime_name, "labels": self.labels, "capacity": self.capacity,
+                "processes": len(self.processes), "since": self.started}
+
+    def _cmd_ps(self, args: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{**p, "worker": self.id} for p in self._list()]
+
+    def _cmd_run(self, args: dict[str, Any]) -> dict[str, Any]:
+        program, phash = _str(args, "program"), _str(args, "hash")
+        pid = args.get("pid") or uuid.uuid4().hex[:12]
+        name = str(args.get("name") or pid)
+        prog_args = [str(a) for a in args.get("args", [])]
+        local = self._fetch_program(program, phash)
+        p = self._start(pid, name, program, phash, StartRequest(program=local, args=prog_args, cwd=self.workdir))
+        return {"id": p.pid, "worker": self.id, "status": p.state}
+
+    def _cmd_restore(self, args: dict[str, Any]) -> dict[str, Any]:
+        program, phash, snap, pid = _str(args, "program"), _str(args, "hash"), _str(args, "snapshot"), _str(args, "pid")
+        with self._lock:
+            existing = self.processes.get(pid)
+        if existing is not None and existing.state in (RUNNING, PAUSED):
+            raise CommandError(f"process {pid} already runs on {self.id}")
+        local = self._fetch_program(program, phash)
+        snap_file = store.fetch(self.fs, snap, self.workdir / "snapshots" / f"{pid}-{time.time_ns()}.json")
+        t0 = time.perf_counter()
+        p = self._start(pid, str(args.get("name") or pid), program, phash,
+                        StartRequest(program=local, restore_from=snap_file, cwd=self.workdir))
+        try:
+            msg = p.restored.result(self.migrate_timeout)
+        except FutureTimeout as exc:
+            p.proc.kill()
+            raise CommandError(f"restore of {pid} did not finish in time") from exc
+        if msg.get("type") != "restored":
+            p.proc.kill()
+            with self._lock:
+                if self.processes.get(pid) is p:
+                    del self.processes[pid]
+            raise CommandError(f"cannot restore {pid} here: {msg.get('message')}")
+        return {"id": pid, "worker": self.id, "status": p.state, "restore_ms": msg.get("ms"),
+                "resume_ms": (time.perf_counter() - t0) * 1000}
+
+    def _cmd_pause(self, args: dict[str, Any]) -> dict[str, Any]:
+        p = self._get(args)
+        if p.state != RUNNING:
+            raise CommandError(f"process {p.pid} is {p.state}, not running")
+        p.proc.pause()
+        p.state = PAUSED
+        self._event(p)
+        return {"id": p.pid, "status": p.state}
+
+    def _cmd_resume(self, args: dict[str, Any]) -> dict[str, Any]:
+        p = self._get(args)
+        if p.state != PAUSED:
+            raise CommandError(f"process {p.pid} is {p.state}, not paused")
+        p.proc.resume()
+        p.state = RUNNING
+        self._event(p)
+        return {"id": p.pid, "status": p.state}
+
+    def _cmd_kill(self, args: dict[str, Any]) -> dict[str, Any]:
+        p = self._get(args)
+        if p.state in (RUNNING, PAUSED, MIGRATING):
+            p.reason = "killed"
+            if p.state == PAUSED:
+                p.proc.resume()
+            p.proc.kill()
+            p.proc.wait(10)
+        return {"id": p.pid, "status": p.state, "reason": p.reason}
+
+    def _cmd_snapshot(self, args: dict[str, Any]) -> dict[str, Any]:
+        p = self._get(args)
+        if p.state != RUNNING:
+            raise CommandError(f"process {p.pid} is {p.state}, not running")
+        msg, local = self._take_snapshot(p, stop=False)
+        path = store.put_snapshot(self.fs, p.pid, local)
+        local.unlink(missing_ok=True)
+        return {"id": p.pid, "snapshot": path, "bytes": msg.get("bytes"), "ms": msg.get("ms")}
+
+    def _cmd_logs(self, args: dict[str, Any]) -> dict[str, Any]:
+        p = self._get(args)
+        out = b"".join(chunk for stream, chunk in list(p.output) if stream == "stdout")
+        err = b"".join(chunk for stream, chunk in list(p.output) if stream == "stderr")
+        return {"id": p.pid, "stdout": out.decode("utf-8", "replace"), "stderr": err.decode("utf-8", "replace")}
+
+    def _cmd_migrate(self, args: dict[str, Any]) -> dict[str, Any]:
+        p = self._get(args)
+        target = _str(args, "target")
+        if target == self.id:
+            raise CommandError("the process already runs on this worker")
+        if p.state != RUNNING:
+            raise CommandError(f"process {p.pid} is {p.state}, not running")
+        p.state = MIGRATING
+        self._event(p)
+        t0 = time.perf_counter()
+        try:
+            msg, local = self._take_snapshot(p, stop="hold")
+        except CommandError:
+            p.state = RUNNING
+            self._event(p)
+            raise
+        held_at = time.perf_counter()
+        try:
+            snap = store.put_snapshot(self.fs, p.pid, local)
+            assert self.client is not None
+            reply = self.client.request(target, "restore", {"pid": p.pid, "program": p.program,
+                                                            "hash": p.program_hash, "snapshot": snap,
+                                                            "name": p.name, "origin": self.id},
+                                        timeout=self.migrate_timeout)
+        except (NoReply, OSError, CommandError) as exc:
+            reply = Reply(re="", ok=False, worker=target, error=str(exc))
+        finally:
+            local.unlink(missing_ok=True)
+        if not reply.ok:
+            # A failed migration loses nothing: the program goes on here, where it stopped.
+            p.proc.resume()
+            p.state = RUNNING
+            self._event(p)
+            raise CommandError(f"migration of {p.pid} to {target} failed ({reply.error}); it runs on at {self.id}")
+        p.reason = f"migrated to {target}"
+        p.state = EXITED
+        p.proc.kill()
+        with self._lock:
+            if self.processes.get(p.pid) is p:
+                del self.processes[p.pid]
+        self._event(p, gone=True)
+        result = reply.result if isinstance(reply.result, dict) else {}
+        return {"id": p.pid, "worker": target, "status": result.get("status", "running"),
+                "snapshot": snap, "snapshot_bytes": msg.get("bytes"), "snapshot_ms": msg.get("ms"),
+                "downtime_ms": (time.perf_counter() - held_at) * 1000 + float(msg.get("ms") or 0.0),
+                "total_ms": (time.perf_counter() - t0) * 1000}
+
+    # -- processes --------------------------------------------------------------------
+
+    def _fetch_program(self, program: str, program_hash: str) -> Path:
+        local = self.workdir / "code" / f"{program_hash}.js"
+        if not local.exists():
+            store.fetch(self.fs, program, local)
+        return local
+
+    def _start(self, pid: str, name: str, program: str, program_hash: str, req: StartRequest) -> ManagedProcess:
+        req.stdout = subprocess.PIPE
+        req.stderr = subprocess.PIPE
+        proc = self.runtime.start(req)
+        p = ManagedProcess(pid=pid, name=name, program=program, program_hash=program_hash, runtime=self.runtime_name,
+                           proc=proc)
+        with self._lock:
+            self.processes[pid] = p
+        for stream in ("stdout", "stderr"):
+            pipe = getattr(proc, stream)
+            if pipe is not None:
+                threading.Thread(target=pump, args=(pipe, self._forwarder(p, stream)), daemon=True).start()
+        threading.Thread(target=self._watch, args=(p,), name=f"proc-{pid}", daemon=True).start()
+        self._event(p)
+        return p
+
+    def _forwarder(self, p: ManagedProcess, stream: str):  # noqa: ANN202 - a small closure
+        topic = protocol.output_topic(p.pid, stream)
+
+        def forward(chunk: bytes) -> None:
+            p.output.append((stream, chunk))
+            try:
+                self.pubsub.publish(topic, chunk)
+            except Exception as exc:
+                log.debug("output of %s not forwarded: %s", p.pid, exc)
+
+        return forward
+
+    def _watch(self, p: ManagedProcess) -> None:
+        for msg in p.proc.messages():
+            p.on_message(msg)
+        rc = p.proc.wait()
+        p.fail_waiters("the program's process ended")
+        if p.state == EXITED and p.reason.startswith("migrated"):
+            return
+        p.exit_code = rc
+        if p.reason == "killed":
+            p.state = EXITED
+        elif rc == 0:
+            p.state, p.reason = EXITED, "ended"
+        else:
+            p.state = FAILED
+            p.reason = p.reason or (f"exit code {rc}" if rc > 0 else f"signal {-rc}")
+        self._event(p)
+
+    def _take_snapshot(self, p: ManagedProcess, stop: bool | str) -> tuple[dict[str, Any], Path]:
+        request = uuid.uuid4().hex
+        local = self.workdir / "snapshots" / f"{p.pid}-{request}.json"
+        local.parent.mkdir(parents=True, exist_ok=True)
+        fut = p.expect(request)
+        p.proc.send({"type": "snapshot", "path": str(local), "stop": stop, "request": request})
+        try:
+            msg = fut.result(self.migrate_timeout)
+        except FutureTimeout as exc:
+            raise CommandError(f"process {p.pid} did not reach an event-loop boundary in time") from exc
+        if msg.get("type") != "snapshot":
+            raise CommandError(f"cannot snapshot {p.pid}: {msg.get('message')}")
+        return msg, local
+
+    def _event(self, p: ManagedProcess, gone: bool = False) -> None:
+        import json
+
+        body = {**p.describe(), "worker": self.id, "gone": gone} if not gone else {
+            "id": p.pid, "worker": self.id, "state": p.state, "reason": p.reason, "gone": True}
+        try:
+            self.pubsub.publish(protocol.event_topic(p.pid), json.dumps(body).encode())
+        except Exception as exc:
+            log.debug("event of %s not published: %s", p.pid, exc)
+
+
+def _str(args: dict[str, Any], key: str) -> str:
+    v = args.get(key)
+    if not isinstance(v, str) or not v:
+        raise CommandError(f"missing argument {key!r}")
+    return v
