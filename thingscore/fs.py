@@ -45,6 +45,17 @@ def normalize(path: str) -> str:
     return norm
 
 
+def normalize_prefix(prefix: str) -> str:
+    """A ``list`` prefix as ``""`` (everything) or ``"a/b/"`` (a directory, trailing slash).
+
+    Prefixes are directory-like, so ``list("a")`` finds ``a/x`` but never ``ab``; the slash
+    is added here so that every backend can match with a plain ``startswith``/range query.
+    """
+    if prefix in ("", ".", "./", "/"):
+        return ""
+    return normalize(prefix) + "/"
+
+
 WatchCallback = Callable[[str, str], None]  # (event: "write" | "delete", path)
 
 
@@ -57,6 +68,12 @@ class FileSystem(ABC):
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """A file system travels to another process as its class and URL (connections are
+        per process), so that worker processes and the conformance suite's process checks
+        can reopen the same namespace."""
+        return (type(self), (self.url,))
 
     @abstractmethod
     def read(self, path: str) -> bytes: ...
@@ -89,5 +106,59 @@ class FileSystem(ABC):
         Backends without the "watch" capability raise NotImplementedError."""
         raise NotImplementedError(f"{self.name} cannot watch")
 
+    def subtree(self, prefix: str) -> FileSystem:
+        """A file system whose root is the directory ``prefix`` of this one (e.g. one
+        program's files, or a scratch namespace for the conformance suite)."""
+        return SubtreeFS(self, prefix)
+
     def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
         """Release connections."""
+
+
+class SubtreeFS(FileSystem):
+    """A view of ``parent`` rooted at ``prefix``: every path is normalized here first (so a
+    ``..`` can never climb out of the subtree) and then prefixed. Closing it does not close
+    the parent."""
+
+    def __init__(self, parent: FileSystem, prefix: str) -> None:
+        super().__init__(parent.url)
+        self.parent = parent
+        self.prefix = normalize_prefix(prefix)
+        if not self.prefix:
+            raise PathEscape("a subtree needs a non-empty prefix")
+        self.name = parent.name
+        self.capabilities = parent.capabilities
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (SubtreeFS, (self.parent, self.prefix))
+
+    def _full(self, path: str) -> str:
+        return self.prefix + normalize(path)
+
+    def read(self, path: str) -> bytes:
+        return self.parent.read(self._full(path))
+
+    def write(self, path: str, data: bytes) -> None:
+        self.parent.write(self._full(path), data)
+
+    def append(self, path: str, data: bytes) -> None:
+        self.parent.append(self._full(path), data)
+
+    def list(self, prefix: str = "") -> list[str]:
+        cut = len(self.prefix)
+        return [p[cut:] for p in self.parent.list(self.prefix + normalize_prefix(prefix))]
+
+    def stat(self, path: str) -> FileStat:
+        st = self.parent.stat(self._full(path))
+        return FileStat(path=st.path[len(self.prefix):], size=st.size, mtime=st.mtime)
+
+    def delete(self, path: str) -> None:
+        self.parent.delete(self._full(path))
+
+    def exists(self, path: str) -> bool:
+        return self.parent.exists(self._full(path))
+
+    def watch(self, prefix: str, callback: WatchCallback) -> Callable[[], None]:
+        cut = len(self.prefix)
+        return self.parent.watch(self.prefix + normalize_prefix(prefix),
+                                 lambda event, path: callback(event, path[cut:]))

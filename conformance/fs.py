@@ -1,0 +1,181 @@
+"""Conformance suite for global file-system plugins: an importable pytest class plus the CLI's report.
+
+A plugin (ours or a third party's) runs the suite by subclassing
+:class:`FileSystemConformance` and overriding one fixture, fsspec-style::
+
+    from things_conformance.fs import FileSystemConformance
+
+    class TestMyFS(FileSystemConformance):
+        @pytest.fixture
+        def fs(self, tmp_path):
+            fs = MyFS(f"myfs://.../{tmp_path.name}")   # an EMPTY namespace for every test
+            yield fs
+            fs.close()
+
+Optional features are declared, SQLAlchemy-requirements style, in the plugin's
+``capabilities`` (today: ``"watch"``). A check of a capability the plugin lacks is skipped
+*visibly*, naming the capability; a plugin without "watch" must refuse ``watch()`` with
+NotImplementedError (that is checked too), so nothing is ever passed silently.
+
+What is checked (see ``_fs_checks``): read/write/append/list/stat/delete round trips,
+NotFound and exists(), normalization, traversal refused with PathEscape, non-ASCII names,
+50 MB files, atomic overwrite under concurrent readers, concurrent appends from threads
+and from processes, watch, pickling.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from thingscore.fs import FileSystem
+
+from ._fs_checks import CHECKS, Check
+
+__all__ = ["CHECKS", "FileSystemConformance", "SuiteReport", "run_suite"]
+
+
+def _run(name: str, fs: FileSystem) -> None:
+    check = CHECKS[name]
+    reason = check.skip_reason(fs)
+    if reason:
+        pytest.skip(reason)
+    check.func(fs)
+
+
+class FileSystemConformance:
+    """Abstract tests for a file-system plugin. Subclass and override the ``fs`` fixture,
+    which must give the plugin with an empty namespace (fresh directory, key prefix,
+    bucket) for every test. One test per check, so that a plugin can override or mark a
+    single one; ``test_every_check_has_a_test`` keeps this class and the registry in step."""
+
+    @pytest.fixture
+    def fs(self) -> FileSystem:
+        raise NotImplementedError("override the `fs` fixture to build your plugin on an empty namespace")
+
+    def test_every_check_has_a_test(self) -> None:
+        missing = [n for n in CHECKS if not callable(getattr(self, f"test_{n}", None))]
+        assert not missing, f"checks without a test method: {missing}"
+
+    def test_namespace_starts_empty(self, fs: FileSystem) -> None:
+        assert fs.list() == [], f"the fs fixture must give an empty namespace, found {fs.list()[:5]}"
+
+    def test_read_write(self, fs: FileSystem) -> None:
+        _run("read_write", fs)
+
+    def test_write_creates_parents(self, fs: FileSystem) -> None:
+        _run("write_creates_parents", fs)
+
+    def test_append(self, fs: FileSystem) -> None:
+        _run("append", fs)
+
+    def test_list(self, fs: FileSystem) -> None:
+        _run("list", fs)
+
+    def test_stat(self, fs: FileSystem) -> None:
+        _run("stat", fs)
+
+    def test_delete(self, fs: FileSystem) -> None:
+        _run("delete", fs)
+
+    def test_missing_and_exists(self, fs: FileSystem) -> None:
+        _run("missing_and_exists", fs)
+
+    def test_normalized_paths(self, fs: FileSystem) -> None:
+        _run("normalized_paths", fs)
+
+    def test_traversal_refused(self, fs: FileSystem) -> None:
+        _run("traversal_refused", fs)
+
+    def test_non_ascii_names(self, fs: FileSystem) -> None:
+        _run("non_ascii_names", fs)
+
+    def test_large_file(self, fs: FileSystem) -> None:
+        _run("large_file", fs)
+
+    def test_atomic_overwrite(self, fs: FileSystem) -> None:
+        _run("atomic_overwrite", fs)
+
+    def test_concurrent_appends_threads(self, fs: FileSystem) -> None:
+        _run("concurrent_appends_threads", fs)
+
+    def test_concurrent_appends_processes(self, fs: FileSystem) -> None:
+        _run("concurrent_appends_processes", fs)
+
+    def test_watch(self, fs: FileSystem) -> None:
+        _run("watch", fs)
+
+    def test_watch_refused(self, fs: FileSystem) -> None:
+        _run("watch_refused", fs)
+
+    def test_pickle_reopens(self, fs: FileSystem) -> None:
+        _run("pickle_reopens", fs)
+
+
+# -- the command line's report ----------------------------------------------------------------------
+
+
+@dataclass
+class SuiteReport:
+    lines: list[str]
+    passed: int
+    failed: int
+    skipped: int
+
+
+def run_suite(fs: FileSystem, verbose: bool = False, only: Callable[[Check], bool] | None = None) -> SuiteReport:
+    """Run every check against ``fs`` (a plugin instance on a real namespace).
+
+    Each check gets its own scratch subtree ``things-conformance-<random>/<check>/`` that is
+    emptied afterwards, so the suite can run against a namespace that already holds files;
+    traversal checks run against the plugin itself (refusal must come from the plugin).
+    """
+    lines: list[str] = []
+    counts = {"ok": 0, "FAIL": 0, "skip": 0}
+    run_id = f"things-conformance-{secrets.token_hex(4)}"
+    for check in CHECKS.values():
+        if only is not None and not only(check):
+            continue
+        reason = check.skip_reason(fs)
+        if reason:
+            counts["skip"] += 1
+            lines.append(f"  [skip] {check.name}: {reason}")
+            continue
+        target = fs if check.at_root else fs.subtree(f"{run_id}/{check.name}")
+        started = time.monotonic()
+        error: str | None = None
+        detail = ""
+        try:
+            check.func(target)
+        except AssertionError as exc:
+            error = str(exc) or "assertion failed"
+            detail = traceback.format_exc()
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            detail = traceback.format_exc()
+        finally:
+            cleanup_error = None if check.at_root else _empty(target)
+        if error is None and cleanup_error:
+            error = f"cleanup failed: {cleanup_error}"
+        took = time.monotonic() - started
+        mark = "ok  " if error is None else "FAIL"
+        counts[mark.strip()] += 1
+        lines.append(f"  [{mark}] {check.name} ({took:.2f} s): {check.doc}" if error is None
+                     else f"  [{mark}] {check.name} ({took:.2f} s): {error}")
+        if error is not None and verbose:
+            lines.extend("           " + line for line in detail.rstrip().splitlines())
+    return SuiteReport(lines, counts["ok"], counts["FAIL"], counts["skip"])
+
+
+def _empty(fs: FileSystem) -> str | None:
+    try:
+        for path in fs.list():
+            fs.delete(path)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
