@@ -1,0 +1,144 @@
+"""Workers and the dispatcher in one process (local pub/sub, a directory as global FS):
+every command, migration there and back, and refusals. Real `node` runtime processes."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from conftest import PROGRAMS
+
+from thingscore import plugins
+from thingscore.control import protocol
+from thingscore.control.dispatcher import Dispatcher, DispatchError
+from thingscore.control.worker import Worker
+
+SLOW = PROGRAMS / "slow_counter.js"
+
+
+@pytest.fixture
+def cluster(tmp_path: Path):
+    bus = f"local://{uuid.uuid4().hex}"
+    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
+
+    def pubsub(cid: str):
+        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
+        ps.connect()
+        return ps
+
+    workers = {w: Worker(w, pubsub(w), fs, heartbeat=0.2, migrate_timeout=15) for w in ("A", "B")}
+    for w in workers.values():
+        w.start()
+    d = Dispatcher(pubsub("dispatch"), fs, timeout=10, gather=0.4)
+    yield d, workers, pubsub
+    d.close()
+    for w in workers.values():
+        w.shutdown()
+
+
+def _collect(pubsub, pid: str) -> tuple[list[bytes], threading.Event]:
+    chunks: list[bytes] = []
+    done = threading.Event()
+    ps = pubsub(f"collector-{pid}")
+    ps.subscribe(protocol.output_topic(pid, "stdout"), lambda m: chunks.append(m.payload))
+
+    def on_event(m):
+        body = json.loads(m.payload)
+        if body.get("state") in ("exited", "failed") and not str(body.get("reason", "")).startswith("migrated"):
+            done.set()
+
+    ps.subscribe(protocol.event_topic(pid), on_event)
+    return chunks, done
+
+
+def _expected(limit: int) -> bytes:
+    return "".join(f"count {i} squares {i}\n" for i in range(1, limit + 1)).encode()
+
+
+def test_workers_answer(cluster) -> None:
+    d, _, _ = cluster
+    assert [w["worker"] for w in d.workers()] == ["A", "B"]
+
+
+def test_run_migrate_there_and_back_loses_nothing(cluster) -> None:
+    d, workers, pubsub = cluster
+    pid = "p-" + uuid.uuid4().hex[:6]
+    chunks, done = _collect(pubsub, pid)
+    res = d.request("A", "run", {**_upload(d, SLOW), "pid": pid, "args": ["60"], "name": "slow"})
+    assert res == {"id": pid, "worker": "A", "status": "running"}
+    time.sleep(0.3)
+    moved = d.migrate(pid, "B")
+    assert moved["worker"] == "B" and moved["status"] == "running"
+    assert pid not in workers["A"].processes
+    time.sleep(0.3)
+    back = d.migrate(pid, "A")
+    assert back["worker"] == "A"
+    assert done.wait(20), "the program did not finish"
+    assert b"".join(chunks) == _expected(60)
+
+
+def _upload(d: Dispatcher, file: Path) -> dict[str, str]:
+    from thingscore.control import store
+    from thingscore.instrument.bundle import instrument
+
+    prog = instrument(file)
+    return {"program": store.put_program(d.fs, prog.hash, prog.render()), "hash": prog.hash}
+
+
+def test_pause_resume_snapshot_kill(cluster) -> None:
+    d, _, _ = cluster
+    r = d.run("A", SLOW, args=["400"])
+    pid = r["id"]
+    assert d.command("pause", pid)["status"] == "paused"
+    assert next(p for p in d.ps() if p["id"] == pid)["state"] == "paused"
+    assert d.command("resume", pid)["status"] == "running"
+    snap = d.command("snapshot", pid)
+    assert snap["bytes"] > 0 and d.fs.exists(snap["snapshot"])
+    killed = d.command("kill", pid)
+    assert killed["reason"] == "killed"
+    time.sleep(0.3)
+    assert next(p for p in d.ps() if p["id"] == pid)["state"] == "exited"
+
+
+def test_failed_migration_resumes_on_the_source(cluster) -> None:
+    d, workers, pubsub = cluster
+    pid = "p-" + uuid.uuid4().hex[:6]
+    chunks, done = _collect(pubsub, pid)
+    d.request("A", "run", {**_upload(d, SLOW), "pid": pid, "args": ["40"], "name": "slow"})
+    time.sleep(0.3)
+    workers["B"].shutdown()  # the target is gone: nobody answers the restore
+    workers["A"].migrate_timeout = 2
+    with pytest.raises(DispatchError, match="runs on at A"):
+        d.migrate(pid, "B")
+    assert workers["A"].processes[pid].state == "running"
+    assert done.wait(20)
+    assert b"".join(chunks) == _expected(40)
+
+
+def test_unknown_process_and_worker(cluster) -> None:
+    d, _, _ = cluster
+    with pytest.raises(DispatchError, match="no process"):
+        d.command("kill", "nope")
+    d.timeout = 1
+    with pytest.raises(DispatchError, match="no reply from worker 'Z'"):
+        d.request("Z", "info", {})
+
+
+def test_malformed_messages_are_refused_and_worker_lives_on(cluster) -> None:
+    d, _, pubsub = cluster
+    replies: list[bytes] = []
+    ps = pubsub("intruder")
+    ps.subscribe(protocol.reply_topic("intruder"), lambda m: replies.append(m.payload))
+    for payload in (b"not json", b"[1,2]", json.dumps({"id": "x1", "cmd": "format-disk", "args": {},
+                                                       "reply_to": "things/r/intruder"}).encode(),
+                    json.dumps({"id": "x2", "cmd": "run", "args": {}, "reply_to": "things/r/intruder"}).encode()):
+        ps.publish(protocol.command_topic("A"), payload, durable=True)
+    time.sleep(0.5)
+    bodies = [json.loads(r) for r in replies]
+    assert any("unknown command" in b.get("error", "") for b in bodies)
+    assert any("missing argument 'program'" in b.get("error", "") for b in bodies)
+    assert [w["worker"] for w in d.workers()] == ["A", "B"]
