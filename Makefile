@@ -25,7 +25,7 @@ services:
 	bash tests/setup/install_services.sh
 
 demo: install
-	$(BIN)/things exec examples/counter.js --hops 5 --every 3
+	$(BIN)/things demo
 
 lint: install
 	$(BIN)/ruff check .

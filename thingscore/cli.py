@@ -37,6 +37,18 @@ def _cmd_dispatch(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from thingscore.commands.demo import run
+
+    return run(args)
+
+
+def _cmd_pubsub(args: argparse.Namespace) -> int:
+    from thingscore.commands.pubsub import run
+
+    return run(args)
+
+
 def _cmd_conformance(args: argparse.Namespace) -> int:
     from thingscore.commands.conformance import run
 
@@ -103,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     d_logs.add_argument("id")
     d_logs.add_argument("--follow", "-f", action="store_true")
     dp.set_defaults(func=_cmd_dispatch)
+
+    dm = sub.add_parser("demo", help="the whole system on one machine: migrations between processes and workers")
+    dm.set_defaults(func=_cmd_demo)
+
+    pb = sub.add_parser("pubsub", help="the embedded broker for one machine (zmq)")
+    pb.add_argument("--host", default="127.0.0.1")
+    pb.add_argument("--port", type=int, default=7901)
+    pb.add_argument("-v", "--verbose", action="store_true")
+    pb.set_defaults(func=_cmd_pubsub)
 
     cf = sub.add_parser("conformance", help="conformance suites for plugins")
     cf_sub = cf.add_subparsers(dest="conformance_command", required=True)
