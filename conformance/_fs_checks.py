@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from thingscore.fs import FileSystem, NotFound, PathEscape
 
@@ -336,7 +337,16 @@ def check_concurrent_appends_threads(fs: FileSystem) -> None:
     _verify_records(fs.read("shared.log"), workers, count)
 
 
+_start_barrier: Any = None
+
+
+def _init_process_worker(barrier: Any) -> None:
+    global _start_barrier
+    _start_barrier = barrier
+
+
 def _process_worker(fs: FileSystem, worker: str, count: int) -> None:
+    _start_barrier.wait(60)  # all writers start together: spawn start-up times differ a lot
     try:
         _append_records(fs, "procs.log", worker, count)
     finally:
@@ -352,7 +362,8 @@ def check_concurrent_appends_processes(fs: FileSystem) -> None:
         raise AssertionError(f"the file system cannot be pickled to reach another process: {exc}") from exc
     workers, count = [f"p{i}" for i in range(3)], 30
     ctx = multiprocessing.get_context("spawn")  # forking a process with threads is unsafe
-    with ctx.Pool(len(workers)) as pool:
+    barrier = ctx.Barrier(len(workers))
+    with ctx.Pool(len(workers), initializer=_init_process_worker, initargs=(barrier,)) as pool:
         pool.starmap(_process_worker, [(fs, w, count) for w in workers])
     _verify_records(fs.read("procs.log"), workers, count)
 
