@@ -26,6 +26,11 @@ class NotFound(FSError):
     """No file at that path."""
 
 
+class Unavailable(FSError):
+    """The backend cannot be reached (server down, wrong URL, refused credentials): the
+    message names the server, so that a worker or ``things conformance run`` can say why."""
+
+
 @dataclass(frozen=True)
 class FileStat:
     path: str
