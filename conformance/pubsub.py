@@ -199,14 +199,17 @@ class PubSubConformance:
         client, other = make_pubsub(), make_pubsub()
         replies, late = Collector(), Collector()
         other.subscribe(f"{ns}/reply", replies)
+        handled = threading.Event()
 
         def handler(m: Message) -> None:
             client.publish(f"{ns}/reply", m.payload, durable="durable" in client.capabilities)
             client.subscribe(f"{ns}/late", late)
+            handled.set()
 
         client.subscribe(f"{ns}/req", handler)
         other.publish(f"{ns}/req", b"ping")
         assert replies.wait_count(1)[0].payload == b"ping"
+        assert handled.wait(TIMEOUT), "the handler did not finish"
         other.publish(f"{ns}/late", b"late")
         assert late.wait_count(1)[0].payload == b"late"
 

@@ -1,0 +1,296 @@
+"""``mqtt``: paho-mqtt 2.x against an MQTT broker (mosquitto in our tests).
+
+URL ``mqtt://host[:port][?session_expiry=SECONDS]`` (port 1883 by default).
+
+- Protocol MQTT 5 with ``clean_start=False`` and a session expiry: the broker keeps the
+  session (durable subscriptions and the QoS 1 messages queued for them) while the client
+  is away, so a client that reconnects with the same ``client_id`` loses no control
+  message. Durable subscriptions and publications use QoS 1, plain ones QoS 0.
+  A client whose id was generated (nobody can come back as it) ends its session on close.
+- Each message carries its id in the payload envelope (:func:`thingscore.pubsub.pack`):
+  QoS 1 may deliver twice after a reconnect and ``PubSub._deliver`` drops the repeat.
+- ``TCP_NODELAY`` is set when paho opens its socket: without it Nagle's algorithm and
+  delayed ACKs cost ~40 ms per QoS 1 round trip.
+- In-flight limit: the broker's Receive Maximum (from CONNACK) becomes paho's
+  ``max_inflight_messages``; paho queues the rest. Our own count of unacknowledged QoS 1
+  publications blocks ``publish`` beyond ``MAX_PENDING`` (back-pressure, never a drop),
+  and ``close`` waits for them to be acknowledged.
+- ``subscribe`` returns after the broker's SUBACK: from then on the broker routes matching
+  messages to us (no slow joiner). paho reconnects by itself; on every (re)connection we
+  subscribe again, in case the broker lost the session.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections import deque
+from urllib.parse import parse_qs, urlparse
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from thingscore.pubsub import (
+    Dispatcher,
+    Handler,
+    Message,
+    PubSub,
+    PubSubError,
+    Subscription,
+    SubscriptionTable,
+    check_pattern,
+    check_topic,
+    new_id,
+    pack,
+    unpack,
+)
+
+log = logging.getLogger("things.pubsub.mqtt")
+
+#: Unacknowledged QoS 1 publications beyond which publish() waits.
+MAX_PENDING = 10_000
+CONNECT_TIMEOUT = 10.0
+SUBACK_TIMEOUT = 10.0
+
+
+def parse_url(url: str | None) -> tuple[str, int, int]:
+    """(host, port, session expiry in seconds) of an ``mqtt://`` URL."""
+    u = urlparse(url or "mqtt://127.0.0.1:1883")
+    if u.scheme not in ("mqtt", "tcp"):
+        raise PubSubError(f"not an MQTT URL: {url!r} (expected mqtt://host:port)")
+    expiry = int(parse_qs(u.query).get("session_expiry", ["3600"])[0])
+    return u.hostname or "127.0.0.1", u.port or 1883, expiry
+
+
+class MqttPubSub(PubSub):
+    name = "mqtt"
+    capabilities = frozenset({"wildcards", "durable", "large_payloads", "many_topics"})
+
+    def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
+        super().__init__(url, client_id=client_id)
+        self._host, self._port, self._expiry = parse_url(url)
+        self._stable_id = client_id is not None
+        self._table = SubscriptionTable()
+        self._filters: dict[str, list[Subscription]] = {}  # MQTT filter -> our subscriptions
+        self._lock = threading.Lock()
+        self._pending = threading.Condition()
+        self._unacked: deque[mqtt.MQTTMessageInfo] = deque()
+        self._subacks: dict[int, threading.Event] = {}
+        self._connected = threading.Event()
+        self._connect_error: str | None = None
+        self._client: mqtt.Client | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._closed = False
+
+    # -- connection ------------------------------------------------------------------------------
+
+    def connect(self) -> None:
+        if self._client is not None:
+            return
+        if self._closed:
+            raise PubSubError("mqtt: closed")
+        c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=self.client_id, protocol=mqtt.MQTTv5)
+        c.on_socket_open = self._on_socket_open
+        c.on_connect = self._on_connect
+        c.on_disconnect = self._on_disconnect
+        c.on_message = self._on_message
+        c.on_subscribe = self._on_subscribe
+        c.on_publish = self._on_publish
+        c.max_queued_messages_set(0)
+        c.max_inflight_messages_set(20)  # MQTT's usual default until CONNACK tells the broker's limit
+        c.reconnect_delay_set(min_delay=0.05, max_delay=2)  # type: ignore[arg-type]
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = self._expiry
+        self._dispatcher = Dispatcher(self, name=f"things-mqtt-{self.client_id}")
+        self._client = c
+        try:
+            c.connect(self._host, self._port, keepalive=30, clean_start=False, properties=props)
+        except OSError as exc:
+            self._teardown()
+            raise PubSubError(f"mqtt: cannot connect to {self._host}:{self._port}: {exc}") from exc
+        c.loop_start()
+        if not self._connected.wait(CONNECT_TIMEOUT) or self._connect_error:
+            why = self._connect_error or f"no CONNACK within {CONNECT_TIMEOUT:.0f} s"
+            self._teardown()
+            raise PubSubError(f"mqtt: cannot connect to {self._host}:{self._port}: {why}")
+
+    def _on_socket_open(self, client: mqtt.Client, userdata: object, sock: socket.socket) -> None:
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except (OSError, AttributeError):  # a websocket or TLS wrapper: nothing to tune
+            pass
+
+    def _on_connect(self, client: mqtt.Client, userdata: object, flags: mqtt.ConnectFlags,
+                    reason: mqtt.ReasonCode, properties: Properties | None) -> None:
+        if reason.is_failure:
+            self._connect_error = str(reason)
+            self._connected.set()
+            return
+        receive_max = getattr(properties, "ReceiveMaximum", None) if properties else None
+        if receive_max:
+            # paho refuses the setter once connected (only because 0 means "no limit" to it);
+            # moving between two positive limits is safe, and the broker's figure is the truth.
+            client._max_inflight_messages = max(1, min(int(receive_max), 65535))
+        with self._lock:
+            filters = {f: (1 if any(s.durable for s in subs) else 0) for f, subs in self._filters.items()}
+        if filters:  # re-subscribe: cheap, and covers a broker that lost our session
+            client.subscribe(list(filters.items()))
+        self._connect_error = None
+        self._connected.set()
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: mqtt.DisconnectFlags,
+                       reason: mqtt.ReasonCode, properties: Properties | None) -> None:
+        self._connected.clear()
+        if not self._closed:
+            log.info("mqtt %s: disconnected (%s), reconnecting", self.client_id, reason)
+
+    def drop_connection(self) -> bool:
+        sock = self._client.socket() if self._client else None
+        if sock is None:
+            return False
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            return False
+        return True
+
+    # -- publish ---------------------------------------------------------------------------------
+
+    def _require(self) -> mqtt.Client:
+        if self._client is None or self._closed:
+            raise PubSubError("mqtt: not connected (call connect() first)" if not self._closed else "mqtt: closed")
+        return self._client
+
+    def publish(self, topic: str, payload: bytes, *, durable: bool = False, message_id: str | None = None) -> str:
+        check_topic(topic)
+        client = self._require()
+        mid = message_id or new_id()
+        data = pack(mid, payload)
+        if not durable:
+            info = client.publish(topic, data, qos=0)
+            if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
+                raise PubSubError(f"mqtt: publish failed: {mqtt.error_string(info.rc)}")
+            return mid
+        with self._pending:
+            if self._unacked_count() >= MAX_PENDING and not self._pending.wait_for(
+                    lambda: self._unacked_count() < MAX_PENDING, 60):
+                raise PubSubError(f"mqtt: {MAX_PENDING} publications unacknowledged for 60 s")
+        # Not under self._pending: paho calls on_publish holding its own lock, which publish takes.
+        info = client.publish(topic, data, qos=1)  # queued by paho while disconnected, re-sent
+        if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
+            raise PubSubError(f"mqtt: publish failed: {mqtt.error_string(info.rc)}")
+        with self._pending:
+            self._unacked.append(info)
+        return mid
+
+    def _unacked_count(self) -> int:
+        """Unacknowledged QoS 1 publications (caller holds self._pending); forgets acknowledged ones."""
+        # paho marks a publication's MQTTMessageInfo on PUBACK; is_published() would raise for one
+        # that was queued while disconnected, so the flag is read directly.
+        while self._unacked and self._unacked[0]._published:
+            self._unacked.popleft()
+        if len(self._unacked) > 100 and any(i._published for i in self._unacked):
+            self._unacked = deque(i for i in self._unacked if not i._published)
+        return len(self._unacked)
+
+    def _on_publish(self, client: mqtt.Client, userdata: object, mid: int, reason: mqtt.ReasonCode,
+                    properties: Properties) -> None:
+        with self._pending:
+            self._pending.notify_all()
+
+    def wait_published(self, timeout: float = 10.0) -> bool:
+        """Wait until the broker acknowledged every durable publication (False on time-out)."""
+        with self._pending:
+            return self._pending.wait_for(lambda: self._unacked_count() == 0, timeout)
+
+    # -- subscribe -------------------------------------------------------------------------------
+
+    def subscribe(self, pattern: str, handler: Handler, *, durable: bool = False) -> Subscription:
+        check_pattern(pattern)
+        client = self._require()
+        sub = Subscription(pattern, handler, durable)
+        self._table.add(sub)
+        with self._lock:
+            subs = self._filters.setdefault(pattern, [])
+            need = not subs or (durable and not any(s.durable for s in subs))
+            subs.append(sub)
+        if need:
+            self._mqtt_subscribe(client, pattern, 1 if durable else 0)
+        return sub
+
+    def _mqtt_subscribe(self, client: mqtt.Client, pattern: str, qos: int) -> None:
+        done = threading.Event()
+        with self._lock:
+            rc, mid = client.subscribe(pattern, qos=qos)
+            if rc == mqtt.MQTT_ERR_NO_CONN:
+                return  # _on_connect subscribes again when the connection is back
+            if rc != mqtt.MQTT_ERR_SUCCESS:
+                raise PubSubError(f"mqtt: subscribe failed: {mqtt.error_string(rc)}")
+            self._subacks[mid] = done
+        if not done.wait(SUBACK_TIMEOUT) and self._connected.is_set():
+            raise PubSubError(f"mqtt: no SUBACK for {pattern!r} within {SUBACK_TIMEOUT:.0f} s")
+
+    def _on_subscribe(self, client: mqtt.Client, userdata: object, mid: int, reasons: list[mqtt.ReasonCode],
+                      properties: Properties) -> None:
+        with self._lock:
+            done = self._subacks.pop(mid, None)
+        if any(r.is_failure for r in reasons):
+            log.error("mqtt %s: subscription refused: %s", self.client_id, reasons)
+        if done is not None:
+            done.set()
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        subscription.active = False
+        if not self._table.remove(subscription):
+            return
+        with self._lock:
+            subs = [s for s in self._filters.get(subscription.pattern, []) if s is not subscription]
+            if subs:
+                self._filters[subscription.pattern] = subs
+                return
+            self._filters.pop(subscription.pattern, None)
+        if self._client is not None and not self._closed:
+            self._client.unsubscribe(subscription.pattern)
+
+    def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
+        try:
+            mid, payload = unpack(msg.payload)
+            topic = msg.topic
+        except (PubSubError, UnicodeDecodeError):
+            log.warning("mqtt %s: dropped a message without our envelope on %r", self.client_id, msg.topic)
+            return
+        subs = self._table.matching(topic)
+        if subs and self._dispatcher is not None:
+            self._dispatcher.submit(subs, Message(topic, payload, mid))
+
+    # -- close -----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        client = self._client
+        if client is not None and self._connected.is_set():
+            self.wait_published(5.0)
+            props = None
+            if not self._stable_id:  # nobody can resume a generated id: end the session now
+                props = Properties(PacketTypes.DISCONNECT)
+                props.SessionExpiryInterval = 0
+            client.disconnect(properties=props)
+        self._teardown()
+
+    def _teardown(self) -> None:
+        self._closed = True
+        client, self._client = self._client, None
+        if client is not None:
+            client.loop_stop()
+            try:
+                client.socket() and client.disconnect()
+            except Exception:
+                pass
+        if self._dispatcher is not None:
+            self._dispatcher.stop()
+            self._dispatcher = None
