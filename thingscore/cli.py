@@ -129,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     cf_sub = cf.add_subparsers(dest="conformance_command", required=True)
     cfr = cf_sub.add_parser("run", help="run the conformance suite of a plugin")
     cfr.add_argument("--parser", help="parser plugin name")
+    cfr.add_argument("--pubsub", metavar="URL|NAME",
+                     help="pub/sub plugin to check: mqtt://host:port, redis://host:port/db, zmq://host:port, local")
+    cfr.add_argument("--fs", metavar="URL|DIR|NAME", help="file-system plugin to check: redis://host:port/db, "
+                     "mongodb://host:port/db, file:///dir or a directory, or a plugin name")
     cfr.add_argument("--verbose", "-v", action="store_true")
     cfr.set_defaults(func=_cmd_conformance)
     return p

@@ -15,9 +15,17 @@ from thingscore import plugins
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "fs", None):
+        from thingscore.commands.conformance_fs import run as run_fs
+
+        return run_fs(args.fs, bool(getattr(args, "verbose", False)))
+    if getattr(args, "pubsub", None):
+        from thingscore.commands.conformance_pubsub import run as run_pubsub
+
+        return run_pubsub(args.pubsub, bool(getattr(args, "verbose", False)))
     name = getattr(args, "parser", None)
     if not name:
-        print("usage: things conformance run --parser=NAME [-v]", file=sys.stderr)
+        print("usage: things conformance run (--parser=NAME | --pubsub=URL | --fs=URL) [-v]", file=sys.stderr)
         installed = ", ".join(plugins.available("parser")) or "none"
         print(f"parser plugins installed: {installed}", file=sys.stderr)
         return 2
