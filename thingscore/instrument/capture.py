@@ -1,0 +1,215 @@
+"""Which scopes closures capture, and how their handles chain up to the module.
+
+A scope is *captured* when a variable of it (or its `this`) lives on in closures; only
+those get a handle and a scope id. Handles do not follow the lexical nesting: each links
+to the innermost captured scope further out that code inside it actually uses, so a chain
+skips every activation nothing needs. This module makes those decisions; the walk in
+``transform`` and the re-creators in ``recreate`` only read them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .runtime_names import RT, handle_var
+from .scope import ScopeManager
+from .scope_model import Scope, Variable
+from .syntax import Node, child_nodes
+
+if TYPE_CHECKING:
+    from .transform import IdAllocator
+
+# The CommonJS wrapper's parameters: closures use them long after the module ran.
+CJS_NAMES = ("exports", "require", "module", "__filename", "__dirname")
+# The scopes that are activations at run time, so the only ones that can hold a handle.
+ACTIVATION_TYPES = ("function", "block", "for", "switch", "catch", "class-static-block", "class-field-initializer")
+# Scopes with a `this` of their own, besides non-arrow functions and the module.
+THIS_SCOPE_TYPES = ("class-field-initializer", "class-static-block")
+
+
+class ScopeLinks:
+    """The captured scopes of one module: their ids, captured names, mutability, and the
+    parent each one's handle names (``parent_of``); the environment of each function."""
+
+    def __init__(self, sm: ScopeManager, program: Node) -> None:
+        self.sm = sm
+        self.program = program
+        self.module_scope = self._find_module_scope()
+        self.sid_of: dict[Scope, int] = {}
+        self.names_of: dict[Scope, list[str]] = {}
+        self.has_this: dict[Scope, bool] = {}
+        self.mutable: dict[Scope, bool] = {}
+        self.parent_of: dict[Scope, Scope | None] = {}
+        self.children: dict[Scope, list[Scope]] = {}
+        # For each scope, the innermost captured scope outside it that code inside it uses.
+        self._uses: dict[Scope, Scope] = {}
+        # A class is re-evaluated by its factory at restore: what its computed keys and
+        # static parts read from outside must be in the re-created scopes too.
+        self.extra_captured: set[Variable] = set()
+        for s in sm.scopes:
+            if s.type == "class":
+                self.extra_captured.update(sm.closure_captures(s.node))
+
+    def _find_module_scope(self) -> Scope:
+        for s in self.sm.scopes:
+            if s.type == "function" and s.node is self.program:
+                return s
+        raise AssertionError("no CommonJS module scope")
+
+    # -- what a scope captures ----------------------------------------------------------
+
+    def captured_vars(self, s: Scope) -> list[Variable]:
+        out = [v for v in s.variables if (v.captured or v in self.extra_captured) and v.name != "arguments"]
+        if s.annex_b:
+            names = {v.name for v in out}
+            out += [v for v in s.annex_b.values() if v.captured and v.name not in names]
+        return out
+
+    def captured_names(self, s: Scope) -> list[str]:
+        names = [v.name for v in self.captured_vars(s)]
+        if s is self.module_scope:
+            names += [n for n in CJS_NAMES if n not in names]
+        return names
+
+    def is_captured(self, s: Scope) -> bool:
+        """Does this scope need a handle: a variable of it (or its `this`) lives on in closures."""
+        if s is self.module_scope:
+            return True
+        if s in self.sid_of:
+            return True
+        if s.type not in ACTIVATION_TYPES:
+            return False
+        return bool(self.captured_vars(s)) or self.this_captured(s)
+
+    def this_captured(self, s: Scope) -> bool:
+        if s.type == "function" and s.node.get("type") == "ArrowFunctionExpression":
+            return False
+        return bool(s.this_captured)
+
+    def is_mutable(self, s: Scope) -> bool:
+        """Can a captured variable of this scope change after closures see it? Only then does
+        an activation's identity matter (closures of one activation share the change), so
+        only then does it carry an identity token. Constants can be restored per closure."""
+        if s is self.module_scope:
+            return True
+        if s.dynamic or s.annex_b:
+            return True
+        for v in self.captured_vars(s):
+            if v.annex_b:
+                return True
+            for ref in getattr(v, "lexical_references", None) or v.references:
+                if ref.is_write() and not ref.init:
+                    return True
+        return False
+
+    # -- linking ------------------------------------------------------------------------
+
+    def link(self, ids: IdAllocator) -> None:
+        """Number the captured scopes and link each to the scope its handle names as parent.
+
+        The parent of a captured scope S is the innermost captured scope outside S that code
+        inside S uses; a function's environment is the innermost captured scope outside it
+        that its code uses (the module scope when none). So a function that uses nothing
+        from an enclosing activation needs no environment at all, and every chain still
+        reaches every scope a function uses (each hop is the innermost used one further out).
+        """
+        scopes = self.sm.scopes
+        captured = [s for s in scopes if self.is_captured(s)]
+        cap = set(captured)
+        depth: dict[Scope, int] = {}
+        for s in scopes:
+            depth[s] = 0 if s.parent is None else depth[s.parent] + 1
+        uses: dict[Scope, Scope] = {}
+
+        def note(start: Scope, target: Scope) -> None:
+            t: Scope | None = start
+            while t is not None and t is not target:
+                cur = uses.get(t)
+                if cur is None or depth[target] > depth[cur]:
+                    uses[t] = target
+                elif cur is target:
+                    break  # outer scopes already know
+                t = t.parent
+
+        for s in scopes:
+            for ref in s.references:
+                v = getattr(ref, "lexical", None) or ref.resolved
+                if v is not None and v.scope in cap and v.scope is not s:
+                    note(s, v.scope)
+        for start, provider in self._this_uses():
+            if provider in cap and provider is not start:
+                note(start, provider)
+        self._uses = uses
+        for s in captured:
+            self.sid_of[s] = ids.sid()
+            self.names_of[s] = self.captured_names(s)
+            self.has_this[s] = self.this_captured(s)
+            self.mutable[s] = self.is_mutable(s)
+        for s in captured:
+            if s is self.module_scope:
+                self.parent_of[s] = None
+                continue
+            parent = uses.get(s, self.module_scope)
+            self.parent_of[s] = parent
+            self.children.setdefault(parent, []).append(s)
+
+    def _this_uses(self) -> list[tuple[Scope, Scope]]:
+        """(scope where `this` is written, scope whose `this` it is) for every `this`."""
+        out: list[tuple[Scope, Scope]] = []
+        stack: list[tuple[Node, Scope]] = [(self.program, self.module_scope)]
+        while stack:
+            node, current = stack.pop()
+            created = self.sm.acquire_all(node)
+            if created:
+                current = created[-1]
+            if node["type"] == "ThisExpression":
+                out.append((current, self.this_provider(current)))
+            for _, child in child_nodes(node):
+                stack.append((child, current))
+        return out
+
+    def this_provider(self, s: Scope) -> Scope:
+        """The scope whose `this` code in ``s`` sees (arrows see through to the enclosing one)."""
+        t: Scope | None = s
+        while t is not None:
+            if t is self.module_scope or t.type in THIS_SCOPE_TYPES:
+                return t
+            if t.type == "function" and t.node["type"] != "ArrowFunctionExpression":
+                return t
+            t = t.parent
+        return self.module_scope
+
+    def env_of_function(self, node: Node) -> Scope:
+        """The environment of a function or class: what it uses from enclosing activations."""
+        own = self.sm.acquire(node, inner=True)
+        if own is None:
+            return self.module_scope
+        return self._uses.get(own, self.module_scope)
+
+    # -- what handles report ------------------------------------------------------------
+
+    def handle_var(self, s: Scope) -> str:
+        return handle_var(self.sid_of[s])
+
+    def chain_args(self, env: Scope, provider: Scope | None) -> str:
+        """What a closure reports about its environment at snapshot time, flattened: for each
+        captured scope from ``env`` out to the module, its identity token (mutable scopes
+        only), its captured variables, and its `this` where the closure can see it (an arrow
+        sees its provider's; the runtime fills the others from closures that can)."""
+        out: list[str] = []
+        s: Scope | None = env
+        while s is not None and s is not self.module_scope:
+            if self.mutable[s]:
+                out.append(self.handle_var(s))
+            out.extend(self.names_of[s])
+            if self.has_this[s]:
+                out.append("this" if s is provider else f"{RT}.U")
+            s = self.parent_of.get(s)
+        return ", ".join(out)
+
+    def handle_values(self, s: Scope) -> str:
+        """The array a scope's handle answers: its captured variables, then its `this`."""
+        vals = list(self.names_of[s])
+        if self.has_this[s]:
+            vals.append("this")
+        return "[" + ", ".join(vals) + "]"

@@ -1,0 +1,43 @@
+"""The few facts about ESTree nodes that instrumenting a module needs.
+
+The instrumenter walks plain ESTree dicts (as the parser plugins produce them) in the
+order of their keys, so every walk visits a node's children in the same order and the ids
+it hands out are stable from one run to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+Node = dict[str, Any]
+
+FUNCTION_TYPES = ("FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression")
+CLASS_TYPES = ("ClassDeclaration", "ClassExpression")
+
+# Keys of a node that never hold child nodes (positions, raw text, literal details).
+SKIP_KEYS = frozenset(("type", "start", "end", "range", "loc", "raw", "regex", "bigint", "directive"))
+
+
+def is_node(v: Any) -> bool:
+    return isinstance(v, dict) and "type" in v
+
+
+def child_nodes(node: Node) -> Iterator[tuple[str, Node]]:
+    """Each child node with the key that holds it, in key order (list items in order)."""
+    for k, v in node.items():
+        if k in SKIP_KEYS:
+            continue
+        if isinstance(v, list):
+            for item in v:
+                if is_node(item):
+                    yield k, item
+        elif is_node(v):
+            yield k, v
+
+
+def line_col(source: str, offset: int) -> tuple[int, int]:
+    """1-based line and 0-based column of an offset, as syntax errors report them."""
+    line = source.count("\n", 0, offset) + 1
+    col = offset - (source.rfind("\n", 0, offset) + 1)
+    return line, col
