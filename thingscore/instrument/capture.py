@@ -92,6 +92,8 @@ class ScopeLinks:
         only then does it carry an identity token. Constants can be restored per closure."""
         if s is self.module_scope:
             return True
+        if s.type == "class-field-initializer":
+            return False  # nothing but `this` (which never changes), and no place for a token
         if s.dynamic or s.annex_b:
             return True
         for v in self.captured_vars(s):

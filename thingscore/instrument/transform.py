@@ -168,8 +168,9 @@ class ModuleTransformer:
         if (callee["type"] == "MemberExpression" and callee["object"]["type"] == "Identifier"
                 and callee["object"]["name"] == "require" and not callee["computed"]
                 and callee["property"].get("name") == "resolve"):
+            ref = self.sm.reference_of(callee["object"])
             request = _literal_request(node)
-            if request is not None:
+            if request is not None and ref is not None and ref.resolved is None:
                 self.requires.append(request)
             return
         if callee["type"] != "Identifier":
