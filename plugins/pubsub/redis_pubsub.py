@@ -1,0 +1,384 @@
+"""``redis``: redis-py against redis-server; URL ``redis://host:port/db``.
+
+Two paths, because Redis pub/sub forgets what it sends to a disconnected client:
+
+- *Plain* messages go over Redis pub/sub: ``PUBLISH topic`` and ``PSUBSCRIBE glob`` on the
+  subscriber's side. MQTT wildcards have no exact glob (``*`` also matches ``/``), so each
+  pattern subscribes a glob *superset* (``+`` -> ``*``, ``a/#`` -> ``a*``) and every message is
+  matched against the real patterns (:func:`thingscore.pubsub.pattern_regex`) before delivery.
+- *Durable* subscriptions are registered in a hash (``things:dsubs``, field
+  ``client_id NUL pattern``) and each has an inbox stream ``things:inbox:<client_id>`` with
+  a consumer group. A durable publication is one Lua script, atomic in Redis: it appends
+  the message to the inbox of every client with a matching durable pattern and PUBLISHes
+  it for the plain subscribers. The subscriber reads its inbox with ``XREADGROUP``, first
+  its pending entries (``0``: delivered before a disconnect but never acknowledged), then
+  new ones (``>``), and acknowledges (``XACK`` + ``XDEL``) once they are queued for the
+  handlers. The consumer group remembers the last id per client_id, in Redis, so neither a
+  dropped connection nor a restarted client (same ``client_id``) loses a control message.
+- Durable subscribers see durable messages only through their inbox (the PUBLISHed copy
+  carries a flag and is ignored by them): one path per subscription keeps its order.
+  Plain publications reach durable subscriptions through pub/sub, best-effort.
+
+``subscribe`` returns once Redis confirmed the PSUBSCRIBE (or the hash holds the durable
+registration), so what is published afterwards is delivered: no slow joiner. A client
+whose id was generated removes its registrations and inbox on close; one with a stable id
+keeps them, to be resumed. Durability across a *server* restart needs Redis persistence
+(AOF) configured on the server; the tests run redis-server without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from urllib.parse import urlparse
+
+import redis
+
+from thingscore.pubsub import (
+    Dispatcher,
+    Handler,
+    Message,
+    PubSub,
+    PubSubError,
+    Subscription,
+    SubscriptionTable,
+    check_pattern,
+    check_topic,
+    new_id,
+    pack,
+    unpack,
+)
+
+log = logging.getLogger("things.pubsub.redis")
+
+REGISTRY = "things:dsubs"
+INBOX = "things:inbox:"
+GROUP = "things"
+PLAIN, DURABLE = b"P", b"D"
+BLOCK_MS = 200  # how long a stream read waits: bounds close()'s wait for the reader thread
+
+# Appends to the inbox of every client with a matching durable pattern, then PUBLISHes.
+# ARGV: topic, channel frame, inbox frame. Patterns match as in thingscore.pubsub.topic_matches.
+_PUBLISH_DURABLE = r"""
+local function split(s)
+  local out = {}
+  for part in string.gmatch(s .. "/", "([^/]*)/") do out[#out + 1] = part end
+  return out
+end
+local function matches(pattern, t)
+  local p = split(pattern)
+  for i = 1, #p do
+    if p[i] == "#" then return true end
+    if i > #t then return false end
+    if p[i] ~= "+" and p[i] ~= t[i] then return false end
+  end
+  return #p == #t
+end
+local topic = split(ARGV[1])
+local done = {}
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local sep = string.find(field, "\0", 1, true)
+  local cid = string.sub(field, 1, sep - 1)
+  if not done[cid] and matches(string.sub(field, sep + 1), topic) then
+    done[cid] = true
+    redis.call('XADD', KEYS[2] .. cid, '*', 't', ARGV[1], 'm', ARGV[3])
+  end
+end
+return redis.call('PUBLISH', ARGV[1], ARGV[2])
+"""
+
+
+def glob_for(pattern: str) -> str:
+    """A Redis glob matching at least every topic that ``pattern`` matches."""
+    out = []
+    parts = pattern.split("/")
+    for i, part in enumerate(parts):
+        if part == "#":
+            # "a/#" also matches "a" itself: drop the separator and let '*' cover the rest.
+            return ("/".join(out) + "*") if out else "*"
+        out.append("*" if part == "+" else "".join("\\" + c if c in "*?[]\\" else c for c in part))
+        del i
+    return "/".join(out)
+
+
+class RedisPubSub(PubSub):
+    name = "redis"
+    capabilities = frozenset({"wildcards", "durable", "large_payloads", "many_topics"})
+
+    def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
+        super().__init__(url, client_id=client_id)
+        u = urlparse(url or "redis://127.0.0.1:6379/0")
+        if u.scheme not in ("redis", "rediss", "unix"):
+            raise PubSubError(f"not a Redis URL: {url!r} (expected redis://host:port/db)")
+        if "\0" in self.client_id:
+            raise PubSubError("client_id must not contain NUL")
+        self._url = url or "redis://127.0.0.1:6379/0"
+        self._stable_id = client_id is not None
+        self._table = SubscriptionTable()
+        self._globs: dict[str, int] = {}
+        self._durable: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._confirm: dict[str, threading.Event] = {}
+        self._r: redis.Redis | None = None
+        self._ps: redis.client.PubSub | None = None
+        self._stream_r: redis.Redis | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._script: object = None
+        self._closed = False
+
+    @property
+    def _inbox(self) -> str:
+        return INBOX + self.client_id
+
+    # -- connection ------------------------------------------------------------------------------
+
+    def connect(self) -> None:
+        if self._r is not None:
+            return
+        if self._closed:
+            raise PubSubError("redis: closed")
+        try:
+            self._r = redis.Redis.from_url(self._url, client_name=f"things:{self.client_id}:cmd")
+            self._r.ping()
+            self._script = self._r.register_script(_PUBLISH_DURABLE)
+            self._ps = redis.Redis.from_url(self._url, client_name=f"things:{self.client_id}:sub").pubsub()
+            self._stream_r = redis.Redis.from_url(self._url, client_name=f"things:{self.client_id}:inbox")
+        except redis.RedisError as exc:
+            self._teardown()
+            raise PubSubError(f"redis: cannot connect to {self._url}: {exc}") from exc
+        self._dispatcher = Dispatcher(self, name=f"things-redis-{self.client_id}")
+        self._threads = [threading.Thread(target=self._read_channels, name=f"things-redis-ps-{self.client_id}",
+                                          daemon=True)]
+        self._threads[0].start()
+        if self._stable_id and self._r.exists(self._inbox):
+            self._start_inbox_reader()  # a resumed client: its inbox may hold messages already
+
+    def _start_inbox_reader(self) -> None:
+        with self._lock:
+            if len(self._threads) > 1 or self._stop.is_set():
+                return
+            th = threading.Thread(target=self._read_inbox, name=f"things-redis-inbox-{self.client_id}", daemon=True)
+            self._threads.append(th)
+        th.start()
+
+    def drop_connection(self) -> bool:
+        """Kill this client's connections server-side (CLIENT KILL), as a network failure would."""
+        if self._r is None:
+            return False
+        prefix = f"things:{self.client_id}:"
+        killed = False
+        for c in self._r.client_list():
+            if str(c.get("name", "")).startswith(prefix):
+                with contextlib.suppress(redis.RedisError):
+                    self._r.client_kill_filter(_id=c["id"], skipme=False)
+                    killed = True
+        return killed
+
+    def _require(self) -> redis.Redis:
+        if self._r is None or self._closed:
+            raise PubSubError("redis: closed" if self._closed else "redis: not connected (call connect() first)")
+        return self._r
+
+    # -- publish ---------------------------------------------------------------------------------
+
+    def publish(self, topic: str, payload: bytes, *, durable: bool = False, message_id: str | None = None) -> str:
+        check_topic(topic)
+        r = self._require()
+        mid = message_id or new_id()
+        frame = pack(mid, payload)
+        try:
+            if durable:
+                self._script(keys=[REGISTRY, INBOX], args=[topic, DURABLE + frame, frame])  # type: ignore[operator]
+            else:
+                r.publish(topic, PLAIN + frame)
+        except redis.RedisError as exc:
+            raise PubSubError(f"redis: publish on {topic!r} failed: {exc}") from exc
+        return mid
+
+    # -- subscribe -------------------------------------------------------------------------------
+
+    def subscribe(self, pattern: str, handler: Handler, *, durable: bool = False) -> Subscription:
+        check_pattern(pattern)
+        r = self._require()
+        sub = Subscription(pattern, handler, durable)
+        if durable:
+            with self._lock:
+                first = self._durable.get(pattern, 0) == 0
+                self._durable[pattern] = self._durable.get(pattern, 0) + 1
+            if first:
+                try:
+                    with contextlib.suppress(redis.ResponseError):  # BUSYGROUP: it exists already
+                        r.xgroup_create(self._inbox, GROUP, id="0", mkstream=True)
+                    r.hset(REGISTRY, f"{self.client_id}\0{pattern}", "1")
+                except redis.RedisError as exc:
+                    raise PubSubError(f"redis: durable subscribe to {pattern!r} failed: {exc}") from exc
+            self._table.add(sub)
+            self._start_inbox_reader()
+            return sub
+        self._table.add(sub)
+        glob = glob_for(pattern)
+        with self._lock:
+            count = self._globs.get(glob, 0)
+            self._globs[glob] = count + 1
+            done = self._confirm.setdefault(glob, threading.Event()) if count == 0 else None
+        if done is not None:
+            assert self._ps is not None
+            try:
+                self._ps.psubscribe(glob)
+            except redis.RedisError as exc:
+                raise PubSubError(f"redis: subscribe to {pattern!r} failed: {exc}") from exc
+            if threading.current_thread() is not self._threads[0] and not done.wait(10):
+                raise PubSubError(f"redis: PSUBSCRIBE {glob!r} not confirmed within 10 s")
+        return sub
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        subscription.active = False
+        if not self._table.remove(subscription):
+            return
+        if subscription.durable:
+            with self._lock:
+                left = self._durable[subscription.pattern] - 1
+                self._durable[subscription.pattern] = left
+                if not left:
+                    del self._durable[subscription.pattern]
+            if not left and self._r is not None:
+                with contextlib.suppress(redis.RedisError):
+                    self._r.hdel(REGISTRY, f"{self.client_id}\0{subscription.pattern}")
+            return
+        glob = glob_for(subscription.pattern)
+        with self._lock:
+            left = self._globs[glob] - 1
+            self._globs[glob] = left
+            if not left:
+                del self._globs[glob]
+                self._confirm.pop(glob, None)
+        if not left and self._ps is not None:
+            with contextlib.suppress(redis.RedisError):
+                self._ps.punsubscribe(glob)
+
+    # -- readers ---------------------------------------------------------------------------------
+
+    def _read_channels(self) -> None:
+        ps = self._ps
+        assert ps is not None
+        while not self._stop.is_set():
+            if not ps.subscribed:
+                time.sleep(0.02)
+                continue
+            try:
+                msg = ps.get_message(timeout=0.2)
+            except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+                if self._stop.is_set():
+                    return
+                log.info("redis %s: pub/sub connection lost (%s), reconnecting", self.client_id, exc)
+                time.sleep(0.05)  # redis-py reconnects and re-subscribes on the next call
+                continue
+            except (ValueError, AttributeError):  # the connection was closed under us by close()
+                return
+            if msg is None:
+                continue
+            kind = msg["type"]
+            if kind == "pmessage":
+                self._on_channel(msg["channel"], msg["data"])
+            elif kind == "psubscribe":
+                raw = msg["channel"]  # redis-py puts the confirmed pattern there
+                pattern = raw.decode() if isinstance(raw, bytes) else raw
+                with self._lock:
+                    done = self._confirm.get(pattern)
+                if done is not None:
+                    done.set()
+
+    def _on_channel(self, channel: bytes, data: bytes) -> None:
+        try:
+            topic = channel.decode()
+            flag, (mid, payload) = data[:1], unpack(data[1:])
+        except (PubSubError, UnicodeDecodeError):
+            log.warning("redis %s: dropped a message without our envelope on %r", self.client_id, channel)
+            return
+        subs = self._table.matching(topic, durable=False) if flag == DURABLE else self._table.matching(topic)
+        if subs and self._dispatcher is not None:
+            self._dispatcher.submit(subs, Message(topic, payload, mid))
+
+    def _read_inbox(self) -> None:
+        r = self._stream_r
+        assert r is not None
+        start = "0"  # pending entries first: delivered before a disconnect, never acknowledged
+        while not self._stop.is_set():
+            try:
+                with contextlib.suppress(redis.ResponseError):  # the group after a server restart
+                    r.xgroup_create(self._inbox, GROUP, id="0", mkstream=True)
+                reply = r.xreadgroup(GROUP, self.client_id, {self._inbox: start}, count=500,
+                                     block=None if start == "0" else BLOCK_MS)
+            except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+                if self._stop.is_set():
+                    return
+                log.info("redis %s: inbox connection lost (%s), reconnecting", self.client_id, exc)
+                time.sleep(0.05)
+                start = "0"
+                continue
+            except redis.RedisError as exc:
+                if self._stop.is_set():
+                    return
+                log.warning("redis %s: inbox read failed: %s", self.client_id, exc)
+                time.sleep(0.2)
+                continue
+            entries = reply[0][1] if reply else []
+            if start == "0" and not entries:
+                start = ">"
+                continue
+            self._on_entries(r, entries)
+
+    def _on_entries(self, r: redis.Redis, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+        batch = []
+        for _, fields in entries:
+            try:
+                topic = fields[b"t"].decode()
+                mid, payload = unpack(fields[b"m"])
+            except (KeyError, PubSubError, UnicodeDecodeError):
+                log.warning("redis %s: dropped a malformed inbox entry", self.client_id)
+                continue
+            subs = self._table.matching(topic, durable=True)
+            if subs:
+                batch.append((subs, Message(topic, payload, mid)))
+        if self._dispatcher is not None:
+            self._dispatcher.submit_batch(batch)
+        ids = [eid for eid, _ in entries]
+        if ids:
+            with contextlib.suppress(redis.RedisError):  # not acknowledged: redelivered, then deduplicated
+                pipe = r.pipeline(transaction=False)
+                pipe.xack(self._inbox, GROUP, *ids)
+                pipe.xdel(self._inbox, *ids)
+                pipe.execute()
+
+    # -- close -----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._r is not None and not self._stable_id:
+            with contextlib.suppress(redis.RedisError):  # nobody can resume a generated id
+                fields = [f"{self.client_id}\0{p}" for p in list(self._durable)]
+                if fields:
+                    self._r.hdel(REGISTRY, *fields)
+                self._r.delete(self._inbox)
+        self._teardown()
+
+    def _teardown(self) -> None:
+        self._closed = True
+        self._stop.set()
+        for th in self._threads:
+            if th is not threading.current_thread():
+                th.join(5)
+        self._threads = []
+        for conn in (self._ps, self._stream_r, self._r):
+            with contextlib.suppress(Exception):
+                conn.close()  # type: ignore[union-attr]
+        self._ps = self._stream_r = self._r = None
+        if self._dispatcher is not None:
+            self._dispatcher.stop()
+            self._dispatcher = None
