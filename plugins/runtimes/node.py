@@ -11,7 +11,10 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from thingscore.runtime import ControlReader, StartRequest, proc_usage
@@ -60,40 +63,106 @@ class NodeProcess:
         return proc_usage(self.pid)
 
 
+STANDBY_SCRIPT = Path(__file__).with_name("node_standby.js")
+
+
+@dataclass
+class _Standby:
+    popen: subprocess.Popen[bytes]
+    control_fd: int
+    command_fd: int
+    load_fd: int
+
+
 class NodeRuntime:
+    """Programs in ``node`` child processes. With :meth:`prewarm`, one idle node process waits
+    ready for the next program (used by workers: a restore then skips the process start)."""
+
     name = "node"
 
     def __init__(self, node: str | None = None) -> None:
         self.node = node or shutil.which("node") or "node"
+        self._standby: _Standby | None = None
+        self._warm = False
+        self._lock = threading.Lock()
 
     def available(self) -> bool:
         return shutil.which(self.node) is not None or os.path.exists(self.node)
 
-    def start(self, request: StartRequest) -> NodeProcess:
-        ctl_r, ctl_w = os.pipe()
-        cmd_r, cmd_w = os.pipe()
+    def prewarm(self) -> None:
+        """Keep a node process ready for programs started with piped stdout and stderr."""
+        self._warm = True
+        self._spawn_standby()
+
+    def close(self) -> None:
+        with self._lock:
+            sb, self._standby, self._warm = self._standby, None, False
+        if sb is not None:
+            os.close(sb.load_fd)  # the standby reads EOF and exits
+            sb.popen.wait(5)
+            os.close(sb.control_fd)
+            os.close(sb.command_fd)
+
+    def _env(self, request: StartRequest | None) -> dict[str, str]:
         env = dict(os.environ)
-        env.update(request.env)
-        env["THINGS_CONTROL_FD"] = str(ctl_w)
-        env["THINGS_COMMAND_FD"] = str(cmd_r)
         for key in ("THINGS_RESTORE", "THINGS_SNAPSHOT_EVERY", "THINGS_SNAPSHOT_PATH"):
             env.pop(key, None)
+        if request is None:
+            return env
+        env.update(request.env)
+        env.update(self._program_env(request))
+        return env
+
+    @staticmethod
+    def _program_env(request: StartRequest) -> dict[str, str]:
+        env = dict(request.env)
         if request.restore_from is not None:
             env["THINGS_RESTORE"] = str(request.restore_from)
         if request.snapshot_every > 0 and request.snapshot_path is not None:
             env["THINGS_SNAPSHOT_EVERY"] = str(request.snapshot_every)
             env["THINGS_SNAPSHOT_PATH"] = str(request.snapshot_path)
+        return env
+
+    def _spawn(self, argv: list[str], env: dict[str, str], cwd: Path | None, stdout: Any, stderr: Any,
+               extra_fds: tuple[int, ...] = ()) -> tuple[subprocess.Popen[bytes], int, int]:
+        ctl_r, ctl_w = os.pipe()
+        cmd_r, cmd_w = os.pipe()
+        env["THINGS_CONTROL_FD"] = str(ctl_w)
+        env["THINGS_COMMAND_FD"] = str(cmd_r)
         try:
-            popen = subprocess.Popen(
-                [self.node, "--enable-source-maps", str(request.program), *request.args],
-                cwd=request.cwd,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=request.stdout,
-                stderr=request.stderr,
-                pass_fds=(ctl_w, cmd_r),
-            )
+            popen = subprocess.Popen([self.node, "--enable-source-maps", *argv], cwd=cwd, env=env,
+                                     stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
+                                     pass_fds=(ctl_w, cmd_r, *extra_fds))
         finally:
             os.close(ctl_w)
             os.close(cmd_r)
+        return popen, ctl_r, cmd_w
+
+    def _spawn_standby(self) -> None:
+        load_r, load_w = os.pipe()
+        env = self._env(None)
+        env["THINGS_LOAD_FD"] = str(load_r)
+        try:
+            popen, ctl_r, cmd_w = self._spawn([str(STANDBY_SCRIPT)], env, None, subprocess.PIPE, subprocess.PIPE,
+                                              (load_r,))
+        finally:
+            os.close(load_r)
+        with self._lock:
+            old, self._standby = self._standby, _Standby(popen, ctl_r, cmd_w, load_w)
+        if old is not None:  # should not happen; do not leak it
+            os.close(old.load_fd)
+
+    def start(self, request: StartRequest) -> NodeProcess:
+        if self._warm and request.stdout == subprocess.PIPE and request.stderr == subprocess.PIPE:
+            with self._lock:
+                sb, self._standby = self._standby, None
+            if sb is not None and sb.popen.poll() is None:
+                load = {"program": str(request.program), "args": request.args,
+                        "cwd": str(request.cwd) if request.cwd else None, "env": self._program_env(request)}
+                os.write(sb.load_fd, json.dumps(load).encode() + b"\n")
+                os.close(sb.load_fd)
+                threading.Thread(target=self._spawn_standby, daemon=True).start()
+                return NodeProcess(sb.popen, sb.control_fd, sb.command_fd)
+        popen, ctl_r, cmd_w = self._spawn([str(request.program), *request.args], self._env(request), request.cwd,
+                                          request.stdout, request.stderr)
         return NodeProcess(popen, ctl_r, cmd_w)

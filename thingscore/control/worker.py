@@ -50,6 +50,9 @@ class Worker:
         self.fs = fs
         self.runtime_name = runtime
         self.runtime: Runtime = plugins.load("runtime", runtime)
+        prewarm = getattr(self.runtime, "prewarm", None)
+        if callable(prewarm):
+            prewarm()  # a warm runtime process waits for the next program: faster restores
         self.heartbeat_every = heartbeat
         self.labels = labels or {}
         self.capacity = capacity or {"memory_mb": 1024.0, "cpu": float(os.cpu_count() or 1)}
@@ -98,6 +101,9 @@ class Worker:
                 p.proc.kill()
         if self.client is not None:
             self.client.close()
+        close = getattr(self.runtime, "close", None)
+        if callable(close):
+            close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _heartbeats(self) -> None:
