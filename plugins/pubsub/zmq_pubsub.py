@@ -1,0 +1,453 @@
+"""``zmq``: pyzmq clients of the embedded broker (``things pubsub``; see :mod:`.zmq_broker`).
+
+URL ``zmq://HOST:PORT``: PUB connects to PORT (the broker's XSUB), SUB to PORT+1 (XPUB),
+DEALER to PORT+2 (the durable ROUTER). The DEALER's routing id is the client_id, so the
+broker keeps a durable subscriber's queue under it across reconnections.
+
+Plain path. Messages are ``[topic, b"P" + envelope]`` (envelope: id + payload). ZeroMQ
+filters by byte prefix, so a pattern subscribes the literal prefix before its first
+wildcard (``a/+/c`` -> ``a/``; ``a/#`` -> ``a``, which also matches ``a`` itself) and every
+message is matched against the real patterns here. Slow joiners are solved by handshakes:
+``connect`` publishes probes on a private topic until one comes back (the PUB has the
+broker's subscription and the SUB is connected), and ``subscribe`` publishes probes
+``<prefix> NUL <nonce>`` until one arrives (the broker's XPUB has our subscription, so
+what anyone publishes afterwards reaches us). Topics cannot contain NUL, so probes never
+reach a handler. High-water marks are 0: nothing is dropped silently.
+
+Durable path. Over the DEALER with go-back-N both ways (see :mod:`.zmq_broker`): durable
+publications are numbered per session and re-sent until the broker acknowledges them;
+durable messages arrive numbered per client and only the next number is accepted, then
+acknowledged. A PING every half second notices a restarted broker (new epoch): the client
+then says HELLO again, re-subscribes and re-sends. Durable subscribers take durable
+messages from that path only (their plain copies are ignored), which keeps their order.
+
+Threads: one I/O thread owns the SUB and DEALER sockets (ZeroMQ sockets are not
+thread-safe); callers reach it through an inproc PUSH socket guarded by a lock, and publish
+on the PUB socket under another. Handlers run on the dispatcher thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+
+import zmq
+
+from thingscore.pubsub import (
+    Dispatcher,
+    Handler,
+    Message,
+    PubSub,
+    PubSubError,
+    Subscription,
+    SubscriptionTable,
+    check_pattern,
+    check_topic,
+    new_id,
+    pack,
+    unpack,
+)
+
+from .zmq_broker import endpoints, parse_url, unbounded
+
+log = logging.getLogger("things.pubsub.zmq")
+
+PING_EVERY = 0.5
+REPUBLISH_AFTER = 1.0
+HANDSHAKE_TIMEOUT = 10.0
+MAX_PENDING = 10_000
+PLAIN, DURABLE = b"P", b"D"
+
+
+def zmq_prefix(pattern: str) -> str:
+    """The byte prefix ZeroMQ filters on for ``pattern`` (a superset of what it matches)."""
+    out: list[str] = []
+    for part in pattern.split("/"):
+        if part == "#":
+            return "/".join(out)
+        if part == "+":
+            return "/".join(out) + "/" if out else ""
+        out.append(part)
+    return "/".join(out)
+
+
+class ZmqPubSub(PubSub):
+    name = "zmq"
+    capabilities = frozenset({"wildcards", "durable", "large_payloads", "many_topics"})
+
+    def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
+        super().__init__(url, client_id=client_id)
+        self._host, self._port = parse_url(url)
+        raw = self.client_id.encode()
+        if not raw or len(raw) > 255 or raw[0] == 0:
+            raise PubSubError("zmq: client_id must be 1..255 bytes and not start with NUL")
+        self._stable_id = client_id is not None
+        self._table = SubscriptionTable()
+        self._prefixes: dict[str, int] = {}
+        self._durable: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._pub_lock = threading.Lock()
+        self._cmd_lock = threading.Lock()
+        self._events: dict[bytes, threading.Event] = {}
+        self._session = new_id().encode()
+        self._pseq = 0
+        self._unacked: OrderedDict[int, tuple[bytes, bytes]] = OrderedDict()
+        self._pending = threading.Condition()
+        self._last_republish = 0.0
+        self._epoch: bytes | None = None
+        self._expected = 0
+        self._ctx: zmq.Context | None = None
+        self._pub: zmq.Socket | None = None
+        self._cmd: zmq.Socket | None = None
+        self._io: threading.Thread | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._closed = False
+
+    # -- connection ------------------------------------------------------------------------------
+
+    def connect(self) -> None:
+        if self._ctx is not None:
+            return
+        if self._closed:
+            raise PubSubError("zmq: closed")
+        self._ctx = zmq.Context()
+        xsub_ep, _, _ = endpoints(self._host, self._port)
+        self._pub = self._ctx.socket(zmq.PUB)
+        unbounded(self._pub)
+        self._pub.setsockopt(zmq.LINGER, 2000)  # close() lets queued messages out
+        self._pub.connect(xsub_ep)
+        inproc = f"inproc://things-zmq-{new_id()}"
+        pull = self._ctx.socket(zmq.PULL)
+        unbounded(pull)
+        pull.bind(inproc)
+        self._cmd = self._ctx.socket(zmq.PUSH)
+        unbounded(self._cmd)
+        self._cmd.connect(inproc)
+        self._dispatcher = Dispatcher(self, name=f"things-zmq-{self.client_id}")
+        welcome = self._event(b"WELCOME")
+        self._io = threading.Thread(target=self._run, args=(pull,), name=f"things-zmq-io-{self.client_id}",
+                                    daemon=True)
+        self._io.start()
+        try:
+            if not welcome.wait(HANDSHAKE_TIMEOUT):
+                raise PubSubError(f"zmq: no broker answered at {self.url or self._host}:{self._port + 2} "
+                                  f"within {HANDSHAKE_TIMEOUT:.0f} s (is `things pubsub` running?)")
+            self._probe("\0" + self.client_id)
+        except BaseException:
+            self._teardown()
+            raise
+
+    def _event(self, key: bytes) -> threading.Event:
+        with self._lock:
+            return self._events.setdefault(key, threading.Event())
+
+    def _send_cmd(self, *frames: bytes) -> None:
+        with self._cmd_lock:
+            if self._cmd is None:
+                raise PubSubError("zmq: closed" if self._closed else "zmq: not connected (call connect() first)")
+            self._cmd.send_multipart(list(frames))
+
+    def _probe(self, prefix: str) -> None:
+        """Subscribe ``prefix`` and publish probes under it until one comes back."""
+        nonce = new_id().encode()
+        done = self._event(b"PROBE" + nonce)
+        self._send_cmd(b"zsub", prefix.encode())
+        topic = prefix.encode() + b"\0" + nonce
+        deadline = time.monotonic() + HANDSHAKE_TIMEOUT
+        wait = 0.001
+        try:
+            while True:
+                with self._pub_lock:
+                    assert self._pub is not None
+                    self._pub.send_multipart([topic, b""])
+                if done.wait(wait):
+                    return
+                if time.monotonic() > deadline:
+                    raise PubSubError(f"zmq: subscription handshake for {prefix!r} timed out")
+                wait = min(wait * 2, 0.1)
+        finally:
+            with self._lock:
+                self._events.pop(b"PROBE" + nonce, None)
+
+    def drop_connection(self) -> bool:
+        if self._io is None or self._closed:
+            return False
+        self._send_cmd(b"drop")
+        return True
+
+    # -- publish ---------------------------------------------------------------------------------
+
+    def publish(self, topic: str, payload: bytes, *, durable: bool = False, message_id: str | None = None) -> str:
+        check_topic(topic)
+        if self._pub is None or self._closed:
+            raise PubSubError("zmq: closed" if self._closed else "zmq: not connected (call connect() first)")
+        mid = message_id or new_id()
+        frame = pack(mid, payload)
+        if not durable:
+            with self._pub_lock:
+                self._pub.send_multipart([topic.encode(), PLAIN + frame], copy=len(frame) < 65536)
+            return mid
+        with self._pending:
+            if len(self._unacked) >= MAX_PENDING and not self._pending.wait_for(
+                    lambda: len(self._unacked) < MAX_PENDING, 60):
+                raise PubSubError(f"zmq: {MAX_PENDING} durable publications unacknowledged for 60 s")
+            self._pseq += 1
+            seq = self._pseq
+            self._unacked[seq] = (topic.encode(), frame)
+            # Sent under the lock: the I/O thread sees publications in sequence order.
+            self._send_cmd(b"dealer", b"PUB", self._session, str(seq).encode(), topic.encode(), frame)
+        return mid
+
+    def wait_published(self, timeout: float = 10.0) -> bool:
+        """Wait until the broker acknowledged every durable publication (False on time-out)."""
+        with self._pending:
+            return self._pending.wait_for(lambda: not self._unacked, timeout)
+
+    # -- subscribe -------------------------------------------------------------------------------
+
+    def subscribe(self, pattern: str, handler: Handler, *, durable: bool = False) -> Subscription:
+        check_pattern(pattern)
+        if self._ctx is None or self._closed:
+            raise PubSubError("zmq: closed" if self._closed else "zmq: not connected (call connect() first)")
+        sub = Subscription(pattern, handler, durable)
+        self._table.add(sub)
+        prefix = zmq_prefix(pattern)
+        with self._lock:
+            first_prefix = self._prefixes.get(prefix, 0) == 0
+            self._prefixes[prefix] = self._prefixes.get(prefix, 0) + 1
+            first_durable = durable and self._durable.get(pattern, 0) == 0
+            if durable:
+                self._durable[pattern] = self._durable.get(pattern, 0) + 1
+        if first_durable:
+            ok = self._event(b"SUBOK" + pattern.encode())
+            self._send_cmd(b"dealer", b"SUB", pattern.encode())
+            if not ok.wait(HANDSHAKE_TIMEOUT):
+                raise PubSubError(f"zmq: durable subscription to {pattern!r} not confirmed by the broker")
+            with self._lock:
+                self._events.pop(b"SUBOK" + pattern.encode(), None)
+            if first_prefix:
+                self._send_cmd(b"zsub", prefix.encode())  # plain publications too, best-effort
+        elif first_prefix:
+            self._probe(prefix)
+        return sub
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        subscription.active = False
+        if not self._table.remove(subscription):
+            return
+        prefix = zmq_prefix(subscription.pattern)
+        with self._lock:
+            self._prefixes[prefix] -= 1
+            drop_prefix = self._prefixes[prefix] == 0
+            if drop_prefix:
+                del self._prefixes[prefix]
+            drop_durable = False
+            if subscription.durable:
+                self._durable[subscription.pattern] -= 1
+                drop_durable = self._durable[subscription.pattern] == 0
+                if drop_durable:
+                    del self._durable[subscription.pattern]
+        with contextlib.suppress(PubSubError):
+            if drop_prefix:
+                self._send_cmd(b"zunsub", prefix.encode())
+            if drop_durable:
+                self._send_cmd(b"dealer", b"UNSUB", subscription.pattern.encode())
+
+    # -- the I/O thread --------------------------------------------------------------------------
+
+    def _run(self, pull: zmq.Socket) -> None:
+        assert self._ctx is not None
+        _, xpub_ep, router_ep = endpoints(self._host, self._port)
+
+        def open_sockets() -> tuple[zmq.Socket, zmq.Socket]:
+            sub = self._ctx.socket(zmq.SUB)  # type: ignore[union-attr]
+            dealer = self._ctx.socket(zmq.DEALER)  # type: ignore[union-attr]
+            for s in (sub, dealer):
+                unbounded(s)
+                s.setsockopt(zmq.LINGER, 0)
+            dealer.setsockopt(zmq.ROUTING_ID, self.client_id.encode())
+            dealer.setsockopt(zmq.RECONNECT_IVL, 50)
+            sub.setsockopt(zmq.RECONNECT_IVL, 50)
+            sub.connect(xpub_ep)
+            dealer.connect(router_ep)
+            return sub, dealer
+
+        sub, dealer = open_sockets()
+        dealer.send_multipart([b"HELLO", self._session])
+        last_ping = time.monotonic()
+        poller = zmq.Poller()
+        for s in (sub, dealer, pull):
+            poller.register(s, zmq.POLLIN)
+        try:
+            while True:
+                ready = dict(poller.poll(100))
+                if sub in ready:
+                    self._drain_sub(sub)
+                if dealer in ready:
+                    self._drain_dealer(dealer)
+                if pull in ready:
+                    for _ in range(1000):
+                        try:
+                            frames = pull.recv_multipart(zmq.NOBLOCK)
+                        except zmq.Again:
+                            break
+                        cmd = frames[0]
+                        if cmd == b"dealer":
+                            dealer.send_multipart(frames[1:])
+                        elif cmd == b"zsub":
+                            sub.setsockopt(zmq.SUBSCRIBE, frames[1])
+                        elif cmd == b"zunsub":
+                            sub.setsockopt(zmq.UNSUBSCRIBE, frames[1])
+                        elif cmd == b"drop":
+                            sub, dealer = self._reopen(poller, sub, dealer, open_sockets)
+                        elif cmd == b"stop":
+                            with contextlib.suppress(zmq.ZMQError):
+                                if len(frames) > 1:
+                                    dealer.send_multipart(frames[1:])  # BYE
+                            return
+                now = time.monotonic()
+                if now - last_ping > PING_EVERY:
+                    dealer.send_multipart([b"PING"])
+                    last_ping = now
+                    self._republish_due(dealer, now)
+        finally:
+            for s in (sub, dealer, pull):
+                s.close(linger=200 if s is dealer else 0)
+
+    def _reopen(self, poller: zmq.Poller, sub: zmq.Socket, dealer: zmq.Socket,
+                open_sockets: object) -> tuple[zmq.Socket, zmq.Socket]:
+        """Test hook: close SUB and DEALER (the connection drops) and open them again later."""
+        prefixes = list(self._prefixes) + ["\0" + self.client_id]
+        for s in (sub, dealer):
+            poller.unregister(s)
+            s.close(0)
+        time.sleep(0.3)  # the broker notices: what it sends meanwhile is dropped, then re-sent
+        sub, dealer = open_sockets()  # type: ignore[operator]
+        for p in prefixes:
+            sub.setsockopt(zmq.SUBSCRIBE, p.encode())
+        poller.register(sub, zmq.POLLIN)
+        poller.register(dealer, zmq.POLLIN)
+        self._rehello(dealer)
+        return sub, dealer
+
+    def _rehello(self, dealer: zmq.Socket) -> None:
+        """After a reconnection or a broker restart: HELLO, durable patterns, unacknowledged publications."""
+        dealer.send_multipart([b"HELLO", self._session])
+        for pattern in list(self._durable):
+            dealer.send_multipart([b"SUB", pattern.encode()])
+        self._republish_due(dealer, time.monotonic(), force=True)
+
+    def _republish_due(self, dealer: zmq.Socket, now: float, force: bool = False) -> None:
+        with self._pending:
+            if not self._unacked or (not force and now - self._last_republish < REPUBLISH_AFTER):
+                return
+            items = list(self._unacked.items())
+        for seq, (topic, frame) in items:
+            dealer.send_multipart([b"PUB", self._session, str(seq).encode(), topic, frame])
+        self._last_republish = now
+
+    def _drain_sub(self, sub: zmq.Socket) -> None:
+        batch = []
+        for _ in range(1000):
+            try:
+                topic_b, data = sub.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                break
+            except ValueError:
+                continue  # not two frames: not ours
+            if b"\0" in topic_b:
+                done = self._events.get(b"PROBE" + topic_b.rpartition(b"\0")[2])
+                if done is not None:
+                    done.set()
+                continue
+            try:
+                topic = topic_b.decode()
+                mid, payload = unpack(data[1:])
+            except (PubSubError, UnicodeDecodeError):
+                log.warning("zmq %s: dropped a message without our envelope on %r", self.client_id, topic_b)
+                continue
+            subs = self._table.matching(topic, durable=False) if data[:1] == DURABLE else self._table.matching(topic)
+            if subs:
+                batch.append((subs, Message(topic, payload, mid)))
+        if self._dispatcher is not None:
+            self._dispatcher.submit_batch(batch)
+
+    def _drain_dealer(self, dealer: zmq.Socket) -> None:
+        batch = []
+        ack = None
+        for _ in range(1000):
+            try:
+                frames = dealer.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                break
+            cmd, args = frames[0], frames[1:]
+            if cmd == b"MSG":
+                epoch, seq_b, topic_b, frame = args
+                seq = int(seq_b)
+                if epoch != self._epoch:
+                    continue  # from before a broker restart: HELLO will settle it
+                if seq == self._expected:
+                    self._expected += 1
+                    topic = topic_b.decode()
+                    mid, payload = unpack(frame)
+                    subs = self._table.matching(topic, durable=True)
+                    if subs:
+                        batch.append((subs, Message(topic, payload, mid)))
+                if seq < self._expected:
+                    ack = self._expected - 1
+            elif cmd == b"PUBOK":
+                session, upto = args
+                if session == self._session:
+                    with self._pending:
+                        for seq in [s for s in self._unacked if s <= int(upto)]:
+                            del self._unacked[seq]
+                        self._pending.notify_all()
+            elif cmd == b"PONG":
+                if args[0] != self._epoch:
+                    log.info("zmq %s: the broker restarted, resuming the durable session", self.client_id)
+                    self._rehello(dealer)
+            elif cmd == b"WELCOME":
+                self._epoch, self._expected = args[0], int(args[1])
+                self._event(b"WELCOME").set()
+            elif cmd in (b"SUBOK", b"UNSUBOK"):
+                done = self._events.get(cmd + args[0])
+                if done is not None:
+                    done.set()
+        if self._dispatcher is not None:
+            self._dispatcher.submit_batch(batch)
+        if ack is not None and self._epoch is not None:
+            dealer.send_multipart([b"ACK", self._epoch, str(ack).encode()])
+
+    # -- close -----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        if self._io is not None:
+            self.wait_published(5.0)
+            bye = [] if self._stable_id else [b"BYE"]
+            with contextlib.suppress(PubSubError):
+                self._send_cmd(b"stop", *bye)
+        self._teardown()
+
+    def _teardown(self) -> None:
+        self._closed = True
+        if self._io is not None and self._io.is_alive():
+            with contextlib.suppress(PubSubError, zmq.ZMQError):
+                self._send_cmd(b"stop")
+            self._io.join(5)
+        self._io = None
+        with self._cmd_lock:
+            for s in (self._cmd, self._pub):
+                if s is not None:
+                    s.close()
+            self._cmd = self._pub = None
+        if self._ctx is not None:
+            self._ctx.term()
+            self._ctx = None
+        if self._dispatcher is not None:
+            self._dispatcher.stop()
+            self._dispatcher = None
