@@ -288,9 +288,20 @@ class Serializer {
       if (info === undefined) this.fail('report names unknown scope #' + sid, id, '');
       if (info[0] === -1) break;
       const token = info[4] ? args[pos++] : undefined;
-      const vals = args.slice(pos, pos + info[2].length);
-      pos += info[2].length;
-      const thisv = info[3] ? args[pos++] : undefined;
+      let vals;
+      let thisv;
+      if (info[5]) {
+        // A scope with many variables: its reader arrow lists them (and its this).
+        const reader = args[pos++];
+        if (typeof reader !== 'function') this.fail('malformed report for scope #' + sid, id, '');
+        const all = reader();
+        vals = all.slice(0, info[2].length);
+        thisv = info[3] ? all[info[2].length] : undefined;
+      } else {
+        vals = args.slice(pos, pos + info[2].length);
+        pos += info[2].length;
+        thisv = info[3] ? args[pos++] : undefined;
+      }
       chain.push([sid, token, vals, thisv, info]);
       sid = info[0];
     }
@@ -486,13 +497,15 @@ class Serializer {
   }
 }
 
+// Brand checks by calling a method that throws on other objects are costly (an Error with a
+// stack per object), so only objects whose tag says so are checked for real.
 function isWeakRef(o) {
-  if (typeof WeakRef !== 'function') return false;
+  if (typeof WeakRef !== 'function' || toStr.call(o) !== '[object WeakRef]') return false;
   try { WeakRef.prototype.deref.call(o); return true; } catch (e) { return false; }
 }
 
 function isFinalizationRegistry(o) {
-  if (typeof FinalizationRegistry !== 'function') return false;
+  if (typeof FinalizationRegistry !== 'function' || toStr.call(o) !== '[object FinalizationRegistry]') return false;
   try { FinalizationRegistry.prototype.unregister.call(o, {}); return true; } catch (e) { return false; }
 }
 

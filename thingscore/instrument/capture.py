@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .runtime_names import RT, handle_var
+from .runtime_names import PREFIX, RT, handle_var
 from .scope import ScopeManager
 from .scope_model import Scope, Variable
 from .syntax import Node, child_nodes
@@ -26,6 +26,9 @@ ACTIVATION_TYPES = ("function", "block", "for", "switch", "catch", "class-static
 # Scopes with a `this` of their own, besides non-arrow functions and the module.
 THIS_SCOPE_TYPES = ("class-field-initializer", "class-static-block")
 
+
+#: From this many captured variables on, a scope reports them through a reader (see uses_reader).
+READER_MIN_NAMES = 8
 
 class ScopeLinks:
     """The captured scopes of one module: their ids, captured names, mutability, and the
@@ -193,6 +196,17 @@ class ScopeLinks:
     def handle_var(self, s: Scope) -> str:
         return handle_var(self.sid_of[s])
 
+    def uses_reader(self, s: Scope) -> bool:
+        """A scope with many captured variables lists them once, in a reader arrow declared in
+        the scope (``$T$g<sid>``), instead of in every closure's report: this keeps the code
+        small (lodash keeps ~300 variables in one function scope) at the price of one arrow
+        per activation of such a scope."""
+        return (s is not self.module_scope and s.type != "class-field-initializer"
+                and len(self.names_of[s]) >= READER_MIN_NAMES)
+
+    def reader_var(self, s: Scope) -> str:
+        return f"{PREFIX}g{self.sid_of[s]}"
+
     def chain_args(self, env: Scope, provider: Scope | None) -> str:
         """What a closure reports about its environment at snapshot time, flattened: for each
         captured scope from ``env`` out to the module, its identity token (mutable scopes
@@ -203,9 +217,12 @@ class ScopeLinks:
         while s is not None and s is not self.module_scope:
             if self.mutable[s]:
                 out.append(self.handle_var(s))
-            out.extend(self.names_of[s])
-            if self.has_this[s]:
-                out.append("this" if s is provider else f"{RT}.U")
+            if self.uses_reader(s):
+                out.append(self.reader_var(s))
+            else:
+                out.extend(self.names_of[s])
+                if self.has_this[s]:
+                    out.append("this" if s is provider else f"{RT}.U")
             s = self.parent_of.get(s)
         return ", ".join(out)
 

@@ -54,6 +54,8 @@ class Recreators:
         else:
             if links.mutable[s]:
                 decls.append(f"{h} = {RT}.n++")  # a fresh identity for the restored activation
+            if links.uses_reader(s):
+                decls.append(f"{links.reader_var(s)} = () => {links.handle_values(s)}")
             setter = f"(({v}) => {{ {sets} }})({PREFIX}i)"
         parent = links.parent_of.get(s)
         strict = s.is_strict and (top or parent is None or not parent.is_strict)

@@ -146,7 +146,7 @@ class ModuleTransformer:
             parent = links.parent_of.get(s)
             psid = -1 if s is self.module_scope or parent is None else links.sid_of[parent]
             res.scopes[sid] = [psid, self.module_id, links.names_of[s], 1 if links.has_this[s] else 0,
-                               1 if links.mutable[s] else 0]
+                               1 if links.mutable[s] else 0, 1 if links.uses_reader(s) else 0]
         return res
 
     # -- what cannot be instrumented, what the module requires -----------------------------
@@ -431,9 +431,15 @@ class ModuleTransformer:
             if s is self.module_scope:
                 self._declare_module_handle(s)
                 continue
-            if s.type == "class-field-initializer" or not links.mutable[s]:
+            if s.type == "class-field-initializer":
                 continue
-            self.entries.declare_in_scope(s, f"let {links.handle_var(s)} = {RT}.n++;")
+            decls = []
+            if links.mutable[s]:
+                decls.append(f"{links.handle_var(s)} = {RT}.n++")
+            if links.uses_reader(s):
+                decls.append(f"{links.reader_var(s)} = () => {links.handle_values(s)}")
+            if decls:
+                self.entries.declare_in_scope(s, f"let {', '.join(decls)};")
         # Function declarations that need registration: at the start of their scope's body.
         for infos in decl_regs.values():
             scope = self._decl_scope(infos[0])
