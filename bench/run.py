@@ -10,6 +10,9 @@ instrument  instrumentation and parse-only throughput in MB/s per parser plugin.
 all         the three above (the default).
 profile     one workload under `node --cpu-prof`, raw and instrumented: self time per
             function, garbage collection included, side by side (not part of `all`).
+ablate      what each instrumentation pattern costs: the instrumented workloads with one
+            pattern cut out of the generated text, timed against raw (not part of `all`;
+            the cut programs run normally but could not be snapshotted).
 
 Every figure is the median of --runs runs (default 5). Tables are printed as Markdown;
 --json FILE also writes every figure as JSON.
@@ -315,12 +318,85 @@ def profile(name: str, top: int, node_args: list[str]) -> dict[str, Any]:
     return result
 
 
+# --- ablate ---------------------------------------------------------------------------
+
+PROBE = "if ($T$q) return "  # probe prologue: the function hands out its scope handle
+CTOR_CHECK = "if ($T$.r) return;"  # constructor body skipped in restore mode
+
+
+def strip_probes(text: str) -> tuple[str, int]:
+    """Cut every `if ($T$q) return <expr>;` (the expression holds no strings or regexes)."""
+    out: list[str] = []
+    i = n = 0
+    while (j := text.find(PROBE, i)) >= 0:
+        out.append(text[i:j])
+        k, depth = j + len(PROBE), 0
+        while not (text[k] == ";" and depth == 0):
+            depth += text[k] in "([{"
+            depth -= text[k] in ")]}"
+            k += 1
+        i, n = k + 1, n + 1
+    out.append(text[i:])
+    return "".join(out), n
+
+
+def strip_ctor_checks(text: str) -> tuple[str, int]:
+    return text.replace(CTOR_CHECK, ""), text.count(CTOR_CHECK)
+
+
+def strip_both(text: str) -> tuple[str, int]:
+    text, a = strip_probes(text)
+    text, b = strip_ctor_checks(text)
+    return text, a + b
+
+
+ABLATIONS: dict[str, Callable[[str], tuple[str, int]]] = {
+    "no probes": strip_probes, "no ctor checks": strip_ctor_checks, "neither": strip_both,
+}
+
+
+def ablate(runs: int, only: str | None, node_args: list[str]) -> dict[str, Any]:
+    workloads = selected(sorted((BENCH / "workloads").glob("*.js")), only)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="things-bench-") as tmp:
+        for w in workloads:
+            inst = Path(tmp) / w.name
+            checked(measure([*THINGS, "instrument", str(w), "-o", str(inst)]), f"instrumenting {w.name}")
+            text = inst.read_text(encoding="utf-8")
+            variants: dict[str, Path] = {"raw": w, "instrumented": inst}
+            cut: dict[str, int] = {}
+            for name, fn in ABLATIONS.items():
+                stripped, cut[name] = fn(text)
+                variants[name] = Path(tmp) / f"{name.replace(' ', '_')}.{w.name}"
+                variants[name].write_text(stripped, encoding="utf-8")
+            got: dict[str, list[Run]] = {k: [] for k in variants}
+            for _ in range(runs):
+                for name, script in variants.items():
+                    run = measure([NODE, *node_args, str(script)], cwd=w.parent)
+                    got[name].append(checked(run, f"{w.stem} {name}"))
+            expected = got["raw"][0].stdout
+            raw_cpu = median([r.cpu_s for r in got["raw"]])
+            raw_rss = median([r.rss_mb for r in got["raw"]])
+            for name, rs in got.items():
+                rows.append({"workload": w.stem, "variant": name, "cut": cut.get(name, 0),
+                             "kb": variants[name].stat().st_size / 1024,
+                             "cpu_ratio": median([r.cpu_s for r in rs]) / raw_cpu,
+                             "rss_ratio": median([r.rss_mb for r in rs]) / raw_rss,
+                             "output": "same" if all(r.stdout == expected for r in rs) else "DIFFERENT"})
+            log(f"ablate {w.stem}: " + ", ".join(f"{r['variant']} {r['cpu_ratio']:.3f}" for r in rows[-len(got):]))
+    print(f"\n## ablate: CPU time and RSS over raw, median of {runs} alternating runs\n")
+    print(table(rows, [("workload", "workload", ""), ("variant", "variant", ""), ("cut", "patterns cut", "d"),
+                       ("kb", "file KB", ".0f"), ("cpu_ratio", "cpu x", ".3f"), ("rss_ratio", "RSS x", ".3f"),
+                       ("output", "output", "")]))
+    return {"runs": runs, "rows": rows}
+
+
 # --- command line ---------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", nargs="?", default="all",
-                    choices=["overhead", "snapshot", "instrument", "all", "profile"])
+                    choices=["overhead", "snapshot", "instrument", "all", "profile", "ablate"])
     ap.add_argument("workload", nargs="?", help="profile: the workload to profile (e.g. splay)")
     ap.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported (default 5)")
     ap.add_argument("--only", help="comma-separated workload or file names (e.g. richards,splay)")
@@ -334,21 +410,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"<!-- {time.strftime('%Y-%m-%d %H:%M')}, node {node_version()}, {os.cpu_count()} CPUs, "
           f"command: bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])} -->")
     node_args = args.node_args.split()
-    if args.command == "profile":
-        if not args.workload:
-            ap.error("profile needs a workload name, e.g. `profile splay`")
-        results = {"profile": profile(args.workload, args.top, node_args)}
-        if args.json:
-            args.json.write_text(json.dumps(results, indent=2))
-        return 0
+    if args.command == "profile" and not args.workload:
+        ap.error("profile needs a workload name, e.g. `profile splay`")
     steps: dict[str, Callable[[], dict[str, Any]]] = {
         "overhead": lambda: overhead(args.runs, args.only, node_args),
         "snapshot": lambda: snapshot(args.runs, [float(s) for s in args.sizes.split(",")], args.workloads, args.only),
-        "instrument": lambda: instrument_speed(args.runs, args.parsers.split(","), None),
+        "instrument": lambda: instrument_speed(args.runs, args.parsers.split(","), args.only),
+        "profile": lambda: profile(args.workload, args.top, node_args),
+        "ablate": lambda: ablate(args.runs, args.only, node_args),
     }
+    in_all = ("overhead", "snapshot", "instrument")
     results: dict[str, Any] = {}
     for name, step in steps.items():
-        if args.command in (name, "all"):
+        if args.command == name or (args.command == "all" and name in in_all):
             started = time.perf_counter()
             results[name] = step()
             log(f"{name}: {time.perf_counter() - started:.0f} s")
