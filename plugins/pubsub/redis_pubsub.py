@@ -154,8 +154,9 @@ class RedisPubSub(PubSub):
         self._threads = [threading.Thread(target=self._read_channels, name=f"things-redis-ps-{self.client_id}",
                                           daemon=True)]
         self._threads[0].start()
-        if self._stable_id and self._r.exists(self._inbox):
-            self._start_inbox_reader()  # a resumed client: its inbox may hold messages already
+        # The inbox reader starts with the first durable subscription, not here: a resumed
+        # client's inbox may already hold messages, and read before any durable subscription
+        # exists they would match nothing and be dropped.
 
     def _start_inbox_reader(self) -> None:
         with self._lock:

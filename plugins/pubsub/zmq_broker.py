@@ -53,7 +53,7 @@ log = logging.getLogger("things.pubsub.zmq.broker")
 
 RESEND = 0.5
 GRACE = 1.2  # > the clients' PING interval plus a round trip
-DEFAULT_PORT = 5555
+DEFAULT_PORT = 7901  # what `things pubsub` and the worker use by default
 
 
 def parse_url(url: str | None) -> tuple[str, int]:

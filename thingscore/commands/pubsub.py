@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     host = getattr(args, "host", None) or "127.0.0.1"
     port = getattr(args, "port", None)
     if backend == "zmq":
-        return _run_zmq(host, port or 5555)
+        return _run_zmq(host, port or 7901)
     if backend == "mqtt":
         return _run_mosquitto(host, port or 1883)
     print(f"error: unknown broker backend {backend!r} (zmq or mqtt)", file=sys.stderr)
