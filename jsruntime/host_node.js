@@ -110,6 +110,23 @@ function makeNodeHost(nodeRequire) {
       });
       sock.on('error', () => {});
     },
+    /** A synchronous request to the worker (the program's file calls): one JSON line each way. */
+    rpc(request) {
+      const fds = (process.env.THINGS_RPC_FDS || '').split(',').map(Number);
+      if (fds.length !== 2 || !(fds[0] >= 0)) return { error: true, code: 'ENOSYS' };
+      const out = Buffer.from(JSON.stringify(request) + '\n', 'utf8');
+      for (let off = 0; off < out.length;) off += fs.writeSync(fds[0], out, off, out.length - off);
+      const chunks = [];
+      const buf = Buffer.alloc(65536);
+      for (;;) {
+        const n = fs.readSync(fds[1], buf, 0, buf.length, null);
+        if (n === 0) return { error: true, code: 'EIO' };
+        const part = Buffer.from(buf.subarray(0, n));
+        chunks.push(part);
+        if (part[part.length - 1] === 10) break;
+      }
+      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    },
     /** Stop this process where it stands (a migration in flight): SIGCONT resumes it. */
     hold() { process.kill(process.pid, 'SIGSTOP'); },
     /** Leave now, without running the program's exit handlers: it lives on elsewhere. */

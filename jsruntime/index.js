@@ -10,6 +10,8 @@ const { takeSnapshot, SnapshotError } = require('./serialize.js');
 const { restoreSnapshot, RestoreError } = require('./restore.js');
 const { makeNodeHost } = require('./host_node.js');
 const { patchEvents } = require('./node_events.js');
+const thingsApi = require('./things_api.js');
+const { makeGlobalFs } = require('./global_fs.js');
 
 const rt = {
   meta: null,
@@ -97,6 +99,7 @@ function encodeRoots(s) {
     exitCode: rt.host.getExitCode() === undefined ? null : rt.host.getExitCode(),
     console: rt.host.consoleState(),
     templates: [...registry.templates].map(([site, obj]) => [site, s.val(obj, -1, '<template ' + site + '>')]),
+    things: s.val(rt.things.holder.state, -1, '<things>'),
   };
 }
 
@@ -127,6 +130,7 @@ function decodeRoots(r, roots) {
   if (roots.exitCode !== null && roots.exitCode !== undefined) rt.host.setExitCode(roots.exitCode);
   rt.host.setConsoleState(roots.console);
   for (const [site, ref] of roots.templates || []) registry.templates.set(site, r.get(ref));
+  if (roots.things) rt.things.holder.state = r.get(roots.things);
   const state = {
     timers: roots.loop.timers.map(([ref, rem]) => [r.get(ref), rem]),
     immediates: roots.loop.immediates.map((ref) => r.get(ref)),
@@ -213,6 +217,8 @@ function onCommand(cmd) {
   if (cmd.type === 'snapshot' && typeof cmd.path === 'string') {
     const stop = cmd.stop === 'hold' ? 'hold' : cmd.stop === true;
     rt.host.realSetImmediate(() => snapshotTo(cmd.path, stop, cmd.request));
+  } else if (cmd.type === 'message') {
+    thingsApi.deliver(rt, rt.things.holder.state, cmd);
   } else if (cmd.type === 'ping') {
     rt.host.send({ type: 'pong', request: cmd.request, callbacks: loop.dispatched });
   } else {
@@ -233,7 +239,10 @@ function program(meta, table, embedded) {
   installGlobals();
   if (host.name === 'node') patchEvents(host.require('events'));
   rt.builtins = new Builtins(host);
-  const own = { Timeout, Immediate, Module };
+  rt.things = thingsApi.makeThingsApi(rt);
+  if (host.env('THINGS_GLOBAL_FS') === '1') rt.globalFs = makeGlobalFs(host, host.require('fs'));
+  const own = { Timeout, Immediate, Module, api: rt.things.api };
+  if (rt.globalFs) own.fs = rt.globalFs;
   rt.builtins.extraRoots = Object.assign({ $things: own }, host.extraRoots());
   const roots = host.extraRoots();
   for (const name of Object.keys(own)) roots['$things.' + name] = own[name];
@@ -254,6 +263,7 @@ function program(meta, table, embedded) {
       host.terminate(70);
     }
     host.send({ type: 'restored', ms: nowMs() - t0 });
+    thingsApi.resubscribe(rt, rt.things.holder.state);
     installTrigger();
     host.listen(onCommand);
     return;

@@ -61,6 +61,8 @@ class ModuleSystem {
 
   requireHost(request, fromId) {
     const host = this.rt.host;
+    if (request === 'things') return this.rt.things.api;
+    if ((request === 'fs' || request === 'node:fs') && this.rt.globalFs) return this.rt.globalFs;
     if (!host.isBuiltinModule(request)) throw notFound(request, this.info(fromId).file);
     const exp = host.require(request);
     this.rt.builtins.walkModule(request, exp);

@@ -137,6 +137,16 @@ const loop = {
     }
   },
 
+  /** Run an event-loop callback that the runtime itself received (a pub/sub message...). */
+  dispatch(fn, thisArg, args) {
+    loop.dispatched++;
+    try {
+      fn.apply(thisArg, args);
+    } finally {
+      if (loop.onDispatched) loop.onDispatched();
+    }
+  },
+
   /** Is there work that keeps the program alive (refed timers or immediates)? */
   hasRefedWork() {
     for (const t of loop.timers.values()) if (t._refed) return true;

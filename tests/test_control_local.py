@@ -142,3 +142,28 @@ def test_malformed_messages_are_refused_and_worker_lives_on(cluster) -> None:
     assert any("unknown command" in b.get("error", "") for b in bodies)
     assert any("missing argument 'program'" in b.get("error", "") for b in bodies)
     assert [w["worker"] for w in d.workers()] == ["A", "B"]
+
+
+def test_program_pubsub_and_files_follow_it(cluster) -> None:
+    """A program subscribed to a topic and writing a file keeps both across a move."""
+    d, workers, pubsub = cluster
+    pid = "io-" + uuid.uuid4().hex[:6]
+    chunks, done = _collect(pubsub, pid)
+    ready = threading.Event()
+    feed = pubsub("feeder")
+    feed.subscribe("announce/ready", lambda m: ready.set())
+    d.request("A", "run", {**_upload(d, PROGRAMS / "io_program.js"), "pid": pid, "args": ["6"], "name": "io"})
+    assert ready.wait(10), "the program did not announce itself"
+    time.sleep(0.2)
+    for i in range(3):
+        feed.publish(f"sensors/t{i}", f"{20 + i}".encode(), durable=True)
+    time.sleep(0.5)
+    assert d.migrate(pid, "B")["worker"] == "B"
+    time.sleep(0.5)
+    for i in range(3, 6):
+        feed.publish(f"sensors/t{i}", f"{20 + i}".encode(), durable=True)
+    assert done.wait(15), "the program did not finish"
+    out = b"".join(chunks).decode()
+    assert [ln.split(" (")[0] for ln in out.splitlines()[:6]] == [f"got sensors/t{i} {20 + i}" for i in range(6)]
+    assert "log has 7 lines; files: log.txt" in out
+    assert d.fs.read(f"files/{pid}/log.txt").decode().count("\n") == 7

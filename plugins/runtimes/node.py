@@ -21,13 +21,17 @@ from thingscore.runtime import ControlReader, StartRequest, proc_usage
 
 
 class NodeProcess:
-    def __init__(self, popen: subprocess.Popen[bytes], control_fd: int, command_fd: int) -> None:
+    def __init__(self, popen: subprocess.Popen[bytes], control_fd: int, command_fd: int,
+                 rpc: tuple[int, int] | None = None) -> None:
         self._popen = popen
         self.pid = popen.pid
         self.stdout = popen.stdout  # pipes when the start request asked for them
         self.stderr = popen.stderr
         self._reader = ControlReader(control_fd)
         self._command = os.fdopen(command_fd, "wb", buffering=0)
+        #: The program's synchronous requests (read them) and the answers (write them).
+        self.rpc_requests = os.fdopen(rpc[0], "rb", buffering=0) if rpc else None
+        self.rpc_replies = os.fdopen(rpc[1], "wb", buffering=0) if rpc else None
 
     def messages(self) -> Iterator[dict[str, Any]]:
         return iter(self._reader)
@@ -43,10 +47,12 @@ class NodeProcess:
 
     def wait(self, timeout: float | None = None) -> int:
         rc = self._popen.wait(timeout)
-        try:
-            self._command.close()
-        except OSError:
-            pass
+        for f in (self._command, self.rpc_replies):
+            try:
+                if f is not None:
+                    f.close()
+            except OSError:
+                pass
         return rc
 
     def kill(self) -> None:
@@ -72,6 +78,7 @@ class _Standby:
     control_fd: int
     command_fd: int
     load_fd: int
+    rpc: tuple[int, int]
 
 
 class NodeRuntime:
@@ -100,8 +107,8 @@ class NodeRuntime:
         if sb is not None:
             os.close(sb.load_fd)  # the standby reads EOF and exits
             sb.popen.wait(5)
-            os.close(sb.control_fd)
-            os.close(sb.command_fd)
+            for fd in (sb.control_fd, sb.command_fd, *sb.rpc):
+                os.close(fd)
 
     def _env(self, request: StartRequest | None) -> dict[str, str]:
         env = dict(os.environ)
@@ -124,31 +131,34 @@ class NodeRuntime:
         return env
 
     def _spawn(self, argv: list[str], env: dict[str, str], cwd: Path | None, stdout: Any, stderr: Any,
-               extra_fds: tuple[int, ...] = ()) -> tuple[subprocess.Popen[bytes], int, int]:
+               extra_fds: tuple[int, ...] = ()) -> tuple[subprocess.Popen[bytes], int, int, tuple[int, int]]:
         ctl_r, ctl_w = os.pipe()
         cmd_r, cmd_w = os.pipe()
+        req_r, req_w = os.pipe()  # the program's synchronous requests (its global-FS calls)
+        rep_r, rep_w = os.pipe()
         env["THINGS_CONTROL_FD"] = str(ctl_w)
         env["THINGS_COMMAND_FD"] = str(cmd_r)
+        env["THINGS_RPC_FDS"] = f"{req_w},{rep_r}"
         try:
             popen = subprocess.Popen([self.node, "--enable-source-maps", *argv], cwd=cwd, env=env,
                                      stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                                     pass_fds=(ctl_w, cmd_r, *extra_fds))
+                                     pass_fds=(ctl_w, cmd_r, req_w, rep_r, *extra_fds))
         finally:
-            os.close(ctl_w)
-            os.close(cmd_r)
-        return popen, ctl_r, cmd_w
+            for fd in (ctl_w, cmd_r, req_w, rep_r):
+                os.close(fd)
+        return popen, ctl_r, cmd_w, (req_r, rep_w)
 
     def _spawn_standby(self) -> None:
         load_r, load_w = os.pipe()
         env = self._env(None)
         env["THINGS_LOAD_FD"] = str(load_r)
         try:
-            popen, ctl_r, cmd_w = self._spawn([str(STANDBY_SCRIPT)], env, None, subprocess.PIPE, subprocess.PIPE,
-                                              (load_r,))
+            popen, ctl_r, cmd_w, rpc = self._spawn([str(STANDBY_SCRIPT)], env, None, subprocess.PIPE,
+                                                   subprocess.PIPE, (load_r,))
         finally:
             os.close(load_r)
         with self._lock:
-            old, self._standby = self._standby, _Standby(popen, ctl_r, cmd_w, load_w)
+            old, self._standby = self._standby, _Standby(popen, ctl_r, cmd_w, load_w, rpc)
         if old is not None:  # should not happen; do not leak it
             os.close(old.load_fd)
 
@@ -162,7 +172,7 @@ class NodeRuntime:
                 os.write(sb.load_fd, json.dumps(load).encode() + b"\n")
                 os.close(sb.load_fd)
                 threading.Thread(target=self._spawn_standby, daemon=True).start()
-                return NodeProcess(sb.popen, sb.control_fd, sb.command_fd)
-        popen, ctl_r, cmd_w = self._spawn([str(request.program), *request.args], self._env(request), request.cwd,
-                                          request.stdout, request.stderr)
-        return NodeProcess(popen, ctl_r, cmd_w)
+                return NodeProcess(sb.popen, sb.control_fd, sb.command_fd, sb.rpc)
+        popen, ctl_r, cmd_w, rpc = self._spawn([str(request.program), *request.args], self._env(request),
+                                               request.cwd, request.stdout, request.stderr)
+        return NodeProcess(popen, ctl_r, cmd_w, rpc)

@@ -31,6 +31,7 @@ class ManagedProcess:
     _waiters: dict[str, Future[dict[str, Any]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     restored: Future[dict[str, Any]] = field(default_factory=Future)
+    bus: Any = None  # its ProgramBus (pub/sub on the program's behalf)
 
     def describe(self) -> dict[str, Any]:
         usage = self.proc.usage() if self.state in (RUNNING, PAUSED, MIGRATING) else {}

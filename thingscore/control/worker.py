@@ -32,6 +32,7 @@ from thingscore.runtime import Runtime, StartRequest, proc_usage
 from . import protocol, store
 from .client import ControlClient, NoReply
 from .process import EXITED, FAILED, MIGRATING, PAUSED, RUNNING, ManagedProcess, pump
+from .program_io import ProgramBus, serve_file_requests
 from .protocol import Command, ProtocolError, Reply
 
 log = logging.getLogger("things.worker")
@@ -263,9 +264,11 @@ class Worker:
         p.state = MIGRATING
         self._event(p)
         t0 = time.perf_counter()
+        p.bus.detach()  # from now on the broker keeps the program's messages for the target
         try:
             msg, local = self._take_snapshot(p, stop="hold")
         except CommandError:
+            p.bus.reattach()
             p.state = RUNNING
             self._event(p)
             raise
@@ -283,6 +286,7 @@ class Worker:
             local.unlink(missing_ok=True)
         if not reply.ok:
             # A failed migration loses nothing: the program goes on here, where it stopped.
+            p.bus.reattach()
             p.proc.resume()
             p.state = RUNNING
             self._event(p)
@@ -311,9 +315,12 @@ class Worker:
     def _start(self, pid: str, name: str, program: str, program_hash: str, req: StartRequest) -> ManagedProcess:
         req.stdout = subprocess.PIPE
         req.stderr = subprocess.PIPE
+        req.env = {**req.env, "THINGS_GLOBAL_FS": "1", "THINGS_PROCESS_ID": pid}
         proc = self.runtime.start(req)
         p = ManagedProcess(pid=pid, name=name, program=program, program_hash=program_hash, runtime=self.runtime_name,
                            proc=proc)
+        p.bus = ProgramBus(self.pubsub, p)
+        threading.Thread(target=serve_file_requests, args=(p, self.fs), daemon=True).start()
         with self._lock:
             self.processes[pid] = p
         for stream in ("stdout", "stderr"):
@@ -338,11 +345,18 @@ class Worker:
 
     def _watch(self, p: ManagedProcess) -> None:
         for msg in p.proc.messages():
+            if msg.get("type") in ("publish", "subscribe", "unsubscribe"):
+                try:
+                    p.bus.handle(msg)
+                except Exception as exc:  # a program's request must not take the worker down
+                    log.warning("pub/sub request of %s failed: %s", p.pid, exc)
+                continue
             p.on_message(msg)
         rc = p.proc.wait()
         p.fail_waiters("the program's process ended")
         if p.state == EXITED and p.reason.startswith("migrated"):
             return
+        p.bus.end()
         p.exit_code = rc
         if p.reason == "killed":
             p.state = EXITED

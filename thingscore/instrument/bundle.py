@@ -23,7 +23,8 @@ from .transform import IdAllocator, transform_module
 
 INSTRUMENTER_VERSION = "1"
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "values.js",
-                 "serialize.js", "restore.js", "host_node.js", "node_events.js")
+                 "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
+                 "global_fs.js")
 
 T = TypeVar("T")
 

@@ -1,0 +1,179 @@
+"""What a worker does for the programs it runs: their files in the global FS (synchronous
+requests on a pipe of their own) and their pub/sub (a client per program, whose durable
+subscriptions keep collecting messages while the program moves between workers).
+
+A program's files live under ``files/<process id>/`` of the global FS, so they follow it;
+paths that would leave that folder are refused. Programs may not touch the control plane's
+own topics (``things/...``) nor subscribe to everything.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+from typing import Any
+
+from thingscore.fs import FileSystem, NotFound, PathEscape, normalize
+from thingscore.pubsub import Message, PubSub, Subscription
+
+from .process import ManagedProcess
+
+log = logging.getLogger("things.worker")
+
+
+def files_root(pid: str) -> str:
+    return f"files/{pid}"
+
+
+def serve_file_requests(p: ManagedProcess, fs: FileSystem) -> None:
+    """Answer a program's file calls until its process ends (runs on its own thread)."""
+    requests = getattr(p.proc, "rpc_requests", None)
+    replies = getattr(p.proc, "rpc_replies", None)
+    if requests is None or replies is None:
+        return
+    buf = b""
+    while True:
+        try:
+            chunk = requests.read(65536)
+        except (OSError, ValueError):
+            return
+        if not chunk:
+            return
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            try:
+                answer = file_request(fs, p.pid, json.loads(line))
+            except (ValueError, TypeError) as exc:
+                answer = {"error": True, "code": "EINVAL", "message": str(exc)}
+            try:
+                replies.write(json.dumps(answer).encode() + b"\n")
+            except (OSError, ValueError):
+                return
+
+
+def file_request(fs: FileSystem, pid: str, req: dict[str, Any]) -> dict[str, Any]:
+    op, path = req.get("op"), req.get("path")
+    if not isinstance(path, str):
+        return {"error": True, "code": "EINVAL"}
+    root = files_root(pid)
+    try:
+        rel = "" if op == "list" and path in (".", "./", "") else normalize(path)
+    except PathEscape:
+        return {"error": True, "code": "EACCES"}
+    full = f"{root}/{rel}" if rel else root
+    try:
+        if op == "read":
+            return {"b64": base64.b64encode(fs.read(full)).decode()}
+        if op == "write":
+            fs.write(full, base64.b64decode(req.get("b64", "")))
+            return {}
+        if op == "append":
+            fs.append(full, base64.b64decode(req.get("b64", "")))
+            return {}
+        if op == "delete":
+            fs.delete(full)
+            return {}
+        if op == "stat":
+            try:
+                st = fs.stat(full)
+                return {"size": st.size, "mtime": st.mtime}
+            except NotFound:
+                if fs.list(full):
+                    return {"size": 0, "mtime": 0, "dir": True}
+                raise
+        if op == "list":
+            prefix = full + "/"
+            names = sorted({f[len(prefix):].split("/", 1)[0] for f in fs.list(full) if f.startswith(prefix)})
+            return {"names": names}
+    except NotFound:
+        return {"error": True, "code": "ENOENT"}
+    except Exception as exc:  # the program gets an I/O error, the worker goes on
+        log.warning("file request %s %s of %s failed: %s", op, path, pid, exc)
+        return {"error": True, "code": "EIO"}
+    return {"error": True, "code": "ENOSYS"}
+
+
+def _allowed(topic: str, pattern: bool) -> bool:
+    first = topic.split("/", 1)[0]
+    if first == "things":
+        return False
+    return not (pattern and first in ("#", "+"))
+
+
+class ProgramBus:
+    """A program's pub/sub: its own client (client id ``prog-<pid>``), durable subscriptions."""
+
+    def __init__(self, worker_bus: PubSub, p: ManagedProcess) -> None:
+        self.worker_bus = worker_bus
+        self.p = p
+        self.client: PubSub | None = None
+        self.subs: dict[int, tuple[str, Subscription | None]] = {}
+        self._lock = threading.Lock()
+
+    def _client(self) -> PubSub:
+        if self.client is None:
+            self.client = type(self.worker_bus)(self.worker_bus.url, client_id=f"prog-{self.p.pid}")
+            self.client.connect()
+        return self.client
+
+    def handle(self, msg: dict[str, Any]) -> None:
+        kind = msg.get("type")
+        if kind == "publish":
+            topic, data = msg.get("topic"), msg.get("data") or {}
+            if not isinstance(topic, str) or not _allowed(topic, False):
+                log.warning("program %s may not publish on %r", self.p.pid, topic)
+                return
+            payload = base64.b64decode(data["b64"]) if "b64" in data else str(data.get("s", "")).encode()
+            self.worker_bus.publish(topic, payload)
+        elif kind == "subscribe":
+            sid, pattern = msg.get("sub"), msg.get("pattern")
+            if not isinstance(sid, int) or not isinstance(pattern, str) or not _allowed(pattern, True):
+                log.warning("program %s may not subscribe to %r", self.p.pid, pattern)
+                return
+            with self._lock:
+                sub = self._client().subscribe(pattern, self._forward(sid), durable=True)
+                self.subs[sid] = (pattern, sub)
+        elif kind == "unsubscribe":
+            with self._lock:
+                entry = self.subs.pop(msg.get("sub"), None)  # type: ignore[arg-type]
+                if entry and entry[1] is not None and self.client is not None:
+                    self.client.unsubscribe(entry[1])
+
+    def _forward(self, sid: int):  # noqa: ANN202 - a small closure
+        def forward(m: Message) -> None:
+            self.p.proc.send({"type": "message", "sub": sid, "topic": m.topic, "id": m.id,
+                              "b64": base64.b64encode(m.payload).decode()})
+
+        return forward
+
+    def detach(self) -> None:
+        """Stop receiving here without ending the subscriptions (the program is moving):
+        the broker keeps the durable subscriptions' messages for the next worker."""
+        with self._lock:
+            client, self.client = self.client, None
+            self.subs = {sid: (pattern, None) for sid, (pattern, _) in self.subs.items()}
+        if client is not None:
+            client.close()
+
+    def reattach(self) -> None:
+        """The move failed: receive here again."""
+        with self._lock:
+            for sid, (pattern, _) in list(self.subs.items()):
+                self.subs[sid] = (pattern, self._client().subscribe(pattern, self._forward(sid), durable=True))
+
+    def end(self) -> None:
+        """The program ended: its subscriptions end with it."""
+        with self._lock:
+            client, self.client = self.client, None
+            subs, self.subs = self.subs, {}
+        if client is not None:
+            for _, sub in subs.values():
+                if sub is not None:
+                    try:
+                        client.unsubscribe(sub)
+                    except Exception:  # the broker may be gone; nothing to keep then
+                        pass
+            client.close()
