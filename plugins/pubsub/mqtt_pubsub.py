@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections import deque
 from urllib.parse import parse_qs, urlparse
 
@@ -84,6 +85,7 @@ class MqttPubSub(PubSub):
         self._client: mqtt.Client | None = None
         self._dispatcher: Dispatcher | None = None
         self._closed = False
+        self._resending = False
 
     # -- connection ------------------------------------------------------------------------------
 
@@ -139,11 +141,13 @@ class MqttPubSub(PubSub):
         if filters:  # re-subscribe: cheap, and covers a broker that lost our session
             client.subscribe(list(filters.items()))
         self._connect_error = None
+        self._resending = True  # paho re-sends its queue right after this callback returns
         self._connected.set()
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: mqtt.DisconnectFlags,
                        reason: mqtt.ReasonCode, properties: Properties | None) -> None:
         self._connected.clear()
+        self._resending = False  # while disconnected paho queues in order: nothing to wait for
         if not self._closed:
             log.info("mqtt %s: disconnected (%s), reconnecting", self.client_id, reason)
 
@@ -178,6 +182,8 @@ class MqttPubSub(PubSub):
             if self._unacked_count() >= MAX_PENDING and not self._pending.wait_for(
                     lambda: self._unacked_count() < MAX_PENDING, 60):
                 raise PubSubError(f"mqtt: {MAX_PENDING} publications unacknowledged for 60 s")
+        if self._resending:
+            self._wait_resent(client)
         # Not under self._pending: paho calls on_publish holding its own lock, which publish takes.
         info = client.publish(topic, data, qos=1)  # queued by paho while disconnected, re-sent
         if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
@@ -185,6 +191,23 @@ class MqttPubSub(PubSub):
         with self._pending:
             self._unacked.append(info)
         return mid
+
+    def _wait_resent(self, client: mqtt.Client) -> None:
+        """After a reconnection, wait until paho has re-sent what it queued while disconnected.
+
+        paho marks the connection up, calls on_connect, and only then re-sends its queue;
+        a QoS 1 publication made in between would be sent at once and overtake them (seen:
+        messages 60..79 delivered before 10..59 across a broker restart). So the first
+        publications after a reconnection wait until no queued message is left unsent.
+        """
+        deadline = time.monotonic() + 5
+        while self._resending and self._connected.is_set() and time.monotonic() < deadline:
+            with client._out_message_mutex:
+                if not any(m.state == mqtt.mqtt_ms_publish for m in client._out_messages.values()):
+                    self._resending = False
+                    return
+            time.sleep(0.001)
+        self._resending = False
 
     def _unacked_count(self) -> int:
         """Unacknowledged QoS 1 publications (caller holds self._pending); forgets acknowledged ones."""

@@ -228,9 +228,7 @@ class ZmqPubSub(PubSub):
                 raise PubSubError(f"zmq: durable subscription to {pattern!r} not confirmed by the broker")
             with self._lock:
                 self._events.pop(b"SUBOK" + pattern.encode(), None)
-            if first_prefix:
-                self._send_cmd(b"zsub", prefix.encode())  # plain publications too, best-effort
-        elif first_prefix:
+        if first_prefix:  # durable subscriptions also receive plain publications: same handshake
             self._probe(prefix)
         return sub
 

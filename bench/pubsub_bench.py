@@ -1,0 +1,288 @@
+"""Pub/sub latency and throughput: our layer against the raw client library, per backend.
+
+    .venv/bin/python bench/pubsub_bench.py [--backends zmq,mqtt,redis,local] [-n 20000] [--size 100]
+                                           [--rounds 500] [--mqtt URL] [--redis URL]
+
+For each backend, on loopback, with the same broker for both sides:
+
+- throughput: one client publishes N plain messages as fast as it can, another receives
+  them; messages per second from the first publish to the last receipt;
+- latency: ping-pong round trips (A publishes, B's handler answers, A waits), median and
+  99th percentile.
+
+"raw" is the client library alone (pyzmq PUB/SUB through our broker's libzmq proxy, paho
+QoS 0 with TCP_NODELAY too, redis-py PUBLISH / pub-sub thread); "ours" is the plugin
+(envelope with the message id, wildcard matching, the dispatcher thread, deduplication).
+The issue's target: ours within 1.2x of raw throughput. Durable publications (QoS 1,
+Lua + streams, the ROUTER channel) are measured as an extra row, with no raw twin.
+mosquitto and redis-server are started on free ports unless URLs are given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from thingscore import plugins  # noqa: E402
+from thingscore.pubsub import PubSub  # noqa: E402
+
+Row = tuple[str, str, float, float, float]  # backend, variant, msgs/s, median us, p99 us
+
+
+class Counter:
+    def __init__(self, n: int) -> None:
+        self.n, self.count, self.done = n, 0, threading.Event()
+
+    def hit(self, *_: object) -> None:
+        self.count += 1
+        if self.count >= self.n:
+            self.done.set()
+
+
+def timed(publish: Callable[[int], None], counter: Counter, n: int) -> float:
+    started = time.perf_counter()
+    for i in range(n):
+        publish(i)
+    if not counter.done.wait(120):
+        raise RuntimeError(f"received {counter.count} of {n}")
+    return n / (time.perf_counter() - started)
+
+
+def pingpong(send_ping: Callable[[], None], got_pong: threading.Event, rounds: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(rounds):
+        got_pong.clear()
+        t = time.perf_counter()
+        send_ping()
+        if not got_pong.wait(10):
+            raise RuntimeError("no pong")
+        samples.append((time.perf_counter() - t) * 1e6)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
+
+
+# -- ours ----------------------------------------------------------------------------------------
+
+
+def bench_ours(name: str, url: str | None, n: int, size: int, rounds: int, durable: bool = False) -> Row:
+    payload = b"x" * size
+    a: PubSub = plugins.load("pubsub", name, url=url, client_id=None)
+    b: PubSub = plugins.load("pubsub", name, url=url, client_id=None)
+    with a, b:
+        counter = Counter(n)
+        b.subscribe("bench/t", counter.hit, durable=durable)
+        rate = timed(lambda i: a.publish("bench/t", payload, durable=durable), counter, n)
+        pong = threading.Event()
+        b.subscribe("bench/ping", lambda m: b.publish("bench/pong", m.payload, durable=durable), durable=durable)
+        a.subscribe("bench/pong", lambda m: pong.set(), durable=durable)
+        med, p99 = pingpong(lambda: a.publish("bench/ping", payload, durable=durable), pong, rounds)
+    return name, "ours durable" if durable else "ours", rate, med, p99
+
+
+# -- raw clients ---------------------------------------------------------------------------------
+
+
+def bench_raw_zmq(url: str, n: int, size: int, rounds: int) -> Row:
+    import zmq
+    from things_plugins.pubsub.zmq_broker import endpoints, parse_url, unbounded
+
+    xsub, xpub, _ = endpoints(*parse_url(url))
+    ctx = zmq.Context()
+    socks = {k: ctx.socket(t) for k, t in (("pa", zmq.PUB), ("sa", zmq.SUB), ("pb", zmq.PUB), ("sb", zmq.SUB))}
+    for k, s in socks.items():
+        unbounded(s)
+        s.setsockopt(zmq.LINGER, 0)
+        s.connect(xsub if k.startswith("p") else xpub)
+    socks["sb"].setsockopt(zmq.SUBSCRIBE, b"bench/")
+    socks["sa"].setsockopt(zmq.SUBSCRIBE, b"bench/pong")
+    time.sleep(0.5)  # raw ZeroMQ has no handshake: the classic sleep
+    payload = b"x" * size
+    counter, pong, stop = Counter(n), threading.Event(), threading.Event()
+
+    def b_loop() -> None:
+        while not stop.is_set():
+            if socks["sb"].poll(100):
+                topic, data = socks["sb"].recv_multipart()
+                if topic == b"bench/ping":
+                    socks["pb"].send_multipart([b"bench/pong", data])
+                else:
+                    counter.hit()
+
+    def a_loop() -> None:
+        while not stop.is_set():
+            if socks["sa"].poll(100):
+                socks["sa"].recv_multipart()
+                pong.set()
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (b_loop, a_loop)]
+    for t in threads:
+        t.start()
+    pa = socks["pa"]
+    rate = timed(lambda i: pa.send_multipart([b"bench/t", payload]), counter, n)
+    med, p99 = pingpong(lambda: pa.send_multipart([b"bench/ping", payload]), pong, rounds)
+    stop.set()
+    for t in threads:
+        t.join()
+    for s in socks.values():
+        s.close()
+    ctx.term()
+    return "zmq", "raw", rate, med, p99
+
+
+def bench_raw_mqtt(url: str, n: int, size: int, rounds: int) -> Row:
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+    from things_plugins.pubsub.mqtt_pubsub import parse_url
+
+    host, port, _ = parse_url(url)
+    payload = b"x" * size
+    counter, pong = Counter(n), threading.Event()
+
+    def client(on_message: Callable[..., None]) -> mqtt.Client:
+        c = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        c.on_socket_open = lambda cl, ud, sock: sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        c.on_message = on_message
+        c.connect(host, port)
+        c.loop_start()
+        return c
+
+    def b_msg(c: mqtt.Client, u: object, m: mqtt.MQTTMessage) -> None:
+        if m.topic == "bench/ping":
+            c.publish("bench/pong", m.payload)
+        else:
+            counter.hit()
+
+    b = client(b_msg)
+    a = client(lambda c, u, m: pong.set())
+    b.subscribe("bench/#")
+    a.subscribe("bench/pong")
+    time.sleep(0.3)
+    rate = timed(lambda i: a.publish("bench/t", payload), counter, n)
+    med, p99 = pingpong(lambda: a.publish("bench/ping", payload), pong, rounds)
+    for c in (a, b):
+        c.disconnect()
+        c.loop_stop()
+    return "mqtt", "raw", rate, med, p99
+
+
+def bench_raw_redis(url: str, n: int, size: int, rounds: int) -> Row:
+    import redis
+
+    r = redis.Redis.from_url(url)
+    payload = b"x" * size
+    counter, pong = Counter(n), threading.Event()
+    ps_b, ps_a = r.pubsub(), r.pubsub()
+
+    def b_msg(m: dict[str, object]) -> None:
+        if m["channel"] == b"bench/ping":
+            r.publish("bench/pong", m["data"])  # type: ignore[arg-type]
+        else:
+            counter.hit()
+
+    ps_b.psubscribe(**{"bench/*": b_msg})
+    ps_a.subscribe(**{"bench/pong": lambda m: pong.set()})
+    tb, ta = ps_b.run_in_thread(0.05, daemon=True), ps_a.run_in_thread(0.05, daemon=True)
+    time.sleep(0.3)
+    rate = timed(lambda i: r.publish("bench/t", payload), counter, n)
+    med, p99 = pingpong(lambda: r.publish("bench/ping", payload), pong, rounds)
+    for t in (tb, ta):
+        t.stop()
+        t.join()
+    r.close()
+    return "redis", "raw", rate, med, p99
+
+
+def free_port_triple() -> int:
+    """A port P with P, P+1, P+2 free (the zmq broker's three)."""
+    for _ in range(100):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        try:
+            for p in (base + 1, base + 2):
+                with socket.socket() as t:
+                    t.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError("no three consecutive free ports")
+
+
+# -- main ----------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backends", default="zmq,mqtt,redis,local")
+    ap.add_argument("-n", type=int, default=20000, help="messages for the throughput run")
+    ap.add_argument("--size", type=int, default=100, help="payload bytes")
+    ap.add_argument("--rounds", type=int, default=500, help="ping-pong round trips")
+    ap.add_argument("--mqtt", help="mqtt://host:port (default: a mosquitto started here)")
+    ap.add_argument("--redis", help="redis://host:port/db (default: a redis-server started here)")
+    ap.add_argument("--no-durable", action="store_true", help="skip the durable rows")
+    args = ap.parse_args(argv)
+    backends = args.backends.split(",")
+    rows: list[Row] = []
+    cleanup: list[Callable[[], None]] = []
+    try:
+        for name in backends:
+            url: str | None = None
+            raw: Callable[[str, int, int, int], Row] | None = None
+            if name == "zmq":
+                from things_plugins.pubsub.zmq_broker import ZmqBroker
+
+                broker = ZmqBroker("127.0.0.1", free_port_triple(), grace=0).start()
+                cleanup.append(broker.stop)
+                url, raw = broker.url, bench_raw_zmq
+            elif name == "mqtt":
+                if args.mqtt:
+                    url = args.mqtt
+                else:
+                    from servers import start_mosquitto
+
+                    srv = start_mosquitto()
+                    cleanup.append(srv.stop)
+                    url = f"mqtt://127.0.0.1:{srv.port}"
+                raw = bench_raw_mqtt
+            elif name == "redis":
+                if args.redis:
+                    url = args.redis
+                else:
+                    from servers import start_redis
+
+                    srv = start_redis()
+                    cleanup.append(srv.stop)
+                    url = f"redis://127.0.0.1:{srv.port}/0"
+                raw = bench_raw_redis
+            if raw is not None:
+                assert url is not None
+                rows.append(raw(url, args.n, args.size, args.rounds))
+                print(f"  {rows[-1][0]:6} {rows[-1][1]:13} done", file=sys.stderr, flush=True)
+            rows.append(bench_ours(name, url, args.n, args.size, args.rounds))
+            print(f"  {rows[-1][0]:6} {rows[-1][1]:13} done", file=sys.stderr, flush=True)
+            if not args.no_durable and name != "local":
+                n_durable = min(args.n, 5000)
+                rows.append(bench_ours(name, url, n_durable, args.size, args.rounds, durable=True))
+                print(f"  {rows[-1][0]:6} {rows[-1][1]:13} done", file=sys.stderr, flush=True)
+    finally:
+        for stop in reversed(cleanup):
+            stop()
+    raw_rate = {b: r for b, v, r, _, _ in rows if v == "raw"}
+    print(f"\npub/sub on loopback: {args.n} messages of {args.size} bytes; {args.rounds} ping-pongs")
+    print(f"{'backend':8} {'variant':13} {'msgs/s':>10} {'raw/ours':>9} {'rtt median':>11} {'rtt p99':>9}")
+    for backend, variant, rate, med, p99 in rows:
+        ratio = f"{raw_rate[backend] / rate:8.2f}x" if backend in raw_rate and variant == "ours" else " " * 9
+        print(f"{backend:8} {variant:13} {rate:10.0f} {ratio} {med:9.0f}us {p99:7.0f}us")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
