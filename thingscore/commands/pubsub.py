@@ -61,7 +61,8 @@ def _run_mosquitto(host: str, port: int) -> int:
     with tempfile.TemporaryDirectory(prefix="things-mosquitto-") as work:
         conf = Path(work) / "mosquitto.conf"
         conf.write_text(f"listener {port} {host}\nallow_anonymous true\npersistence true\n"
-                        f"persistence_location {work}/\nmax_queued_messages 100000\nmessage_size_limit 0\n")
+                        f"persistence_location {work}/\nset_tcp_nodelay true\n"  # Nagle: ~40 ms a QoS 1 trip
+                        "max_queued_messages 100000\nmessage_size_limit 0\n")
         proc = subprocess.Popen([exe, "-c", str(conf)])
         print(f"things pubsub: mosquitto at mqtt://{host}:{port}", flush=True)
         _on_signals(proc.terminate)
