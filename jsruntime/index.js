@@ -262,8 +262,9 @@ function program(meta, table, embedded) {
       host.stderr('things: cannot restore: ' + message + '\n');
       host.terminate(70);
     }
-    host.send({ type: 'restored', ms: nowMs() - t0 });
+    // Subscriptions first: the worker has them in place when it reports the restore done.
     thingsApi.resubscribe(rt, rt.things.holder.state);
+    host.send({ type: 'restored', ms: nowMs() - t0 });
     installTrigger();
     host.listen(onCommand);
     return;

@@ -27,6 +27,7 @@ const dvLength = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLength
 const reSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get;
 const reFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get;
 const MARKER = '/*$F:';
+const LARGE_VIEW = 4096; // elements from which a typed array's string keys are not listed
 
 /** A snapshot cannot be taken: names what blocks it and where it is in the heap. */
 class SnapshotError extends Error {
@@ -186,6 +187,19 @@ class Serializer {
       } else {
         props.push([k, { g: this.val(d.get, id, label + '@get'), s: this.val(d.set, id, label + '@set') }, flags]);
       }
+    }
+    if (props.length > 0) out.props = props;
+    if (!Object.isExtensible(o)) out.x = 0;
+    return out;
+  }
+
+  symbolProps(o, id, out) {
+    const props = [];
+    for (const key of Object.getOwnPropertySymbols(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      const k = this.val(key, id, '[' + String(key) + ']');
+      if ('value' in d) props.push([k, this.val(d.value, id, '[' + String(key) + ']'), flagsOf(d)]);
+      else props.push([k, { g: this.val(d.get, id, '@get'), s: this.val(d.set, id, '@set') }, flagsOf(d)]);
     }
     if (props.length > 0) out.props = props;
     if (!Object.isExtensible(o)) out.x = 0;
@@ -407,6 +421,12 @@ class Serializer {
       out = { t: 'ta', ctor: taTag.call(o), buf: this.val(taBuffer.call(o), id, '.buffer'),
         off: taOffset.call(o), len: taLength.call(o) };
       skip = isIndexKey;
+      if (taLength.call(o) > LARGE_VIEW) {
+        // Listing the own keys of a big view makes a string per element: only symbol-keyed
+        // properties are kept on those (extra string-keyed properties on a view are rare).
+        this.proto(o, out, undefined, id);
+        return this.symbolProps(o, id, out);
+      }
     } else if (t.isDataView(o)) {
       out = { t: 'ta', ctor: 'DataView', buf: this.val(dvBuffer.call(o), id, '.buffer'),
         off: dvOffset.call(o), len: dvLength.call(o) };

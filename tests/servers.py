@@ -9,6 +9,7 @@ that need it are skipped with a visible reason, never passed.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -83,7 +84,8 @@ def start_mosquitto(extra_config: str = "") -> Server:
     conf = work / "mosquitto.conf"
     conf.write_text(
         f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {work}/\n"
-        "max_inflight_messages 100\nmax_queued_messages 100000\nmessage_size_limit 0\n" + extra_config
+        "max_inflight_messages 100\nmax_queued_messages 100000\nmessage_size_limit 0\nset_tcp_nodelay true\n"
+        + ("user root\n" if os.geteuid() == 0 else "") + extra_config
     )
     proc = subprocess.Popen([exe, "-c", str(conf)], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_port(port, proc)

@@ -101,3 +101,55 @@ def test_multi_hop_migration_keeps_output_identical(cluster) -> None:
     time.sleep(0.3)
     assert b"".join(chunks) == _expected(300)
     print("downtime ms per hop:", [round(h["downtime_ms"]) for h in hops], file=sys.stderr)
+
+
+def test_program_messages_are_not_lost_while_it_moves(cluster) -> None:
+    """Messages published to a program while it moves A -> B -> C arrive once each, in order."""
+    d, ids, _, pubsub = cluster
+    pid = uuid.uuid4().hex[:12]
+    chunks: list[bytes] = []
+    done, ready = threading.Event(), threading.Event()
+
+    def on_event(m) -> None:
+        body = json.loads(m.payload)
+        if body.get("state") in ("exited", "failed") and not str(body.get("reason", "")).startswith("migrated"):
+            done.set()
+
+    pubsub.subscribe(protocol.output_topic(pid, "stdout"), lambda m: chunks.append(m.payload))
+    pubsub.subscribe(protocol.event_topic(pid), on_event)
+    pubsub.subscribe("announce/ready", lambda m: ready.set())
+    time.sleep(0.3)
+    from thingscore.control import store
+    from thingscore.instrument.bundle import instrument
+
+    prog = instrument(PROGRAMS / "io_program.js")
+    path = store.put_program(d.fs, prog.hash, prog.render())
+    total = 150
+    d.request(ids["A"], "run", {"program": path, "hash": prog.hash, "pid": pid, "args": [str(total)], "name": "io"})
+    assert ready.wait(15)
+    time.sleep(0.5)
+
+    def feed() -> None:
+        for i in range(total):
+            pubsub.publish("sensors/feed", str(i).encode(), durable=True)
+            time.sleep(0.03)
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    for target in ("B", "C"):
+        time.sleep(0.5)
+        try:
+            d.migrate(pid, ids[target])
+        except Exception:
+            for w in ids.values():
+                try:
+                    print(w, d.request(w, "logs", {"pid": pid}), file=sys.stderr)
+                except Exception as exc:
+                    print(w, exc, file=sys.stderr)
+            raise
+    feeder.join()
+    finished = done.wait(30)
+    got = [ln.split(" ")[2] for ln in b"".join(chunks).decode().splitlines() if ln.startswith("got ")]
+    log = d.fs.read(f"files/{pid}/log.txt").decode().split("\n") if d.fs.exists(f"files/{pid}/log.txt") else []
+    assert got == [str(i) for i in range(total)], (finished, len(log), [ln.split(" ")[-1] for ln in log][:80])
+    assert finished

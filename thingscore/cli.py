@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     pb = sub.add_parser("pubsub", help="the embedded broker for one machine (zmq)")
     pb.add_argument("--host", default="127.0.0.1")
     pb.add_argument("--port", type=int, default=7901)
+    pb.add_argument("--backend", choices=["zmq", "mqtt"], default="zmq",
+                    help="zmq: our embedded broker; mqtt: starts mosquitto if installed")
     pb.add_argument("-v", "--verbose", action="store_true")
     pb.set_defaults(func=_cmd_pubsub)
 

@@ -104,18 +104,33 @@ def _allowed(topic: str, pattern: bool) -> bool:
 
 
 class ProgramBus:
-    """A program's pub/sub: its own client (client id ``prog-<pid>``), durable subscriptions."""
+    """A program's pub/sub on one worker: its own client (``prog-<pid>-<worker>``) with durable
+    subscriptions, forwarding messages to the program's runtime.
 
-    def __init__(self, worker_bus: PubSub, p: ManagedProcess) -> None:
+    Moving a program must neither lose nor reorder its messages, whatever the broker does
+    with a client that goes away. So the source *pauses* (keeps receiving, buffers), the
+    target subscribes while restoring and buffers too, and once the target has the program
+    the source ends its subscriptions and *hands over* what it buffered; the target delivers
+    that first, then its own buffer (the runtime drops repeats by message id).
+    """
+
+    HANDOVER_WAIT = 10.0  # seconds a target waits for the source's handover before going on
+
+    def __init__(self, worker_bus: PubSub, p: ManagedProcess, worker_id: str, paused: bool = False) -> None:
         self.worker_bus = worker_bus
         self.p = p
+        self.client_id = f"prog-{p.pid}-{worker_id}"
         self.client: PubSub | None = None
         self.subs: dict[int, tuple[str, Subscription | None]] = {}
-        self._lock = threading.Lock()
+        self.paused = paused
+        self.buffer: list[dict[str, Any]] = []
+        self._lock = threading.RLock()
+        if paused:
+            threading.Timer(self.HANDOVER_WAIT, self.take_handover, args=([],)).start()
 
     def _client(self) -> PubSub:
         if self.client is None:
-            self.client = type(self.worker_bus)(self.worker_bus.url, client_id=f"prog-{self.p.pid}")
+            self.client = type(self.worker_bus)(self.worker_bus.url, client_id=self.client_id)
             self.client.connect()
         return self.client
 
@@ -144,28 +159,48 @@ class ProgramBus:
 
     def _forward(self, sid: int):  # noqa: ANN202 - a small closure
         def forward(m: Message) -> None:
-            self.p.proc.send({"type": "message", "sub": sid, "topic": m.topic, "id": m.id,
-                              "b64": base64.b64encode(m.payload).decode()})
+            item = {"type": "message", "sub": sid, "topic": m.topic, "id": m.id,
+                    "b64": base64.b64encode(m.payload).decode()}
+            with self._lock:
+                if self.paused:
+                    self.buffer.append(item)
+                    return
+            self.p.proc.send(item)
 
         return forward
 
-    def detach(self) -> None:
-        """Stop receiving here without ending the subscriptions (the program is moving):
-        the broker keeps the durable subscriptions' messages for the next worker."""
+    def pause(self) -> None:
+        """Keep receiving, but hold messages back (the program is being snapshotted)."""
         with self._lock:
-            client, self.client = self.client, None
-            self.subs = {sid: (pattern, None) for sid, (pattern, _) in self.subs.items()}
-        if client is not None:
-            client.close()
+            self.paused = True
 
-    def reattach(self) -> None:
-        """The move failed: receive here again."""
+    def resume(self) -> None:
+        """The move failed: deliver what was held back, and go on as before."""
         with self._lock:
-            for sid, (pattern, _) in list(self.subs.items()):
-                self.subs[sid] = (pattern, self._client().subscribe(pattern, self._forward(sid), durable=True))
+            held, self.buffer, self.paused = self.buffer, [], False
+            for item in held:
+                self.p.proc.send(item)
+
+    def handover(self) -> list[dict[str, Any]]:
+        """The program runs elsewhere now: end this worker's subscriptions for it and give
+        back what was held (the target delivers it)."""
+        self.end()
+        with self._lock:
+            held, self.buffer = self.buffer, []
+        return held
+
+    def take_handover(self, items: list[dict[str, Any]]) -> None:
+        """On the target: the source's held messages first, then ours, then live delivery."""
+        with self._lock:
+            if not self.paused:
+                return
+            own, self.buffer, self.paused = self.buffer, [], False
+            for item in [*items, *own]:
+                if isinstance(item, dict) and item.get("type") == "message":
+                    self.p.proc.send(item)
 
     def end(self) -> None:
-        """The program ended: its subscriptions end with it."""
+        """The program ended (or left): its subscriptions on this worker end with it."""
         with self._lock:
             client, self.client = self.client, None
             subs, self.subs = self.subs, {}

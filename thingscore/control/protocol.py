@@ -15,7 +15,8 @@ from typing import Any
 
 ROOT = "things"
 BROADCAST = "all"
-COMMANDS = frozenset({"run", "restore", "pause", "resume", "kill", "snapshot", "migrate", "ps", "info", "logs"})
+COMMANDS = frozenset({"run", "restore", "pause", "resume", "kill", "snapshot", "migrate", "ps", "info", "logs",
+                      "handover"})
 MAX_MESSAGE = 64 * 1024 * 1024
 
 

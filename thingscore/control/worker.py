@@ -248,6 +248,14 @@ class Worker:
         local.unlink(missing_ok=True)
         return {"id": p.pid, "snapshot": path, "bytes": msg.get("bytes"), "ms": msg.get("ms")}
 
+    def _cmd_handover(self, args: dict[str, Any]) -> dict[str, Any]:
+        p = self._get(args)
+        messages = args.get("messages", [])
+        if not isinstance(messages, list):
+            raise CommandError("messages must be a list")
+        p.bus.take_handover(messages)
+        return {"id": p.pid, "messages": len(messages)}
+
     def _cmd_logs(self, args: dict[str, Any]) -> dict[str, Any]:
         p = self._get(args)
         out = b"".join(chunk for stream, chunk in list(p.output) if stream == "stdout")
@@ -264,11 +272,11 @@ class Worker:
         p.state = MIGRATING
         self._event(p)
         t0 = time.perf_counter()
-        p.bus.detach()  # from now on the broker keeps the program's messages for the target
+        p.bus.pause()  # from now on its messages are held here, for the target
         try:
             msg, local = self._take_snapshot(p, stop="hold")
         except CommandError:
-            p.bus.reattach()
+            p.bus.resume()
             p.state = RUNNING
             self._event(p)
             raise
@@ -286,14 +294,19 @@ class Worker:
             local.unlink(missing_ok=True)
         if not reply.ok:
             # A failed migration loses nothing: the program goes on here, where it stopped.
-            p.bus.reattach()
             p.proc.resume()
+            p.bus.resume()
             p.state = RUNNING
             self._event(p)
             raise CommandError(f"migration of {p.pid} to {target} failed ({reply.error}); it runs on at {self.id}")
         p.reason = f"migrated to {target}"
         p.state = EXITED
         p.proc.kill()
+        try:  # what arrived for the program while it moved goes after it
+            self.client.request(target, "handover", {"pid": p.pid, "messages": p.bus.handover()},
+                                timeout=self.migrate_timeout)
+        except (NoReply, OSError) as exc:
+            log.warning("handover of %s to %s failed: %s", p.pid, target, exc)
         with self._lock:
             if self.processes.get(p.pid) is p:
                 del self.processes[p.pid]
@@ -319,7 +332,7 @@ class Worker:
         proc = self.runtime.start(req)
         p = ManagedProcess(pid=pid, name=name, program=program, program_hash=program_hash, runtime=self.runtime_name,
                            proc=proc)
-        p.bus = ProgramBus(self.pubsub, p)
+        p.bus = ProgramBus(self.pubsub, p, self.id, paused=req.restore_from is not None)
         threading.Thread(target=serve_file_requests, args=(p, self.fs), daemon=True).start()
         with self._lock:
             self.processes[pid] = p
