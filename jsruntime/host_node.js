@@ -62,7 +62,7 @@ function makeNodeHost(nodeRequire) {
     remaining(t, now) {
       const h = handles.get(t._id);
       if (!h || typeof h._idleStart !== 'number') return t._idleTimeout;
-      return Math.max(1, h._idleStart + h._idleTimeout - now);
+      return h._idleStart + h._idleTimeout - now; // <= 0: due, not yet run
     },
     env(name) { return process.env[name]; },
     readFile(path) { return fs.readFileSync(path, 'utf8'); },

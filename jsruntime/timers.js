@@ -165,10 +165,12 @@ const loop = {
   /** Re-arm timers and immediates restored from a snapshot. */
   resume(state) {
     loop.nextId = state.nextId;
-    // Creation order: timers due at the same time keep firing in the order they were made.
-    for (const [t, remaining] of state.timers) {
-      loop.timers.set(t._id, t);
-      loop.host.armTimer(t, Math.max(1, remaining), t._repeat !== null, true);
+    for (const [t] of state.timers) loop.timers.set(t._id, t); // creation order, as before
+    // Armed in the order they are due (overdue ones too, which all re-arm at 1 ms): among
+    // timers due at once, the host keeps arming order, so they fire as they would have.
+    const byDue = state.timers.slice().sort((a, b) => a[1] - b[1]);
+    for (const [t, remaining] of byDue) {
+      loop.host.armTimer(t, Math.max(1, Math.ceil(remaining)), t._repeat !== null, true);
       if (!t._refed) loop.host.refTimer(t, false);
     }
     for (const im of state.immediates) {
