@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                     from servers import start_mosquitto
 
                     # mosquitto leaves Nagle on by default: ~40 ms per QoS 1 round trip
-                    srv = start_mosquitto("set_tcp_nodelay true\n")
+                    srv = start_mosquitto()
                     cleanup.append(srv.stop)
                     url = f"mqtt://127.0.0.1:{srv.port}"
                 raw = bench_raw_mqtt
