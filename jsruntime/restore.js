@@ -231,7 +231,8 @@ class Restorer {
     // prototypes) lose those the snapshot does not have; objects made here start empty.
     const existing = this.adopted[id] === 1 || this.constructed[id] === 1 || e.t === 'f' || e.t === 'm' ||
       e.t === 'bf' || e.t === 'err' || e.t === 'rtf';
-    this.applyProps(o, e.props || [], existing);
+    if (e.kv !== undefined) this.applyFlat(o, e.kv, existing);
+    else this.applyProps(o, e.props || [], existing);
     if (e.priv) this.setPrivate(o, e.priv, 'inst');
     if (e.spriv) this.setPrivate(o, [[null, e.spriv]], 'stat');
   }
@@ -243,6 +244,23 @@ class Restorer {
       const acc = privOf.get(cls);
       if (!acc || !acc[which]) throw new RestoreError('class has no private state to restore: ' + cls.name);
       acc[which][1](o, vals.map((v) => this.get(v)));
+    }
+  }
+
+  /** Ordinary properties as a flat [key, value, ...] list (see the serializer). */
+  applyFlat(o, kv, existing) {
+    if (!Array.isArray(kv) || kv.length % 2 !== 0) throw new RestoreError('malformed snapshot: bad property list');
+    if (existing || Object.getPrototypeOf(o) !== Object.prototype) {
+      const props = [];
+      for (let i = 0; i < kv.length; i += 2) props.push([kv[i], kv[i + 1]]);
+      this.applyProps(o, props, existing);
+      return;
+    }
+    for (let i = 0; i < kv.length; i += 2) {
+      const key = kv[i];
+      if (typeof key !== 'string') throw new RestoreError('malformed snapshot: bad property key');
+      if (key === '__proto__') defineOrCheck(o, key, { value: this.get(kv[i + 1]), writable: true, enumerable: true, configurable: true });
+      else o[key] = this.get(kv[i + 1]);
     }
   }
 

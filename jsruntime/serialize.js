@@ -58,7 +58,8 @@ class Serializer {
     this.ids = new Map();     // value -> id
     this.heap = [];
     this.values = [];         // id -> value
-    this.parent = [];         // id -> [parent id, label] for error paths
+    this.parentOf = [];       // id -> id of the entry it was first reached from (error paths)
+    this.labelOf = [];        // id -> how: a property key, an index, or a '@'/'<'/':' label
     this.work = [];
     this.weak = [];           // ids of WeakMap/WeakSet entries to complete at the end
     this.scopes = new Set();  // scope instances and module handles met (they stand for scopes)
@@ -75,17 +76,16 @@ class Serializer {
     let cur = id;
     let guard = 0;
     while (cur !== undefined && cur !== -1 && guard++ < 200) {
-      const p = this.parent[cur];
-      if (!p) break;
-      parts.push(p[1]);
-      cur = p[0];
+      if (cur >= this.parentOf.length) break;
+      parts.push(formatLabel(this.labelOf[cur]));
+      cur = this.parentOf[cur];
     }
     return 'root' + parts.reverse().join('');
   }
 
   fail(message, parentId, label) {
     const base = parentId === -1 ? 'root' : this.path(parentId);
-    throw new SnapshotError(message, base + (label || ''));
+    throw new SnapshotError(message, base + (label ? formatLabel(label) : ''));
   }
 
   /** Encode a value; objects get an id and are queued. */
@@ -104,7 +104,8 @@ class Serializer {
           this.ids.set(v, id);
           this.heap.push(null);
           this.values.push(v);
-          this.parent.push([parentId, label]);
+          this.parentOf.push(parentId);
+          this.labelOf.push(label);
           this.work.push(id);
         }
         return [REF, id];
@@ -173,22 +174,35 @@ class Serializer {
 
   props(o, id, skip, out) {
     const keys = Reflect.ownKeys(o);
-    const props = [];
+    // Ordinary properties (string key, plain data, writable/enumerable/configurable) go in a
+    // flat [key, value, key, value...] list; as soon as one is not, every one is written as a
+    // [key, value(, flags)] record, in order.
+    let kv = [];
+    let props = null;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       if (skip !== null && skip(key)) continue;
       const d = Object.getOwnPropertyDescriptor(o, key);
-      const k = typeof key === 'symbol' ? this.val(key, id, '[' + String(key) + ']') : key;
-      const label = typeof key === 'symbol' ? '[' + String(key) + ']' : '.' + key;
       const flags = flagsOf(d);
+      if (props === null && typeof key === 'string' && flags === 7 && 'value' in d) {
+        kv.push(key, this.val(d.value, id, key));
+        continue;
+      }
+      if (props === null) {
+        props = [];
+        for (let j = 0; j < kv.length; j += 2) props.push([kv[j], kv[j + 1]]);
+        kv = null;
+      }
+      const k = typeof key === 'symbol' ? this.val(key, id, key) : key;
       if ('value' in d) {
-        const v = this.val(d.value, id, label);
+        const v = this.val(d.value, id, key);
         props.push(flags === 7 ? [k, v] : [k, v, flags]);
       } else {
+        const label = formatLabel(key);
         props.push([k, { g: this.val(d.get, id, label + '@get'), s: this.val(d.set, id, label + '@set') }, flags]);
       }
     }
-    if (props.length > 0) out.props = props;
+    if (props !== null) { if (props.length > 0) out.props = props; } else if (kv.length > 0) out.kv = kv;
     if (!Object.isExtensible(o)) out.x = 0;
     return out;
   }
@@ -508,7 +522,7 @@ class Serializer {
       for (let i = 0; i < a.length; i++) {
         const d = Object.getOwnPropertyDescriptor(a, i);
         if (d === undefined || !('value' in d) || !d.writable || !d.enumerable || !d.configurable) { plain = false; break; }
-        items[i] = this.val(d.value, id, '[' + i + ']');
+        items[i] = this.val(d.value, id, i);
       }
       const ld = Object.getOwnPropertyDescriptor(a, 'length');
       if (plain && ld.writable) { out.items = items; return out; }
@@ -527,6 +541,17 @@ function isWeakRef(o) {
 function isFinalizationRegistry(o) {
   if (typeof FinalizationRegistry !== 'function' || toStr.call(o) !== '[object FinalizationRegistry]') return false;
   try { FinalizationRegistry.prototype.unregister.call(o, {}); return true; } catch (e) { return false; }
+}
+
+/** A step of a heap path, from what was recorded cheaply while walking. */
+function formatLabel(label) {
+  if (typeof label === 'number') return '[' + label + ']';
+  if (typeof label === 'symbol') return '[' + String(label) + ']';
+  if (typeof label !== 'string') return '';
+  const c = label.charCodeAt(0);
+  // '@' '<' ':' '[' '.' '#' start the runtime's own labels; anything else is a property key.
+  if (c === 64 || c === 60 || c === 58 || c === 91 || c === 46 || c === 35) return label;
+  return /^[A-Za-z_$][\w$]*$/.test(label) ? '.' + label : '[' + JSON.stringify(label) + ']';
 }
 
 function isIndexKey(k) { return typeof k === 'string' && /^(0|[1-9]\d*)$/.test(k); }
