@@ -25,6 +25,17 @@ from thingscore.control.dispatcher import Dispatcher
 SLOW = PROGRAMS / "slow_counter.js"
 
 
+def _when_ended(done: threading.Event):  # noqa: ANN202 - an event handler
+    """Sets ``done`` when the program ends (not when it merely leaves a worker)."""
+
+    def on_event(m) -> None:
+        body = json.loads(m.payload)
+        if body.get("state") in ("exited", "failed") and not str(body.get("reason", "")).startswith("migrated"):
+            done.set()
+
+    return on_event
+
+
 def _expected(limit: int) -> bytes:
     return "".join(f"count {i} squares {i}\n" for i in range(1, limit + 1)).encode()
 
@@ -78,13 +89,8 @@ def test_multi_hop_migration_keeps_output_identical(cluster) -> None:
     done = threading.Event()
     pid = uuid.uuid4().hex[:12]
 
-    def on_event(m) -> None:
-        body = json.loads(m.payload)
-        if body.get("state") in ("exited", "failed") and not str(body.get("reason", "")).startswith("migrated"):
-            done.set()
-
     pubsub.subscribe(protocol.output_topic(pid, "stdout"), lambda m: chunks.append(m.payload))
-    pubsub.subscribe(protocol.event_topic(pid), on_event)
+    pubsub.subscribe(protocol.event_topic(pid), _when_ended(done))
     time.sleep(0.3)
     from thingscore.control import store
     from thingscore.instrument.bundle import instrument
@@ -110,13 +116,8 @@ def test_program_messages_are_not_lost_while_it_moves(cluster) -> None:
     chunks: list[bytes] = []
     done, ready = threading.Event(), threading.Event()
 
-    def on_event(m) -> None:
-        body = json.loads(m.payload)
-        if body.get("state") in ("exited", "failed") and not str(body.get("reason", "")).startswith("migrated"):
-            done.set()
-
     pubsub.subscribe(protocol.output_topic(pid, "stdout"), lambda m: chunks.append(m.payload))
-    pubsub.subscribe(protocol.event_topic(pid), on_event)
+    pubsub.subscribe(protocol.event_topic(pid), _when_ended(done))
     pubsub.subscribe("announce/ready", lambda m: ready.set())
     time.sleep(0.3)
     from thingscore.control import store

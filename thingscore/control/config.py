@@ -34,30 +34,30 @@ class ConfigError(ValueError):
     """A setting that makes no sense (unknown backend, unreadable config file)."""
 
 
-def pubsub_spec(spec: str | None) -> tuple[str, str]:
-    """(plugin name, URL) for a --pubsub value."""
-    spec = spec or os.environ.get("THINGS_PUBSUB") or DEFAULT_PUBSUB
+def _spec(spec: str | None, env: str, default: str, schemes: dict[str, str], named: dict[str, str],
+          what: str, bare: str | None) -> tuple[str, str]:
+    """(plugin name, URL) of a --pubsub / --fs value: a URL's scheme names the plugin; a known
+    plugin name takes its default URL; anything else is ``bare`` (a directory for the FS) or a
+    third-party plugin by name with its own default."""
+    spec = spec or os.environ.get(env) or default
     if "://" in spec:
         scheme = spec.split("://", 1)[0]
-        if scheme not in SCHEMES:
-            raise ConfigError(f"unknown pub/sub URL scheme {scheme!r} (zmq, mqtt, redis, local)")
-        return SCHEMES[scheme], spec
-    if spec in PUBSUB_DEFAULT_URLS:
-        return spec, PUBSUB_DEFAULT_URLS[spec]
-    return spec, ""  # a third-party plugin by name, with its own default
+        if scheme not in schemes:
+            raise ConfigError(f"unknown {what} URL scheme {scheme!r} ({', '.join(sorted(set(schemes)))})")
+        return schemes[scheme], spec
+    if spec in named:
+        return spec, named[spec]
+    return (bare, spec) if bare else (spec, "")
+
+
+def pubsub_spec(spec: str | None) -> tuple[str, str]:
+    """(plugin name, URL) for a --pubsub value."""
+    return _spec(spec, "THINGS_PUBSUB", DEFAULT_PUBSUB, SCHEMES, PUBSUB_DEFAULT_URLS, "pub/sub", None)
 
 
 def fs_spec(spec: str | None) -> tuple[str, str]:
     """(plugin name, URL) for a --fs value."""
-    spec = spec or os.environ.get("THINGS_FS") or DEFAULT_FS
-    if "://" in spec:
-        scheme = spec.split("://", 1)[0]
-        if scheme not in FS_SCHEMES:
-            raise ConfigError(f"unknown file-system URL scheme {scheme!r} (redis, mongodb, file)")
-        return FS_SCHEMES[scheme], spec
-    if spec in FS_DEFAULT_URLS:
-        return spec, FS_DEFAULT_URLS[spec]
-    return "local", spec
+    return _spec(spec, "THINGS_FS", DEFAULT_FS, FS_SCHEMES, FS_DEFAULT_URLS, "file-system", "local")
 
 
 def open_pubsub(spec: str | None, client_id: str) -> PubSub:
