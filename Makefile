@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh Debian machine with Python 3.11:
-#   make demo   - instruments a sample stateful program and migrates it 5 times
+#   make demo   - a program migrated 5 times between processes, then between two workers
 #   make test   - installs what the tests need and runs them
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
