@@ -27,6 +27,7 @@ function makeNodeHost(nodeRequire) {
   const host = {
     name: 'node',
     require: nodeRequire,
+    process,
     realSetImmediate,
     armTimer(t, delay, repeat, restored) {
       let h;

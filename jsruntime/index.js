@@ -70,6 +70,22 @@ function sameDescriptor(a, b) {
   return a.get === b.get && a.set === b.set && a.enumerable === b.enumerable && a.configurable === b.configurable;
 }
 
+/**
+ * Listeners the program added to `process` ('exit', 'beforeExit', signals...): process is an
+ * engine object named by path, so what the program hung on it is recorded apart.
+ */
+function processListeners() {
+  const proc = rt.host.process;
+  if (!proc || typeof proc.eventNames !== 'function') return [];
+  const out = [];
+  for (const name of proc.eventNames()) {
+    const base = rt.processBaseline.get(name) || [];
+    const added = proc.rawListeners(name).filter((fn) => !base.includes(fn));
+    if (added.length > 0) out.push([name, added]);
+  }
+  return out;
+}
+
 /** The runtime's roots, encoded: modules, module scopes, globals, patched built-ins, the loop. */
 function encodeRoots(s) {
   const modules = [];
@@ -100,6 +116,8 @@ function encodeRoots(s) {
     console: rt.host.consoleState(),
     templates: [...registry.templates].map(([site, obj]) => [site, s.val(obj, -1, '<template ' + site + '>')]),
     things: s.val(rt.things.holder.state, -1, '<things>'),
+    process: processListeners().map(([name, fns]) => [typeof name === 'symbol' ? s.val(name, -1, '<event>') : name,
+      fns.map((fn, k) => s.val(fn, -1, '<process ' + String(name) + ' listener ' + k + '>'))]),
   };
 }
 
@@ -131,6 +149,11 @@ function decodeRoots(r, roots) {
   rt.host.setConsoleState(roots.console);
   for (const [site, ref] of roots.templates || []) registry.templates.set(site, r.get(ref));
   if (roots.things) rt.things.holder.state = r.get(roots.things);
+  const proc = rt.host.process;
+  for (const [name, fns] of roots.process || []) {
+    const event = typeof name === 'string' ? name : r.get(name);
+    for (const ref of fns) proc.on(event, r.get(ref));
+  }
   const state = {
     timers: roots.loop.timers.map(([ref, rem]) => [r.get(ref), rem]),
     immediates: roots.loop.immediates.map((ref) => r.get(ref)),
@@ -240,6 +263,10 @@ function program(meta, table, embedded) {
   if (host.name === 'node') patchEvents(host.require('events'));
   rt.builtins = new Builtins(host);
   rt.things = thingsApi.makeThingsApi(rt);
+  rt.processBaseline = new Map();
+  if (host.process && typeof host.process.eventNames === 'function') {
+    for (const name of host.process.eventNames()) rt.processBaseline.set(name, host.process.rawListeners(name));
+  }
   if (host.env('THINGS_GLOBAL_FS') === '1') rt.globalFs = makeGlobalFs(host, host.require('fs'));
   const own = { Timeout, Immediate, Module, api: rt.things.api };
   if (rt.globalFs) own.fs = rt.globalFs;
