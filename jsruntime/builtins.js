@@ -84,7 +84,7 @@ class Builtins {
       for (const [obj, baseline] of this.baselines) {
         const base = this.pathOf.get(obj);
         for (const [key, d] of baseline) {
-          const sub = base + memberPath(key);
+          const sub = base + memberPath(key, obj);
           if ('value' in d) { if (isObj(d.value) && !this.pathOf.has(d.value)) this.pathOf.set(d.value, sub); }
           else {
             if (isObj(d.get) && !this.pathOf.has(d.get)) this.pathOf.set(d.get, sub + '@get');
@@ -141,8 +141,8 @@ class Builtins {
         try { d = Object.getOwnPropertyDescriptor(obj, key); } catch (e) { continue; }
         if (!d) continue;
         if (baseline !== undefined) d = baseline.get(key); // as it was at startup
-        const sub = p + memberPath(key);
-        if (typeof key === 'symbol' && !this.pathOf.has(key)) this.pathOf.set(key, keyPath(p, key));
+        const sub = p + memberPath(key, obj);
+        if (typeof key === 'symbol' && !this.pathOf.has(key)) this.pathOf.set(key, keyPath(p, key, obj));
         if ('value' in d) visit(d.value, sub, depth + 1);
         else { visit(d.get, sub + '@get', depth + 1); visit(d.set, sub + '@set', depth + 1); }
       }
@@ -203,7 +203,7 @@ class Builtins {
         cur = own(cur, m[0]);
         i += 1 + m[0].length;
       } else if (path.startsWith('[', i)) {
-        const end = findBracketEnd(path, i);
+        const end = path.startsWith('[@@', i) ? symbolTokenEnd(path, i + 3) : findBracketEnd(path, i);
         const inner = path.slice(i + 1, end);
         const key = inner.startsWith('@@') ? this.resolveSymbolKey(cur, inner.slice(2)) : JSON.parse(inner);
         holder = cur; lastKey = key;
@@ -217,7 +217,7 @@ class Builtins {
         cur = path.startsWith('@get', i) ? d.get : d.set;
         holder = null; i += 4;
       } else if (path.startsWith('@sym[@@', i)) {
-        const end = findBracketEnd(path, i + 4);
+        const end = symbolTokenEnd(path, i + 7);
         cur = this.resolveSymbolKey(cur, path.slice(i + 7, end));
         holder = null; i = end + 1;
       } else {
@@ -227,9 +227,19 @@ class Builtins {
     return cur;
   }
 
-  resolveSymbolKey(obj, desc) {
-    for (const s of Object.getOwnPropertySymbols(obj)) if (String(s.description) === desc) return s;
-    throw new Error('no symbol key ' + desc);
+  /** The own symbol key named by a token `"description"#k` (`null#k`: no description). */
+  resolveSymbolKey(obj, token) {
+    if (!(token.startsWith('"') || token.startsWith('null#'))) {
+      // A plain description: the first own symbol with it.
+      for (const s of Object.getOwnPropertySymbols(obj)) if (String(s.description) === token) return s;
+      throw new Error('no symbol key ' + token);
+    }
+    const hash = token.lastIndexOf('#');
+    const desc = JSON.parse(token.slice(0, hash));
+    const k = Number(token.slice(hash + 1));
+    const found = sameDescription(obj, desc === null ? undefined : desc)[k];
+    if (found === undefined) throw new Error('no symbol key ' + token);
+    return found;
   }
 
   extraRoot(name) {
@@ -256,14 +266,37 @@ function findBracketEnd(path, i) {
   return path.indexOf(']', i);
 }
 
-function memberPath(key) {
-  if (typeof key === 'symbol') return '[@@' + String(key.description) + ']';
+/** Own symbol keys of `obj` with this description, in order (they tell equal ones apart). */
+function sameDescription(obj, desc) {
+  return Object.getOwnPropertySymbols(obj).filter((s) => s.description === desc);
+}
+
+function symbolToken(sym, holder) {
+  const desc = sym.description === undefined ? null : sym.description;
+  return JSON.stringify(desc) + '#' + sameDescription(holder, sym.description).indexOf(sym);
+}
+
+/** Index just past a symbol token starting at `start` (a JSON string or null, '#', digits). */
+function symbolTokenEnd(path, start) {
+  let j = start;
+  if (path[j] === '"') {
+    j++;
+    while (path[j] !== '"') j += path[j] === '\\' ? 2 : 1;
+    j++;
+  } else if (path.startsWith('null#', j)) {
+    j += 4;
+  }
+  return path.indexOf(']', j); // (a plain description: the form written before the index)
+}
+
+function memberPath(key, holder) {
+  if (typeof key === 'symbol') return '[@@' + symbolToken(key, holder) + ']';
   if (/^[A-Za-z_$][\w$]*$/.test(key)) return '.' + key;
   return '[' + JSON.stringify(key) + ']';
 }
 
-function keyPath(objPath, sym) {
-  return objPath + '@sym[@@' + String(sym.description) + ']';
+function keyPath(objPath, sym, holder) {
+  return objPath + '@sym[@@' + symbolToken(sym, holder) + ']';
 }
 
 module.exports = { Builtins, INTRINSIC_GETTERS };
