@@ -250,17 +250,24 @@ class Restorer {
   /** Ordinary properties as a flat [key, value, ...] list (see the serializer). */
   applyFlat(o, kv, existing) {
     if (!Array.isArray(kv) || kv.length % 2 !== 0) throw new RestoreError('malformed snapshot: bad property list');
-    if (existing || Object.getPrototypeOf(o) !== Object.prototype) {
+    if (existing) {
       const props = [];
       for (let i = 0; i < kv.length; i += 2) props.push([kv[i], kv[i + 1]]);
       this.applyProps(o, props, existing);
       return;
     }
+    // A fresh object: an assignment makes the same own data property as a define, unless
+    // the prototype chain has the key (a setter or a read-only property would interfere).
+    const proto = Object.getPrototypeOf(o);
+    const plain = proto === Object.prototype;
     for (let i = 0; i < kv.length; i += 2) {
       const key = kv[i];
       if (typeof key !== 'string') throw new RestoreError('malformed snapshot: bad property key');
-      if (key === '__proto__') defineOrCheck(o, key, { value: this.get(kv[i + 1]), writable: true, enumerable: true, configurable: true });
-      else o[key] = this.get(kv[i + 1]);
+      if (plain ? key === '__proto__' : (proto !== null && key in proto)) {
+        defineOrCheck(o, key, { value: this.get(kv[i + 1]), writable: true, enumerable: true, configurable: true });
+      } else {
+        o[key] = this.get(kv[i + 1]);
+      }
     }
   }
 

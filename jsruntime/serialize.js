@@ -9,6 +9,7 @@ const FORMAT = 'things-snapshot';
 const VERSION = 1;
 
 const toStr = Object.prototype.toString;
+const hasOwn = Object.prototype.hasOwnProperty;
 const fnToString = Function.prototype.toString;
 const getTime = Date.prototype.getTime;
 const mapForEach = Map.prototype.forEach;
@@ -26,6 +27,8 @@ const dvOffset = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteOffset
 const dvLength = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLength').get;
 const reSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get;
 const reFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get;
+const getNames = Object.getOwnPropertyNames;
+const getSymbols = Object.getOwnPropertySymbols;
 const MARKER = '/*$F:';
 const LARGE_VIEW = 4096; // elements from which a typed array's string keys are not listed
 
@@ -36,6 +39,16 @@ class SnapshotError extends Error {
     this.name = 'SnapshotError';
     this.heapPath = path;
   }
+}
+
+/**
+ * Reflect.ownKeys, in the same order (names, then symbols), but much cheaper: V8 answers
+ * getOwnPropertyNames from a cache and builds ownKeys afresh every time.
+ */
+function ownKeys(o) {
+  const names = getNames(o);
+  const syms = getSymbols(o);
+  return syms.length === 0 ? names : names.concat(syms);
 }
 
 function flagsOf(d) {
@@ -61,9 +74,11 @@ class Serializer {
     this.parentOf = [];       // id -> id of the entry it was first reached from (error paths)
     this.labelOf = [];        // id -> how: a property key, an index, or a '@'/'<'/':' label
     this.work = [];
+    this.refs = [];           // id -> [REF, id]
     this.weak = [];           // ids of WeakMap/WeakSet entries to complete at the end
     this.scopes = new Set();  // scope instances and module handles met (they stand for scopes)
     this.instances = new Map(); // "sid:token" -> scope instance of a mutable scope
+    this.okProtos = new Set();  // prototypes whose chain checkNativeProto accepted
   }
 
   scopeRef(h, parentId, label) {
@@ -107,8 +122,9 @@ class Serializer {
           this.parentOf.push(parentId);
           this.labelOf.push(label);
           this.work.push(id);
+          this.refs.push([REF, id]);
         }
-        return [REF, id];
+        return this.refs[id]; // one reference array per object, shared by all its uses
       }
     }
   }
@@ -137,7 +153,7 @@ class Serializer {
       for (const p of e.props) {
         if (p[0] === 'prototype' && Array.isArray(p[1]) && p[1][0] === REF) {
           const target = this.heap[p[1][1]];
-          if (target.t === 'o' && target.pf === undefined) target.pf = [REF, id];
+          if (target.t === 'o' && target.pf === undefined) target.pf = this.refs[id];
           break;
         }
       }
@@ -173,7 +189,7 @@ class Serializer {
   }
 
   props(o, id, skip, out) {
-    const keys = Reflect.ownKeys(o);
+    const keys = ownKeys(o);
     // Ordinary properties (string key, plain data, writable/enumerable/configurable) go in a
     // flat [key, value, key, value...] list; as soon as one is not, every one is written as a
     // [key, value(, flags)] record, in order.
@@ -405,7 +421,9 @@ class Serializer {
     }
     let out;
     let skip = null;
+    let dflt; // the prototype restore's constructor gives: not written when it is that one
     if (t.isMap(o)) {
+      dflt = Map.prototype;
       const entries = [];
       mapForEach.call(o, (v, k) => entries.push([this.val(k, id, '<map key>'), this.val(v, id, '<map value>')]));
       out = { t: 'map', entries };
@@ -413,16 +431,21 @@ class Serializer {
       const items = [];
       setForEach.call(o, (v) => items.push(this.val(v, id, '<set item>')));
       out = { t: 'set', items };
+      dflt = Set.prototype;
     } else if (t.isWeakMap(o)) {
       out = { t: 'wm', entries: [], _seen: new Set() };
+      dflt = WeakMap.prototype;
       this.weak.push(id);
     } else if (t.isWeakSet(o)) {
       out = { t: 'ws', items: [], _seen: new Set() };
+      dflt = WeakSet.prototype;
       this.weak.push(id);
     } else if (t.isDate(o)) {
       out = { t: 'date', v: encodeNumber(getTime.call(o)) };
+      dflt = Date.prototype;
     } else if (t.isRegExp(o)) {
       out = { t: 're', src: reSource.call(o), flags: reFlags.call(o) };
+      dflt = RegExp.prototype;
     } else if (t.isNativeError(o)) {
       out = { t: 'err' };
     } else if (t.isArrayBuffer(o) || t.isSharedArrayBuffer(o)) {
@@ -456,7 +479,7 @@ class Serializer {
     } else if (isWeakRef(o) || isFinalizationRegistry(o)) {
       this.fail('cannot move a ' + (isWeakRef(o) ? 'WeakRef' : 'FinalizationRegistry') + ' (engine state)', id, '');
     } else {
-      if (this.engineLike(o)) {
+      if (hasOwn.call(o, 'constructor') && this.engineLike(o)) {
         const path = rt.builtins.lookup(o);
         if (path !== undefined) return { t: 'b', path };
       }
@@ -464,7 +487,7 @@ class Serializer {
       out = { t: 'o' };
       this.privates(o, proto, id, out);
     }
-    this.proto(o, out, undefined, id);
+    this.proto(o, out, dflt, id);
     return this.props(o, id, skip, out);
   }
 
@@ -499,6 +522,13 @@ class Serializer {
 
   /** An object made by a native constructor we cannot name holds engine state: refuse. */
   checkNativeProto(proto, id) {
+    // The answer depends on the prototype chain only, which nothing changes while we walk.
+    if (this.okProtos.has(proto)) return;
+    this.checkNativeChain(proto, id);
+    this.okProtos.add(proto);
+  }
+
+  checkNativeChain(proto, id) {
     const rt = this.rt;
     for (let p = proto, depth = 0; p !== null && depth < 50; depth++, p = Object.getPrototypeOf(p)) {
       if (rt.builtins.pathOf.has(p)) return;
@@ -514,9 +544,8 @@ class Serializer {
   arrayEntry(a, id, proto) {
     const out = { t: 'a', n: a.length };
     if (proto !== Array.prototype) out.p = this.val(proto, id, '@proto');
-    const keys = Reflect.ownKeys(a);
     // Dense and plain: all indices present as ordinary data properties, nothing else but length.
-    if (keys.length === a.length + 1 && Object.isExtensible(a)) {
+    if (getNames(a).length === a.length + 1 && getSymbols(a).length === 0 && Object.isExtensible(a)) {
       const items = new Array(a.length);
       let plain = true;
       for (let i = 0; i < a.length; i++) {
