@@ -1,0 +1,1 @@
+"""Built-in placement policies, registered under the ``things.schedulers`` entry point."""

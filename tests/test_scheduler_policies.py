@@ -1,0 +1,152 @@
+"""The built-in policies: the conformance suite, the fast indexes against plain scans, and
+what each policy is for."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from things_conformance._scheduler_checks import P, W, _strategies
+from things_conformance.scheduler import SchedulerPolicyConformance, run_suite
+from things_plugins.schedulers.balanced import BalancedScan
+from things_plugins.schedulers.best_fit import BestFitDecreasingScan
+from things_plugins.schedulers.first_fit import FirstFitScan
+
+from thingscore import plugins
+from thingscore.scheduling import BasePolicy, Decision, Fleet, Move, Program, Resources, Worker, apply
+
+BUILT_IN = ["first-fit", "best-fit-decreasing", "balanced"]
+
+
+def test_registered() -> None:
+    assert set(BUILT_IN) <= set(plugins.available("scheduler"))
+
+
+class TestBuiltInConformance(SchedulerPolicyConformance):
+    @pytest.fixture(params=BUILT_IN)
+    def policy(self, request: pytest.FixtureRequest) -> Any:
+        return plugins.load("scheduler", request.param)
+
+
+SCANS = {"first-fit": FirstFitScan, "best-fit-decreasing": BestFitDecreasingScan, "balanced": BalancedScan}
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_index_matches_scan(name: str) -> None:
+    """The indexed policy decides exactly what the O(workers) scan of its score decides."""
+    fast, slow = plugins.load("scheduler", name), SCANS[name]()
+
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(_strategies())
+    def same(case: tuple[Fleet, list[Program]]) -> None:
+        fleet, pending = case
+        a, b = fast.place(fleet, pending), slow.place(fleet, pending)
+        assert a == b and list(a.placements) == list(b.placements)
+        assert fast.rebalance(fleet) == slow.rebalance(fleet)
+
+    same()
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_index_matches_scan_larger(name: str) -> None:
+    """Larger random fleets (many workers per index node, label subsets, anti-affinity)."""
+    fast, slow = plugins.load("scheduler", name), SCANS[name]()
+    for seed in range(4):
+        rng = random.Random(seed)
+        ws = tuple(W(f"w{i}", rng.choice([256, 512, 1024]), rng.choice([1, 2, 4]),
+                     labels={"camera": "true"} if rng.random() < 0.2 else {}, alive=rng.random() > 0.05,
+                     draining=rng.random() < 0.05) for i in range(150))
+        ps = [P(f"p{i}", rng.choice([16, 64, 100, 200, 700]), rng.choice([0.1, 0.3, 0.5, 2]),
+                labels={"camera": "true"} if rng.random() < 0.1 else {},
+                groups=(f"g{rng.randint(0, 5)}",) if rng.random() < 0.2 else ()) for i in range(600)]
+        fleet = Fleet(ws)
+        a = fast.place(fleet, ps)
+        assert a == slow.place(fleet, ps)
+        placed = apply(fleet, a, ps)
+        # churn: a few workers die, a few start draining
+        churned = Fleet(tuple(Worker(w.id, w.capacity, w.used, w.labels, w.alive and i % 17 != 3,
+                                     w.draining or i % 23 == 5) for i, w in enumerate(placed.workers)),
+                        placed.programs, placed.placements)
+        assert fast.rebalance(churned) == slow.rebalance(churned)
+
+
+def test_first_fit_fills_workers_in_natural_order() -> None:
+    fleet = Fleet((W("pi-10", 1000, 4), W("pi-2", 1000, 4), W("pi-1", 1000, 4)))
+    d = plugins.load("scheduler", "first-fit").place(fleet, [P(f"p{i}", 400, 1) for i in range(5)])
+    assert d.placements == {"p0": "pi-1", "p1": "pi-1", "p2": "pi-2", "p3": "pi-2", "p4": "pi-10"}
+
+
+def test_first_fit_keeps_request_order() -> None:
+    fleet = Fleet((W("w1", 1000, 4),))
+    d = plugins.load("scheduler", "first-fit").place(fleet, [P("small", 300, 1), P("big", 800, 1)])
+    assert d.placements == {"small": "w1"} and "no room" in d.unplaced["big"]
+
+
+def test_best_fit_decreasing_packs() -> None:
+    fleet = Fleet((W("big", 4000, 8), W("small", 950, 8)))
+    d = plugins.load("scheduler", "best-fit-decreasing").place(fleet, [P("a", 900, 0), P("b", 3500, 0)])
+    assert d.placements == {"b": "big", "a": "small"}  # biggest first; a goes where least room is left
+    d = plugins.load("scheduler", "first-fit").place(fleet, [P("a", 900, 0), P("b", 3500, 0)])
+    assert d.placements == {"a": "big"} and "b" in d.unplaced  # what bin packing avoids
+
+
+def test_balanced_spreads() -> None:
+    fleet = Fleet(tuple(W(f"w{i}", 1000, 4) for i in range(4)))
+    d = plugins.load("scheduler", "balanced").place(fleet, [P(f"p{i}", 100, 0.5) for i in range(8)])
+    per = {}
+    for w in d.placements.values():
+        per[w] = per.get(w, 0) + 1
+    assert sorted(per.values()) == [2, 2, 2, 2]
+
+
+def test_balanced_uses_the_max_of_memory_and_cpu() -> None:
+    fleet = Fleet((W("cpu-busy", 1000, 4, used=(0, 3)), W("mem-busy", 1000, 4, used=(500, 0))))
+    d = plugins.load("scheduler", "balanced").place(fleet, [P("x", 10, 0.1)])
+    assert d.placements == {"x": "mem-busy"}  # 50% beats 75%
+
+
+class Overfiller(BasePolicy):
+    """A broken policy that bypasses the shared driver: everything on the first worker."""
+
+    name = "overfiller"
+
+    def place(self, fleet: Fleet, pending: list[Program]) -> Decision:
+        if not fleet.workers:
+            return Decision({}, {p.id: "no workers" for p in pending})
+        return Decision({p.id: fleet.workers[0].id for p in pending}, {})
+
+    def rebalance(self, fleet: Fleet) -> list[Move]:
+        return []
+
+
+def test_conformance_catches_a_broken_policy() -> None:
+    report = run_suite(Overfiller(), only=lambda c: not c.needs_hypothesis)  # failing properties shrink slowly
+    assert report.failed >= 5, "\n".join(report.lines)
+    text = "\n".join(report.lines)
+    assert "[FAIL] too_big" in text and "[FAIL] dead_and_draining" in text and "[FAIL] anti_affinity" in text
+
+
+class Cheater(BasePolicy):
+    """A policy whose score-based choice is overridden to ignore constraints: the driver refuses it."""
+
+    name = "cheater"
+
+    def choose(self, state, p, exclude=None):  # type: ignore[no-untyped-def]
+        return 0
+
+
+def test_driver_refuses_a_choice_that_breaks_constraints() -> None:
+    from thingscore.scheduling import PolicyError
+
+    fleet = Fleet((W("w1", 100, 1),))
+    with pytest.raises(PolicyError, match="cannot run: worker w1 has memory_mb=100 free"):
+        Cheater().place(fleet, [P("big", 500, 0.1)])
+
+
+def test_resources_defaults() -> None:
+    p = Program("x")
+    assert p.needs == Resources(0, 0) and p.anti_affinity == frozenset()
+    assert Program("y", anti_affinity="db").anti_affinity == frozenset({"db"})
