@@ -212,13 +212,14 @@ class Restorer {
       case 's': o(3, e.vals.map((v) => this.get(v))); return;
       case 'a':
         if (e.items) {
-          for (let i = 0; i < e.items.length; i++) o[i] = this.get(e.items[i]);
+          const items = this.items(e.items, e.r);
+          for (let i = 0; i < items.length; i++) o[i] = items[i];
         } else if (!e.props || !e.props.some((p) => p[0] === 'length')) {
           o.length = e.n;
         }
         break;
       case 'map': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
-      case 'set': for (const v of e.items) o.add(this.get(v)); break;
+      case 'set': for (const v of this.items(e.items, e.r)) o.add(v); break;
       case 'wm': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
       case 'ws': for (const v of e.items) o.add(this.get(v)); break;
       default: break;
@@ -231,7 +232,7 @@ class Restorer {
     // prototypes) lose those the snapshot does not have; objects made here start empty.
     const existing = this.adopted[id] === 1 || this.constructed[id] === 1 || e.t === 'f' || e.t === 'm' ||
       e.t === 'bf' || e.t === 'err' || e.t === 'rtf';
-    if (e.kv !== undefined) this.applyFlat(o, e.kv, existing);
+    if (e.kv !== undefined) this.applyFlat(o, e.kv, e.r, existing);
     else this.applyProps(o, e.props || [], existing);
     if (e.priv) this.setPrivate(o, e.priv, 'inst');
     if (e.spriv) this.setPrivate(o, [[null, e.spriv]], 'stat');
@@ -247,12 +248,37 @@ class Restorer {
     }
   }
 
-  /** Ordinary properties as a flat [key, value, ...] list (see the serializer). */
-  applyFlat(o, kv, existing) {
+  /**
+   * Items of an array or Set (see the serializer's flat): the positions listed in r (or all
+   * when r is 1) hold bare ids of heap entries, the others encoded values.
+   */
+  items(list, r) {
+    if (!Array.isArray(list)) throw new RestoreError('malformed snapshot: bad item list');
+    const out = new Array(list.length);
+    if (r === 1) {
+      for (let i = 0; i < list.length; i++) out[i] = this.obj(list[i]);
+      return out;
+    }
+    const rs = positions(r);
+    let ri = 0;
+    for (let i = 0; i < list.length; i++) {
+      if (ri < rs.length && rs[ri] === i) { out[i] = this.obj(list[i]); ri++; } else out[i] = this.get(list[i]);
+    }
+    if (ri !== rs.length) throw new RestoreError('malformed snapshot: bad reference positions');
+    return out;
+  }
+
+  /** Ordinary properties as a flat [key, value, ...] list, references at positions r. */
+  applyFlat(o, kv, r, existing) {
     if (!Array.isArray(kv) || kv.length % 2 !== 0) throw new RestoreError('malformed snapshot: bad property list');
+    const rs = positions(r);
     if (existing) {
       const props = [];
-      for (let i = 0; i < kv.length; i += 2) props.push([kv[i], kv[i + 1]]);
+      let ri = 0;
+      for (let i = 0; i < kv.length; i += 2) {
+        if (ri < rs.length && rs[ri] === i + 1) { props.push([kv[i], [REF, kv[i + 1]]]); ri++; } else props.push([kv[i], kv[i + 1]]);
+      }
+      if (ri !== rs.length) throw new RestoreError('malformed snapshot: bad reference positions');
       this.applyProps(o, props, existing);
       return;
     }
@@ -260,15 +286,19 @@ class Restorer {
     // the prototype chain has the key (a setter or a read-only property would interfere).
     const proto = Object.getPrototypeOf(o);
     const plain = proto === Object.prototype;
+    let ri = 0;
     for (let i = 0; i < kv.length; i += 2) {
       const key = kv[i];
       if (typeof key !== 'string') throw new RestoreError('malformed snapshot: bad property key');
+      let v;
+      if (ri < rs.length && rs[ri] === i + 1) { v = this.obj(kv[i + 1]); ri++; } else v = this.get(kv[i + 1]);
       if (plain ? key === '__proto__' : (proto !== null && key in proto)) {
-        defineOrCheck(o, key, { value: this.get(kv[i + 1]), writable: true, enumerable: true, configurable: true });
+        defineOrCheck(o, key, { value: v, writable: true, enumerable: true, configurable: true });
       } else {
-        o[key] = this.get(kv[i + 1]);
+        o[key] = v;
       }
     }
+    if (ri !== rs.length) throw new RestoreError('malformed snapshot: bad reference positions');
   }
 
   applyProps(o, props, existing) {
@@ -318,6 +348,14 @@ class Restorer {
     }
     return result;
   }
+}
+
+const NO_POSITIONS = [];
+
+function positions(r) {
+  if (r === undefined) return NO_POSITIONS;
+  if (!Array.isArray(r)) throw new RestoreError('malformed snapshot: bad reference positions');
+  return r;
 }
 
 function defineOrCheck(o, key, desc) {

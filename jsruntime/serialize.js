@@ -6,7 +6,7 @@
 const { REF, UNDEF, BIGINT, encodeNumber } = require('./values.js');
 
 const FORMAT = 'things-snapshot';
-const VERSION = 1;
+const VERSION = 2; // 2: references in property lists, array and Set items as bare ids + positions
 
 const toStr = Object.prototype.toString;
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -112,20 +112,44 @@ class Serializer {
       case 'bigint': return [BIGINT, v.toString()];
       case 'object': if (v === null) return null; // fallthrough
       // eslint-disable-next-line no-fallthrough
-      default: {
-        let id = this.ids.get(v);
-        if (id === undefined) {
-          id = this.heap.length;
-          this.ids.set(v, id);
-          this.heap.push(null);
-          this.values.push(v);
-          this.parentOf.push(parentId);
-          this.labelOf.push(label);
-          this.work.push(id);
-          this.refs.push([REF, id]);
-        }
-        return this.refs[id]; // one reference array per object, shared by all its uses
-      }
+      default: return this.ref(this.id(v, parentId, label));
+    }
+  }
+
+  /** The id of an object (or function, symbol), registered and queued when first met. */
+  id(v, parentId, label) {
+    let id = this.ids.get(v);
+    if (id === undefined) {
+      id = this.heap.length;
+      this.ids.set(v, id);
+      this.heap.push(null);
+      this.values.push(v);
+      this.parentOf.push(parentId);
+      this.labelOf.push(label);
+      this.work.push(id);
+      this.refs.push(undefined);
+    }
+    return id;
+  }
+
+  /** [REF, id]: one array per object, shared by all its uses. */
+  ref(id) {
+    let r = this.refs[id];
+    if (r === undefined) { r = [REF, id]; this.refs[id] = r; }
+    return r;
+  }
+
+  /**
+   * Append v to a list where references are bare ids (no [REF, id] array each) and their
+   * positions are listed in `rs`: what property lists, array items and Set items use.
+   */
+  flat(v, parentId, label, list, rs) {
+    const ty = typeof v;
+    if (ty === 'object' ? v !== null : (ty === 'function' || ty === 'symbol')) {
+      rs.push(list.length);
+      list.push(this.id(v, parentId, label));
+    } else {
+      list.push(this.val(v, parentId, label));
     }
   }
 
@@ -153,7 +177,7 @@ class Serializer {
       for (const p of e.props) {
         if (p[0] === 'prototype' && Array.isArray(p[1]) && p[1][0] === REF) {
           const target = this.heap[p[1][1]];
-          if (target.t === 'o' && target.pf === undefined) target.pf = this.refs[id];
+          if (target.t === 'o' && target.pf === undefined) target.pf = this.ref(id);
           break;
         }
       }
@@ -188,25 +212,29 @@ class Serializer {
     else for (const id of pending) delete this.heap[id]._seen;
   }
 
-  props(o, id, skip, out) {
+  props(o, id, skip, out, from = 0) {
     const keys = ownKeys(o);
     // Ordinary properties (string key, plain data, writable/enumerable/configurable) go in a
     // flat [key, value, key, value...] list; as soon as one is not, every one is written as a
     // [key, value(, flags)] record, in order.
     let kv = [];
+    let rs = [];
     let props = null;
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = from; i < keys.length; i++) {
       const key = keys[i];
       if (skip !== null && skip(key)) continue;
       const d = Object.getOwnPropertyDescriptor(o, key);
       const flags = flagsOf(d);
       if (props === null && typeof key === 'string' && flags === 7 && 'value' in d) {
-        kv.push(key, this.val(d.value, id, key));
+        kv.push(key);
+        this.flat(d.value, id, key, kv, rs);
         continue;
       }
       if (props === null) {
         props = [];
-        for (let j = 0; j < kv.length; j += 2) props.push([kv[j], kv[j + 1]]);
+        for (let j = 0, ri = 0; j < kv.length; j += 2) {
+          if (ri < rs.length && rs[ri] === j + 1) { props.push([kv[j], this.ref(kv[j + 1])]); ri++; } else props.push([kv[j], kv[j + 1]]);
+        }
         kv = null;
       }
       const k = typeof key === 'symbol' ? this.val(key, id, key) : key;
@@ -218,7 +246,10 @@ class Serializer {
         props.push([k, { g: this.val(d.get, id, label + '@get'), s: this.val(d.set, id, label + '@set') }, flags]);
       }
     }
-    if (props !== null) { if (props.length > 0) out.props = props; } else if (kv.length > 0) out.kv = kv;
+    if (props !== null) { if (props.length > 0) out.props = props; } else if (kv.length > 0) {
+      out.kv = kv;
+      if (rs.length > 0) out.r = rs; // positions in kv of the values that are references
+    }
     if (!Object.isExtensible(o)) out.x = 0;
     return out;
   }
@@ -421,6 +452,7 @@ class Serializer {
     }
     let out;
     let skip = null;
+    let from = 0;
     let dflt; // the prototype restore's constructor gives: not written when it is that one
     if (t.isMap(o)) {
       dflt = Map.prototype;
@@ -429,8 +461,10 @@ class Serializer {
       out = { t: 'map', entries };
     } else if (t.isSet(o)) {
       const items = [];
-      setForEach.call(o, (v) => items.push(this.val(v, id, '<set item>')));
+      const rs = [];
+      setForEach.call(o, (v) => this.flat(v, id, '<set item>', items, rs));
       out = { t: 'set', items };
+      if (rs.length > 0) out.r = rs.length === items.length ? 1 : rs;
       dflt = Set.prototype;
     } else if (t.isWeakMap(o)) {
       out = { t: 'wm', entries: [], _seen: new Set() };
@@ -457,7 +491,9 @@ class Serializer {
     } else if (t.isTypedArray(o)) {
       out = { t: 'ta', ctor: taTag.call(o), buf: this.val(taBuffer.call(o), id, '.buffer'),
         off: taOffset.call(o), len: taLength.call(o) };
-      skip = isIndexKey;
+      // A typed array's own keys start with exactly its indices 0..len-1 (no other
+      // index-like key can be an own property of one): skip them by position.
+      from = taLength.call(o);
       if (taLength.call(o) > LARGE_VIEW) {
         // Listing the own keys of a big view makes a string per element: only symbol-keyed
         // properties are kept on those (extra string-keyed properties on a view are rare).
@@ -488,7 +524,7 @@ class Serializer {
       this.privates(o, proto, id, out);
     }
     this.proto(o, out, dflt, id);
-    return this.props(o, id, skip, out);
+    return this.props(o, id, skip, out, from);
   }
 
   /** A prototype object of the engine or a host module (its constructor is not the program's)? */
@@ -546,15 +582,21 @@ class Serializer {
     if (proto !== Array.prototype) out.p = this.val(proto, id, '@proto');
     // Dense and plain: all indices present as ordinary data properties, nothing else but length.
     if (getNames(a).length === a.length + 1 && getSymbols(a).length === 0 && Object.isExtensible(a)) {
-      const items = new Array(a.length);
+      const items = [];
+      const rs = [];
       let plain = true;
       for (let i = 0; i < a.length; i++) {
         const d = Object.getOwnPropertyDescriptor(a, i);
         if (d === undefined || !('value' in d) || !d.writable || !d.enumerable || !d.configurable) { plain = false; break; }
-        items[i] = this.val(d.value, id, i);
+        this.flat(d.value, id, i, items, rs);
       }
       const ld = Object.getOwnPropertyDescriptor(a, 'length');
-      if (plain && ld.writable) { out.items = items; return out; }
+      if (plain && ld.writable) {
+        out.items = items;
+        // r: positions of the items that are references (bare ids), 1 when all are
+        if (rs.length > 0) out.r = rs.length === items.length ? 1 : rs;
+        return out;
+      }
     }
     return this.props(a, id, null, out);
   }

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = "things-snapshot"
-VERSION = 1
+VERSION = 2
 
 
 class SnapshotFileError(ValueError):

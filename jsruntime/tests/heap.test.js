@@ -528,7 +528,7 @@ test('an arguments object', () => {
 test('snapshot has the documented envelope and is plain JSON data', () => {
   const s = snap({ a: 1 });
   assert.equal(s.format, 'things-snapshot');
-  assert.equal(s.version, 1);
+  assert.equal(s.version, 2);
   assert.equal(s.program, 'h');
   assert.match(s.engine, /^node v/);
   assert.ok(Array.isArray(s.heap));

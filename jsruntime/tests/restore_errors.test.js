@@ -5,9 +5,10 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { snap, restore, RestoreError } = require('./helpers.js');
+const { VERSION } = require('../serialize.js');
 
 function envelope(heap, rootRef) {
-  return { format: 'things-snapshot', version: 1, program: 'h', engine: 'test', heap, roots: { x: rootRef === undefined ? [0, 0] : rootRef } };
+  return { format: 'things-snapshot', version: VERSION, program: 'h', engine: 'test', heap, roots: { x: rootRef === undefined ? [0, 0] : rootRef } };
 }
 
 function refuses(s, re) {
@@ -28,8 +29,10 @@ test('not a snapshot', () => {
 
 test('wrong version', () => {
   const s = snap({ a: 1 });
-  s.version = 2;
-  refuses(s, /unsupported snapshot version 2/);
+  s.version = 1; // an older format
+  refuses(s, /unsupported snapshot version 1/);
+  s.version = VERSION + 1;
+  refuses(s, new RegExp('unsupported snapshot version ' + (VERSION + 1)));
   delete s.version;
   refuses(s, /version/);
 });
@@ -42,9 +45,9 @@ test('another program\'s snapshot', () => {
 });
 
 test('no heap, or no roots', () => {
-  refuses({ format: 'things-snapshot', version: 1, program: 'h', heap: {}, roots: {} }, /no heap/);
-  refuses({ format: 'things-snapshot', version: 1, program: 'h', heap: [] }, /no heap/);
-  refuses({ format: 'things-snapshot', version: 1, program: 'h', heap: [], roots: null }, /no heap/);
+  refuses({ format: 'things-snapshot', version: VERSION, program: 'h', heap: {}, roots: {} }, /no heap/);
+  refuses({ format: 'things-snapshot', version: VERSION, program: 'h', heap: [] }, /no heap/);
+  refuses({ format: 'things-snapshot', version: VERSION, program: 'h', heap: [], roots: null }, /no heap/);
 });
 
 test('references out of range, negative, fractional or not numbers', () => {
@@ -139,4 +142,13 @@ test('a failed restore can be followed by a good one in the same runtime', () =>
   try { restore(envelope([{ t: 'o', p: [0, 0] }])); } catch (e) { /* expected */ }
   const good = snap({ ok: [1, 2] });
   assert.deepEqual(restore(good), { ok: [1, 2] });
+});
+
+test('reference positions that do not fit their list are refused', () => {
+  const bad = (e) => envelope([e, { t: 'o' }]);
+  refuses(bad({ t: 'o', kv: ['a', 1], r: [3] }), /bad reference positions/);
+  refuses(bad({ t: 'o', kv: ['a', 1], r: 'x' }), /bad reference positions/);
+  refuses(bad({ t: 'a', n: 1, items: [1], r: [0, 0] }), /bad reference positions/);
+  refuses(bad({ t: 'set', items: [7], r: 1 }), /bad reference/);
+  refuses(bad({ t: 'o', kv: ['a', 'x'], r: [1] }), /bad reference/);
 });
