@@ -380,7 +380,7 @@ class BasePolicy:
     """
 
     name = "base"
-    capabilities: frozenset[str] = frozenset({"worker-order-independent", "work-conserving"})
+    capabilities: frozenset[str] = frozenset()
 
     def order(self, state: FleetState, programs: list[Program]) -> list[Program]:
         return programs
@@ -464,17 +464,21 @@ def place_with(policy: BasePolicy, fleet: Fleet, pending: Sequence[Program]) -> 
     if sorted(p.id for p in ordered) != sorted(p.id for p in todo):
         raise PolicyError(f"policy {policy.name!r}: order() must return the same programs")
     state.index = policy.make_index(state)
-    failed: dict[tuple[Any, ...], str] = {}  # within one call workers only fill up: same signature, same answer
+    # Within one call workers only fill up, so for a work-conserving policy a program that
+    # found no worker means no later program of the same needs and constraints will either.
+    failed: dict[tuple[Any, ...], str] | None = {} if "work-conserving" in policy.capabilities else None
     choose, workers = policy.choose, state.workers
     for p in ordered:
         sig = _signature(p)
-        reason = failed.get(sig)
+        reason = failed.get(sig) if failed is not None else None
         if reason is not None:
             unplaced[p.id] = reason
             continue
         w = _checked(policy, state, choose(state, p), p)
         if w is None:
-            unplaced[p.id] = failed[sig] = state.explain(p)
+            unplaced[p.id] = state.explain(p)
+            if failed is not None:
+                failed[sig] = unplaced[p.id]
         else:
             state.assign(w, p)
             placements[p.id] = workers[w].id
