@@ -182,8 +182,7 @@ class MqttPubSub(PubSub):
             if self._unacked_count() >= MAX_PENDING and not self._pending.wait_for(
                     lambda: self._unacked_count() < MAX_PENDING, 60):
                 raise PubSubError(f"mqtt: {MAX_PENDING} publications unacknowledged for 60 s")
-        if self._resending:
-            self._wait_resent(client)
+        self._wait_resent(client)
         # Not under self._pending: paho calls on_publish holding its own lock, which publish takes.
         info = client.publish(topic, data, qos=1)  # queued by paho while disconnected, re-sent
         if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
@@ -200,12 +199,16 @@ class MqttPubSub(PubSub):
         messages 60..79 delivered before 10..59 across a broker restart). So the first
         publications after a reconnection wait until no queued message is left unsent.
         """
+        # Checked on every durable publication, not only after a reconnection was noticed: the
+        # flag came too late under load (the same overtaking was seen again). While connected
+        # nothing waits in that state, so the check costs a lock and a short scan.
         deadline = time.monotonic() + 5
-        while self._resending and self._connected.is_set() and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
             with client._out_message_mutex:
                 if not any(m.state == mqtt.mqtt_ms_publish for m in client._out_messages.values()):
-                    self._resending = False
-                    return
+                    break
+            if not self._connected.is_set():
+                break  # queued in order by paho, re-sent in order when connected
             time.sleep(0.001)
         self._resending = False
 

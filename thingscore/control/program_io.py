@@ -13,6 +13,7 @@ import base64
 import json
 import logging
 import threading
+import time
 from typing import Any
 
 from thingscore.fs import FileSystem, NotFound, PathEscape, normalize
@@ -183,7 +184,27 @@ class ProgramBus:
 
     def handover(self) -> list[dict[str, Any]]:
         """The program runs elsewhere now: end this worker's subscriptions for it and give
-        back what was held (the target delivers it)."""
+        back what was held (the target delivers it). Messages the broker sent before it saw
+        the unsubscription may still be on their way: they are waited for (until nothing has
+        come for a moment) before the client closes, so that none is lost with it."""
+        with self._lock:
+            client = self.client
+            subs = list(self.subs.values())
+        if client is not None:
+            for _, sub in subs:
+                if sub is not None:
+                    try:
+                        client.unsubscribe(sub)
+                    except Exception:  # the broker may be gone: nothing more will come then
+                        pass
+            quiet_since = time.monotonic()
+            seen = len(self.buffer)
+            deadline = quiet_since + 2.0
+            while time.monotonic() < deadline and time.monotonic() - quiet_since < 0.25:
+                time.sleep(0.02)
+                with self._lock:
+                    if len(self.buffer) != seen:
+                        seen, quiet_since = len(self.buffer), time.monotonic()
         self.end()
         with self._lock:
             held, self.buffer = self.buffer, []
