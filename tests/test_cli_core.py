@@ -142,3 +142,11 @@ def test_snapshot_of_another_program_refused(things, tmp_path: Path) -> None:
     other.write_text("setTimeout(() => console.log(1), 5);\n")
     r = things("restore", str(snap), "--program", str(other), "-o", str(tmp_path / "x.js"))
     assert r.returncode != 0 and b"belongs to program" in r.stderr
+
+
+def test_program_arguments_after_double_dash(things, tmp_path: Path) -> None:
+    prog = tmp_path / "args.js"
+    prog.write_text('console.log(process.argv.slice(2).join(","));\nsetTimeout(() => console.log("t"), 5);\n')
+    r = things("exec", str(prog), "--hops", "2", "--every", "1", "--", "a", "--b")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"a,--b\nt\n"

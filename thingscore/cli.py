@@ -141,7 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Everything after the first `--` belongs to the program (`things exec app.js --every 3 -- a b`).
+    tail: list[str] | None = None
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, tail = argv[:cut], argv[cut + 1:]
     args = build_parser().parse_args(argv)
+    if tail is not None:
+        if not hasattr(args, "args"):
+            build_parser().error("arguments after -- are only for exec and dispatch run")
+        args.args = [*(args.args or []), *tail]
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
