@@ -80,8 +80,11 @@ def _run(d: Dispatcher, args: argparse.Namespace) -> int:
 def _logs(d: Dispatcher, pid: str, follow: bool) -> int:
     """Print what the program wrote so far; with --follow, go on (across migrations) until it ends."""
     done = threading.Event()
+    replayed = threading.Event()  # output that came before the worker's buffer was read is in it
     if follow:
         def out(msg: Message) -> None:
+            if not replayed.is_set():
+                return
             stream = sys.stdout if msg.topic.endswith("/stdout") else sys.stderr
             stream.buffer.write(msg.payload)
             stream.flush()
@@ -99,9 +102,11 @@ def _logs(d: Dispatcher, pid: str, follow: bool) -> int:
                 d.pubsub.subscribe(protocol.event_topic(pid), event)]
     worker = d.locate(pid)
     logs = d.request(worker, "logs", {"pid": pid})
+    sys.stdout.write(logs.get("stdout", ""))
+    sys.stderr.write(logs.get("stderr", ""))
+    sys.stdout.flush()
+    replayed.set()
     if not follow:
-        sys.stdout.write(logs.get("stdout", ""))
-        sys.stderr.write(logs.get("stderr", ""))
         return 0
     try:
         state = next((p["state"] for p in d.ps() if p.get("id") == pid), "exited")
