@@ -1,4 +1,5 @@
-"""``balanced``: least loaded first. Biggest programs first (ties by id), each on the worker
+"""``balanced``: least loaded first. Programs that need labels first, then biggest first
+(ties by id), each on the worker
 with the lowest utilisation (the larger of committed memory / capacity and committed CPU /
 capacity; ties by stable worker order) that can take it. Spreads load evenly; keeps
 headroom on every worker. Workers are kept sorted by utilisation."""
@@ -13,7 +14,7 @@ class Balanced(BasePolicy):
     capabilities = frozenset({"worker-order-independent", "program-order-independent", "work-conserving"})
 
     def order(self, state: FleetState, programs: list[Program]) -> list[Program]:
-        return sorted(programs, key=lambda p: (-state.size(p), p.id))
+        return sorted(programs, key=lambda p: (not p.labels, -state.size(p), p.id))
 
     def score(self, state: FleetState, w: int, p: Program) -> float:
         return state.utilisation(w)

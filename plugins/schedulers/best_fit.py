@@ -1,8 +1,9 @@
-"""``best-fit-decreasing``: bin packing. Biggest programs first (memory and CPU as shares
-of the largest worker, summed; ties by id), each on the worker with the least room left
-that can take it (same measure; ties by stable worker order). Packs programs onto few
-workers and leaves whole workers free for big programs. Workers are kept sorted by room:
-bisect to the first with enough room, scan to the first that fits."""
+"""``best-fit-decreasing``: bin packing. Programs that need labels first (they compete for
+fewer workers), then biggest first (memory and CPU as shares of the largest worker, summed;
+ties by id), each on the worker with the least room left that can take it (same measure;
+ties by stable worker order). Packs programs tightly and leaves whole workers free for big
+programs. Workers are kept sorted by room: bisect to the first with enough room, scan to
+the first that fits."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ class BestFitDecreasing(BasePolicy):
     capabilities = frozenset({"worker-order-independent", "program-order-independent", "work-conserving"})
 
     def order(self, state: FleetState, programs: list[Program]) -> list[Program]:
-        return sorted(programs, key=lambda p: (-state.size(p), p.id))
+        return sorted(programs, key=lambda p: (not p.labels, -state.size(p), p.id))
 
     def score(self, state: FleetState, w: int, p: Program) -> float:
         return state.room(w)
