@@ -49,6 +49,12 @@ def _cmd_pubsub(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from thingscore.commands.simulate import run
+
+    return run(args)
+
+
 def _cmd_conformance(args: argparse.Namespace) -> int:
     from thingscore.commands.conformance import run
 
@@ -127,12 +133,23 @@ def build_parser() -> argparse.ArgumentParser:
     pb.add_argument("-v", "--verbose", action="store_true")
     pb.set_defaults(func=_cmd_pubsub)
 
+    sm = sub.add_parser("simulate", help="compare placement policies on a simulated fleet (no processes)")
+    sm.add_argument("--workers", type=int, default=1000)
+    sm.add_argument("--programs", type=int, default=5000)
+    sm.add_argument("--policy", default="first-fit", help="policy name(s), comma-separated to compare")
+    sm.add_argument("--churn", type=float, default=0.0, help="fraction of workers that leave/join per round")
+    sm.add_argument("--rounds", type=int, default=10)
+    sm.add_argument("--seed", type=int, default=0)
+    sm.add_argument("--json", action="store_true")
+    sm.set_defaults(func=_cmd_simulate)
+
     cf = sub.add_parser("conformance", help="conformance suites for plugins")
     cf_sub = cf.add_subparsers(dest="conformance_command", required=True)
     cfr = cf_sub.add_parser("run", help="run the conformance suite of a plugin")
     cfr.add_argument("--parser", help="parser plugin name")
     cfr.add_argument("--pubsub", metavar="URL|NAME",
                      help="pub/sub plugin to check: mqtt://host:port, redis://host:port/db, zmq://host:port, local")
+    cfr.add_argument("--scheduler", metavar="NAME", help="placement policy plugin to check")
     cfr.add_argument("--fs", metavar="URL|DIR|NAME", help="file-system plugin to check: redis://host:port/db, "
                      "mongodb://host:port/db, file:///dir or a directory, or a plugin name")
     cfr.add_argument("--verbose", "-v", action="store_true")

@@ -19,13 +19,18 @@ def run(args: argparse.Namespace) -> int:
         from thingscore.commands.conformance_fs import run as run_fs
 
         return run_fs(args.fs, bool(getattr(args, "verbose", False)))
+    if getattr(args, "scheduler", None):
+        from thingscore.commands.conformance_scheduler import run as run_scheduler
+
+        return run_scheduler(args.scheduler, bool(getattr(args, "verbose", False)))
     if getattr(args, "pubsub", None):
         from thingscore.commands.conformance_pubsub import run as run_pubsub
 
         return run_pubsub(args.pubsub, bool(getattr(args, "verbose", False)))
     name = getattr(args, "parser", None)
     if not name:
-        print("usage: things conformance run (--parser=NAME | --pubsub=URL | --fs=URL) [-v]", file=sys.stderr)
+        print("usage: things conformance run (--parser=NAME | --pubsub=URL | --fs=URL | --scheduler=NAME) [-v]",
+              file=sys.stderr)
         installed = ", ".join(plugins.available("parser")) or "none"
         print(f"parser plugins installed: {installed}", file=sys.stderr)
         return 2
