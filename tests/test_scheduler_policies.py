@@ -150,3 +150,31 @@ def test_resources_defaults() -> None:
     p = Program("x")
     assert p.needs == Resources(0, 0) and p.anti_affinity == frozenset()
     assert Program("y", anti_affinity="db").anti_affinity == frozenset({"db"})
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_rebalance_moves_the_smallest_program_that_suffices(name: str) -> None:
+    progs = (P("big", 600, 0.5), P("mid", 300, 0.5), P("tiny", 50, 0.5), P("small", 120, 0.5))
+    fleet = Fleet((W("w1", 1000, 4), W("w2", 1000, 4)), progs, {p.id: "w1" for p in progs})  # 70 MB over
+    moves = plugins.load("scheduler", name).rebalance(fleet)
+    assert moves == [Move("small", "w1", "w2", "worker w1 is over its limits")]
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_rebalance_fixes_broken_constraints(name: str) -> None:
+    cam = P("cam", labels={"camera": "true"})
+    db0, db1 = P("db.0", groups=("db",)), P("db.1", groups=("db",))
+    ws = (W("w1"), W("w2", labels={"camera": "true"}), W("w3"))
+    fleet = Fleet(ws, (cam, db0, db1), {"cam": "w1", "db.0": "w3", "db.1": "w3"})
+    moves = {m.program: m for m in plugins.load("scheduler", name).rebalance(fleet)}
+    assert set(moves) == {"cam", "db.1"}
+    assert moves["cam"].target == "w2" and "label camera=true missing on w1" in moves["cam"].reason
+    assert moves["db.1"].target != "w3" and "anti-affinity group 'db' twice on w3" in moves["db.1"].reason
+
+
+def test_rebalance_lost_programs_in_policy_order() -> None:
+    progs = (P("a", 100, 0.1), P("b", 900, 0.1))
+    fleet = Fleet((W("dead", alive=False), W("x", 1000, 4), W("y", 950, 4)), progs, {"a": "dead", "b": "dead"})
+    moves = plugins.load("scheduler", "best-fit-decreasing").rebalance(fleet)
+    assert [(m.program, m.target, m.reason) for m in moves] == [("b", "y", "worker dead is lost"),
+                                                               ("a", "x", "worker dead is lost")]
