@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from thingscore.scheduling import EPS, Decision, Fleet, Move, Program, Resources, Worker
+from thingscore.scheduling import EPS, Decision, Fleet, Move, Program, Resources, SchedulerPolicy, Worker
 
 EXAMPLES = 200
 
@@ -178,9 +178,9 @@ def verify_moves(fleet: Fleet, moves: list[Move]) -> None:
 
 @check()
 def check_has_name(policy: Any) -> None:
-    """the policy has a non-empty name and place/rebalance methods"""
+    """the policy has a non-empty name and place/rebalance methods (the SchedulerPolicy protocol)"""
     assert isinstance(getattr(policy, "name", None), str) and policy.name, "a policy needs a non-empty `name`"
-    assert callable(getattr(policy, "place", None)) and callable(getattr(policy, "rebalance", None))
+    assert isinstance(policy, SchedulerPolicy), "a policy needs callable place(fleet, pending) and rebalance(fleet)"
 
 
 @check()
