@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from thingscore import cli
 from thingscore.commands import conformance_scheduler, simulate
 
 
@@ -55,8 +56,14 @@ def test_simulate_module_main(capsys) -> None:
     assert "first-fit" in capsys.readouterr().out
 
 
+def test_simulate_through_the_cli(capsys) -> None:
+    assert cli.main(["simulate", "--workers", "50", "--programs", "200", "--policy", "first-fit,balanced",
+                     "--churn", "0.1", "--rounds", "2", "--json"]) == 0
+    assert [r["policy"] for r in json.loads(capsys.readouterr().out)] == ["first-fit", "balanced"]
+
+
 def test_conformance_command(capsys) -> None:
-    assert conformance_scheduler.run("first-fit", False) == 0
+    assert cli.main(["conformance", "run", "--scheduler=first-fit"]) == 0
     out = capsys.readouterr().out
     assert "[ok  ] empty_fleet" in out
     assert "[skip] property_program_order: first-fit does not declare capability 'program-order-independent'" in out
