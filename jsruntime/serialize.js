@@ -8,8 +8,8 @@ const { REF, UNDEF, BIGINT, encodeNumber } = require('./values.js');
 const FORMAT = 'things-snapshot';
 const VERSION = 2; // 2: references in property lists, array and Set items as bare ids + positions
 
-const toStr = Object.prototype.toString;
 const hasOwn = Object.prototype.hasOwnProperty;
+const TAG = Symbol.toStringTag;
 const fnToString = Function.prototype.toString;
 const getTime = Date.prototype.getTime;
 const mapForEach = Map.prototype.forEach;
@@ -75,10 +75,12 @@ class Serializer {
     this.labelOf = [];        // id -> how: a property key, an index, or a '@'/'<'/':' label
     this.work = [];
     this.refs = [];           // id -> [REF, id]
+    this.scratch = [];        // positions of references in the list being written
     this.weak = [];           // ids of WeakMap/WeakSet entries to complete at the end
     this.scopes = new Set();  // scope instances and module handles met (they stand for scopes)
     this.instances = new Map(); // "sid:token" -> scope instance of a mutable scope
     this.okProtos = new Set();  // prototypes whose chain checkNativeProto accepted
+    this.tags = new Map();      // prototype -> its Symbol.toStringTag (see tagOf)
   }
 
   scopeRef(h, parentId, label) {
@@ -218,7 +220,8 @@ class Serializer {
     // flat [key, value, key, value...] list; as soon as one is not, every one is written as a
     // [key, value(, flags)] record, in order.
     let kv = [];
-    let rs = [];
+    const rs = this.scratch; // props and arrayEntry never run inside each other: one scratch list
+    rs.length = 0;
     let props = null;
     for (let i = from; i < keys.length; i++) {
       const key = keys[i];
@@ -248,7 +251,7 @@ class Serializer {
     }
     if (props !== null) { if (props.length > 0) out.props = props; } else if (kv.length > 0) {
       out.kv = kv;
-      if (rs.length > 0) out.r = rs; // positions in kv of the values that are references
+      if (rs.length > 0) out.r = rs.slice(); // positions in kv of the values that are references
     }
     if (!Object.isExtensible(o)) out.x = 0;
     return out;
@@ -512,8 +515,8 @@ class Serializer {
       this.fail('cannot move a suspended generator yet (a later version moves them)', id, '');
     } else if (t.isModuleNamespaceObject(o) || t.isExternal(o)) {
       this.fail('cannot move a native object', id, '');
-    } else if (isWeakRef(o) || isFinalizationRegistry(o)) {
-      this.fail('cannot move a ' + (isWeakRef(o) ? 'WeakRef' : 'FinalizationRegistry') + ' (engine state)', id, '');
+    } else if (isWeakRef(o, this.tagOf(o)) || isFinalizationRegistry(o, this.tagOf(o))) {
+      this.fail('cannot move a ' + (isWeakRef(o, this.tagOf(o)) ? 'WeakRef' : 'FinalizationRegistry') + ' (engine state)', id, '');
     } else {
       if (hasOwn.call(o, 'constructor') && this.engineLike(o)) {
         const path = rt.builtins.lookup(o);
@@ -525,6 +528,22 @@ class Serializer {
     }
     this.proto(o, out, dflt, id);
     return this.props(o, id, skip, out, from);
+  }
+
+  /**
+   * The Symbol.toStringTag o shows when it is a data property ('' otherwise): read without
+   * calling a getter (Object.prototype.toString would call the program's), cached per prototype.
+   */
+  tagOf(o) {
+    if (hasOwn.call(o, TAG)) return dataTag(o);
+    const p = Object.getPrototypeOf(o);
+    if (p === null) return '';
+    let tag = this.tags.get(p);
+    if (tag === undefined) {
+      tag = this.tagOf(p);
+      this.tags.set(p, tag);
+    }
+    return tag;
   }
 
   /** A prototype object of the engine or a host module (its constructor is not the program's)? */
@@ -583,7 +602,8 @@ class Serializer {
     // Dense and plain: all indices present as ordinary data properties, nothing else but length.
     if (getNames(a).length === a.length + 1 && getSymbols(a).length === 0 && Object.isExtensible(a)) {
       const items = [];
-      const rs = [];
+      const rs = this.scratch;
+      rs.length = 0;
       let plain = true;
       for (let i = 0; i < a.length; i++) {
         const d = Object.getOwnPropertyDescriptor(a, i);
@@ -594,7 +614,7 @@ class Serializer {
       if (plain && ld.writable) {
         out.items = items;
         // r: positions of the items that are references (bare ids), 1 when all are
-        if (rs.length > 0) out.r = rs.length === items.length ? 1 : rs;
+        if (rs.length > 0) out.r = rs.length === items.length ? 1 : rs.slice();
         return out;
       }
     }
@@ -604,13 +624,18 @@ class Serializer {
 
 // Brand checks by calling a method that throws on other objects are costly (an Error with a
 // stack per object), so only objects whose tag says so are checked for real.
-function isWeakRef(o) {
-  if (typeof WeakRef !== 'function' || toStr.call(o) !== '[object WeakRef]') return false;
+function dataTag(o) {
+  const d = Object.getOwnPropertyDescriptor(o, TAG);
+  return d !== undefined && typeof d.value === 'string' ? d.value : '';
+}
+
+function isWeakRef(o, tag) {
+  if (typeof WeakRef !== 'function' || tag !== 'WeakRef') return false;
   try { WeakRef.prototype.deref.call(o); return true; } catch (e) { return false; }
 }
 
-function isFinalizationRegistry(o) {
-  if (typeof FinalizationRegistry !== 'function' || toStr.call(o) !== '[object FinalizationRegistry]') return false;
+function isFinalizationRegistry(o, tag) {
+  if (typeof FinalizationRegistry !== 'function' || tag !== 'FinalizationRegistry') return false;
   try { FinalizationRegistry.prototype.unregister.call(o, {}); return true; } catch (e) { return false; }
 }
 
