@@ -178,3 +178,24 @@ def test_rebalance_lost_programs_in_policy_order() -> None:
     moves = plugins.load("scheduler", "best-fit-decreasing").rebalance(fleet)
     assert [(m.program, m.target, m.reason) for m in moves] == [("b", "y", "worker dead is lost"),
                                                                ("a", "x", "worker dead is lost")]
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_index_matches_scan_with_big_groups(name: str) -> None:
+    """One-per-worker groups larger than the index's threshold (their own index structures)."""
+    fast, slow = plugins.load("scheduler", name), SCANS[name]()
+    rng = random.Random(5)
+    ws = tuple(W(f"w{i}", rng.choice([256, 1024]), rng.choice([1, 4]), labels={"camera": "true"} if i % 4 else {},
+                 draining=i % 31 == 7) for i in range(120))
+    ps = [P(f"d{i}", rng.choice([0, 16, 64]), rng.choice([0, 0.1]), groups=("daemon",) + (("cam",) if i % 3 else ()),
+            labels={"camera": "true"} if i % 5 == 0 else {}) for i in range(150)]
+    ps += [P(f"x{i}", rng.choice([32, 128, 400]), 0.5) for i in range(200)]
+    rng.shuffle(ps)
+    fleet = Fleet(ws)
+    a = fast.place(fleet, ps)
+    assert a == slow.place(fleet, ps)
+    assert len({w for p, w in a.placements.items() if p.startswith("d")}) == sum(1 for p in a.placements if p[0] == "d")
+    placed = apply(fleet, a, ps)
+    churned = Fleet(tuple(Worker(w.id, w.capacity, w.used, w.labels, i % 9 != 2, w.draining)
+                          for i, w in enumerate(placed.workers)), placed.programs, placed.placements)
+    assert fast.rebalance(churned) == slow.rebalance(churned)

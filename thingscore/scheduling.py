@@ -200,6 +200,7 @@ class FleetState:
         self.listeners: list[Callable[[int], None]] = []
         self._label_sets: dict[tuple[tuple[str, str], ...], list[int]] = {}
         self.index: Finder | None = None  # set by the driver from policy.make_index
+        self.group_hosts: dict[str, int] = {}  # anti-affinity group -> workers running one of its programs
         for p in fleet.programs:
             wid = fleet.placements.get(p.id)
             if wid is None or p.id in self.where or p.id in self.stray:
@@ -328,7 +329,9 @@ class FleetState:
             if groups is None:
                 groups = self.groups_on[w] = {}
             for g in p.anti_affinity:
-                groups[g] = groups.get(g, 0) + 1
+                n = groups[g] = groups.get(g, 0) + 1
+                if n == 1:
+                    self.group_hosts[g] = self.group_hosts.get(g, 0) + 1
 
     def assign(self, w: int, p: Program) -> None:
         self._add(w, p)
@@ -350,6 +353,7 @@ class FleetState:
                 groups[g] -= 1
                 if not groups[g]:
                     del groups[g]
+                    self.group_hosts[g] -= 1
         for f in self.listeners:
             f(w)
 
@@ -580,16 +584,16 @@ class _MaxTree:
     records on its path.
     """
 
-    __slots__ = ("size", "members", "mem", "cpu", "fail_mem", "fail_cpu")
+    __slots__ = ("size", "members", "groups", "mem", "cpu", "fail_mem", "fail_cpu")
 
-    def __init__(self, state: FleetState, members: list[int]) -> None:
+    def __init__(self, state: FleetState, members: list[int], groups: frozenset[str] = frozenset()) -> None:
         size = 1
         while size < len(members):
             size *= 2
-        self.size, self.members = size, members
+        self.size, self.members, self.groups = size, members, groups
         mem, cpu = [_NEG] * (2 * size), [_NEG] * (2 * size)
         for i, w in enumerate(members):
-            if state.open[w]:
+            if _usable(state, w, groups):
                 mem[size + i], cpu[size + i] = state.free_mem[w], state.free_cpu[w]
         for n in range(size - 1, 0, -1):
             a, b = 2 * n, 2 * n + 1
@@ -651,84 +655,121 @@ class _MaxTree:
         return None
 
 
-class _LabelSubsets:
-    """One structure per set of required labels, over the workers that carry them, each
-    kept in step with worker changes."""
+def _usable(state: FleetState, w: int, groups: frozenset[str]) -> bool:
+    """Open, and running no program of ``groups``."""
+    if not state.open[w]:
+        return False
+    hosted = state.groups_on[w]
+    return not (groups and hosted and any(g in hosted for g in groups))
 
-    def __init__(self, state: FleetState, build: Callable[[list[int]], Any]) -> None:
+
+class _Subsets:
+    """One structure per (required labels, big anti-affinity groups), over the workers that
+    carry the labels, leaving out those that run a program of the groups; each kept in step
+    with worker changes. A group is "big" once BIG_GROUP workers run one of its programs:
+    from then on its programs search a structure without those workers instead of skipping
+    them one by one (a one-per-worker group of 5,000 would otherwise cost O(n) each)."""
+
+    BIG_GROUP = 16
+
+    def __init__(self, state: FleetState, build: Callable[[list[int], frozenset[str]], Any]) -> None:
         self.state, self.build = state, build
-        self.by_labels: dict[tuple[tuple[str, str], ...], Any] = {}
+        self.by_key: dict[tuple[Any, ...], Any] = {}
         self.member_of: list[list[tuple[Any, int]]] = [[] for _ in range(len(state))]
 
-    def get(self, labels: Mapping[str, str]) -> Any:
-        key = tuple(sorted(labels.items())) if labels else ()
-        found = self.by_labels.get(key)
+    def split(self, p: Program) -> tuple[frozenset[str], frozenset[str]]:
+        """``p``'s groups as (big ones: in the structure, small ones: checked per worker)."""
+        if not p.anti_affinity:
+            return frozenset(), frozenset()
+        hosts = self.state.group_hosts
+        big = frozenset(g for g in p.anti_affinity if hosts.get(g, 0) >= self.BIG_GROUP)
+        return big, p.anti_affinity - big
+
+    def get(self, labels: Mapping[str, str], groups: frozenset[str] = frozenset()) -> Any:
+        key = (tuple(sorted(labels.items())) if labels else (), tuple(sorted(groups)))
+        found = self.by_key.get(key)
         if found is None:
             members = self.state.matching(labels) if labels else list(range(len(self.state)))
-            found = self.by_labels[key] = self.build(members)
+            found = self.by_key[key] = self.build(members, groups)
             for i, w in enumerate(members):
                 self.member_of[w].append((found, i))
         return found
 
 
-def _ok(state: FleetState, p: Program, exclude: int | None) -> Callable[[int], bool] | None:
-    if exclude is None and not p.anti_affinity:
+def _ok(state: FleetState, p: Program, groups: frozenset[str], exclude: int | None) -> Callable[[int], bool] | None:
+    if exclude is None and not groups:
         return None
-    if not p.anti_affinity:
+    if not groups:
         return lambda w: w != exclude
-    return lambda w: w != exclude and not state.blocked(w, p)
+    return lambda w: w != exclude and not any(state.group_count(w, g, p) > 0 for g in groups)
 
 
 class FirstFitIndex:
-    """The first worker in stable order that fits: a max-tree per label set."""
+    """The first worker in stable order that fits: a max-tree per label set (and big group)."""
 
     def __init__(self, state: FleetState) -> None:
         self.state = state
-        self.subsets = _LabelSubsets(state, lambda members: _MaxTree(state, members))
+        self.subsets = _Subsets(state, lambda members, groups: _MaxTree(state, members, groups))
         self.subsets.get({})
         state.listeners.append(self.changed)
 
     def changed(self, w: int) -> None:
         s = self.state
-        fm, fc = (s.free_mem[w], s.free_cpu[w]) if s.open[w] else (_NEG, _NEG)
+        fm, fc = s.free_mem[w], s.free_cpu[w]
+        is_open, hosted = s.open[w], s.groups_on[w]
         for tree, i in self.subsets.member_of[w]:
-            tree.update(i, fm, fc)
+            if not is_open or (tree.groups and hosted and any(g in hosted for g in tree.groups)):
+                tree.update(i, _NEG, _NEG)
+            else:
+                tree.update(i, fm, fc)
 
     def find(self, p: Program, exclude: int | None) -> int | None:
-        tree: _MaxTree = self.subsets.get(p.labels)
-        return tree.leftmost(p.needs.memory_mb - EPS, p.needs.cpu - EPS, _ok(self.state, p, exclude))
+        big, small = self.subsets.split(p)
+        tree: _MaxTree = self.subsets.get(p.labels, big)
+        return tree.leftmost(p.needs.memory_mb - EPS, p.needs.cpu - EPS, _ok(self.state, p, small, exclude))
+
+
+class _Entries(list):  # type: ignore[type-arg]
+    """A sorted list of (key, worker) that knows which groups it leaves out."""
+
+    groups: frozenset[str] = frozenset()
 
 
 class SortedIndex:
-    """Open workers sorted by ``key(w)`` (then position), one list per label set; ``find``
-    scans from the first entry whose key is at least ``low(p)`` to the first that fits."""
+    """Open workers sorted by ``key(w)`` (then position), one list per label set (and big
+    group); ``find`` scans from the first entry whose key is at least ``low(p)`` to the first
+    that fits."""
 
     def __init__(self, state: FleetState, key: Callable[[int], float],
                  low: Callable[[Program], float] | None = None) -> None:
         self.state, self.key, self.low = state, key, low
         self.keys = [key(w) for w in range(len(state))]
-        self.subsets = _LabelSubsets(state, self._build)
+        self.subsets = _Subsets(state, self._build)
         self.subsets.get({})
         state.listeners.append(self.changed)
 
-    def _build(self, members: list[int]) -> list[tuple[float, int]]:
-        return sorted((self.keys[w], w) for w in members if self.state.open[w])
+    def _build(self, members: list[int], groups: frozenset[str]) -> _Entries:
+        entries = _Entries(sorted((self.keys[w], w) for w in members if _usable(self.state, w, groups)))
+        entries.groups = groups
+        return entries
 
     def changed(self, w: int) -> None:
-        if not self.state.open[w]:
+        s = self.state
+        if not s.open[w]:
             return
         old, new = self.keys[w], self.key(w)
-        if old == new:
-            return
         self.keys[w] = new
+        hosted = s.groups_on[w]
         for entries, _ in self.subsets.member_of[w]:
             i = bisect_left(entries, (old, w))
             if i < len(entries) and entries[i] == (old, w):
                 del entries[i]
-            insort(entries, (new, w))
+            if not (entries.groups and hosted and any(g in hosted for g in entries.groups)):
+                insort(entries, (new, w))
 
     def find(self, p: Program, exclude: int | None) -> int | None:
-        entries: list[tuple[float, int]] = self.subsets.get(p.labels)
+        big, _ = self.subsets.split(p)
+        entries: _Entries = self.subsets.get(p.labels, big)
         i = bisect_left(entries, (self.low(p) - 1e-6, -1)) if self.low is not None else 0
         s = self.state
         fits, free_mem, free_cpu = s.fits, s.free_mem, s.free_cpu
