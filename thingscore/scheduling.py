@@ -42,8 +42,9 @@ from itertools import islice
 from typing import Any, Protocol, runtime_checkable
 
 __all__ = [
-    "EPS", "BasePolicy", "Decision", "Fleet", "FleetError", "FleetState", "Move", "PolicyError", "Program",
-    "Resources", "SchedulerPolicy", "Worker", "apply", "natural_key", "place_with", "rebalance_with",
+    "EPS", "BasePolicy", "Decision", "Finder", "FirstFitIndex", "Fleet", "FleetError", "FleetState", "Move",
+    "PolicyError", "Program", "Resources", "SchedulerPolicy", "SortedIndex", "Worker", "apply", "invalid_needs",
+    "natural_key", "place_with", "rebalance_with",
 ]
 
 EPS = 1e-9  # slack for float sums: a worker is "full" at capacity + EPS
