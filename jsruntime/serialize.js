@@ -457,7 +457,11 @@ class Serializer {
     let skip = null;
     let from = 0;
     let dflt; // the prototype restore's constructor gives: not written when it is that one
-    if (t.isMap(o)) {
+    // The kinds exclude each other: the commonest are asked first (each check is a native call).
+    if (t.isDate(o)) {
+      out = { t: 'date', v: encodeNumber(getTime.call(o)) };
+      dflt = Date.prototype;
+    } else if (t.isMap(o)) {
       dflt = Map.prototype;
       const entries = [];
       mapForEach.call(o, (v, k) => entries.push([this.val(k, id, '<map key>'), this.val(v, id, '<map value>')]));
@@ -477,9 +481,6 @@ class Serializer {
       out = { t: 'ws', items: [], _seen: new Set() };
       dflt = WeakSet.prototype;
       this.weak.push(id);
-    } else if (t.isDate(o)) {
-      out = { t: 'date', v: encodeNumber(getTime.call(o)) };
-      dflt = Date.prototype;
     } else if (t.isRegExp(o)) {
       out = { t: 're', src: reSource.call(o), flags: reFlags.call(o) };
       dflt = RegExp.prototype;
@@ -488,7 +489,7 @@ class Serializer {
     } else if (t.isArrayBuffer(o) || t.isSharedArrayBuffer(o)) {
       let bytes;
       try { bytes = new Uint8Array(o); } catch (e) { this.fail('cannot move a detached ArrayBuffer', id, ''); }
-      if (o.resizable || o.growable) this.fail('cannot move a resizable ArrayBuffer yet', id, '');
+      if (isResizable(o, t)) this.fail('cannot move a resizable ArrayBuffer yet', id, '');
       out = { t: 'ab', b64: rt.host.b64encode(bytes) };
       if (t.isSharedArrayBuffer(o)) out.shared = 1;
     } else if (t.isTypedArray(o)) {
@@ -624,6 +625,20 @@ class Serializer {
 
 // Brand checks by calling a method that throws on other objects are costly (an Error with a
 // stack per object), so only objects whose tag says so are checked for real.
+const abResizable = engineGetter(typeof ArrayBuffer === 'function' ? ArrayBuffer.prototype : null, 'resizable');
+const sabGrowable = engineGetter(typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer.prototype : null, 'growable');
+
+function engineGetter(proto, key) {
+  const d = proto && Object.getOwnPropertyDescriptor(proto, key);
+  return d && typeof d.get === 'function' ? d.get : null;
+}
+
+/** Through the engine's own getters: o.resizable could be a program's getter. */
+function isResizable(o, t) {
+  if (t.isSharedArrayBuffer(o)) return sabGrowable !== null && sabGrowable.call(o) === true;
+  return abResizable !== null && abResizable.call(o) === true;
+}
+
 function dataTag(o) {
   const d = Object.getOwnPropertyDescriptor(o, TAG);
   return d !== undefined && typeof d.value === 'string' ? d.value : '';
