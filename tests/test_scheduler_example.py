@@ -4,11 +4,13 @@ conformance suite as the built-in policies."""
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from stevedore import extension
 from things_conformance.scheduler import SchedulerPolicyConformance
 
 from thingscore import plugins
@@ -24,6 +26,9 @@ def installed() -> None:
                               capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
             pytest.skip(f"pip could not install the example policy: {done.stderr.strip()[-500:]}")
+        importlib.invalidate_caches()
+        # stevedore keeps the entry points it saw per group for the life of the process
+        getattr(extension.ExtensionManager, "ENTRY_POINT_CACHE", {}).pop(plugins.GROUPS["scheduler"], None)
     if str(EXAMPLE) not in sys.path:  # an editable install takes effect at interpreter start; this one is running
         sys.path.insert(0, str(EXAMPLE))
     assert "example" in plugins.available("scheduler"), plugins.available("scheduler")
