@@ -11,6 +11,7 @@ with an error. Commands are handled once per message id.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -115,8 +116,6 @@ class Worker:
                 log.warning("heartbeat failed: %s", exc)
 
     def _heartbeat(self) -> bytes:
-        import json
-
         return json.dumps({"worker": self.id, "ts": time.time(), "runtime": self.runtime_name, "labels": self.labels,
                            "capacity": self.capacity, "usage": proc_usage(os.getpid()),
                            "processes": self._list()}).encode()
@@ -395,8 +394,6 @@ class Worker:
         return msg, local
 
     def _event(self, p: ManagedProcess, gone: bool = False) -> None:
-        import json
-
         body = {**p.describe(), "worker": self.id, "gone": gone} if not gone else {
             "id": p.pid, "worker": self.id, "state": p.state, "reason": p.reason, "gone": True}
         try:
