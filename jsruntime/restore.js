@@ -23,6 +23,7 @@ class Restorer {
     this.state = new Uint8Array(this.heap.length);
     this.adopted = new Uint8Array(this.heap.length);
     this.constructed = new Uint8Array(this.heap.length);
+    this.fixed = [];
   }
 
   get(v) {
@@ -207,6 +208,7 @@ class Restorer {
   fill(id) {
     const e = this.heap[id];
     const o = this.objs[id];
+    if (e.x === 0) this.fixed.push(id); // made non-extensible once everything is in place
     switch (e.t) {
       case 'b': case 'sym': case 'req': return;
       case 's': o(3, e.vals.map((v) => this.get(v))); return;
@@ -343,9 +345,7 @@ class Restorer {
       if (api) api.r = false;
     }
     const result = roots(this);
-    for (let id = 0; id < this.heap.length; id++) {
-      if (this.heap[id].x === 0) Object.preventExtensions(this.objs[id]);
-    }
+    for (const id of this.fixed) Object.preventExtensions(this.objs[id]);
     return result;
   }
 }

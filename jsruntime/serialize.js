@@ -80,6 +80,7 @@ class Serializer {
     this.scopes = new Set();  // scope instances and module handles met (they stand for scopes)
     this.instances = new Map(); // "sid:token" -> scope instance of a mutable scope
     this.okProtos = new Set();  // prototypes whose chain checkNativeProto accepted
+    this.fnIds = [];            // ids of 't: f' entries (for linkPrototypes)
     this.tags = new Map();      // prototype -> its Symbol.toStringTag (see tagOf)
   }
 
@@ -173,7 +174,7 @@ class Serializer {
    * takes the object it comes with (a class's prototype cannot be replaced).
    */
   linkPrototypes() {
-    for (let id = 0; id < this.heap.length; id++) {
+    for (const id of this.fnIds) {
       const e = this.heap[id];
       if (e.t !== 'f' || !e.props) continue;
       for (const p of e.props) {
@@ -344,6 +345,7 @@ class Serializer {
     }
     if (env === undefined) this.fail('closure without a recorded environment (function #' + fid + ')', id, '');
     out = { t: 'f', fid, env: this.scopeRef(env, id, '@env') };
+    this.fnIds.push(id);
     const acc = reg.privOf.get(f);
     if (acc && acc.stat) out.spriv = acc.stat[0](f).map((v, i) => this.val(v, id, '.#static' + i));
     if (info[1] === 2) out.sup = this.val(Object.getPrototypeOf(f), id, '@super');
