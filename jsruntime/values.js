@@ -4,6 +4,10 @@
 //   [0, id]   reference to heap entry id        [1]          undefined
 //   [2, "NaN" | "Infinity" | "-Infinity" | "-0"]               [3, "123"]   BigInt
 // (Objects in the heap are never inlined, so an inline array is always a tag.)
+// Since format 2, the lists that hold most references (an ordinary object's flat `kv`, a dense
+// array's and a Set's `items`) write a reference as the bare id and list its position in the
+// entry's `r` (r: 1 when every item is one), so that a heap of many small objects is not
+// also a heap of many [0, id] arrays.
 
 const REF = 0;
 const UNDEF = 1;
