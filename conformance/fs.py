@@ -26,26 +26,20 @@ and from processes, watch, pickling.
 from __future__ import annotations
 
 import secrets
-import time
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 
 from thingscore.fs import FileSystem
 
 from ._fs_checks import CHECKS, Check
+from ._suite import SuiteReport, run_in_pytest, run_one
 
 __all__ = ["CHECKS", "FileSystemConformance", "SuiteReport", "run_suite"]
 
 
 def _run(name: str, fs: FileSystem) -> None:
-    check = CHECKS[name]
-    reason = check.skip_reason(fs)
-    if reason:
-        pytest.skip(reason)
-    check.func(fs)
+    run_in_pytest(CHECKS[name], fs)
 
 
 class FileSystemConformance:
@@ -120,13 +114,6 @@ class FileSystemConformance:
 # -- the command line's report ----------------------------------------------------------------------
 
 
-@dataclass
-class SuiteReport:
-    lines: list[str]
-    passed: int
-    failed: int
-    skipped: int
-
 
 def run_suite(fs: FileSystem, verbose: bool = False, only: Callable[[Check], bool] | None = None) -> SuiteReport:
     """Run every check against ``fs`` (a plugin instance on a real namespace).
@@ -135,41 +122,17 @@ def run_suite(fs: FileSystem, verbose: bool = False, only: Callable[[Check], boo
     emptied afterwards, so the suite can run against a namespace that already holds files;
     traversal checks run against the plugin itself (refusal must come from the plugin).
     """
-    lines: list[str] = []
-    counts = {"ok": 0, "FAIL": 0, "skip": 0}
+    report = SuiteReport()
     run_id = f"things-conformance-{secrets.token_hex(4)}"
     for check in CHECKS.values():
         if only is not None and not only(check):
             continue
-        reason = check.skip_reason(fs)
-        if reason:
-            counts["skip"] += 1
-            lines.append(f"  [skip] {check.name}: {reason}")
+        if check.at_root or check.skip_reason(fs):
+            run_one(report, check, fs, fs, verbose)
             continue
-        target = fs if check.at_root else fs.subtree(f"{run_id}/{check.name}")
-        started = time.monotonic()
-        error: str | None = None
-        detail = ""
-        try:
-            check.func(target)
-        except AssertionError as exc:
-            error = str(exc) or "assertion failed"
-            detail = traceback.format_exc()
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            detail = traceback.format_exc()
-        finally:
-            cleanup_error = None if check.at_root else _empty(target)
-        if error is None and cleanup_error:
-            error = f"cleanup failed: {cleanup_error}"
-        took = time.monotonic() - started
-        mark = "ok  " if error is None else "FAIL"
-        counts[mark.strip()] += 1
-        lines.append(f"  [{mark}] {check.name} ({took:.2f} s): {check.doc}" if error is None
-                     else f"  [{mark}] {check.name} ({took:.2f} s): {error}")
-        if error is not None and verbose:
-            lines.extend("           " + line for line in detail.rstrip().splitlines())
-    return SuiteReport(lines, counts["ok"], counts["FAIL"], counts["skip"])
+        target = fs.subtree(f"{run_id}/{check.name}")
+        run_one(report, check, fs, target, verbose, cleanup=lambda t=target: _empty(t))
+    return report
 
 
 def _empty(fs: FileSystem) -> str | None:

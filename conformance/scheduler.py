@@ -27,25 +27,19 @@ property checks with hypothesis (200 examples each, derandomized).
 
 from __future__ import annotations
 
-import time
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from ._scheduler_checks import CHECKS, Check
+from ._suite import SuiteReport, run_in_pytest, run_one
 
 __all__ = ["CHECKS", "SchedulerPolicyConformance", "SuiteReport", "run_suite"]
 
 
 def _run(name: str, policy: Any) -> None:
-    check = CHECKS[name]
-    reason = check.skip_reason(policy)
-    if reason:
-        pytest.skip(reason)
-    check.func(policy)
+    run_in_pytest(CHECKS[name], policy)
 
 
 class SchedulerPolicyConformance:
@@ -143,45 +137,11 @@ class SchedulerPolicyConformance:
 # -- the command line's report ----------------------------------------------------------------------
 
 
-@dataclass
-class SuiteReport:
-    lines: list[str]
-    passed: int
-    failed: int
-    skipped: int
-
 
 def run_suite(policy: Any, verbose: bool = False, only: Callable[[Check], bool] | None = None) -> SuiteReport:
     """Run every check (or those ``only`` selects) against ``policy``; one line per check."""
-    lines: list[str] = []
-    counts = {"ok": 0, "FAIL": 0, "skip": 0}
+    report = SuiteReport()
     for check in CHECKS.values():
-        if only is not None and not only(check):
-            continue
-        lines.append(_one(check, policy, counts, verbose))
-    return SuiteReport(lines, counts["ok"], counts["FAIL"], counts["skip"])
-
-
-def _one(check: Check, policy: Any, counts: dict[str, int], verbose: bool) -> str:
-    reason = check.skip_reason(policy)
-    if reason:
-        counts["skip"] += 1
-        return f"  [skip] {check.name}: {reason}"
-    started = time.monotonic()
-    error, detail = None, ""
-    try:
-        check.func(policy)
-    except AssertionError as exc:
-        error, detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "assertion failed", \
-            traceback.format_exc()
-    except Exception as exc:
-        error, detail = f"{type(exc).__name__}: {exc}", traceback.format_exc()
-    took = time.monotonic() - started
-    if error is None:
-        counts["ok"] += 1
-        return f"  [ok  ] {check.name} ({took:.2f} s): {check.doc}"
-    counts["FAIL"] += 1
-    line = f"  [FAIL] {check.name} ({took:.2f} s): {error}"
-    if verbose:
-        line += "\n" + "\n".join("           " + x for x in detail.rstrip().splitlines())
-    return line
+        if only is None or only(check):
+            run_one(report, check, policy, policy, verbose)
+    return report

@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 
+from things_conformance._suite import module_main, print_report
+
 from thingscore import plugins
 
 SCHEME_PLUGINS = {"file": "local", "redis": "redis", "rediss": "redis", "unix": "redis",
@@ -105,26 +107,14 @@ def _run_plugin(name: str, url: str | None, verbose: bool) -> int:
             return 1
         started = time.monotonic()
         report = run_suite(fs, verbose=verbose)
-        for line in report.lines:
-            print(line)
-        verdict = "PASS" if report.failed == 0 else "FAIL"
-        print(f"{verdict}: {name} ({time.monotonic() - started:.1f} s)")
-        print(f"{report.passed} passed, {report.failed} failed, {report.skipped} skipped")
-        return 0 if report.failed == 0 else 1
+        return print_report(report, name, started)
     finally:
         fs.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m thingscore.commands.conformance_fs URL [-v]`` (the same as the CLI)."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    verbose = any(a in ("-v", "--verbose") for a in args)
-    rest = [a for a in args if a not in ("-v", "--verbose")]
-    if len(rest) != 1:
-        print("usage: python -m thingscore.commands.conformance_fs URL|DIR|NAME [-v]", file=sys.stderr)
-        return 2
-    return run(rest[0], verbose)
-
+    return module_main(argv, "python -m thingscore.commands.conformance_fs URL|DIR|NAME [-v]", run)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 import time
 
+from things_conformance._suite import module_main, print_report
+
 from thingscore import plugins
 
 
@@ -27,24 +29,12 @@ def run(name: str, verbose: bool) -> int:
           f"capabilities: {caps}")
     started = time.monotonic()
     report = run_suite(policy, verbose=verbose)
-    for line in report.lines:
-        print(line)
-    verdict = "PASS" if report.failed == 0 else "FAIL"
-    print(f"{verdict}: {name} ({time.monotonic() - started:.1f} s)")
-    print(f"{report.passed} passed, {report.failed} failed, {report.skipped} skipped")
-    return 0 if report.failed == 0 else 1
+    return print_report(report, name, started)
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m thingscore.commands.conformance_scheduler NAME [-v]`` (the same as the CLI)."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    verbose = any(a in ("-v", "--verbose") for a in args)
-    rest = [a for a in args if a not in ("-v", "--verbose")]
-    if len(rest) != 1:
-        print("usage: python -m thingscore.commands.conformance_scheduler NAME [-v]", file=sys.stderr)
-        return 2
-    return run(rest[0], verbose)
-
+    return module_main(argv, "python -m thingscore.commands.conformance_scheduler NAME [-v]", run)
 
 if __name__ == "__main__":
     sys.exit(main())
