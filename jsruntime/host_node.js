@@ -110,6 +110,11 @@ function makeNodeHost(nodeRequire) {
         }
       });
       sock.on('error', () => {});
+      if (process.env.THINGS_SUPERVISED === '1') {
+        // The worker that runs this program is gone (its end of the channel closed): a copy
+        // left running would be a duplicate once the program is restored elsewhere.
+        sock.on('end', () => process.kill(process.pid, 'SIGKILL'));
+      }
     },
     /** A synchronous request to the worker (the program's file calls): one JSON line each way. */
     rpc(request) {

@@ -69,7 +69,7 @@ def test_run_migrate_there_and_back_loses_nothing(cluster) -> None:
     pid = "p-" + uuid.uuid4().hex[:6]
     chunks, done = _collect(pubsub, pid)
     res = d.request("A", "run", {**_upload(d, SLOW), "pid": pid, "args": ["60"], "name": "slow"})
-    assert res == {"id": pid, "worker": "A", "status": "running"}
+    assert res == {"id": pid, "worker": "A", "status": "running", "epoch": 0}  # epoch 0: not the scheduler's
     time.sleep(0.3)
     moved = d.migrate(pid, "B")
     assert moved["worker"] == "B" and moved["status"] == "running"

@@ -37,6 +37,18 @@ def _cmd_dispatch(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_scheduler(args: argparse.Namespace) -> int:
+    from thingscore.commands.scheduler import run
+
+    return run(args)
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from thingscore.commands.app import run
+
+    return run(args)
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from thingscore.commands.demo import run
 
@@ -96,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--runtime", help="runtime plugin for programs (default: node)")
     wk.add_argument("--heartbeat", type=float, help="seconds between heartbeats (default 1)")
     wk.add_argument("--label", action="append", help="KEY=VALUE label for placement (repeatable)")
+    wk.add_argument("--memory-mb", type=float, help="memory this worker offers to programs (default 1024)")
+    wk.add_argument("--cpus", type=float, help="CPUs this worker offers to programs (default: its core count)")
+    wk.add_argument("--low-memory-mb", type=float,
+                    help="drain (ask for its programs to move) when the machine has less memory available than this")
     wk.add_argument("--config", help="TOML config file ([worker] id, pubsub, fs, runtime, heartbeat, labels)")
     wk.add_argument("-v", "--verbose", action="store_true")
     wk.set_defaults(func=_cmd_worker)
@@ -117,10 +133,41 @@ def build_parser() -> argparse.ArgumentParser:
     d_mig.add_argument("worker")
     for name in ("pause", "resume", "kill", "snapshot"):
         dsub.add_parser(name, help=f"{name} a program").add_argument("id")
+    d_drain = dsub.add_parser("drain", help="move every program off a worker, live (through the scheduler if one runs)")
+    d_drain.add_argument("worker")
+    d_drain.add_argument("--undo", action="store_true", help="let the worker take programs again")
+    d_drain.add_argument("--wait", type=float, default=60.0, help="seconds to wait for the moves")
     d_logs = dsub.add_parser("logs", help="a program's console output")
     d_logs.add_argument("id")
     d_logs.add_argument("--follow", "-f", action="store_true")
     dp.set_defaults(func=_cmd_dispatch)
+
+    sc = sub.add_parser("scheduler", help="place applications, checkpoint them, fail them over (until interrupted)")
+    sc.add_argument("--policy", default="first-fit", help="placement policy plugin (default first-fit)")
+    sc.add_argument("--checkpoint-every", metavar="DURATION",
+                    help="checkpoint every running program this often (5s, 500ms, 2m); default: only programs "
+                    "whose application sets checkpoint_every")
+    sc.add_argument("--deadline", default="5s", metavar="DURATION",
+                    help="a worker silent this long is lost and its programs are restored elsewhere (default 5s)")
+    sc.add_argument("--keep-checkpoints", type=int, default=2, help="checkpoints kept per program (default 2)")
+    sc.add_argument("--pubsub", help="pub/sub plugin name or URL (as for the worker)")
+    sc.add_argument("--fs", help="global FS plugin name, URL or directory (as for the worker)")
+    sc.add_argument("-v", "--verbose", action="store_true")
+    sc.set_defaults(func=_cmd_scheduler)
+
+    ap = sub.add_parser("app", help="applications: run, ls, stop (through the scheduler)")
+    ap.add_argument("--pubsub", help="pub/sub plugin name or URL (as for the worker)")
+    ap.add_argument("--fs", help="global FS plugin name, URL or directory (as for the worker)")
+    ap.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for the scheduler's reply")
+    ap_sub = ap.add_subparsers(dest="app_command", required=True)
+    ap_run = ap_sub.add_parser("run", help="run an application file (YAML, JSON or TOML); prints JSON")
+    ap_run.add_argument("file")
+    ap_run.add_argument("--wait", type=float, default=20.0, help="seconds to wait for the programs to start")
+    ap_run.add_argument("--parser", default="esprima", help="parser plugin for instrumenting")
+    ap_ls = ap_sub.add_parser("ls", help="applications and their programs")
+    ap_ls.add_argument("--json", action="store_true")
+    ap_sub.add_parser("stop", help="stop an application's programs").add_argument("name")
+    ap.set_defaults(func=_cmd_app)
 
     dm = sub.add_parser("demo", help="the whole system on one machine: migrations between processes and workers")
     dm.set_defaults(func=_cmd_demo)

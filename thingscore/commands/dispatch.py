@@ -72,6 +72,8 @@ def _run(d: Dispatcher, args: argparse.Namespace) -> int:
         _print_json(d.migrate(args.id, args.worker))
     elif action in ("pause", "resume", "kill", "snapshot"):
         _print_json(d.command(action, args.id))
+    elif action == "drain":
+        _print_json(d.drain(args.worker, on=not args.undo, wait=args.wait))
     elif action == "logs":
         return _logs(d, args.id, args.follow)
     return 0

@@ -18,14 +18,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         cfg = load_worker_config(args.config, {"id": args.id, "pubsub": args.pubsub, "fs": args.fs,
                                                "runtime": args.runtime, "heartbeat": args.heartbeat,
-                                               "labels": labels})
+                                               "labels": labels, "low_memory_mb": args.low_memory_mb})
+        if args.memory_mb is not None:
+            cfg.capacity["memory_mb"] = args.memory_mb
+        if args.cpus is not None:
+            cfg.capacity["cpu"] = args.cpus
         pubsub = open_pubsub(cfg.pubsub, client_id=f"worker-{cfg.id}")
         fs = open_fs(cfg.fs)
     except (ConfigError, Exception) as exc:  # a clear message for anything that prevents starting
         print(f"things worker: {exc}", file=sys.stderr)
         return 1
     worker = Worker(cfg.id, pubsub, fs, runtime=cfg.runtime, heartbeat=cfg.heartbeat, labels=cfg.labels,
-                    capacity=cfg.capacity or None)
+                    capacity=cfg.capacity or None, low_memory_mb=cfg.low_memory_mb)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     print(f"things worker {cfg.id}: ready", file=sys.stderr, flush=True)
     try:

@@ -45,17 +45,20 @@ class ControlClient:
         elif fut is not None and not fut.done():
             fut.set_result(reply)
 
-    def request(self, worker: str, cmd: str, args: dict[str, Any] | None = None, timeout: float = 10.0) -> Reply:
+    def request(self, worker: str, cmd: str, args: dict[str, Any] | None = None, timeout: float = 10.0,
+                topic: str | None = None) -> Reply:
+        """Send ``cmd`` to a worker (or to ``topic``, e.g. the scheduler's) and wait for the reply."""
         command = Command(cmd=cmd, args=args or {}, reply_to=protocol.reply_topic(self.client_id),
                           sender=self.client_id)
         fut: Future[Reply] = Future()
         with self._lock:
             self._waiters[command.id] = fut
         try:
-            self.pubsub.publish(protocol.command_topic(worker), command.encode(), durable=True)
+            self.pubsub.publish(topic or protocol.command_topic(worker), command.encode(), durable=True)
             return fut.result(timeout)
         except FutureTimeout as exc:
-            raise NoReply(f"no reply from worker {worker!r} to {cmd} within {timeout:g}s") from exc
+            who = f"worker {worker!r}" if topic is None else worker
+            raise NoReply(f"no reply from {who} to {cmd} within {timeout:g}s") from exc
         finally:
             with self._lock:
                 self._waiters.pop(command.id, None)

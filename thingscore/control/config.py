@@ -81,6 +81,7 @@ class WorkerConfig:
     heartbeat: float = 1.0
     labels: dict[str, str] = field(default_factory=dict)
     capacity: dict[str, float] = field(default_factory=dict)
+    low_memory_mb: float | None = None
 
 
 def load_worker_config(path: str | None, overrides: dict[str, Any]) -> WorkerConfig:
@@ -99,6 +100,7 @@ def load_worker_config(path: str | None, overrides: dict[str, Any]) -> WorkerCon
         heartbeat=float(data.get("heartbeat", 1.0)),
         labels={str(k): str(v) for k, v in dict(data.get("labels", {})).items()},
         capacity={str(k): float(v) for k, v in dict(data.get("capacity", {})).items()},
+        low_memory_mb=float(data["low_memory_mb"]) if data.get("low_memory_mb") is not None else None,
     )
     for key, value in overrides.items():
         if value is not None:

@@ -13,7 +13,7 @@ from thingscore.fs import FileSystem
 from thingscore.instrument.bundle import instrument
 from thingscore.pubsub import PubSub
 
-from . import store
+from . import protocol, store
 from .client import ControlClient, NoReply
 from .protocol import Reply
 
@@ -70,8 +70,9 @@ class Dispatcher:
             parser: str = "esprima") -> dict[str, Any]:
         prog = instrument(file, parser=parser)
         path = store.put_program(self.fs, prog.hash, prog.render())
-        return self.request(worker, "run", {"program": path, "hash": prog.hash, "name": name or Path(file).name,
-                                            "args": args or [], "pid": uuid.uuid4().hex[:12]})
+        started = self.request(worker, "run", {"program": path, "hash": prog.hash, "name": name or Path(file).name,
+                                               "args": args or [], "pid": uuid.uuid4().hex[:12]})
+        return {k: started.get(k) for k in ("id", "worker", "status")}  # the contract of `dispatch run`
 
     def migrate(self, pid: str, target: str) -> dict[str, Any]:
         source = self.locate(pid)
@@ -79,3 +80,49 @@ class Dispatcher:
 
     def command(self, cmd: str, pid: str) -> dict[str, Any]:
         return self.request(self.locate(pid), cmd, {"pid": pid})
+
+    def scheduler(self, cmd: str, args: dict[str, Any], timeout: float | None = None) -> Any:
+        """A request to ``things scheduler`` (DispatchError if none answers)."""
+        try:
+            reply = self.client.request("scheduler", cmd, args, timeout or self.timeout,
+                                        topic=protocol.scheduler_topic())
+        except NoReply as exc:
+            raise DispatchError(f"{exc} (is `things scheduler` running on this broker?)") from exc
+        if not reply.ok:
+            raise DispatchError(f"scheduler: {reply.error}")
+        return reply.result
+
+    def drain(self, worker: str, on: bool = True, wait: float = 60.0) -> dict[str, Any]:
+        """Move every program off ``worker``, live, and keep new ones away from it.
+
+        With a scheduler on the bus, the scheduler does it (its policy picks the targets and
+        its schedule remembers the drain); without one, the programs are migrated from here to
+        the least busy other workers. Either way the worker itself is told, so that its
+        heartbeats say it is draining."""
+        self.request(worker, "drain", {"on": on})
+        try:
+            self.scheduler("status", {}, timeout=min(self.timeout, 2.0))
+        except DispatchError:
+            return self._drain_here(worker, on)
+        return self.scheduler("drain", {"worker": worker, "on": on, "wait": wait}, timeout=wait + self.timeout)
+
+    def _drain_here(self, worker: str, on: bool) -> dict[str, Any]:
+        if not on:
+            return {"worker": worker, "draining": False, "moved": [], "remaining": []}
+        others = [w for w in self.workers() if w["worker"] != worker and not w.get("draining")]
+        load = {w["worker"]: int(w.get("processes") or 0) for w in others}
+        moved, remaining = [], []
+        for p in self.ps():
+            if p.get("worker") != worker or p.get("state") not in ("running", "paused"):
+                continue
+            if not load:
+                remaining.append({"id": p["id"], "reason": "no other worker"})
+                continue
+            target = min(sorted(load), key=lambda w: load[w])
+            try:
+                self.migrate(p["id"], target)
+                load[target] += 1
+                moved.append({"id": p["id"], "worker": target})
+            except DispatchError as exc:
+                remaining.append({"id": p["id"], "reason": str(exc)})
+        return {"worker": worker, "draining": True, "moved": moved, "remaining": remaining}

@@ -24,6 +24,7 @@ class ManagedProcess:
     runtime: str
     proc: RuntimeProcess
     state: str = RUNNING
+    epoch: int = 0               # the scheduler's fencing token: a higher one makes this copy stale
     reason: str = ""
     exit_code: int | None = None
     started: float = field(default_factory=time.time)
@@ -37,7 +38,7 @@ class ManagedProcess:
         usage = self.proc.usage() if self.state in (RUNNING, PAUSED, MIGRATING) else {}
         return {"id": self.pid, "name": self.name, "state": self.state, "reason": self.reason,
                 "exit_code": self.exit_code, "runtime": self.runtime, "program": self.program,
-                "hash": self.program_hash, "started": self.started, **usage}
+                "hash": self.program_hash, "epoch": self.epoch, "started": self.started, **usage}
 
     def expect(self, request: str) -> Future[dict[str, Any]]:
         fut: Future[dict[str, Any]] = Future()

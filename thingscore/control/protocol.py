@@ -16,7 +16,8 @@ from typing import Any
 ROOT = "things"
 BROADCAST = "all"
 COMMANDS = frozenset({"run", "restore", "pause", "resume", "kill", "snapshot", "migrate", "ps", "info", "logs",
-                      "handover"})
+                      "handover", "drain"})
+SCHEDULER_COMMANDS = frozenset({"app-run", "app-stop", "app-ls", "move", "stop", "drain", "status"})
 MAX_MESSAGE = 64 * 1024 * 1024
 
 
@@ -26,6 +27,11 @@ def command_topic(worker: str) -> str:
 
 def reply_topic(client: str) -> str:
     return f"{ROOT}/r/{client}"
+
+
+def scheduler_topic() -> str:
+    """The scheduler's command topic (durable, like a worker's)."""
+    return f"{ROOT}/s/cmd"
 
 
 def heartbeat_topic(worker: str) -> str:
@@ -89,13 +95,13 @@ def _load(payload: bytes) -> dict[str, Any]:
     return obj
 
 
-def decode_command(payload: bytes) -> Command:
+def decode_command(payload: bytes, allowed: frozenset[str] = COMMANDS) -> Command:
     obj = _load(payload)
     cmd, args, mid = obj.get("cmd"), obj.get("args", {}), obj.get("id")
     reply_to = obj.get("reply_to")
     if not isinstance(mid, str) or not mid:
         raise ProtocolError("command without an id")
-    if cmd not in COMMANDS:
+    if cmd not in allowed:
         raise ProtocolError(f"unknown command {cmd!r}")
     if not isinstance(args, dict):
         raise ProtocolError("args must be an object")

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -46,7 +47,8 @@ class CommandError(Exception):
 class Worker:
     def __init__(self, worker_id: str, pubsub: PubSub, fs: FileSystem, *, runtime: str = "node",
                  heartbeat: float = 1.0, labels: dict[str, str] | None = None, capacity: dict[str, float] | None = None,
-                 workdir: Path | None = None, migrate_timeout: float = 30.0) -> None:
+                 workdir: Path | None = None, migrate_timeout: float = 30.0,
+                 low_memory_mb: float | None = None) -> None:
         self.id = worker_id
         self.pubsub = pubsub
         self.fs = fs
@@ -59,6 +61,8 @@ class Worker:
         self.labels = labels or {}
         self.capacity = capacity or {"memory_mb": 1024.0, "cpu": float(os.cpu_count() or 1)}
         self.migrate_timeout = migrate_timeout
+        self.low_memory_mb = low_memory_mb
+        self.draining = False  # asked to leave (drain command, SIGUSR1) or short of memory: take nothing new
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix=f"things-worker-{worker_id}-"))
         self.processes: dict[str, ManagedProcess] = {}
         self._lock = threading.RLock()
@@ -79,6 +83,10 @@ class Worker:
 
     def serve_forever(self) -> None:
         self.start()
+        if threading.current_thread() is threading.main_thread():
+            # The device's own "I am leaving" signal (battery low, update due): a scheduler
+            # moves its programs off, live.
+            signal.signal(signal.SIGUSR1, lambda *_: self.set_draining(True))
         try:
             while not self._stop.wait(0.5):
                 pass
@@ -115,9 +123,22 @@ class Worker:
             except Exception as exc:  # a broker hiccup must not stop the worker
                 log.warning("heartbeat failed: %s", exc)
 
+    def set_draining(self, on: bool) -> None:
+        if on != self.draining:
+            log.info("worker %s %s", self.id, "is draining: its programs should move" if on else "takes programs again")
+        self.draining = on
+
+    def _short_of_memory(self) -> bool:
+        if self.low_memory_mb is None:
+            return False
+        available = available_memory_mb()
+        return available is not None and available < self.low_memory_mb
+
     def _heartbeat(self) -> bytes:
-        return json.dumps({"worker": self.id, "ts": time.time(), "runtime": self.runtime_name, "labels": self.labels,
+        return json.dumps({"worker": self.id, "ts": time.time(), "since": self.started,
+                           "runtime": self.runtime_name, "labels": self.labels,
                            "capacity": self.capacity, "usage": proc_usage(os.getpid()),
+                           "draining": self.draining or self._short_of_memory(),
                            "processes": self._list()}).encode()
 
     def _list(self) -> list[dict[str, Any]]:
@@ -171,7 +192,28 @@ class Worker:
 
     def _cmd_info(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"worker": self.id, "runtime": self.runtime_name, "labels": self.labels, "capacity": self.capacity,
-                "processes": len(self.processes), "since": self.started}
+                "processes": len(self.processes), "since": self.started, "draining": self.draining}
+
+    def _cmd_drain(self, args: dict[str, Any]) -> dict[str, Any]:
+        self.set_draining(bool(args.get("on", True)))
+        return {"worker": self.id, "draining": self.draining}
+
+    def _claim(self, pid: str, epoch: int) -> dict[str, Any] | None:
+        """Fencing on the worker's side: a run/restore of a copy this worker already has (the
+        same command re-sent, same or older epoch) is answered with that copy, never a second
+        one; an older live copy here is stopped before a newer epoch starts."""
+        with self._lock:
+            existing = self.processes.get(pid)
+        if existing is None or existing.state not in (RUNNING, PAUSED, MIGRATING):
+            return None
+        if existing.epoch >= epoch:
+            if existing.epoch > epoch:
+                raise CommandError(f"process {pid} runs here at epoch {existing.epoch}; epoch {epoch} is stale")
+            return {"id": pid, "worker": self.id, "status": existing.state, "epoch": existing.epoch, "duplicate": True}
+        existing.reason = f"fenced: epoch {epoch} supersedes {existing.epoch}"
+        existing.proc.kill()
+        existing.proc.wait(10)
+        return None
 
     def _cmd_ps(self, args: dict[str, Any]) -> list[dict[str, Any]]:
         return [{**p, "worker": self.id} for p in self._list()]
@@ -181,21 +223,31 @@ class Worker:
         pid = args.get("pid") or uuid.uuid4().hex[:12]
         name = str(args.get("name") or pid)
         prog_args = [str(a) for a in args.get("args", [])]
+        epoch = _epoch(args)
+        same = self._claim(pid, epoch)
+        if same is not None:
+            return same
         local = self._fetch_program(program, phash)
-        p = self._start(pid, name, program, phash, StartRequest(program=local, args=prog_args, cwd=self.workdir))
-        return {"id": p.pid, "worker": self.id, "status": p.state}
+        p = self._start(pid, name, program, phash, StartRequest(program=local, args=prog_args, cwd=self.workdir),
+                        epoch=epoch)
+        return {"id": p.pid, "worker": self.id, "status": p.state, "epoch": epoch}
 
     def _cmd_restore(self, args: dict[str, Any]) -> dict[str, Any]:
         program, phash, snap, pid = _str(args, "program"), _str(args, "hash"), _str(args, "snapshot"), _str(args, "pid")
-        with self._lock:
-            existing = self.processes.get(pid)
-        if existing is not None and existing.state in (RUNNING, PAUSED):
-            raise CommandError(f"process {pid} already runs on {self.id}")
+        epoch = _epoch(args)
+        same = self._claim(pid, epoch)
+        if same is not None:
+            if args.get("origin"):  # a live migration must never land on a copy that already runs
+                raise CommandError(f"process {pid} already runs on {self.id}")
+            return same
         local = self._fetch_program(program, phash)
         snap_file = store.fetch(self.fs, snap, self.workdir / "snapshots" / f"{pid}-{time.time_ns()}.json")
         t0 = time.perf_counter()
+        # A live migration hands over the messages held at the source; a failover from a
+        # checkpoint has no source to wait for.
         p = self._start(pid, str(args.get("name") or pid), program, phash,
-                        StartRequest(program=local, restore_from=snap_file, cwd=self.workdir))
+                        StartRequest(program=local, restore_from=snap_file, cwd=self.workdir), epoch=epoch,
+                        handover=args.get("handover", True) is not False)
         try:
             msg = p.restored.result(self.migrate_timeout)
         except FutureTimeout as exc:
@@ -230,8 +282,11 @@ class Worker:
 
     def _cmd_kill(self, args: dict[str, Any]) -> dict[str, Any]:
         p = self._get(args)
+        below = args.get("below_epoch")
+        if isinstance(below, int) and p.epoch >= below:
+            raise CommandError(f"process {p.pid} runs at epoch {p.epoch} here, not below {below}: not stale")
         if p.state in (RUNNING, PAUSED, MIGRATING):
-            p.reason = "killed"
+            p.reason = "killed" if below is None else f"fenced: epoch {below} supersedes {p.epoch}"
             if p.state == PAUSED:
                 p.proc.resume()
             p.proc.kill()
@@ -285,7 +340,8 @@ class Worker:
             assert self.client is not None
             reply = self.client.request(target, "restore", {"pid": p.pid, "program": p.program,
                                                             "hash": p.program_hash, "snapshot": snap,
-                                                            "name": p.name, "origin": self.id},
+                                                            "name": p.name, "origin": self.id,
+                                                            "epoch": p.epoch},
                                         timeout=self.migrate_timeout)
         except (NoReply, OSError, CommandError) as exc:
             reply = Reply(re="", ok=False, worker=target, error=str(exc))
@@ -324,14 +380,17 @@ class Worker:
             store.fetch(self.fs, program, local)
         return local
 
-    def _start(self, pid: str, name: str, program: str, program_hash: str, req: StartRequest) -> ManagedProcess:
+    def _start(self, pid: str, name: str, program: str, program_hash: str, req: StartRequest, epoch: int = 0,
+               handover: bool = True) -> ManagedProcess:
         req.stdout = subprocess.PIPE
         req.stderr = subprocess.PIPE
-        req.env = {**req.env, "THINGS_GLOBAL_FS": "1", "THINGS_PROCESS_ID": pid}
+        # THINGS_SUPERVISED: the program ends when this worker's control channel closes, so a
+        # worker that dies (kill -9) leaves no orphan copy behind to run twice after failover.
+        req.env = {**req.env, "THINGS_GLOBAL_FS": "1", "THINGS_PROCESS_ID": pid, "THINGS_SUPERVISED": "1"}
         proc = self.runtime.start(req)
         p = ManagedProcess(pid=pid, name=name, program=program, program_hash=program_hash, runtime=self.runtime_name,
-                           proc=proc)
-        p.bus = ProgramBus(self.pubsub, p, self.id, paused=req.restore_from is not None)
+                           proc=proc, epoch=epoch)
+        p.bus = ProgramBus(self.pubsub, p, self.id, paused=req.restore_from is not None and handover)
         threading.Thread(target=serve_file_requests, args=(p, self.fs), daemon=True).start()
         with self._lock:
             self.processes[pid] = p
@@ -370,7 +429,7 @@ class Worker:
             return
         p.bus.end()
         p.exit_code = rc
-        if p.reason == "killed":
+        if p.reason == "killed" or p.reason.startswith("fenced"):
             p.state = EXITED
         elif rc == 0:
             p.state, p.reason = EXITED, "ended"
@@ -400,6 +459,24 @@ class Worker:
             self.pubsub.publish(protocol.event_topic(p.pid), json.dumps(body).encode())
         except Exception as exc:
             log.debug("event of %s not published: %s", p.pid, exc)
+
+
+def _epoch(args: dict[str, Any]) -> int:
+    v = args.get("epoch", 0)
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise CommandError("epoch must be an integer >= 0")
+    return v
+
+
+def available_memory_mb() -> float | None:
+    """MemAvailable from /proc/meminfo (Linux), in MB; None where unknown."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def _str(args: dict[str, Any], key: str) -> str:

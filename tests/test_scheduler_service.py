@@ -1,0 +1,302 @@
+"""``things scheduler`` with real processes: three ``things worker`` processes and a scheduler
+over a real broker (mosquitto), an application of stateful tickers, and the faults the
+scheduler exists for: a worker killed with SIGKILL (its programs come back elsewhere from
+their last checkpoint, and the worker restarted with the same id runs no stale copy), the
+scheduler itself killed and restarted (nothing changes, nothing runs twice), a worker
+drained (its programs move live, losing nothing).
+
+Every ticker prints ``<tag> <n>`` every 100 ms with ``n`` from a closure; its output, read
+from the pub/sub output topics, shows what a move cost: a live migration neither repeats nor
+skips a value, a failover repeats at most what was printed since the last checkpoint.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from conftest import PROGRAMS, things_cmd
+from stevedore import extension
+
+from thingscore import plugins
+from thingscore.pubsub import Message
+
+HEARTBEAT = 0.5
+DEADLINE = 2.0
+CHECKPOINT = 1.0
+TICK = 0.1  # the ticker's interval
+EXAMPLE = Path(__file__).resolve().parent / "example_policy"
+
+
+def ensure_example_policy() -> None:
+    if "example" in plugins.available("scheduler"):
+        return
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", str(EXAMPLE)],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        pytest.skip(f"pip could not install the example policy: {done.stderr.strip()[-500:]}")
+    importlib.invalidate_caches()
+    getattr(extension.ExtensionManager, "ENTRY_POINT_CACHE", {}).pop(plugins.GROUPS["scheduler"], None)
+
+
+class Output:
+    """Every program's stdout as the workers publish it, by process id."""
+
+    def __init__(self, url: str) -> None:
+        self.bus = plugins.load("pubsub", "mqtt", url=url, client_id=f"test-output-{os.getpid()}")
+        self.bus.connect()
+        self.text: dict[str, str] = defaultdict(str)
+        self.lock = threading.Lock()
+        self.bus.subscribe("things/p/+/stdout", self._on)
+
+    def _on(self, msg: Message) -> None:
+        pid = msg.topic.split("/")[2]
+        with self.lock:
+            self.text[pid] += msg.payload.decode()
+
+    def values(self, pid: str) -> list[int]:
+        with self.lock:
+            lines = self.text[pid].split("\n")[:-1]  # the last line may still be on its way
+        return [int(line.split()[1]) for line in lines]
+
+    def close(self) -> None:
+        self.bus.close()
+
+
+class Cluster:
+    def __init__(self, work: Path, url: str) -> None:
+        self.work = work
+        self.url = url
+        self.fs = str(work / "fs")
+        self.workers: dict[str, subprocess.Popen[bytes]] = {}
+        self.scheduler: subprocess.Popen[bytes] | None = None
+        self.logs = work / "logs"
+        self.logs.mkdir()
+
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = open(self.logs / f"{name}-{time.time_ns()}.log", "wb")  # noqa: SIM115 - closed with the process
+        return subprocess.Popen([*things_cmd(), *args, "--pubsub", self.url, "--fs", self.fs, "-v"],
+                                stdout=log, stderr=log)
+
+    def start_worker(self, wid: str) -> None:
+        self.workers[wid] = self._spawn(wid, "worker", "--id", wid, "--heartbeat", str(HEARTBEAT))
+
+    def kill_worker(self, wid: str) -> None:
+        self.workers[wid].send_signal(signal.SIGKILL)
+        self.workers[wid].wait(10)
+
+    def start_scheduler(self, policy: str = "first-fit") -> None:
+        self.scheduler = self._spawn("scheduler", "scheduler", "--policy", policy, "--checkpoint-every",
+                                     f"{CHECKPOINT}s", "--deadline", f"{DEADLINE}s")
+
+    def kill_scheduler(self) -> None:
+        assert self.scheduler is not None
+        self.scheduler.send_signal(signal.SIGKILL)
+        self.scheduler.wait(10)
+
+    def things(self, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+        group, rest = args[0], args[1:]
+        return subprocess.run([*things_cmd(), group, "--pubsub", self.url, "--fs", self.fs, *rest],
+                              capture_output=True, text=True, timeout=timeout)
+
+    def apps(self) -> dict[str, dict]:
+        r = self.things("app", "ls", "--json")
+        assert r.returncode == 0, r.stderr
+        return {p["id"]: p for a in json.loads(r.stdout) for p in a["programs"]}
+
+    def live(self) -> list[dict]:
+        r = self.things("dispatch", "ps", "--json")
+        assert r.returncode == 0, r.stderr
+        return [p for p in json.loads(r.stdout) if p["state"] in ("running", "paused", "migrating")]
+
+    def stop(self) -> None:
+        procs = [*self.workers.values(), *([self.scheduler] if self.scheduler else [])]
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def wait_for(what, timeout: float, every: float = 0.2):  # noqa: ANN001, ANN201 - a test helper
+    end = time.monotonic() + timeout
+    while True:
+        got = what()
+        if got:
+            return got
+        if time.monotonic() > end:
+            return got
+        time.sleep(every)
+
+
+def check_sequence(values: list[int], max_repeat: int) -> int:
+    """The ticker's values: from 1, never skipping one; returns how many were repeated (the
+    work redone after a failover), each run back no longer than ``max_repeat``."""
+    assert values and values[0] == 1, values[:5]
+    repeated = 0
+    for prev, cur in zip(values, values[1:], strict=False):
+        assert cur <= prev + 1, f"skipped from {prev} to {cur}"
+        if cur <= prev:
+            back = prev - cur + 1
+            assert back <= max_repeat, f"went back from {prev} to {cur}: more than one checkpoint interval"
+            repeated += back
+    return repeated
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, mosquitto):
+    c = Cluster(tmp_path_factory.mktemp("scheduler"), f"mqtt://127.0.0.1:{mosquitto.port}")
+    for wid in ("w1", "w2", "w3"):
+        c.start_worker(wid)
+    c.start_scheduler()
+    out = Output(c.url)
+    c.output = out  # type: ignore[attr-defined]
+    r = wait_for(lambda: (s := c.things("dispatch", "workers", "--json")).returncode == 0
+                 and len(json.loads(s.stdout)) == 3, 30)
+    assert r, "three workers did not come up"
+    time.sleep(DEADLINE)  # the scheduler's grace period: it first hears from the fleet
+    yield c
+    out.close()
+    c.stop()
+
+
+@pytest.fixture(scope="module")
+def app(cluster: Cluster) -> dict[str, dict]:
+    spec = cluster.work / "tickers.yaml"
+    (cluster.work / "ticker.js").write_text((PROGRAMS / "ticker.js").read_text())
+    spec.write_text(
+        "name: tickers\n"
+        "programs:\n"
+        "  - {name: a, file: ticker.js, args: ['0', a], needs: {memory_mb: 100}}\n"
+        "  - {name: b, file: ticker.js, args: ['0', b], needs: {memory_mb: 100}, anti_affinity: [pair]}\n"
+        "  - {name: c, file: ticker.js, args: ['0', c], anti_affinity: [pair]}\n")
+    r = cluster.things("app", "run", str(spec))
+    assert r.returncode == 0, r.stdout + r.stderr
+    result = json.loads(r.stdout)
+    assert result["app"] == "tickers" and result["state"] == "running"
+    return {p["name"]: p for p in result["programs"]}
+
+
+def test_app_run_places_every_program(cluster: Cluster, app: dict[str, dict]) -> None:
+    assert {p["state"] for p in app.values()} == {"running"}
+    assert app["b"]["worker"] != app["c"]["worker"]  # anti-affinity
+    assert all(p["epoch"] == 1 for p in app.values())
+    live = cluster.live()
+    assert sorted(p["id"] for p in live) == sorted(p["id"] for p in app.values())  # each once
+    table = cluster.things("app", "ls").stdout.splitlines()
+    assert table[0].split()[:4] == ["APP", "PROGRAM", "ID", "STATE"] and len(table) == 4
+    # checkpoints are taken and pruned to the last two
+    assert wait_for(lambda: all(p["checkpoint"] for p in cluster.apps().values()), 10)
+
+
+def test_killed_worker_programs_resume_elsewhere_from_their_checkpoint(cluster: Cluster,
+                                                                       app: dict[str, dict]) -> None:
+    out: Output = cluster.output  # type: ignore[attr-defined]
+    victim = app["a"]["worker"]
+    on_victim = [p["id"] for p in cluster.apps().values() if p["worker"] == victim]
+    time.sleep(2.5 * CHECKPOINT)  # a few checkpoints in
+    cluster.kill_worker(victim)
+    killed_at = time.monotonic()
+
+    def recovered() -> bool:
+        now = cluster.apps()
+        return all(now[pid]["state"] == "running" and now[pid]["worker"] != victim and now[pid]["epoch"] == 2
+                   for pid in on_victim)
+
+    assert wait_for(recovered, DEADLINE + 10), cluster.apps()
+    assert time.monotonic() - killed_at <= DEADLINE + 5 + 2  # within 5 s of the deadline (+ our polling)
+    time.sleep(1.0)
+    ckpt_ticks = round(CHECKPOINT / TICK)
+    for pid in on_victim:
+        # at most one checkpoint interval (plus the scheduler's 0.25 s round and timer jitter) repeated
+        assert 0 < check_sequence(out.values(pid), max_repeat=ckpt_ticks + 4) <= ckpt_ticks + 4
+    for p in app.values():
+        if p["id"] not in on_victim:
+            assert check_sequence(out.values(p["id"]), max_repeat=0) == 0  # untouched
+
+    # The killed worker comes back with the same id: it resurrects nothing, and every program
+    # still runs exactly once.
+    cluster.start_worker(victim)
+    assert wait_for(lambda: victim in {w["worker"] for w in json.loads(
+        cluster.things("dispatch", "workers", "--json").stdout)}, 20)
+    time.sleep(3 * HEARTBEAT + 1)
+    live = cluster.live()
+    assert sorted(p["id"] for p in live) == sorted(p["id"] for p in app.values()), live
+    assert not [p for p in live if p["worker"] == victim]
+
+
+def test_scheduler_killed_and_restarted_changes_nothing(cluster: Cluster, app: dict[str, dict]) -> None:
+    out: Output = cluster.output  # type: ignore[attr-defined]
+    before = {pid: (p["worker"], p["epoch"], p["restarts"]) for pid, p in cluster.apps().items()}
+    counts = {pid: len(out.values(pid)) for pid in before}
+    cluster.kill_scheduler()
+    time.sleep(1.0)
+    ensure_example_policy()
+    cluster.start_scheduler(policy="example")  # a third-party policy, through its own entry point
+    time.sleep(DEADLINE + 3 * HEARTBEAT + 1.5)
+    after = {pid: (p["worker"], p["epoch"], p["restarts"]) for pid, p in cluster.apps().items()}
+    assert after == before
+    live = cluster.live()
+    assert sorted(p["id"] for p in live) == sorted(before)  # nothing runs twice
+    assert json.loads(cluster.things("app", "ls", "--json").stdout)[0]["state"] == "running"
+    for pid in before:
+        tail = out.values(pid)[counts[pid] - 1:]
+        assert len(tail) > 20 and check_sequence([1] + [v - tail[0] + 2 for v in tail], max_repeat=0) == 0
+
+
+def test_drain_moves_programs_live(cluster: Cluster, app: dict[str, dict]) -> None:
+    out: Output = cluster.output  # type: ignore[attr-defined]
+    placed = cluster.apps()
+    busiest = max(sorted({p["worker"] for p in placed.values()}),
+                  key=lambda w: sum(1 for p in placed.values() if p["worker"] == w))
+    moving = [pid for pid, p in placed.items() if p["worker"] == busiest]
+    counts = {pid: len(out.values(pid)) for pid in moving}
+    r = cluster.things("dispatch", "drain", busiest)
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["remaining"] == [] and sorted(m["id"] for m in result["moved"]) == sorted(moving)
+    time.sleep(1.0)
+    now = cluster.apps()
+    assert all(now[pid]["worker"] != busiest and now[pid]["state"] == "running" for pid in now)
+    assert all(now[pid]["epoch"] == placed[pid]["epoch"] for pid in now)  # moved live, not failed over
+    for pid in moving:
+        tail = out.values(pid)[counts[pid] - 1:]
+        assert len(tail) > 5 and check_sequence([1] + [v - tail[0] + 2 for v in tail], max_repeat=0) == 0
+    status = json.loads(cluster.things("dispatch", "workers", "--json").stdout)
+    assert next(w for w in status if w["worker"] == busiest)["draining"] is True
+    assert cluster.things("dispatch", "drain", busiest, "--undo").returncode == 0
+
+
+def test_unplaceable_application_and_bad_files(cluster: Cluster, app: dict[str, dict]) -> None:
+    spec = cluster.work / "camera.yaml"
+    spec.write_text("name: cams\nprograms:\n  - {file: ticker.js, labels: {camera: true}}\n")
+    r = cluster.things("app", "run", str(spec), "--wait", "3")
+    assert r.returncode == 2, r.stdout + r.stderr
+    prog = json.loads(r.stdout)["programs"][0]
+    assert prog["state"] == "pending" and "camera=true" in prog["reason"]
+    assert cluster.things("app", "stop", "cams").returncode == 0
+    bad = cluster.work / "bad.yaml"
+    bad.write_text("name: bad\nprograms:\n  - {file: missing.js}\n")
+    r = cluster.things("app", "run", str(bad))
+    assert r.returncode == 1 and "programs[0]: file: missing.js does not exist" in r.stderr
+    r = cluster.things("app", "run", str(cluster.work / "tickers.yaml"))
+    assert r.returncode == 1 and "already running" in r.stderr
+
+
+def test_stop_application(cluster: Cluster, app: dict[str, dict]) -> None:
+    r = cluster.things("app", "stop", "tickers")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["state"] == "stopped"
+    assert wait_for(lambda: not [p for p in cluster.live() if p["id"] in {q["id"] for q in app.values()}], 10)

@@ -1,0 +1,38 @@
+"""``things scheduler``: run the scheduler until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import uuid
+
+from thingscore.control.apps import AppSpecError, parse_duration
+from thingscore.control.config import ConfigError, open_fs, open_pubsub
+from thingscore.control.scheduler import Scheduler
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        every = parse_duration(args.checkpoint_every, "--checkpoint-every") if args.checkpoint_every else None
+        deadline = parse_duration(args.deadline, "--deadline")
+        pubsub = open_pubsub(args.pubsub, client_id=f"scheduler-{uuid.uuid4().hex[:8]}")
+        fs = open_fs(args.fs)
+        scheduler = Scheduler(pubsub, fs, policy=args.policy, checkpoint_every=every, deadline=deadline,
+                              keep_checkpoints=args.keep_checkpoints)
+    except (AppSpecError, ConfigError, Exception) as exc:  # a clear message for anything that prevents starting
+        print(f"things scheduler: {exc}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.stop())
+    print(f"things scheduler: ready (policy {args.policy})", file=sys.stderr, flush=True)
+    try:
+        scheduler.serve_forever()
+    except KeyboardInterrupt:
+        scheduler.shutdown()
+    finally:
+        pubsub.close()
+        fs.close()
+    return 0

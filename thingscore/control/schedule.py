@@ -1,0 +1,110 @@
+"""The desired schedule: which applications and programs should run, where, at which epoch.
+
+This is the scheduler's whole durable state. It lives in the global FS as one JSON document
+(``scheduler/schedule.json``, written atomically), so a scheduler that is killed and
+restarted carries on from it: nothing is started twice (an assignment is written *before*
+the command that carries it out, and workers answer a repeated run of the same epoch with
+the copy they already have) and nothing is forgotten.
+
+``epoch`` is the fencing token of one program: it grows by one each time the program is
+restored from a checkpoint after its worker was lost. A copy that reports an older epoch is
+stale (its worker came back) and is stopped; a live migration keeps the epoch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from thingscore.fs import FileSystem, NotFound
+
+log = logging.getLogger("things.scheduler")
+
+SCHEDULE_PATH = "scheduler/schedule.json"
+FORMAT = 1
+
+# Program states as the scheduler sees them.
+PENDING, STARTING, RUNNING, MIGRATING = "pending", "starting", "running", "migrating"
+ENDED, FAILED, STOPPED = "ended", "failed", "stopped"
+ACTIVE = frozenset({STARTING, RUNNING, MIGRATING})
+TERMINAL = frozenset({ENDED, FAILED, STOPPED})
+
+
+class ScheduleError(ValueError):
+    """The stored schedule cannot be read (malformed, or of a format this version does not know)."""
+
+
+@dataclass
+class ProgramEntry:
+    id: str
+    app: str
+    name: str
+    program: str                      # instrumented code in the global FS
+    hash: str
+    args: list[str] = field(default_factory=list)
+    memory_mb: float = 0.0
+    cpu: float = 0.0
+    labels: dict[str, str] = field(default_factory=dict)
+    anti_affinity: list[str] = field(default_factory=list)
+    checkpoint_every: float | None = None   # seconds; None: the scheduler's default
+    state: str = PENDING
+    worker: str | None = None
+    epoch: int = 0
+    reason: str = ""
+    checkpoints: list[str] = field(default_factory=list)  # oldest first
+    restarts: int = 0                 # restores from a checkpoint after a worker was lost
+    since: float = 0.0                # wall-clock time the current state began
+
+    @property
+    def checkpoint(self) -> str | None:
+        return self.checkpoints[-1] if self.checkpoints else None
+
+    def describe(self) -> dict[str, Any]:
+        body = asdict(self)
+        body["checkpoint"] = self.checkpoint
+        return body
+
+
+@dataclass
+class Schedule:
+    programs: dict[str, ProgramEntry] = field(default_factory=dict)
+    apps: dict[str, list[str]] = field(default_factory=dict)   # app name -> program ids, in spec order
+    drained: set[str] = field(default_factory=set)             # workers a user asked to drain
+
+    def encode(self) -> bytes:
+        return json.dumps({"format": FORMAT, "apps": self.apps, "drained": sorted(self.drained),
+                           "programs": [asdict(p) for p in self.programs.values()]}, indent=1).encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> Schedule:
+        try:
+            obj = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ScheduleError(f"the stored schedule is not JSON: {exc}") from exc
+        if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+            raise ScheduleError(f"the stored schedule is not of format {FORMAT}")
+        known = {f.name for f in fields(ProgramEntry)}
+        sched = cls()
+        try:
+            for raw in obj.get("programs", []):
+                entry = ProgramEntry(**{k: v for k, v in raw.items() if k in known})
+                sched.programs[entry.id] = entry
+            sched.apps = {str(k): [str(x) for x in v] for k, v in dict(obj.get("apps", {})).items()}
+            sched.drained = {str(w) for w in obj.get("drained", [])}
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ScheduleError(f"the stored schedule is malformed: {exc}") from exc
+        return sched
+
+
+def load(fs: FileSystem) -> Schedule:
+    """The stored schedule, or an empty one on a fresh global FS."""
+    try:
+        return Schedule.decode(fs.read(SCHEDULE_PATH))
+    except NotFound:
+        return Schedule()
+
+
+def save(fs: FileSystem, schedule: Schedule) -> None:
+    fs.write(SCHEDULE_PATH, schedule.encode())

@@ -1,0 +1,654 @@
+"""``things scheduler``: places applications on the fleet, checkpoints them, fails them over.
+
+The loop, every ``tick`` seconds:
+
+1. workers silent for longer than the deadline are *lost*; each of their programs goes back
+   to pending with its epoch raised by one (the fencing token) and will be restored from its
+   latest checkpoint elsewhere;
+2. pending programs are placed through the policy plugin (a pure function of the fleet
+   view), the assignment is written to the schedule in the global FS *before* the worker is
+   told, then the worker runs (or restores) the program at that epoch;
+3. the policy's ``rebalance`` moves programs off draining workers and workers over their
+   limits, by live migration (nothing is lost);
+4. every running program is checkpointed (a snapshot in the global FS) at its interval;
+   older checkpoints are pruned.
+
+Every heartbeat is reconciled against the schedule as it arrives: a copy at an older epoch
+(its worker was lost and came back) or of a stopped program is killed; a program that ended
+is marked so; a program its worker no longer lists (the worker restarted) is restored from
+its checkpoint. Commands (``app-run``, ``app-stop``, ``app-ls``, ``move``, ``stop``,
+``drain``, ``status``) arrive on ``things/s/cmd`` and are answered like a worker's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from thingscore import plugins
+from thingscore.fs import FileSystem, FSError
+from thingscore.hookspecs import plugin_manager
+from thingscore.pubsub import Message, PubSub
+from thingscore.scheduling import Fleet, Program, Resources
+
+from . import protocol
+from . import schedule as sched
+from .client import ControlClient, NoReply
+from .fleet_view import FleetView, HeartbeatError, WorkerSeen, parse_heartbeat
+from .protocol import Command, ProtocolError, Reply
+from .schedule import ACTIVE, ENDED, FAILED, MIGRATING, PENDING, RUNNING, STARTING, STOPPED, TERMINAL, ProgramEntry
+
+log = logging.getLogger("things.scheduler")
+
+LIVE = ("running", "paused", "migrating")
+
+
+class SchedulerError(Exception):
+    """A request the scheduler refuses; the message goes back to the sender."""
+
+
+class Scheduler:
+    def __init__(self, pubsub: PubSub, fs: FileSystem, *, policy: str = "first-fit",
+                 checkpoint_every: float | None = None, deadline: float = 5.0, keep_checkpoints: int = 2,
+                 tick: float = 0.25, grace: float | None = None, command_timeout: float = 45.0,
+                 max_moves: int = 4) -> None:
+        self.pubsub = pubsub
+        self.fs = fs
+        self.policy_name = policy
+        self.policy = plugins.load("scheduler", policy)
+        self.checkpoint_every = checkpoint_every
+        self.deadline = deadline
+        self.keep_checkpoints = max(1, keep_checkpoints)
+        self.tick_every = tick
+        self.grace = deadline if grace is None else grace
+        self.command_timeout = command_timeout
+        self.max_moves = max_moves
+        self.fleet = FleetView(deadline)
+        self.schedule = sched.Schedule()
+        self.hooks = plugin_manager()
+        self._lock = threading.RLock()
+        self._busy: dict[str, str] = {}          # program id -> the action in flight for it
+        self._missing: dict[str, int] = {}       # program id -> heartbeats of its worker without it
+        self._ckpt_at: dict[str, float] = {}     # program id -> monotonic time of the last checkpoint
+        self._not_before: dict[str, float] = {}  # program id -> no new attempt before (back-off)
+        self._fencing: set[tuple[str, str, int]] = set()
+        self._unplaced: dict[str, str] = {}
+        self._dirty = False
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._handled: OrderedDict[str, None] = OrderedDict()
+        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="sched-action")
+        self._subs: list[Any] = []
+        self.client: ControlClient | None = None
+        self.started = time.monotonic()
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.schedule = sched.load(self.fs)
+        self.started = time.monotonic()
+        self.client = ControlClient(self.pubsub, f"scheduler-{uuid.uuid4().hex[:8]}")
+        self._subs.append(self.pubsub.subscribe(protocol.HEARTBEATS, self._on_heartbeat))
+        self._subs.append(self.pubsub.subscribe(protocol.scheduler_topic(), self._on_command, durable=True))
+        threading.Thread(target=self._loop, name="scheduler-loop", daemon=True).start()
+        n = sum(1 for e in self.schedule.programs.values() if e.state not in TERMINAL)
+        log.info("scheduler ready (policy %s, deadline %gs, checkpoints %s); %d programs in the schedule",
+                 self.policy_name, self.deadline,
+                 f"every {self.checkpoint_every:g}s" if self.checkpoint_every else "per program only", n)
+
+    def serve_forever(self) -> None:
+        self.start()
+        try:
+            while not self._stop.wait(0.5):
+                pass
+        finally:
+            self.shutdown()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def shutdown(self) -> None:
+        self.stop()
+        for sub in self._subs:
+            try:
+                self.pubsub.unsubscribe(sub)
+            except Exception:  # best effort on the way out
+                pass
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._save()
+        if self.client is not None:
+            self.client.close()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.tick()
+            except Exception:  # the loop must go on whatever one round met
+                log.exception("scheduler round failed")
+            self._wake.wait(self.tick_every)
+            self._wake.clear()
+
+    # -- one round ----------------------------------------------------------------------
+
+    def tick(self, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        actions: list[Callable[[], None]] = []
+        with self._lock:
+            if now - self.started < self.grace:
+                return  # first hear from the fleet: a restarted scheduler must not re-place what runs
+            for w in self.fleet.newly_lost(now):
+                self._worker_lost(w.id, f"worker {w.id} lost (silent for more than {self.deadline:g}s)")
+            for e in self.schedule.programs.values():
+                if e.state in ACTIVE and e.worker and e.worker not in self.fleet.workers and e.id not in self._busy:
+                    self._failover(e, f"worker {e.worker} not heard from since the scheduler started")
+            actions += self._place(now)
+            actions += self._rebalance(now)
+            actions += self._checkpoints(now)
+            self._save()
+        for act in actions:
+            self._pool.submit(act)
+
+    def _save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            sched.save(self.fs, self.schedule)
+            self._dirty = False
+        except (FSError, OSError) as exc:
+            log.warning("could not save the schedule: %s", exc)
+
+    def _set(self, e: ProgramEntry, state: str, reason: str | None = None) -> None:
+        e.state = state
+        if reason is not None:
+            e.reason = reason
+        e.since = time.time()
+        self._missing.pop(e.id, None)
+        self._dirty = True
+
+    def _worker_lost(self, wid: str, why: str) -> None:
+        log.warning("%s", why)
+        self.hooks.hook.things_worker_lost(worker_id=wid)
+        for e in self.schedule.programs.values():
+            if e.worker == wid and e.state in ACTIVE:
+                self._failover(e, why)
+
+    def _failover(self, e: ProgramEntry, why: str) -> None:
+        """Back to pending at a new epoch: restored elsewhere from its latest checkpoint; any
+        copy at the old epoch that shows up again is stale and gets stopped."""
+        e.epoch += 1
+        e.restarts += 1
+        e.worker = None
+        self._busy.pop(e.id, None)
+        where = f"from checkpoint {e.checkpoint}" if e.checkpoint else "from the start (no checkpoint yet)"
+        self._set(e, PENDING, f"{why}; to be restored {where}")
+        log.warning("program %s (%s): %s", e.id, e.name, e.reason)
+
+    def _fleet(self) -> Fleet:
+        scheduled = set(self.schedule.programs)
+        workers = [w.as_policy_worker(scheduled, w.id in self.schedule.drained) for w in self.fleet.alive()]
+        alive = {w.id for w in workers}
+        programs, placements = [], {}
+        for e in self.schedule.programs.values():
+            if e.state in ACTIVE and e.worker in alive:
+                programs.append(_policy_program(e))
+                placements[e.id] = e.worker
+        return Fleet(workers, programs, placements)
+
+    def _place(self, now: float) -> list[Callable[[], None]]:
+        pending = [e for e in self.schedule.programs.values()
+                   if e.state == PENDING and e.id not in self._busy and self._not_before.get(e.id, 0.0) <= now]
+        if not pending:
+            return []
+        decision = self.policy.place(self._fleet(), [_policy_program(e) for e in pending])
+        actions = []
+        for e in pending:
+            wid = decision.placements.get(e.id)
+            if wid is None:
+                why = decision.unplaced.get(e.id, "no worker can take it")
+                if self._unplaced.get(e.id) != why:
+                    log.warning("program %s (%s) cannot be placed: %s", e.id, e.name, why)
+                    self._unplaced[e.id] = why
+                    e.reason = f"unplaced: {why}"
+                    self._dirty = True
+                continue
+            self._unplaced.pop(e.id, None)
+            e.worker = wid
+            self._set(e, STARTING, "")
+            self._busy[e.id] = "start"
+            actions.append(self._start_action(e.id, e.epoch, wid, e.checkpoint))
+        return actions
+
+    def _rebalance(self, now: float) -> list[Callable[[], None]]:
+        moving = sum(1 for a in self._busy.values() if a == "move")
+        if moving >= self.max_moves:
+            return []
+        actions = []
+        for m in self.policy.rebalance(self._fleet()):
+            e = self.schedule.programs.get(m.program)
+            if e is None or e.state != RUNNING or e.id in self._busy or self._not_before.get(e.id, 0.0) > now:
+                continue
+            if not self.fleet.is_alive(m.source) or not self.fleet.is_alive(m.target):
+                continue
+            log.info("moving %s (%s) from %s to %s: %s", e.id, e.name, m.source, m.target, m.reason)
+            self._set(e, MIGRATING)
+            self._busy[e.id] = "move"
+            actions.append(self._move_action(e.id, e.epoch, m.source, m.target))
+            moving += 1
+            if moving >= self.max_moves:
+                break
+        return actions
+
+    def _checkpoints(self, now: float) -> list[Callable[[], None]]:
+        actions = []
+        for e in self.schedule.programs.values():
+            every = e.checkpoint_every if e.checkpoint_every is not None else self.checkpoint_every
+            if not every or e.state != RUNNING or e.id in self._busy or not e.worker:
+                continue
+            last = self._ckpt_at.setdefault(e.id, now)
+            if now - last >= every:
+                self._ckpt_at[e.id] = now
+                self._busy[e.id] = "checkpoint"
+                actions.append(self._checkpoint_action(e.id, e.epoch, e.worker))
+        return actions
+
+    # -- actions (on the pool; results applied under the lock, if still current) ----------
+
+    def _current(self, pid: str, epoch: int, action: str) -> ProgramEntry | None:
+        e = self.schedule.programs.get(pid)
+        if e is None or e.epoch != epoch or self._busy.get(pid) != action:
+            return None
+        del self._busy[pid]
+        return e
+
+    def _start_action(self, pid: str, epoch: int, wid: str, checkpoint: str | None) -> Callable[[], None]:
+        e = self.schedule.programs[pid]
+        args: dict[str, Any] = {"pid": pid, "program": e.program, "hash": e.hash, "name": e.name, "args": e.args,
+                                "epoch": epoch}
+        if checkpoint:
+            cmd = "restore"
+            args.update(snapshot=checkpoint, handover=False)
+        else:
+            cmd = "run"
+
+        def act() -> None:
+            reply = self._request(wid, cmd, args)
+            with self._lock:
+                e = self._current(pid, epoch, "start")
+                if e is None:
+                    return  # superseded meanwhile (lost worker, stop): heartbeats fence any copy
+                if reply.ok:
+                    self._set(e, RUNNING, "")
+                    log.info("program %s (%s) %s on %s at epoch %d", pid, e.name,
+                             "restored" if checkpoint else "started", wid, epoch)
+                else:
+                    # Nothing runs there (or a late copy will be fenced): retry at a new epoch.
+                    e.epoch += 1
+                    e.worker = None
+                    self._set(e, PENDING, f"{wid} refused to {cmd} it: {reply.error}")
+                    self._not_before[pid] = time.monotonic() + 2.0
+                    log.warning("program %s: %s", pid, e.reason)
+            self._wake.set()
+
+        return act
+
+    def _move_action(self, pid: str, epoch: int, source: str, target: str) -> Callable[[], None]:
+        def act() -> None:
+            reply = self._request(source, "migrate", {"pid": pid, "target": target}, extra=30.0)
+            with self._lock:
+                e = self._current(pid, epoch, "move")
+                if e is None:
+                    return
+                if reply.ok:
+                    e.worker = target
+                    self._set(e, RUNNING, f"moved from {source}")
+                    self.hooks.hook.things_migration_done(
+                        process_id=pid, source=source, target=target,
+                        downtime_ms=float((reply.result or {}).get("downtime_ms") or 0.0))
+                else:
+                    self._set(e, RUNNING, f"move to {target} failed: {reply.error}")
+                    self._not_before[pid] = time.monotonic() + 5.0
+                    log.warning("program %s: %s", pid, e.reason)
+            self._wake.set()
+
+        return act
+
+    def _checkpoint_action(self, pid: str, epoch: int, wid: str) -> Callable[[], None]:
+        def act() -> None:
+            reply = self._request(wid, "snapshot", {"pid": pid})
+            pruned: list[str] = []
+            with self._lock:
+                e = self._current(pid, epoch, "checkpoint")
+                path = (reply.result or {}).get("snapshot") if reply.ok and isinstance(reply.result, dict) else None
+                if e is None or not isinstance(path, str):
+                    if e is not None:
+                        log.info("checkpoint of %s skipped: %s", pid, reply.error)
+                    return
+                e.checkpoints.append(path)
+                while len(e.checkpoints) > self.keep_checkpoints:
+                    pruned.append(e.checkpoints.pop(0))
+                self._dirty = True
+            for old in pruned:
+                _delete(self.fs, old)
+
+        return act
+
+    def _kill_action(self, pid: str, wid: str, below_epoch: int | None) -> Callable[[], None]:
+        def act() -> None:
+            args: dict[str, Any] = {"pid": pid}
+            if below_epoch is not None:
+                args["below_epoch"] = below_epoch
+            reply = self._request(wid, "kill", args)
+            if not reply.ok:
+                log.info("stopping %s on %s: %s", pid, wid, reply.error)
+            with self._lock:
+                self._fencing.discard((wid, pid, below_epoch or -1))
+
+        return act
+
+    def _request(self, wid: str, cmd: str, args: dict[str, Any], extra: float = 0.0) -> Reply:
+        assert self.client is not None
+        try:
+            return self.client.request(wid, cmd, args, timeout=self.command_timeout + extra)
+        except (NoReply, OSError) as exc:
+            return Reply(re="", ok=False, worker=wid, error=str(exc))
+
+    # -- heartbeats ---------------------------------------------------------------------
+
+    def _on_heartbeat(self, msg: Message) -> None:
+        try:
+            hb = parse_heartbeat(msg.payload)
+        except HeartbeatError as exc:
+            log.warning("refused a malformed heartbeat on %s: %s", msg.topic, exc)
+            return
+        actions: list[Callable[[], None]] = []
+        with self._lock:
+            w, fresh = self.fleet.update(hb)
+            if fresh:
+                log.info("worker %s is here (%d processes)", w.id, len(w.processes))
+            actions = self._reconcile(w)
+        for act in actions:
+            self._pool.submit(act)
+
+    def _reconcile(self, w: WorkerSeen) -> list[Callable[[], None]]:
+        actions = []
+        for pid, p in w.processes.items():
+            e = self.schedule.programs.get(pid)
+            if e is None:
+                continue  # not the scheduler's (run by hand)
+            epoch = p.get("epoch", 0)
+            epoch = epoch if isinstance(epoch, int) else 0
+            live = p.get("state") in LIVE
+            if live and (epoch < e.epoch or e.state == STOPPED):
+                key = (w.id, pid, e.epoch if e.state != STOPPED else -1)
+                if key not in self._fencing:
+                    self._fencing.add(key)
+                    log.warning("stopping %s on %s: %s", pid, w.id, "stale copy at epoch "
+                                f"{epoch} (now {e.epoch})" if e.state != STOPPED else "the program was stopped")
+                    actions.append(self._kill_action(pid, w.id, e.epoch if e.state != STOPPED else None))
+                continue
+            if epoch != e.epoch or pid in self._busy:
+                continue
+            if live and p.get("state") != "migrating":
+                if e.worker != w.id or e.state != RUNNING:
+                    if e.worker != w.id:
+                        log.info("program %s now runs on %s (moved by someone else)", pid, w.id)
+                    e.worker = w.id
+                    self._set(e, RUNNING, "")
+            elif not live and e.worker == w.id and e.state in (RUNNING, STARTING):
+                reason = str(p.get("reason") or "")
+                if reason.startswith(("migrated", "fenced")):
+                    continue
+                self._set(e, ENDED if p.get("state") == "exited" else FAILED, reason or str(p.get("state")))
+                log.info("program %s (%s) %s: %s", pid, e.name, e.state, e.reason)
+        # A program assigned here that the worker no longer lists (it restarted, or never got
+        # the command before a scheduler crash): after two heartbeats without it, restore it.
+        for e in self.schedule.programs.values():
+            if e.worker != w.id or e.state not in (RUNNING, STARTING) or e.id in self._busy:
+                continue
+            if e.id in w.processes:
+                self._missing.pop(e.id, None)
+                continue
+            self._missing[e.id] = self._missing.get(e.id, 0) + 1
+            if self._missing[e.id] >= 2:
+                self._failover(e, f"worker {w.id} no longer runs it")
+        return actions
+
+    # -- commands -----------------------------------------------------------------------
+
+    def _on_command(self, msg: Message) -> None:
+        try:
+            command = protocol.decode_command(msg.payload, protocol.SCHEDULER_COMMANDS)
+        except ProtocolError as exc:
+            log.warning("refused a malformed message on %s: %s", msg.topic, exc)
+            reply_to, mid = protocol.reply_to_of(msg.payload)
+            if reply_to:
+                self._send(reply_to, Reply(re=mid or "", ok=False, worker="scheduler",
+                                           error=f"malformed command: {exc}"))
+            return
+        with self._lock:
+            if command.id in self._handled:
+                return
+            self._handled[command.id] = None
+            if len(self._handled) > 10_000:
+                self._handled.popitem(last=False)
+        threading.Thread(target=self._handle, args=(command,), name=f"sched-{command.cmd}", daemon=True).start()
+
+    def _handle(self, command: Command) -> None:
+        try:
+            result = getattr(self, "_cmd_" + command.cmd.replace("-", "_"))(command.args)
+            reply = Reply(re=command.id, ok=True, worker="scheduler", result=result)
+        except (SchedulerError, ValueError, KeyError, TypeError) as exc:
+            reply = Reply(re=command.id, ok=False, worker="scheduler", error=str(exc))
+        except Exception as exc:  # never crash on a command
+            log.exception("command %s failed", command.cmd)
+            reply = Reply(re=command.id, ok=False, worker="scheduler", error=f"{type(exc).__name__}: {exc}")
+        if command.reply_to:
+            self._send(command.reply_to, reply)
+
+    def _send(self, topic: str, reply: Reply) -> None:
+        try:
+            self.pubsub.publish(topic, reply.encode(), durable=True)
+        except Exception as exc:
+            log.warning("could not reply on %s: %s", topic, exc)
+
+    def _wait(self, done: Callable[[], bool], timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self._lock:
+                if done():
+                    return True
+            time.sleep(0.05)
+        with self._lock:
+            return done()
+
+    def _cmd_status(self, args: dict[str, Any]) -> dict[str, Any]:
+        now = time.monotonic()
+        with self._lock:
+            counts: dict[str, int] = {}
+            for e in self.schedule.programs.values():
+                counts[e.state] = counts.get(e.state, 0) + 1
+            return {"policy": self.policy_name, "deadline": self.deadline, "checkpoint_every": self.checkpoint_every,
+                    "workers": [w.describe(now) for w in sorted(self.fleet.workers.values(), key=lambda w: w.id)],
+                    "drained": sorted(self.schedule.drained), "programs": counts,
+                    "apps": sorted(self.schedule.apps)}
+
+    def _cmd_app_run(self, args: dict[str, Any]) -> dict[str, Any]:
+        app = args.get("app")
+        if not isinstance(app, dict):
+            raise SchedulerError("app-run needs an application object")
+        name = app.get("name")
+        specs = app.get("programs")
+        if not isinstance(name, str) or not name or not isinstance(specs, list) or not specs:
+            raise SchedulerError("an application needs a name and at least one program")
+        entries = [_entry(name, s, i) for i, s in enumerate(specs)]
+        with self._lock:
+            old = self.schedule.apps.get(name, [])
+            if any(self.schedule.programs[pid].state not in TERMINAL for pid in old if pid in self.schedule.programs):
+                raise SchedulerError(f"application {name!r} is already running (stop it first: things app stop {name})")
+            for pid in old:
+                gone = self.schedule.programs.pop(pid, None)
+                if gone is not None:
+                    for path in gone.checkpoints:
+                        _delete(self.fs, path)
+            for e in entries:
+                e.since = time.time()
+                self.schedule.programs[e.id] = e
+            self.schedule.apps[name] = [e.id for e in entries]
+            self._dirty = True
+            self._save()
+        self._wake.set()
+        ids = [e.id for e in entries]
+
+        def settled() -> bool:
+            return all(self.schedule.programs[i].state not in (STARTING,) and
+                       (self.schedule.programs[i].state != PENDING or i in self._unplaced) for i in ids)
+
+        self._wait(settled, float(args.get("wait", 20.0)))
+        return self._describe_app(name)
+
+    def _describe_app(self, name: str) -> dict[str, Any]:
+        with self._lock:
+            ids = self.schedule.apps.get(name)
+            if ids is None:
+                raise SchedulerError(f"no application {name!r}")
+            progs = [self._describe(self.schedule.programs[i]) for i in ids if i in self.schedule.programs]
+        states = {p["state"] for p in progs}
+        overall = "running" if states <= {RUNNING} else "stopped" if states <= {STOPPED} else ",".join(sorted(states))
+        return {"app": name, "state": overall, "programs": progs}
+
+    def _describe(self, e: ProgramEntry) -> dict[str, Any]:
+        body = {"id": e.id, "name": e.name, "app": e.app, "state": e.state, "worker": e.worker, "epoch": e.epoch,
+                "reason": e.reason, "restarts": e.restarts, "checkpoint": e.checkpoint,
+                "needs": {"memory_mb": e.memory_mb, "cpu": e.cpu}, "labels": e.labels,
+                "anti_affinity": e.anti_affinity}
+        w = self.fleet.workers.get(e.worker or "")
+        p = w.processes.get(e.id) if w else None
+        if p:
+            body["cpu_seconds"] = p.get("cpu_seconds")
+            body["rss_bytes"] = p.get("rss_bytes")
+        return body
+
+    def _cmd_app_ls(self, args: dict[str, Any]) -> list[dict[str, Any]]:
+        with self._lock:
+            names = sorted(self.schedule.apps)
+        return [self._describe_app(n) for n in names]
+
+    def _cmd_app_stop(self, args: dict[str, Any]) -> dict[str, Any]:
+        name = args.get("name")
+        with self._lock:
+            ids = self.schedule.apps.get(name) if isinstance(name, str) else None
+            if ids is None:
+                raise SchedulerError(f"no application {name!r}")
+        for pid in ids:
+            self._stop_program(pid)
+        self._wait(lambda: all(not self._live_anywhere(pid) for pid in ids), float(args.get("wait", 10.0)))
+        return self._describe_app(name)
+
+    def _live_anywhere(self, pid: str) -> bool:
+        return any(w.processes.get(pid, {}).get("state") in LIVE for w in self.fleet.alive())
+
+    def _stop_program(self, pid: str) -> None:
+        with self._lock:
+            e = self.schedule.programs.get(pid)
+            if e is None:
+                raise SchedulerError(f"no program {pid!r} in the schedule")
+            wid = e.worker
+            self._busy.pop(pid, None)
+            if e.state not in TERMINAL:
+                self._set(e, STOPPED, "stopped on request")
+            self._save()
+        if wid and self.fleet.is_alive(wid):
+            self._kill_action(pid, wid, None)()
+
+    def _cmd_stop(self, args: dict[str, Any]) -> dict[str, Any]:
+        pid = args.get("pid")
+        if not isinstance(pid, str):
+            raise SchedulerError("stop needs a program id")
+        self._stop_program(pid)
+        with self._lock:
+            return self._describe(self.schedule.programs[pid])
+
+    def _cmd_move(self, args: dict[str, Any]) -> dict[str, Any]:
+        pid, target = args.get("pid"), args.get("worker")
+        with self._lock:
+            e = self.schedule.programs.get(pid) if isinstance(pid, str) else None
+            if e is None:
+                raise SchedulerError(f"no program {pid!r} in the schedule")
+            if not isinstance(target, str) or not self.fleet.is_alive(target):
+                raise SchedulerError(f"no live worker {target!r}")
+            if e.state != RUNNING or e.id in self._busy or not e.worker:
+                raise SchedulerError(f"program {pid} is {e.state}{' and busy' if e.id in self._busy else ''}")
+            if e.worker == target:
+                raise SchedulerError(f"program {pid} already runs on {target}")
+            self._set(e, MIGRATING)
+            self._busy[e.id] = "move"
+            act = self._move_action(e.id, e.epoch, e.worker, target)
+        act()
+        with self._lock:
+            return self._describe(self.schedule.programs[pid])
+
+    def _cmd_drain(self, args: dict[str, Any]) -> dict[str, Any]:
+        wid = args.get("worker")
+        if not isinstance(wid, str) or not wid:
+            raise SchedulerError("drain needs a worker id")
+        on = bool(args.get("on", True))
+        with self._lock:
+            there = [e.id for e in self.schedule.programs.values() if e.worker == wid and e.state in ACTIVE]
+            if on:
+                self.schedule.drained.add(wid)
+            else:
+                self.schedule.drained.discard(wid)
+            self._dirty = True
+            self._save()
+        self._wake.set()
+
+        def drained() -> bool:
+            return not any(e.worker == wid and e.state in ACTIVE for e in self.schedule.programs.values())
+
+        if on:
+            self._wait(drained, float(args.get("wait", 60.0)))
+        with self._lock:
+            remaining = [self._describe(e) for e in self.schedule.programs.values()
+                         if e.worker == wid and e.state in ACTIVE]
+            moved = [{"id": pid, "worker": self.schedule.programs[pid].worker} for pid in there
+                     if pid in self.schedule.programs and self.schedule.programs[pid].worker not in (wid, None)]
+            return {"worker": wid, "draining": on, "moved": moved, "remaining": remaining}
+
+
+def _policy_program(e: ProgramEntry) -> Program:
+    return Program(id=e.id, needs=Resources(memory_mb=e.memory_mb, cpu=e.cpu), app=e.app, labels=e.labels,
+                   anti_affinity=frozenset(e.anti_affinity))
+
+
+def _entry(app: str, spec: Any, index: int) -> ProgramEntry:
+    """A schedule entry from one program of an ``app-run`` request (already checked by the
+    sender, checked again here: the scheduler trusts no message)."""
+    if not isinstance(spec, dict):
+        raise SchedulerError(f"program {index} is not an object")
+    for key in ("name", "program", "hash"):
+        if not isinstance(spec.get(key), str) or not spec[key]:
+            raise SchedulerError(f"program {index}: {key!r} is required")
+    every = spec.get("checkpoint_every")
+    if every is not None and (not isinstance(every, int | float) or every <= 0):
+        raise SchedulerError(f"program {index}: checkpoint_every must be a number of seconds > 0")
+    return ProgramEntry(
+        id=str(spec.get("id") or uuid.uuid4().hex[:12]), app=app, name=spec["name"], program=spec["program"],
+        hash=spec["hash"], args=[str(a) for a in spec.get("args", [])],
+        memory_mb=float(spec.get("memory_mb", 0.0)), cpu=float(spec.get("cpu", 0.0)),
+        labels={str(k): str(v) for k, v in dict(spec.get("labels", {})).items()},
+        anti_affinity=[str(g) for g in spec.get("anti_affinity", [])], checkpoint_every=every, epoch=1)
+
+
+def _delete(fs: FileSystem, path: str) -> None:
+    try:
+        fs.delete(path)
+    except (FSError, OSError) as exc:
+        log.debug("could not prune %s: %s", path, exc)
