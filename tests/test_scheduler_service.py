@@ -279,6 +279,24 @@ def test_drain_moves_programs_live(cluster: Cluster, app: dict[str, dict]) -> No
     assert cluster.things("dispatch", "drain", busiest, "--undo").returncode == 0
 
 
+def test_worker_signalling_low_resources_is_drained_live(cluster: Cluster, app: dict[str, dict]) -> None:
+    out: Output = cluster.output  # type: ignore[attr-defined]
+    placed = cluster.apps()
+    leaving = sorted({p["worker"] for p in placed.values()})[0]
+    moving = [pid for pid, p in placed.items() if p["worker"] == leaving]
+    counts = {pid: len(out.values(pid)) for pid in moving}
+    cluster.workers[leaving].send_signal(signal.SIGUSR1)  # "battery low": the worker's own signal
+    assert wait_for(lambda: all(p["worker"] != leaving and p["state"] == "running"
+                                for p in cluster.apps().values()), 30), cluster.apps()
+    time.sleep(1.0)
+    now = cluster.apps()
+    assert all(now[pid]["epoch"] == placed[pid]["epoch"] for pid in now)
+    for pid in moving:
+        tail = out.values(pid)[counts[pid] - 1:]
+        assert check_sequence([1] + [v - tail[0] + 2 for v in tail], max_repeat=0) == 0
+    assert cluster.things("dispatch", "drain", leaving, "--undo").returncode == 0
+
+
 def test_unplaceable_application_and_bad_files(cluster: Cluster, app: dict[str, dict]) -> None:
     spec = cluster.work / "camera.yaml"
     spec.write_text("name: cams\nprograms:\n  - {file: ticker.js, labels: {camera: true}}\n")

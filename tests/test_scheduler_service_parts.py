@@ -181,3 +181,30 @@ def test_malformed_scheduler_commands_are_refused(scheduler) -> None:
     replies = sorted((json.loads(g) for g in got), key=lambda r: r["re"])
     assert [r["ok"] for r in replies] == [False, False]
     assert "unknown command" in replies[0]["error"] and "at least one program" in replies[1]["error"]
+
+
+def test_worker_over_its_limits_or_draining_gets_programs_moved_off(scheduler, monkeypatch) -> None:
+    s, _, _ = scheduler
+    moves: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(s, "_move_action", lambda pid, epoch, src, dst: moves.append((pid, src, dst)) or
+                        (lambda: None))
+    e1 = _add(s, "p1", "w1", sched.RUNNING)
+    e2 = _add(s, "p2", "w1", sched.RUNNING)
+    e1.memory_mb = e2.memory_mb = 400
+    now = time.monotonic()
+    procs = [{"id": "p1", "state": "running", "epoch": 1}, {"id": "p2", "state": "running", "epoch": 1}]
+    s.fleet.update(parse_heartbeat(_hb("w1", procs)), now=now)
+    s.fleet.update(parse_heartbeat(_hb("w2")), now=now)
+    s.tick(now=now)
+    assert moves == []  # 800 of 1000 MB: within its limits
+    # w1 comes back offering 500 MB only: one program has to go
+    hb = json.loads(_hb("w1", procs))
+    hb["capacity"]["memory_mb"] = 500
+    s.fleet.update(hb, now=now + 0.1)
+    s.tick(now=now + 0.2)
+    assert len(moves) == 1 and moves[0][1:] == ("w1", "w2")
+    assert s.schedule.programs[moves[0][0]].state == sched.MIGRATING
+    # a draining worker (its own signal, in its heartbeat) gives up the rest
+    s.fleet.update(parse_heartbeat(_hb("w1", procs, draining=True)), now=now + 0.3)
+    s.tick(now=now + 0.4)
+    assert sorted(m[0] for m in moves) == ["p1", "p2"]
