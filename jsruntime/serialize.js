@@ -28,9 +28,16 @@ const dvLength = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLength
 const reSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get;
 const reFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get;
 const getNames = Object.getOwnPropertyNames;
+const getDescriptor = Object.getOwnPropertyDescriptor;
 const getSymbols = Object.getOwnPropertySymbols;
 const MARKER = '/*$F:';
 const LARGE_VIEW = 4096; // elements from which a typed array's string keys are not listed
+
+/** A scope instance reported by closures (module scopes are their handles, functions). */
+class ScopeInstance {
+  constructor(sid, parent, vals, thisv) { this.sid = sid; this.parent = parent; this.vals = vals; this.thisv = thisv; }
+}
+const SCOPE_PROTO = ScopeInstance.prototype;
 
 /** A snapshot cannot be taken: names what blocks it and where it is in the heap. */
 class SnapshotError extends Error {
@@ -77,7 +84,7 @@ class Serializer {
     this.refs = [];           // id -> [REF, id]
     this.scratch = [];        // positions of references in the list being written
     this.weak = [];           // ids of WeakMap/WeakSet entries to complete at the end
-    this.scopes = new Set();  // scope instances and module handles met (they stand for scopes)
+    this.scopes = new Set();  // module handles met (functions that stand for module scopes)
     this.instances = new Map(); // "sid:token" -> scope instance of a mutable scope
     this.okProtos = new Set();  // prototypes whose chain checkNativeProto accepted
     this.fnIds = [];            // ids of 't: f' entries (for linkPrototypes)
@@ -85,7 +92,7 @@ class Serializer {
   }
 
   scopeRef(h, parentId, label) {
-    this.scopes.add(h);
+    if (typeof h === 'function') this.scopes.add(h);
     return this.val(h, parentId, label);
   }
 
@@ -220,20 +227,27 @@ class Serializer {
     // Ordinary properties (string key, plain data, writable/enumerable/configurable) go in a
     // flat [key, value, key, value...] list; as soon as one is not, every one is written as a
     // [key, value(, flags)] record, in order.
+    const n = keys.length;
+    if (n <= from) {
+      if (!Object.isExtensible(o)) out.x = 0;
+      return out;
+    }
     let kv = [];
     const rs = this.scratch; // props and arrayEntry never run inside each other: one scratch list
     rs.length = 0;
     let props = null;
-    for (let i = from; i < keys.length; i++) {
+    for (let i = from; i < n; i++) {
       const key = keys[i];
       if (skip !== null && skip(key)) continue;
-      const d = Object.getOwnPropertyDescriptor(o, key);
-      const flags = flagsOf(d);
-      if (props === null && typeof key === 'string' && flags === 7 && 'value' in d) {
+      const d = getDescriptor(o, key);
+      // An accessor's descriptor has no `writable`: true here means plain data.
+      if (props === null && d.writable === true && d.enumerable === true && d.configurable === true &&
+        typeof key === 'string') {
         kv.push(key);
         this.flat(d.value, id, key, kv, rs);
         continue;
       }
+      const flags = flagsOf(d);
       if (props === null) {
         props = [];
         for (let j = 0, ri = 0; j < kv.length; j += 2) {
@@ -288,8 +302,7 @@ class Serializer {
       if (known !== undefined) return { t: 'b', path: known };
       return v.description === undefined ? { t: 'sym' } : { t: 'sym', d: v.description };
     }
-    if (this.scopes.has(v)) return this.scopeEntry(v, id);
-    if (typeof v === 'function') return this.fnEntry(v, id);
+    if (typeof v === 'function') return this.scopes.has(v) ? this.scopeEntry(v, id) : this.fnEntry(v, id);
     return this.objEntry(v, id);
   }
 
@@ -394,13 +407,13 @@ class Serializer {
         const key = csid + ':' + token;
         inst = this.instances.get(key);
         if (inst === undefined) {
-          inst = { sid: csid, parent, vals, thisv };
+          inst = new ScopeInstance(csid, parent, vals, thisv);
           this.instances.set(key, inst);
         } else if (inst.thisv === U && thisv !== U) {
           inst.thisv = thisv;
         }
       } else {
-        inst = { sid: csid, parent, vals, thisv };
+        inst = new ScopeInstance(csid, parent, vals, thisv);
       }
       parent = inst;
     }
@@ -451,6 +464,7 @@ class Serializer {
     if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
     const proto = Object.getPrototypeOf(o);
     if (Array.isArray(o)) return this.arrayEntry(o, id, proto);
+    if (proto === SCOPE_PROTO) return this.scopeEntry(o, id);
     if (proto === Object.prototype || proto === null) {
       if (t.isArgumentsObject(o)) return this.props(o, id, (k) => k === 'callee' || k === 'length' || isIndexKey(k), { t: 'args', n: o.length, items: Array.prototype.map.call(o, (v, i) => this.val(v, id, '[' + i + ']')) });
       return this.props(o, id, null, proto === null ? { t: 'o', p: null } : { t: 'o' });
@@ -600,24 +614,31 @@ class Serializer {
   }
 
   arrayEntry(a, id, proto) {
-    const out = { t: 'a', n: a.length };
+    const n = a.length;
+    const out = { t: 'a', n };
     if (proto !== Array.prototype) out.p = this.val(proto, id, '@proto');
     // Dense and plain: all indices present as ordinary data properties, nothing else but length.
-    if (getNames(a).length === a.length + 1 && getSymbols(a).length === 0 && Object.isExtensible(a)) {
-      const items = [];
+    if (getSymbols(a).length === 0 && Object.isExtensible(a) && getNames(a).length === n + 1) {
+      const items = new Array(n);
       const rs = this.scratch;
       rs.length = 0;
-      let plain = true;
-      for (let i = 0; i < a.length; i++) {
-        const d = Object.getOwnPropertyDescriptor(a, i);
-        if (d === undefined || !('value' in d) || !d.writable || !d.enumerable || !d.configurable) { plain = false; break; }
-        this.flat(d.value, id, i, items, rs);
+      let i = 0;
+      for (; i < n; i++) {
+        const d = getDescriptor(a, i);
+        if (d === undefined || d.writable !== true || d.enumerable !== true || d.configurable !== true) break;
+        const v = d.value;
+        const ty = typeof v;
+        if (ty === 'object' ? v !== null : (ty === 'function' || ty === 'symbol')) {
+          rs.push(i);
+          items[i] = this.id(v, id, i);
+        } else {
+          items[i] = ty === 'number' ? encodeNumber(v) : this.val(v, id, i);
+        }
       }
-      const ld = Object.getOwnPropertyDescriptor(a, 'length');
-      if (plain && ld.writable) {
+      if (i === n && getDescriptor(a, 'length').writable) {
         out.items = items;
         // r: positions of the items that are references (bare ids), 1 when all are
-        if (rs.length > 0) out.r = rs.length === items.length ? 1 : rs.slice();
+        if (rs.length > 0) out.r = rs.length === n ? 1 : rs.slice();
         return out;
       }
     }
