@@ -199,6 +199,10 @@ def test_app_run_places_every_program(cluster: Cluster, app: dict[str, dict]) ->
     assert table[0].split()[:4] == ["APP", "PROGRAM", "ID", "STATE"] and len(table) == 4
     # checkpoints are taken and pruned to the last two
     assert wait_for(lambda: all(p["checkpoint"] for p in cluster.apps().values()), 10)
+    time.sleep(3 * CHECKPOINT)
+    for pid in (p["id"] for p in app.values()):
+        kept = list((Path(cluster.fs) / "snapshots" / pid).iterdir())
+        assert 1 <= len(kept) <= 3, kept  # keep 2 (a third while the newest is written, before pruning)
 
 
 def test_killed_worker_programs_resume_elsewhere_from_their_checkpoint(cluster: Cluster,

@@ -356,6 +356,10 @@ class Worker:
             raise CommandError(f"migration of {p.pid} to {target} failed ({reply.error}); it runs on at {self.id}")
         p.reason = f"migrated to {target}"
         p.state = EXITED
+        try:  # the target runs from it now; kept, snapshots of every move would pile up
+            self.fs.delete(snap)
+        except Exception as exc:
+            log.debug("could not remove the migration snapshot %s: %s", snap, exc)
         p.proc.kill()
         try:  # what arrived for the program while it moved goes after it
             self.client.request(target, "handover", {"pid": p.pid, "messages": p.bus.handover()},
@@ -368,7 +372,7 @@ class Worker:
         self._event(p, gone=True)
         result = reply.result if isinstance(reply.result, dict) else {}
         return {"id": p.pid, "worker": target, "status": result.get("status", "running"),
-                "snapshot": snap, "snapshot_bytes": msg.get("bytes"), "snapshot_ms": msg.get("ms"),
+                "snapshot_bytes": msg.get("bytes"), "snapshot_ms": msg.get("ms"),
                 "downtime_ms": (time.perf_counter() - held_at) * 1000 + float(msg.get("ms") or 0.0),
                 "total_ms": (time.perf_counter() - t0) * 1000}
 
