@@ -214,14 +214,13 @@ class Restorer {
       case 's': o(3, e.vals.map((v) => this.get(v))); return;
       case 'a':
         if (e.items) {
-          const items = this.items(e.items, e.r);
-          for (let i = 0; i < items.length; i++) o[i] = items[i];
+          this.items(e.items, e.r, o);
         } else if (!e.props || !e.props.some((p) => p[0] === 'length')) {
           o.length = e.n;
         }
         break;
       case 'map': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
-      case 'set': for (const v of this.items(e.items, e.r)) o.add(v); break;
+      case 'set': for (const v of this.items(e.items, e.r, [])) o.add(v); break;
       case 'wm': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
       case 'ws': for (const v of e.items) o.add(this.get(v)); break;
       default: break;
@@ -252,11 +251,11 @@ class Restorer {
 
   /**
    * Items of an array or Set (see the serializer's flat): the positions listed in r (or all
-   * when r is 1) hold bare ids of heap entries, the others encoded values.
+   * when r is 1) hold bare ids of heap entries, the others encoded values; written into `out`
+   * (a fresh array: appended in order, so that it stays a packed array).
    */
-  items(list, r) {
+  items(list, r, out) {
     if (!Array.isArray(list)) throw new RestoreError('malformed snapshot: bad item list');
-    const out = new Array(list.length);
     if (r === 1) {
       for (let i = 0; i < list.length; i++) out[i] = this.obj(list[i]);
       return out;

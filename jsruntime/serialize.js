@@ -543,7 +543,7 @@ class Serializer {
       out = { t: 'o' };
       this.privates(o, proto, id, out);
     }
-    this.proto(o, out, dflt, id);
+    if (proto !== dflt) out.p = this.val(proto, id, '@proto'); // (nothing ran since it was read)
     return this.props(o, id, skip, out, from);
   }
 
