@@ -1,0 +1,633 @@
+'use strict';
+// Promises whose state is data (ECMA-262 §27.2, step by step): a pending promise, its
+// reactions and the functions that will settle it are ordinary objects and registered
+// runtime closures, so a snapshot can carry them and a restore rebuild them. Native
+// promises hide all of that in engine slots.
+//
+// Ordering is the spec's, job for job: PromiseReactionJob and PromiseResolveThenableJob
+// (and the program's queueMicrotask callbacks, through queueMicrotaskShared) go through one
+// FIFO queue that is drained inside a single microtask of the engine's, so they keep their
+// order among themselves and with Node's nextTick queue, timers and immediates exactly as
+// with native promises (jsruntime/tests/promise.test.js compares the two on many programs).
+// The one difference: a promise job of the engine's own (a native promise made by a Node
+// API, e.g. fs.promises) runs before or after a whole drain, never between two of our jobs.
+// Unhandled rejections are left to the host: a rejected promise with
+// no handler gets a native "shadow" promise rejected with the same reason at the same moment
+// (and marked handled when ours is), so Node reports, warns and exits exactly as it would.
+
+const { runtimeFactories } = require('./registry.js');
+
+const NativePromise = Promise;
+const nativeQueueMicrotask = typeof queueMicrotask === 'function' ? queueMicrotask : null;
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const PENDING = 0, FULFILLED = 1, REJECTED = 2;
+
+// The promise's state lives in a private field stamped onto the object (the constructor-
+// return trick): invisible to the program's reflection, and as fast as an ordinary field.
+class StampBase { constructor(o) { return o; } }
+class Slot extends StampBase {
+  #s;
+  constructor(o, s) { super(o); this.#s = s; }
+  static get(o) { return o.#s; }
+  static has(o) { return #s in o; }
+}
+class FnStamp extends StampBase {
+  #info;
+  constructor(o, i) { super(o); this.#info = i; }
+  static get(o) { return #info in o ? o.#info : undefined; }
+}
+
+/** A closure of this module moves as factory name + data (see runtimeFactories). */
+function runtimeFn(kind, args, fn) {
+  new FnStamp(fn, [kind, args]); // eslint-disable-line no-new
+  return fn;
+}
+
+// The job queue: FIFO, drained inside ONE microtask of the engine's queue, started when the
+// first job arrives. Jobs enqueued while it drains run in the same drain, exactly as the
+// engine's own queue would run them; nextTick callbacks and the host's rejection tracking
+// come after the drain, as they come after the engine's queue. One engine microtask per
+// batch instead of one per job: promise-heavy code runs at close to native speed.
+let jobs = [];
+let head = 0;
+let draining = false;
+
+/** Queue job(a, b, c): four slots of the queue, no closure per job. */
+function enqueue(job, a, b, c) {
+  jobs.push(job, a, b, c);
+  if (!draining && jobs.length - head === 4) scheduleDrain();
+}
+
+function scheduleDrain() {
+  draining = true;
+  if (nativeQueueMicrotask !== null) nativeQueueMicrotask(drain);
+  else NativePromise.resolve().then(drain);
+}
+
+function drain() {
+  try {
+    while (head < jobs.length) {
+      const job = jobs[head], a = jobs[head + 1], b = jobs[head + 2], c = jobs[head + 3];
+      jobs[head] = jobs[head + 1] = jobs[head + 2] = jobs[head + 3] = undefined;
+      head += 4;
+      job(a, b, c);
+    }
+  } catch (e) {
+    // A job of the program's own (queueMicrotask) threw: the rest of the queue runs in the
+    // next engine microtask, after the host reported this error as uncaught.
+    if (head < jobs.length) { scheduleDrain(); throw e; }
+    reset();
+    throw e;
+  }
+  reset();
+}
+
+function reset() {
+  jobs = [];
+  head = 0;
+  draining = false;
+}
+
+function callMicrotask(callback) { callback(); }
+
+/** queueMicrotask for programs: their microtasks share the promise jobs' queue and order. */
+function queueMicrotaskShared(callback) {
+  if (typeof callback !== 'function') return nativeQueueMicrotask(callback); // the engine's error
+  enqueue(callMicrotask, callback);
+}
+
+const shadows = new WeakMap(); // our rejected, unhandled promise -> its native shadow
+
+function hostRejectionTracker(promise, operation) {
+  if (operation === 'reject') {
+    const shadow = NativePromise.reject(Slot.get(promise).value);
+    shadows.set(promise, shadow);
+  } else {
+    const shadow = shadows.get(promise);
+    if (shadow !== undefined) {
+      shadows.delete(promise);
+      shadow.then(undefined, noop);
+    }
+  }
+}
+
+function noop() {}
+
+function isObject(v) { return (typeof v === 'object' && v !== null) || typeof v === 'function'; }
+
+function isPromise(v) { return isObject(v) && Slot.has(v); }
+
+/** How V8 names a value in its TypeError messages (#<Object>, a primitive as itself). */
+function describe(v) {
+  if (typeof v === 'function') return v.toString().length < 80 ? v.toString() : `function ${v.name}`;
+  if (isObject(v)) {
+    const proto = Object.getPrototypeOf(v);
+    const ctor = proto && Object.prototype.hasOwnProperty.call(proto, 'constructor') ? proto.constructor : null;
+    return `#<${ctor && ctor.name ? ctor.name : 'Object'}>`;
+  }
+  if (typeof v === 'string') return v;
+  if (typeof v === 'symbol') return v.toString();
+  return String(v);
+}
+
+// -- settling ---------------------------------------------------------------------------
+
+function createResolvingFunctions(promise) {
+  const record = { promise, done: false };
+  return { resolve: makeResolveFunction(record), reject: makeRejectFunction(record) };
+}
+
+function makeResolveFunction(record) {
+  const resolve = function (resolution) { resolveWith(record, resolution); };
+  Object.defineProperty(resolve, 'name', { value: '' });
+  return runtimeFn('promise.resolve', [record], resolve);
+}
+runtimeFactories['promise.resolve'] = makeResolveFunction;
+
+function makeRejectFunction(record) {
+  const reject = function (reason) {
+    if (record.done) return;
+    record.done = true;
+    rejectPromise(record.promise, reason);
+  };
+  Object.defineProperty(reject, 'name', { value: '' });
+  return runtimeFn('promise.reject', [record], reject);
+}
+runtimeFactories['promise.reject'] = makeRejectFunction;
+
+function resolveWith(record, resolution) {
+  if (record.done) return;
+  record.done = true;
+  resolvePromise(record.promise, resolution);
+}
+
+/** The body of a promise resolve function (§27.2.1.3.2) once "already resolved" is checked. */
+function resolvePromise(promise, resolution) {
+  if (resolution === promise) {
+    rejectPromise(promise, new TypeError(`Chaining cycle detected for promise ${describe(promise)}`));
+    return;
+  }
+  if (!isObject(resolution)) { fulfillPromise(promise, resolution); return; }
+  let then;
+  try {
+    then = resolution.then;
+  } catch (e) {
+    rejectPromise(promise, e);
+    return;
+  }
+  if (typeof then !== 'function') { fulfillPromise(promise, resolution); return; }
+  enqueue(resolveThenableJob, promise, resolution, then);
+}
+
+function resolveThenableJob(promise, thenable, then) {
+  const { resolve, reject } = createResolvingFunctions(promise);
+  try {
+    then.call(thenable, resolve, reject);
+  } catch (e) {
+    reject(e);
+  }
+}
+
+function fulfillPromise(promise, value) {
+  const s = Slot.get(promise);
+  const reactions = s.reactions;
+  s.state = FULFILLED;
+  s.value = value;
+  s.reactions = null;
+  triggerReactions(reactions, FULFILLED, value);
+}
+
+function rejectPromise(promise, reason) {
+  const s = Slot.get(promise);
+  const reactions = s.reactions;
+  s.state = REJECTED;
+  s.value = reason;
+  s.reactions = null;
+  if (!s.handled) hostRejectionTracker(promise, 'reject');
+  triggerReactions(reactions, REJECTED, reason);
+}
+
+// -- reactions --------------------------------------------------------------------------
+
+// A pending promise's reactions: null (none), one reaction, or an array of them (the common
+// single reaction costs no array).
+function triggerReactions(reactions, kind, argument) {
+  if (reactions === null) return;
+  if (!Array.isArray(reactions)) { queueReaction(reactions, kind, argument); return; }
+  for (let i = 0; i < reactions.length; i++) queueReaction(reactions[i], kind, argument);
+}
+
+// A reaction is data: { capability, onFulfilled, onRejected }; capability is
+// { promise, resolve, reject } or, for our own promises, { promise, record } (the resolving
+// functions are made only if someone asks for them), or undefined (await: no result).
+
+function queueReaction(reaction, kind, argument) {
+  enqueue(reactionJob, reaction, kind, argument);
+}
+
+function reactionJob(reaction, kind, argument) {
+  const handler = kind === FULFILLED ? reaction.onFulfilled : reaction.onRejected;
+  const cap = reaction.capability;
+  let result, threw = false;
+  if (handler === undefined) {
+    result = argument;
+    threw = kind === REJECTED;
+  } else {
+    try {
+      result = handler(argument);
+    } catch (e) {
+      result = e;
+      threw = true;
+    }
+  }
+  if (cap === undefined) return;
+  if (cap.record !== undefined) {
+    if (cap.record.done) return;
+    cap.record.done = true;
+    if (threw) rejectPromise(cap.promise, result);
+    else resolvePromise(cap.promise, result);
+  } else if (threw) {
+    cap.reject(result);
+  } else {
+    cap.resolve(result);
+  }
+}
+
+function performThen(promise, onFulfilled, onRejected, capability) {
+  const reaction = {
+    capability,
+    onFulfilled: typeof onFulfilled === 'function' ? onFulfilled : undefined,
+    onRejected: typeof onRejected === 'function' ? onRejected : undefined,
+  };
+  const s = Slot.get(promise);
+  if (s.state === PENDING) {
+    if (s.reactions === null) s.reactions = reaction;
+    else if (Array.isArray(s.reactions)) s.reactions.push(reaction);
+    else s.reactions = [s.reactions, reaction];
+  } else if (s.state === FULFILLED) {
+    queueReaction(reaction, FULFILLED, s.value);
+  } else {
+    if (!s.handled) hostRejectionTracker(promise, 'handle');
+    queueReaction(reaction, REJECTED, s.value);
+  }
+  s.handled = true;
+  return capability === undefined ? undefined : capability.promise;
+}
+
+function newPromiseCapability(C) {
+  if (C === ThingsPromise) {
+    const promise = Object.create(ThingsPromise.prototype);
+    initSlot(promise);
+    const cap = { promise, done: false, record: undefined };
+    cap.record = cap; // the capability is its own "already resolved" record
+    return cap;
+  }
+  if (typeof C !== 'function' || !isConstructor(C)) throw new TypeError(`Promise resolve or reject function is not callable`);
+  const cap = { promise: undefined, resolve: undefined, reject: undefined };
+  const executor = (resolve, reject) => {
+    if (cap.resolve !== undefined || cap.reject !== undefined) throw new TypeError('Promise executor has already been invoked with non-undefined arguments');
+    cap.resolve = resolve;
+    cap.reject = reject;
+  };
+  const promise = new C(executor);
+  if (typeof cap.resolve !== 'function' || typeof cap.reject !== 'function') {
+    throw new TypeError('Promise resolve or reject function is not callable');
+  }
+  cap.promise = promise;
+  return cap;
+}
+
+function isConstructor(f) {
+  try {
+    Reflect.construct(String, [], f);
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
+function capResolve(cap, value) {
+  if (cap.record !== undefined) resolveWith(cap.record, value);
+  else cap.resolve(value);
+}
+
+function capReject(cap, reason) {
+  if (cap.record !== undefined) {
+    if (cap.record.done) return;
+    cap.record.done = true;
+    rejectPromise(cap.promise, reason);
+  } else {
+    cap.reject(reason);
+  }
+}
+
+/** The capability's reject as a function a user callback may receive (made on demand). */
+function capRejectFunction(cap) {
+  return cap.record !== undefined ? makeRejectFunction(cap.record) : cap.reject;
+}
+
+function initSlot(promise) {
+  new Slot(promise, { state: PENDING, value: undefined, reactions: null, handled: false }); // eslint-disable-line no-new
+}
+
+function speciesConstructor(o, defaultConstructor) {
+  const C = o.constructor;
+  if (C === undefined) return defaultConstructor;
+  if (!isObject(C)) throw new TypeError('The .constructor property is not an object');
+  const S = C[Symbol.species];
+  if (S === ThingsPromise) return S;
+  if (S === undefined || S === null) return defaultConstructor;
+  if (isConstructor(S)) return S;
+  throw new TypeError('object.constructor[Symbol.species] is not a constructor');
+}
+
+function promiseResolve(C, x) {
+  if (isPromise(x) && x.constructor === C) return x;
+  const cap = newPromiseCapability(C);
+  capResolve(cap, x);
+  return cap.promise;
+}
+
+// -- the class --------------------------------------------------------------------------
+
+// A function, not a class: calling it without `new` must fail with the engine's message for
+// Promise, and its members are defined with the attributes the built-in has.
+function ThingsPromise(executor) {
+  if (new.target === undefined) throw new TypeError("Promise constructor cannot be invoked without 'new'");
+  if (typeof executor !== 'function') throw new TypeError(`Promise resolver ${describe(executor)} is not a function`);
+  initSlot(this);
+  const { resolve, reject } = createResolvingFunctions(this);
+  try {
+    executor(resolve, reject);
+  } catch (e) {
+    reject(e);
+  }
+}
+
+const protoMethods = {
+  then(onFulfilled, onRejected) {
+    if (!isPromise(this)) {
+      throw new TypeError(`Method Promise.prototype.then called on incompatible receiver ${describe(this)}`);
+    }
+    const C = speciesConstructor(this, ThingsPromise);
+    return performThen(this, onFulfilled, onRejected, newPromiseCapability(C));
+  },
+
+  catch(onRejected) {
+    return this.then(undefined, onRejected);
+  },
+
+  finally(onFinally) {
+    if (!isObject(this)) throw new TypeError(`Method Promise.prototype.finally called on incompatible receiver ${describe(this)}`);
+    const C = speciesConstructor(this, ThingsPromise);
+    if (typeof onFinally !== 'function') return this.then(onFinally, onFinally);
+    return this.then(makeThenFinally(C, onFinally), makeCatchFinally(C, onFinally));
+  },
+};
+
+const staticMethods = {
+  all(iterable) { return combinator(this, iterable, 'all'); },
+  allSettled(iterable) { return combinator(this, iterable, 'allSettled'); },
+  any(iterable) { return combinator(this, iterable, 'any'); },
+
+  race(iterable) {
+    const C = this;
+    const cap = newPromiseCapability(C);
+    try {
+      const resolveFn = getPromiseResolve(C);
+      const iter = getIterator(iterable);
+      for (;;) {
+        const value = iteratorStep(iter);
+        if (value === DONE) break;
+        try {
+          const next = resolveFn.call(C, value);
+          next.then(cap.record !== undefined ? makeResolveFunction(cap.record) : cap.resolve, capRejectFunction(cap));
+        } catch (e) {
+          closeIterator(iter);
+          throw e;
+        }
+      }
+    } catch (e) {
+      capReject(cap, e);
+    }
+    return cap.promise;
+  },
+
+  reject(r) {
+    const cap = newPromiseCapability(this);
+    capReject(cap, r);
+    return cap.promise;
+  },
+
+  resolve(x) {
+    if (!isObject(this)) throw new TypeError('PromiseResolve called on non-object');
+    return promiseResolve(this, x);
+  },
+};
+
+/** util.inspect's rendering of a native promise (Node calls this through inspect.custom). */
+function inspectPromise(depth, options, inspect) {
+  const s = Slot.get(this);
+  const ctor = this.constructor;
+  const name = ctor && ctor !== ThingsPromise && typeof ctor.name === 'string' ? `${ctor.name} [Promise]` : 'Promise';
+  if (typeof inspect !== 'function') return `${name} {}`;
+  const output = [s.state === PENDING ? '<pending>'
+    : s.state === FULFILLED ? inspect(s.value, options)
+      : `<rejected> ${inspect(s.value, options)}`];
+  for (const key of Object.keys(this)) output.push(`${key}: ${inspect(this[key], options)}`);
+  const open = `${name} {`;
+  // reduceToSingleString: one line when it fits and has no line break, else one entry a line
+  const breakLength = options && typeof options.breakLength === 'number' ? options.breakLength : 80;
+  let total = output.length + output.length + open.length + 10;
+  for (const entry of output) total += entry.length;
+  const joined = output.join(', ');
+  if (total <= breakLength && !joined.includes('\n')) return `${open} ${joined} }`;
+  return `${open}\n  ${output.map((e) => e.split('\n').join('\n  ')).join(',\n  ')}\n}`;
+}
+
+for (const [key, fn] of Object.entries(protoMethods)) {
+  Object.defineProperty(ThingsPromise.prototype, key, { value: fn, writable: true, enumerable: false, configurable: true });
+}
+for (const [key, fn] of Object.entries(staticMethods)) {
+  Object.defineProperty(ThingsPromise, key, { value: fn, writable: true, enumerable: false, configurable: true });
+}
+Object.defineProperty(ThingsPromise, Symbol.species, {
+  get: { get [Symbol.species]() { return this; } }.__lookupGetter__(Symbol.species), enumerable: false, configurable: true,
+});
+Object.defineProperty(ThingsPromise, 'name', { value: 'Promise' });
+Object.defineProperty(ThingsPromise, 'prototype', { writable: false });
+Object.defineProperty(ThingsPromise.prototype, Symbol.toStringTag, { value: 'Promise', configurable: true });
+Object.defineProperty(ThingsPromise.prototype, INSPECT, { value: inspectPromise, writable: true, enumerable: false, configurable: true });
+
+function makeThenFinally(C, onFinally) {
+  const f = (value) => {
+    const result = onFinally();
+    return promiseResolve(C, result).then(makeValueThunk(value));
+  };
+  return runtimeFn('promise.thenFinally', [C, onFinally], f);
+}
+runtimeFactories['promise.thenFinally'] = makeThenFinally;
+
+function makeCatchFinally(C, onFinally) {
+  const f = (reason) => {
+    const result = onFinally();
+    return promiseResolve(C, result).then(makeThrower(reason));
+  };
+  return runtimeFn('promise.catchFinally', [C, onFinally], f);
+}
+runtimeFactories['promise.catchFinally'] = makeCatchFinally;
+
+function makeValueThunk(value) { return runtimeFn('promise.valueThunk', [value], () => value); }
+runtimeFactories['promise.valueThunk'] = makeValueThunk;
+
+function makeThrower(reason) { return runtimeFn('promise.thrower', [reason], () => { throw reason; }); }
+runtimeFactories['promise.thrower'] = makeThrower;
+
+// -- combinators (all, allSettled, any) --------------------------------------------------
+
+function getPromiseResolve(C) {
+  const resolve = C.resolve;
+  if (typeof resolve !== 'function') throw new TypeError('Promise resolve or reject function is not callable');
+  return resolve;
+}
+
+function getIterator(iterable) {
+  const method = iterable === null || iterable === undefined ? undefined : iterable[Symbol.iterator];
+  if (typeof method !== 'function') {
+    const why = ' is not iterable (cannot read property Symbol(Symbol.iterator))';
+    if (iterable === undefined) throw new TypeError('undefined' + why);
+    if (iterable === null) throw new TypeError('object null' + why);
+    new Set(iterable); // eslint-disable-line no-new -- throws V8's own message ("number 5 is not iterable ...")
+    throw new TypeError(`${describe(iterable)} is not iterable`);
+  }
+  const iterator = method.call(iterable);
+  if (!isObject(iterator)) throw new TypeError(`Result of the Symbol.iterator method is not an object`);
+  return { iterator, next: iterator.next };
+}
+
+const DONE = Symbol('done');
+
+/** The next value, or DONE at the end. */
+function iteratorStep(iter) {
+  const result = iter.next.call(iter.iterator);
+  if (!isObject(result)) throw new TypeError(`Iterator result ${describe(result)} is not an object`);
+  return result.done ? DONE : result.value;
+}
+
+function closeIterator(iter) {
+  const ret = iter.iterator.return;
+  if (ret === undefined || ret === null) return;
+  try { ret.call(iter.iterator); } catch (e) { /* the original error wins */ }
+}
+
+function makeElementFunction(kind, state, index, flag) {
+  let f;
+  if (kind === 'all') {
+    f = function (x) {
+      if (flag.called) return;
+      flag.called = true;
+      state.values[index] = x;
+      if (--state.remaining === 0) capResolve(state.cap, state.values);
+    };
+  } else if (kind === 'allSettled.fulfilled' || kind === 'allSettled.rejected') {
+    const fulfilled = kind === 'allSettled.fulfilled';
+    f = function (x) {
+      if (flag.called) return;
+      flag.called = true;
+      state.values[index] = fulfilled ? { status: 'fulfilled', value: x } : { status: 'rejected', reason: x };
+      if (--state.remaining === 0) capResolve(state.cap, state.values);
+    };
+  } else {
+    f = function (x) {
+      if (flag.called) return;
+      flag.called = true;
+      state.values[index] = x;
+      if (--state.remaining === 0) {
+        const err = new AggregateError(state.values, 'All promises were rejected');
+        capReject(state.cap, err);
+      }
+    };
+  }
+  Object.defineProperty(f, 'name', { value: '' });
+  return runtimeFn('promise.element', [kind, state, index, flag], f);
+}
+runtimeFactories['promise.element'] = makeElementFunction;
+
+function combinator(C, iterable, kind) {
+  const cap = newPromiseCapability(C);
+  let iter;
+  try {
+    const resolveFn = getPromiseResolve(C);
+    iter = getIterator(iterable);
+    const state = { values: [], remaining: 1, cap };
+    let index = 0;
+    for (;;) {
+      const value = iteratorStep(iter);
+      if (value === DONE) {
+        if (--state.remaining === 0) {
+          if (kind === 'any') capReject(cap, new AggregateError(state.values, 'All promises were rejected'));
+          else capResolve(cap, state.values);
+        }
+        return cap.promise;
+      }
+      state.values.push(undefined);
+      try {
+        const next = resolveFn.call(C, value);
+        state.remaining++;
+        const flag = { called: false };
+        if (kind === 'all') {
+          next.then(makeElementFunction('all', state, index, flag), capRejectFunction(cap));
+        } else if (kind === 'allSettled') {
+          next.then(makeElementFunction('allSettled.fulfilled', state, index, flag),
+            makeElementFunction('allSettled.rejected', state, index, flag));
+        } else {
+          next.then(cap.record !== undefined ? makeResolveFunction(cap.record) : cap.resolve,
+            makeElementFunction('any', state, index, flag));
+        }
+      } catch (e) {
+        closeIterator(iter);
+        throw e;
+      }
+      index++;
+    }
+  } catch (e) {
+    capReject(cap, e);
+    return cap.promise;
+  }
+}
+
+
+// Methods a newer engine has natively appear here only if the engine has them, so that a
+// program sees the same Promise API instrumented as not.
+if (typeof NativePromise.withResolvers === 'function') {
+  Object.defineProperty(ThingsPromise, 'withResolvers', {
+    value: function withResolvers() {
+      const cap = newPromiseCapability(this);
+      if (cap.record !== undefined) {
+        return { promise: cap.promise, resolve: makeResolveFunction(cap.record), reject: makeRejectFunction(cap.record) };
+      }
+      return { promise: cap.promise, resolve: cap.resolve, reject: cap.reject };
+    },
+    writable: true, enumerable: false, configurable: true,
+  });
+}
+
+/** Where a promise stands, for the runtime (snapshot, await): 'pending'|'fulfilled'|'rejected'. */
+function promiseState(p) {
+  const s = Slot.get(p);
+  return s.state === PENDING ? 'pending' : s.state === FULFILLED ? 'fulfilled' : 'rejected';
+}
+
+/** Await's step (§27.7.5.3): PromiseResolve(%Promise%, v) then a reaction with no result promise. */
+function awaitValue(v, onFulfilled, onRejected) {
+  const p = promiseResolve(ThingsPromise, v);
+  performThen(p, onFulfilled, onRejected, undefined);
+}
+
+/** The state record of one of our promises (for the serializer), or undefined. */
+function slotOf(p) { return isObject(p) && Slot.has(p) ? Slot.get(p) : undefined; }
+
+module.exports = {
+  ThingsPromise, NativePromise, isPromise, promiseState, awaitValue, slotOf, enqueue, queueMicrotaskShared,
+  runtimeFnInfo: FnStamp.get,
+};
