@@ -211,7 +211,7 @@ function snapshotTo(path, stop, requestId) {
   }
   const ms = nowMs() - t0;
   host.writeFile(path, text);
-  host.send({ type: 'snapshot', path, bytes: Buffer.byteLength(text), ms, after_callbacks: loop.dispatched,
+  host.send({ type: 'snapshot', path, bytes: host.byteLength ? host.byteLength(text) : Buffer.byteLength(text), ms, after_callbacks: loop.dispatched,
     request: requestId, stopped: stop === true, held: stop === 'hold' });
   if (stop === 'hold') host.hold(); // frozen right here, at the boundary, until resumed or killed
   else if (stop) host.terminate(0);
@@ -250,17 +250,32 @@ function onCommand(cmd) {
 }
 
 /**
+ * A snapshot taken on another engine (node <-> quickjs) resumes, but what the engines compute
+ * differently by design can then show: say so on stderr (never on the program's stdout).
+ */
+function warnEngineChange(snap, host) {
+  const from = snap && typeof snap.engine === 'string' ? snap.engine : '';
+  const to = host.engine();
+  if (from === '' || from.split(' ')[0] === to.split(' ')[0]) return;
+  host.stderr('things: warning: a snapshot taken under ' + from + ' resumes under ' + to + ': results can differ ' +
+    'where the engines differ by design (Math.sin/cos/tan/exp/pow in the last bit, Number#toString(radix) of ' +
+    'large numbers, Intl, Error stacks; QuickJS has no Node built-ins but events, util and path)\n');
+}
+
+/**
  * Entry point of an instrumented program: `meta` is static data from the instrumenter,
  * `table` maps module ids to [module function, scope re-creator]. `embedded` is a snapshot
  * to resume from (standalone restore files); otherwise THINGS_RESTORE names a snapshot file.
  */
 function program(meta, table, embedded) {
-  const host = makeNodeHost(meta.hostRequire);
+  // An embedding without Node (QuickJS) hands the program a `require` that carries its host.
+  const embedder = meta.hostRequire && meta.hostRequire.thingsHost;
+  const host = typeof embedder === 'function' ? embedder(loop) : makeNodeHost(meta.hostRequire);
   rt.host = host;
   rt.meta = meta;
   loop.host = host;
   installGlobals();
-  if (host.name === 'node') patchEvents(host.require('events'));
+  if (host.name === 'node' || host.name === 'quickjs') patchEvents(host.require('events'));
   rt.builtins = new Builtins(host);
   rt.things = thingsApi.makeThingsApi(rt);
   rt.processBaseline = new Map();
@@ -289,6 +304,7 @@ function program(meta, table, embedded) {
       host.stderr('things: cannot restore: ' + message + '\n');
       host.terminate(70);
     }
+    warnEngineChange(snap, host);
     // Subscriptions first: the worker has them in place when it reports the restore done.
     thingsApi.resubscribe(rt, rt.things.holder.state);
     host.send({ type: 'restored', ms: nowMs() - t0 });

@@ -1,0 +1,67 @@
+'use strict';
+// require('util') for engines without Node (QuickJS): the pure-JavaScript part of Node's util
+// (inspect and format are Node's own code, see qjs_inspect.js).
+
+const { inspect, format, formatWithOptions, stripVTControlCharacters } = require('./qjs_inspect.js');
+const types = require('./qjs_types.js');
+
+const publicTypes = {};
+for (const key of Object.keys(types)) {
+  if (key.startsWith('is')) publicTypes[key] = types[key];
+}
+
+function inherits(ctor, superCtor) {
+  if (ctor === undefined || ctor === null) throw typeError('ctor', 'function', ctor);
+  if (superCtor === undefined || superCtor === null) throw typeError('superCtor', 'function', superCtor);
+  if (superCtor.prototype === undefined) throw typeError('superCtor.prototype', 'object', superCtor.prototype);
+  Object.defineProperty(ctor, 'super_', { value: superCtor, writable: true, configurable: true });
+  Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
+}
+
+function typeError(name, type, value) {
+  const err = new TypeError('The "' + name + '" argument must be of type ' + type + '. Received ' + String(value));
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
+
+const customPromisify = Symbol.for('nodejs.util.promisify.custom');
+
+function promisify(original) {
+  if (typeof original !== 'function') throw typeError('original', 'function', original);
+  if (original[customPromisify]) return original[customPromisify];
+  function fn(...args) {
+    return new Promise((resolve, reject) => {
+      Reflect.apply(original, this, [...args, (err, ...values) => {
+        if (err) return reject(err);
+        resolve(values[0]);
+      }]);
+    });
+  }
+  Object.setPrototypeOf(fn, Object.getPrototypeOf(original));
+  Object.defineProperty(fn, customPromisify, { value: fn, configurable: true });
+  return Object.defineProperties(fn, Object.getOwnPropertyDescriptors(original));
+}
+promisify.custom = customPromisify;
+
+function deprecate(fn, msg) {
+  let warned = false;
+  return function deprecated(...args) {
+    if (!warned) {
+      warned = true;
+      globalThis.process.emitWarning(msg, 'DeprecationWarning');
+    }
+    return new.target ? Reflect.construct(fn, args, new.target) : Reflect.apply(fn, this, args);
+  };
+}
+
+module.exports = {
+  inspect,
+  format,
+  formatWithOptions,
+  stripVTControlCharacters,
+  inherits,
+  promisify,
+  deprecate,
+  types: publicTypes,
+  isArray: Array.isArray,
+};

@@ -1,0 +1,88 @@
+"""Runtime plugin ``quickjs``: the program on QuickJS-ng, embedded in a Python child process.
+
+The engine is the ``quickjs-ng`` package (QuickJS-ng, ES2023+); each program gets its own
+context in its own OS process (``quickjs_host.py``), so that a hung program is ended by
+killing the process, and its memory and CPU are the process's. Control travels exactly as
+with the node runtime: two pipes of their own (THINGS_CONTROL_FD / THINGS_COMMAND_FD) and
+the synchronous request pipes (THINGS_RPC_FDS), never the program's stdout or stderr.
+
+Limits (constructor arguments, or THINGS_QJS_MEMORY_MB / THINGS_QJS_CPU_SECONDS in the
+environment of the process that runs the plugin): an allocation beyond the memory limit or
+CPU time beyond the CPU limit ends the program with a clear message on its stderr and exit
+code 1.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from things_plugins.runtimes.node import NodeProcess
+
+from thingscore.runtime import StartRequest
+
+# Run by path: it needs only the standard library and the engine, no package imports.
+HOST_SCRIPT = Path(__file__).with_name("quickjs_host.py")
+
+
+class QuickjsRuntime:
+    """Programs on QuickJS-ng, one child process each."""
+
+    name = "quickjs"
+
+    def __init__(self, memory_mb: float | None = None, cpu_seconds: float | None = None,
+                 stack_kb: int | None = None, python: str | None = None) -> None:
+        self.memory_mb = memory_mb if memory_mb is not None else _env_float("THINGS_QJS_MEMORY_MB")
+        self.cpu_seconds = cpu_seconds if cpu_seconds is not None else _env_float("THINGS_QJS_CPU_SECONDS")
+        self.stack_kb = stack_kb
+        self.python = python or sys.executable
+
+    def available(self) -> bool:
+        return importlib.util.find_spec("_quickjs") is not None
+
+    def _env(self, request: StartRequest) -> dict[str, str]:
+        env = dict(os.environ)
+        for key in ("THINGS_RESTORE", "THINGS_SNAPSHOT_EVERY", "THINGS_SNAPSHOT_PATH"):
+            env.pop(key, None)
+        env.update(request.env)
+        if request.restore_from is not None:
+            env["THINGS_RESTORE"] = str(request.restore_from)
+        if request.snapshot_every > 0 and request.snapshot_path is not None:
+            env["THINGS_SNAPSHOT_EVERY"] = str(request.snapshot_every)
+            env["THINGS_SNAPSHOT_PATH"] = str(request.snapshot_path)
+        if self.memory_mb:
+            env["THINGS_QJS_MEMORY_MB"] = f"{self.memory_mb:g}"
+        if self.cpu_seconds:
+            env["THINGS_QJS_CPU_SECONDS"] = f"{self.cpu_seconds:g}"
+        if self.stack_kb:
+            env["THINGS_QJS_STACK_KB"] = str(self.stack_kb)
+        return env
+
+    def start(self, request: StartRequest) -> NodeProcess:
+        env = self._env(request)
+        ctl_r, ctl_w = os.pipe()
+        cmd_r, cmd_w = os.pipe()
+        req_r, req_w = os.pipe()  # the program's synchronous requests (its global-FS calls)
+        rep_r, rep_w = os.pipe()
+        env["THINGS_CONTROL_FD"] = str(ctl_w)
+        env["THINGS_COMMAND_FD"] = str(cmd_r)
+        env["THINGS_RPC_FDS"] = f"{req_w},{rep_r}"
+        try:
+            popen = subprocess.Popen([self.python, str(HOST_SCRIPT), str(request.program), *request.args],
+                                     cwd=request.cwd, env=env, stdin=subprocess.DEVNULL, stdout=request.stdout,
+                                     stderr=request.stderr, pass_fds=(ctl_w, cmd_r, req_w, rep_r))
+        finally:
+            for fd in (ctl_w, cmd_r, req_w, rep_r):
+                os.close(fd)
+        return NodeProcess(popen, ctl_r, cmd_w, (req_r, rep_w))
+
+
+def _env_float(name: str) -> float | None:
+    try:
+        value = float(os.environ.get(name, "") or 0)
+    except ValueError:
+        return None
+    return value or None
