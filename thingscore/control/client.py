@@ -28,6 +28,7 @@ class ControlClient:
         self.client_id = client_id
         self._lock = threading.Lock()
         self._waiters: dict[str, Future[Reply]] = {}
+        self._target: dict[str, str] = {}  # command id -> the worker it went to
         self._gather: dict[str, list[Reply]] = {}
         self._sub = pubsub.subscribe(protocol.reply_topic(client_id), self._on_reply, durable=True)
 
@@ -53,15 +54,30 @@ class ControlClient:
         fut: Future[Reply] = Future()
         with self._lock:
             self._waiters[command.id] = fut
+            self._target[command.id] = worker
         try:
             self.pubsub.publish(topic or protocol.command_topic(worker), command.encode(), durable=True)
             return fut.result(timeout)
+        except NoReply:
+            raise
         except FutureTimeout as exc:
             who = f"worker {worker!r}" if topic is None else worker
             raise NoReply(f"no reply from {who} to {cmd} within {timeout:g}s") from exc
         finally:
             with self._lock:
                 self._waiters.pop(command.id, None)
+                self._target.pop(command.id, None)
+
+    def abandon(self, worker: str, why: str) -> int:
+        """Stop waiting for ``worker`` (it was declared lost): its pending requests fail now
+        with NoReply instead of at their time-outs. Returns how many were pending."""
+        with self._lock:
+            ids = [cid for cid, w in self._target.items() if w == worker]
+            futs = [self._waiters[cid] for cid in ids if cid in self._waiters]
+        for fut in futs:
+            if not fut.done():
+                fut.set_exception(NoReply(f"no reply from worker {worker!r}: {why}"))
+        return len(futs)
 
     def broadcast(self, cmd: str, args: dict[str, Any] | None = None, gather: float = 1.5) -> list[Reply]:
         """Ask every worker; the replies that arrive within ``gather`` seconds."""

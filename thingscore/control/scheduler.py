@@ -83,7 +83,9 @@ class Scheduler:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._handled: OrderedDict[str, None] = OrderedDict()
-        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="sched-action")
+        # Actions wait on workers; a lost worker's requests are abandoned when it is declared
+        # lost, but a slow one must not hold up the rest: threads are cheap, waiting is not.
+        self._pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="sched-action")
         self._subs: list[Any] = []
         self.client: ControlClient | None = None
         self.started = time.monotonic()
@@ -175,6 +177,8 @@ class Scheduler:
 
     def _worker_lost(self, wid: str, why: str) -> None:
         log.warning("%s", why)
+        if self.client is not None:
+            self.client.abandon(wid, "declared lost")
         self.hooks.hook.things_worker_lost(worker_id=wid)
         for e in self.schedule.programs.values():
             if e.worker == wid and e.state in ACTIVE:

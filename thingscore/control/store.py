@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import Path
 
 from thingscore.fs import FileSystem
@@ -21,11 +22,15 @@ def put_program(fs: FileSystem, program_hash: str, text: str) -> str:
 
 
 def fetch(fs: FileSystem, path: str, dest: Path) -> Path:
-    """Copy a file of the global FS to a local file (atomically)."""
+    """Copy a file of the global FS to a local file (atomically). Several restores of one
+    program may fetch its code at once: each writes its own temporary file."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(dest.suffix + ".part")
-    tmp.write_bytes(fs.read(path))
-    tmp.replace(dest)
+    tmp = dest.with_name(f"{dest.name}.{uuid.uuid4().hex}.part")
+    try:
+        tmp.write_bytes(fs.read(path))
+        tmp.replace(dest)
+    finally:
+        tmp.unlink(missing_ok=True)
     return dest
 
 
