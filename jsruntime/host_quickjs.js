@@ -35,29 +35,45 @@
   types.installProxyTracking();
 
   const env = config.env;
-  const write = (fd, text) => { py.write(fd, String(text)); };
+  // The embedding takes no NUL inside a string argument: such text crosses as JSON.
+  const write = (fd, text) => {
+    text = String(text);
+    if (text.indexOf('\0') >= 0) py.writeJson(fd, JSON.stringify(text));
+    else py.write(fd, text);
+  };
 
   // ---- globals Node has and this engine lacks (only what is pure JavaScript) ----
   Object.defineProperty(globalThis, 'global', { value: globalThis, writable: true, enumerable: true, configurable: true });
-  // Node shows Error.stackTraceLimit as an own enumerable data property.
-  Object.defineProperty(Error, 'stackTraceLimit', { value: 10, writable: true, enumerable: true, configurable: true });
+  // Node shows Error.stackTraceLimit as an own enumerable property; this engine's is a
+  // non-enumerable accessor: the same accessor, made enumerable (inspect shows its value only
+  // for data properties, so it becomes one that forwards to the engine's).
+  const stl = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+  if (stl && stl.get && stl.set) {
+    const limit = stl.get.call(Error);
+    Object.defineProperty(Error, 'stackTraceLimit', { value: limit, writable: true, enumerable: true, configurable: true });
+  }
   // Stacks as V8 writes them ("Name: message\n    at f (file:line:col)"): programs that print
   // the first line of a stack or match on "    at " see the same shape on both engines.
-  Object.defineProperty(Error, 'prepareStackTrace', {
-    value: function prepareStackTrace(err, frames) {
-      let head;
-      try { head = Error.prototype.toString.call(err); } catch (e) { head = 'Error'; }
-      let out = head;
-      for (const f of frames) {
-        const file = f.getFileName();
-        const fn = f.getFunctionName();
-        const where = file === undefined || file === null ? 'native' : file + ':' + f.getLineNumber() + ':' + f.getColumnNumber();
-        out += '\n    at ' + (fn && fn !== '<eval>' ? fn + ' (' + where + ')' : where);
-      }
-      return out;
-    },
-    writable: true, enumerable: false, configurable: true,
-  });
+  // (An accessor of the engine's: set through it, never redefined.)
+  Error.prepareStackTrace = function prepareStackTrace(err, frames) {
+    let head;
+    try { head = Error.prototype.toString.call(err); } catch (e) { head = 'Error'; }
+    let out = head;
+    for (const f of frames) {
+      const file = f.getFileName();
+      const fn = f.getFunctionName();
+      const where = file === undefined || file === null ? 'native' : file + ':' + f.getLineNumber() + ':' + f.getColumnNumber();
+      out += '\n    at ' + (fn && fn !== '<eval>' ? fn + ' (' + where + ')' : where);
+    }
+    return out;
+  };
+
+  const text = load('./qjs_text.js');
+  for (const name of ['TextEncoder', 'TextDecoder']) {
+    if (typeof globalThis[name] !== 'function') {
+      Object.defineProperty(globalThis, name, { value: text[name], writable: true, enumerable: false, configurable: true });
+    }
+  }
 
   // ---- process ----
   const EventEmitter = load('./qjs_events.js');
@@ -392,7 +408,9 @@
       engine() { return 'quickjs-ng ' + config.engineVersion; },
       consoleState() { return consoleImpl.getState(); },
       setConsoleState(st) { consoleImpl.setState(st); },
-      extraRoots() { return { process, console: consoleImpl.console }; },
+      // Buffer is no global here; it is a root so that Node's Buffer functions in a heap moved
+      // from node are found again by their paths (qjs_buffer.js).
+      extraRoots() { return { process, Buffer: load('./qjs_buffer.js').Buffer, console: consoleImpl.console }; },
       isPromise(v) { return types.isPromise(v); },
       isProxy(v) { return types.isProxy(v); },
       isBuiltinModule,

@@ -13,7 +13,24 @@ const INDENT_WIDTH = 2;
 
 /** `write(fd, text)` writes to the process's stdout (1) or stderr (2). */
 function makeConsole(write, warn) {
-  const state = { indent: '', counts: new Map(), times: new Map() };
+  const times = new Map();
+  // Node keeps the group indentation and the counters on the console object under symbols
+  // with these descriptions; a snapshot names them so: kept alike, they move between engines.
+  const kGroupIndent = Symbol('kGroupIndent');
+  const kCounts = Symbol('counts');
+  const console = {};
+  const hidden = (key, value, writable = true) =>
+    Object.defineProperty(console, key, { value, writable, enumerable: false, configurable: true });
+  hidden(kCounts, new Map());
+  hidden(kGroupIndent, '');
+  hidden(Symbol('kGroupIndentWidth'), INDENT_WIDTH);
+  hidden(Symbol.toStringTag, 'console', false);
+  const state = {
+    get indent() { return console[kGroupIndent]; },
+    set indent(v) { console[kGroupIndent] = v; },
+    get counts() { return console[kCounts]; },
+    times,
+  };
 
   function out(fd, string) {
     const indent = state.indent;
@@ -24,7 +41,6 @@ function makeConsole(write, warn) {
     write(fd, string + '\n');
   }
 
-  const console = {};
   const methods = {
     log(...args) { out(1, formatWithOptions(NO_COLOR, ...args)); },
     warn(...args) { out(2, formatWithOptions(NO_COLOR, ...args)); },

@@ -773,7 +773,6 @@ const utilBinding = {
     for (const k of Reflect.ownKeys(obj)) {
       if (isIndex(k)) continue;
       if (filter === ONLY_ENUMERABLE) {
-        if (typeof k === 'symbol') continue;
         if (!Object.prototype.propertyIsEnumerable.call(obj, k)) continue;
       }
       out.push(k);

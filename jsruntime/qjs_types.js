@@ -92,8 +92,13 @@ function protoChainHas(o, proto) {
 }
 // No side-effect-free brand check exists for these in JavaScript: the tag and the chain.
 function isPromise(o) { return isObject(o) && tag(o) === 'Promise' && protoChainHas(o, Promise.prototype); }
+// A generator object's prototype is its function's .prototype, whose prototype is
+// %GeneratorPrototype%; that .prototype object itself (one level less) is no generator.
 function isGeneratorObject(o) {
-  return isObject(o) && (protoChainHas(o, GeneratorProto) || protoChainHas(o, AsyncGeneratorProto)) &&
+  if (!isObject(o)) return false;
+  const p = getProto(o);
+  if (p === null || p === GeneratorProto || p === AsyncGeneratorProto) return false;
+  return (protoChainHas(p, GeneratorProto) || protoChainHas(p, AsyncGeneratorProto)) &&
     (tag(o) === 'Generator' || tag(o) === 'AsyncGenerator');
 }
 function isMapIterator(o) { return isObject(o) && protoChainHas(o, MapIteratorProto); }

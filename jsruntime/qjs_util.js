@@ -54,7 +54,26 @@ function deprecate(fn, msg) {
   };
 }
 
+// Node's deprecated util.isX: programs (lodash) still take them, and a snapshot names them so.
+const legacy = {
+  isBoolean(arg) { return typeof arg === 'boolean'; },
+  isBuffer() { return false; },
+  isNull(arg) { return arg === null; },
+  isNullOrUndefined(arg) { return arg === null || arg === undefined; },
+  isNumber(arg) { return typeof arg === 'number'; },
+  isString(arg) { return typeof arg === 'string'; },
+  isSymbol(arg) { return typeof arg === 'symbol'; },
+  isUndefined(arg) { return arg === undefined; },
+  isRegExp: types.isRegExp,
+  isObject(arg) { return arg !== null && typeof arg === 'object'; },
+  isDate: types.isDate,
+  isError(e) { return types.isNativeError(e) || e instanceof Error; },
+  isFunction(arg) { return typeof arg === 'function'; },
+  isPrimitive(arg) { return arg === null || (typeof arg !== 'object' && typeof arg !== 'function'); },
+};
+
 module.exports = {
+  ...legacy,
   inspect,
   format,
   formatWithOptions,

@@ -34,7 +34,8 @@ from typing import Any
 
 import _quickjs
 
-JSRUNTIME_FILES = ("qjs_types.js", "qjs_inspect.js", "qjs_events.js", "qjs_util.js", "qjs_path.js", "qjs_console.js")
+JSRUNTIME_FILES = ("qjs_types.js", "qjs_inspect.js", "qjs_events.js", "qjs_util.js", "qjs_path.js", "qjs_console.js",
+                  "qjs_text.js", "qjs_buffer.js")
 COMMAND_POLL_S = 0.01  # how often a busy program looks at the command channel
 EXIT_LIMIT = 1
 
@@ -126,6 +127,9 @@ class Host:
         def write(fd: int, text: str) -> None:
             _write_all(2 if int(fd) == 2 else 1, _utf8(text))
 
+        def write_json(fd: int, text: str) -> None:
+            write(fd, json.loads(text))
+
         def send(line: str) -> None:
             if self.control_fd is not None:
                 _write_all(self.control_fd, _utf8(line) + b"\n")
@@ -162,7 +166,8 @@ class Host:
             return json.dumps(m)
 
         return {
-            "write": guard(write), "send": guard(send), "rpc": guard(rpc), "readFile": guard(read_file),
+            "write": guard(write), "writeJson": guard(write_json), "send": guard(send), "rpc": guard(rpc),
+            "readFile": guard(read_file),
             "writeFile": guard(write_file), "source": guard(source), "memory": guard(memory),
             "hold": guard(lambda: os.kill(os.getpid(), signal.SIGSTOP)),
             "terminate": self._terminate, "fatal": self._fatal, "cwd": guard(os.getcwd),
