@@ -45,6 +45,7 @@ from thingscore.pubsub import (
     SubscriptionTable,
     check_pattern,
     check_topic,
+    message,
     new_id,
     pack,
     unpack,
@@ -340,7 +341,7 @@ class MqttPubSub(PubSub):
             return
         subs = self._table.matching(topic)
         if subs:
-            self._burst.append((subs, Message(topic, payload, mid)))
+            self._burst.append((subs, message(topic, payload, mid)))
 
     def _on_burst(self) -> None:
         """End of a burst read by paho's thread: the messages go to the dispatcher together."""

@@ -47,6 +47,7 @@ from thingscore.pubsub import (
     SubscriptionTable,
     check_pattern,
     check_topic,
+    message,
     new_id,
     pack,
     unpack,
@@ -197,8 +198,16 @@ class RedisPubSub(PubSub):
         try:
             if durable:
                 frame = pack(mid, payload)
+                args = [topic, DURABLE + frame, frame]
                 with self._pub_lock:  # behind any plain publication of ours still on its way
-                    self._script(keys=[REGISTRY, INBOX], args=[topic, DURABLE + frame, frame])  # type: ignore[operator]
+                    try:
+                        self._script(keys=[REGISTRY, INBOX], args=args)  # type: ignore[operator]
+                    except (redis.ConnectionError, redis.TimeoutError):
+                        # Once more, as plain publications are: redis-py has dropped the dead
+                        # connection, the pool connects afresh. Seen after CLIENT KILL: the
+                        # pooled connection looked alive and the reply never came. A repeat
+                        # that Redis did run twice is dropped by id at the subscriber.
+                        self._script(keys=[REGISTRY, INBOX], args=args)  # type: ignore[operator]
             else:
                 self._publish_plain(topic, pack(mid, payload, PLAIN))
         except redis.RedisError as exc:
@@ -339,7 +348,7 @@ class RedisPubSub(PubSub):
                 else:
                     subs = matching(topic, False) if data[:1] == DURABLE else matching(topic)  # type: ignore[index]
                     if subs:
-                        batch.append((subs, Message(topic, payload, mid)))
+                        batch.append((subs, message(topic, payload, mid)))
                 msg = ps.get_message(timeout=0)
         finally:  # a connection error on a later read must not lose what was read before it
             if self._dispatcher is not None:
