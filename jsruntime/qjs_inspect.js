@@ -856,7 +856,11 @@ function nodeRequire(name) {
     case 'internal/bootstrap/realm': return { BuiltinModule: { exists() { return false; } } };
     case 'internal/validators': return { validateObject, validateString, kValidateObjectAllowArray: 1 };
     case 'internal/url': return { pathToFileURL(p) { return { href: 'file://' + p }; }, URL: function URL() {} };
-    case 'buffer': return { Buffer: { prototype: { hexSlice() { return ''; } } } };
+    case 'buffer': return { Buffer: { prototype: { hexSlice(start, end) {
+      let out = '';
+      for (let i = start; i < end; i++) out += (this[i] < 16 ? '0' : '') + this[i].toString(16);
+      return out;
+    } } } };
     default: throw new Error('inspect: no module ' + name);
   }
 }

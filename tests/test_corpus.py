@@ -52,6 +52,8 @@ CONFIGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # A move at every event-loop boundary (the programs have far fewer than 1000).
     "every1-hops1000": (("--every", "1", "--hops", "1000"), SUITES),
     "tree-sitter": (("--every", "3", "--hops", "10", "--parser", "tree-sitter"), SUITES),
+    # Every other hop on QuickJS-ng: node -> quickjs -> node ... (cross-engine migration).
+    "node-quickjs": (("--every", "3", "--hops", "6", "--runtimes", "node,quickjs"), SUITES),
 }
 
 

@@ -1,0 +1,209 @@
+"""The ``quickjs`` runtime plugin: real QuickJS-ng engines in real child processes.
+
+What it must do like ``node``: run an instrumented program with Node's console output,
+snapshot it at an event-loop boundary and resume it (also from and to node), take control
+commands on its own channel, and be killable when hung. What it adds: memory and CPU-time
+limits that end a program with a clear message, and a clear error for Node built-ins it
+does not have.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from thingscore import plugins
+from thingscore.instrument.bundle import instrument
+from thingscore.runtime import StartRequest
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+
+COUNTER = """
+const EventEmitter = require('events');
+const util = require('util');
+const path = require('path');
+const bus = new EventEmitter();
+let n = 0;
+const seen = new Map();
+bus.on('tick', (v) => { seen.set(v, { at: v * 10, tags: ['t' + v] }); });
+const t = setInterval(() => {
+  n++;
+  bus.emit('tick', n);
+  console.log(n, seen.get(n), util.format('%s=%d', 'n', n), path.basename('/a/b/c.txt'));
+  if (n === 6) { clearInterval(t); console.log([...seen.keys()], { nested: { deep: { deeper: { x: 1 } } } }); }
+}, 5);
+"""
+
+
+def _instrument(tmp_path: Path, source: str, name: str = "app.js") -> Path:
+    src = tmp_path / name
+    src.write_text(source)
+    out = tmp_path / (name + ".inst.js")
+    out.write_text(instrument(src).render())
+    return out
+
+
+def _run(runtime: object, request: StartRequest, timeout: float = 30) -> tuple[int, bytes, bytes, list[dict]]:
+    request.stdout = subprocess.PIPE
+    request.stderr = subprocess.PIPE
+    proc = runtime.start(request)  # type: ignore[attr-defined]
+    messages: list[dict] = []
+    reader = threading.Thread(target=lambda: messages.extend(proc.messages()), daemon=True)
+    reader.start()
+    out, err = proc.stdout.read(), proc.stderr.read()
+    rc = proc.wait(timeout)
+    reader.join(5)
+    return rc, out, err, messages
+
+
+@pytest.fixture(scope="module")
+def qjs() -> object:
+    rt = plugins.load("runtime", "quickjs")
+    assert rt.available()
+    return rt
+
+
+def test_loaded_by_name_through_entry_points(qjs: object) -> None:
+    assert qjs.name == "quickjs"  # type: ignore[attr-defined]
+    assert type(qjs).__module__ == "things_plugins.runtimes.quickjs"
+
+
+def test_output_is_node_output_byte_for_byte(tmp_path: Path, qjs: object) -> None:
+    (tmp_path / "plain.js").write_text(COUNTER)
+    expected = subprocess.run(["node", "plain.js"], cwd=tmp_path, capture_output=True, check=True).stdout
+    prog = _instrument(tmp_path, COUNTER)
+    rc, out, err, messages = _run(qjs, StartRequest(program=prog, cwd=tmp_path))
+    assert rc == 0, err.decode()
+    assert out == expected
+    assert {"type": "started"} in messages
+
+
+def test_snapshot_and_resume_on_quickjs_and_node(tmp_path: Path, qjs: object) -> None:
+    """A snapshot taken under quickjs resumes under node and the other way round."""
+    node = plugins.load("runtime", "node")
+    (tmp_path / "plain.js").write_text(COUNTER)
+    expected = subprocess.run(["node", "plain.js"], cwd=tmp_path, capture_output=True, check=True).stdout
+    prog = _instrument(tmp_path, COUNTER)
+    output = b""
+    snap: Path | None = None
+    for hop, rt in enumerate([qjs, node, qjs]):  # 2 callbacks each: the program ends in the third
+        out_path = tmp_path / f"hop{hop}.json"
+        last = hop == 2
+        req = StartRequest(program=prog, cwd=tmp_path, restore_from=snap, snapshot_every=0 if last else 2,
+                           snapshot_path=None if last else out_path)
+        rc, out, err, messages = _run(rt, req)
+        assert rc == 0, err.decode()
+        output += out
+        if snap is not None:
+            assert any(m["type"] == "restored" for m in messages)
+        if not last:
+            assert any(m["type"] == "snapshot" for m in messages), (hop, messages, err)
+            snap = out_path
+    assert output == expected
+    # The engine that took each snapshot is recorded in it.
+    assert json.loads((tmp_path / "hop0.json").read_text())["engine"].startswith("quickjs-ng")
+    assert json.loads((tmp_path / "hop1.json").read_text())["engine"].startswith("node")
+
+
+def test_engine_change_is_a_warning_on_stderr(tmp_path: Path) -> None:
+    src = tmp_path / "app.js"
+    src.write_text(COUNTER)
+    proc = subprocess.run([sys.executable, "-m", "thingscore.cli", "exec", "--hops", "2", "--every", "2",
+                           "--runtimes", "node,quickjs", str(src)], cwd=tmp_path, capture_output=True, timeout=60)
+    expected = subprocess.run(["node", "app.js"], cwd=tmp_path, capture_output=True, check=True).stdout
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout == expected
+    assert b"things: warning: a snapshot taken under node" in proc.stderr
+    assert b"resumes under quickjs-ng" in proc.stderr
+
+
+def test_node_builtin_it_lacks_is_a_clear_error(tmp_path: Path, qjs: object) -> None:
+    prog = _instrument(tmp_path, "const fs = require('fs');\nconsole.log(typeof fs.readFileSync);\n")
+    rc, out, err, _ = _run(qjs, StartRequest(program=prog, cwd=tmp_path))
+    assert rc == 1
+    assert out == b""
+    assert b"Cannot use Node built-in module 'fs'" in err
+    assert b"quickjs runtime" in err
+
+
+def test_uncaught_error_exit_code_and_exit_code_kept(tmp_path: Path, qjs: object) -> None:
+    prog = _instrument(tmp_path, "console.log('before');\nsetTimeout(() => { throw new TypeError('boom'); }, 1);\n")
+    rc, out, err, _ = _run(qjs, StartRequest(program=prog, cwd=tmp_path))
+    assert (rc, out) == (1, b"before\n")
+    assert b"TypeError: boom" in err
+    prog = _instrument(tmp_path, "process.exitCode = 3;\nprocess.on('exit', (c) => console.log('exit', c));\n",
+                       name="code.js")
+    rc, out, err, _ = _run(qjs, StartRequest(program=prog, cwd=tmp_path))
+    assert (rc, out) == (3, b"exit 3\n"), err.decode()
+
+
+def test_event_loop_order_is_nodes(tmp_path: Path, qjs: object) -> None:
+    source = """
+const order = [];
+setTimeout(() => order.push('t10'), 10);
+setTimeout(() => { order.push('t0'); setImmediate(() => order.push('imm-in-timer'));
+  process.nextTick(() => order.push('tick-in-timer')); Promise.resolve().then(() => order.push('job-in-timer')); }, 0);
+setImmediate(() => { order.push('imm'); setTimeout(() => order.push('t-from-imm'), 0); });
+process.nextTick(() => order.push('tick'));
+Promise.resolve().then(() => order.push('job'));
+setTimeout(() => console.log(order.join(' ')), 40);
+"""
+    (tmp_path / "plain.js").write_text(source)
+    expected = subprocess.run(["node", "plain.js"], cwd=tmp_path, capture_output=True, check=True).stdout
+    prog = _instrument(tmp_path, source)
+    rc, out, err, _ = _run(qjs, StartRequest(program=prog, cwd=tmp_path))
+    assert rc == 0, err.decode()
+    # (node may run 't0' before or after 'imm': both are its order, depending on the clock)
+    assert out.split()[:2] == expected.split()[:2]
+    assert sorted(out.split()) == sorted(expected.split())
+
+
+def test_memory_limit_is_a_clean_error(tmp_path: Path) -> None:
+    from things_plugins.runtimes.quickjs import QuickjsRuntime
+
+    prog = _instrument(tmp_path, "const keep = [];\nsetInterval(() => { for (let i = 0; i < 1000; i++) "
+                                 "keep.push(new Array(1000).fill(i)); }, 1);\n")
+    rc, out, err, _ = _run(QuickjsRuntime(memory_mb=32), StartRequest(program=prog, cwd=tmp_path))
+    assert rc == 1
+    assert b"things: out of memory: the program needs more than its limit of 32 MB (quickjs runtime)" in err
+    assert b"Traceback" not in err
+
+
+def test_cpu_limit_is_a_clean_error(tmp_path: Path) -> None:
+    from things_plugins.runtimes.quickjs import QuickjsRuntime
+
+    prog = _instrument(tmp_path, "let x = 0;\nsetInterval(() => { for (let i = 0; i < 1e6; i++) x += i; }, 1);\n")
+    started = time.monotonic()
+    rc, out, err, _ = _run(QuickjsRuntime(cpu_seconds=0.5), StartRequest(program=prog, cwd=tmp_path))
+    assert rc == 1
+    assert b"things: CPU time limit: the program used its 0.5 s of CPU (quickjs runtime)" in err
+    assert b"Traceback" not in err
+    assert time.monotonic() - started < 20
+
+
+def test_hung_program_is_killed_and_commands_reach_a_live_one(tmp_path: Path, qjs: object) -> None:
+    prog = _instrument(tmp_path, "let n = 0;\nsetInterval(() => { n++; }, 5);\n"
+                                 "setTimeout(() => { for (;;) {} }, 400);\n")
+    req = StartRequest(program=prog, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = qjs.start(req)  # type: ignore[attr-defined]
+    messages = proc.messages()
+    assert next(messages)["type"] == "started"
+    proc.send({"type": "ping", "request": "p1"})
+    pong = next(messages)
+    assert pong["type"] == "pong" and pong["request"] == "p1" and pong["callbacks"] >= 0
+    snap = tmp_path / "live.json"
+    proc.send({"type": "snapshot", "path": str(snap), "request": "s1"})
+    taken = next(messages)
+    assert taken["type"] == "snapshot" and taken["request"] == "s1" and snap.exists()
+    time.sleep(0.8)  # now in its endless loop
+    assert proc.poll() is None
+    assert proc.usage()["cpu_seconds"] > 0
+    proc.kill()
+    assert proc.wait(10) != 0
