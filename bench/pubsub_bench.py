@@ -109,9 +109,11 @@ def bench_ours(name: str, url: str | None, n: int, size: int, rounds: int, durab
 # -- raw clients ---------------------------------------------------------------------------------
 
 
-def bench_raw_zmq(url: str, n: int, size: int, rounds: int) -> Row:
+def bench_raw_zmq(url: str, n: int, size: int, rounds: int, tuned: bool = False) -> Row:
+    """Raw pyzmq; ``tuned``: with the compiled send/recv our plugin uses (see its module)."""
     import zmq
     from things_plugins.pubsub.zmq_broker import endpoints, parse_url, unbounded
+    from things_plugins.pubsub.zmq_pubsub import _NOBLOCK, _SNDMORE, _recv, _send
 
     xsub, xpub, _ = endpoints(*parse_url(url))
     ctx = zmq.Context()
@@ -134,7 +136,11 @@ def bench_raw_zmq(url: str, n: int, size: int, rounds: int) -> Row:
             if sb.poll(100):
                 while True:
                     try:
-                        topic, data = sb.recv_multipart(zmq.NOBLOCK)
+                        if tuned:
+                            first = _recv(sb, _NOBLOCK, False)
+                            topic, data = first.bytes, (_recv(sb, _NOBLOCK, False).bytes if first.more else b"")
+                        else:
+                            topic, data = sb.recv_multipart(zmq.NOBLOCK)
                     except zmq.Again:
                         break
                     if topic == b"bench/ping":
@@ -152,7 +158,12 @@ def bench_raw_zmq(url: str, n: int, size: int, rounds: int) -> Row:
     for t in threads:
         t.start()
     pa = socks["pa"]
-    rate, cpu = timed(lambda i: pa.send_multipart([b"bench/t", payload]), counter, n)
+
+    def send_tuned(i: int) -> None:
+        _send(pa, b"bench/t", _SNDMORE)
+        _send(pa, payload, 0)
+
+    rate, cpu = timed(send_tuned if tuned else (lambda i: pa.send_multipart([b"bench/t", payload])), counter, n)
     med, p99 = pingpong(lambda: pa.send_multipart([b"bench/ping", payload]), pong, rounds)
     stop.set()
     for t in threads:
@@ -160,20 +171,21 @@ def bench_raw_zmq(url: str, n: int, size: int, rounds: int) -> Row:
     for s in socks.values():
         s.close()
     ctx.term()
-    return "zmq", "raw", rate, med, p99, cpu
+    return "zmq", "raw tuned" if tuned else "raw", rate, med, p99, cpu
 
 
-def bench_raw_mqtt(url: str, n: int, size: int, rounds: int) -> Row:
+def bench_raw_mqtt(url: str, n: int, size: int, rounds: int, tuned: bool = False) -> Row:
+    """Raw paho; ``tuned``: its client class reading bursts as our plugin's does."""
     import paho.mqtt.client as mqtt
     from paho.mqtt.enums import CallbackAPIVersion
-    from things_plugins.pubsub.mqtt_pubsub import parse_url
+    from things_plugins.pubsub.mqtt_pubsub import _BurstClient, parse_url
 
     host, port, _ = parse_url(url)
     payload = b"x" * size
     counter, pong = Counter(n), threading.Event()
 
     def client(on_message: Callable[..., None]) -> mqtt.Client:
-        c = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        c = (_BurstClient if tuned else mqtt.Client)(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
         c.on_socket_open = lambda cl, ud, sock: sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         c.on_message = on_message
         c.connect(host, port)
@@ -196,10 +208,11 @@ def bench_raw_mqtt(url: str, n: int, size: int, rounds: int) -> Row:
     for c in (a, b):
         c.disconnect()
         c.loop_stop()
-    return "mqtt", "raw", rate, med, p99, cpu
+    return "mqtt", "raw tuned" if tuned else "raw", rate, med, p99, cpu
 
 
-def bench_raw_redis(url: str, n: int, size: int, rounds: int) -> Row:
+def bench_raw_redis(url: str, n: int, size: int, rounds: int, tuned: bool = False) -> Row:
+    """Raw redis-py; ``tuned``: PUBLISH on one kept connection, as our plugin does."""
     import redis
 
     r = redis.Redis.from_url(url)
@@ -217,13 +230,19 @@ def bench_raw_redis(url: str, n: int, size: int, rounds: int) -> Row:
     ps_a.subscribe(**{"bench/pong": lambda m: pong.set()})
     tb, ta = ps_b.run_in_thread(0.05, daemon=True), ps_a.run_in_thread(0.05, daemon=True)
     time.sleep(0.3)
-    rate, cpu = timed(lambda i: r.publish("bench/t", payload), counter, n)
+    conn = r.connection_pool.get_connection()
+
+    def publish_tuned(i: int) -> None:
+        conn.send_command("PUBLISH", "bench/t", payload)
+        conn.read_response()
+
+    rate, cpu = timed(publish_tuned if tuned else (lambda i: r.publish("bench/t", payload)), counter, n)
     med, p99 = pingpong(lambda: r.publish("bench/ping", payload), pong, rounds)
     for t in (tb, ta):
         t.stop()
         t.join()
     r.close()
-    return "redis", "raw", rate, med, p99, cpu
+    return "redis", "raw tuned" if tuned else "raw", rate, med, p99, cpu
 
 
 def free_port_triple() -> int:
@@ -263,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mqtt", help="mqtt://host:port (default: a mosquitto started here)")
     ap.add_argument("--redis", help="redis://host:port/db (default: a redis-server started here)")
     ap.add_argument("--no-durable", action="store_true", help="skip the durable rows")
+    ap.add_argument("--no-tuned", action="store_true",
+                    help="skip the 'raw tuned' twins (raw clients using the same low-level calls as ours)")
     args = ap.parse_args(argv)
     backends = args.backends.split(",")
     rows: list[Row] = []
@@ -276,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name in backends:
             url: str | None = None
-            raw: Callable[[str, int, int, int], Row] | None = None
+            raw: Callable[..., Row] | None = None
             if name == "zmq":
                 from things_plugins.pubsub.zmq_broker import ZmqBroker
 
@@ -305,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
                     url = f"redis://127.0.0.1:{srv.port}/0"
                 raw = bench_raw_redis
             raw_runs: list[Row] = []
+            tuned_runs: list[Row] = []
             our_runs: list[Row] = []
             # Alternating, so that a burst of load from elsewhere on the machine hits both sides.
             for _ in range(max(1, args.repeat)):
@@ -312,12 +334,17 @@ def main(argv: list[str] | None = None) -> int:
                     assert url is not None
                     raw_runs.append(raw(url, args.n, args.size, args.rounds))
                     progress(raw_runs[-1])
+                    if not args.no_tuned:
+                        tuned_runs.append(raw(url, args.n, args.size, args.rounds, tuned=True))
+                        progress(tuned_runs[-1])
                 our_runs.append(bench_ours(name, url, args.n, args.size, args.rounds))
                 progress(our_runs[-1])
                 if raw_runs:
                     pair_ratios.setdefault(name, []).append(raw_runs[-1][2] / our_runs[-1][2])
             if raw_runs:
                 rows.append(_median_row(raw_runs))
+            if tuned_runs:
+                rows.append(_median_row(tuned_runs))
             rows.append(_median_row(our_runs))
             if not args.no_durable and name != "local":
                 n_durable = min(args.n, 5000)
@@ -341,6 +368,11 @@ def main(argv: list[str] | None = None) -> int:
             cpu_ratio = f"{cpu / raw_cpu[backend]:8.2f}x"
         print(f"{backend:8} {variant:13} {rate:10.0f} {ratio} {spread} {cpu:11.2f} {cpu_ratio} "
               f"{med:9.0f}us {p99:7.0f}us")
+    ours = {r[0]: r for r in rows if r[1] == "ours"}
+    for r in rows:
+        if r[1] == "raw tuned" and r[0] in ours:
+            print(f"{r[0]}: ours against raw tuned (the layer's own cost): throughput {r[2] / ours[r[0]][2]:.2f}x, "
+                  f"CPU per message {ours[r[0]][5] / r[5]:.2f}x")
     return 0
 
 
