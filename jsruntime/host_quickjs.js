@@ -68,6 +68,9 @@
     return out;
   };
 
+  // Buffer: a pure-JavaScript subset of Node's (qjs_buffer.js), non-enumerable as Node's is.
+  const { Buffer } = load('./qjs_buffer.js');
+  Object.defineProperty(globalThis, 'Buffer', { value: Buffer, writable: true, enumerable: false, configurable: true });
   const text = load('./qjs_text.js');
   for (const name of ['TextEncoder', 'TextDecoder']) {
     if (typeof globalThis[name] !== 'function') {
@@ -194,10 +197,29 @@
     const name = bareName(String(request));
     const make = PROVIDED[name];
     if (make !== undefined) return make();
+    // Under a worker, a program's require('fs') is the global file system (jsruntime's
+    // global_fs.js), which falls back on this for host paths: there are none here.
+    if ((name === 'fs') && env.THINGS_GLOBAL_FS === '1') return hostPathFs();
     const err = new Error("Cannot use Node built-in module '" + request + "': the quickjs runtime provides only " +
       Object.keys(PROVIDED).join(', ') + ' (run this program on the node runtime)');
     err.code = 'ERR_THINGS_NO_BUILTIN';
     throw err;
+  }
+
+  let hostFs = null;
+  function hostPathFs() {
+    if (hostFs !== null) return hostFs;
+    hostFs = {};
+    for (const name of ['readFileSync', 'writeFileSync', 'appendFileSync', 'existsSync', 'readdirSync', 'statSync',
+      'unlinkSync', 'mkdirSync', 'readFile', 'writeFile', 'appendFile', 'exists', 'readdir', 'stat', 'unlink', 'mkdir']) {
+      hostFs[name] = { [name](path) {
+        const err = new Error("Cannot use the host's file '" + String(path) + "' in the quickjs runtime: " +
+          'programs there see the global file system only (relative paths)');
+        err.code = 'ERR_THINGS_NO_BUILTIN';
+        throw err;
+      } }[name];
+    }
+    return hostFs;
   }
 
   // ---- the event loop ----
@@ -408,9 +430,7 @@
       engine() { return 'quickjs-ng ' + config.engineVersion; },
       consoleState() { return consoleImpl.getState(); },
       setConsoleState(st) { consoleImpl.setState(st); },
-      // Buffer is no global here; it is a root so that Node's Buffer functions in a heap moved
-      // from node are found again by their paths (qjs_buffer.js).
-      extraRoots() { return { process, Buffer: load('./qjs_buffer.js').Buffer, console: consoleImpl.console }; },
+      extraRoots() { return { process, Buffer, console: consoleImpl.console }; },
       isPromise(v) { return types.isPromise(v); },
       isProxy(v) { return types.isProxy(v); },
       isBuiltinModule,

@@ -1,8 +1,9 @@
 'use strict';
-// A small pure-JavaScript Buffer for engines without Node (QuickJS). It is not a global
-// there: it exists so that a program moved from node, whose heap holds Node's Buffer
-// functions (lodash keeps Buffer.isBuffer and Buffer.allocUnsafe in its module scope), finds
-// them again by path. Only what such programs call is here: UTF-8, latin1, hex and base64.
+// A small pure-JavaScript Buffer for engines without Node (QuickJS): the global Buffer there.
+// A program moved from node whose heap holds Node's Buffer functions (lodash keeps
+// Buffer.isBuffer and Buffer.allocUnsafe in its module scope) finds them again by path, and
+// jsruntime's own global_fs.js and things_api.js use it. Only the common part is here:
+// UTF-8, latin1, hex and base64; Node's <Buffer ..> in inspect.
 
 const { TextEncoder, TextDecoder } = require('./qjs_text.js');
 
@@ -54,6 +55,12 @@ class Buffer extends Uint8Array {
     }
   }
   toJSON() { return { type: 'Buffer', data: Array.from(this) }; }
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    const max = 50;
+    let str = Array.from(Uint8Array.prototype.subarray.call(this, 0, max), (x) => x.toString(16).padStart(2, '0')).join(' ');
+    if (this.length > max) str += ` ... ${this.length - max} more byte${this.length - max > 1 ? 's' : ''}`;
+    return `<${this.constructor.name} ${str}>`;
+  }
   equals(other) { return this.compare(other) === 0; }
   compare(other) {
     const n = Math.min(this.length, other.length);
