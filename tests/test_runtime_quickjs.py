@@ -207,3 +207,56 @@ def test_hung_program_is_killed_and_commands_reach_a_live_one(tmp_path: Path, qj
     assert proc.usage()["cpu_seconds"] > 0
     proc.kill()
     assert proc.wait(10) != 0
+
+
+def test_worker_on_quickjs_runs_and_migrates_to_and_from_node(tmp_path: Path) -> None:
+    """`things worker --runtime quickjs`: a worker of each engine, a program moved between them."""
+    import uuid
+
+    from conftest import PROGRAMS
+
+    from thingscore.control import protocol
+    from thingscore.control.dispatcher import Dispatcher
+    from thingscore.control.worker import Worker
+
+    bus = f"local://{uuid.uuid4().hex}"
+    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
+
+    def pubsub(cid: str):  # type: ignore[no-untyped-def]
+        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
+        ps.connect()
+        return ps
+
+    workers = {"Q": Worker("Q", pubsub("Q"), fs, runtime="quickjs", heartbeat=0.2, migrate_timeout=15),
+               "N": Worker("N", pubsub("N"), fs, runtime="node", heartbeat=0.2, migrate_timeout=15)}
+    for w in workers.values():
+        w.start()
+    d = Dispatcher(pubsub("dispatch"), fs, timeout=10, gather=0.4)
+    try:
+        assert {w["worker"]: w["runtime"] for w in d.workers()} == {"Q": "quickjs", "N": "node"}
+        r = d.run("Q", PROGRAMS / "slow_counter.js", args=["160"])
+        pid = r["id"]
+        chunks: list[bytes] = []
+        done = threading.Event()
+        ps = pubsub("collector")
+        ps.subscribe(protocol.output_topic(pid, "stdout"), lambda m: chunks.append(m.payload))
+
+        def on_event(m) -> None:  # type: ignore[no-untyped-def]
+            body = json.loads(m.payload)
+            if body.get("state") in ("exited", "failed") and not str(body.get("reason", "")).startswith("migrated"):
+                done.set()
+
+        ps.subscribe(protocol.event_topic(pid), on_event)
+        time.sleep(0.3)
+        assert d.migrate(pid, "N")["worker"] == "N"
+        time.sleep(0.3)
+        assert d.migrate(pid, "Q")["worker"] == "Q"
+        assert done.wait(30), "the program did not finish"
+        lines = b"".join(chunks).decode().splitlines()
+        # Output before the collector subscribed is not seen: what is seen is in order, without gaps.
+        numbers = [int(line.split()[1]) for line in lines]
+        assert numbers == list(range(numbers[0], 161))
+    finally:
+        d.close()
+        for w in workers.values():
+            w.shutdown()
