@@ -61,6 +61,8 @@ REPUBLISH_AFTER = 1.0
 HANDSHAKE_TIMEOUT = 10.0
 MAX_PENDING = 10_000
 PLAIN, DURABLE = b"P", b"D"
+#: What pack(new_id(), payload, PLAIN) puts before the id: the flag and the id's length.
+_PLAIN_HEAD = PLAIN + bytes((len(new_id()),))
 #: Flags as plain ints: pyzmq's send_multipart ORs enum flags in Python for every frame
 #: (``zmq.SNDMORE | flags`` runs enum machinery), a sizeable part of a small message's cost.
 _SNDMORE = int(zmq.SNDMORE)
@@ -199,7 +201,8 @@ class ZmqPubSub(PubSub):
             raise PubSubError("zmq: closed" if self._closed else "zmq: not connected (call connect() first)")
         mid = message_id or new_id()
         if not durable:
-            data = pack(mid, payload, PLAIN)
+            # pack() inlined for our own ids (always 32 ASCII characters): once per message
+            data = _PLAIN_HEAD + mid.encode() + payload if message_id is None else pack(mid, payload, PLAIN)
             topic_b = topic.encode()
             pub = self._pub
             with self._pub_lock:  # two frames, one message: no other thread's frame in between
@@ -373,13 +376,14 @@ class ZmqPubSub(PubSub):
             except zmq.Again:
                 break
             if not first.more:
-                continue  # one frame: not ours
-            second = _recv(sub, _NOBLOCK, False)  # there: ZeroMQ delivers a message whole or not at all
-            if second.more:  # more than two frames: not ours
-                while _recv(sub, _NOBLOCK, False).more:
-                    pass
-                continue
-            topic_b, data = first.bytes, second.bytes
+                continue  # one frame (or the last of a longer message): not ours
+            # The second frame is there (ZeroMQ delivers a message whole or not at all) and is
+            # read as bytes, without its own 'more' flag (a Frame costs 0.4 us more): a foreign
+            # message of three or more frames is then read as ours (and dropped: its second
+            # frame is no envelope) plus frames that, having 'more' clear, end up skipped
+            # above, so the next message is read from its first frame again.
+            data = _recv(sub, _NOBLOCK)
+            topic_b = first.bytes
             if b"\0" in topic_b:
                 done = self._events.get(b"PROBE" + topic_b.rpartition(b"\0")[2])
                 if done is not None:
