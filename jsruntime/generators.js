@@ -344,11 +344,11 @@ function asyncFn(machine, tryLocs) {
   let resolve, reject;
   const promise = new ThingsPromise((res, rej) => { resolve = res; reject = rej; });
   const run = { g, resolve, reject };
-  step(run, 'next', undefined);
+  asyncStep(run, 'next', undefined);
   return promise;
 }
 
-function step(run, method, arg) {
+function asyncStep(run, method, arg) {
   let result;
   try {
     result = invoke(GenSlot.get(run.g), method, arg);
@@ -364,14 +364,77 @@ function step(run, method, arg) {
 }
 
 function onAwaitFulfilled(run) {
-  return runtimeFn('async.fulfilled', [run], (v) => step(run, 'next', v));
+  return runtimeFn('async.fulfilled', [run], (v) => asyncStep(run, 'next', v));
 }
 runtimeFactories['async.fulfilled'] = onAwaitFulfilled;
 
 function onAwaitRejected(run) {
-  return runtimeFn('async.rejected', [run], (e) => step(run, 'throw', e));
+  return runtimeFn('async.rejected', [run], (e) => asyncStep(run, 'throw', e));
 }
 runtimeFactories['async.rejected'] = onAwaitRejected;
+
+// -- loops that contain a suspension (their iteration state is data in ctx) -------------
+
+const arrayValues = Array.prototype[Symbol.iterator];
+const stringValues = String.prototype[Symbol.iterator];
+
+/** for-of's iterator: arrays and strings iterate as data ({ $arr, i }), others natively. */
+function values(iterable) {
+  if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayValues) return { $arr: iterable, i: 0 };
+  if (typeof iterable === 'string' && String.prototype[Symbol.iterator] === stringValues) {
+    return { $arr: Array.from(iterable), i: 0 };
+  }
+  const method = iterable == null ? undefined : iterable[Symbol.iterator];
+  if (typeof method !== 'function') {
+    // the engine's own message for a value that is not iterable
+    for (const _ of iterable) break; // eslint-disable-line no-unused-vars, no-unreachable-loop
+  }
+  const iterator = method.call(iterable);
+  if (typeof iterator !== 'object' || iterator === null) throw new TypeError('Result of the Symbol.iterator method is not an object');
+  return { $it: iterator, next: iterator.next };
+}
+
+function step(it) {
+  if (it.$arr !== undefined) {
+    // as %ArrayIteratorPrototype%.next: the length is read at every step
+    return it.i < it.$arr.length ? { value: it.$arr[it.i++], done: false } : (it.i = Infinity, { value: undefined, done: true });
+  }
+  const r = it.next.call(it.$it);
+  if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
+  return r;
+}
+
+/** Leaving a for-of early: the iterator's return(), whose error counts unless one is already thrown. */
+function closeIter(ctx, it, finallyLoc) {
+  if (it.$arr !== undefined) return;
+  const ret = it.$it.return;
+  if (ret === undefined || ret === null) return;
+  let throwing = false;
+  for (let i = ctx.tryEntries.length - 1; i > 0; --i) {
+    if (ctx.tryEntries[i].finallyLoc === finallyLoc) { throwing = ctx.tryEntries[i].completion.type === 'throw'; break; }
+  }
+  if (throwing) {
+    try { ret.call(it.$it); } catch (e) { /* the loop's own error wins */ }
+    return;
+  }
+  const r = ret.call(it.$it);
+  if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
+}
+
+/** for-in's keys, taken when the loop starts (deleted ones are skipped as they come). */
+function keys(obj) {
+  const list = [];
+  if (obj !== null && obj !== undefined) for (const k in obj) list.push(k); // eslint-disable-line guard-for-in
+  return { obj, keys: list, i: 0 };
+}
+
+function nextKey(state) {
+  while (state.i < state.keys.length) {
+    const k = state.keys[state.i++];
+    if (k in Object(state.obj)) return k;
+  }
+  return undefined;
+}
 
 /** A generator object's [state, machine, ctx] (for the serializer), or undefined. */
 function generatorSlot(o) {
@@ -380,5 +443,6 @@ function generatorSlot(o) {
 
 module.exports = {
   mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, CONTINUE,
+  values, step, closeIter, keys, nextKey,
   GeneratorPrototype, GeneratorFunctionPrototype, generatorSlot, runtimeFnInfo: FnStamp.get,
 };

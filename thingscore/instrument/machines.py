@@ -1,0 +1,1016 @@
+"""Generators and async functions as machines whose suspended state is data.
+
+A source-to-source pass that runs before instrumentation. Every ``function*`` and ``async``
+function becomes an ordinary function whose body is a *machine*: an arrow function
+
+    function g(a) { var x; return $T$.gen(g, ($ctx) => { for (;;) switch ($ctx.prev = $ctx.next) {
+      case 0: x = a; $ctx.next = 2; return x;          // yield x
+      case 2: ...
+      case "end": return $T$.stop($ctx); } }, [[try, catch, finally, after], ...]); }
+
+Its locals become variables of the enclosing ordinary function (block-scoped ones that
+live across a suspension are renamed apart), so the instrumenter's closure machinery moves
+them like any captured variable; the resume point, sent values, temporaries and pending
+completions live in ``$ctx``, a plain object. A suspended generator is then a generator
+object holding the machine (an ordinary closure) and ``$ctx`` (data): it moves. The
+runtime side is ``jsruntime/generators.js``, whose protocol (try entries, ``abrupt``,
+``finish``, ``caught``, ``delegateYield``) is regenerator's.
+
+The machine is an arrow, so ``this``, ``arguments``, ``new.target`` and ``super`` keep
+their meaning. Only statements that contain a ``yield``/``await`` are taken apart; the
+others are copied as they are (with ``return``, ``break``/``continue`` leaving them and
+``var`` declarations rewritten), so ordinary code inside a generator runs as written.
+
+Not handled yet (a clear error names the place): async generators, ``for await``, a
+``yield``/``await`` inside a class body, an optional chain, a logical assignment or a
+destructuring default. Per-iteration ``let`` bindings of a loop that contains a ``yield``
+are one binding for all iterations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from thingscore.parsing import JSSyntaxError
+
+from .scope import ScopeManager, analyze
+from .scope_model import Variable
+from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
+
+CTX = "$ctx"
+RT = "$T$"
+
+
+class MachineError(JSSyntaxError):
+    """A generator or async function uses something the machine pass cannot take apart yet."""
+
+
+def _error(source: str, node: Node, message: str) -> MachineError:
+    line, col = line_col(source, node["range"][0])
+    return MachineError(message, line, col, node["range"][0])
+
+
+def is_machine_function(node: Node) -> bool:
+    return node.get("type") in FUNCTION_TYPES and bool(node.get("generator") or node.get("async"))
+
+
+def _walk_same_function(node: Node) -> Iterator[Node]:
+    """Every node under ``node`` that runs in the same function activation (nested
+    functions and class bodies are not entered)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        for _, child in reversed(list(child_nodes(n))):
+            if child["type"] in FUNCTION_TYPES:
+                continue
+            if child["type"] in CLASS_TYPES:
+                continue
+            stack.append(child)
+
+
+def _suspends(node: Node, cache: dict[int, bool]) -> bool:
+    """Whether evaluating ``node`` may suspend (a yield or await not in a nested function)."""
+    key = id(node)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    t = node["type"]
+    if t in ("YieldExpression", "AwaitExpression"):
+        result = True
+    elif t in FUNCTION_TYPES:
+        result = False
+    elif t == "ForOfStatement" and node.get("await"):
+        result = True
+    else:
+        result = any(_suspends(c, cache) for _, c in child_nodes(node) if c["type"] not in FUNCTION_TYPES)
+    cache[key] = result
+    return result
+
+
+@dataclass(eq=False)
+class Loc:
+    value: int | str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"\x00L{id(self)}\x00"
+
+
+@dataclass
+class Leap:
+    kind: str                 # "loop" | "switch" | "label" | "try"
+    break_loc: Loc | None = None
+    continue_loc: Loc | None = None
+    label: str | None = None
+
+
+@dataclass
+class Piece:
+    text: str
+    line: int
+
+
+@dataclass
+class Machine:
+    """The emitter for one generator or async function (regenerator's emit.js, in Python)."""
+
+    source: str
+    fn: Node
+    mgr: ScopeManager
+    kind: str                                    # "gen" | "async"
+    parents: dict[int, Node] = field(default_factory=dict)
+    pieces: list[Piece] = field(default_factory=list)
+    marks: dict[int, list[Loc]] = field(default_factory=dict)
+    locs: list[Loc] = field(default_factory=list)
+    try_entries: list[tuple[Loc, Loc | None, Loc | None, Loc | None]] = field(default_factory=list)
+    leaps: list[Leap] = field(default_factory=list)
+    temps: int = 0
+    hoisted: dict[str, None] = field(default_factory=dict)
+    hoisted_functions: list[str] = field(default_factory=list)
+    renames: dict[int, str] = field(default_factory=dict)   # id(identifier node) -> new name
+    hoisted_decls: set[int] = field(default_factory=set)     # id(VariableDeclaration) in hoisted scopes
+    suspend_cache: dict[int, bool] = field(default_factory=dict)
+    line: int = 1
+
+    # -- small helpers --------------------------------------------------------------------
+
+    def suspends(self, node: Node) -> bool:
+        return _suspends(node, self.suspend_cache)
+
+    def loc(self) -> Loc:
+        loc = Loc()
+        self.locs.append(loc)
+        return loc
+
+    def mark(self, loc: Loc) -> None:
+        self.marks.setdefault(len(self.pieces), []).append(loc)
+        loc.value = len(self.pieces)
+
+    def emit(self, text: str, node: Node | None = None) -> None:
+        line = line_col(self.source, node["range"][0])[0] if node is not None else self.line
+        self.line = max(self.line, line)
+        self.pieces.append(Piece(text, self.line))
+
+    def jump(self, loc: Loc, node: Node | None = None) -> None:
+        self.emit(f"{CTX}.next = {loc.ref}; break;", node)
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"{CTX}.t{self.temps - 1}"
+
+    def err(self, node: Node, message: str) -> MachineError:
+        return _error(self.source, node, message)
+
+    # -- hoisting and renaming ------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Decide which variables move to the enclosing function (and which get new names):
+        every variable of the function's own scope, and those of block scopes (blocks,
+        loops, catch clauses, switches) whose statement contains a suspension."""
+        fscope = self.mgr.acquire(self.fn)
+        assert fscope is not None
+        taken = {v.name for v in fscope.variables}
+        for v in fscope.variables:
+            if v.name == "arguments" and not v.defs:
+                continue
+            if any(d.type == "Parameter" for d in v.defs):
+                continue
+            self.hoisted[v.name] = None
+        counter = 0
+        for scope in self._block_scopes(fscope):
+            owner = self.parents.get(id(scope.node)) if scope.type == "catch" else scope.node
+            if owner is None or not self.suspends(owner):
+                continue
+            for v in scope.variables:
+                counter += 1
+                new = f"{v.name}${counter}"
+                while new in taken:
+                    counter += 1
+                    new = f"{v.name}${counter}"
+                taken.add(new)
+                self._rename(v, new)
+                self.hoisted[new] = None
+        for node in _walk_same_function(self.fn["body"]):
+            if node["type"] == "VariableDeclaration":
+                scope = self._scope_of_declaration(node)
+                if scope is not None and (scope is fscope or (scope.type != "function" and self.suspends(scope.node))):
+                    self.hoisted_decls.add(id(node))
+
+    def _block_scopes(self, fscope: Any) -> Iterator[Any]:
+        stack = list(fscope.children)
+        while stack:
+            s = stack.pop()
+            if s.type in ("function", "class", "class-field-initializer", "class-static-block",
+                          "function-expression-name"):
+                continue
+            yield s
+            stack.extend(s.children)
+
+    def _rename(self, v: Variable, new: str) -> None:
+        for ident in v.identifiers:
+            self.renames[id(ident)] = new
+        for ref in v.references:
+            self.renames[id(ref.identifier)] = new
+
+    def _scope_of_declaration(self, decl: Node) -> Any:
+        for d in decl.get("declarations", []):
+            for ident in _pattern_identifiers(d["id"]):
+                v = self.mgr.variable_of(ident)
+                if v is not None:
+                    return v.scope if decl["kind"] != "var" else v.scope.variable_scope
+        return None
+
+    # -- verbatim text with the necessary rewrites ----------------------------------------
+
+    def text(self, node: Node) -> str:
+        """The source of ``node`` with renamed identifiers, and, outside nested functions:
+        ``var`` declarations made assignments, ``return`` and jumps that leave the node
+        turned into ``$T$.abrupt`` calls."""
+        edits: list[tuple[int, int, str]] = []
+        self._collect_edits(node, edits, inside=[], nested=False)
+        start, end = node["range"]
+        out, pos = [], start
+        for s, e, rep in sorted(edits, key=lambda x: (x[0], -x[1])):
+            if s < pos:
+                continue  # inside an edit already made (a rewritten declaration)
+            out.append(self.source[pos:s])
+            out.append(rep)
+            pos = e
+        out.append(self.source[pos:end])
+        return "".join(out)
+
+    def _collect_edits(self, node: Node, edits: list[tuple[int, int, str]], inside: list[Leap],
+                       nested: bool) -> None:
+        t = node["type"]
+        if t == "Identifier" and id(node) in self.renames:
+            edits.append((node["range"][0], node["range"][1], self.renames[id(node)]))
+            return
+        if not nested:
+            if t == "VariableDeclaration" and id(node) in self.hoisted_decls:
+                edits.append((node["range"][0], node["range"][1], self._declaration_as_assignment(node, "stmt")))
+                return
+            if t == "ForStatement" and node.get("init") is not None and id(node["init"]) in self.hoisted_decls:
+                init = node["init"]
+                edits.append((init["range"][0], init["range"][1], self._declaration_as_assignment(init, "for-init")))
+            if t in ("ForInStatement", "ForOfStatement") and id(node["left"]) in self.hoisted_decls:
+                left = node["left"]
+                edits.append((left["range"][0], left["range"][1], self._target(left["declarations"][0]["id"])))
+            if t == "ReturnStatement":
+                arg = self.text(node["argument"]) if node.get("argument") else "undefined"
+                edits.append((node["range"][0], node["range"][1], f"return {RT}.abrupt({CTX}, 'return', {arg});"))
+                return
+            if t in ("BreakStatement", "ContinueStatement"):
+                rep = self._leaving_jump(node, inside)
+                if rep is not None:
+                    edits.append((node["range"][0], node["range"][1], rep))
+                return
+        inner = inside
+        if not nested:
+            if t in ("ForStatement", "ForInStatement", "ForOfStatement", "WhileStatement", "DoWhileStatement"):
+                inner = [*inside, Leap("loop")]
+            elif t == "SwitchStatement":
+                inner = [*inside, Leap("switch")]
+            elif t == "LabeledStatement":
+                inner = [*inside, Leap("label", label=node["label"]["name"])]
+        for key, child in child_nodes(node):
+            if t == "MemberExpression" and key == "property" and not node.get("computed"):
+                continue
+            is_key = key == "key" and not node.get("computed")
+            if t in ("Property", "MethodDefinition", "PropertyDefinition") and is_key:
+                if t == "Property" and node.get("shorthand"):
+                    value = node["value"]
+                    if any(id(n) in self.renames for n in _walk_same_function(value) if n["type"] == "Identifier"):
+                        # `{ x }` / `{ x = 1 }` where x was renamed: keep the key, rename the value
+                        edits.append((node["range"][0], node["range"][1], f"{child['name']}: {self.text(value)}"))
+                        break
+                continue
+            if t in ("LabeledStatement", "BreakStatement", "ContinueStatement") and key == "label":
+                continue
+            child_nested = nested or child["type"] in FUNCTION_TYPES or child["type"] in CLASS_TYPES
+            self._collect_edits(child, edits, inner, child_nested)
+
+    def _leaving_jump(self, node: Node, inside: list[Leap]) -> str | None:
+        """A break/continue that leaves the copied text: an abrupt jump of the machine."""
+        label = node["label"]["name"] if node.get("label") else None
+        is_break = node["type"] == "BreakStatement"
+        for leap in reversed(inside):
+            if label is None:
+                if leap.kind == "loop" or (is_break and leap.kind == "switch"):
+                    return None
+            elif leap.kind == "label" and leap.label == label:
+                return None
+        loc = self._leap_target(node, label, is_break)
+        return f"return {RT}.abrupt({CTX}, '{'break' if is_break else 'continue'}', {loc.ref});"
+
+    def _leap_target(self, node: Node, label: str | None, is_break: bool) -> Loc:
+        for leap in reversed(self.leaps):
+            if leap.kind == "try":
+                continue
+            if label is None:
+                if leap.kind == "loop" or (is_break and leap.kind == "switch"):
+                    loc = leap.break_loc if is_break else leap.continue_loc
+                    assert loc is not None
+                    return loc
+            elif leap.label == label:
+                loc = leap.break_loc if is_break else leap.continue_loc
+                if loc is None:
+                    raise self.err(node, f"cannot continue to label {label!r} here")
+                return loc
+        raise self.err(node, "break or continue without a target")
+
+    def _declaration_as_assignment(self, decl: Node, context: str) -> str:
+        """A hoisted declaration as an assignment: a statement (``stmt``) or the head of a
+        ``for`` loop (``for-init``)."""
+        parts = []
+        for d in decl["declarations"]:
+            if d.get("init") is not None:
+                parts.append(f"{self._target(d['id'])} = {self.text(d['init'])}")
+            elif decl["kind"] != "var":
+                parts.append(f"{self._target(d['id'])} = undefined")
+        body = ", ".join(parts)
+        if context == "for-init":
+            return f"({body})" if body else ""
+        return f"({body});" if body else ";"
+
+    def _target(self, pattern: Node) -> str:
+        text = self.text(pattern)
+        return text
+
+    # -- statements -----------------------------------------------------------------------
+
+    def explode_statement(self, stmt: Node, labels: tuple[str, ...] = ()) -> None:
+        t = stmt["type"]
+        if t in FUNCTION_TYPES:  # a function declaration: hoisted to the enclosing function
+            self.hoisted_functions.append(self.text(stmt))
+            return
+        if not self.suspends(stmt) and not self._declares_hoisted(stmt):
+            self.emit(self.text(stmt), stmt)
+            return
+        method = getattr(self, "_stmt_" + t, None)
+        if method is None:
+            raise self.err(stmt, f"a {t} containing yield/await is not supported in a generator or async function yet")
+        method(stmt, labels)
+
+    def _declares_hoisted(self, stmt: Node) -> bool:
+        if stmt["type"] == "VariableDeclaration":
+            return id(stmt) in self.hoisted_decls
+        if stmt["type"] == "ClassDeclaration":
+            return True
+        return False
+
+    def _stmt_ExpressionStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        text = self.explode_expression(s["expression"], ignore_result=True)
+        if text:
+            self.emit(text + ";", s)
+
+    def _stmt_VariableDeclaration(self, s: Node, labels: tuple[str, ...]) -> None:
+        for d in s["declarations"]:
+            if d.get("init") is not None:
+                value = self.explode_expression(d["init"])
+                target = self._target(d["id"])
+                if d["id"]["type"] == "Identifier":
+                    self.emit(f"{target} = {value};", d)
+                else:
+                    self.emit(f"({target} = {value});", d)
+            elif s["kind"] != "var":
+                self.emit(f"{self._target(d['id'])} = undefined;", d)
+
+    def _stmt_ClassDeclaration(self, s: Node, labels: tuple[str, ...]) -> None:
+        if self.suspends(s):
+            raise self.err(s, "yield/await inside a class body is not supported yet")
+        name = self._target(s["id"])
+        self.emit(f"{name} = {self.text(s)};", s)
+
+    def _stmt_BlockStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        for child in s["body"]:
+            self.explode_statement(child)
+
+    def _stmt_EmptyStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        pass
+
+    def _stmt_IfStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        test = self.explode_expression(s["test"])
+        after = self.loc()
+        else_loc = self.loc() if s.get("alternate") else after
+        self.emit(f"if (!({test})) {{ {CTX}.next = {else_loc.ref}; break; }}", s)
+        self.explode_statement(s["consequent"])
+        if s.get("alternate"):
+            self.jump(after)
+            self.mark(else_loc)
+            self.explode_statement(s["alternate"])
+        self.mark(after)
+
+    def _loop(self, labels: tuple[str, ...], break_loc: Loc, continue_loc: Loc, body: Node) -> None:
+        self.leaps.append(Leap("loop", break_loc, continue_loc))
+        pushed = [Leap("label", break_loc, continue_loc, label) for label in labels]
+        self.leaps.extend(pushed)
+        try:
+            self.explode_statement(body)
+        finally:
+            del self.leaps[len(self.leaps) - len(pushed) - 1:]
+
+    def _stmt_WhileStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        head, after = self.loc(), self.loc()
+        self.mark(head)
+        test = self.explode_expression(s["test"])
+        self.emit(f"if (!({test})) {{ {CTX}.next = {after.ref}; break; }}", s)
+        self._loop(labels, after, head, s["body"])
+        self.jump(head)
+        self.mark(after)
+
+    def _stmt_DoWhileStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        first, test_loc, after = self.loc(), self.loc(), self.loc()
+        self.mark(first)
+        self._loop(labels, after, test_loc, s["body"])
+        self.mark(test_loc)
+        test = self.explode_expression(s["test"])
+        self.emit(f"if ({test}) {{ {CTX}.next = {first.ref}; break; }}", s["test"])
+        self.mark(after)
+
+    def _stmt_ForStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        init = s.get("init")
+        if init is not None:
+            if init["type"] == "VariableDeclaration":
+                self._stmt_VariableDeclaration(init, ()) if id(init) in self.hoisted_decls or self.suspends(init) \
+                    else self.emit(self.text(init) + ";", init)
+            else:
+                text = self.explode_expression(init, ignore_result=True)
+                if text:
+                    self.emit(text + ";", init)
+        head, update_loc, after = self.loc(), self.loc(), self.loc()
+        self.mark(head)
+        if s.get("test") is not None:
+            test = self.explode_expression(s["test"])
+            self.emit(f"if (!({test})) {{ {CTX}.next = {after.ref}; break; }}", s["test"])
+        self._loop(labels, after, update_loc, s["body"])
+        self.mark(update_loc)
+        if s.get("update") is not None:
+            text = self.explode_expression(s["update"], ignore_result=True)
+            if text:
+                self.emit(text + ";", s["update"])
+        self.jump(head)
+        self.mark(after)
+
+    def _assign_loop_target(self, left: Node, value: str) -> None:
+        if left["type"] == "VariableDeclaration":
+            target = self._target(left["declarations"][0]["id"])
+        else:
+            if self.suspends(left):
+                raise self.err(left, "yield/await in a for-in/of target is not supported")
+            target = self.text(left)
+        self.emit(f"({target} = {value});", left)
+
+    def _stmt_ForInStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        keys = self.temp()
+        obj = self.explode_expression(s["right"])
+        self.emit(f"{keys} = {RT}.keys({obj});", s["right"])
+        head, after = self.loc(), self.loc()
+        key = self.temp()
+        self.mark(head)
+        self.emit(f"if (({key} = {RT}.nextKey({keys})) === undefined) {{ {CTX}.next = {after.ref}; break; }}", s)
+        self._assign_loop_target(s["left"], key)
+        self._loop(labels, after, head, s["body"])
+        self.jump(head)
+        self.mark(after)
+
+    def _stmt_ForOfStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        if s.get("await"):
+            raise self.err(s, "for await is not supported yet")
+        # for (x of it) body  ==>  try { loop } finally { close the iterator unless done }
+        it, step, done = self.temp(), self.temp(), self.temp()
+        iterable = self.explode_expression(s["right"])
+        self.emit(f"{it} = {RT}.values({iterable}); {done} = false;", s["right"])
+        try_loc, finally_loc, after = self.loc(), self.loc(), self.loc()
+        self.try_entries.append((try_loc, None, finally_loc, after))
+        self.mark(try_loc)
+        self.emit(f"{CTX}.prev = {try_loc.ref};", s)
+        head, loop_after = self.loc(), self.loc()
+        self.mark(head)
+        self.emit(f"{done} = true; {step} = {RT}.step({it}); {done} = {step}.done; "
+                  f"if ({done}) {{ {CTX}.next = {loop_after.ref}; break; }}", s)
+        self._assign_loop_target(s["left"], f"{step}.value")
+        self.leaps.append(Leap("try"))
+        try:
+            self._loop(labels, loop_after, head, s["body"])
+        finally:
+            self.leaps.pop()
+        self.jump(head)
+        self.mark(loop_after)
+        self.mark(finally_loc)
+        self.emit(f"{CTX}.prev = {finally_loc.ref}; if (!{done}) {RT}.closeIter({CTX}, {it}, {finally_loc.ref}); "
+                  f"return {RT}.finish({CTX}, {finally_loc.ref});", s)
+        self.mark(after)
+
+    def _stmt_LabeledStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        body = s["body"]
+        label = s["label"]["name"]
+        if body["type"] in ("ForStatement", "ForInStatement", "ForOfStatement", "WhileStatement",
+                            "DoWhileStatement"):
+            self.explode_statement(body, (*labels, label))
+            return
+        after = self.loc()
+        self.leaps.append(Leap("label", after, None, label))
+        try:
+            self.explode_statement(body)
+        finally:
+            self.leaps.pop()
+        self.mark(after)
+
+    def _stmt_BreakStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        label = s["label"]["name"] if s.get("label") else None
+        loc = self._leap_target(s, label, True)
+        self.emit(f"return {RT}.abrupt({CTX}, 'break', {loc.ref});", s)
+
+    def _stmt_ContinueStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        label = s["label"]["name"] if s.get("label") else None
+        loc = self._leap_target(s, label, False)
+        self.emit(f"return {RT}.abrupt({CTX}, 'continue', {loc.ref});", s)
+
+    def _stmt_ReturnStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        arg = self.explode_expression(s["argument"]) if s.get("argument") else "undefined"
+        self.emit(f"return {RT}.abrupt({CTX}, 'return', {arg});", s)
+
+    def _stmt_ThrowStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        self.emit(f"throw {self.explode_expression(s['argument'])};", s)
+
+    def _stmt_SwitchStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        disc = self.temp()
+        self.emit(f"{disc} = {self.explode_expression(s['discriminant'])};", s)
+        after = self.loc()
+        case_locs = [self.loc() for _ in s["cases"]]
+        default = None
+        for case, loc in zip(s["cases"], case_locs, strict=True):
+            if case.get("test") is None:
+                default = loc
+                continue
+            test = self.explode_expression(case["test"])
+            self.emit(f"if ({disc} === ({test})) {{ {CTX}.next = {loc.ref}; break; }}", case)
+        self.jump(default or after)
+        self.leaps.append(Leap("switch", after))
+        pushed = [Leap("label", after, None, label) for label in labels]
+        self.leaps.extend(pushed)
+        try:
+            for case, loc in zip(s["cases"], case_locs, strict=True):
+                self.mark(loc)
+                for child in case["consequent"]:
+                    self.explode_statement(child)
+        finally:
+            del self.leaps[len(self.leaps) - len(pushed) - 1:]
+        self.mark(after)
+
+    def _stmt_TryStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        handler, finalizer = s.get("handler"), s.get("finalizer")
+        try_loc = self.loc()
+        catch_loc = self.loc() if handler else None
+        finally_loc = self.loc() if finalizer else None
+        after = self.loc()
+        self.try_entries.append((try_loc, catch_loc, finally_loc, after if finally_loc else None))
+        self.mark(try_loc)
+        self.emit(f"{CTX}.prev = {try_loc.ref};", s)
+        self.leaps.append(Leap("try"))
+        try:
+            self.explode_statement(s["block"])
+        finally:
+            self.leaps.pop()
+        if handler:
+            self.jump(finally_loc or after)
+            assert catch_loc is not None
+            self.mark(catch_loc)
+            param = handler.get("param")
+            caught = f"{RT}.caught({CTX}, {try_loc.ref})"
+            if param is None:
+                self.emit(f"{CTX}.prev = {catch_loc.ref}; {caught};", handler)
+            else:
+                self.emit(f"{CTX}.prev = {catch_loc.ref}; ({self._target(param)} = {caught});", handler)
+            self.leaps.append(Leap("try"))
+            try:
+                self.explode_statement(handler["body"])
+            finally:
+                self.leaps.pop()
+        if finalizer:
+            assert finally_loc is not None
+            self.mark(finally_loc)
+            self.emit(f"{CTX}.prev = {finally_loc.ref};", finalizer)
+            self.explode_statement(finalizer)
+            self.emit(f"return {RT}.finish({CTX}, {finally_loc.ref});", finalizer)
+        self.mark(after)
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def explode_expression(self, expr: Node, ignore_result: bool = False) -> str:
+        """Statements for the parts of ``expr`` before its last suspension, and the text of
+        an expression for its value (empty when ``ignore_result`` and nothing is left)."""
+        if not self.suspends(expr):
+            return self.text(expr)
+        t = expr["type"]
+        if t in ("YieldExpression", "AwaitExpression"):
+            return self._suspend(expr)
+        if t == "SequenceExpression":
+            items = expr["expressions"]
+            for item in items[:-1]:
+                text = self.explode_expression(item, ignore_result=True)
+                if text:
+                    self.emit(text + ";", item)
+            return self.explode_expression(items[-1], ignore_result)
+        if t == "LogicalExpression" and self.suspends(expr["right"]):
+            result = self.temp()
+            after = self.loc()
+            self.emit(f"{result} = {self.explode_expression(expr['left'])};", expr)
+            cond = {"&&": f"!{result}", "||": result, "??": f"{result} != null"}[expr["operator"]]
+            self.emit(f"if ({cond}) {{ {CTX}.next = {after.ref}; break; }}", expr)
+            self.emit(f"{result} = {self.explode_expression(expr['right'])};", expr)
+            self.mark(after)
+            return result
+        if t == "ConditionalExpression" and (self.suspends(expr["consequent"]) or self.suspends(expr["alternate"])):
+            result = self.temp()
+            else_loc, after = self.loc(), self.loc()
+            self.emit(f"if (!({self.explode_expression(expr['test'])})) {{ {CTX}.next = {else_loc.ref}; break; }}",
+                      expr)
+            self.emit(f"{result} = {self.explode_expression(expr['consequent'])};", expr)
+            self.jump(after)
+            self.mark(else_loc)
+            self.emit(f"{result} = {self.explode_expression(expr['alternate'])};", expr)
+            self.mark(after)
+            return result
+        if t == "AssignmentExpression":
+            return self._assignment(expr)
+        if t == "ChainExpression":
+            raise self.err(expr, "yield/await inside an optional chain is not supported yet")
+        if t in CLASS_TYPES:
+            raise self.err(expr, "yield/await inside a class is not supported yet")
+        if t in ("CallExpression", "NewExpression"):
+            return self._call(expr)
+        return self._generic(expr)
+
+    def _suspend(self, expr: Node) -> str:
+        arg = self.explode_expression(expr["argument"]) if expr.get("argument") else "undefined"
+        after = self.loc()
+        if expr["type"] == "YieldExpression" and expr.get("delegate"):
+            result = self.temp()
+            self.emit(f"return {RT}.delegateYield({CTX}, {arg}, {json.dumps(result[len(CTX) + 1:])}, {after.ref});",
+                      expr)
+            self.mark(after)
+            return result
+        self.emit(f"{CTX}.next = {after.ref}; return {arg};", expr)
+        self.mark(after)
+        return f"{CTX}.sent"
+
+    def _children(self, expr: Node) -> list[Node]:
+        """The sub-expressions of ``expr`` in evaluation order (what a template rebuilds)."""
+        out = []
+        for key, child in child_nodes(expr):
+            t = expr["type"]
+            if t == "MemberExpression" and key == "property" and not expr.get("computed"):
+                continue
+            if t == "Property" and key == "key" and not expr.get("computed"):
+                continue
+            if t == "TemplateLiteral" and key == "quasis":
+                continue
+            if child["type"] == "TemplateElement":
+                continue
+            out.append(child)
+        out.sort(key=lambda n: n["range"][0])
+        return out
+
+    def _generic(self, expr: Node) -> str:
+        """Rebuild ``expr`` from its source with each sub-expression replaced: those that
+        suspend by their exploded value, those evaluated before a later suspension by a
+        temporary holding their value (so they are evaluated once, in order)."""
+        t = expr["type"]
+        if t == "ObjectExpression":
+            return self._object(expr)
+        if t == "Property" and expr.get("shorthand"):
+            return f"{expr['key']['name']}: {self.explode_expression(expr['value'])}"
+        children = self._children(expr)
+        results = self._operands(children)
+        start, end = expr["range"]
+        out, pos = [], start
+        for child, text in zip(children, results, strict=True):
+            s, e = child["range"]
+            out.append(self.source[pos:s])
+            out.append(text)
+            pos = e
+        out.append(self.source[pos:end])
+        return "".join(out)
+
+    def _object(self, expr: Node) -> str:
+        props = expr["properties"]
+        parts = []
+        values: list[Node] = []
+        for p in props:
+            if p["type"] == "SpreadElement":
+                values.append(p["argument"])
+            else:
+                if p.get("computed"):
+                    values.append(p["key"])
+                values.append(p["value"])
+        results = iter(self._operands(values))
+        for p in props:
+            if p["type"] == "SpreadElement":
+                parts.append("..." + next(results))
+            elif p.get("method") or p.get("kind") in ("get", "set"):
+                parts.append(self.text(p))
+                if p.get("computed"):
+                    raise self.err(p, "a computed method key next to yield/await is not supported yet")
+                next(results)
+            else:
+                k0, k1 = p["key"]["range"]
+                key = f"[{next(results)}]" if p.get("computed") else self.source[k0:k1]
+                parts.append(f"{key}: {next(results)}")
+        return "({" + ", ".join(parts) + "})"
+
+    def _operands(self, children: list[Node]) -> list[str]:
+        last = max((i for i, c in enumerate(children) if self.suspends(c)), default=-1)
+        results = []
+        for i, child in enumerate(children):
+            if self.suspends(child):
+                text = self.explode_expression(child)
+                if i < last and text != "":
+                    tmp = self.temp()
+                    self.emit(f"{tmp} = {text};", child)
+                    text = tmp
+                results.append(text)
+            elif i < last and child["type"] not in ("Literal", "SpreadElement", "Super", "Import"):
+                tmp = self.temp()
+                self.emit(f"{tmp} = {self.text(child)};", child)
+                results.append(tmp)
+            elif child["type"] == "SpreadElement" and i < last:
+                tmp = self.temp()
+                self.emit(f"{tmp} = [{self.text(child)}];", child)
+                results.append(f"...{tmp}")
+            else:
+                results.append(self.text(child))
+        return results
+
+    def _call(self, expr: Node) -> str:
+        callee = expr["callee"]
+        args = expr["arguments"]
+        args_suspend = any(self.suspends(a) for a in args)
+        new = expr["type"] == "NewExpression"
+        if callee["type"] == "MemberExpression" and not new and args_suspend and callee["object"]["type"] != "Super":
+            obj = self.explode_expression(callee["object"])
+            obj_tmp = self.temp()
+            self.emit(f"{obj_tmp} = {obj};", callee)
+            if callee.get("computed"):
+                prop = self.explode_expression(callee["property"])
+                prop_tmp = self.temp()
+                self.emit(f"{prop_tmp} = {prop};", callee)
+                fn_text = f"{obj_tmp}[{prop_tmp}]"
+            else:
+                fn_text = f"{obj_tmp}.{self.source[callee['property']['range'][0]:callee['property']['range'][1]]}"
+            results = self._operands(args)
+            return f"{fn_text}({', '.join(results)})"
+        if not args_suspend:
+            if new:
+                return self._generic(expr)
+            # the callee suspends; its value is called with its `this` preserved when a member
+            return self._generic(expr)
+        results = self._operands([callee, *args])
+        callee_text, arg_texts = results[0], results[1:]
+        if not new and callee_text.startswith(f"{CTX}.t"):
+            callee_text = f"(0, {callee_text})"
+        return f"{'new ' if new else ''}{callee_text}({', '.join(arg_texts)})"
+
+    def _assignment(self, expr: Node) -> str:
+        op = expr["operator"]
+        left, right = expr["left"], expr["right"]
+        if op in ("&&=", "||=", "??="):
+            raise self.err(expr, "a logical assignment with yield/await is not supported yet")
+        if left["type"] == "Identifier":
+            name = self.text(left)
+            if op == "=":
+                return f"({name} = {self.explode_expression(right)})"
+            old = self.temp()
+            self.emit(f"{old} = {name};", left)
+            return f"({name} = {old} {op[:-1]} ({self.explode_expression(right)}))"
+        if left["type"] == "MemberExpression":
+            obj = self.temp()
+            self.emit(f"{obj} = {self.explode_expression(left['object'])};", left)
+            if left.get("computed"):
+                prop = self.temp()
+                self.emit(f"{prop} = {self.explode_expression(left['property'])};", left)
+                target = f"{obj}[{prop}]"
+            else:
+                target = f"{obj}.{self.source[left['property']['range'][0]:left['property']['range'][1]]}"
+            if op == "=":
+                return f"({target} = {self.explode_expression(right)})"
+            old = self.temp()
+            self.emit(f"{old} = {target};", left)
+            return f"({target} = {old} {op[:-1]} ({self.explode_expression(right)}))"
+        if self.suspends(left):
+            raise self.err(left, "yield/await inside a destructuring target is not supported yet")
+        return f"({self.text(left)} = {self.explode_expression(right)})"
+
+    # -- the whole function -----------------------------------------------------------------
+
+    def render(self) -> str:
+        fn = self.fn
+        body = fn["body"]
+        directives = ""
+        statements: list[Node]
+        if body["type"] == "BlockStatement":
+            statements = list(body["body"])
+            while statements and statements[0]["type"] == "ExpressionStatement" and statements[0].get("directive"):
+                directives += self.source[statements[0]["range"][0]:statements[0]["range"][1]] + " "
+                statements.pop(0)
+        else:
+            statements = []
+        self.line = line_col(self.source, body["range"][0])[0]
+        self.prepare()
+        if body["type"] == "BlockStatement":
+            for stmt in statements:
+                self.explode_statement(stmt)
+        else:  # async arrow with an expression body
+            self.emit(f"return {RT}.abrupt({CTX}, 'return', {self.explode_expression(body)});", body)
+        final = self.loc()
+        self.mark(final)
+        machine = self._switch(final)
+        hoisted = f"var {', '.join(self.hoisted)}; " if self.hoisted else ""
+        tries = self._try_locs()
+        if self.kind == "gen":
+            self_ref = self._self_reference()
+            call = f"{RT}.gen({self_ref}, ({CTX}) => {{ {machine} }}{tries})"
+        else:
+            call = f"{RT}.asyncFn(({CTX}) => {{ {machine} }}{tries})"
+        functions = "".join("\n" + f for f in self.hoisted_functions)
+        end_line = line_col(self.source, body["range"][1])[0]
+        padding = "\n" * max(0, end_line - self.line - functions.count("\n"))
+        return f"{{{directives}{hoisted}return {call};{functions}{padding}}}"
+
+    def _self_reference(self) -> str:
+        fn = self.fn
+        if fn["type"] == "FunctionDeclaration" and fn.get("id"):
+            name = fn["id"]["name"]
+            if name not in self.hoisted:
+                return name
+        if fn["type"] == "FunctionExpression" and fn.get("id"):
+            return fn["id"]["name"] if fn["id"]["name"] not in self.hoisted else "null"
+        return "null"
+
+    def _try_locs(self) -> str:
+        if not self.try_entries:
+            return ""
+        parts = []
+        for entry in self.try_entries:
+            items = [str(loc.value) if loc is not None else "" for loc in entry]
+            while items and items[-1] == "":
+                items.pop()
+            parts.append("[" + ", ".join(items) + "]")
+        return ", [" + ", ".join(parts) + "]"
+
+    def _switch(self, final: Loc) -> str:
+        out = [f"for (;;) switch ({CTX}.prev = {CTX}.next) {{ case 0: "]
+        line = self.pieces[0].line if self.pieces else self.line
+        start_line = line_col(self.source, self.fn["body"]["range"][0])[0]
+        line = start_line
+        for i, piece in enumerate(self.pieces):
+            if i in self.marks and i != 0:
+                out.append(f"case {i}: ")
+            if piece.line > line:
+                out.append("\n" * (piece.line - line))
+                line = piece.line
+            out.append(piece.text + " ")
+            line += piece.text.count("\n")
+        n = len(self.pieces)
+        if n in self.marks and n != 0:
+            out.append(f"case {n}: ")
+        out.append(f"case 'end': return {RT}.stop({CTX}); }}")
+        self.line = line
+        text = "".join(out)
+        for loc in self.locs:
+            text = text.replace(loc.ref, json.dumps(loc.value))
+        return text
+
+
+def _pattern_identifiers(pattern: Node) -> Iterator[Node]:
+    t = pattern["type"]
+    if t == "Identifier":
+        yield pattern
+    elif t == "ObjectPattern":
+        for p in pattern["properties"]:
+            yield from _pattern_identifiers(p["argument"] if p["type"] == "RestElement" else p["value"])
+    elif t == "ArrayPattern":
+        for e in pattern["elements"]:
+            if e is not None:
+                yield from _pattern_identifiers(e)
+    elif t == "RestElement":
+        yield from _pattern_identifiers(pattern["argument"])
+    elif t == "AssignmentPattern":
+        yield from _pattern_identifiers(pattern["left"])
+
+
+# -- the pass over a module ------------------------------------------------------------------
+
+
+def _innermost_machine_functions(program: Node) -> list[Node]:
+    """Generator/async functions that contain no other generator/async function."""
+    found: list[Node] = []
+
+    def visit(node: Node) -> bool:
+        has_inner = False
+        for _, child in child_nodes(node):
+            if visit(child):
+                has_inner = True
+        if is_machine_function(node):
+            if not has_inner:
+                found.append(node)
+            return True
+        return has_inner
+
+    visit(program)
+    return found
+
+
+def _head(source: str, fn: Node, parent: Node | None) -> tuple[int, str]:
+    """(start offset, new text before the body) of a function's rewrite: its head without
+    ``async`` and ``*``."""
+    params = fn["params"]
+    if params:
+        p_start = source.rfind("(", fn["range"][0], params[0]["range"][0])
+        p_end = source.find(")", params[-1]["range"][1])
+        inner = source[params[0]["range"][0]:params[-1]["range"][1]]
+        param_text = source[p_start:p_end + 1] if p_start >= 0 else f"({inner})"
+    else:
+        body_start = fn["body"]["range"][0]
+        p_end = source.rfind(")", fn["range"][0], body_start)
+        p_start = source.rfind("(", fn["range"][0], p_end)
+        param_text = source[p_start:p_end + 1] if p_start >= 0 and p_end >= 0 else "()"
+    if fn["type"] == "ArrowFunctionExpression":
+        if not params and p_start < 0:
+            param_text = "()"
+        elif params and p_start < 0:
+            param_text = f"({source[params[0]['range'][0]:params[-1]['range'][1]]})"
+        return fn["range"][0], f"{param_text} => "
+    if parent is not None and parent["type"] in ("MethodDefinition", "Property") and parent.get("value") is fn and \
+            (parent.get("method") or parent["type"] == "MethodDefinition"):
+        key = parent["key"]
+        key_text = source[key["range"][0]:key["range"][1]]
+        if parent.get("computed"):
+            key_text = f"[{key_text}]"
+        prefix = "static " if parent.get("static") else ""
+        return parent["range"][0], f"{prefix}{key_text}{param_text} "
+    name = fn["id"]["name"] if fn.get("id") else ""
+    return fn["range"][0], f"function {name}{param_text} "
+
+
+def _parents(program: Node) -> dict[int, Node]:
+    parents: dict[int, Node] = {}
+    stack = [program]
+    while stack:
+        n = stack.pop()
+        for _, c in child_nodes(n):
+            parents[id(c)] = n
+            stack.append(c)
+    return parents
+
+
+def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> str | None:
+    """One round: the innermost generator/async functions rewritten (None: there were none)."""
+    targets = _innermost_machine_functions(program)
+    if not targets:
+        return None
+    for fn in targets:
+        if fn.get("async") and fn.get("generator"):
+            raise _error(source, fn, "async generator functions are not supported yet")
+    mgr = analyze(program, source_type)
+    parents = _parents(program)
+    edits: list[tuple[int, int, str]] = []
+    for fn in targets:
+        parent = parents.get(id(fn))
+        machine = Machine(source, fn, mgr, "gen" if fn.get("generator") else "async", parents)
+        body_text = machine.render()
+        start, head = _head(source, fn, parent)
+        is_method = parent is not None and parent["type"] in ("MethodDefinition", "Property") and \
+            start == parent["range"][0] and start != fn["range"][0]
+        end = parent["range"][1] if is_method and parent is not None else fn["range"][1]
+        text = head + body_text
+        if fn["type"] == "FunctionExpression" and fn.get("generator") and not is_method:
+            text = f"{RT}.mark({text})"
+        if fn["type"] == "FunctionDeclaration" and fn.get("generator") and fn.get("id"):
+            text += f" {RT}.mark({fn['id']['name']});"
+        edits.append((start, end, text))
+    out, pos = [], 0
+    for s, e, rep in sorted(edits):
+        out.append(source[pos:s])
+        out.append(rep)
+        pos = e
+    out.append(source[pos:])
+    return "".join(out)
+
+
+def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: int = 64) -> str:
+    """``source`` with every generator and async function made a machine. ``parse(text)``
+    returns an ESTree Program (the parser plugin's); nested ones are rewritten innermost
+    first, one round per level of nesting."""
+    text = source
+    for _ in range(max_rounds):
+        program = parse(text)
+        new = desugar_once(text, program, source_type)
+        if new is None:
+            return text
+        text = new
+    raise MachineError("generator/async functions nested too deeply", 1, 0, 0)
