@@ -7,6 +7,8 @@ persistence, and Redis Streams survive a restart only with AOF configured.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -45,3 +47,34 @@ def test_durable_messages_wait_for_a_resumed_client(redis_url: str) -> None:
             again.subscribe("resume/a", got, durable=True)
             assert got.wait_count(1)[0].payload == b"while away"
             again.unsubscribe(again._table.matching("resume/a")[0])
+
+
+def test_bursts_longer_than_one_handover_lose_nothing(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader hands messages over in bursts of at most BURST: none may fall between two.
+
+    The reader is held back on its first message while 2.5 bursts' worth pile up in the
+    socket, so that it then reads full bursts back to back (a first version read the
+    message after a full burst and dropped it).
+    """
+    from things_plugins.pubsub import redis_pubsub
+
+    held = threading.Event()
+    real = redis_pubsub.RedisPubSub._read_burst
+
+    def slow_first(self: redis_pubsub.RedisPubSub, ps: object, msg: object) -> None:
+        if not held.is_set():
+            held.set()
+            time.sleep(1.0)
+        real(self, ps, msg)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(redis_pubsub.RedisPubSub, "_read_burst", slow_first)
+    n = redis_pubsub.BURST * 5 // 2
+    sub = plugins.load("pubsub", "redis", url=redis_url, client_id=None)
+    pub = plugins.load("pubsub", "redis", url=redis_url, client_id=None)
+    with sub, pub:
+        got = Collector()
+        sub.subscribe("burst/+", got)
+        for i in range(n):
+            pub.publish(f"burst/{i % 3}", str(i).encode())
+        msgs = got.wait_count(n, timeout=30)
+        assert sorted(int(m.payload) for m in msgs) == list(range(n))

@@ -60,6 +60,7 @@ INBOX = "things:inbox:"
 GROUP = "things"
 PLAIN, DURABLE = b"P", b"D"
 BLOCK_MS = 200  # how long a stream read waits: bounds close()'s wait for the reader thread
+BURST = 1000  # pub/sub messages handed to the dispatcher at once at most
 
 # Appends to the inbox of every client with a matching durable pattern, then PUBLISHes.
 # ARGV: topic, channel frame, inbox frame. Patterns match as in thingscore.pubsub.topic_matches.
@@ -327,15 +328,15 @@ class RedisPubSub(PubSub):
 
         One hand-off to the dispatcher thread per burst instead of one per message: each
         hand-off may wake that thread, and under load the wake-ups, not the work, cost most.
-        Stops at anything but a message (a subscription's confirmation is handled by the
-        caller's loop) and at 1,000 messages.
+        Stops after anything but a message (a subscription's confirmation, handled here too)
+        and after BURST messages: a message is only ever read once it will be handled (a
+        first version read one more after its 1,000th and dropped it).
         """
         batch: list[tuple[Sequence[Subscription], Message]] = []
         matching = self._table.matching
+        read = 0
         try:
-            for _ in range(1000):
-                if msg is None:
-                    break
+            while msg is not None:
                 if msg["type"] != "pmessage":
                     self._on_other(msg)
                     break
@@ -349,6 +350,9 @@ class RedisPubSub(PubSub):
                     subs = matching(topic, False) if data[:1] == DURABLE else matching(topic)  # type: ignore[index]
                     if subs:
                         batch.append((subs, message(topic, payload, mid)))
+                read += 1
+                if read >= BURST:
+                    break  # the next message stays in redis-py's buffer for the caller's next read
                 msg = ps.get_message(timeout=0)
         finally:  # a connection error on a later read must not lose what was read before it
             if self._dispatcher is not None:
