@@ -17,7 +17,7 @@
 // (one tick, as native await), so a pending async function is a pending ThingsPromise whose
 // reaction holds the generator object: data again.
 
-const { runtimeFactories } = require('./registry.js');
+const { runtimeFn, runtimeFactories } = require('./registry.js');
 const { ThingsPromise, awaitValue } = require('./promise.js');
 
 const SUSPENDED_START = 0, SUSPENDED_YIELD = 1, EXECUTING = 2, COMPLETED = 3;
@@ -30,15 +30,6 @@ class GenSlot extends StampBase {
   constructor(o, g) { super(o); this.#g = g; }
   static get(o) { return o.#g; }
   static has(o) { return #g in o; }
-}
-class FnStamp extends StampBase {
-  #info;
-  constructor(o, i) { super(o); this.#info = i; }
-  static get(o) { return #info in o ? o.#info : undefined; }
-}
-function runtimeFn(kind, args, fn) {
-  new FnStamp(fn, [kind, args]); // eslint-disable-line no-new
-  return fn;
 }
 
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
@@ -54,6 +45,8 @@ function defineHidden(obj, key, value) {
 defineHidden(GeneratorFunctionPrototype, 'prototype', GeneratorPrototype);
 Object.defineProperty(GeneratorFunctionPrototype, Symbol.toStringTag, { value: 'GeneratorFunction', configurable: true });
 defineHidden(GeneratorPrototype, 'constructor', GeneratorFunctionPrototype);
+// `fn.constructor` of a generator function is %GeneratorFunction% (the engine's own).
+defineHidden(GeneratorFunctionPrototype, 'constructor', Object.getPrototypeOf(function* () {}).constructor);
 Object.defineProperty(GeneratorPrototype, Symbol.toStringTag, { value: 'Generator', configurable: true });
 
 for (const method of ['next', 'throw', 'return']) {
@@ -436,6 +429,22 @@ function nextKey(state) {
   return undefined;
 }
 
+/** A generator object for the restorer: its slot is filled in afterwards (restoreGenerator). */
+function blankGenerator() {
+  const g = Object.create(GeneratorPrototype);
+  new GenSlot(g, { state: COMPLETED, machine: undefined, ctx: undefined }); // eslint-disable-line no-new
+  return g;
+}
+
+function restoreGenerator(g, state, machine, ctx) {
+  const slot = GenSlot.get(g);
+  if (![SUSPENDED_START, SUSPENDED_YIELD, COMPLETED].includes(state)) throw new TypeError('bad generator state ' + state);
+  if (state !== COMPLETED && typeof machine !== 'function') throw new TypeError('a suspended generator needs its machine');
+  slot.state = state;
+  slot.machine = machine;
+  slot.ctx = ctx;
+}
+
 /** A generator object's [state, machine, ctx] (for the serializer), or undefined. */
 function generatorSlot(o) {
   return typeof o === 'object' && o !== null && GenSlot.has(o) ? GenSlot.get(o) : undefined;
@@ -443,6 +452,6 @@ function generatorSlot(o) {
 
 module.exports = {
   mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, CONTINUE,
-  values, step, closeIter, keys, nextKey,
-  GeneratorPrototype, GeneratorFunctionPrototype, generatorSlot, runtimeFnInfo: FnStamp.get,
+  values, step, closeIter, keys, nextKey, blankGenerator, restoreGenerator,
+  GeneratorPrototype, GeneratorFunctionPrototype, generatorSlot,
 };

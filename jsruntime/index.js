@@ -12,6 +12,8 @@ const { makeNodeHost } = require('./host_node.js');
 const { patchEvents } = require('./node_events.js');
 const thingsApi = require('./things_api.js');
 const { makeGlobalFs } = require('./global_fs.js');
+const promises = require('./promise.js');
+const generators = require('./generators.js');
 
 const rt = {
   meta: null,
@@ -37,7 +39,17 @@ function installGlobals() {
     Object.defineProperty(fn, 'length', { value: defs[name].length });
     Object.defineProperty(globalThis, name, { value: fn, writable: true, enumerable: true, configurable: true });
   }
+  // Promises whose state is data, and the program's microtasks in their queue (the engine's
+  // own descriptors kept: Promise is non-enumerable, queueMicrotask as the host has it).
+  replaceGlobal('Promise', promises.ThingsPromise);
+  if (typeof globalThis.queueMicrotask === 'function') replaceGlobal('queueMicrotask', promises.queueMicrotaskShared);
   registry.installBind();
+}
+
+function replaceGlobal(name, value) {
+  const d = Object.getOwnPropertyDescriptor(globalThis, name) || { writable: true, enumerable: false, configurable: true };
+  Object.defineProperty(globalThis, name, { value, writable: d.writable !== false, enumerable: !!d.enumerable,
+    configurable: d.configurable !== false });
 }
 
 function diffObject(s, obj, baseline, label) {
@@ -273,6 +285,7 @@ function program(meta, table, embedded) {
   const host = typeof embedder === 'function' ? embedder(loop) : makeNodeHost(meta.hostRequire);
   rt.host = host;
   rt.meta = meta;
+  rt.async = { promises, generators };
   loop.host = host;
   installGlobals();
   if (host.name === 'node' || host.name === 'quickjs') patchEvents(host.require('events'));
@@ -283,7 +296,8 @@ function program(meta, table, embedded) {
     for (const name of host.process.eventNames()) rt.processBaseline.set(name, host.process.rawListeners(name));
   }
   if (host.env('THINGS_GLOBAL_FS') === '1') rt.globalFs = makeGlobalFs(host, host.require('fs'));
-  const own = { Timeout, Immediate, Module, api: rt.things.api };
+  const own = { Timeout, Immediate, Module, api: rt.things.api, GeneratorPrototype: generators.GeneratorPrototype,
+    GeneratorFunctionPrototype: generators.GeneratorFunctionPrototype };
   if (rt.globalFs) own.fs = rt.globalFs;
   rt.builtins.extraRoots = Object.assign({ $things: own }, host.extraRoots());
   const roots = host.extraRoots();
@@ -331,5 +345,19 @@ module.exports = {
   k: registry.k,
   o: registry.o,
   mh: registry.mh,
+  // generators and async functions as machines (see thingscore/instrument/machines.py)
+  gen: generators.gen,
+  mark: generators.mark,
+  asyncFn: generators.asyncFn,
+  abrupt: generators.abrupt,
+  finish: generators.finish,
+  caught: generators.caught,
+  stop: generators.stop,
+  delegateYield: generators.delegateYield,
+  values: generators.values,
+  step: generators.step,
+  closeIter: generators.closeIter,
+  keys: generators.keys,
+  nextKey: generators.nextKey,
   rt,
 };

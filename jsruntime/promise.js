@@ -15,7 +15,7 @@
 // no handler gets a native "shadow" promise rejected with the same reason at the same moment
 // (and marked handled when ours is), so Node reports, warns and exits exactly as it would.
 
-const { runtimeFactories } = require('./registry.js');
+const { runtimeFn, runtimeFactories } = require('./registry.js');
 
 const NativePromise = Promise;
 const nativeQueueMicrotask = typeof queueMicrotask === 'function' ? queueMicrotask : null;
@@ -31,17 +31,7 @@ class Slot extends StampBase {
   static get(o) { return o.#s; }
   static has(o) { return #s in o; }
 }
-class FnStamp extends StampBase {
-  #info;
-  constructor(o, i) { super(o); this.#info = i; }
-  static get(o) { return #info in o ? o.#info : undefined; }
-}
 
-/** A closure of this module moves as factory name + data (see runtimeFactories). */
-function runtimeFn(kind, args, fn) {
-  new FnStamp(fn, [kind, args]); // eslint-disable-line no-new
-  return fn;
-}
 
 // The job queue: FIFO, drained inside ONE microtask of the engine's queue, started when the
 // first job arrives. Jobs enqueued while it drains run in the same drain, exactly as the
@@ -624,10 +614,25 @@ function awaitValue(v, onFulfilled, onRejected) {
   performThen(p, onFulfilled, onRejected, undefined);
 }
 
+/** A promise for the restorer: its state is filled in afterwards (restorePromise). */
+function blankPromise() {
+  const p = Object.create(ThingsPromise.prototype);
+  initSlot(p);
+  return p;
+}
+
+function restorePromise(p, state, value, reactions, handled) {
+  const s = Slot.get(p);
+  s.state = state === 'fulfilled' ? FULFILLED : state === 'rejected' ? REJECTED : PENDING;
+  s.value = value;
+  s.reactions = s.state === PENDING ? (reactions === undefined ? null : reactions) : null;
+  s.handled = handled;
+}
+
 /** The state record of one of our promises (for the serializer), or undefined. */
 function slotOf(p) { return isObject(p) && Slot.has(p) ? Slot.get(p) : undefined; }
 
 module.exports = {
   ThingsPromise, NativePromise, isPromise, promiseState, awaitValue, slotOf, enqueue, queueMicrotaskShared,
-  runtimeFnInfo: FnStamp.get,
+  blankPromise, restorePromise,
 };

@@ -26,7 +26,15 @@ const boundInfo = { get: BoundStamp.get, has: BoundStamp.has, set: (o, i) => { n
 const moduleHandles = new Map();  // module id -> handle of the module scope
 const privOf = new WeakMap();     // class -> { inst: [get, set] | null, stat: [get, set] | null }
 const classOfProto = new WeakMap(); // class.prototype -> class
-const runtimeFns = new WeakMap(); // closure made by the runtime itself -> [factory name, args]
+class RuntimeFnStamp extends StampBase {
+  #info;
+  constructor(o, i) { super(o); this.#info = i; }
+  static get(o) { return #info in o ? o.#info : undefined; }
+  static set(o, i) { if (#info in o) o.#info = i; else new RuntimeFnStamp(o, i); } // eslint-disable-line no-new
+}
+// closure made by the runtime itself -> [factory name, args] (a stamp: promise-heavy code
+// makes one per `new Promise`, and WeakMap entries cost the collector far more)
+const runtimeFns = { get: RuntimeFnStamp.get, set: RuntimeFnStamp.set, has: (o) => RuntimeFnStamp.get(o) !== undefined };
 const runtimeFactories = Object.create(null);
 
 /** A closure the runtime makes (e.g. an EventEmitter once-wrapper) moves as factory + data. */

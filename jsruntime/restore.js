@@ -162,6 +162,8 @@ class Restorer {
         return new C(buf, e.off, e.len);
       }
       case 'box': return Object(this.get(e.v));
+      case 'pr': return rt.async.promises.blankPromise();
+      case 'gen': return rt.async.generators.blankGenerator();
       default: throw new RestoreError('malformed snapshot: unknown entry kind ' + JSON.stringify(e.t));
     }
   }
@@ -206,6 +208,7 @@ class Restorer {
   }
 
   fill(id) {
+    const rt = this.rt;
     const e = this.heap[id];
     const o = this.objs[id];
     if (e.x === 0) this.fixed.push(id); // made non-extensible once everything is in place
@@ -223,6 +226,17 @@ class Restorer {
       case 'set': for (const v of this.items(e.items, e.r, [])) o.add(v); break;
       case 'wm': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
       case 'ws': for (const v of e.items) o.add(this.get(v)); break;
+      case 'pr':
+        if (!['pending', 'fulfilled', 'rejected'].includes(e.st)) throw new RestoreError('malformed snapshot: bad promise state');
+        rt.async.promises.restorePromise(o, e.st, this.get(e.v), this.get(e.rx), e.h === 1);
+        break;
+      case 'gen':
+        try {
+          rt.async.generators.restoreGenerator(o, e.st, this.get(e.m), this.get(e.ctx));
+        } catch (err) {
+          throw new RestoreError('malformed snapshot: ' + err.message);
+        }
+        break;
       default: break;
     }
     if ((e.t !== 'o' && e.t !== 'a') || this.adopted[id] || this.constructed[id]) {

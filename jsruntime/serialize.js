@@ -470,6 +470,7 @@ class Serializer {
       return this.props(o, id, null, proto === null ? { t: 'o', p: null } : { t: 'o' });
     }
     let out;
+    let slot;
     let skip = null;
     let from = 0;
     let dflt; // the prototype restore's constructor gives: not written when it is that one
@@ -526,10 +527,19 @@ class Serializer {
     } else if (t.isBoxedPrimitive(o)) {
       out = { t: 'box', v: this.val(unbox(o, t), id, '<boxed>') };
       if (t.isStringObject(o)) skip = isIndexOrLength;
+    } else if (rt.async !== undefined && (slot = rt.async.promises.slotOf(o)) !== undefined) {
+      // one of the program's promises: its state, value and pending reactions are data
+      out = { t: 'pr', st: rt.async.promises.promiseState(o), v: this.val(slot.value, id, '<value>'),
+        rx: this.val(slot.reactions, id, '<reactions>'), h: slot.handled ? 1 : 0 };
+      dflt = rt.async.promises.ThingsPromise.prototype;
+    } else if (rt.async !== undefined && (slot = rt.async.generators.generatorSlot(o)) !== undefined) {
+      // a generator (or async function) made by the machine pass: its machine and frame
+      out = { t: 'gen', st: slot.state, m: this.val(slot.machine, id, '<machine>'), ctx: this.val(slot.ctx, id, '<frame>') };
     } else if (t.isPromise(o)) {
-      this.fail('cannot move a Promise yet (pending promises and async functions migrate in a later version)', id, '');
+      this.fail('cannot move a promise of the host (made by a Node API such as fs.promises, or by code that was not ' +
+        'instrumented)', id, '');
     } else if (t.isGeneratorObject(o)) {
-      this.fail('cannot move a suspended generator yet (a later version moves them)', id, '');
+      this.fail('cannot move a suspended generator that was not instrumented', id, '');
     } else if (t.isModuleNamespaceObject(o) || t.isExternal(o)) {
       this.fail('cannot move a native object', id, '');
     } else if (isWeakRef(o, this.tagOf(o)) || isFinalizationRegistry(o, this.tagOf(o))) {

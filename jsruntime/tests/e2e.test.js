@@ -148,7 +148,7 @@ test('`things exec --every 1 --hops 10` gives the same output', { skip: SKIP }, 
 
 test('a value that cannot move: the snapshot is refused and the program runs on unchanged', { skip: SKIP }, () => {
   const p = prepare('refused', { 'main.js': `
-    const pending = new Promise(() => {});
+    const pending = new WeakRef({}); // engine state: cannot move
     let n = 0;
     const t = setInterval(() => { n++; console.log('n', n, typeof pending); if (n === 3) clearInterval(t); }, 2);
   ` });

@@ -23,8 +23,10 @@ const scenarios = {
     process.nextTick(() => { log('tick'); P.resolve().then(() => log('from tick')); Q(() => log('qm tick')); });
     P.resolve().then(() => { log('n1'); process.nextTick(() => log('tick in job')); }).then(() => log('n2'));
     Q(() => { log('qm2'); Q(() => log('qm nested')); });
-    setTimeout(() => { P.resolve().then(() => log('in timer')); Q(() => log('qm timer')); log('timer'); }, 0);
-    setImmediate(() => { P.resolve().then(() => log('in immediate')); log('immediate'); });`,
+    setTimeout(() => {
+      P.resolve().then(() => log('in timer')); Q(() => log('qm timer')); log('timer');
+      setImmediate(() => { P.resolve().then(() => log('in immediate')); log('immediate'); });
+    }, 0);`,
   throwing_microtask_keeps_the_queue: `
     process.on('uncaughtException', (e) => log('uncaught', e.message));
     P.resolve().then(() => log('before'));

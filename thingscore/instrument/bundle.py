@@ -18,13 +18,14 @@ from thingscore import plugins
 from thingscore.parsing import JSSyntaxError
 
 from . import sourcemap
+from .machines import desugar, has_machine_functions
 from .resolve import is_builtin, resolve
 from .transform import IdAllocator, transform_module
 
 INSTRUMENTER_VERSION = "1"
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "values.js",
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
-                 "global_fs.js")
+                 "global_fs.js", "promise.js", "generators.js")
 
 T = TypeVar("T")
 
@@ -218,6 +219,10 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
         sources[path] = source
         try:
             program = parser.parse(source, "script").program
+            if has_machine_functions(program):
+                # generators and async functions become machines whose state is data
+                source = desugar(source, lambda text: parser.parse(text, "script").program)
+                program = parser.parse(source, "script").program
         except JSSyntaxError as exc:
             exc.filename = str(path)
             raise

@@ -906,6 +906,17 @@ def _pattern_identifiers(pattern: Node) -> Iterator[Node]:
 # -- the pass over a module ------------------------------------------------------------------
 
 
+def has_machine_functions(program: Node) -> bool:
+    """Whether the module has a generator or async function (the pass has work to do)."""
+    stack = [program]
+    while stack:
+        n = stack.pop()
+        if is_machine_function(n):
+            return True
+        stack.extend(c for _, c in child_nodes(n))
+    return False
+
+
 def _innermost_machine_functions(program: Node) -> list[Node]:
     """Generator/async functions that contain no other generator/async function."""
     found: list[Node] = []
