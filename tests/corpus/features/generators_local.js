@@ -32,6 +32,6 @@ function tick() {
   }
   console.log(n, taken, [...gens.combined(n)], closed, gens.evens(3).next());
   if (n < 8) setTimeout(tick, 2);
-  else console.log(gens, Object.getPrototypeOf(naturals).constructor.name);
+  else console.log(Object.keys(gens), Object.getPrototypeOf(naturals).constructor.name, typeof gens.evens);
 }
 setTimeout(tick, 2);
