@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from conftest import PROGRAMS, things_cmd
-from servers import free_port
+from servers import free_port_triple
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     work = tmp_path_factory.mktemp("cli-control")
-    port = free_port()
+    port = free_port_triple()
     url = f"zmq://127.0.0.1:{port}"
     fsdir = work / "fs"
     broker = subprocess.Popen([*things_cmd(), "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL,

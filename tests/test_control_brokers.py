@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROGRAMS, things_cmd
-from servers import free_port
+from servers import free_port_triple
 
 from thingscore.control import protocol
 from thingscore.control.config import open_fs, open_pubsub
@@ -43,7 +43,7 @@ def _expected(limit: int) -> bytes:
 @pytest.fixture(params=["zmq", "mqtt", "redis"])
 def broker_url(request):
     if request.param == "zmq":
-        port = free_port()
+        port = free_port_triple()
         proc = subprocess.Popen([*things_cmd(), "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         time.sleep(0.5)

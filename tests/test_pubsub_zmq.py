@@ -9,38 +9,19 @@ the victim's sockets are closed and reopened (``drop_connection``).
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
 
 import pytest
 from conftest import things_cmd
+from servers import free_port_triple
 from things_conformance.pubsub import ClientFactory, Collector, PubSubConformance
 from things_plugins.pubsub.zmq_broker import ZmqBroker
 from things_plugins.pubsub.zmq_pubsub import zmq_prefix
 
 from thingscore import plugins
 from thingscore.pubsub import PubSub, PubSubError
-
-
-def free_port_triple() -> int:
-    """A port P with P, P+1 and P+2 free on loopback."""
-    for _ in range(100):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base > 65000:
-            continue
-        try:
-            with contextlib.ExitStack() as stack:
-                for p in (base, base + 1, base + 2):
-                    t = stack.enter_context(socket.socket())
-                    t.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-    raise RuntimeError("no three consecutive free ports")
 
 
 class BrokerHolder:
