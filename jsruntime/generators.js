@@ -19,6 +19,7 @@
 
 const { runtimeFn, runtimeFactories } = require('./registry.js');
 const { ThingsPromise, awaitValue } = require('./promise.js');
+const promises = require('./promise.js');
 
 const SUSPENDED_START = 0, SUSPENDED_YIELD = 1, EXECUTING = 2, COMPLETED = 3;
 const CONTINUE = Object.freeze({ continueSentinel: true });
@@ -429,6 +430,228 @@ function nextKey(state) {
   return undefined;
 }
 
+// -- async generators (ECMA-262 §27.6, the 2022 semantics: yield and return await) --------
+
+class AgSlot extends StampBase {
+  #s;
+  constructor(o, s) { super(o); this.#s = s; }
+  static get(o) { return o.#s; }
+  static has(o) { return #s in o; }
+  static set(o, s) { o.#s = s; }
+}
+
+const AsyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
+const AsyncGeneratorPrototype = Object.create(AsyncIteratorPrototype);
+Object.defineProperty(AsyncGeneratorPrototype, Symbol.toStringTag, { value: 'AsyncGenerator', configurable: true });
+
+/** `async function*` bodies: `return $T$.agen(f, machine, tryLocs)`. */
+function agen(outerFn, machine, tryLocs) {
+  const proto = outerFn && typeof outerFn.prototype === 'object' && outerFn.prototype !== null &&
+    AsyncGeneratorPrototype.isPrototypeOf(outerFn.prototype) ? outerFn.prototype : AsyncGeneratorPrototype;
+  const ag = Object.create(proto);
+  const g = { state: SUSPENDED_START, machine, ctx: makeContext(tryLocs) };
+  g.ctx.aw = false;
+  new AgSlot(ag, { g, queue: [], state: 'suspendedStart' }); // eslint-disable-line no-new
+  return ag;
+}
+
+function capability() {
+  const cap = { promise: undefined, resolve: undefined, reject: undefined };
+  cap.promise = new ThingsPromise((res, rej) => { cap.resolve = res; cap.reject = rej; });
+  return cap;
+}
+
+for (const method of ['next', 'return', 'throw']) {
+  defineHidden(AsyncGeneratorPrototype, method, {
+    [method](value) {
+      const cap = capability();
+      if (typeof this !== 'object' || this === null || !AgSlot.has(this)) {
+        cap.reject(new TypeError(`${method} method called on incompatible receiver ${String(this)}`));
+        return cap.promise;
+      }
+      const s = AgSlot.get(this);
+      let state = s.state;
+      if (method === 'next') {
+        if (state === 'completed') { cap.resolve({ value: undefined, done: true }); return cap.promise; }
+      } else if (method === 'throw') {
+        if (state === 'suspendedStart') { s.state = state = 'completed'; }
+        if (state === 'completed') { cap.reject(value); return cap.promise; }
+      }
+      const completion = { type: method === 'next' ? 'normal' : method, value };
+      s.queue.push({ completion, cap });
+      if (method === 'return' && (state === 'suspendedStart' || state === 'completed')) {
+        s.state = 'awaiting-return';
+        agAwaitReturn(s);
+      } else if (state === 'suspendedStart' || state === 'suspendedYield') {
+        agResume(s, completion, state === 'suspendedStart');
+      }
+      return cap.promise;
+    },
+  }[method]);
+}
+
+function agResume(s, completion, atStart) {
+  s.state = 'executing';
+  if (atStart) { agRun(s, 'next', undefined); return; }
+  agUnwrapYieldResumption(s, completion);
+}
+
+/** Run the body until it awaits, yields or ends. */
+function agRun(s, method, arg) {
+  let r;
+  try {
+    r = invoke(s.g, method, arg);
+  } catch (e) {
+    s.state = 'completed';
+    agCompleteStep(s, 'throw', e, true);
+    agDrainQueue(s);
+    return;
+  }
+  if (r.done) {
+    s.state = 'completed';
+    agCompleteStep(s, 'normal', r.value, true);
+    agDrainQueue(s);
+    return;
+  }
+  if (s.g.ctx.aw) {
+    s.g.ctx.aw = false;
+    awaitValue(r.value, agOnAwaited(s), agOnAwaitFailed(s));
+    return;
+  }
+  // a yield (its value already awaited by the machine)
+  agCompleteStep(s, 'normal', r.value, false);
+  if (s.queue.length > 0) agUnwrapYieldResumption(s, s.queue[0].completion);
+  else s.state = 'suspendedYield';
+}
+
+function agUnwrapYieldResumption(s, completion) {
+  if (completion.type !== 'return') {
+    agRun(s, completion.type === 'normal' ? 'next' : 'throw', completion.value);
+    return;
+  }
+  awaitValue(completion.value, agOnReturnAwaited(s), agOnAwaitFailed(s));
+}
+
+function agCompleteStep(s, type, value, done) {
+  const next = s.queue.shift();
+  if (next === undefined) return;
+  if (type === 'throw') next.cap.reject(value);
+  else next.cap.resolve({ value, done });
+}
+
+function agAwaitReturn(s) {
+  const completion = s.queue[0].completion;
+  let p;
+  try {
+    p = ThingsPromise.resolve(completion.value);
+  } catch (e) {
+    s.state = 'completed';
+    agCompleteStep(s, 'throw', e, true);
+    agDrainQueue(s);
+    return;
+  }
+  awaitValue(p, agOnReturnSettled(s, 'normal'), agOnReturnSettled(s, 'throw'));
+}
+
+function agDrainQueue(s) {
+  while (s.queue.length > 0) {
+    const completion = s.queue[0].completion;
+    if (completion.type === 'return') {
+      s.state = 'awaiting-return';
+      agAwaitReturn(s);
+      return;
+    }
+    agCompleteStep(s, completion.type === 'throw' ? 'throw' : 'normal', completion.type === 'throw' ? completion.value : undefined, true);
+  }
+}
+
+function agOnAwaited(s) { return runtimeFn('agen.awaited', [s], (v) => agRun(s, 'next', v)); }
+runtimeFactories['agen.awaited'] = agOnAwaited;
+function agOnAwaitFailed(s) { return runtimeFn('agen.awaitFailed', [s], (e) => agRun(s, 'throw', e)); }
+runtimeFactories['agen.awaitFailed'] = agOnAwaitFailed;
+function agOnReturnAwaited(s) { return runtimeFn('agen.returnAwaited', [s], (v) => agRun(s, 'return', v)); }
+runtimeFactories['agen.returnAwaited'] = agOnReturnAwaited;
+function agOnReturnSettled(s, type) {
+  return runtimeFn('agen.returnSettled', [s, type], (v) => {
+    s.state = 'completed';
+    agCompleteStep(s, type, v, true);
+    agDrainQueue(s);
+  });
+}
+runtimeFactories['agen.returnSettled'] = agOnReturnSettled;
+
+// -- for await ----------------------------------------------------------------------------
+
+/** for-await's iterator: Symbol.asyncIterator, or a sync iterator whose values are awaited. */
+function asyncValues(iterable) {
+  const method = iterable == null ? undefined : iterable[Symbol.asyncIterator];
+  if (method !== undefined && method !== null) {
+    if (typeof method !== 'function') throw new TypeError(`${String(iterable)} is not async iterable`);
+    const it = method.call(iterable);
+    if (typeof it !== 'object' || it === null) throw new TypeError('Result of the Symbol.asyncIterator method is not an object');
+    return { $it: it, next: it.next, sync: false };
+  }
+  const sync = values(iterable);
+  return { $it: sync, next: undefined, sync: true };
+}
+
+/** The promise of the next step (CreateAsyncFromSyncIterator for sync ones). */
+function asyncNext(it) {
+  if (!it.sync) return it.next.call(it.$it);
+  const r = step(it.$it);
+  return ThingsPromise.resolve(r.value).then(makeUnwrap(!!r.done));
+}
+
+function makeUnwrap(done) { return runtimeFn('async.unwrap', [done], (v) => ({ value: v, done })); }
+runtimeFactories['async.unwrap'] = makeUnwrap;
+
+function iterResult(r) {
+  if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
+  return r;
+}
+
+function throwing(ctx, finallyLoc) {
+  for (let i = ctx.tryEntries.length - 1; i > 0; --i) {
+    if (ctx.tryEntries[i].finallyLoc === finallyLoc) return ctx.tryEntries[i].completion.type === 'throw';
+  }
+  return false;
+}
+
+/** Leaving a for-await early: what to await (the iterator's return()), errors ignored when
+ * the loop is already throwing. */
+function asyncClose(ctx, it, finallyLoc) {
+  const target = it.sync ? it.$it.$it : it.$it;
+  if (it.sync && it.$it.$arr !== undefined) return undefined;
+  const ret = target === undefined ? undefined : target.return;
+  if (ret === undefined || ret === null) { it.noReturn = true; return undefined; }
+  if (throwing(ctx, finallyLoc)) {
+    try { return ret.call(target); } catch (e) { return undefined; }
+  }
+  return ret.call(target);
+}
+
+function closed(ctx, result, finallyLoc, it) {
+  if (throwing(ctx, finallyLoc) || (it && it.noReturn)) return;
+  if (result !== undefined && (typeof result !== 'object' || result === null)) {
+    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  }
+}
+
+function asyncGeneratorSlot(o) {
+  return typeof o === 'object' && o !== null && AgSlot.has(o) ? AgSlot.get(o) : undefined;
+}
+
+function blankAsyncGenerator() {
+  const ag = Object.create(AsyncGeneratorPrototype);
+  new AgSlot(ag, { g: undefined, queue: [], state: 'completed' }); // eslint-disable-line no-new
+  return ag;
+}
+
+function restoreAsyncGenerator(ag, slot) {
+  if (typeof slot !== 'object' || slot === null || !Array.isArray(slot.queue)) throw new TypeError('bad async generator');
+  AgSlot.set(ag, slot); // the same record the pending reactions hold
+}
+
 /** A generator object for the restorer: its slot is filled in afterwards (restoreGenerator). */
 function blankGenerator() {
   const g = Object.create(GeneratorPrototype);
@@ -453,5 +676,7 @@ function generatorSlot(o) {
 module.exports = {
   mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, CONTINUE,
   values, step, closeIter, keys, nextKey, blankGenerator, restoreGenerator,
+  agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
+  blankAsyncGenerator, restoreAsyncGenerator,
   GeneratorPrototype, GeneratorFunctionPrototype, generatorSlot,
 };

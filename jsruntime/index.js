@@ -297,7 +297,8 @@ function program(meta, table, embedded) {
   }
   if (host.env('THINGS_GLOBAL_FS') === '1') rt.globalFs = makeGlobalFs(host, host.require('fs'));
   const own = { Timeout, Immediate, Module, api: rt.things.api, GeneratorPrototype: generators.GeneratorPrototype,
-    GeneratorFunctionPrototype: generators.GeneratorFunctionPrototype };
+    GeneratorFunctionPrototype: generators.GeneratorFunctionPrototype,
+    AsyncGeneratorPrototype: generators.AsyncGeneratorPrototype };
   if (rt.globalFs) own.fs = rt.globalFs;
   rt.builtins.extraRoots = Object.assign({ $things: own }, host.extraRoots());
   const roots = host.extraRoots();
@@ -359,5 +360,11 @@ module.exports = {
   closeIter: generators.closeIter,
   keys: generators.keys,
   nextKey: generators.nextKey,
+  agen: generators.agen,
+  asyncValues: generators.asyncValues,
+  asyncNext: generators.asyncNext,
+  iterResult: generators.iterResult,
+  asyncClose: generators.asyncClose,
+  closed: generators.closed,
   rt,
 };

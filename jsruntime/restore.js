@@ -164,6 +164,7 @@ class Restorer {
       case 'box': return Object(this.get(e.v));
       case 'pr': return rt.async.promises.blankPromise();
       case 'gen': return rt.async.generators.blankGenerator();
+      case 'ag': return rt.async.generators.blankAsyncGenerator();
       default: throw new RestoreError('malformed snapshot: unknown entry kind ' + JSON.stringify(e.t));
     }
   }
@@ -229,6 +230,13 @@ class Restorer {
       case 'pr':
         if (!['pending', 'fulfilled', 'rejected'].includes(e.st)) throw new RestoreError('malformed snapshot: bad promise state');
         rt.async.promises.restorePromise(o, e.st, this.get(e.v), this.get(e.rx), e.h === 1);
+        break;
+      case 'ag':
+        try {
+          rt.async.generators.restoreAsyncGenerator(o, this.get(e.s));
+        } catch (err) {
+          throw new RestoreError('malformed snapshot: ' + err.message);
+        }
         break;
       case 'gen':
         try {

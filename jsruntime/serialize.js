@@ -535,6 +535,8 @@ class Serializer {
     } else if (rt.async !== undefined && (slot = rt.async.generators.generatorSlot(o)) !== undefined) {
       // a generator (or async function) made by the machine pass: its machine and frame
       out = { t: 'gen', st: slot.state, m: this.val(slot.machine, id, '<machine>'), ctx: this.val(slot.ctx, id, '<frame>') };
+    } else if (rt.async !== undefined && (slot = rt.async.generators.asyncGeneratorSlot(o)) !== undefined) {
+      out = { t: 'ag', s: this.val(slot, id, '<async generator>') };
     } else if (t.isPromise(o)) {
       this.fail('cannot move a promise of the host (made by a Node API such as fs.promises, or by code that was not ' +
         'instrumented)', id, '');

@@ -100,12 +100,19 @@ def test_native_handle_cannot_move_and_program_runs_on(things, node) -> None:
     assert b"cannot migrate" in r.stderr and b"root" in r.stderr and b"server" in r.stderr
 
 
-def test_pending_promise_is_named(things, node) -> None:
+def test_pending_promise_moves(things, node) -> None:
     prog = PROGRAMS / "pending_promise.js"
     r = things("exec", str(prog), "--hops", "3", "--every", "1")
     assert r.stdout == node(str(prog)).stdout
+    assert r.returncode == 0, r.stderr
+
+
+def test_host_promise_is_named(things, node) -> None:
+    prog = PROGRAMS / "host_promise.js"
+    r = things("exec", str(prog), "--hops", "3", "--every", "1")
+    assert r.stdout == node(str(prog)).stdout  # the program runs on where it is
     assert r.returncode == 2
-    assert b"cannot migrate" in r.stderr
+    assert b"cannot move a promise of the host" in r.stderr and b"held.read" in r.stderr
 
 
 def _snapshot(things, tmp_path: Path) -> Path:

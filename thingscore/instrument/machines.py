@@ -21,7 +21,11 @@ their meaning. Only statements that contain a ``yield``/``await`` are taken apar
 others are copied as they are (with ``return``, ``break``/``continue`` leaving them and
 ``var`` declarations rewritten), so ordinary code inside a generator runs as written.
 
-Not handled yet (a clear error names the place): async generators, ``for await``, a
+Async generators are machines too: an ``await`` sets ``$ctx.aw`` so that the driver knows
+it from a ``yield`` (which awaits its value first, as ``return`` does). ``for await`` is a
+for-of whose every step is awaited.
+
+Not handled yet (a clear error names the place): ``yield*`` in an async generator, a
 ``yield``/``await`` inside a class body, an optional chain, a logical assignment or a
 destructuring default. Per-iteration ``let`` bindings of a loop that contains a ``yield``
 are one binding for all iterations.
@@ -72,8 +76,9 @@ def _walk_same_function(node: Node) -> Iterator[Node]:
             stack.append(child)
 
 
-def _suspends(node: Node, cache: dict[int, bool]) -> bool:
-    """Whether evaluating ``node`` may suspend (a yield or await not in a nested function)."""
+def _suspends(node: Node, cache: dict[int, bool], agen: bool = False) -> bool:
+    """Whether evaluating ``node`` may suspend (a yield or await not in a nested function;
+    in an async generator also a ``return`` with a value, which awaits it)."""
     key = id(node)
     hit = cache.get(key)
     if hit is not None:
@@ -81,12 +86,14 @@ def _suspends(node: Node, cache: dict[int, bool]) -> bool:
     t = node["type"]
     if t in ("YieldExpression", "AwaitExpression"):
         result = True
+    elif agen and t == "ReturnStatement" and node.get("argument") is not None:
+        result = True
     elif t in FUNCTION_TYPES:
         result = False
     elif t == "ForOfStatement" and node.get("await"):
         result = True
     else:
-        result = any(_suspends(c, cache) for _, c in child_nodes(node) if c["type"] not in FUNCTION_TYPES)
+        result = any(_suspends(c, cache, agen) for _, c in child_nodes(node) if c["type"] not in FUNCTION_TYPES)
     cache[key] = result
     return result
 
@@ -121,7 +128,7 @@ class Machine:
     source: str
     fn: Node
     mgr: ScopeManager
-    kind: str                                    # "gen" | "async"
+    kind: str                                    # "gen" | "async" | "agen"
     parents: dict[int, Node] = field(default_factory=dict)
     pieces: list[Piece] = field(default_factory=list)
     marks: dict[int, list[Loc]] = field(default_factory=dict)
@@ -139,7 +146,7 @@ class Machine:
     # -- small helpers --------------------------------------------------------------------
 
     def suspends(self, node: Node) -> bool:
-        return _suspends(node, self.suspend_cache)
+        return _suspends(node, self.suspend_cache, self.kind == "agen")
 
     def loc(self) -> Loc:
         loc = Loc()
@@ -479,7 +486,8 @@ class Machine:
 
     def _stmt_ForOfStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         if s.get("await"):
-            raise self.err(s, "for await is not supported yet")
+            self._for_await(s, labels)
+            return
         # for (x of it) body  ==>  try { loop } finally { close the iterator unless done }
         it, step, done = self.temp(), self.temp(), self.temp()
         iterable = self.explode_expression(s["right"])
@@ -503,6 +511,40 @@ class Machine:
         self.mark(finally_loc)
         self.emit(f"{CTX}.prev = {finally_loc.ref}; if (!{done}) {RT}.closeIter({CTX}, {it}, {finally_loc.ref}); "
                   f"return {RT}.finish({CTX}, {finally_loc.ref});", s)
+        self.mark(after)
+
+    def _for_await(self, s: Node, labels: tuple[str, ...]) -> None:
+        """for await (x of it) body: the same shape as for-of, every step awaited, and the
+        iterator closed (return() awaited) when the loop is left early."""
+        it, step, done = self.temp(), self.temp(), self.temp()
+        iterable = self.explode_expression(s["right"])
+        self.emit(f"{it} = {RT}.asyncValues({iterable}); {done} = false;", s["right"])
+        try_loc, finally_loc, after = self.loc(), self.loc(), self.loc()
+        self.try_entries.append((try_loc, None, finally_loc, after))
+        self.mark(try_loc)
+        self.emit(f"{CTX}.prev = {try_loc.ref};", s)
+        head, loop_after = self.loc(), self.loc()
+        self.mark(head)
+        self.emit(f"{done} = true;", s)
+        result = self.await_value(f"{RT}.asyncNext({it})", s)
+        self.emit(f"{step} = {RT}.iterResult({result}); {done} = {step}.done; "
+                  f"if ({done}) {{ {CTX}.next = {loop_after.ref}; break; }}", s)
+        self._assign_loop_target(s["left"], f"{step}.value")
+        self.leaps.append(Leap("try"))
+        try:
+            self._loop(labels, loop_after, head, s["body"])
+        finally:
+            self.leaps.pop()
+        self.jump(head)
+        self.mark(loop_after)
+        self.mark(finally_loc)
+        self.emit(f"{CTX}.prev = {finally_loc.ref};", s)
+        skip = self.loc()
+        self.emit(f"if ({done}) {{ {CTX}.next = {skip.ref}; break; }}", s)
+        closed = self.await_value(f"{RT}.asyncClose({CTX}, {it}, {finally_loc.ref})", s)
+        self.emit(f"{RT}.closed({CTX}, {closed}, {finally_loc.ref});", s)
+        self.mark(skip)
+        self.emit(f"return {RT}.finish({CTX}, {finally_loc.ref});", s)
         self.mark(after)
 
     def _stmt_LabeledStatement(self, s: Node, labels: tuple[str, ...]) -> None:
@@ -532,6 +574,8 @@ class Machine:
 
     def _stmt_ReturnStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         arg = self.explode_expression(s["argument"]) if s.get("argument") else "undefined"
+        if self.kind == "agen" and s.get("argument") is not None:
+            arg = self.await_value(arg, s)  # an async generator's return awaits its value
         self.emit(f"return {RT}.abrupt({CTX}, 'return', {arg});", s)
 
     def _stmt_ThrowStatement(self, s: Node, labels: tuple[str, ...]) -> None:
@@ -646,8 +690,23 @@ class Machine:
             return self._call(expr)
         return self._generic(expr)
 
+    def await_value(self, value: str, node: Node) -> str:
+        """Emit an await of ``value``; the expression for its result."""
+        after = self.loc()
+        flag = f" {CTX}.aw = true;" if self.kind == "agen" else ""
+        self.emit(f"{CTX}.next = {after.ref};{flag} return {value};", node)
+        self.mark(after)
+        return f"{CTX}.sent"
+
     def _suspend(self, expr: Node) -> str:
         arg = self.explode_expression(expr["argument"]) if expr.get("argument") else "undefined"
+        if self.kind == "agen":
+            if expr["type"] == "AwaitExpression":
+                return self.await_value(arg, expr)
+            if expr.get("delegate"):
+                raise self.err(expr, "yield* in an async generator is not supported yet")
+            # yield v in an async generator is yield (await v)
+            arg = self.await_value(arg, expr)
         after = self.loc()
         if expr["type"] == "YieldExpression" and expr.get("delegate"):
             result = self.temp()
@@ -834,6 +893,9 @@ class Machine:
         if self.kind == "gen":
             self_ref = self._self_reference()
             call = f"{RT}.gen({self_ref}, ({CTX}) => {{ {machine} }}{tries})"
+        elif self.kind == "agen":
+            self_ref = self._self_reference()
+            call = f"{RT}.agen({self_ref}, ({CTX}) => {{ {machine} }}{tries})"
         else:
             call = f"{RT}.asyncFn(({CTX}) => {{ {machine} }}{tries})"
         functions = "".join("\n" + f for f in self.hoisted_functions)
@@ -984,24 +1046,22 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
     targets = _innermost_machine_functions(program)
     if not targets:
         return None
-    for fn in targets:
-        if fn.get("async") and fn.get("generator"):
-            raise _error(source, fn, "async generator functions are not supported yet")
     mgr = analyze(program, source_type)
     parents = _parents(program)
     edits: list[tuple[int, int, str]] = []
     for fn in targets:
         parent = parents.get(id(fn))
-        machine = Machine(source, fn, mgr, "gen" if fn.get("generator") else "async", parents)
+        kind = ("agen" if fn.get("async") else "gen") if fn.get("generator") else "async"
+        machine = Machine(source, fn, mgr, kind, parents)
         body_text = machine.render()
         start, head = _head(source, fn, parent)
         is_method = parent is not None and parent["type"] in ("MethodDefinition", "Property") and \
             start == parent["range"][0] and start != fn["range"][0]
         end = parent["range"][1] if is_method and parent is not None else fn["range"][1]
         text = head + body_text
-        if fn["type"] == "FunctionExpression" and fn.get("generator") and not is_method:
+        if fn["type"] == "FunctionExpression" and kind == "gen" and not is_method:
             text = f"{RT}.mark({text})"
-        if fn["type"] == "FunctionDeclaration" and fn.get("generator") and fn.get("id"):
+        if fn["type"] == "FunctionDeclaration" and kind == "gen" and fn.get("id"):
             text += f" {RT}.mark({fn['id']['name']});"
         edits.append((start, end, text))
     out, pos = [], 0
