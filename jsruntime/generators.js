@@ -648,7 +648,8 @@ function blankAsyncGenerator() {
 }
 
 function restoreAsyncGenerator(ag, slot) {
-  if (typeof slot !== 'object' || slot === null || !Array.isArray(slot.queue)) throw new TypeError('bad async generator');
+  // (its fields may be filled in after this: the restorer fills objects in its own order)
+  if (typeof slot !== 'object' || slot === null) throw new TypeError('bad async generator');
   AgSlot.set(ag, slot); // the same record the pending reactions hold
 }
 

@@ -14,6 +14,7 @@ const thingsApi = require('./things_api.js');
 const { makeGlobalFs } = require('./global_fs.js');
 const promises = require('./promise.js');
 const generators = require('./generators.js');
+const { makeTimersPromises } = require('./timers_promises.js');
 
 const rt = {
   meta: null,
@@ -300,6 +301,11 @@ function program(meta, table, embedded) {
     GeneratorFunctionPrototype: generators.GeneratorFunctionPrototype,
     AsyncGeneratorPrototype: generators.AsyncGeneratorPrototype };
   if (rt.globalFs) own.fs = rt.globalFs;
+  // the program's timers/promises (on any engine: QuickJS has none of its own)
+  let nativeTimersPromises = null;
+  try { nativeTimersPromises = host.require('timers/promises'); } catch (e) { /* not on this engine */ }
+  rt.timersPromises = makeTimersPromises(nativeTimersPromises);
+  own.timersPromises = rt.timersPromises;
   rt.builtins.extraRoots = Object.assign({ $things: own }, host.extraRoots());
   const roots = host.extraRoots();
   for (const name of Object.keys(own)) roots['$things.' + name] = own[name];

@@ -63,6 +63,9 @@ class ModuleSystem {
     const host = this.rt.host;
     if (request === 'things') return this.rt.things.api;
     if ((request === 'fs' || request === 'node:fs') && this.rt.globalFs) return this.rt.globalFs;
+    if ((request === 'timers/promises' || request === 'node:timers/promises') && this.rt.timersPromises) {
+      return this.rt.timersPromises;
+    }
     if (!host.isBuiltinModule(request)) throw notFound(request, this.info(fromId).file);
     const exp = host.require(request);
     this.rt.builtins.walkModule(request, exp);

@@ -25,7 +25,7 @@ from .transform import IdAllocator, transform_module
 INSTRUMENTER_VERSION = "1"
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "values.js",
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
-                 "global_fs.js", "promise.js", "generators.js")
+                 "global_fs.js", "promise.js", "generators.js", "timers_promises.js")
 
 T = TypeVar("T")
 
