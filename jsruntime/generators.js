@@ -31,6 +31,8 @@ class GenSlot extends StampBase {
   constructor(o, g) { super(o); this.#g = g; }
   static get(o) { return o.#g; }
   static has(o) { return #g in o; }
+  /** The record of a generator object, or undefined for anything else (one brand check). */
+  static of(o) { return typeof o === 'object' && o !== null && #g in o ? o.#g : undefined; }
 }
 
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
@@ -50,16 +52,28 @@ defineHidden(GeneratorPrototype, 'constructor', GeneratorFunctionPrototype);
 defineHidden(GeneratorFunctionPrototype, 'constructor', Object.getPrototypeOf(function* () {}).constructor);
 Object.defineProperty(GeneratorPrototype, Symbol.toStringTag, { value: 'Generator', configurable: true });
 
-for (const method of ['next', 'throw', 'return']) {
-  defineHidden(GeneratorPrototype, method, {
-    [method](arg) {
-      if (typeof this !== 'object' || this === null || !GenSlot.has(this)) {
-        throw new TypeError(`${method} method called on incompatible receiver ${String(this)}`);
-      }
-      return invoke(GenSlot.get(this), method, arg);
-    },
-  }[method]);
-}
+// One function per method (not one closure shape for all three): next() is the hot one.
+defineHidden(GeneratorPrototype, 'next', {
+  next(arg) {
+    const g = GenSlot.of(this);
+    if (g === undefined) throw new TypeError(`next method called on incompatible receiver ${String(this)}`);
+    return invoke(g, 'next', arg);
+  },
+}.next);
+defineHidden(GeneratorPrototype, 'throw', {
+  throw(arg) {
+    const g = GenSlot.of(this);
+    if (g === undefined) throw new TypeError(`throw method called on incompatible receiver ${String(this)}`);
+    return invoke(g, 'throw', arg);
+  },
+}.throw);
+defineHidden(GeneratorPrototype, 'return', {
+  return(arg) {
+    const g = GenSlot.of(this);
+    if (g === undefined) throw new TypeError(`return method called on incompatible receiver ${String(this)}`);
+    return invoke(g, 'return', arg);
+  },
+}.return);
 
 /**
  * Mark a function made from a `function*` (at its definition): its prototype chain and its
@@ -98,14 +112,36 @@ function makeContext(tryLocs) {
 }
 
 function invoke(g, method, arg) {
-  if (g.state === EXECUTING) throw new TypeError('Generator is already running');
-  if (g.state === COMPLETED) {
+  const state = g.state;
+  if (state === EXECUTING) throw new TypeError('Generator is already running');
+  if (state === COMPLETED) {
     if (method === 'throw') throw arg;
     return { value: method === 'return' ? arg : undefined, done: true };
   }
   const ctx = g.ctx;
   ctx.method = method;
   ctx.arg = arg;
+  if (method === 'next' && ctx.delegate === null) {
+    // the common step: resume with a value, run to the next yield
+    ctx.sent = arg;
+    g.state = EXECUTING;
+    let value;
+    try {
+      value = g.machine(ctx);
+    } catch (e) {
+      g.state = COMPLETED;
+      ctx.method = 'throw';
+      ctx.arg = e;
+      return run(g, ctx);
+    }
+    g.state = ctx.done ? COMPLETED : SUSPENDED_YIELD;
+    if (value !== CONTINUE) return { value, done: ctx.done };
+  }
+  return run(g, ctx);
+}
+
+/** The general loop of a step: delegation, throw and return dispatch, finally blocks. */
+function run(g, ctx) {
   for (;;) {
     if (ctx.delegate !== null) {
       const result = stepDelegate(ctx);
@@ -318,6 +354,12 @@ function caught(ctx, tryLoc) {
   throw new Error('illegal catch attempt');
 }
 
+/** `return v` with no try statement around it: the machine is done. */
+function ret(ctx, v) {
+  ctx.rval = v;
+  return stop(ctx);
+}
+
 /** `return v` / the end of the body: `return $T$.stop(ctx)` after `ctx.rval = v`. */
 function stop(ctx) {
   ctx.done = true;
@@ -334,27 +376,31 @@ function stop(ctx) {
  * ThingsPromise settled by the driver.
  */
 function asyncFn(machine, tryLocs) {
-  const g = gen(null, machine, tryLocs);
-  let resolve, reject;
-  const promise = new ThingsPromise((res, rej) => { resolve = res; reject = rej; });
-  const run = { g, resolve, reject };
+  // The machine's record, the result promise's capability and the two reactions that
+  // resume it (made at the first await, then reused): all data, one set per call.
+  const run = { g: { state: SUSPENDED_START, machine, ctx: makeContext(tryLocs) }, cap: promises.newCapability(),
+    onF: undefined, onR: undefined };
   asyncStep(run, 'next', undefined);
-  return promise;
+  return run.cap.promise;
 }
 
 function asyncStep(run, method, arg) {
   let result;
   try {
-    result = invoke(GenSlot.get(run.g), method, arg);
+    result = invoke(run.g, method, arg);
   } catch (e) {
-    run.reject(e);
+    promises.capReject(run.cap, e);
     return;
   }
   if (result.done) {
-    run.resolve(result.value);
+    promises.capResolve(run.cap, result.value);
     return;
   }
-  awaitValue(result.value, onAwaitFulfilled(run), onAwaitRejected(run));
+  if (run.onF === undefined) {
+    run.onF = onAwaitFulfilled(run);
+    run.onR = onAwaitRejected(run);
+  }
+  awaitValue(result.value, run.onF, run.onR);
 }
 
 function onAwaitFulfilled(run) {
@@ -370,6 +416,7 @@ runtimeFactories['async.rejected'] = onAwaitRejected;
 // -- loops that contain a suspension (their iteration state is data in ctx) -------------
 
 const arrayValues = Array.prototype[Symbol.iterator];
+const iterableSelf = IteratorPrototype[Symbol.iterator];
 const stringValues = String.prototype[Symbol.iterator];
 
 /** for-of's iterator: arrays and strings iterate as data ({ $arr, i }), others natively. */
@@ -377,6 +424,10 @@ function values(iterable) {
   if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayValues) return { $arr: iterable, i: 0 };
   if (typeof iterable === 'string' && String.prototype[Symbol.iterator] === stringValues) {
     return { $arr: Array.from(iterable), i: 0 };
+  }
+  const g = GenSlot.of(iterable);
+  if (g !== undefined && iterable[Symbol.iterator] === iterableSelf && iterable.next === GeneratorPrototype.next) {
+    return { $g: g }; // one of our generators: stepped directly
   }
   const method = iterable == null ? undefined : iterable[Symbol.iterator];
   if (typeof method !== 'function') {
@@ -389,6 +440,7 @@ function values(iterable) {
 }
 
 function step(it) {
+  if (it.$g !== undefined) return invoke(it.$g, 'next', undefined);
   if (it.$arr !== undefined) {
     // as %ArrayIteratorPrototype%.next: the length is read at every step
     return it.i < it.$arr.length ? { value: it.$arr[it.i++], done: false } : (it.i = Infinity, { value: undefined, done: true });
@@ -401,6 +453,15 @@ function step(it) {
 /** Leaving a for-of early: the iterator's return(), whose error counts unless one is already thrown. */
 function closeIter(ctx, it, finallyLoc) {
   if (it.$arr !== undefined) return;
+  if (it.$g !== undefined) {
+    let throwing = false;
+    for (let i = ctx.tryEntries.length - 1; i > 0; --i) {
+      if (ctx.tryEntries[i].finallyLoc === finallyLoc) { throwing = ctx.tryEntries[i].completion.type === 'throw'; break; }
+    }
+    if (!throwing) { invoke(it.$g, 'return', undefined); return; }
+    try { invoke(it.$g, 'return', undefined); } catch (e) { /* the loop's own error wins */ }
+    return;
+  }
   const ret = it.$it.return;
   if (ret === undefined || ret === null) return;
   let throwing = false;
@@ -675,7 +736,7 @@ function generatorSlot(o) {
 }
 
 module.exports = {
-  mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, CONTINUE,
+  mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, ret, CONTINUE,
   values, step, closeIter, keys, nextKey, blankGenerator, restoreGenerator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,

@@ -360,6 +360,7 @@ module.exports = {
   finish: generators.finish,
   caught: generators.caught,
   stop: generators.stop,
+  ret: generators.ret,
   delegateYield: generators.delegateYield,
   values: generators.values,
   step: generators.step,

@@ -127,20 +127,19 @@ function createResolvingFunctions(promise) {
   return { resolve: makeResolveFunction(record), reject: makeRejectFunction(record) };
 }
 
+// (made inside an array literal: no name is inferred, as the engine's resolving functions have none)
 function makeResolveFunction(record) {
-  const resolve = function (resolution) { resolveWith(record, resolution); };
-  Object.defineProperty(resolve, 'name', { value: '' });
+  const resolve = [function (resolution) { resolveWith(record, resolution); }][0];
   return runtimeFn('promise.resolve', [record], resolve);
 }
 runtimeFactories['promise.resolve'] = makeResolveFunction;
 
 function makeRejectFunction(record) {
-  const reject = function (reason) {
+  const reject = [function (reason) {
     if (record.done) return;
     record.done = true;
     rejectPromise(record.promise, reason);
-  };
-  Object.defineProperty(reject, 'name', { value: '' });
+  }][0];
   return runtimeFn('promise.reject', [record], reject);
 }
 runtimeFactories['promise.reject'] = makeRejectFunction;
@@ -511,24 +510,25 @@ function closeIterator(iter) {
 }
 
 function makeElementFunction(kind, state, index, flag) {
+  // (functions made inside array literals: no name is inferred, as the engine's have none)
   let f;
   if (kind === 'all') {
-    f = function (x) {
+    f = [function (x) {
       if (flag.called) return;
       flag.called = true;
       state.values[index] = x;
       if (--state.remaining === 0) capResolve(state.cap, state.values);
-    };
+    }][0];
   } else if (kind === 'allSettled.fulfilled' || kind === 'allSettled.rejected') {
     const fulfilled = kind === 'allSettled.fulfilled';
-    f = function (x) {
+    f = [function (x) {
       if (flag.called) return;
       flag.called = true;
       state.values[index] = fulfilled ? { status: 'fulfilled', value: x } : { status: 'rejected', reason: x };
       if (--state.remaining === 0) capResolve(state.cap, state.values);
-    };
+    }][0];
   } else {
-    f = function (x) {
+    f = [function (x) {
       if (flag.called) return;
       flag.called = true;
       state.values[index] = x;
@@ -536,9 +536,8 @@ function makeElementFunction(kind, state, index, flag) {
         const err = new AggregateError(state.values, 'All promises were rejected');
         capReject(state.cap, err);
       }
-    };
+    }][0];
   }
-  Object.defineProperty(f, 'name', { value: '' });
   return runtimeFn('promise.element', [kind, state, index, flag], f);
 }
 runtimeFactories['promise.element'] = makeElementFunction;
@@ -634,5 +633,7 @@ function slotOf(p) { return isObject(p) && Slot.has(p) ? Slot.get(p) : undefined
 
 module.exports = {
   ThingsPromise, NativePromise, isPromise, promiseState, awaitValue, slotOf, enqueue, queueMicrotaskShared,
-  blankPromise, restorePromise,
+  blankPromise, restorePromise, capResolve, capReject,
+  /** A capability of our own Promise without resolving functions (the runtime settles it). */
+  newCapability: () => newPromiseCapability(ThingsPromise),
 };

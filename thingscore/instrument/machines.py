@@ -268,7 +268,7 @@ class Machine:
                 edits.append((left["range"][0], left["range"][1], self._target(left["declarations"][0]["id"])))
             if t == "ReturnStatement":
                 arg = self.text(node["argument"]) if node.get("argument") else "undefined"
-                edits.append((node["range"][0], node["range"][1], f"return {RT}.abrupt({CTX}, 'return', {arg});"))
+                edits.append((node["range"][0], node["range"][1], self._return(arg)))
                 return
             if t in ("BreakStatement", "ContinueStatement"):
                 rep = self._leaving_jump(node, inside)
@@ -576,7 +576,14 @@ class Machine:
         arg = self.explode_expression(s["argument"]) if s.get("argument") else "undefined"
         if self.kind == "agen" and s.get("argument") is not None:
             arg = self.await_value(arg, s)  # an async generator's return awaits its value
-        self.emit(f"return {RT}.abrupt({CTX}, 'return', {arg});", s)
+        self.emit(self._return(arg), s)
+
+    def _return(self, arg: str) -> str:
+        """A return: straight out when no try statement of the machine encloses it, else
+        through the try entries (their finally blocks run first)."""
+        if any(leap.kind == "try" for leap in self.leaps):
+            return f"return {RT}.abrupt({CTX}, 'return', {arg});"
+        return f"return {RT}.ret({CTX}, {arg});"
 
     def _stmt_ThrowStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         self.emit(f"throw {self.explode_expression(s['argument'])};", s)
