@@ -328,8 +328,22 @@
     return true;
   }
 
+  /** QuickJS throws null when it cannot even make the out-of-memory error. */
+  function outOfMemory() {
+    const limit = Number(env.THINGS_QJS_MEMORY_MB || 0);
+    if (!(limit > 0)) return false;
+    try {
+      const m = JSON.parse(py.memory());
+      const used = Number(m.memory_used_size || m.malloc_size || 0);
+      return used > limit * 1024 * 1024 * 0.8;
+    } catch (e) {
+      return true;
+    }
+  }
+
   function reportUncaught(err) {
-    if (err !== null && typeof err === 'object' && err.name === 'InternalError' && err.message === 'out of memory') {
+    if ((err !== null && typeof err === 'object' && err.name === 'InternalError' && err.message === 'out of memory') ||
+        (err === null && outOfMemory())) {
       py.fatal('oom');
     }
     let text;
