@@ -206,7 +206,8 @@ function stepDelegate(ctx) {
   }
   let info;
   try {
-    info = fn.call(iterator, ctx.arg);
+    // a data iterator ({ $arr, i }: yield* over an array or string) is stepped as data
+    info = fn === undefined && iterator.$arr !== undefined ? step(iterator) : fn.call(iterator, ctx.arg);
   } catch (e) {
     ctx.delegate = null;
     ctx.method = 'throw';
@@ -243,6 +244,14 @@ function closeIterator(iterator) {
 
 /** `yield* it` in the machine: `return $T$.delegateYield(ctx, it, 't0', nextLoc)`. */
 function delegateYield(ctx, iterable, resultName, nextLoc) {
+  if ((Array.isArray(iterable) && iterable[Symbol.iterator] === arrayValues) ||
+      (typeof iterable === 'string' && String.prototype[Symbol.iterator] === stringValues)) {
+    // as data, so that a generator suspended inside `yield* array` moves
+    const data = values(iterable);
+    ctx.delegate = { iterator: data, nextMethod: undefined, resultName, nextLoc };
+    if (ctx.method === 'next') ctx.arg = undefined;
+    return CONTINUE;
+  }
   const method = iterable == null ? undefined : iterable[Symbol.iterator];
   if (typeof method !== 'function') throw new TypeError(`${String(iterable)} is not iterable`);
   const iterator = method.call(iterable);

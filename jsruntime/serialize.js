@@ -1,4 +1,11 @@
 'use strict';
+// Iterators of the engine's own collections keep their position in engine slots.
+const NATIVE_ITERATORS = new Map([
+  [Object.getPrototypeOf([][Symbol.iterator]()), 'Array Iterator'],
+  [Object.getPrototypeOf(new Map()[Symbol.iterator]()), 'Map Iterator'],
+  [Object.getPrototypeOf(new Set()[Symbol.iterator]()), 'Set Iterator'],
+  [Object.getPrototypeOf(''[Symbol.iterator]()), 'String Iterator'],
+]);
 // The heap as a graph, in one pass with an id table: identity, sharing and cycles survive.
 // Functions are written as (static function id, environment reference), environments as
 // scope records (static scope id, parent, values); engine objects by path. No code, ever.
@@ -537,6 +544,9 @@ class Serializer {
       out = { t: 'gen', st: slot.state, m: this.val(slot.machine, id, '<machine>'), ctx: this.val(slot.ctx, id, '<frame>') };
     } else if (rt.async !== undefined && (slot = rt.async.generators.asyncGeneratorSlot(o)) !== undefined) {
       out = { t: 'ag', s: this.val(slot, id, '<async generator>') };
+    } else if (NATIVE_ITERATORS.has(proto)) {
+      this.fail('cannot move a native ' + NATIVE_ITERATORS.get(proto) + ' (its position is engine state: ' +
+        'iterate an array, e.g. Array.from(...), where the loop awaits or yields)', id, '');
     } else if (t.isPromise(o)) {
       this.fail('cannot move a promise of the host (made by a Node API such as fs.promises, or by code that was not ' +
         'instrumented)', id, '');

@@ -27,8 +27,12 @@ for-of whose every step is awaited.
 
 Not handled yet (a clear error names the place): ``yield*`` in an async generator, a
 ``yield``/``await`` inside a class body, an optional chain, a logical assignment or a
-destructuring default. Per-iteration ``let`` bindings of a loop that contains a ``yield``
-are one binding for all iterations.
+destructuring default.
+
+Variables that live across a suspension and that closures capture get one binding per
+entry of their scope (per loop iteration, as ``let``/``const`` do): they live in a *box*
+object made on entry, and each closure made in the machine binds the boxes it was made with
+(``(($b0) => () => $b0.i)($b0)``).
 """
 
 from __future__ import annotations
@@ -140,6 +144,8 @@ class Machine:
     hoisted_functions: list[str] = field(default_factory=list)
     renames: dict[int, str] = field(default_factory=dict)   # id(identifier node) -> new name
     hoisted_decls: set[int] = field(default_factory=set)     # id(VariableDeclaration) in hoisted scopes
+    boxes: dict[int, str] = field(default_factory=dict)      # id(scope node) -> its box variable
+    uses_arguments: bool = False
     suspend_cache: dict[int, bool] = field(default_factory=dict)
     line: int = 1
 
@@ -181,6 +187,13 @@ class Machine:
         fscope = self.mgr.acquire(self.fn)
         assert fscope is not None
         taken = {v.name for v in fscope.variables}
+        args = fscope.set.get("arguments")
+        if args is not None and not args.defs and args.references:
+            # the machine is an arrow: it reads the function's `arguments` through a variable
+            # (an arrow that uses `arguments` itself could not move)
+            for ref in args.references:
+                self.renames[id(ref.identifier)] = "$args"
+            self.uses_arguments = True
         for v in fscope.variables:
             if v.name == "arguments" and not v.defs:
                 continue
@@ -192,7 +205,19 @@ class Machine:
             owner = self.parents.get(id(scope.node)) if scope.type == "catch" else scope.node
             if owner is None or not self.suspends(owner):
                 continue
+            # Variables a closure captures get one binding per entry of their scope (per
+            # loop iteration): they live in a box object made on entry, and each closure
+            # made inside binds the box it was made with.
+            captured = [v for v in scope.variables if self._captured(v)]
+            box = None
+            if captured:
+                box = f"$b{len(self.boxes)}"
+                self.boxes[id(scope.node)] = box
+                self.hoisted[box] = None
             for v in scope.variables:
+                if box is not None and v in captured:
+                    self._rename(v, f"{box}.{v.name}")
+                    continue
                 counter += 1
                 new = f"{v.name}${counter}"
                 while new in taken:
@@ -206,6 +231,20 @@ class Machine:
                 scope = self._scope_of_declaration(node)
                 if scope is not None and (scope is fscope or (scope.type != "function" and self.suspends(scope.node))):
                     self.hoisted_decls.add(id(node))
+
+    def _captured(self, v: Variable) -> bool:
+        """Whether a function nested in the machine's function refers to ``v``."""
+        for ref in v.references:
+            if ref.from_scope.variable_scope.block is not v.scope.variable_scope.block:
+                return True
+        return False
+
+    def open_box(self, owner: Node, copy: bool = False) -> None:
+        """Entering a scope whose captured variables live in a box: a fresh one (a copy of
+        the last, for the next iteration of a ``for (let ...)`` loop)."""
+        box = self.boxes.get(id(owner))
+        if box is not None:
+            self.emit(f"{box} = {{ ...{box} }};" if copy else f"{box} = {{}};", owner)
 
     def _block_scopes(self, fscope: Any) -> Iterator[Any]:
         stack = list(fscope.children)
@@ -238,10 +277,13 @@ class Machine:
         ``var`` declarations made assignments, ``return`` and jumps that leave the node
         turned into ``$T$.abrupt`` calls."""
         edits: list[tuple[int, int, str]] = []
+        if node["type"] in FUNCTION_TYPES or node["type"] in CLASS_TYPES:
+            self._bind_boxes(node, edits)
         self._collect_edits(node, edits, inside=[], nested=False)
         start, end = node["range"]
         out, pos = [], start
-        for s, e, rep in sorted(edits, key=lambda x: (x[0], -x[1])):
+        # insertions before replacements at the same place; longer replacements first
+        for s, e, rep in sorted(edits, key=lambda x: (x[0], x[1] != x[0], -x[1])):
             if s < pos:
                 continue  # inside an edit already made (a rewritten declaration)
             out.append(self.source[pos:s])
@@ -298,7 +340,27 @@ class Machine:
             if t in ("LabeledStatement", "BreakStatement", "ContinueStatement") and key == "label":
                 continue
             child_nested = nested or child["type"] in FUNCTION_TYPES or child["type"] in CLASS_TYPES
+            if child_nested and not nested:
+                self._bind_boxes(child, edits)
             self._collect_edits(child, edits, inner, child_nested)
+
+    def _bind_boxes(self, fn: Node, edits: list[tuple[int, int, str]]) -> None:
+        r"""A closure made in the machine keeps the boxes it was made with: ``((\$b0) => fn)(\$b0)``."""
+        if not self.boxes:
+            return
+        used: dict[str, None] = {}
+        stack = [fn]
+        while stack:
+            n = stack.pop()
+            if n["type"] == "Identifier":
+                new = self.renames.get(id(n))
+                if new is not None and new.startswith("$b") and "." in new:
+                    used[new.split(".", 1)[0]] = None
+            stack.extend(c for _, c in child_nodes(n))
+        if used:
+            names = ", ".join(used)
+            edits.append((fn["range"][0], fn["range"][0], f"(({names}) => "))
+            edits.append((fn["range"][1], fn["range"][1], f")({names})"))
 
     def _leaving_jump(self, node: Node, inside: list[Leap]) -> str | None:
         """A break/continue that leaves the copied text: an abrupt jump of the machine."""
@@ -393,6 +455,7 @@ class Machine:
         self.emit(f"{name} = {self.text(s)};", s)
 
     def _stmt_BlockStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        self.open_box(s)
         for child in s["body"]:
             self.explode_statement(child)
 
@@ -439,6 +502,7 @@ class Machine:
         self.mark(after)
 
     def _stmt_ForStatement(self, s: Node, labels: tuple[str, ...]) -> None:
+        self.open_box(s)
         init = s.get("init")
         if init is not None:
             if init["type"] == "VariableDeclaration":
@@ -448,6 +512,7 @@ class Machine:
                 text = self.explode_expression(init, ignore_result=True)
                 if text:
                     self.emit(text + ";", init)
+        self.open_box(s, copy=True)  # the first iteration's bindings
         head, update_loc, after = self.loc(), self.loc(), self.loc()
         self.mark(head)
         if s.get("test") is not None:
@@ -455,6 +520,7 @@ class Machine:
             self.emit(f"if (!({test})) {{ {CTX}.next = {after.ref}; break; }}", s["test"])
         self._loop(labels, after, update_loc, s["body"])
         self.mark(update_loc)
+        self.open_box(s, copy=True)  # the next iteration's bindings, before the update
         if s.get("update") is not None:
             text = self.explode_expression(s["update"], ignore_result=True)
             if text:
@@ -462,7 +528,9 @@ class Machine:
         self.jump(head)
         self.mark(after)
 
-    def _assign_loop_target(self, left: Node, value: str) -> None:
+    def _assign_loop_target(self, left: Node, value: str, owner: Node | None = None) -> None:
+        if owner is not None:
+            self.open_box(owner)  # each iteration of a for-in/of binds afresh
         if left["type"] == "VariableDeclaration":
             target = self._target(left["declarations"][0]["id"])
         else:
@@ -479,7 +547,7 @@ class Machine:
         key = self.temp()
         self.mark(head)
         self.emit(f"if (({key} = {RT}.nextKey({keys})) === undefined) {{ {CTX}.next = {after.ref}; break; }}", s)
-        self._assign_loop_target(s["left"], key)
+        self._assign_loop_target(s["left"], key, s)
         self._loop(labels, after, head, s["body"])
         self.jump(head)
         self.mark(after)
@@ -500,7 +568,7 @@ class Machine:
         self.mark(head)
         self.emit(f"{done} = true; {step} = {RT}.step({it}); {done} = {step}.done; "
                   f"if ({done}) {{ {CTX}.next = {loop_after.ref}; break; }}", s)
-        self._assign_loop_target(s["left"], f"{step}.value")
+        self._assign_loop_target(s["left"], f"{step}.value", s)
         self.leaps.append(Leap("try"))
         try:
             self._loop(labels, loop_after, head, s["body"])
@@ -529,7 +597,7 @@ class Machine:
         result = self.await_value(f"{RT}.asyncNext({it})", s)
         self.emit(f"{step} = {RT}.iterResult({result}); {done} = {step}.done; "
                   f"if ({done}) {{ {CTX}.next = {loop_after.ref}; break; }}", s)
-        self._assign_loop_target(s["left"], f"{step}.value")
+        self._assign_loop_target(s["left"], f"{step}.value", s)
         self.leaps.append(Leap("try"))
         try:
             self._loop(labels, loop_after, head, s["body"])
@@ -591,6 +659,7 @@ class Machine:
     def _stmt_SwitchStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         disc = self.temp()
         self.emit(f"{disc} = {self.explode_expression(s['discriminant'])};", s)
+        self.open_box(s)
         after = self.loc()
         case_locs = [self.loc() for _ in s["cases"]]
         default = None
@@ -633,6 +702,7 @@ class Machine:
             self.mark(catch_loc)
             param = handler.get("param")
             caught = f"{RT}.caught({CTX}, {try_loc.ref})"
+            self.open_box(handler)
             if param is None:
                 self.emit(f"{CTX}.prev = {catch_loc.ref}; {caught};", handler)
             else:
@@ -896,6 +966,8 @@ class Machine:
         self.mark(final)
         machine = self._switch(final)
         hoisted = f"var {', '.join(self.hoisted)}; " if self.hoisted else ""
+        if self.uses_arguments:
+            hoisted = "var $args = arguments; " + hoisted
         tries = self._try_locs()
         if self.kind == "gen":
             self_ref = self._self_reference()
