@@ -363,6 +363,11 @@ function caught(ctx, tryLoc) {
   throw new Error('illegal catch attempt');
 }
 
+/** `super.key` in a machine: the home object's prototype, read with the method's `this`. */
+function sget(proto, key, receiver) {
+  return Reflect.get(proto, key, receiver);
+}
+
 /** `return v` with no try statement around it: the machine is done. */
 function ret(ctx, v) {
   ctx.rval = v;
@@ -745,7 +750,7 @@ function generatorSlot(o) {
 }
 
 module.exports = {
-  mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, ret, CONTINUE,
+  mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
   values, step, closeIter, keys, nextKey, blankGenerator, restoreGenerator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,

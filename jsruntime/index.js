@@ -361,6 +361,7 @@ module.exports = {
   caught: generators.caught,
   stop: generators.stop,
   ret: generators.ret,
+  sget: generators.sget,
   delegateYield: generators.delegateYield,
   values: generators.values,
   step: generators.step,

@@ -80,6 +80,19 @@ def _walk_same_function(node: Node) -> Iterator[Node]:
             stack.append(child)
 
 
+def _walk_arrows_too(node: Node) -> Iterator[Node]:
+    """Every node under ``node`` in the same function or in arrow functions nested in it
+    (arrows share ``super``, ``this`` and ``arguments`` with the function)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        for _, child in child_nodes(n):
+            if child["type"] in ("FunctionExpression", "FunctionDeclaration") or child["type"] in CLASS_TYPES:
+                continue
+            stack.append(child)
+
+
 def _suspends(node: Node, cache: dict[int, bool], agen: bool = False) -> bool:
     """Whether evaluating ``node`` may suspend (a yield or await not in a nested function;
     in an async generator also a ``return`` with a value, which awaits it)."""
@@ -146,6 +159,8 @@ class Machine:
     hoisted_decls: set[int] = field(default_factory=set)     # id(VariableDeclaration) in hoisted scopes
     boxes: dict[int, str] = field(default_factory=dict)      # id(scope node) -> its box variable
     uses_arguments: bool = False
+    hoisted_prefix: list[str] = field(default_factory=list)
+    super_proto: str | None = None   # how the enclosing function reaches its home object's prototype
     suspend_cache: dict[int, bool] = field(default_factory=dict)
     line: int = 1
 
@@ -187,6 +202,7 @@ class Machine:
         fscope = self.mgr.acquire(self.fn)
         assert fscope is not None
         taken = {v.name for v in fscope.variables}
+        self._prepare_super()
         args = fscope.set.get("arguments")
         if args is not None and not args.defs and args.references:
             # the machine is an arrow: it reads the function's `arguments` through a variable
@@ -231,6 +247,29 @@ class Machine:
                 scope = self._scope_of_declaration(node)
                 if scope is not None and (scope is fscope or (scope.type != "function" and self.suspends(scope.node))):
                     self.hoisted_decls.add(id(node))
+
+    def _prepare_super(self) -> None:
+        """``super.x`` in the body of a class method: the machine (an arrow that could not
+        move if it used ``super``) reads it as ``Reflect.get(proto, 'x', this)`` from the
+        home object's prototype, which the method computes from its class's name."""
+        uses = any(n["type"] == "Super" for n in _walk_arrows_too(self.fn["body"]))
+        if not uses:
+            return
+        method = self.parents.get(id(self.fn))
+        body = self.parents.get(id(method)) if method is not None else None
+        cls = self.parents.get(id(body)) if body is not None else None
+        if method is None or method["type"] != "MethodDefinition" or cls is None or not cls.get("id"):
+            return  # an object literal's method or an anonymous class: super stays (cannot move yet)
+        name = cls["id"]["name"]
+        home = name if method.get("static") else f"{name}.prototype"
+        self.super_proto = "$sup"
+        self.hoisted_prefix.append(f"var $sup = Object.getPrototypeOf({home}); ")
+
+    def _super_key(self, member: Node) -> str:
+        prop = member["property"]
+        if member.get("computed"):
+            return self.text(prop)
+        return json.dumps(prop["name"])
 
     def _captured(self, v: Variable) -> bool:
         """Whether a function nested in the machine's function refers to ``v``."""
@@ -293,11 +332,22 @@ class Machine:
         return "".join(out)
 
     def _collect_edits(self, node: Node, edits: list[tuple[int, int, str]], inside: list[Leap],
-                       nested: bool) -> None:
+                       nested: bool, super_ok: bool = True) -> None:
         t = node["type"]
         if t == "Identifier" and id(node) in self.renames:
             edits.append((node["range"][0], node["range"][1], self.renames[id(node)]))
             return
+        if self.super_proto is not None and super_ok:
+            if t == "CallExpression" and node["callee"]["type"] == "MemberExpression" and \
+                    node["callee"]["object"]["type"] == "Super":
+                args = ", ".join(self.text(a) for a in node["arguments"])
+                callee = f"{RT}.sget({self.super_proto}, {self._super_key(node['callee'])}, this)"
+                edits.append((node["range"][0], node["range"][1], f"{callee}.call(this{', ' if args else ''}{args})"))
+                return
+            if t == "MemberExpression" and node["object"]["type"] == "Super":
+                edits.append((node["range"][0], node["range"][1],
+                              f"{RT}.sget({self.super_proto}, {self._super_key(node)}, this)"))
+                return
         if not nested:
             if t == "VariableDeclaration" and id(node) in self.hoisted_decls:
                 edits.append((node["range"][0], node["range"][1], self._declaration_as_assignment(node, "stmt")))
@@ -342,7 +392,9 @@ class Machine:
             child_nested = nested or child["type"] in FUNCTION_TYPES or child["type"] in CLASS_TYPES
             if child_nested and not nested:
                 self._bind_boxes(child, edits)
-            self._collect_edits(child, edits, inner, child_nested)
+            child_super = super_ok and child["type"] not in ("FunctionExpression", "FunctionDeclaration") and \
+                child["type"] not in CLASS_TYPES
+            self._collect_edits(child, edits, inner, child_nested, child_super)
 
     def _bind_boxes(self, fn: Node, edits: list[tuple[int, int, str]]) -> None:
         r"""A closure made in the machine keeps the boxes it was made with: ``((\$b0) => fn)(\$b0)``."""
@@ -887,6 +939,11 @@ class Machine:
         args = expr["arguments"]
         args_suspend = any(self.suspends(a) for a in args)
         new = expr["type"] == "NewExpression"
+        if callee["type"] == "MemberExpression" and not new and callee["object"]["type"] == "Super" and \
+                self.super_proto is not None:
+            fn_text = f"{RT}.sget({self.super_proto}, {self._super_key(callee)}, this)"
+            results = self._operands(args)
+            return f"{fn_text}.call(this{', ' if results else ''}{', '.join(results)})"
         if callee["type"] == "MemberExpression" and not new and args_suspend and callee["object"]["type"] != "Super":
             obj = self.explode_expression(callee["object"])
             obj_tmp = self.temp()
@@ -968,6 +1025,7 @@ class Machine:
         hoisted = f"var {', '.join(self.hoisted)}; " if self.hoisted else ""
         if self.uses_arguments:
             hoisted = "var $args = arguments; " + hoisted
+        hoisted = "".join(self.hoisted_prefix) + hoisted
         tries = self._try_locs()
         if self.kind == "gen":
             self_ref = self._self_reference()
