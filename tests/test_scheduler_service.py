@@ -301,6 +301,38 @@ def test_worker_signalling_low_resources_is_drained_live(cluster: Cluster, app: 
     assert cluster.things("dispatch", "drain", leaving, "--undo").returncode == 0
 
 
+def test_source_killed_during_a_migration_leaves_exactly_one_copy(cluster: Cluster, app: dict[str, dict]) -> None:
+    out: Output = cluster.output  # type: ignore[attr-defined]
+    (cluster.work / "heavy_ticker.js").write_text((PROGRAMS / "heavy_ticker.js").read_text())
+    spec = cluster.work / "heavy.yaml"
+    spec.write_text("name: heavy\nprograms:\n  - {file: heavy_ticker.js}\n")
+    r = cluster.things("app", "run", str(spec))
+    assert r.returncode == 0, r.stdout + r.stderr
+    prog = json.loads(r.stdout)["programs"][0]
+    pid, source = prog["id"], prog["worker"]
+    target = next(w for w in sorted(cluster.workers) if w != source)
+    assert wait_for(lambda: len(out.values(pid)) > 15, 10)  # a checkpoint or two in
+    mover = subprocess.Popen([*things_cmd(), "dispatch", "--pubsub", cluster.url, "--fs", cluster.fs, "migrate",
+                              pid, target], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.25)  # the source is snapshotting the program or waiting for the target
+    cluster.kill_worker(source)
+    mover.communicate(timeout=120)
+    # Whether the move had finished or not, once the scheduler has dealt with the lost
+    # worker the program runs exactly once, and its output goes on without a gap.
+    def one_copy() -> bool:
+        copies = [p for p in cluster.live() if p["id"] == pid]
+        return len(copies) == 1 and cluster.apps()[pid]["state"] == "running"
+
+    assert wait_for(one_copy, DEADLINE + 15), (cluster.live(), cluster.apps().get(pid))
+    time.sleep(3 * HEARTBEAT + 1.0)
+    assert [p["worker"] for p in cluster.live() if p["id"] == pid] == [cluster.apps()[pid]["worker"]]
+    check_sequence(out.values(pid), max_repeat=round(CHECKPOINT / TICK) + 4)
+    cluster.start_worker(source)
+    assert wait_for(lambda: source in {w["worker"] for w in json.loads(
+        cluster.things("dispatch", "workers", "--json").stdout)}, 20)
+    assert cluster.things("app", "stop", "heavy").returncode == 0
+
+
 def test_unplaceable_application_and_bad_files(cluster: Cluster, app: dict[str, dict]) -> None:
     spec = cluster.work / "camera.yaml"
     spec.write_text("name: cams\nprograms:\n  - {file: ticker.js, labels: {camera: true}}\n")

@@ -182,7 +182,25 @@ class Scheduler:
         self.hooks.hook.things_worker_lost(worker_id=wid)
         for e in self.schedule.programs.values():
             if e.worker == wid and e.state in ACTIVE:
+                holder = self._live_copy(e, exclude=wid)
+                if holder is not None:
+                    # A migration the lost worker started had finished: the copy lives on.
+                    log.warning("program %s (%s): %s; it already runs on %s (adopted)", e.id, e.name, why, holder)
+                    e.worker = holder
+                    self._busy.pop(e.id, None)
+                    self._set(e, RUNNING, f"adopted on {holder} after {wid} was lost")
+                    continue
                 self._failover(e, why)
+
+    def _live_copy(self, e: ProgramEntry, exclude: str) -> str | None:
+        """An alive worker whose last heartbeat shows ``e`` running at its current epoch."""
+        for w in self.fleet.alive():
+            if w.id == exclude:
+                continue
+            p = w.processes.get(e.id)
+            if p is not None and p.get("state") in ("running", "paused") and p.get("epoch", 0) == e.epoch:
+                return w.id
+        return None
 
     def _failover(self, e: ProgramEntry, why: str) -> None:
         """Back to pending at a new epoch: restored elsewhere from its latest checkpoint; any
