@@ -8,6 +8,7 @@ import sys
 import uuid
 from typing import Any
 
+from thingscore.commands.dispatch import table
 from thingscore.control import protocol
 from thingscore.control.apps import AppSpecError, load_app, upload
 from thingscore.control.client import ControlClient, NoReply
@@ -29,14 +30,8 @@ def ask_scheduler(client: ControlClient, cmd: str, args: dict[str, Any], timeout
     return reply.result
 
 
-def _table(rows: list[dict[str, Any]]) -> None:
-    cols = [("app", "APP"), ("name", "PROGRAM"), ("id", "ID"), ("state", "STATE"), ("worker", "WORKER"),
-            ("epoch", "EPOCH"), ("reason", "REASON")]
-    data = [[str(r.get(k) if r.get(k) is not None else "") for k, _ in cols] for r in rows]
-    widths = [max([len(h)] + [len(row[i]) for row in data]) for i, (_, h) in enumerate(cols)]
-    print("  ".join(h.ljust(w) for (_, h), w in zip(cols, widths, strict=True)).rstrip())
-    for row in data:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+APP_COLUMNS = [("app", "APP"), ("name", "PROGRAM"), ("id", "ID"), ("state", "STATE"), ("worker", "WORKER"),
+               ("epoch", "EPOCH"), ("reason", "REASON")]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(apps, indent=2))
             else:
-                _table([p for a in apps for p in a["programs"]])
+                table([p for a in apps for p in a["programs"]], APP_COLUMNS)
             return 0
         if args.app_command == "stop":
             print(json.dumps(ask_scheduler(client, "app-stop", {"name": args.name}, args.timeout + 10)))

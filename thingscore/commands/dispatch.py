@@ -20,7 +20,8 @@ def _print_json(obj: Any) -> None:
     print(json.dumps(obj, indent=None if isinstance(obj, dict) else 2))
 
 
-def _table(rows: list[dict[str, Any]], cols: list[tuple[str, str]]) -> None:
+def table(rows: list[dict[str, Any]], cols: list[tuple[str, str]]) -> None:
+    """A listing as aligned columns (the `--json` flag gives the data instead)."""
     data = [[str(r.get(k, "")) if r.get(k) is not None else "" for k, _ in cols] for r in rows]
     widths = [max([len(h)] + [len(row[i]) for row in data]) for i, (_, h) in enumerate(cols)]
     print("  ".join(h.ljust(w) for (_, h), w in zip(cols, widths, strict=True)).rstrip())
@@ -59,14 +60,14 @@ def _run(d: Dispatcher, args: argparse.Namespace) -> int:
         if args.json:
             _print_json(rows)
         else:
-            _table(rows, [("id", "ID"), ("worker", "WORKER"), ("name", "NAME"), ("state", "STATE"),
+            table(rows, [("id", "ID"), ("worker", "WORKER"), ("name", "NAME"), ("state", "STATE"),
                           ("reason", "REASON"), ("cpu_seconds", "CPU_S"), ("rss_bytes", "RSS")])
     elif action == "workers":
         rows = d.workers()
         if args.json:
             _print_json(rows)
         else:
-            _table(rows, [("worker", "WORKER"), ("runtime", "RUNTIME"), ("processes", "PROCESSES"),
+            table(rows, [("worker", "WORKER"), ("runtime", "RUNTIME"), ("processes", "PROCESSES"),
                           ("labels", "LABELS")])
     elif action == "migrate":
         _print_json(d.migrate(args.id, args.worker))

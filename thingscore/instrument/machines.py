@@ -605,21 +605,26 @@ class Machine:
         self.mark(after)
 
     def _stmt_ForOfStatement(self, s: Node, labels: tuple[str, ...]) -> None:
-        if s.get("await"):
-            self._for_await(s, labels)
-            return
-        # for (x of it) body  ==>  try { loop } finally { close the iterator unless done }
+        """for (x of it) body  ==>  try { loop } finally { close the iterator unless done }.
+        ``for await``: the same shape, every step awaited, and the iterator's return()
+        awaited when the loop is left early."""
+        is_async = bool(s.get("await"))
         it, step, done = self.temp(), self.temp(), self.temp()
         iterable = self.explode_expression(s["right"])
-        self.emit(f"{it} = {RT}.values({iterable}); {done} = false;", s["right"])
+        self.emit(f"{it} = {RT}.{'asyncValues' if is_async else 'values'}({iterable}); {done} = false;", s["right"])
         try_loc, finally_loc, after = self.loc(), self.loc(), self.loc()
         self.try_entries.append((try_loc, None, finally_loc, after))
         self.mark(try_loc)
         self.emit(f"{CTX}.prev = {try_loc.ref};", s)
         head, loop_after = self.loc(), self.loc()
         self.mark(head)
-        self.emit(f"{done} = true; {step} = {RT}.step({it}); {done} = {step}.done; "
-                  f"if ({done}) {{ {CTX}.next = {loop_after.ref}; break; }}", s)
+        if is_async:
+            self.emit(f"{done} = true;", s)
+            result = self.await_value(f"{RT}.asyncNext({it})", s)
+            first = f"{step} = {RT}.iterResult({result});"
+        else:
+            first = f"{done} = true; {step} = {RT}.step({it});"
+        self.emit(f"{first} {done} = {step}.done; if ({done}) {{ {CTX}.next = {loop_after.ref}; break; }}", s)
         self._assign_loop_target(s["left"], f"{step}.value", s)
         self.leaps.append(Leap("try"))
         try:
@@ -629,42 +634,17 @@ class Machine:
         self.jump(head)
         self.mark(loop_after)
         self.mark(finally_loc)
-        self.emit(f"{CTX}.prev = {finally_loc.ref}; if (!{done}) {RT}.closeIter({CTX}, {it}, {finally_loc.ref}); "
-                  f"return {RT}.finish({CTX}, {finally_loc.ref});", s)
-        self.mark(after)
-
-    def _for_await(self, s: Node, labels: tuple[str, ...]) -> None:
-        """for await (x of it) body: the same shape as for-of, every step awaited, and the
-        iterator closed (return() awaited) when the loop is left early."""
-        it, step, done = self.temp(), self.temp(), self.temp()
-        iterable = self.explode_expression(s["right"])
-        self.emit(f"{it} = {RT}.asyncValues({iterable}); {done} = false;", s["right"])
-        try_loc, finally_loc, after = self.loc(), self.loc(), self.loc()
-        self.try_entries.append((try_loc, None, finally_loc, after))
-        self.mark(try_loc)
-        self.emit(f"{CTX}.prev = {try_loc.ref};", s)
-        head, loop_after = self.loc(), self.loc()
-        self.mark(head)
-        self.emit(f"{done} = true;", s)
-        result = self.await_value(f"{RT}.asyncNext({it})", s)
-        self.emit(f"{step} = {RT}.iterResult({result}); {done} = {step}.done; "
-                  f"if ({done}) {{ {CTX}.next = {loop_after.ref}; break; }}", s)
-        self._assign_loop_target(s["left"], f"{step}.value", s)
-        self.leaps.append(Leap("try"))
-        try:
-            self._loop(labels, loop_after, head, s["body"])
-        finally:
-            self.leaps.pop()
-        self.jump(head)
-        self.mark(loop_after)
-        self.mark(finally_loc)
-        self.emit(f"{CTX}.prev = {finally_loc.ref};", s)
-        skip = self.loc()
-        self.emit(f"if ({done}) {{ {CTX}.next = {skip.ref}; break; }}", s)
-        closed = self.await_value(f"{RT}.asyncClose({CTX}, {it}, {finally_loc.ref})", s)
-        self.emit(f"{RT}.closed({CTX}, {closed}, {finally_loc.ref});", s)
-        self.mark(skip)
-        self.emit(f"return {RT}.finish({CTX}, {finally_loc.ref});", s)
+        if not is_async:
+            self.emit(f"{CTX}.prev = {finally_loc.ref}; if (!{done}) {RT}.closeIter({CTX}, {it}, {finally_loc.ref}); "
+                      f"return {RT}.finish({CTX}, {finally_loc.ref});", s)
+        else:
+            self.emit(f"{CTX}.prev = {finally_loc.ref};", s)
+            skip = self.loc()
+            self.emit(f"if ({done}) {{ {CTX}.next = {skip.ref}; break; }}", s)
+            closed = self.await_value(f"{RT}.asyncClose({CTX}, {it}, {finally_loc.ref})", s)
+            self.emit(f"{RT}.closed({CTX}, {closed}, {finally_loc.ref});", s)
+            self.mark(skip)
+            self.emit(f"return {RT}.finish({CTX}, {finally_loc.ref});", s)
         self.mark(after)
 
     def _stmt_LabeledStatement(self, s: Node, labels: tuple[str, ...]) -> None:
