@@ -17,7 +17,7 @@
 // (one tick, as native await), so a pending async function is a pending ThingsPromise whose
 // reaction holds the generator object: data again.
 
-const { runtimeFn, runtimeFactories } = require('./registry.js');
+const { StampBase, runtimeFn, runtimeFactories } = require('./registry.js');
 const { ThingsPromise, awaitValue } = require('./promise.js');
 const promises = require('./promise.js');
 
@@ -25,7 +25,6 @@ const SUSPENDED_START = 0, SUSPENDED_YIELD = 1, EXECUTING = 2, COMPLETED = 3;
 const CONTINUE = Object.freeze({ continueSentinel: true });
 
 // Generator objects keep [state, machine, ctx] in a private field (invisible to the program).
-class StampBase { constructor(o) { return o; } }
 class GenSlot extends StampBase {
   #g;
   constructor(o, g) { super(o); this.#g = g; }

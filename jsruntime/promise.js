@@ -15,7 +15,7 @@
 // no handler gets a native "shadow" promise rejected with the same reason at the same moment
 // (and marked handled when ours is), so Node reports, warns and exits exactly as it would.
 
-const { runtimeFn, runtimeFactories } = require('./registry.js');
+const { StampBase, runtimeFn, runtimeFactories } = require('./registry.js');
 
 const NativePromise = Promise;
 const nativeQueueMicrotask = typeof queueMicrotask === 'function' ? queueMicrotask : null;
@@ -24,7 +24,6 @@ const PENDING = 0, FULFILLED = 1, REJECTED = 2;
 
 // The promise's state lives in a private field stamped onto the object (the constructor-
 // return trick): invisible to the program's reflection, and as fast as an ordinary field.
-class StampBase { constructor(o) { return o; } }
 class Slot extends StampBase {
   #s;
   constructor(o, s) { super(o); this.#s = s; }

@@ -138,4 +138,4 @@ function installBind() {
   });
 }
 
-module.exports = { report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, templates, c, k, o, mh, pv, tt, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, templates, c, k, o, mh, pv, tt, installBind, nativeBind };

@@ -6,29 +6,12 @@ import argparse
 import json
 import sys
 import uuid
-from typing import Any
 
 from thingscore.commands.dispatch import table
-from thingscore.control import protocol
 from thingscore.control.apps import AppSpecError, load_app, upload
-from thingscore.control.client import ControlClient, NoReply
 from thingscore.control.config import ConfigError, open_fs, open_pubsub
+from thingscore.control.dispatcher import Dispatcher, DispatchError
 from thingscore.parsing import JSSyntaxError
-
-
-class AppCommandError(Exception):
-    """The scheduler refused the request, or no scheduler answered."""
-
-
-def ask_scheduler(client: ControlClient, cmd: str, args: dict[str, Any], timeout: float) -> Any:
-    try:
-        reply = client.request("scheduler", cmd, args, timeout=timeout, topic=protocol.scheduler_topic())
-    except NoReply as exc:
-        raise AppCommandError(f"{exc} (is `things scheduler` running on this broker?)") from exc
-    if not reply.ok:
-        raise AppCommandError(f"scheduler: {reply.error}")
-    return reply.result
-
 
 APP_COLUMNS = [("app", "APP"), ("name", "PROGRAM"), ("id", "ID"), ("state", "STATE"), ("worker", "WORKER"),
                ("epoch", "EPOCH"), ("reason", "REASON")]
@@ -41,29 +24,29 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, Exception) as exc:
         print(f"things app: {exc}", file=sys.stderr)
         return 1
-    client = ControlClient(pubsub, f"app-{uuid.uuid4().hex[:10]}")
+    d = Dispatcher(pubsub, fs, client_id=f"app-{uuid.uuid4().hex[:10]}")
     try:
         if args.app_command == "run":
             spec = load_app(args.file)
             body = upload(spec, fs, parser=args.parser)
-            result = ask_scheduler(client, "app-run", {"app": body, "wait": args.wait}, args.timeout + args.wait)
+            result = d.scheduler("app-run", {"app": body, "wait": args.wait}, args.timeout + args.wait)
             print(json.dumps(result))
             return 0 if result.get("state") == "running" else 2
         if args.app_command == "ls":
-            apps = ask_scheduler(client, "app-ls", {}, args.timeout)
+            apps = d.scheduler("app-ls", {}, args.timeout)
             if args.json:
                 print(json.dumps(apps, indent=2))
             else:
                 table([p for a in apps for p in a["programs"]], APP_COLUMNS)
             return 0
         if args.app_command == "stop":
-            print(json.dumps(ask_scheduler(client, "app-stop", {"name": args.name}, args.timeout + 10)))
+            print(json.dumps(d.scheduler("app-stop", {"name": args.name}, args.timeout + 10)))
             return 0
-    except (AppSpecError, AppCommandError, JSSyntaxError, OSError) as exc:
+    except (AppSpecError, DispatchError, JSSyntaxError, OSError) as exc:
         print(f"things app: {exc}", file=sys.stderr)
         return 1
     finally:
-        client.close()
+        d.close()
         pubsub.close()
         fs.close()
     return 1

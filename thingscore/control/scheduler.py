@@ -26,7 +26,6 @@ import logging
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -41,7 +40,8 @@ from . import protocol
 from . import schedule as sched
 from .client import ControlClient, NoReply
 from .fleet_view import FleetView, HeartbeatError, WorkerSeen, parse_heartbeat
-from .protocol import Command, ProtocolError, Reply
+from .inbox import CommandInbox
+from .protocol import Reply
 from .schedule import ACTIVE, ENDED, FAILED, MIGRATING, PENDING, RUNNING, STARTING, STOPPED, TERMINAL, ProgramEntry
 
 log = logging.getLogger("things.scheduler")
@@ -82,7 +82,8 @@ class Scheduler:
         self._dirty = False
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._handled: OrderedDict[str, None] = OrderedDict()
+        self.inbox = CommandInbox(pubsub, "scheduler", lambda cmd: getattr(self, "_cmd_" + cmd.replace("-", "_")),
+                                  (SchedulerError, ValueError, KeyError, TypeError), log, protocol.SCHEDULER_COMMANDS)
         # Actions wait on workers; a lost worker's requests are abandoned when it is declared
         # lost, but a slow one must not hold up the rest: threads are cheap, waiting is not.
         self._pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="sched-action")
@@ -97,7 +98,7 @@ class Scheduler:
         self.started = time.monotonic()
         self.client = ControlClient(self.pubsub, f"scheduler-{uuid.uuid4().hex[:8]}")
         self._subs.append(self.pubsub.subscribe(protocol.HEARTBEATS, self._on_heartbeat))
-        self._subs.append(self.pubsub.subscribe(protocol.scheduler_topic(), self._on_command, durable=True))
+        self._subs.append(self.pubsub.subscribe(protocol.scheduler_topic(), self.inbox.on_message, durable=True))
         threading.Thread(target=self._loop, name="scheduler-loop", daemon=True).start()
         n = sum(1 for e in self.schedule.programs.values() if e.state not in TERMINAL)
         log.info("scheduler ready (policy %s, deadline %gs, checkpoints %s); %d programs in the schedule",
@@ -444,42 +445,6 @@ class Scheduler:
         return actions
 
     # -- commands -----------------------------------------------------------------------
-
-    def _on_command(self, msg: Message) -> None:
-        try:
-            command = protocol.decode_command(msg.payload, protocol.SCHEDULER_COMMANDS)
-        except ProtocolError as exc:
-            log.warning("refused a malformed message on %s: %s", msg.topic, exc)
-            reply_to, mid = protocol.reply_to_of(msg.payload)
-            if reply_to:
-                self._send(reply_to, Reply(re=mid or "", ok=False, worker="scheduler",
-                                           error=f"malformed command: {exc}"))
-            return
-        with self._lock:
-            if command.id in self._handled:
-                return
-            self._handled[command.id] = None
-            if len(self._handled) > 10_000:
-                self._handled.popitem(last=False)
-        threading.Thread(target=self._handle, args=(command,), name=f"sched-{command.cmd}", daemon=True).start()
-
-    def _handle(self, command: Command) -> None:
-        try:
-            result = getattr(self, "_cmd_" + command.cmd.replace("-", "_"))(command.args)
-            reply = Reply(re=command.id, ok=True, worker="scheduler", result=result)
-        except (SchedulerError, ValueError, KeyError, TypeError) as exc:
-            reply = Reply(re=command.id, ok=False, worker="scheduler", error=str(exc))
-        except Exception as exc:  # never crash on a command
-            log.exception("command %s failed", command.cmd)
-            reply = Reply(re=command.id, ok=False, worker="scheduler", error=f"{type(exc).__name__}: {exc}")
-        if command.reply_to:
-            self._send(command.reply_to, reply)
-
-    def _send(self, topic: str, reply: Reply) -> None:
-        try:
-            self.pubsub.publish(topic, reply.encode(), durable=True)
-        except Exception as exc:
-            log.warning("could not reply on %s: %s", topic, exc)
 
     def _wait(self, done: Callable[[], bool], timeout: float) -> bool:
         end = time.monotonic() + timeout

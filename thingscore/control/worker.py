@@ -21,21 +21,21 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
 from thingscore import plugins
 from thingscore.fs import FileSystem
-from thingscore.pubsub import Message, PubSub
+from thingscore.pubsub import PubSub
 from thingscore.runtime import Runtime, StartRequest, proc_usage
 
 from . import protocol, store
 from .client import ControlClient, NoReply
+from .inbox import CommandInbox
 from .process import EXITED, FAILED, MIGRATING, PAUSED, RUNNING, ManagedProcess, pump
 from .program_io import ProgramBus, serve_file_requests
-from .protocol import Command, ProtocolError, Reply
+from .protocol import Reply
 
 log = logging.getLogger("things.worker")
 
@@ -66,7 +66,8 @@ class Worker:
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix=f"things-worker-{worker_id}-"))
         self.processes: dict[str, ManagedProcess] = {}
         self._lock = threading.RLock()
-        self._handled: OrderedDict[str, None] = OrderedDict()
+        self.inbox = CommandInbox(pubsub, worker_id, lambda cmd: getattr(self, f"_cmd_{cmd}"),
+                                  (CommandError, ValueError, KeyError, OSError), log)
         self._stop = threading.Event()
         self._subs: list[Any] = []
         self.client: ControlClient | None = None
@@ -76,8 +77,8 @@ class Worker:
 
     def start(self) -> None:
         self.client = ControlClient(self.pubsub, f"worker-{self.id}-{uuid.uuid4().hex[:6]}")
-        self._subs.append(self.pubsub.subscribe(protocol.command_topic(self.id), self._on_command, durable=True))
-        self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self._on_command))
+        self._subs.append(self.pubsub.subscribe(protocol.command_topic(self.id), self.inbox.on_message, durable=True))
+        self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self.inbox.on_message))
         threading.Thread(target=self._heartbeats, name=f"heartbeat-{self.id}", daemon=True).start()
         log.info("worker %s ready (runtime %s)", self.id, self.runtime_name)
 
@@ -146,41 +147,6 @@ class Worker:
             return [p.describe() for p in self.processes.values()]
 
     # -- commands -----------------------------------------------------------------------
-
-    def _on_command(self, msg: Message) -> None:
-        try:
-            command = protocol.decode_command(msg.payload)
-        except ProtocolError as exc:
-            log.warning("refused a malformed message on %s: %s", msg.topic, exc)
-            reply_to, mid = protocol.reply_to_of(msg.payload)
-            if reply_to:
-                self._send(reply_to, Reply(re=mid or "", ok=False, worker=self.id, error=f"malformed command: {exc}"))
-            return
-        with self._lock:
-            if command.id in self._handled:
-                return  # the same command delivered twice: do it once
-            self._handled[command.id] = None
-            if len(self._handled) > 10_000:
-                self._handled.popitem(last=False)
-        threading.Thread(target=self._handle, args=(command,), name=f"cmd-{command.cmd}", daemon=True).start()
-
-    def _handle(self, command: Command) -> None:
-        try:
-            result = getattr(self, f"_cmd_{command.cmd}")(command.args)
-            reply = Reply(re=command.id, ok=True, worker=self.id, result=result)
-        except (CommandError, ValueError, KeyError, OSError) as exc:
-            reply = Reply(re=command.id, ok=False, worker=self.id, error=str(exc))
-        except Exception as exc:  # never crash on a command
-            log.exception("command %s failed", command.cmd)
-            reply = Reply(re=command.id, ok=False, worker=self.id, error=f"{type(exc).__name__}: {exc}")
-        if command.reply_to:
-            self._send(command.reply_to, reply)
-
-    def _send(self, topic: str, reply: Reply) -> None:
-        try:
-            self.pubsub.publish(topic, reply.encode(), durable=True)
-        except Exception as exc:
-            log.warning("could not reply on %s: %s", topic, exc)
 
     def _get(self, args: dict[str, Any]) -> ManagedProcess:
         pid = args.get("pid")
