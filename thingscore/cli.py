@@ -73,6 +73,16 @@ def _cmd_conformance(args: argparse.Namespace) -> int:
     return run(args)
 
 
+KEYS_HELP = ("the cluster's key file (things keygen); default $THINGS_KEYS. Without keys nothing is signed "
+             "or checked")
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    from thingscore.commands.keygen import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="things", description="Run and live-migrate JavaScript programs.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -113,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--low-memory-mb", type=float,
                     help="drain (ask for its programs to move) when the machine has less memory available than this")
     wk.add_argument("--config", help="TOML config file ([worker] id, pubsub, fs, runtime, heartbeat, labels)")
+    wk.add_argument("--keys", help=KEYS_HELP + "; with keys, commands, code and snapshots must be signed")
+    wk.add_argument("--encrypt-snapshots", action="store_true",
+                    help="encrypt the snapshots this worker stores (AES-256-GCM with the cluster's snapshot key)")
     wk.add_argument("-v", "--verbose", action="store_true")
     wk.set_defaults(func=_cmd_worker)
 
@@ -120,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     dp.add_argument("--pubsub", help="pub/sub plugin name or URL (as for the worker)")
     dp.add_argument("--fs", help="global FS plugin name, URL or directory (as for the worker)")
     dp.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a worker's reply")
+    dp.add_argument("--keys", help=KEYS_HELP)
     dsub = dp.add_subparsers(dest="action", required=True)
     d_run = dsub.add_parser("run", help="run a program on a worker; prints JSON {id, worker, status}")
     d_run.add_argument("worker")
@@ -152,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--keep-checkpoints", type=int, default=2, help="checkpoints kept per program (default 2)")
     sc.add_argument("--pubsub", help="pub/sub plugin name or URL (as for the worker)")
     sc.add_argument("--fs", help="global FS plugin name, URL or directory (as for the worker)")
+    sc.add_argument("--keys", help=KEYS_HELP)
     sc.add_argument("-v", "--verbose", action="store_true")
     sc.set_defaults(func=_cmd_scheduler)
 
@@ -159,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--pubsub", help="pub/sub plugin name or URL (as for the worker)")
     ap.add_argument("--fs", help="global FS plugin name, URL or directory (as for the worker)")
     ap.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for the scheduler's reply")
+    ap.add_argument("--keys", help=KEYS_HELP)
     ap_sub = ap.add_subparsers(dest="app_command", required=True)
     ap_run = ap_sub.add_parser("run", help="run an application file (YAML, JSON or TOML); prints JSON")
     ap_run.add_argument("file")
@@ -168,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     ap_ls.add_argument("--json", action="store_true")
     ap_sub.add_parser("stop", help="stop an application's programs").add_argument("name")
     ap.set_defaults(func=_cmd_app)
+
+    kg = sub.add_parser("keygen", help="make the keys of a cluster: FILE (all roles) and FILE.dispatcher, "
+                        "FILE.scheduler, FILE.worker")
+    kg.add_argument("--out", required=True, metavar="FILE", help="where to write the full key file")
+    kg.add_argument("--force", action="store_true", help="overwrite existing key files")
+    kg.set_defaults(func=_cmd_keygen)
 
     dm = sub.add_parser("demo", help="the whole system on one machine: migrations between processes and workers")
     dm.set_defaults(func=_cmd_demo)

@@ -12,6 +12,7 @@ from thingscore.control.apps import AppSpecError, load_app, upload
 from thingscore.control.config import ConfigError, open_fs, open_pubsub
 from thingscore.control.dispatcher import Dispatcher, DispatchError
 from thingscore.parsing import JSSyntaxError
+from thingscore.security import keys
 
 APP_COLUMNS = [("app", "APP"), ("name", "PROGRAM"), ("id", "ID"), ("state", "STATE"), ("worker", "WORKER"),
                ("epoch", "EPOCH"), ("reason", "REASON")]
@@ -19,16 +20,17 @@ APP_COLUMNS = [("app", "APP"), ("name", "PROGRAM"), ("id", "ID"), ("state", "STA
 
 def run(args: argparse.Namespace) -> int:
     try:
+        ring = keys.load_for(getattr(args, "keys", None), "dispatcher")
         pubsub = open_pubsub(args.pubsub, client_id=f"app-{uuid.uuid4().hex[:8]}")
         fs = open_fs(args.fs)
     except (ConfigError, Exception) as exc:
         print(f"things app: {exc}", file=sys.stderr)
         return 1
-    d = Dispatcher(pubsub, fs, client_id=f"app-{uuid.uuid4().hex[:10]}")
+    d = Dispatcher(pubsub, fs, client_id=f"app-{uuid.uuid4().hex[:10]}", keys=ring)
     try:
         if args.app_command == "run":
             spec = load_app(args.file)
-            body = upload(spec, fs, parser=args.parser)
+            body = upload(spec, fs, parser=args.parser, keys=d.keys)
             result = d.scheduler("app-run", {"app": body, "wait": args.wait}, args.timeout + args.wait)
             print(json.dumps(result))
             return 0 if result.get("state") == "running" else 2

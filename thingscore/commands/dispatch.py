@@ -14,6 +14,7 @@ from thingscore.control.config import ConfigError, open_fs, open_pubsub
 from thingscore.control.dispatcher import Dispatcher, DispatchError
 from thingscore.parsing import JSSyntaxError
 from thingscore.pubsub import Message
+from thingscore.security import keys
 
 
 def _print_json(obj: Any) -> None:
@@ -31,12 +32,13 @@ def table(rows: list[dict[str, Any]], cols: list[tuple[str, str]]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        ring = keys.load_for(getattr(args, "keys", None), "dispatcher")
         pubsub = open_pubsub(args.pubsub, client_id=f"dispatch-{uuid.uuid4().hex[:8]}")
         fs = open_fs(args.fs)
     except (ConfigError, Exception) as exc:
         print(f"things dispatch: {exc}", file=sys.stderr)
         return 1
-    d = Dispatcher(pubsub, fs, timeout=args.timeout)
+    d = Dispatcher(pubsub, fs, timeout=args.timeout, keys=ring)
     try:
         return _run(d, args)
     except (DispatchError, JSSyntaxError) as exc:

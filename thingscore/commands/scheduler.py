@@ -11,6 +11,7 @@ import uuid
 from thingscore.control.apps import AppSpecError, parse_duration
 from thingscore.control.config import ConfigError, open_fs, open_pubsub
 from thingscore.control.scheduler import Scheduler
+from thingscore.security import keys
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,10 +20,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         every = parse_duration(args.checkpoint_every, "--checkpoint-every") if args.checkpoint_every else None
         deadline = parse_duration(args.deadline, "--deadline")
+        ring = keys.load_for(getattr(args, "keys", None), "scheduler")
         pubsub = open_pubsub(args.pubsub, client_id=f"scheduler-{uuid.uuid4().hex[:8]}")
         fs = open_fs(args.fs)
         scheduler = Scheduler(pubsub, fs, policy=args.policy, checkpoint_every=every, deadline=deadline,
-                              keep_checkpoints=args.keep_checkpoints)
+                              keep_checkpoints=args.keep_checkpoints, keys=ring)
     except (AppSpecError, ConfigError, Exception) as exc:  # a clear message for anything that prevents starting
         print(f"things scheduler: {exc}", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ import sys
 
 from thingscore.control.config import ConfigError, load_worker_config, open_fs, open_pubsub
 from thingscore.control.worker import Worker
+from thingscore.security import keys
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,15 +24,24 @@ def run(args: argparse.Namespace) -> int:
             cfg.capacity["memory_mb"] = args.memory_mb
         if args.cpus is not None:
             cfg.capacity["cpu"] = args.cpus
+        ring = keys.load_for(getattr(args, "keys", None), "worker")
         pubsub = open_pubsub(cfg.pubsub, client_id=f"worker-{cfg.id}")
         fs = open_fs(cfg.fs)
     except (ConfigError, Exception) as exc:  # a clear message for anything that prevents starting
         print(f"things worker: {exc}", file=sys.stderr)
         return 1
-    worker = Worker(cfg.id, pubsub, fs, runtime=cfg.runtime, heartbeat=cfg.heartbeat, labels=cfg.labels,
-                    capacity=cfg.capacity or None, low_memory_mb=cfg.low_memory_mb)
+    try:
+        worker = Worker(cfg.id, pubsub, fs, runtime=cfg.runtime, heartbeat=cfg.heartbeat, labels=cfg.labels,
+                        capacity=cfg.capacity or None, low_memory_mb=cfg.low_memory_mb, keys=ring,
+                        encrypt_snapshots=bool(getattr(args, "encrypt_snapshots", False)))
+    except ValueError as exc:
+        print(f"things worker: {exc}", file=sys.stderr)
+        pubsub.close()
+        fs.close()
+        return 1
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
-    print(f"things worker {cfg.id}: ready", file=sys.stderr, flush=True)
+    signed = "signed commands only" if ring is not None else "open: no --keys, anyone on the broker may command it"
+    print(f"things worker {cfg.id}: ready ({signed})", file=sys.stderr, flush=True)
     try:
         worker.serve_forever()
     except KeyboardInterrupt:

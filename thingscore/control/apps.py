@@ -31,6 +31,7 @@ from typing import Any
 
 from thingscore.fs import FileSystem
 from thingscore.instrument.bundle import instrument
+from thingscore.security.keys import KeyRing
 
 from . import store
 
@@ -166,15 +167,15 @@ def load_app(path: str | Path) -> AppSpec:
     return AppSpec(name=name, programs=out)
 
 
-def upload(app: AppSpec, fs: FileSystem, parser: str = "esprima") -> dict[str, Any]:
-    """Instrument every program, store the code in the global FS, and build the ``app-run``
-    request for the scheduler."""
+def upload(app: AppSpec, fs: FileSystem, parser: str = "esprima", keys: KeyRing | None = None) -> dict[str, Any]:
+    """Instrument every program, store the code in the global FS (sealed with ``keys``, the
+    dispatcher's, when given), and build the ``app-run`` request for the scheduler."""
     programs = []
     built: dict[Path, tuple[str, str]] = {}
     for p in app.programs:
         if p.file not in built:
             prog = instrument(p.file, parser=parser)
-            built[p.file] = (store.put_program(fs, prog.hash, prog.render()), prog.hash)
+            built[p.file] = (store.put_program(fs, prog.hash, prog.render(), keys), prog.hash)
         path, phash = built[p.file]
         programs.append({"name": p.name, "program": path, "hash": phash, "args": p.args, "memory_mb": p.memory_mb,
                          "cpu": p.cpu, "labels": p.labels, "anti_affinity": p.anti_affinity,

@@ -1,4 +1,9 @@
-"""Request/reply over pub/sub: send a command to a worker and wait for its answer."""
+"""Request/reply over pub/sub: send a command to a worker and wait for its answer.
+
+With the cluster's keys, commands go out signed and only signed replies are believed: an
+unsigned or forged reply to a pending request fails it with the reason, so that nobody can
+answer "done" in a worker's name.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from thingscore.pubsub import Message, PubSub
+from thingscore.security import envelope
+from thingscore.security.envelope import Guard, Refused
+from thingscore.security.keys import KeyRing
 
 from . import protocol
 from .protocol import Command, ProtocolError, Reply
@@ -20,12 +28,18 @@ class NoReply(TimeoutError):
     """The worker did not answer in time (unknown, lost, or busy)."""
 
 
+class UntrustedReply(NoReply):
+    """A reply to a pending request without a valid signature of the cluster: no trusted reply."""
+
+
 class ControlClient:
     """Sends commands and collects replies on its own reply topic."""
 
-    def __init__(self, pubsub: PubSub, client_id: str) -> None:
+    def __init__(self, pubsub: PubSub, client_id: str, ring: KeyRing | None = None) -> None:
         self.pubsub = pubsub
         self.client_id = client_id
+        self.ring = ring
+        self._guard = Guard(ring) if ring is not None else None
         self._lock = threading.Lock()
         self._waiters: dict[str, Future[Reply]] = {}
         self._target: dict[str, str] = {}  # command id -> the worker it went to
@@ -33,10 +47,26 @@ class ControlClient:
         self._sub = pubsub.subscribe(protocol.reply_topic(client_id), self._on_reply, durable=True)
 
     def _on_reply(self, msg: Message) -> None:
+        payload, refused = msg.payload, ""
+        if self._guard is not None:
+            try:
+                payload = self._guard.open(payload).body
+            except Refused as exc:
+                refused, payload = str(exc), envelope.strip(payload)
+        else:
+            payload = envelope.strip(payload)
         try:
-            reply = protocol.decode_reply(msg.payload)
+            reply = protocol.decode_reply(payload)
         except ProtocolError as exc:
             log.warning("refused a malformed reply on %s: %s", msg.topic, exc)
+            return
+        if refused:
+            log.warning("refused a reply on %s from %r: %s", msg.topic, reply.worker, refused)
+            with self._lock:
+                fut = self._waiters.get(reply.re)
+            if fut is not None and not fut.done():
+                fut.set_exception(UntrustedReply(f"the reply from {reply.worker or 'a worker'!r} was refused: "
+                                                 f"{refused} (does it run with the cluster's --keys?)"))
             return
         with self._lock:
             fut = self._waiters.get(reply.re)
@@ -56,7 +86,7 @@ class ControlClient:
             self._waiters[command.id] = fut
             self._target[command.id] = worker
         try:
-            self.pubsub.publish(topic or protocol.command_topic(worker), command.encode(), durable=True)
+            self.pubsub.publish(topic or protocol.command_topic(worker), self._wire(command), durable=True)
             return fut.result(timeout)
         except NoReply:
             raise
@@ -67,6 +97,10 @@ class ControlClient:
             with self._lock:
                 self._waiters.pop(command.id, None)
                 self._target.pop(command.id, None)
+
+    def _wire(self, command: Command) -> bytes:
+        body = command.encode()
+        return envelope.seal(self.ring, body) if self.ring is not None else body
 
     def abandon(self, worker: str, why: str) -> int:
         """Stop waiting for ``worker`` (it was declared lost): its pending requests fail now
@@ -87,7 +121,7 @@ class ControlClient:
         with self._lock:
             self._gather[command.id] = replies
         try:
-            self.pubsub.publish(protocol.command_topic(protocol.BROADCAST), command.encode())
+            self.pubsub.publish(protocol.command_topic(protocol.BROADCAST), self._wire(command))
             threading.Event().wait(gather)
             return list(replies)
         finally:

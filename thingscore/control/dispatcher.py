@@ -12,9 +12,10 @@ from typing import Any
 from thingscore.fs import FileSystem
 from thingscore.instrument.bundle import instrument
 from thingscore.pubsub import PubSub
+from thingscore.security.keys import KeyRing
 
 from . import protocol, store
-from .client import ControlClient, NoReply
+from .client import ControlClient, NoReply, UntrustedReply
 from .protocol import Reply
 
 
@@ -24,12 +25,13 @@ class DispatchError(Exception):
 
 class Dispatcher:
     def __init__(self, pubsub: PubSub, fs: FileSystem, *, timeout: float = 15.0, gather: float = 1.5,
-                 client_id: str | None = None) -> None:
+                 client_id: str | None = None, keys: KeyRing | None = None) -> None:
         self.pubsub = pubsub
+        self.keys = keys.as_role("dispatcher") if keys is not None else None
         self.fs = fs
         self.timeout = timeout
         self.gather = gather
-        self.client = ControlClient(pubsub, client_id or f"dispatch-{uuid.uuid4().hex[:10]}")
+        self.client = ControlClient(pubsub, client_id or f"dispatch-{uuid.uuid4().hex[:10]}", self.keys)
 
     def close(self) -> None:
         self.client.close()
@@ -42,6 +44,8 @@ class Dispatcher:
     def request(self, worker: str, cmd: str, args: dict[str, Any], timeout: float | None = None) -> Any:
         try:
             return self._ok(self.client.request(worker, cmd, args, timeout or self.timeout))
+        except UntrustedReply as exc:
+            raise DispatchError(str(exc)) from exc
         except NoReply as exc:
             raise DispatchError(f"{exc} (is the worker running and on this broker?)") from exc
 
@@ -69,7 +73,7 @@ class Dispatcher:
     def run(self, worker: str, file: str | Path, args: list[str] | None = None, name: str | None = None,
             parser: str = "esprima") -> dict[str, Any]:
         prog = instrument(file, parser=parser)
-        path = store.put_program(self.fs, prog.hash, prog.render())
+        path = store.put_program(self.fs, prog.hash, prog.render(), self.keys)
         started = self.request(worker, "run", {"program": path, "hash": prog.hash, "name": name or Path(file).name,
                                                "args": args or [], "pid": uuid.uuid4().hex[:12]})
         return {k: started.get(k) for k in ("id", "worker", "status")}  # the contract of `dispatch run`
@@ -86,6 +90,8 @@ class Dispatcher:
         try:
             reply = self.client.request("scheduler", cmd, args, timeout or self.timeout,
                                         topic=protocol.scheduler_topic())
+        except UntrustedReply as exc:
+            raise DispatchError(str(exc)) from exc
         except NoReply as exc:
             raise DispatchError(f"{exc} (is `things scheduler` running on this broker?)") from exc
         if not reply.ok:

@@ -5,6 +5,10 @@ names a reply topic), handled once per command id however often it is delivered,
 thread of its own so that a slow command never holds up the next, and answered on the
 sender's reply topic. Expected errors become error replies; anything else is logged and
 answered too: a server never crashes on a command.
+
+With the cluster's keys (a :class:`Guard`), a command must be signed by a known key, fresh
+and never seen before, and its signer's role must be allowed to ask for it (``policy``);
+anything else is refused, logged and answered with the reason. Replies are then signed too.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from collections.abc import Callable
 from typing import Any
 
 from thingscore.pubsub import Message, PubSub
+from thingscore.security import envelope
+from thingscore.security.envelope import Guard, Refused
+from thingscore.security.keys import KeyRing
 
 from . import protocol
 from .protocol import Command, ProtocolError, Reply
@@ -28,24 +35,38 @@ class CommandInbox:
 
     def __init__(self, pubsub: PubSub, name: str, handler: Callable[[str], Callable[[dict[str, Any]], Any]],
                  expected: tuple[type[BaseException], ...], log: logging.Logger,
-                 allowed: frozenset[str] = protocol.COMMANDS) -> None:
+                 allowed: frozenset[str] = protocol.COMMANDS, guard: Guard | None = None,
+                 policy: dict[str, frozenset[str]] | None = None, signer: KeyRing | None = None) -> None:
         self.pubsub = pubsub
         self.name = name
         self.handler = handler
         self.expected = expected
         self.log = log
         self.allowed = allowed
+        self.guard = guard
+        self.policy = policy or {}
+        self.signer = signer
         self._handled: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
 
     def on_message(self, msg: Message) -> None:
+        payload, role = msg.payload, ""
+        if self.guard is not None:
+            try:
+                opened = self.guard.open(payload)
+            except Refused as exc:
+                self._refuse(msg.topic, envelope.strip(payload), f"refused: {exc}")
+                return
+            payload, role = opened.body, opened.role
+        else:
+            payload = envelope.strip(payload)  # an open server takes signed commands as plain ones
         try:
-            command = protocol.decode_command(msg.payload, self.allowed)
+            command = protocol.decode_command(payload, self.allowed)
         except ProtocolError as exc:
-            self.log.warning("refused a malformed message on %s: %s", msg.topic, exc)
-            reply_to, mid = protocol.reply_to_of(msg.payload)
-            if reply_to:
-                self.send(reply_to, Reply(re=mid or "", ok=False, worker=self.name, error=f"malformed command: {exc}"))
+            self._refuse(msg.topic, payload, f"malformed command: {exc}")
+            return
+        if self.guard is not None and role not in self.policy.get(command.cmd, frozenset()):
+            self._refuse(msg.topic, payload, f"refused: a {role} key may not ask for {command.cmd}")
             return
         with self._lock:
             if command.id in self._handled:
@@ -67,8 +88,18 @@ class CommandInbox:
         if command.reply_to:
             self.send(command.reply_to, reply)
 
+    def _refuse(self, topic: str, payload: bytes, why: str) -> None:
+        """Log a message not acted upon and tell its sender why, when it names a reply topic."""
+        reply_to, mid = protocol.reply_to_of(payload)
+        self.log.warning("%s on %s (id %s)", why, topic, (mid or "?")[:32])
+        if reply_to:
+            self.send(reply_to, Reply(re=mid or "", ok=False, worker=self.name, error=why))
+
     def send(self, topic: str, reply: Reply) -> None:
+        body = reply.encode()
         try:
-            self.pubsub.publish(topic, reply.encode(), durable=True)
+            if self.signer is not None:
+                body = envelope.seal(self.signer, body)
+            self.pubsub.publish(topic, body, durable=True)
         except Exception as exc:
             self.log.warning("could not reply on %s: %s", topic, exc)

@@ -18,6 +18,10 @@ Every heartbeat is reconciled against the schedule as it arrives: a copy at an o
 is marked so; a program its worker no longer lists (the worker restarted) is restored from
 its checkpoint. Commands (``app-run``, ``app-stop``, ``app-ls``, ``move``, ``stop``,
 ``drain``, ``status``) arrive on ``things/s/cmd`` and are answered like a worker's.
+
+With the cluster's keys, it takes requests only from dispatchers, signs what it sends, and
+believes only heartbeats signed by a worker key (a forged heartbeat could otherwise keep a
+lost worker "alive" or lure programs to a worker that does not exist).
 """
 
 from __future__ import annotations
@@ -35,6 +39,10 @@ from thingscore.fs import FileSystem, FSError
 from thingscore.hookspecs import plugin_manager
 from thingscore.pubsub import Message, PubSub
 from thingscore.scheduling import Fleet, Program, Resources
+from thingscore.security import envelope
+from thingscore.security.envelope import Guard, Refused
+from thingscore.security.keys import KeyRing
+from thingscore.security.policy import SCHEDULER_COMMANDS as SCHEDULER_ROLES
 
 from . import protocol
 from . import schedule as sched
@@ -57,8 +65,10 @@ class Scheduler:
     def __init__(self, pubsub: PubSub, fs: FileSystem, *, policy: str = "first-fit",
                  checkpoint_every: float | None = None, deadline: float = 5.0, keep_checkpoints: int = 2,
                  tick: float = 0.25, grace: float | None = None, command_timeout: float = 45.0,
-                 max_moves: int = 4) -> None:
+                 max_moves: int = 4, keys: KeyRing | None = None) -> None:
         self.pubsub = pubsub
+        self.keys = keys.as_role("scheduler") if keys is not None else None
+        self._guard = Guard(self.keys) if self.keys is not None else None
         self.fs = fs
         self.policy_name = policy
         self.policy = plugins.load("scheduler", policy)
@@ -79,11 +89,13 @@ class Scheduler:
         self._not_before: dict[str, float] = {}  # program id -> no new attempt before (back-off)
         self._fencing: set[tuple[str, str, int]] = set()
         self._unplaced: dict[str, str] = {}
+        self._hb_refused: dict[str, float] = {}
         self._dirty = False
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.inbox = CommandInbox(pubsub, "scheduler", lambda cmd: getattr(self, "_cmd_" + cmd.replace("-", "_")),
-                                  (SchedulerError, ValueError, KeyError, TypeError), log, protocol.SCHEDULER_COMMANDS)
+                                  (SchedulerError, ValueError, KeyError, TypeError), log, protocol.SCHEDULER_COMMANDS,
+                                  guard=self._guard, policy=SCHEDULER_ROLES, signer=self.keys)
         # Actions wait on workers; a lost worker's requests are abandoned when it is declared
         # lost, but a slow one must not hold up the rest: threads are cheap, waiting is not.
         self._pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="sched-action")
@@ -96,7 +108,7 @@ class Scheduler:
     def start(self) -> None:
         self.schedule = sched.load(self.fs)
         self.started = time.monotonic()
-        self.client = ControlClient(self.pubsub, f"scheduler-{uuid.uuid4().hex[:8]}")
+        self.client = ControlClient(self.pubsub, f"scheduler-{uuid.uuid4().hex[:8]}", self.keys)
         self._subs.append(self.pubsub.subscribe(protocol.HEARTBEATS, self._on_heartbeat))
         self._subs.append(self.pubsub.subscribe(protocol.scheduler_topic(), self.inbox.on_message, durable=True))
         threading.Thread(target=self._loop, name="scheduler-loop", daemon=True).start()
@@ -386,8 +398,20 @@ class Scheduler:
     # -- heartbeats ---------------------------------------------------------------------
 
     def _on_heartbeat(self, msg: Message) -> None:
+        payload = msg.payload
+        if self._guard is not None:
+            try:
+                opened = self._guard.open(payload)
+                if opened.role != "worker":
+                    raise Refused(f"a heartbeat signed by a {opened.role} key, not a worker's")
+                payload = opened.body
+            except Refused as exc:
+                self._refused_heartbeat(msg.topic, str(exc))
+                return
+        else:
+            payload = envelope.strip(payload)
         try:
-            hb = parse_heartbeat(msg.payload)
+            hb = parse_heartbeat(payload)
         except HeartbeatError as exc:
             log.warning("refused a malformed heartbeat on %s: %s", msg.topic, exc)
             return
@@ -399,6 +423,13 @@ class Scheduler:
             actions = self._reconcile(w)
         for act in actions:
             self._pool.submit(act)
+
+    def _refused_heartbeat(self, topic: str, why: str) -> None:
+        """Logged once a minute per topic: a worker without keys beats every second."""
+        now = time.monotonic()
+        if now - self._hb_refused.get(topic, -60.0) >= 60.0:
+            self._hb_refused[topic] = now
+            log.warning("refused a heartbeat on %s: %s", topic, why)
 
     def _reconcile(self, w: WorkerSeen) -> list[Callable[[], None]]:
         actions = []

@@ -7,6 +7,11 @@ programs: pause at an event boundary here, snapshot to the global FS, restore on
 and only when the target confirms is the copy here discarded; if the target fails, the
 program resumes here. It never crashes on a message: malformed ones are logged and answered
 with an error. Commands are handled once per message id.
+
+With the cluster's keys (``keys``), it acts only on commands signed by a role allowed to
+give them (:mod:`thingscore.security.policy`), signs its replies and heartbeats, runs only
+code sealed by a dispatcher or scheduler, seals the snapshots it takes (encrypting them if
+asked) and restores only snapshots sealed by a worker for the same program.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -29,6 +35,9 @@ from thingscore import plugins
 from thingscore.fs import FileSystem
 from thingscore.pubsub import PubSub
 from thingscore.runtime import Runtime, StartRequest, proc_usage
+from thingscore.security import envelope, policy
+from thingscore.security.envelope import Guard, Refused
+from thingscore.security.keys import KeyRing
 
 from . import protocol, store
 from .client import ControlClient, NoReply
@@ -48,7 +57,8 @@ class Worker:
     def __init__(self, worker_id: str, pubsub: PubSub, fs: FileSystem, *, runtime: str = "node",
                  heartbeat: float = 1.0, labels: dict[str, str] | None = None, capacity: dict[str, float] | None = None,
                  workdir: Path | None = None, migrate_timeout: float = 30.0,
-                 low_memory_mb: float | None = None) -> None:
+                 low_memory_mb: float | None = None, keys: KeyRing | None = None,
+                 encrypt_snapshots: bool = False) -> None:
         self.id = worker_id
         self.pubsub = pubsub
         self.fs = fs
@@ -66,8 +76,15 @@ class Worker:
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix=f"things-worker-{worker_id}-"))
         self.processes: dict[str, ManagedProcess] = {}
         self._lock = threading.RLock()
+        self.keys = keys.as_role("worker") if keys is not None else None
+        if encrypt_snapshots and (self.keys is None or self.keys.snapshot_key is None):
+            raise ValueError("--encrypt-snapshots needs the cluster's worker key file (--keys), "
+                             "which holds the snapshot key")
+        self.encrypt_snapshots = encrypt_snapshots
         self.inbox = CommandInbox(pubsub, worker_id, lambda cmd: getattr(self, f"_cmd_{cmd}"),
-                                  (CommandError, ValueError, KeyError, OSError), log)
+                                  (CommandError, ValueError, KeyError, OSError, Refused), log,
+                                  guard=Guard(self.keys) if self.keys is not None else None,
+                                  policy=policy.WORKER_COMMANDS, signer=self.keys)
         self._stop = threading.Event()
         self._subs: list[Any] = []
         self.client: ControlClient | None = None
@@ -76,7 +93,7 @@ class Worker:
     # -- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> None:
-        self.client = ControlClient(self.pubsub, f"worker-{self.id}-{uuid.uuid4().hex[:6]}")
+        self.client = ControlClient(self.pubsub, f"worker-{self.id}-{uuid.uuid4().hex[:6]}", self.keys)
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(self.id), self.inbox.on_message, durable=True))
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self.inbox.on_message))
         threading.Thread(target=self._heartbeats, name=f"heartbeat-{self.id}", daemon=True).start()
@@ -136,11 +153,12 @@ class Worker:
         return available is not None and available < self.low_memory_mb
 
     def _heartbeat(self) -> bytes:
-        return json.dumps({"worker": self.id, "ts": time.time(), "since": self.started,
+        body = json.dumps({"worker": self.id, "ts": time.time(), "since": self.started,
                            "runtime": self.runtime_name, "labels": self.labels,
                            "capacity": self.capacity, "usage": proc_usage(os.getpid()),
                            "draining": self.draining or self._short_of_memory(),
                            "processes": self._list()}).encode()
+        return envelope.seal(self.keys, body) if self.keys is not None else body
 
     def _list(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -186,7 +204,7 @@ class Worker:
 
     def _cmd_run(self, args: dict[str, Any]) -> dict[str, Any]:
         program, phash = _str(args, "program"), _str(args, "hash")
-        pid = args.get("pid") or uuid.uuid4().hex[:12]
+        pid = _str(args, "pid") if args.get("pid") else uuid.uuid4().hex[:12]
         name = str(args.get("name") or pid)
         prog_args = [str(a) for a in args.get("args", [])]
         epoch = _epoch(args)
@@ -207,7 +225,8 @@ class Worker:
                 raise CommandError(f"process {pid} already runs on {self.id}")
             return same
         local = self._fetch_program(program, phash)
-        snap_file = store.fetch(self.fs, snap, self.workdir / "snapshots" / f"{pid}-{time.time_ns()}.json")
+        snap_file = store.fetch_snapshot(self.fs, snap, phash,
+                                         self.workdir / "snapshots" / f"{pid}-{time.time_ns()}.json", self.keys)
         t0 = time.perf_counter()
         # A live migration hands over the messages held at the source; a failover from a
         # checkpoint has no source to wait for.
@@ -264,7 +283,7 @@ class Worker:
         if p.state != RUNNING:
             raise CommandError(f"process {p.pid} is {p.state}, not running")
         msg, local = self._take_snapshot(p, stop=False)
-        path = store.put_snapshot(self.fs, p.pid, local)
+        path = store.put_snapshot(self.fs, p.pid, local, p.program_hash, self.keys, self.encrypt_snapshots)
         local.unlink(missing_ok=True)
         return {"id": p.pid, "snapshot": path, "bytes": msg.get("bytes"), "ms": msg.get("ms")}
 
@@ -302,7 +321,7 @@ class Worker:
             raise
         held_at = time.perf_counter()
         try:
-            snap = store.put_snapshot(self.fs, p.pid, local)
+            snap = store.put_snapshot(self.fs, p.pid, local, p.program_hash, self.keys, self.encrypt_snapshots)
             assert self.client is not None
             reply = self.client.request(target, "restore", {"pid": p.pid, "program": p.program,
                                                             "hash": p.program_hash, "snapshot": snap,
@@ -345,9 +364,10 @@ class Worker:
     # -- processes --------------------------------------------------------------------
 
     def _fetch_program(self, program: str, program_hash: str) -> Path:
+        """The program's code here (checked against its seal when this worker has keys)."""
         local = self.workdir / "code" / f"{program_hash}.js"
         if not local.exists():
-            store.fetch(self.fs, program, local)
+            store.fetch_program(self.fs, program, program_hash, local, self.keys)
         return local
 
     def _start(self, pid: str, name: str, program: str, program_hash: str, req: StartRequest, epoch: int = 0,
@@ -449,8 +469,14 @@ def available_memory_mb() -> float | None:
     return None
 
 
+SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+NAMES_IN_PATHS = ("pid", "hash")  # they name local files: no '/', no '..', nothing odd
+
+
 def _str(args: dict[str, Any], key: str) -> str:
     v = args.get(key)
     if not isinstance(v, str) or not v:
         raise CommandError(f"missing argument {key!r}")
+    if key in NAMES_IN_PATHS and not SAFE_NAME.fullmatch(v):
+        raise CommandError(f"{key} {v[:40]!r} is not a valid name (letters, digits, '_', '.', '-')")
     return v
