@@ -19,19 +19,37 @@ than keyspace notifications (which are off by default and need CONFIG rights); l
 Redis pub/sub it is best effort: changes made while a watcher is disconnected are missed.
 
 URL: ``redis://host:port/db?prefix=things`` (also ``rediss://`` and ``unix://``; every
-other query option goes to redis-py).
+other query option goes to redis-py). Security as for the redis pub/sub plugin (one parser,
+:func:`things_plugins.pubsub.redis_pubsub.client_options`): ``redis://:PASSWORD@host:port/0``,
+``redis://USER:PASSWORD@host:port/0`` (ACL user: it needs the keys ``{P}:*`` and the channel
+``{P}:events``), ``rediss://host:port/0?ca=PATH&cert=PATH&key=PATH`` for TLS. A refusal by the
+server (password, ACL, TLS) is :class:`~thingscore.fs.Unavailable` saying why; other errors
+(a server that is down) are raised as before, so that callers retry them as before.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 
-from thingscore.fs import FileStat, FileSystem, FSError, NotFound, WatchCallback, normalize, normalize_prefix
+from thingscore.fs import (
+    FileStat,
+    FileSystem,
+    FSError,
+    NotFound,
+    Unavailable,
+    WatchCallback,
+    normalize,
+    normalize_prefix,
+)
+
+from ..pubsub.mqtt_pubsub import redact
+from ..pubsub.redis_pubsub import client_options, refusal
 
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_PREFIX = "things"
@@ -67,6 +85,30 @@ def split_url(url: str | None) -> tuple[str, str]:
     return urlunsplit(parts._replace(query=rest)), prefix
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _explained(method: Callable[P, R]) -> Callable[P, R]:
+    """The server's refusals (password, ACL, TLS) as Unavailable naming the server and the cause.
+
+    redis-py says "Authentication required." or "NOPERM ..." without the server or the fix;
+    only refusals are translated, so a server that is down fails exactly as before."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except redis.RedisError as exc:
+            fs: RedisFS = args[0]  # type: ignore[assignment]
+            why = refusal(exc, fs._url)
+            if why is None:
+                raise
+            raise Unavailable(f"redis at {redact(fs._url)} refused us: {why}") from exc
+
+    return wrapper
+
+
 class RedisFS(FileSystem):
     """Files as Redis strings under a key prefix (see the module docstring for the layout)."""
 
@@ -76,7 +118,12 @@ class RedisFS(FileSystem):
     def __init__(self, url: str | None = None) -> None:
         super().__init__(url)
         client_url, self.prefix = split_url(url)
-        self.client: redis.Redis = redis.Redis.from_url(client_url)
+        self._url = url or DEFAULT_URL
+        try:
+            client_url, options = client_options(client_url)
+        except ValueError as exc:
+            raise FSError(str(exc)) from None
+        self.client: redis.Redis = redis.Redis.from_url(client_url, **options)
         tag = "{" + self.prefix + "}"
         self._index, self._mtime, self._channel = f"{tag}:index", f"{tag}:mtime", f"{tag}:events"
         self._data_prefix = f"{tag}:d:"
@@ -89,6 +136,7 @@ class RedisFS(FileSystem):
         norm = normalize(path)
         return norm, [self._data_prefix + norm, self._index, self._mtime]
 
+    @_explained
     def read(self, path: str) -> bytes:
         norm, keys = self._keys(path)
         data = self.client.get(keys[0])
@@ -96,19 +144,23 @@ class RedisFS(FileSystem):
             raise NotFound(f"no file {norm!r}")
         return bytes(data)  # type: ignore[arg-type]
 
+    @_explained
     def write(self, path: str, data: bytes) -> None:
         norm, keys = self._keys(path)
         self._write(keys=keys, args=[norm, bytes(data), self._channel])
 
+    @_explained
     def append(self, path: str, data: bytes) -> None:
         norm, keys = self._keys(path)
         self._append(keys=keys, args=[norm, bytes(data), self._channel])
 
+    @_explained
     def delete(self, path: str) -> None:
         norm, keys = self._keys(path)
         if not self._delete(keys=keys, args=[norm, self._channel]):
             raise NotFound(f"no file {norm!r}")
 
+    @_explained
     def stat(self, path: str) -> FileStat:
         norm, keys = self._keys(path)
         with self.client.pipeline(transaction=True) as pipe:  # size and mtime of one version
@@ -120,10 +172,12 @@ class RedisFS(FileSystem):
             raise NotFound(f"no file {norm!r}")
         return FileStat(path=norm, size=int(size), mtime=float(mtime or 0.0))
 
+    @_explained
     def exists(self, path: str) -> bool:
         _, keys = self._keys(path)
         return bool(self.client.exists(keys[0]))
 
+    @_explained
     def list(self, prefix: str = "") -> list[str]:
         start = normalize_prefix(prefix)
         if start:  # every string that starts with "a/" sorts in ["a/", "a0"): '0' follows '/'
@@ -133,6 +187,7 @@ class RedisFS(FileSystem):
         members: list[bytes] = self.client.zrangebylex(self._index, low, high)  # type: ignore[assignment]
         return sorted(m.decode() for m in members)
 
+    @_explained
     def watch(self, prefix: str, callback: WatchCallback) -> Callable[[], None]:
         watcher = _Watcher(self, normalize_prefix(prefix), callback)
         self._watchers.add(watcher)

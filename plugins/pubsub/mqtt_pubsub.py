@@ -1,6 +1,13 @@
 """``mqtt``: paho-mqtt 2.x against an MQTT broker (mosquitto in our tests).
 
-URL ``mqtt://host[:port][?session_expiry=SECONDS]`` (port 1883 by default).
+URL ``mqtt://[user:password@]host[:port][?session_expiry=SECONDS]`` (port 1883 by default), or
+``mqtts://[user:password@]host[:port][?ca=PATH&cert=PATH&key=PATH]`` for TLS (port 8883 by
+default): ``ca`` is the CA file that signed the broker's certificate (the system's CAs when
+absent), ``cert``/``key`` the client's certificate and key for brokers that require one
+(mosquitto's ``require_certificate true``). The broker's certificate must name the host of
+the URL. Credentials in the URL are percent-decoded; they are never put in error messages.
+A refused connection (TLS handshake, client certificate, password) is a PubSubError that
+says why, at once: a connection closed before CONNACK is not retried during ``connect()``.
 
 - Protocol MQTT 5 with ``clean_start=False`` and a session expiry: the broker keeps the
   session (durable subscriptions and the QoS 1 messages queued for them) while the client
@@ -24,11 +31,13 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from urllib.parse import parse_qs, urlparse
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlparse
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -91,13 +100,110 @@ class _BurstClient(mqtt.Client):
                 self.on_burst()
 
 
+@dataclass(frozen=True)
+class MqttTarget:
+    """Where and how to connect: what an ``mqtt://`` or ``mqtts://`` URL says."""
+
+    host: str
+    port: int
+    expiry: int
+    tls: bool = False
+    ca: str | None = None
+    cert: str | None = None
+    key: str | None = None
+    username: str | None = None
+    password: str | None = None
+
+
+def parse_target(url: str | None) -> MqttTarget:
+    """The :class:`MqttTarget` of an ``mqtt://`` / ``mqtts://`` URL (see the module docstring)."""
+    u = urlparse(url or "mqtt://127.0.0.1:1883")
+    if u.scheme not in ("mqtt", "tcp", "mqtts"):
+        raise PubSubError(f"not an MQTT URL: {redact(url)!r} (expected mqtt://host:port or mqtts://host:port)")
+    query = parse_qs(u.query)
+    tls = u.scheme == "mqtts"
+    files = {k: query[k][-1] for k in ("ca", "cert", "key") if query.get(k)}
+    if files and not tls:
+        raise PubSubError(f"mqtt: {', '.join(files)}= only make sense with TLS: use mqtts:// instead of {u.scheme}://")
+    if "key" in files and "cert" not in files:
+        raise PubSubError("mqtt: key= without cert= (the client certificate it belongs to)")
+    try:
+        port = u.port or (8883 if tls else 1883)
+        expiry = int(query.get("session_expiry", ["3600"])[0])
+    except ValueError as exc:
+        raise PubSubError(f"mqtt: bad URL {redact(url)!r}: {exc}") from exc
+    return MqttTarget(u.hostname or "127.0.0.1", port, expiry, tls, files.get("ca"), files.get("cert"),
+                      files.get("key"), unquote(u.username) if u.username is not None else None,
+                      unquote(u.password) if u.password is not None else None)
+
+
 def parse_url(url: str | None) -> tuple[str, int, int]:
     """(host, port, session expiry in seconds) of an ``mqtt://`` URL."""
-    u = urlparse(url or "mqtt://127.0.0.1:1883")
-    if u.scheme not in ("mqtt", "tcp"):
-        raise PubSubError(f"not an MQTT URL: {url!r} (expected mqtt://host:port)")
-    expiry = int(parse_qs(u.query).get("session_expiry", ["3600"])[0])
-    return u.hostname or "127.0.0.1", u.port or 1883, expiry
+    t = parse_target(url)
+    return t.host, t.port, t.expiry
+
+
+def redact(url: str | None) -> str:
+    """``url`` without its password, for messages and logs."""
+    u = urlparse(url or "")
+    if u.password is None:
+        return url or ""
+    netloc = f"{u.username}:***@{u.hostname}" + (f":{u.port}" if u.port else "")
+    return u._replace(netloc=netloc).geturl()
+
+
+def tls_context(ca: str | None, cert: str | None, key: str | None, what: str) -> ssl.SSLContext:
+    """A client TLS context that verifies the server (against ``ca``, else the system's CAs) and
+    names the host, with our certificate when given. Unreadable files fail here, by name,
+    rather than as an obscure handshake error later."""
+    try:
+        ctx = ssl.create_default_context(cafile=ca)
+    except (OSError, ssl.SSLError) as exc:
+        raise PubSubError(f"{what}: cannot load the CA file ca={ca}: {exc}") from exc
+    if cert:
+        try:
+            ctx.load_cert_chain(cert, key)
+        except (OSError, ssl.SSLError) as exc:
+            raise PubSubError(f"{what}: cannot load the client certificate cert={cert} key={key}: {exc}") from exc
+    return ctx
+
+
+def closed_after_handshake(cert: str | None, detail: str) -> str:
+    """The words for a TLS connection the server closed right after our side of the handshake.
+
+    Our side succeeded, so the server's certificate was good; with TLS 1.3 the server checks
+    ours only afterwards, and mosquitto (and sometimes redis) just closes: no alert says why.
+    """
+    who = ("requires a client certificate: add cert= and key= to the URL" if not cert else
+           f"refused our client certificate (cert={cert}): is it signed by a CA the server trusts?")
+    return f"TLS: the server closed the connection right after the handshake, so it most likely {who} ({detail})"
+
+
+def tls_hint(error: BaseException | str) -> str:
+    """What a TLS failure most likely means, in words, followed by OpenSSL's own text.
+
+    OpenSSL's messages name the alert, not the remedy; and with TLS 1.3 a client certificate
+    refused by the server is only seen on the first read after the handshake. Shared by the
+    TLS backends (mqtt, redis) so that the same mistake reads the same everywhere.
+    """
+    text = str(error)
+    low = text.lower()
+    if isinstance(error, ssl.SSLCertVerificationError) or "certificate_verify_failed" in low \
+            or "certificate verify failed" in low:
+        hint = ("the server's certificate is not trusted: is ca= the CA that signed it, and does it name this "
+                "host?")
+    elif "certificate required" in low:
+        hint = "the server requires a client certificate: add cert= and key= to the URL"
+    elif "unknown ca" in low:
+        hint = "the server does not trust our client certificate (signed by a CA it does not know)"
+    elif "bad certificate" in low or "certificate unknown" in low or "unsupported certificate" in low:
+        hint = "the server refused our client certificate"
+    elif any(s in low for s in ("wrong version number", "unexpected eof", "eof occurred", "packet length too long",
+                                "record layer failure", "http request", "unknown protocol", "connection reset")):
+        hint = "the TLS handshake failed: is this a TLS port (and not a plain one)?"
+    else:
+        hint = "the TLS connection failed"
+    return f"TLS: {hint} ({text})"
 
 
 class MqttPubSub(PubSub):
@@ -106,7 +212,8 @@ class MqttPubSub(PubSub):
 
     def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
         super().__init__(url, client_id=client_id)
-        self._host, self._port, self._expiry = parse_url(url)
+        self._target = parse_target(url)
+        self._host, self._port, self._expiry = self._target.host, self._target.port, self._target.expiry
         self._stable_id = client_id is not None
         self._table = SubscriptionTable()
         self._filters: dict[str, list[Subscription]] = {}  # MQTT filter -> our subscriptions
@@ -116,6 +223,8 @@ class MqttPubSub(PubSub):
         self._subacks: dict[int, threading.Event] = {}
         self._connected = threading.Event()
         self._connect_error: str | None = None
+        self._connecting = False  # in connect(), before the first CONNACK: a lost connection is a refusal
+        self._socket_error: str | None = None  # paho's last socket error while connecting (on_log)
         self._client: mqtt.Client | None = None
         self._dispatcher: Dispatcher | None = None
         self._burst: list[tuple[Sequence[Subscription], Message]] = []  # paho's thread only
@@ -129,7 +238,17 @@ class MqttPubSub(PubSub):
             return
         if self._closed:
             raise PubSubError("mqtt: closed")
+        t = self._target
+        ctx = tls_context(t.ca, t.cert, t.key, "mqtt") if t.tls else None
         c = _BurstClient(CallbackAPIVersion.VERSION2, client_id=self.client_id, protocol=mqtt.MQTTv5)
+        if ctx is not None:
+            c.tls_set_context(ctx)
+        if t.username is not None:
+            c.username_pw_set(t.username, t.password)
+        # Only while connecting: paho reports socket errors (a TLS alert read after the handshake)
+        # through its log alone, and formats every debug line when a log callback is set.
+        c.on_log = self._on_log
+        self._connecting = True
         c.on_burst = self._on_burst
         c.on_socket_open = self._on_socket_open
         c.on_connect = self._on_connect
@@ -148,14 +267,35 @@ class MqttPubSub(PubSub):
         self._client = c
         try:
             c.connect(self._host, self._port, keepalive=30, clean_start=False, properties=props)
-        except OSError as exc:
+        except OSError as exc:  # the TLS handshake happens in there too (ssl.SSLError is an OSError)
             self._teardown()
-            raise PubSubError(f"mqtt: cannot connect to {self._host}:{self._port}: {exc}") from exc
+            tls_failed = isinstance(exc, ssl.SSLError) or (t.tls and isinstance(exc, ConnectionResetError))
+            why = tls_hint(exc) if tls_failed else str(exc)
+            raise PubSubError(f"mqtt: cannot connect to {self._host}:{self._port}: {why}") from exc
         c.loop_start()
         if not self._connected.wait(CONNECT_TIMEOUT) or self._connect_error:
             why = self._connect_error or f"no CONNACK within {CONNECT_TIMEOUT:.0f} s"
             self._teardown()
             raise PubSubError(f"mqtt: cannot connect to {self._host}:{self._port}: {why}")
+        self._connecting = False
+        c.on_log = None
+
+    def _on_log(self, client: mqtt.Client, userdata: object, level: int, buf: str) -> None:
+        if level == mqtt.MQTT_LOG_ERR and self._connecting:
+            self._socket_error = buf
+
+    def _refusal(self, reason: object) -> str:
+        """Why the broker closed the connection before CONNACK, as precisely as we can tell."""
+        err = self._socket_error
+        closed = not err or any(s in err.lower() for s in ("eof", "reset", "broken pipe"))
+        if self._target.tls and closed:
+            return closed_after_handshake(self._target.cert, err or str(reason))
+        if self._target.tls:
+            return tls_hint(err or str(reason))
+        if closed:
+            return (f"the broker closed the connection before answering CONNECT ({err or reason}): is it a TLS port "
+                    "(then use mqtts://), or does it refuse this client?")
+        return err or str(reason)
 
     def _on_socket_open(self, client: mqtt.Client, userdata: object, sock: socket.socket) -> None:
         try:
@@ -167,6 +307,9 @@ class MqttPubSub(PubSub):
                     reason: mqtt.ReasonCode, properties: Properties | None) -> None:
         if reason.is_failure:
             self._connect_error = str(reason)
+            if reason.value in (0x86, 0x87):  # bad user name or password, not authorized
+                self._connect_error += (" (check the user name and password in the URL)" if self._target.username
+                                        else " (the broker wants a user name and password: mqtt://user:pass@host)")
             self._connected.set()
             return
         receive_max = getattr(properties, "ReceiveMaximum", None) if properties else None
@@ -186,6 +329,12 @@ class MqttPubSub(PubSub):
                        reason: mqtt.ReasonCode, properties: Properties | None) -> None:
         self._connected.clear()
         self._resending = False  # while disconnected paho queues in order: nothing to wait for
+        if self._connecting and not self._connect_error:
+            # Closed before CONNACK while connect() waits: a refusal (TLS alert, plain client on a
+            # TLS port), not a glitch to retry for CONNECT_TIMEOUT seconds.
+            self._connect_error = self._refusal(reason)
+            self._connected.set()
+            return
         if not self._closed:
             log.info("mqtt %s: disconnected (%s), reconnecting", self.client_id, reason)
 

@@ -1,5 +1,11 @@
 """``redis``: redis-py against redis-server; URL ``redis://host:port/db``.
 
+Security (see :func:`client_options`): ``redis://:PASSWORD@host:port/0`` (``requirepass``) or
+``redis://USER:PASSWORD@host:port/0`` (an ACL user); ``rediss://host:port/0?ca=PATH&cert=PATH&key=PATH``
+for TLS (``ca``: the CA of the server's certificate, else the system's; ``cert``/``key``: ours, for
+a server with ``tls-auth-clients yes``). Refusals (password, ACL, TLS) are errors that say
+so, and never show the password.
+
 Two paths, because Redis pub/sub forgets what it sends to a disconnected client:
 
 - *Plain* messages go over Redis pub/sub: ``PUBLISH topic`` and ``PSUBSCRIBE glob`` on the
@@ -33,7 +39,8 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from urllib.parse import urlparse
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 
@@ -52,6 +59,8 @@ from thingscore.pubsub import (
     pack,
     unpack,
 )
+
+from .mqtt_pubsub import closed_after_handshake, redact, tls_context, tls_hint
 
 log = logging.getLogger("things.pubsub.redis")
 
@@ -93,6 +102,62 @@ return redis.call('PUBLISH', ARGV[1], ARGV[2])
 """
 
 
+#: Our short TLS options (as for mqtts://) and redis-py's names for them.
+TLS_OPTIONS = {"ca": "ssl_ca_certs", "cert": "ssl_certfile", "key": "ssl_keyfile"}
+
+
+def client_options(url: str) -> tuple[str, dict[str, Any]]:
+    """(URL for redis-py, keyword arguments): ``ca``/``cert``/``key`` become redis-py's ``ssl_*``.
+
+    The files are loaded once here, so that a wrong path is an error naming it instead of
+    an obscure failure at the first command. Raises ValueError for a URL that makes no sense.
+    Shared with the redis file system, so that both accept the same URLs.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(f"not a Redis URL: {redact(url)!r} (expected redis://host:port/db or rediss://...)")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    tls = {TLS_OPTIONS[k]: v for k, v in query if k in TLS_OPTIONS and v}
+    if tls and parts.scheme != "rediss":
+        raise ValueError(f"redis: ca=, cert=, key= only make sense with TLS: use rediss:// instead of {parts.scheme}://")
+    if "ssl_keyfile" in tls and "ssl_certfile" not in tls:
+        raise ValueError("redis: key= without cert= (the client certificate it belongs to)")
+    if parts.scheme == "rediss":
+        try:
+            tls_context(tls.get("ssl_ca_certs"), tls.get("ssl_certfile"), tls.get("ssl_keyfile"), "redis")
+        except PubSubError as exc:
+            raise ValueError(str(exc)) from None
+    rest = urlencode([(k, v) for k, v in query if k not in TLS_OPTIONS])
+    return urlunsplit(parts._replace(query=rest)), tls
+
+
+def refusal(exc: BaseException, url: str, connecting: bool = False) -> str | None:
+    """Why the server refused us (password, ACL, TLS), in words; None for any other error
+    (a server that is down, a time-out), which callers report or retry as before.
+
+    A connection closed by the server counts as a refusal only while ``connecting`` (the TLS
+    handshake or its absence); later it is a restart or a network failure, to be retried."""
+    text = str(exc)
+    low = text.lower()
+    if isinstance(exc, redis.AuthenticationError) or low.startswith(("noauth", "wrongpass")) \
+            or "invalid username-password" in low or "authentication required" in low:
+        return (f"authentication failed ({text}): give the password in the URL, redis://:PASSWORD@host:port/0, "
+                "or redis://USER:PASSWORD@host:port/0 for an ACL user")
+    if isinstance(exc, redis.exceptions.NoPermissionError) or "noperm" in low:
+        return f"the server's ACL does not allow this user that command, key or channel ({text})"
+    tls = urlsplit(url).scheme == "rediss"
+    closed = connecting and ("closed by server" in low or "connection reset" in low or "eof" in low)
+    # OpenSSL's own EOF survives redis-py's retries only when the server keeps closing on us.
+    if tls and (closed or "eof occurred" in low) and "certificate" not in low:
+        cert = dict(parse_qsl(urlsplit(url).query)).get("cert")
+        return closed_after_handshake(cert, text)
+    if tls and ("ssl" in low or "tls" in low or "certificate" in low):
+        return tls_hint(text)
+    if not tls and closed:
+        return f"the server closed the connection ({text}): is it a TLS port (then use rediss://)?"
+    return None
+
+
 def glob_for(pattern: str) -> str:
     """A Redis glob matching at least every topic that ``pattern`` matches."""
     out = []
@@ -112,18 +177,20 @@ class RedisPubSub(PubSub):
 
     def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
         super().__init__(url, client_id=client_id)
-        u = urlparse(url or "redis://127.0.0.1:6379/0")
-        if u.scheme not in ("redis", "rediss", "unix"):
-            raise PubSubError(f"not a Redis URL: {url!r} (expected redis://host:port/db)")
+        self._url = url or "redis://127.0.0.1:6379/0"
+        try:
+            self._client_url, self._options = client_options(self._url)
+        except ValueError as exc:
+            raise PubSubError(str(exc)) from None
         if "\0" in self.client_id:
             raise PubSubError("client_id must not contain NUL")
-        self._url = url or "redis://127.0.0.1:6379/0"
         self._stable_id = client_id is not None
         self._table = SubscriptionTable()
         self._globs: dict[str, int] = {}
         self._durable: dict[str, int] = {}
         self._lock = threading.Lock()
         self._confirm: dict[str, threading.Event] = {}
+        self._refused: dict[str, str] = {}  # glob -> why Redis refused its PSUBSCRIBE (ACL)
         self._r: redis.Redis | None = None
         self._pub_conn: redis.connection.Connection | None = None
         self._pub_lock = threading.Lock()
@@ -146,16 +213,18 @@ class RedisPubSub(PubSub):
             return
         if self._closed:
             raise PubSubError("redis: closed")
+        url, opts = self._client_url, self._options
         try:
-            self._r = redis.Redis.from_url(self._url, client_name=f"things:{self.client_id}:cmd")
+            self._r = redis.Redis.from_url(url, client_name=f"things:{self.client_id}:cmd", **opts)
             self._r.ping()
             self._script = self._r.register_script(_PUBLISH_DURABLE)
             self._pub_conn = self._r.connection_pool.get_connection()
-            self._ps = redis.Redis.from_url(self._url, client_name=f"things:{self.client_id}:sub").pubsub()
-            self._stream_r = redis.Redis.from_url(self._url, client_name=f"things:{self.client_id}:inbox")
+            self._ps = redis.Redis.from_url(url, client_name=f"things:{self.client_id}:sub", **opts).pubsub()
+            self._stream_r = redis.Redis.from_url(url, client_name=f"things:{self.client_id}:inbox", **opts)
         except redis.RedisError as exc:
             self._teardown()
-            raise PubSubError(f"redis: cannot connect to {self._url}: {exc}") from exc
+            why = refusal(exc, self._url, connecting=True) or str(exc)
+            raise PubSubError(f"redis: cannot connect to {redact(self._url)}: {why}") from exc
         self._dispatcher = Dispatcher(self, name=f"things-redis-{self.client_id}")
         self._threads = [threading.Thread(target=self._read_channels, name=f"things-redis-ps-{self.client_id}",
                                           daemon=True)]
@@ -212,7 +281,7 @@ class RedisPubSub(PubSub):
             else:
                 self._publish_plain(topic, pack(mid, payload, PLAIN))
         except redis.RedisError as exc:
-            raise PubSubError(f"redis: publish on {topic!r} failed: {exc}") from exc
+            raise PubSubError(f"redis: publish on {topic!r} failed: {refusal(exc, self._url) or exc}") from exc
         return mid
 
     def _publish_plain(self, topic: str, data: bytes) -> None:
@@ -253,7 +322,8 @@ class RedisPubSub(PubSub):
                         r.xgroup_create(self._inbox, GROUP, id="0", mkstream=True)
                     r.hset(REGISTRY, f"{self.client_id}\0{pattern}", "1")
                 except redis.RedisError as exc:
-                    raise PubSubError(f"redis: durable subscribe to {pattern!r} failed: {exc}") from exc
+                    why = refusal(exc, self._url) or exc
+                    raise PubSubError(f"redis: durable subscribe to {pattern!r} failed: {why}") from exc
             self._table.add(sub)
             self._start_inbox_reader()
             return sub
@@ -271,6 +341,11 @@ class RedisPubSub(PubSub):
                 raise PubSubError(f"redis: subscribe to {pattern!r} failed: {exc}") from exc
             if threading.current_thread() is not self._threads[0] and not done.wait(10):
                 raise PubSubError(f"redis: PSUBSCRIBE {glob!r} not confirmed within 10 s")
+            with self._lock:
+                why = self._refused.pop(glob, None)
+            if why is not None:
+                self.unsubscribe(sub)
+                raise PubSubError(f"redis: subscribe to {pattern!r} (PSUBSCRIBE {glob!r}) refused: {why}")
         return sub
 
     def unsubscribe(self, subscription: Subscription) -> None:
@@ -320,8 +395,21 @@ class RedisPubSub(PubSub):
                 continue
             except (ValueError, AttributeError):  # the connection was closed under us by close()
                 return
+            except redis.ResponseError as exc:  # a PSUBSCRIBE refused (ACL): its subscribe() says why
+                self._on_refused(exc)
+                continue
             if msg is not None:
                 self._on_other(msg)
+
+    def _on_refused(self, exc: redis.ResponseError) -> None:
+        """Redis's error reply names no pattern: every PSUBSCRIBE still unconfirmed gets it."""
+        why = refusal(exc, self._url) or str(exc)
+        log.error("redis %s: %s", self.client_id, why)
+        with self._lock:
+            for glob, done in self._confirm.items():
+                if not done.is_set():
+                    self._refused[glob] = why
+                    done.set()
 
     def _read_burst(self, ps: redis.client.PubSub, msg: dict[str, object] | None) -> None:
         """``msg`` and every message already received after it, handed over in one batch.
