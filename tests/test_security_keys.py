@@ -4,6 +4,7 @@ message or a file can be wrong is refused with a reason that names it and no key
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -169,3 +170,40 @@ def test_sealed_code_and_snapshots(cluster: Path) -> None:
     with pytest.raises(Refused, match="cannot be decrypted"):
         sealed_files.open_file(other, snap, "snapshot", "abc123", frozenset({"worker"}), "s")
     assert sealed_files.open_file(None, code, "code", "abc123", policy.OPERATORS, "code") == b"console.log(1)"
+
+
+def test_signed_messages_and_seals_fuzzed(cluster: Path) -> None:
+    """Arbitrary bytes, and valid envelopes and seals cut or altered anywhere: only Refused."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    ring = keys.load(cluster)
+    guard = Guard(ring)
+    good_msg = envelope.seal(ring.as_role("dispatcher"), _command())
+    good_file = sealed_files.seal_file(ring.as_role("worker"), "snapshot", "abc", b'{"v":3}', encrypt=True)
+    examples = int(os.environ.get("THINGS_FUZZ_EXAMPLES", "2000"))
+
+    @settings(max_examples=examples, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(st.one_of(st.binary(max_size=600),
+                     st.tuples(st.integers(0, len(good_msg)), st.integers(0, 255), st.booleans())),
+           st.sampled_from(["message", "file"]))
+    def check(data, target: str) -> None:
+        base = good_msg if target == "message" else good_file
+        if isinstance(data, tuple):
+            at, value, cut = data
+            data = base[:at] if cut else base[:at] + bytes([value]) + base[at + 1:]
+            if data == base:
+                return
+        elif data[:1] == b"\x00":
+            data = (envelope.MAGIC if target == "message" else sealed_files.MAGIC) + data
+        try:
+            if target == "message":
+                guard.open(data)
+            else:
+                sealed_files.open_file(ring, data, "snapshot", "abc", frozenset({"worker"}), "s")
+        except Refused:
+            return
+        raise AssertionError(f"accepted an altered or arbitrary input: {data[:80]!r}")
+
+    check()

@@ -72,6 +72,8 @@ def split(payload: bytes) -> tuple[bytes, dict[str, object], bytes, bytes]:
         sig = base64.b64decode(sig_text, validate=True)
     except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
         raise Refused(f"malformed signed message ({type(exc).__name__})") from exc
+    if base64.b64encode(sig) != sig_text:  # one spelling per signature: no altered-but-valid copies
+        raise Refused("malformed signature encoding")
     if not isinstance(header, dict):
         raise Refused("malformed signed message (header is not an object)")
     return header_bytes, header, sig, body

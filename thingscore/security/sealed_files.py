@@ -64,6 +64,8 @@ def _split(data: bytes, what: str) -> tuple[bytes, dict[str, object], bytes, byt
         sig = base64.b64decode(sig_text, validate=True)
     except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
         raise Refused(f"{what}: malformed seal ({type(exc).__name__})") from exc
+    if base64.b64encode(sig) != sig_text:  # one spelling per signature: no altered-but-valid copies
+        raise Refused("malformed signature encoding")
     if not isinstance(header, dict):
         raise Refused(f"{what}: malformed seal")
     return header_bytes, header, sig, body
