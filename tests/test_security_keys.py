@@ -207,3 +207,27 @@ def test_signed_messages_and_seals_fuzzed(cluster: Path) -> None:
         raise AssertionError(f"accepted an altered or arbitrary input: {data[:80]!r}")
 
     check()
+
+
+def test_the_stored_schedule_is_sealed_by_the_scheduler(cluster: Path, tmp_path: Path) -> None:
+    """Write access to the global FS must not let anyone edit what the scheduler runs."""
+    from thingscore import plugins
+    from thingscore.control import schedule as sched
+
+    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
+    ring = keys.load(cluster).as_role("scheduler")
+    s = sched.Schedule()
+    s.apps["a"] = ["p1"]
+    sched.save(fs, s, ring)
+    assert sched.load(fs, ring).apps == {"a": ["p1"]}
+    data = fs.read(sched.SCHEDULE_PATH)
+    fs.write(sched.SCHEDULE_PATH, data.replace(b'"p1"', b'"p2"'))
+    with pytest.raises(sched.ScheduleError, match="does not match its signature"):
+        sched.load(fs, ring)
+    fs.write(sched.SCHEDULE_PATH, s.encode())  # as an open cluster (or an intruder) writes it
+    with pytest.raises(sched.ScheduleError, match="not signed"):
+        sched.load(fs, ring)
+    worker_sealed = sealed_files.seal_file(keys.load(cluster).as_role("worker"), "schedule", "scheduler", s.encode())
+    fs.write(sched.SCHEDULE_PATH, worker_sealed)
+    with pytest.raises(sched.ScheduleError, match="not by a worker"):
+        sched.load(fs, ring)

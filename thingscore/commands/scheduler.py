@@ -10,6 +10,7 @@ import uuid
 
 from thingscore.control.apps import AppSpecError, parse_duration
 from thingscore.control.config import ConfigError, open_fs, open_pubsub
+from thingscore.control.schedule import ScheduleError
 from thingscore.control.scheduler import Scheduler
 from thingscore.security import keys
 
@@ -34,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
         scheduler.serve_forever()
     except KeyboardInterrupt:
         scheduler.shutdown()
+    except ScheduleError as exc:  # the stored schedule is unreadable, or not sealed by a scheduler
+        print(f"things scheduler: {exc}", file=sys.stderr)
+        return 1
     finally:
         pubsub.close()
         fs.close()

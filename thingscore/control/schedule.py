@@ -19,6 +19,9 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from thingscore.fs import FileSystem, NotFound
+from thingscore.security import sealed_files
+from thingscore.security.envelope import Refused
+from thingscore.security.keys import KeyRing
 
 log = logging.getLogger("things.scheduler")
 
@@ -98,13 +101,24 @@ class Schedule:
         return sched
 
 
-def load(fs: FileSystem) -> Schedule:
-    """The stored schedule, or an empty one on a fresh global FS."""
+def load(fs: FileSystem, keys: KeyRing | None = None) -> Schedule:
+    """The stored schedule, or an empty one on a fresh global FS. With keys it must carry a
+    scheduler's seal: whoever can write to the global FS could otherwise have the scheduler
+    start programs with their arguments, or stop them."""
     try:
-        return Schedule.decode(fs.read(SCHEDULE_PATH))
+        data = fs.read(SCHEDULE_PATH)
     except NotFound:
         return Schedule()
+    try:
+        data = sealed_files.open_file(keys, data, "schedule", "scheduler", frozenset({"scheduler"}),
+                                      f"the stored schedule {SCHEDULE_PATH}")
+    except Refused as exc:
+        raise ScheduleError(f"{exc} (a schedule written without keys must be removed by hand)") from exc
+    return Schedule.decode(data)
 
 
-def save(fs: FileSystem, schedule: Schedule) -> None:
-    fs.write(SCHEDULE_PATH, schedule.encode())
+def save(fs: FileSystem, schedule: Schedule, keys: KeyRing | None = None) -> None:
+    data = schedule.encode()
+    if keys is not None:
+        data = sealed_files.seal_file(keys, "schedule", "scheduler", data)
+    fs.write(SCHEDULE_PATH, data)

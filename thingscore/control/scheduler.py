@@ -106,7 +106,7 @@ class Scheduler:
     # -- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> None:
-        self.schedule = sched.load(self.fs)
+        self.schedule = sched.load(self.fs, self.keys)
         self.started = time.monotonic()
         self.client = ControlClient(self.pubsub, f"scheduler-{uuid.uuid4().hex[:8]}", self.keys)
         self._subs.append(self.pubsub.subscribe(protocol.HEARTBEATS, self._on_heartbeat))
@@ -175,7 +175,7 @@ class Scheduler:
         if not self._dirty:
             return
         try:
-            sched.save(self.fs, self.schedule)
+            sched.save(self.fs, self.schedule, self.keys)
             self._dirty = False
         except (FSError, OSError) as exc:
             log.warning("could not save the schedule: %s", exc)
