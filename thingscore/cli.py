@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--report", help="write a JSON report of the hops to this file")
     ex.add_argument("--snapshot-dir", help="keep every snapshot as hop-N.json in this directory")
     ex.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
+    ex.add_argument("--max-memory-mb", type=float, help="stop the program when it needs more memory than this")
+    ex.add_argument("--max-cpu-seconds", type=float, help="stop the program after this much CPU time (per process)")
     ex.set_defaults(func=_cmd_exec)
 
     rs = sub.add_parser("restore", help="write a standalone JS file that resumes a program from a snapshot")
@@ -122,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--cpus", type=float, help="CPUs this worker offers to programs (default: its core count)")
     wk.add_argument("--low-memory-mb", type=float,
                     help="drain (ask for its programs to move) when the machine has less memory available than this")
+    wk.add_argument("--max-memory-mb", type=float,
+                    help="memory limit of each program run here (default: none; `dispatch run` may set its own)")
+    wk.add_argument("--max-cpu-seconds", type=float,
+                    help="CPU-time limit of each program run here (default: none; `dispatch run` may set its own)")
     wk.add_argument("--config", help="TOML config file ([worker] id, pubsub, fs, runtime, heartbeat, labels)")
     wk.add_argument("--keys", help=KEYS_HELP + "; with keys, commands, code and snapshots must be signed")
     wk.add_argument("--encrypt-snapshots", action="store_true",
@@ -139,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     d_run.add_argument("worker")
     d_run.add_argument("file")
     d_run.add_argument("args", nargs="*", help="program arguments (after --)")
+    d_run.add_argument("--max-memory-mb", type=float, help="this program's memory limit (default: the worker's)")
+    d_run.add_argument("--max-cpu-seconds", type=float, help="this program's CPU-time limit (default: the worker's)")
     for name in ("ps", "workers"):
         dd = dsub.add_parser(name, help=f"list {'processes' if name == 'ps' else 'workers'}")
         dd.add_argument("--json", action="store_true")

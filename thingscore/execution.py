@@ -18,7 +18,7 @@ from typing import Any
 
 from thingscore import plugins
 from thingscore.instrument.bundle import instrument
-from thingscore.runtime import Runtime, StartRequest
+from thingscore.runtime import Limits, Runtime, StartRequest
 
 EXIT_MIGRATION_FAILED = 2
 
@@ -43,6 +43,7 @@ class ExecResult:
     exit_code: int
     hops: list[HopRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    stop_reason: str | None = None  # the limit the runtime stopped the program for
 
     def report(self) -> dict[str, Any]:
         return {"hops": [h.as_dict() for h in self.hops], "exit_code": self.exit_code}
@@ -58,8 +59,9 @@ def _exit_code(rc: int) -> int:
 
 
 def execute(file: str | Path, *, hops: int, every: int, runtimes: list[str], args: list[str] | None = None,
-            snapshot_dir: Path | None = None, parser: str = "esprima") -> ExecResult:
-    """Run ``file`` migrating it ``hops`` times, every ``every`` callbacks."""
+            snapshot_dir: Path | None = None, parser: str = "esprima", limits: Limits | None = None) -> ExecResult:
+    """Run ``file`` migrating it ``hops`` times, every ``every`` callbacks; each process gets
+    ``limits`` (a program over one is stopped: the reason on stderr, a non-zero exit code)."""
     main = Path(file).resolve()
     program = instrument(main, parser=parser)
     loaded: dict[str, Runtime] = {}
@@ -70,13 +72,14 @@ def execute(file: str | Path, *, hops: int, every: int, runtimes: list[str], arg
     try:
         program_file = work / "program.js"
         program_file.write_text(program.render(), encoding="utf-8")
-        return _run_hops(program_file, main.parent, loaded, runtimes, hops, every, args or [], work, snapshot_dir)
+        return _run_hops(program_file, main.parent, loaded, runtimes, hops, every, args or [], work, snapshot_dir,
+                         limits or Limits())
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtimes: list[str], hops: int,
-              every: int, args: list[str], work: Path, snapshot_dir: Path | None) -> ExecResult:
+              every: int, args: list[str], work: Path, snapshot_dir: Path | None, limits: Limits) -> ExecResult:
     result = ExecResult(exit_code=0)
     snapshot_in: Path | None = None
     pending: HopRecord | None = None
@@ -87,7 +90,8 @@ def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtime
         out = work / f"hop-{hop + 1}.json"
         migrate = hop < hops and not failed
         req = StartRequest(program=program_file, args=args, restore_from=snapshot_in,
-                           snapshot_every=every if migrate else 0, snapshot_path=out if migrate else None, cwd=cwd)
+                           snapshot_every=every if migrate else 0, snapshot_path=out if migrate else None, cwd=cwd,
+                           limits=limits)
         started = time.perf_counter()
         proc = loaded[name].start(req)
         snap_msg: dict[str, Any] | None = None
@@ -108,6 +112,13 @@ def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtime
             elif kind == "restore-error":
                 result.errors.append(f"cannot restore: {msg.get('message')}")
         rc = proc.wait()
+        reason = getattr(proc, "stop_reason", None)
+        if reason:
+            _log(f"program stopped: {reason}")
+            result.stop_reason = reason
+            result.errors.append(str(reason))
+            result.exit_code = _exit_code(rc) or 1
+            return result
         if pending is not None:  # restore failed before it said so
             result.errors.append("the restored process ended before it resumed")
             result.exit_code = _exit_code(rc) or 1

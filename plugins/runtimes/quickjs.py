@@ -6,10 +6,11 @@ killing the process, and its memory and CPU are the process's. Control travels e
 with the node runtime: two pipes of their own (THINGS_CONTROL_FD / THINGS_COMMAND_FD) and
 the synchronous request pipes (THINGS_RPC_FDS), never the program's stdout or stderr.
 
-Limits (constructor arguments, or THINGS_QJS_MEMORY_MB / THINGS_QJS_CPU_SECONDS in the
-environment of the process that runs the plugin): an allocation beyond the memory limit or
-CPU time beyond the CPU limit ends the program with a clear message on its stderr and exit
-code 1.
+Limits (``StartRequest.limits``; else constructor arguments, or THINGS_QJS_MEMORY_MB /
+THINGS_QJS_CPU_SECONDS in the environment of the process that runs the plugin): the memory
+limit is the engine's own heap limit (every JS allocation, ArrayBuffers included), the CPU
+limit a watcher of the host process's CPU time. Either ends the program with a clear message
+on its stderr, exit code 1, and a ``limit`` control message that sets ``stop_reason``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from things_plugins.runtimes.node import NodeProcess
 
-from thingscore.runtime import StartRequest
+from thingscore.runtime import Limits, StartRequest
 
 # Run by path: it needs only the standard library and the engine, no package imports.
 HOST_SCRIPT = Path(__file__).with_name("quickjs_host.py")
@@ -43,6 +44,10 @@ class QuickjsRuntime:
     def available(self) -> bool:
         return importlib.util.find_spec("_quickjs") is not None
 
+    def limits(self, request: StartRequest) -> Limits:
+        """The request's limits, this plugin's own where the request sets none."""
+        return (request.limits or Limits()).over(Limits(self.memory_mb, self.cpu_seconds))
+
     def _env(self, request: StartRequest) -> dict[str, str]:
         env = dict(os.environ)
         for key in ("THINGS_RESTORE", "THINGS_SNAPSHOT_EVERY", "THINGS_SNAPSHOT_PATH"):
@@ -53,10 +58,12 @@ class QuickjsRuntime:
         if request.snapshot_every > 0 and request.snapshot_path is not None:
             env["THINGS_SNAPSHOT_EVERY"] = str(request.snapshot_every)
             env["THINGS_SNAPSHOT_PATH"] = str(request.snapshot_path)
-        if self.memory_mb:
-            env["THINGS_QJS_MEMORY_MB"] = f"{self.memory_mb:g}"
-        if self.cpu_seconds:
-            env["THINGS_QJS_CPU_SECONDS"] = f"{self.cpu_seconds:g}"
+        limits = self.limits(request)
+        for key, value in (("THINGS_QJS_MEMORY_MB", limits.memory_mb), ("THINGS_QJS_CPU_SECONDS", limits.cpu_seconds)):
+            if value:
+                env[key] = f"{value:g}"
+            else:
+                env.pop(key, None)
         if self.stack_kb:
             env["THINGS_QJS_STACK_KB"] = str(self.stack_kb)
         return env
@@ -77,7 +84,8 @@ class QuickjsRuntime:
         finally:
             for fd in (ctl_w, cmd_r, req_w, rep_r):
                 os.close(fd)
-        return NodeProcess(popen, ctl_r, cmd_w, (req_r, rep_w))
+        # The host counts its own limits (in the engine, and a CPU watcher): no watcher here.
+        return NodeProcess(popen, ctl_r, cmd_w, (req_r, rep_w), limits=self.limits(request), watch=False)
 
 
 def _env_float(name: str) -> float | None:

@@ -189,8 +189,19 @@ class Host:
         """An error the program did not catch: out of memory is named as the limit it hit."""
         if text == "oom":
             text = self._oom_message()
+            if self.memory_mb > 0:
+                self._limit(f"memory limit of {self.memory_mb:g} MB exceeded")
         self._stderr(text)
         self._terminate(1)
+
+    def _limit(self, reason: str) -> None:
+        """Tell the runtime plugin why the program stops (its ``stop_reason``), in the words the
+        node runtime uses too."""
+        if self.control_fd is not None:
+            try:
+                _write_all(self.control_fd, json.dumps({"type": "limit", "reason": reason}).encode() + b"\n")
+            except OSError:
+                pass
 
     # ---- start ----
 
@@ -279,6 +290,7 @@ class Host:
         return f"things: out of memory: the program needs more than {limit} (quickjs runtime)\n"
 
     def _out_of_cpu(self) -> None:
+        self._limit(f"CPU time limit of {self.cpu_seconds:g} s exceeded")
         self._fatal(f"things: CPU time limit: the program used its {self.cpu_seconds:g} s of CPU (quickjs runtime)\n")
 
     def _drain(self) -> None:

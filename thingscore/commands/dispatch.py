@@ -14,6 +14,7 @@ from thingscore.control.config import ConfigError, open_fs, open_pubsub
 from thingscore.control.dispatcher import Dispatcher, DispatchError
 from thingscore.parsing import JSSyntaxError
 from thingscore.pubsub import Message
+from thingscore.runtime import Limits
 from thingscore.security import keys
 
 
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     d = Dispatcher(pubsub, fs, timeout=args.timeout, keys=ring)
     try:
         return _run(d, args)
-    except (DispatchError, JSSyntaxError) as exc:
+    except (DispatchError, JSSyntaxError, ValueError) as exc:  # ValueError: a bad --max-* flag
         print(f"things dispatch: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
@@ -56,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
 def _run(d: Dispatcher, args: argparse.Namespace) -> int:
     action = args.action
     if action == "run":
-        _print_json(d.run(args.worker, args.file, args=[a for a in args.args if a != "--"]))
+        limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds).as_dict()
+        _print_json(d.run(args.worker, args.file, args=[a for a in args.args if a != "--"], limits=limits))
     elif action == "ps":
         rows = d.ps()
         if args.json:

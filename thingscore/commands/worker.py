@@ -9,6 +9,7 @@ import sys
 
 from thingscore.control.config import ConfigError, load_worker_config, open_fs, open_pubsub
 from thingscore.control.worker import Worker
+from thingscore.runtime import Limits
 from thingscore.security import keys
 
 
@@ -25,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
         if args.cpus is not None:
             cfg.capacity["cpu"] = args.cpus
         ring = keys.load_for(getattr(args, "keys", None), "worker")
+        limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds)
         pubsub = open_pubsub(cfg.pubsub, client_id=f"worker-{cfg.id}")
         fs = open_fs(cfg.fs)
     except (ConfigError, Exception) as exc:  # a clear message for anything that prevents starting
@@ -33,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         worker = Worker(cfg.id, pubsub, fs, runtime=cfg.runtime, heartbeat=cfg.heartbeat, labels=cfg.labels,
                         capacity=cfg.capacity or None, low_memory_mb=cfg.low_memory_mb, keys=ring,
-                        encrypt_snapshots=bool(getattr(args, "encrypt_snapshots", False)))
+                        encrypt_snapshots=bool(getattr(args, "encrypt_snapshots", False)), limits=limits)
     except ValueError as exc:
         print(f"things worker: {exc}", file=sys.stderr)
         pubsub.close()

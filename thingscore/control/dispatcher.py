@@ -71,11 +71,16 @@ class Dispatcher:
         return str(live[0]["worker"])
 
     def run(self, worker: str, file: str | Path, args: list[str] | None = None, name: str | None = None,
-            parser: str = "esprima") -> dict[str, Any]:
+            parser: str = "esprima", limits: dict[str, float] | None = None) -> dict[str, Any]:
+        """Run ``file`` on ``worker``; ``limits`` (``{"memory_mb", "cpu_seconds"}``) override the
+        worker's defaults for this program."""
         prog = instrument(file, parser=parser)
         path = store.put_program(self.fs, prog.hash, prog.render(), self.keys)
-        started = self.request(worker, "run", {"program": path, "hash": prog.hash, "name": name or Path(file).name,
-                                               "args": args or [], "pid": uuid.uuid4().hex[:12]})
+        cmd: dict[str, Any] = {"program": path, "hash": prog.hash, "name": name or Path(file).name,
+                               "args": args or [], "pid": uuid.uuid4().hex[:12]}
+        if limits:
+            cmd["limits"] = limits
+        started = self.request(worker, "run", cmd)
         return {k: started.get(k) for k in ("id", "worker", "status")}  # the contract of `dispatch run`
 
     def migrate(self, pid: str, target: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from thingscore.runtime import RuntimeProcess
+from thingscore.runtime import Limits, RuntimeProcess
 
 RUNNING, PAUSED, MIGRATING, EXITED, FAILED = "running", "paused", "migrating", "exited", "failed"
 
@@ -33,12 +33,14 @@ class ManagedProcess:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     restored: Future[dict[str, Any]] = field(default_factory=Future)
     bus: Any = None  # its ProgramBus (pub/sub on the program's behalf)
+    limits: Limits = field(default_factory=Limits)  # what its runtime enforces (shown by `ps --json`)
 
     def describe(self) -> dict[str, Any]:
         usage = self.proc.usage() if self.state in (RUNNING, PAUSED, MIGRATING) else {}
         return {"id": self.pid, "name": self.name, "state": self.state, "reason": self.reason,
                 "exit_code": self.exit_code, "runtime": self.runtime, "program": self.program,
-                "hash": self.program_hash, "epoch": self.epoch, "started": self.started, **usage}
+                "hash": self.program_hash, "epoch": self.epoch, "started": self.started,
+                "limits": self.limits.as_dict(), **usage}
 
     def expect(self, request: str) -> Future[dict[str, Any]]:
         fut: Future[dict[str, Any]] = Future()

@@ -3,15 +3,23 @@ requests on a pipe of their own) and their pub/sub (a client per program, whose 
 subscriptions keep collecting messages while the program moves between workers).
 
 A program's files live under ``files/<process id>/`` of the global FS, so they follow it;
-paths that would leave that folder are refused. Programs may not touch the control plane's
-own topics (``things/...``) nor subscribe to everything.
+paths that would leave that folder are refused (``EACCES``, logged): ``..`` anywhere it would
+climb out, absolute paths (``/x``, ``\\x``, ``C:x``), backslashes read as separators, NUL and
+other control characters, and whatever the file system itself refuses (the local plugin
+resolves symlinks and refuses a real location outside its root). Names are never URL-decoded:
+``%2e%2e`` is a file of that name, inside the folder. A request the worker cannot read (not
+JSON, not an object, too long) is answered with an error; the program's thread goes on.
+Programs may not touch the control plane's own topics (``things/...``) nor subscribe to
+everything.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import logging
+import re
 import threading
 import time
 from typing import Any
@@ -24,17 +32,32 @@ from .process import ManagedProcess
 log = logging.getLogger("things.worker")
 
 
+#: What a process id may be (it names the program's folder in the global FS).
+PID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+#: The longest request line a program may send (a write's data included, as base64).
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
+MAX_PATH_CHARS = 4096
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def files_root(pid: str) -> str:
+    """The program's folder; a process id that is not a plain name (``..``, ``a/b``) is refused,
+    since it would put the folder somewhere else in the global FS."""
+    if not isinstance(pid, str) or not PID_RE.fullmatch(pid) or pid.strip(".") == "":
+        raise PathEscape(f"invalid process id {pid!r}")
     return f"files/{pid}"
 
 
 def serve_file_requests(p: ManagedProcess, fs: FileSystem) -> None:
-    """Answer a program's file calls until its process ends (runs on its own thread)."""
+    """Answer a program's file calls until its process ends (runs on its own thread). Nothing a
+    program sends ends this thread or the worker: a bad request gets an error answer."""
     requests = getattr(p.proc, "rpc_requests", None)
     replies = getattr(p.proc, "rpc_replies", None)
     if requests is None or replies is None:
         return
-    buf = b""
+    pending: list[bytes] = []  # the start of a request line whose newline has not come yet
+    size = 0
+    skipping = False  # inside a request line that is too long: dropped up to its newline
     while True:
         try:
             chunk = requests.read(65536)
@@ -42,37 +65,83 @@ def serve_file_requests(p: ManagedProcess, fs: FileSystem) -> None:
             return
         if not chunk:
             return
-        buf += chunk
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
-            try:
-                answer = file_request(fs, p.pid, json.loads(line))
-            except (ValueError, TypeError) as exc:
-                answer = {"error": True, "code": "EINVAL", "message": str(exc)}
+        answers: list[dict[str, Any]] = []
+        while chunk:
+            nl = chunk.find(b"\n")
+            if nl < 0:
+                if not skipping:
+                    pending.append(chunk)
+                    size += len(chunk)
+                    if size > MAX_REQUEST_BYTES:
+                        log.warning("program %s sent a file request over %d bytes: refused", p.pid, MAX_REQUEST_BYTES)
+                        answers.append({"error": True, "code": "EFBIG", "message": "request too large"})
+                        skipping, pending, size = True, [], 0
+                break
+            line, chunk = chunk[:nl], chunk[nl + 1:]
+            if skipping:
+                skipping = False
+                continue
+            if size + len(line) > MAX_REQUEST_BYTES:
+                log.warning("program %s sent a file request over %d bytes: refused", p.pid, MAX_REQUEST_BYTES)
+                answers.append({"error": True, "code": "EFBIG", "message": "request too large"})
+                pending, size = [], 0
+                continue
+            line, pending, size = b"".join([*pending, line]), [], 0
+            answers.append(_answer(fs, p.pid, line))
+        for answer in answers:
             try:
                 replies.write(json.dumps(answer).encode() + b"\n")
             except (OSError, ValueError):
                 return
 
 
+def _answer(fs: FileSystem, pid: str, line: bytes) -> dict[str, Any]:
+    try:
+        req = json.loads(line)
+    except ValueError as exc:
+        return {"error": True, "code": "EINVAL", "message": f"malformed request: {exc}"}
+    if not isinstance(req, dict):
+        return {"error": True, "code": "EINVAL", "message": "a request is a JSON object"}
+    try:
+        return file_request(fs, pid, req)
+    except Exception as exc:  # never the end of the thread: the program would wait forever
+        log.warning("file request of %s failed: %s", pid, exc)
+        return {"error": True, "code": "EIO", "message": str(exc)}
+
+
+def program_path(pid: str, path: str, *, listing: bool = False) -> str:
+    """Where ``path`` of program ``pid`` is in the global FS, or PathEscape saying why not."""
+    root = files_root(pid)
+    if listing and path in (".", "./", ""):
+        return root
+    if len(path) > MAX_PATH_CHARS:
+        raise PathEscape(f"path longer than {MAX_PATH_CHARS} characters")
+    if _CONTROL_CHARS.search(path):
+        raise PathEscape(f"control character in path {path!r}")
+    full = normalize(f"{root}/{normalize(path)}")
+    if not full.startswith(root + "/"):  # normalize already refuses; kept as the last word
+        raise PathEscape(f"path escapes the program's folder: {path!r}")
+    return full
+
+
 def file_request(fs: FileSystem, pid: str, req: dict[str, Any]) -> dict[str, Any]:
+    """One file call of a program, answered as data (the program's fs module raises from it)."""
     op, path = req.get("op"), req.get("path")
     if not isinstance(path, str):
-        return {"error": True, "code": "EINVAL"}
-    root = files_root(pid)
+        return {"error": True, "code": "EINVAL", "message": "path must be a string"}
     try:
-        rel = "" if op == "list" and path in (".", "./", "") else normalize(path)
-    except PathEscape:
-        return {"error": True, "code": "EACCES"}
-    full = f"{root}/{rel}" if rel else root
+        full = program_path(pid, path, listing=op in ("list", "stat"))
+    except PathEscape as exc:
+        log.warning("program %s: %s %r refused: %s", pid, op, path, exc)
+        return {"error": True, "code": "EACCES", "message": str(exc)}
     try:
         if op == "read":
             return {"b64": base64.b64encode(fs.read(full)).decode()}
         if op == "write":
-            fs.write(full, base64.b64decode(req.get("b64", "")))
+            fs.write(full, _data(req))
             return {}
         if op == "append":
-            fs.append(full, base64.b64decode(req.get("b64", "")))
+            fs.append(full, _data(req))
             return {}
         if op == "delete":
             fs.delete(full)
@@ -91,10 +160,29 @@ def file_request(fs: FileSystem, pid: str, req: dict[str, Any]) -> dict[str, Any
             return {"names": names}
     except NotFound:
         return {"error": True, "code": "ENOENT"}
+    except PathEscape as exc:  # the file system's own refusal (a symlink out of the local root)
+        log.warning("program %s: %s %r refused by the file system: %s", pid, op, path, exc)
+        return {"error": True, "code": "EACCES", "message": str(exc)}
+    except _BadData as exc:
+        return {"error": True, "code": "EINVAL", "message": str(exc)}
     except Exception as exc:  # the program gets an I/O error, the worker goes on
         log.warning("file request %s %s of %s failed: %s", op, path, pid, exc)
         return {"error": True, "code": "EIO"}
-    return {"error": True, "code": "ENOSYS"}
+    return {"error": True, "code": "ENOSYS", "message": f"unknown operation {op!r}"}
+
+
+class _BadData(ValueError):
+    """A write/append whose data is not base64."""
+
+
+def _data(req: dict[str, Any]) -> bytes:
+    b64 = req.get("b64", "")
+    if not isinstance(b64, str):
+        raise _BadData("b64 must be a string")
+    try:
+        return base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise _BadData(f"data is not base64: {exc}") from exc
 
 
 def _allowed(topic: str, pattern: bool) -> bool:

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from thingscore import plugins
-from thingscore.fs import FileSystem
+from thingscore.fs import FileSystem, PathEscape
 from thingscore.pubsub import PubSub
-from thingscore.runtime import Runtime, StartRequest, proc_usage
+from thingscore.runtime import Limits, Runtime, StartRequest, proc_usage
 from thingscore.security import envelope, policy
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
@@ -43,7 +43,7 @@ from . import protocol, store
 from .client import ControlClient, NoReply
 from .inbox import CommandInbox
 from .process import EXITED, FAILED, MIGRATING, PAUSED, RUNNING, ManagedProcess, pump
-from .program_io import ProgramBus, serve_file_requests
+from .program_io import ProgramBus, files_root, serve_file_requests
 from .protocol import Reply
 
 log = logging.getLogger("things.worker")
@@ -58,7 +58,7 @@ class Worker:
                  heartbeat: float = 1.0, labels: dict[str, str] | None = None, capacity: dict[str, float] | None = None,
                  workdir: Path | None = None, migrate_timeout: float = 30.0,
                  low_memory_mb: float | None = None, keys: KeyRing | None = None,
-                 encrypt_snapshots: bool = False) -> None:
+                 encrypt_snapshots: bool = False, limits: Limits | None = None) -> None:
         self.id = worker_id
         self.pubsub = pubsub
         self.fs = fs
@@ -72,6 +72,9 @@ class Worker:
         self.capacity = capacity or {"memory_mb": 1024.0, "cpu": float(os.cpu_count() or 1)}
         self.migrate_timeout = migrate_timeout
         self.low_memory_mb = low_memory_mb
+        #: Memory and CPU limits of each program run here (``things worker --max-memory-mb
+        #: --max-cpu-seconds``); a run command's ``limits`` override them for its program.
+        self.limits = limits or Limits()
         self.draining = False  # asked to leave (drain command, SIGUSR1) or short of memory: take nothing new
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix=f"things-worker-{worker_id}-"))
         self.processes: dict[str, ManagedProcess] = {}
@@ -205,15 +208,20 @@ class Worker:
     def _cmd_run(self, args: dict[str, Any]) -> dict[str, Any]:
         program, phash = _str(args, "program"), _str(args, "hash")
         pid = _str(args, "pid") if args.get("pid") else uuid.uuid4().hex[:12]
+        try:
+            files_root(pid)  # the id names the program's folder in the global FS: a plain name only
+        except PathEscape as exc:
+            raise CommandError(str(exc)) from exc
         name = str(args.get("name") or pid)
         prog_args = [str(a) for a in args.get("args", [])]
+        limits = Limits.parse(args.get("limits"))  # a ValueError names the bad key: the command is refused
         epoch = _epoch(args)
         same = self._claim(pid, epoch)
         if same is not None:
             return same
         local = self._fetch_program(program, phash)
-        p = self._start(pid, name, program, phash, StartRequest(program=local, args=prog_args, cwd=self.workdir),
-                        epoch=epoch)
+        p = self._start(pid, name, program, phash, StartRequest(program=local, args=prog_args, cwd=self.workdir,
+                                                                limits=limits), epoch=epoch)
         return {"id": p.pid, "worker": self.id, "status": p.state, "epoch": epoch}
 
     def _cmd_restore(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -377,9 +385,10 @@ class Worker:
         # THINGS_SUPERVISED: the program ends when this worker's control channel closes, so a
         # worker that dies (kill -9) leaves no orphan copy behind to run twice after failover.
         req.env = {**req.env, "THINGS_GLOBAL_FS": "1", "THINGS_PROCESS_ID": pid, "THINGS_SUPERVISED": "1"}
+        req.limits = (req.limits or Limits()).over(self.limits)  # the program's own, else this worker's
         proc = self.runtime.start(req)
         p = ManagedProcess(pid=pid, name=name, program=program, program_hash=program_hash, runtime=self.runtime_name,
-                           proc=proc, epoch=epoch)
+                           proc=proc, epoch=epoch, limits=req.limits)
         p.bus = ProgramBus(self.pubsub, p, self.id, paused=req.restore_from is not None and handover)
         threading.Thread(target=serve_file_requests, args=(p, self.fs), daemon=True).start()
         with self._lock:
@@ -419,8 +428,13 @@ class Worker:
             return
         p.bus.end()
         p.exit_code = rc
+        limit = getattr(p.proc, "stop_reason", None)
         if p.reason == "killed" or p.reason.startswith("fenced"):
             p.state = EXITED
+        elif limit:  # stopped by its runtime for a limit: said on its stderr, its event, `ps`
+            p.state, p.reason = FAILED, str(limit)
+            log.warning("program %s stopped: %s", p.pid, limit)
+            self._forwarder(p, "stderr")(f"things: program stopped: {limit}\n".encode())
         elif rc == 0:
             p.state, p.reason = EXITED, "ended"
         else:
