@@ -23,6 +23,7 @@ worker threads and native addons are refused with ``ERR_ACCESS_DENIED``.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import json
 import logging
@@ -73,8 +74,11 @@ class Jail:
     snapshot it resumes from, hard-linked or copied in; readable only) and ``rw/`` (where it
     writes snapshots). Removed when the process ends."""
 
+    live: set[Jail] = set()  # removed at exit too, should a process outlive its watcher
+
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="things-node-"))
+        Jail.live.add(self)
         self.ro = self.root / "ro"
         self.rw = self.root / "rw"
         self.ro.mkdir()
@@ -101,7 +105,14 @@ class Jail:
         return self.rw / f"snapshot-{next(self._n)}.json"
 
     def remove(self) -> None:
+        Jail.live.discard(self)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@atexit.register
+def _remove_jails() -> None:
+    for jail in list(Jail.live):
+        jail.remove()
 
 
 class NodeProcess:
@@ -364,9 +375,13 @@ class NodeRuntime:
             raise
         finally:
             os.close(load_r)
+        fresh = _Standby(popen, ctl_r, cmd_w, load_w, rpc, key, jail)
         with self._lock:
-            old, self._standby = self._standby, _Standby(popen, ctl_r, cmd_w, load_w, rpc, key, jail)
-        if old is not None:  # should not happen; do not leak it
+            if not self._warm:  # closed while this one started
+                old = fresh
+            else:
+                old, self._standby = self._standby, fresh
+        if old is not None:  # a close() or a racing start: do not leak it
             self._discard(old)
 
     def start(self, request: StartRequest) -> NodeProcess:
