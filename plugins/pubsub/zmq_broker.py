@@ -34,18 +34,32 @@ both directions so that a brief disconnection loses nothing and reorders nothing
 The durable state lives in the broker's memory: it survives clients' disconnections, not
 the broker's own restart (queued messages for a client that is away at that moment are
 lost; publications not yet acknowledged are re-sent by their publishers).
+
+CURVE (optional, libsodium is bundled in pyzmq): with a key pair (``curve_secret``) every
+one of the three ports speaks CURVE (encrypted and authenticated: clients must know the
+broker's public key, ``zmq://host:port?server_key=...``). With ``allowed_clients`` (a file or
+directory of client public keys, see :func:`load_public_keys`, re-read at every handshake
+so that a key file removed is a client refused from then on) a ZAP handler refuses every
+other client key; without it any client that knows the broker's public key may connect.
+Key files are ZeroMQ certificates (``zmq.auth.create_certificates``' format).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from pathlib import Path
+from urllib.parse import quote, urlparse
 
 import zmq
+import zmq.auth
+from zmq.auth.thread import ThreadAuthenticator
+from zmq.utils import z85
 
 from thingscore.pubsub import PubSubError, new_id, topic_matches, unpack
 
@@ -65,6 +79,110 @@ def parse_url(url: str | None) -> tuple[str, int]:
     if u.scheme not in ("zmq", "tcp"):
         raise PubSubError(f"not a ZeroMQ URL: {url!r} (expected zmq://host:port)")
     return u.hostname or "127.0.0.1", u.port or DEFAULT_PORT
+
+
+def decode_key(text: str | bytes) -> bytes | None:
+    """A CURVE public key as 40 Z85 characters (bytes), from Z85 or 64 hex digits; None if neither."""
+    raw = text.decode("ascii", "replace") if isinstance(text, bytes) else text
+    raw = raw.strip()
+    if len(raw) == 64:
+        try:
+            return z85.encode(bytes.fromhex(raw))
+        except ValueError:
+            return None
+    if len(raw) == 40:
+        try:
+            if len(z85.decode(raw.encode("ascii"))) == 32:
+                return raw.encode("ascii")
+        except (KeyError, ValueError, UnicodeEncodeError):
+            return None
+    return None
+
+
+def public_key_file(secret_path: str | Path) -> Path:
+    """Where the public half of a key pair file lives: ZeroMQ's ``x.key`` next to ``x.key_secret``,
+    else ``<file>.pub``."""
+    p = Path(secret_path)
+    return p.with_name(p.name[:-len("_secret")]) if p.name.endswith("_secret") else p.with_name(p.name + ".pub")
+
+
+def _write_certificate(path: Path, public: bytes, secret: bytes | None) -> None:
+    """A ZeroMQ certificate file (what ``zmq.auth.load_certificate`` reads); secret ones are 0600."""
+    lines = ["#   ZeroMQ CURVE " + ("**Secret** Certificate: keep it private" if secret else "Public Certificate"),
+             "#   written by things", "", "metadata", "curve", f'    public-key = "{public.decode()}"']
+    if secret:
+        lines.append(f'    secret-key = "{secret.decode()}"')
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if secret else 0o644)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def load_or_create_keys(path: str | Path) -> tuple[bytes, bytes, bool]:
+    """(public, secret, created) of the key pair file ``path``; made (with its public file,
+    :func:`public_key_file`) when absent, so that ``things pubsub --curve-keys F`` just works."""
+    p = Path(path)
+    if not p.exists():
+        public, secret = zmq.curve_keypair()
+        p.parent.mkdir(parents=True, exist_ok=True)
+        _write_certificate(p, public, secret)
+        pub = public_key_file(p)
+        pub.unlink(missing_ok=True)  # a stale public half of an older pair would mislead
+        _write_certificate(pub, public, None)
+        return public, secret, True
+    try:
+        public, secret = zmq.auth.load_certificate(p)
+    except (OSError, ValueError) as exc:
+        raise PubSubError(f"zmq: cannot read the CURVE key pair {p}: {exc}") from exc
+    if secret is None or decode_key(secret) is None or decode_key(public) is None:
+        raise PubSubError(f"zmq: {p} holds no CURVE secret key (a public certificate? give the *_secret one)")
+    return public, secret, False
+
+
+def load_public_keys(path: str | Path) -> set[bytes]:
+    """Client public keys (Z85) allowed by a file or a directory.
+
+    A directory: every file in it that is a ZeroMQ certificate (``*.key``, ``*.pub``...;
+    secret ones count by their public half). A file: a certificate, or one key per line
+    (Z85 or hex; ``#`` starts a comment).
+    """
+    p = Path(path)
+    files = sorted(f for f in p.iterdir() if f.is_file()) if p.is_dir() else [p]
+    keys: set[bytes] = set()
+    for f in files:
+        text = f.read_text(encoding="utf-8", errors="replace")
+        if "public-key" in text:
+            with contextlib.suppress(OSError, ValueError):
+                key = decode_key(zmq.auth.load_certificate(f)[0])
+                if key:
+                    keys.add(key)
+            continue
+        if p.is_dir():
+            continue
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip() if not decode_key(line) else line.strip()
+            if line:
+                key = decode_key(line)
+                if key is None:
+                    raise PubSubError(f"zmq: {f}: not a CURVE public key (40 Z85 characters or 64 hex): {line!r}")
+                keys.add(key)
+    return keys
+
+
+class _AllowedClients:
+    """ZAP credentials provider: the keys of ``path``, read again at every handshake."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+
+    def callback(self, domain: str, key: bytes) -> bool:
+        try:
+            allowed = key in load_public_keys(self.path)
+        except (OSError, PubSubError) as exc:
+            log.error("zmq broker: cannot read the allowed client keys (%s): refusing %s", exc, key.decode())
+            return False
+        if not allowed:
+            log.warning("zmq broker: refused a client with CURVE key %s (not in %s)", key.decode(), self.path)
+        return allowed
 
 
 def endpoints(host: str, port: int) -> tuple[str, str, str]:
@@ -89,8 +207,15 @@ class _Client:
 class ZmqBroker:
     """XSUB/XPUB proxy plus the durable ROUTER; ``start()`` returns once all are bound."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = DEFAULT_PORT, grace: float = GRACE) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = DEFAULT_PORT, grace: float = GRACE, *,
+                 curve_secret: bytes | None = None, allowed_clients: str | Path | None = None) -> None:
+        if allowed_clients is not None and curve_secret is None:
+            raise PubSubError("zmq broker: allowed client keys need CURVE (a server key pair)")
         self.host, self.port = host, port
+        self.curve_secret = curve_secret
+        self.public_key = zmq.curve_public(curve_secret) if curve_secret else None
+        self.allowed_clients = allowed_clients
+        self._auth: ThreadAuthenticator | None = None
         self._grace_until = time.monotonic() + grace
         self.epoch = new_id().encode()
         self._ctx = zmq.Context()
@@ -105,7 +230,11 @@ class ZmqBroker:
 
     @property
     def url(self) -> str:
-        return f"zmq://{self.host}:{self.port}"
+        """What clients connect to: with CURVE, the broker's public key included (percent-encoded:
+        Z85 has ``&``, ``#``, ``+``... that mean other things in a URL)."""
+        if self.public_key is None:
+            return f"zmq://{self.host}:{self.port}"
+        return f"zmq://{self.host}:{self.port}?server_key={quote(self.public_key.decode(), safe='')}"
 
     @classmethod
     def from_url(cls, url: str | None) -> ZmqBroker:
@@ -119,6 +248,14 @@ class ZmqBroker:
         for s in (xsub, xpub, router):
             unbounded(s)
             s.setsockopt(zmq.LINGER, 0)
+            if self.curve_secret is not None:
+                # Also covers xsub's inproc endpoint for our own PUB: inproc has no handshake.
+                s.curve_server = True
+                s.curve_secretkey = self.curve_secret
+        if self.allowed_clients is not None:
+            self._auth = ThreadAuthenticator(self._ctx, log=logging.getLogger("things.pubsub.zmq.auth"))
+            self._auth.start()
+            self._auth.configure_curve_callback("*", credentials_provider=_AllowedClients(self.allowed_clients))
         router.setsockopt(zmq.ROUTER_HANDOVER, 1)  # a reconnecting client takes its identity back
         try:
             xsub.bind(xsub_ep)
@@ -128,6 +265,8 @@ class ZmqBroker:
         except zmq.ZMQError as exc:
             for s in (xsub, xpub, router, control_in, self._control):
                 s.close(0)
+            if self._auth is not None:
+                self._auth.stop()
             self._ctx.term()
             raise PubSubError(f"zmq broker: cannot bind {self.host}:{self.port}..{self.port + 2}: {exc}") from exc
         xsub.send(b"\x01")  # subscribe to everything: publishers forward all they publish at once
@@ -162,6 +301,8 @@ class ZmqBroker:
         for th in self._threads:
             th.join(5)
         self._control.close(0)
+        if self._auth is not None:
+            self._auth.stop()
         self._ctx.term()
 
     def __enter__(self) -> ZmqBroker:

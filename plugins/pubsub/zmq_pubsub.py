@@ -21,6 +21,17 @@ acknowledged. A PING every half second notices a restarted broker (new epoch): t
 then says HELLO again, re-subscribes and re-sends. Durable subscribers take durable
 messages from that path only (their plain copies are ignored), which keeps their order.
 
+CURVE: ``zmq://HOST:PORT?server_key=KEY[&client_key=PATH]`` when the broker runs with a key
+pair (``things pubsub --curve-keys``). KEY is the broker's public key: 40 Z85 characters,
+percent-encoded (``things pubsub`` prints the URL so), or 64 hex digits, or the path of its
+public key file. ``client_key`` is this client's key pair file (a ZeroMQ ``*.key_secret``
+certificate), needed when the broker only allows listed clients; otherwise an ephemeral
+pair is made per connection object. ZeroMQ retries a failed handshake silently, forever;
+so ``connect`` watches the DEALER's handshake (a socket monitor) and fails at once when it
+is refused: a broker that wants CURVE from a plain client, a client key the broker does not
+allow, a plain broker given a key; a wrong server_key is only seen as the broker hanging up
+mid-handshake, reported after a few attempts (or at the handshake time-out).
+
 Threads: one I/O thread owns the SUB and DEALER sockets (ZeroMQ sockets are not
 thread-safe); callers reach it through an inproc PUSH socket guarded by a lock, and publish
 on the PUB socket under another. Handlers run on the dispatcher thread.
@@ -30,11 +41,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import unquote, urlsplit
 
 import zmq
+import zmq.auth
+from zmq.utils.monitor import recv_monitor_message
 
 from thingscore.pubsub import (
     Dispatcher,
@@ -52,7 +67,7 @@ from thingscore.pubsub import (
     unpack,
 )
 
-from .zmq_broker import endpoints, parse_url, unbounded
+from .zmq_broker import decode_key, endpoints, parse_url, unbounded
 
 log = logging.getLogger("things.pubsub.zmq")
 
@@ -75,6 +90,64 @@ _send = zmq.backend.Socket.send if issubclass(zmq.Socket, zmq.backend.Socket) el
 _recv = zmq.backend.Socket.recv if issubclass(zmq.Socket, zmq.backend.Socket) else zmq.Socket.recv
 #: Payloads at least this big are handed to ZeroMQ without a copy.
 ZERO_COPY_FROM = 65536
+#: The broker hanging up this many times during the CURVE handshake, never completing it:
+#: a wrong server_key (the broker cannot read our HELLO and says nothing else).
+CURVE_HANGUPS = 3
+_MONITORED = (zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL
+              | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL | zmq.EVENT_HANDSHAKE_FAILED_AUTH | zmq.EVENT_DISCONNECTED)
+
+
+def _query(url: str | None) -> dict[str, str]:
+    """The query of a zmq URL, read by hand: a raw Z85 key may hold ``#``, ``?`` and ``+``,
+    which urllib would take for a fragment, a separator or a space."""
+    if not url or "?" not in url:
+        return {}
+    out = {}
+    for item in url.split("?", 1)[1].split("&"):
+        key, _, value = item.partition("=")
+        out[key] = value
+    return out
+
+
+def curve_keys(url: str | None) -> tuple[bytes, bytes, bytes] | None:
+    """(server public, client public, client secret) for a URL with ``server_key``; None without.
+
+    See the module docstring for the forms. Errors name what is wrong, without the secret.
+    """
+    query = _query(url)
+    raw = query.get("server_key")
+    if raw is None:
+        if "client_key" in query:
+            raise PubSubError("zmq: client_key= needs server_key= (the broker's CURVE public key)")
+        return None
+    server = decode_key(raw) or decode_key(unquote(raw))
+    if server is None and os.path.isfile(unquote(raw)):
+        try:
+            server = decode_key(zmq.auth.load_certificate(unquote(raw))[0])
+        except (OSError, ValueError) as exc:
+            raise PubSubError(f"zmq: server_key={unquote(raw)}: {exc}") from exc
+    if server is None:
+        raise PubSubError(f"zmq: server_key={raw!r} is not a CURVE public key: give the broker's public key as 40 "
+                          "Z85 characters, percent-encoded in the URL (as `things pubsub` prints it), as 64 hex "
+                          "digits, or as the path of its public key file")
+    path = query.get("client_key")
+    if path is None:
+        public, secret = zmq.curve_keypair()  # ephemeral: enough for a broker that allows any client
+        return server, public, secret
+    path = unquote(path)
+    try:
+        public, secret = zmq.auth.load_certificate(path)
+    except (OSError, ValueError) as exc:
+        raise PubSubError(f"zmq: client_key={path}: cannot read a CURVE key pair: {exc}") from exc
+    if secret is None or decode_key(secret) is None:
+        raise PubSubError(f"zmq: client_key={path} holds no secret key (give the *.key_secret file, not the public "
+                          "one)")
+    return server, public, secret
+
+
+def _hostport(url: str | None) -> str:
+    u = urlsplit(url if url and "://" in url else f"zmq://{url or ''}")
+    return f"{u.hostname or '127.0.0.1'}:{u.port or ''}".rstrip(":")
 
 
 def zmq_prefix(pattern: str) -> str:
@@ -96,6 +169,8 @@ class ZmqPubSub(PubSub):
     def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
         super().__init__(url, client_id=client_id)
         self._host, self._port = parse_url(url)
+        self._curve = curve_keys(url)
+        self._handshake_error: str | None = None
         raw = self.client_id.encode()
         if not raw or len(raw) > 255 or raw[0] == 0:
             raise PubSubError("zmq: client_id must be 1..255 bytes and not start with NUL")
@@ -131,6 +206,7 @@ class ZmqPubSub(PubSub):
         self._ctx = zmq.Context()
         xsub_ep, _, _ = endpoints(self._host, self._port)
         self._pub = self._ctx.socket(zmq.PUB)
+        self._secure(self._pub)
         unbounded(self._pub)
         self._pub.setsockopt(zmq.LINGER, 2000)  # close() lets queued messages out
         self._pub.connect(xsub_ep)
@@ -147,13 +223,66 @@ class ZmqPubSub(PubSub):
                                     daemon=True)
         self._io.start()
         try:
-            if not welcome.wait(HANDSHAKE_TIMEOUT):
-                raise PubSubError(f"zmq: no broker answered at {self.url or self._host}:{self._port + 2} "
-                                  f"within {HANDSHAKE_TIMEOUT:.0f} s (is `things pubsub` running?)")
+            if self._handshake_error or not welcome.wait(HANDSHAKE_TIMEOUT) or self._handshake_error:
+                raise PubSubError(self._handshake_error or self._no_answer())
             self._probe("\0" + self.client_id)
         except BaseException:
             self._teardown()
             raise
+
+    def _secure(self, sock: zmq.Socket) -> None:
+        """CURVE on a socket that connects to the broker, when the URL gives its key."""
+        if self._curve is not None:
+            server, public, secret = self._curve
+            sock.curve_serverkey = server
+            sock.curve_publickey = public
+            sock.curve_secretkey = secret
+
+    def _no_answer(self) -> str:
+        where = f"{self._host}:{self._port + 2}"
+        if self._curve is not None:
+            return (f"zmq: no broker answered at {where} within {HANDSHAKE_TIMEOUT:.0f} s: the CURVE handshake "
+                    "probably failed (is server_key the broker's public key, and is this client allowed?), "
+                    "or `things pubsub` is not running")
+        return (f"zmq: no broker answered at {where} within {HANDSHAKE_TIMEOUT:.0f} s (is `things pubsub` "
+                "running? if it uses CURVE, add server_key= to the URL)")
+
+    def _on_monitor(self, mon: zmq.Socket, state: dict[str, int]) -> bool:
+        """Handshake events of the DEALER while connecting; True once the handshake succeeded.
+
+        A refusal is recorded in ``_handshake_error`` and wakes ``connect`` at once: ZeroMQ
+        itself would go on retrying silently and ``connect`` would only time out.
+        """
+        while True:
+            try:
+                ev = recv_monitor_message(mon, zmq.NOBLOCK)
+            except zmq.Again:
+                return False
+            event, value = ev["event"], ev["value"]
+            why = None
+            if event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                return True
+            if event == zmq.EVENT_HANDSHAKE_FAILED_AUTH:
+                why = (f"the broker refused this client's CURVE key (ZAP status {value}): its public key is not "
+                       "among the broker's allowed clients (give client_key= a key pair the broker allows)")
+            elif event == zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL:
+                if value == zmq.PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH:
+                    why = ("the broker does not use CURVE, but the URL gives server_key=" if self._curve else
+                           "the broker requires CURVE: add server_key=<the broker's public key> to the URL")
+                elif value == zmq.PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC:
+                    why = "the CURVE handshake failed (cryptographic error): is server_key the broker's public key?"
+                else:
+                    why = f"the ZeroMQ handshake failed (protocol error {value})"
+            elif event == zmq.EVENT_DISCONNECTED and self._curve is not None:
+                # Also what follows HANDSHAKE_FAILED_NO_DETAIL (the peer hung up: an I/O error,
+                # which libzmq retries), so that one is only counted here.
+                state["hangups"] = state.get("hangups", 0) + 1
+                if state["hangups"] >= CURVE_HANGUPS:
+                    why = (f"the broker hung up {state['hangups']} times during the CURVE handshake: server_key is "
+                           "most likely not the broker's public key (or the broker does not use CURVE)")
+            if why is not None and self._handshake_error is None:
+                self._handshake_error = f"zmq: cannot connect to {_hostport(self.url)}: {why}"
+                self._event(b"WELCOME").set()
 
     def _event(self, key: bytes) -> threading.Event:
         with self._lock:
@@ -280,28 +409,43 @@ class ZmqPubSub(PubSub):
         assert self._ctx is not None
         _, xpub_ep, router_ep = endpoints(self._host, self._port)
 
+        mon: zmq.Socket | None = None
+
         def open_sockets() -> tuple[zmq.Socket, zmq.Socket]:
+            nonlocal mon
             sub = self._ctx.socket(zmq.SUB)  # type: ignore[union-attr]
             dealer = self._ctx.socket(zmq.DEALER)  # type: ignore[union-attr]
             for s in (sub, dealer):
+                self._secure(s)
                 unbounded(s)
                 s.setsockopt(zmq.LINGER, 0)
             dealer.setsockopt(zmq.ROUTING_ID, self.client_id.encode())
             dealer.setsockopt(zmq.RECONNECT_IVL, 50)
             sub.setsockopt(zmq.RECONNECT_IVL, 50)
+            if mon is None and self._epoch is None:
+                # Before connecting: after a protocol error (a CURVE mismatch) libzmq gives up
+                # that connection for good, so a monitor attached later could miss the only event.
+                # Only until the first handshake succeeds or fails: see _on_monitor.
+                mon = dealer.get_monitor_socket(_MONITORED)
             sub.connect(xpub_ep)
             dealer.connect(router_ep)
             return sub, dealer
 
         sub, dealer = open_sockets()
+        mon_state: dict[str, int] = {}
         dealer.send_multipart([b"HELLO", self._session])
         last_ping = time.monotonic()
         poller = zmq.Poller()
-        for s in (sub, dealer, pull):
+        for s in (sub, dealer, pull, mon):
             poller.register(s, zmq.POLLIN)
         try:
             while True:
                 ready = dict(poller.poll(100))
+                if mon is not None and mon in ready and (self._on_monitor(mon, mon_state) or self._handshake_error):
+                    poller.unregister(mon)
+                    dealer.disable_monitor()
+                    mon.close(0)
+                    mon = None
                 if sub in ready:
                     self._drain_sub(sub)
                 if dealer in ready:
@@ -332,6 +476,8 @@ class ZmqPubSub(PubSub):
                     last_ping = now
                     self._republish_due(dealer, now)
         finally:
+            if mon is not None:
+                mon.close(0)
             for s in (sub, dealer, pull):
                 s.close(linger=200 if s is dealer else 0)
 

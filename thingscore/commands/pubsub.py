@@ -4,11 +4,19 @@ The default backend is ``zmq``: our own broker (libzmq's XSUB/XPUB proxy plus a 
 channel), nothing to install but the package. ``--backend mqtt`` starts mosquitto when it
 is installed, for those who want a standard broker with the same command. Prints the URL
 clients use on its first line of output, then runs until SIGINT or SIGTERM (exit 0).
+
+CURVE for the zmq broker (encryption and authentication, see :mod:`things_plugins.pubsub.zmq_broker`):
+``--curve-keys FILE`` is the broker's key pair, made when FILE is absent (its public half is
+written next to it, see ``public_key_file``); the URL printed then carries ``server_key=``.
+``--curve-clients PATH`` (a directory of client public key files, or a file of keys) admits
+only those clients. Both also come from ``THINGS_PUBSUB_CURVE_KEYS`` / ``THINGS_PUBSUB_CURVE_CLIENTS``,
+so that a service definition can set them without a command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import signal
 import subprocess
@@ -19,12 +27,28 @@ from pathlib import Path
 from thingscore.pubsub import PubSubError
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The CURVE options of ``things pubsub`` (the parser itself is built in thingscore/cli.py)."""
+    parser.add_argument("--curve-keys", metavar="FILE",
+                        help="zmq: run with CURVE using this key pair file, made if absent (public key in FILE.pub); "
+                             "default $THINGS_PUBSUB_CURVE_KEYS")
+    parser.add_argument("--curve-clients", metavar="PATH",
+                        help="zmq with CURVE: only admit clients whose public key is in this directory of key files "
+                             "(or file of keys), read at each connection; default $THINGS_PUBSUB_CURVE_CLIENTS")
+
+
 def run(args: argparse.Namespace) -> int:
     backend = getattr(args, "backend", None) or "zmq"
     host = getattr(args, "host", None) or "127.0.0.1"
     port = getattr(args, "port", None)
+    curve_keys = getattr(args, "curve_keys", None) or os.environ.get("THINGS_PUBSUB_CURVE_KEYS") or None
+    curve_clients = getattr(args, "curve_clients", None) or os.environ.get("THINGS_PUBSUB_CURVE_CLIENTS") or None
     if backend == "zmq":
-        return _run_zmq(host, port or 7901)
+        return _run_zmq(host, port or 7901, curve_keys, curve_clients)
+    if curve_keys or curve_clients:
+        print("error: --curve-keys and --curve-clients are for the zmq backend (mosquitto: configure TLS in its "
+              "own configuration)", file=sys.stderr)
+        return 2
     if backend == "mqtt":
         return _run_mosquitto(host, port or 1883)
     print(f"error: unknown broker backend {backend!r} (zmq or mqtt)", file=sys.stderr)
@@ -36,17 +60,32 @@ def _on_signals(stop: object) -> None:
         signal.signal(sig, lambda *_: stop())  # type: ignore[operator]
 
 
-def _run_zmq(host: str, port: int) -> int:
-    from things_plugins.pubsub.zmq_broker import ZmqBroker
+def _run_zmq(host: str, port: int, curve_keys: str | None = None, curve_clients: str | None = None) -> int:
+    from things_plugins.pubsub.zmq_broker import ZmqBroker, load_or_create_keys, load_public_keys, public_key_file
 
-    broker = ZmqBroker(host, port)
+    secret, created = None, False
     try:
+        if curve_clients and not curve_keys:
+            raise PubSubError("--curve-clients needs --curve-keys (the broker's own key pair)")
+        if curve_keys:
+            _, secret, created = load_or_create_keys(curve_keys)
+        if curve_clients:
+            allowed = load_public_keys(curve_clients)  # now, so that a wrong path fails at start
+            if not allowed:
+                print(f"things pubsub: warning: no client public key in {curve_clients} yet: every client is refused "
+                      "until one is added", file=sys.stderr, flush=True)
+        broker = ZmqBroker(host, port, curve_secret=secret, allowed_clients=curve_clients)
         broker.start()
-    except PubSubError as exc:
+    except (PubSubError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"things pubsub: zmq broker at {broker.url} (XSUB {port}, XPUB {port + 1}, durable ROUTER {port + 2})",
+    mode = "" if secret is None else (", CURVE" + (f", clients allowed by {curve_clients}" if curve_clients else
+                                                   ", any client that knows the key"))
+    print(f"things pubsub: zmq broker at {broker.url} (XSUB {port}, XPUB {port + 1}, durable ROUTER {port + 2}{mode})",
           flush=True)
+    if created and curve_keys:
+        print(f"things pubsub: made a new CURVE key pair in {curve_keys} (keep it private); public key in "
+              f"{public_key_file(curve_keys)}", flush=True)
     _on_signals(broker.stop)
     broker.serve_forever()
     return 0

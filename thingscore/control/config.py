@@ -3,10 +3,16 @@
 ``--pubsub`` takes a plugin name (``zmq``, ``mqtt``, ``redis``, ``local``) or a URL whose
 scheme names the plugin (``zmq://host:port``, ``mqtt://host:port``, ``redis://host:port/0``,
 ``local://name``). ``--fs`` takes a plugin name, a URL (``redis://...``, ``mongodb://...``,
-``file:///dir``) or a directory. Precedence: flag, then config file, then environment
-(``THINGS_PUBSUB``, ``THINGS_FS``, ``THINGS_WORKER_ID``, ``THINGS_RUNTIME``), then defaults:
-the embedded broker ``things pubsub`` starts (zmq on 127.0.0.1:7901) and a directory shared by
-every worker of this machine.
+``file:///dir``) or a directory.
+
+Secured transports (README "Transport security"): ``mqtts://[user:pass@]host:port?ca=&cert=&key=``
+(TLS) and ``mqtt://user:pass@host:port``; ``rediss://[user:pass@]host:port/0?ca=&cert=&key=`` (TLS)
+and ``redis://[user]:pass@host:port/0`` (pub/sub and FS alike); ``zmq://host:port?server_key=KEY
+[&client_key=FILE]`` (CURVE, against ``things pubsub --curve-keys``).
+
+Precedence: flag, then config file, then environment (``THINGS_PUBSUB``, ``THINGS_FS``,
+``THINGS_WORKER_ID``, ``THINGS_RUNTIME``), then defaults: the embedded broker ``things pubsub``
+starts (zmq on 127.0.0.1:7901) and a directory shared by every worker of this machine.
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ DEFAULT_FS = str(Path.home() / ".things" / "fs")
 PUBSUB_DEFAULT_URLS = {"zmq": DEFAULT_PUBSUB, "mqtt": "mqtt://127.0.0.1:1883", "redis": "redis://127.0.0.1:6379/0",
                        "local": "local://default"}
 FS_DEFAULT_URLS = {"local": DEFAULT_FS, "redis": "redis://127.0.0.1:6379/0", "mongo": "mongodb://127.0.0.1:27017/things"}
-SCHEMES = {"zmq": "zmq", "tcp": "zmq", "mqtt": "mqtt", "redis": "redis", "local": "local"}
-FS_SCHEMES = {"redis": "redis", "mongodb": "mongo", "file": "local"}
+SCHEMES = {"zmq": "zmq", "tcp": "zmq", "mqtt": "mqtt", "mqtts": "mqtt", "redis": "redis", "rediss": "redis",
+           "local": "local"}
+FS_SCHEMES = {"redis": "redis", "rediss": "redis", "mongodb": "mongo", "file": "local"}
 
 
 class ConfigError(ValueError):
