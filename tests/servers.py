@@ -146,3 +146,155 @@ def mqtt_url(mosquitto: Server) -> str:
 @pytest.fixture
 def redis_url(redis_server: Server) -> str:
     return f"redis://127.0.0.1:{redis_server.port}/0"
+
+
+# -- transport security: certificates, TLS and password-protected servers -------------------------
+
+
+@dataclass
+class TlsFiles:
+    """PEM files of a test PKI: a CA, a server certificate for 127.0.0.1/localhost, a client
+    certificate from the same CA, and a "rogue" client certificate from another CA."""
+
+    ca: Path
+    server_cert: Path
+    server_key: Path
+    client_cert: Path
+    client_key: Path
+    rogue_cert: Path
+    rogue_key: Path
+
+
+def make_tls_files(directory: Path) -> TlsFiles:
+    """Generate the PKI of :class:`TlsFiles` in ``directory`` (EC P-256 keys, valid one day).
+
+    Made with the ``cryptography`` package (a dependency already) rather than the openssl
+    command, so that the tests need no other tool and the certificates are exactly known.
+    """
+    import ipaddress
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.now(UTC)
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    def write_key(key: ec.EllipticCurvePrivateKey, path: Path) -> Path:
+        path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                           serialization.NoEncryption()))
+        path.chmod(0o600)
+        return path
+
+    def write_cert(cert: x509.Certificate, path: Path) -> Path:
+        path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        return path
+
+    def make_ca(cn: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = (x509.CertificateBuilder().subject_name(name(cn)).issuer_name(name(cn)).public_key(key.public_key())
+                .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(hours=1))
+                .not_valid_after(now + timedelta(days=1))
+                .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                             content_commitment=False, key_encipherment=False, data_encipherment=False,
+                                             key_agreement=False, encipher_only=False, decipher_only=False),
+                               critical=True)
+                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+                .sign(key, hashes.SHA256()))
+        return key, cert
+
+    def make_leaf(cn: str, ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate,
+                  server: bool) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        key = ec.generate_private_key(ec.SECP256R1())
+        builder = (x509.CertificateBuilder().subject_name(name(cn)).issuer_name(ca_cert.subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=1))
+                   .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                   .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH if server
+                                                         else ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                                  critical=False))
+        if server:
+            builder = builder.add_extension(x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        return key, builder.sign(ca_key, hashes.SHA256())
+
+    directory.mkdir(parents=True, exist_ok=True)
+    ca_key, ca_cert = make_ca("things test CA")
+    server_key, server_cert = make_leaf("localhost", ca_key, ca_cert, server=True)
+    client_key, client_cert = make_leaf("things-client", ca_key, ca_cert, server=False)
+    rogue_ca_key, rogue_ca_cert = make_ca("some other CA")
+    rogue_key, rogue_cert = make_leaf("things-client", rogue_ca_key, rogue_ca_cert, server=False)
+    return TlsFiles(
+        ca=write_cert(ca_cert, directory / "ca.pem"),
+        server_cert=write_cert(server_cert, directory / "server.pem"),
+        server_key=write_key(server_key, directory / "server.key"),
+        client_cert=write_cert(client_cert, directory / "client.pem"),
+        client_key=write_key(client_key, directory / "client.key"),
+        rogue_cert=write_cert(rogue_cert, directory / "rogue.pem"),
+        rogue_key=write_key(rogue_key, directory / "rogue.key"),
+    )
+
+
+def mosquitto_tls_config(tls: TlsFiles, require_certificate: bool = True) -> str:
+    """mosquitto configuration lines making its listener speak TLS with the test PKI."""
+    return (f"cafile {tls.ca}\ncertfile {tls.server_cert}\nkeyfile {tls.server_key}\n"
+            f"require_certificate {'true' if require_certificate else 'false'}\n")
+
+
+def start_mosquitto_tls(tls: TlsFiles, require_certificate: bool = True) -> Server:
+    """mosquitto whose only listener speaks TLS with the test PKI (client certificates required)."""
+    return start_mosquitto(mosquitto_tls_config(tls, require_certificate))
+
+
+def start_mosquitto_passwords(users: dict[str, str], extra_config: str = "") -> Server:
+    """mosquitto refusing anonymous clients, with a password file made by ``mosquitto_passwd -b``.
+
+    The password file is read at start-up and then kept in the server's directory (removed with it);
+    its configured path is gone, so this server is not for ``restart()``."""
+    exe = _binary("mosquitto_passwd")
+    if exe is None:
+        pytest.skip("mosquitto_passwd is not installed (it comes with the mosquitto package)")
+    pwdir = Path(tempfile.mkdtemp(prefix="things-mosquitto-pw-"))
+    pwfile = pwdir / "passwords"
+    pwfile.touch(0o600)
+    for user, password in users.items():
+        subprocess.run([exe, "-b", str(pwfile), user, password], check=True, capture_output=True)
+    # Later lines win in mosquitto's configuration: this overrides start_mosquitto's allow_anonymous.
+    server = start_mosquitto(f"allow_anonymous false\npassword_file {pwfile}\n{extra_config}")
+    shutil.move(str(pwfile), server.workdir / "passwords")  # read at start-up; removed with the server
+    shutil.rmtree(pwdir, ignore_errors=True)
+    return server
+
+
+def start_redis_tls(tls: TlsFiles, extra_args: list[str] | None = None) -> Server:
+    """redis-server with a TLS port only (plain port 0), requiring client certificates of the test CA.
+
+    Skipped, visibly, when this redis-server was built without TLS (it refuses ``tls-port``)."""
+    exe = _binary("redis-server")
+    if exe is None:
+        pytest.skip("redis-server is not installed (make test installs it with apt-get)")
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="things-redis-tls-"))
+    args = [exe, "--port", "0", "--tls-port", str(port), "--bind", "127.0.0.1", "--dir", str(work), "--save", "",
+            "--appendonly", "no", "--tls-cert-file", str(tls.server_cert), "--tls-key-file", str(tls.server_key),
+            "--tls-ca-cert-file", str(tls.ca), "--tls-auth-clients", "yes", *(extra_args or [])]
+    log = work / "redis.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, cwd=work, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_port(port, proc)
+    except RuntimeError:
+        proc.kill()
+        proc.wait()
+        text = log.read_text(errors="replace")
+        shutil.rmtree(work, ignore_errors=True)
+        if "tls" in text.lower() and ("not supported" in text.lower() or "bad directive" in text.lower()):
+            pytest.skip(f"this redis-server has no TLS support: {text.strip().splitlines()[-1]}")
+        raise RuntimeError(f"redis-server with TLS did not start: {text.strip()[-500:]}") from None
+    return Server("redis-tls", port, proc, work)
