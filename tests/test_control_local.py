@@ -167,3 +167,21 @@ def test_program_pubsub_and_files_follow_it(cluster) -> None:
     assert [ln.split(" (")[0] for ln in out.splitlines()[:6]] == [f"got sensors/t{i} {20 + i}" for i in range(6)]
     assert "log has 7 lines; files: log.txt" in out
     assert d.fs.read(f"files/{pid}/log.txt").decode().count("\n") == 7
+
+
+def test_a_programs_limits_move_with_it(cluster) -> None:
+    """Limits given at run time are the program's: they hold on the worker it moves to."""
+    d, workers, _ = cluster
+    from thingscore.control import store
+    from thingscore.instrument.bundle import instrument
+
+    prog = instrument(SLOW)
+    path = store.put_program(d.fs, prog.hash, prog.render())
+    pid = uuid.uuid4().hex[:12]
+    d.request("A", "run", {"program": path, "hash": prog.hash, "pid": pid, "args": ["100000"],
+                           "limits": {"memory_mb": 300, "cpu_seconds": 600}})
+    time.sleep(0.3)
+    d.migrate(pid, "B")
+    moved = [p for p in workers["B"]._list() if p["id"] == pid]
+    assert moved and moved[0]["limits"] == {"memory_mb": 300, "cpu_seconds": 600}
+    d.command("kill", pid)

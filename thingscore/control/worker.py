@@ -239,7 +239,8 @@ class Worker:
         # A live migration hands over the messages held at the source; a failover from a
         # checkpoint has no source to wait for.
         p = self._start(pid, str(args.get("name") or pid), program, phash,
-                        StartRequest(program=local, restore_from=snap_file, cwd=self.workdir), epoch=epoch,
+                        StartRequest(program=local, restore_from=snap_file, cwd=self.workdir,
+                                     limits=Limits.parse(args.get("limits"))), epoch=epoch,
                         handover=args.get("handover", True) is not False)
         try:
             msg = p.restored.result(self.migrate_timeout)
@@ -334,7 +335,7 @@ class Worker:
             reply = self.client.request(target, "restore", {"pid": p.pid, "program": p.program,
                                                             "hash": p.program_hash, "snapshot": snap,
                                                             "name": p.name, "origin": self.id,
-                                                            "epoch": p.epoch},
+                                                            "epoch": p.epoch, "limits": p.limits.as_dict()},
                                         timeout=self.migrate_timeout)
         except (NoReply, OSError, CommandError) as exc:
             reply = Reply(re="", ok=False, worker=target, error=str(exc))
