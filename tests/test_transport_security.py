@@ -435,20 +435,14 @@ def _things_pubsub(args: list[str], env: dict[str, str]) -> subprocess.Popen[byt
 
 
 def test_things_pubsub_with_curve(tmp_path: Path) -> None:
-    """`things pubsub` with a key pair file it makes, and an allowed-clients directory; the URL
-    it prints is what clients use. The options come as flags once thingscore/cli.py declares
-    them (commands.pubsub.add_arguments), else from the environment."""
-    help_text = subprocess.run([*things_cmd(), "pubsub", "--help"], capture_output=True).stdout.decode()
+    """`things pubsub --curve-keys --curve-clients` with a key pair file it makes, and an
+    allowed-clients directory; the URL it prints is what clients use."""
     keys, allowed = tmp_path / "broker.key", tmp_path / "allowed"
     allowed.mkdir()
     zmq.auth.create_certificates(tmp_path, "w1")
     shutil.copy(tmp_path / "w1.key", allowed / "w1.key")
     port = free_port_triple()
-    if "--curve-keys" in help_text:
-        proc = _things_pubsub(["--port", str(port), "--curve-keys", str(keys), "--curve-clients", str(allowed)], {})
-    else:
-        proc = _things_pubsub(["--port", str(port)], {"THINGS_PUBSUB_CURVE_KEYS": str(keys),
-                                                      "THINGS_PUBSUB_CURVE_CLIENTS": str(allowed)})
+    proc = _things_pubsub(["--port", str(port), "--curve-keys", str(keys), "--curve-clients", str(allowed)], {})
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline().decode()

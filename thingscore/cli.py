@@ -207,6 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
     pb.add_argument("--port", type=int, default=7901)
     pb.add_argument("--backend", choices=["zmq", "mqtt"], default="zmq",
                     help="zmq: our embedded broker; mqtt: starts mosquitto if installed")
+    pb.add_argument("--curve-keys", metavar="FILE",
+                    help="zmq: run with CURVE using this key pair file, made if absent (public key in FILE.pub); "
+                         "default $THINGS_PUBSUB_CURVE_KEYS")
+    pb.add_argument("--curve-clients", metavar="PATH",
+                    help="zmq with CURVE: only admit clients whose public key is in this directory of key files "
+                         "(or file of keys), read at each connection; default $THINGS_PUBSUB_CURVE_CLIENTS")
     pb.add_argument("-v", "--verbose", action="store_true")
     pb.set_defaults(func=_cmd_pubsub)
 

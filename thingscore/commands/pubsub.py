@@ -27,16 +27,6 @@ from pathlib import Path
 from thingscore.pubsub import PubSubError
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The CURVE options of ``things pubsub`` (the parser itself is built in thingscore/cli.py)."""
-    parser.add_argument("--curve-keys", metavar="FILE",
-                        help="zmq: run with CURVE using this key pair file, made if absent (public key in FILE.pub); "
-                             "default $THINGS_PUBSUB_CURVE_KEYS")
-    parser.add_argument("--curve-clients", metavar="PATH",
-                        help="zmq with CURVE: only admit clients whose public key is in this directory of key files "
-                             "(or file of keys), read at each connection; default $THINGS_PUBSUB_CURVE_CLIENTS")
-
-
 def run(args: argparse.Namespace) -> int:
     backend = getattr(args, "backend", None) or "zmq"
     host = getattr(args, "host", None) or "127.0.0.1"
