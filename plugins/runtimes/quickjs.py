@@ -29,20 +29,24 @@ from thingscore.runtime import Limits, StartRequest
 HOST_SCRIPT = Path(__file__).with_name("quickjs_host.py")
 
 
-class QuickjsRuntime:
-    """Programs on QuickJS-ng, one child process each."""
+class EmbeddedRuntime:
+    """A runtime whose programs run in a Python child process that embeds an engine (the
+    host script): the quickjs runtime, and the v8 one built on it. A subclass names its
+    host script, the prefix of its limits' environment variables and its engine's module."""
 
-    name = "quickjs"
+    name = "embedded"
+    host_script: Path = HOST_SCRIPT
+    env_prefix = "THINGS_QJS"
+    engine_module = "_quickjs"
 
     def __init__(self, memory_mb: float | None = None, cpu_seconds: float | None = None,
-                 stack_kb: int | None = None, python: str | None = None) -> None:
-        self.memory_mb = memory_mb if memory_mb is not None else _env_float("THINGS_QJS_MEMORY_MB")
-        self.cpu_seconds = cpu_seconds if cpu_seconds is not None else _env_float("THINGS_QJS_CPU_SECONDS")
-        self.stack_kb = stack_kb
+                 python: str | None = None) -> None:
+        self.memory_mb = memory_mb if memory_mb is not None else _env_float(f"{self.env_prefix}_MEMORY_MB")
+        self.cpu_seconds = cpu_seconds if cpu_seconds is not None else _env_float(f"{self.env_prefix}_CPU_SECONDS")
         self.python = python or sys.executable
 
     def available(self) -> bool:
-        return importlib.util.find_spec("_quickjs") is not None
+        return importlib.util.find_spec(self.engine_module) is not None
 
     def limits(self, request: StartRequest) -> Limits:
         """The request's limits, this plugin's own where the request sets none."""
@@ -59,13 +63,12 @@ class QuickjsRuntime:
             env["THINGS_SNAPSHOT_EVERY"] = str(request.snapshot_every)
             env["THINGS_SNAPSHOT_PATH"] = str(request.snapshot_path)
         limits = self.limits(request)
-        for key, value in (("THINGS_QJS_MEMORY_MB", limits.memory_mb), ("THINGS_QJS_CPU_SECONDS", limits.cpu_seconds)):
+        for key, value in ((f"{self.env_prefix}_MEMORY_MB", limits.memory_mb),
+                           (f"{self.env_prefix}_CPU_SECONDS", limits.cpu_seconds)):
             if value:
                 env[key] = f"{value:g}"
             else:
                 env.pop(key, None)
-        if self.stack_kb:
-            env["THINGS_QJS_STACK_KB"] = str(self.stack_kb)
         return env
 
     def start(self, request: StartRequest) -> NodeProcess:
@@ -78,7 +81,7 @@ class QuickjsRuntime:
         env["THINGS_COMMAND_FD"] = str(cmd_r)
         env["THINGS_RPC_FDS"] = f"{req_w},{rep_r}"
         try:
-            popen = subprocess.Popen([self.python, str(HOST_SCRIPT), str(request.program), *request.args],
+            popen = subprocess.Popen([self.python, str(self.host_script), str(request.program), *request.args],
                                      cwd=request.cwd, env=env, stdin=subprocess.DEVNULL, stdout=request.stdout,
                                      stderr=request.stderr, pass_fds=(ctl_w, cmd_r, req_w, rep_r))
         finally:
@@ -86,6 +89,23 @@ class QuickjsRuntime:
                 os.close(fd)
         # The host counts its own limits (in the engine, and a CPU watcher): no watcher here.
         return NodeProcess(popen, ctl_r, cmd_w, (req_r, rep_w), limits=self.limits(request), watch=False)
+
+
+class QuickjsRuntime(EmbeddedRuntime):
+    """Programs on QuickJS-ng, one child process each."""
+
+    name = "quickjs"
+
+    def __init__(self, memory_mb: float | None = None, cpu_seconds: float | None = None,
+                 stack_kb: int | None = None, python: str | None = None) -> None:
+        super().__init__(memory_mb, cpu_seconds, python)
+        self.stack_kb = stack_kb
+
+    def _env(self, request: StartRequest) -> dict[str, str]:
+        env = super()._env(request)
+        if self.stack_kb:
+            env["THINGS_QJS_STACK_KB"] = str(self.stack_kb)
+        return env
 
 
 def _env_float(name: str) -> float | None:
