@@ -89,17 +89,27 @@ def js_number(raw: str) -> int | float:
     text = raw.replace("_", "")
     lower = text.lower()
     if lower.startswith("0x"):
-        value: float = float(int(text[2:], 16))
+        value: float = _to_float(int(text[2:], 16))
     elif lower.startswith("0o"):
-        value = float(int(text[2:], 8))
+        value = _to_float(int(text[2:], 8))
     elif lower.startswith("0b"):
-        value = float(int(text[2:], 2))
-    elif len(text) > 1 and text[0] == "0" and text.isdigit():
-        # legacy octal (07) or decimal with a leading zero (08, 09)
-        value = float(int(text, 8)) if all(c in "01234567" for c in text) else float(int(text, 10))
+        value = _to_float(int(text[2:], 2))
+    elif len(text) > 1 and text[0] == "0" and text.isdigit() and all(c in "01234567" for c in text):
+        value = _to_float(int(text, 8))  # legacy octal (07)
     else:
+        # decimal, with a leading zero (08, 09) or not: float() reads any number of digits
+        # (int() refuses more than 4,300 decimal digits)
         value = float(text)
     return int(value) if value.is_integer() and abs(value) <= 2**53 else value
+
+
+def _to_float(value: int) -> float:
+    """An integer literal's Number value: one too large for a double is Infinity, as in JavaScript
+    (Python's float() raises OverflowError instead)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf")
 
 
 def bigint_digits(raw: str) -> str:

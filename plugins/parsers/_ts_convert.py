@@ -78,24 +78,45 @@ class Converter:
         self.source_type = source_type
         self.index = _byte_to_index(source)
         self.lines = LineTable(source)
+        self._end_bytes: dict[tuple[int, int], int] = {}  # (CST node id, start) -> end_byte(node)
+        self._links: set[tuple[int, int]] = set()  # (id, start) of the object/callee of a member/call
 
     # -- positions -------------------------------------------------------------------------
 
     def end_byte(self, n: CST) -> int:
-        """End of the last token of ``n`` that is not a comment."""
+        """End of the last token of ``n`` that is not a comment.
+
+        Every node on the way down the right edge has the same answer, so it is remembered
+        for all of them: without that, right-nested chains (``a = a = a ...``, ``a ? b : a ? b
+        ...``) cost time quadratic in their depth (50,000 levels took minutes).
+        """
+        seen: list[tuple[int, int]] = []
+        result: int
         while True:
+            key = (n.id, n.start_byte)  # (a subtree could in principle be shared at two places)
+            cached = self._end_bytes.get(key)
+            if cached is not None:
+                result = cached
+                break
+            seen.append(key)
             if n.child_count == 0:
-                return n.end_byte
+                result = n.end_byte
+                break
             last = None
             for c in reversed(n.children):
                 if c.type not in COMMENT_TYPES and not self.invisible(c):
                     last = c
                     break
             if last is None:
-                return n.start_byte
+                result = n.start_byte
+                break
             if last.end_byte == n.end_byte and last.child_count == 0:
-                return last.end_byte
+                result = last.end_byte
+                break
             n = last
+        for key in seen:
+            self._end_bytes[key] = result
+        return result
 
     def invisible(self, c: CST) -> bool:
         """Zero-width, MISSING, or a ``;`` inserted by ASI repair: not part of any range."""
@@ -676,13 +697,10 @@ class Converter:
         return False
 
     def chain(self, n: CST, build: Callable[[CST], Node]) -> Node:
-        parent = n.parent
-        if parent is not None and parent.type in self._CHAIN:
-            is_call = parent.type == "call_expression"
-            link = self.field(parent, "function" if is_call else "object")
-            tagged = is_call and self.field(parent, "arguments").type == "template_string"
-            if link is not None and link.id == n.id and not tagged:
-                return build(n)  # a link inside a longer chain
+        # A link inside a longer chain was marked by the member or call it belongs to (asking
+        # tree-sitter for n.parent walks down from the root: quadratic in a long chain).
+        if (n.id, n.start_byte) in self._links:
+            return build(n)
         if self.chain_has_optional(n):
             return self.mkn("ChainExpression", n, expression=build(n))
         return build(n)
@@ -691,7 +709,9 @@ class Converter:
         computed = n.type == "subscript_expression"
         prop = self.field(n, "index" if computed else "property")
         prop_node = self.conv(self.inner(prop)) if computed else self.conv(prop)
-        return self.mkn("MemberExpression", n, object=self.conv(self.field(n, "object")),
+        obj = self.field(n, "object")
+        self._links.add((obj.id, obj.start_byte))
+        return self.mkn("MemberExpression", n, object=self.conv(obj),
                         property=prop_node, computed=computed,
                         optional=self.field(n, "optional_chain") is not None)
 
@@ -707,6 +727,7 @@ class Converter:
                 raise Unsupported("Invalid import() call", args.start_byte)
             return self.mkn("ImportExpression", n, source=items[0],
                             options=items[1] if len(items) > 1 else None)
+        self._links.add((callee.id, callee.start_byte))
         return self.mkn("CallExpression", n, callee=self.conv(callee),
                         arguments=[self.conv(c) for c in _named(args)],
                         optional=self.field(n, "optional_chain") is not None)

@@ -11,11 +11,132 @@ from __future__ import annotations
 from typing import Any
 
 import esprima
+from esprima.character import Character
+from esprima.compat import uchr
+from esprima.messages import Messages
 from esprima.objects import Object as EsprimaObject
+from esprima.scanner import _STRING_STOPS, RawToken, Scanner
+from esprima.token import Token
 
 from thingscore.parsing import Comment, JSSyntaxError, Node, ParseResult, SourceType
 
 from ._common import LineTable, bigint_digits, js_number, run_with_big_stack, syntax_error
+
+
+def _scan_regexp_body(self: Scanner) -> str:
+    """esprima's ``Scanner.scanRegExpBody`` without its quadratic cost (esprima is a dependency
+    we do not patch on disk, so its two slow scanners are replaced here, at import).
+
+    The original builds the body one ``str += ch`` at a time, which CPython does not
+    optimise there: a 1 MB regular expression literal took 20 s (hostile input must not
+    stall an upload). The same scan, same errors at the same places, but the body is one
+    slice of the source at the end.
+    """
+    source = self.source
+    start = self.index
+    assert source[start] == "/", "Regular expression literal must start with a slash"
+    self.index += 1
+    class_marker = False
+    while not self.eof():
+        ch = source[self.index]
+        self.index += 1
+        if ch == "\\":
+            ch = source[self.index]
+            self.index += 1
+            if Character.isLineTerminator(ch):
+                self.throwUnexpectedToken(Messages.UnterminatedRegExp)
+        elif Character.isLineTerminator(ch):
+            self.throwUnexpectedToken(Messages.UnterminatedRegExp)
+        elif class_marker:
+            if ch == "]":
+                class_marker = False
+        elif ch == "/":
+            return source[start + 1 : self.index - 1]
+        elif ch == "[":
+            class_marker = True
+    self.throwUnexpectedToken(Messages.UnterminatedRegExp)
+    raise AssertionError("unreachable: throwUnexpectedToken raises")
+
+
+def _scan_string_literal(self: Scanner) -> Any:
+    """esprima's ``Scanner.scanStringLiteral`` without its quadratic cost.
+
+    A string with an escape (or no closing quote) leaves esprima's fast path for a loop that
+    grows the value with ``str += ch``: a 1 MB unterminated string took 15 s. Same scan, same
+    errors; the value is collected in a list.
+    """
+    source = self.source
+    start = self.index
+    quote = source[start]
+    assert quote in ("'", '"'), "String literal must starts with a quote"
+    self.index += 1
+    stop = _STRING_STOPS[quote].search(source, self.index)
+    if stop is not None and source[stop.start()] == quote:
+        value = source[self.index : stop.start()]
+        self.index = stop.end()
+        return RawToken(type=Token.StringLiteral, value=value, octal=False,
+                        lineNumber=self.lineNumber, lineStart=self.lineStart, start=start, end=self.index)
+    octal = False
+    parts: list[str] = []
+    simple = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\x0b"}
+    while not self.eof():
+        ch = source[self.index]
+        self.index += 1
+        if ch == quote:
+            quote = ""
+            break
+        if ch == "\\":
+            ch = source[self.index]
+            self.index += 1
+            if not ch or not Character.isLineTerminator(ch):
+                if ch == "u":
+                    if source[self.index] == "{":
+                        self.index += 1
+                        parts.append(self.scanUnicodeCodePointEscape())
+                    else:
+                        unescaped = self.scanHexEscape(ch)
+                        if not unescaped:
+                            self.throwUnexpectedToken()
+                        parts.append(unescaped)
+                elif ch == "x":
+                    unescaped = self.scanHexEscape(ch)
+                    if not unescaped:
+                        self.throwUnexpectedToken(Messages.InvalidHexEscapeSequence)
+                    parts.append(unescaped)
+                elif ch in simple:
+                    parts.append(simple[ch])
+                elif ch in ("8", "9"):
+                    parts.append(ch)
+                    octal = True
+                elif ch and Character.isOctalDigit(ch):
+                    oct_to_dec = self.octalToDecimal(ch)
+                    octal = oct_to_dec.octal or octal
+                    parts.append(uchr(oct_to_dec.code))
+                else:
+                    parts.append(ch)
+            else:
+                self.lineNumber += 1
+                if ch == "\r" and source[self.index] == "\n":
+                    self.index += 1
+                self.lineStart = self.index
+        elif ch in ("\n", "\r"):
+            break
+        else:
+            # ES2019's JSON superset permits literal U+2028 and U+2029 in strings.
+            if ch in ("\u2028", "\u2029"):
+                self.requireFeature(2019, "JSON-superset string literals")
+                self.lineNumber += 1
+                self.lineStart = self.index
+            parts.append(ch)
+    if quote != "":
+        self.index = start
+        self.throwUnexpectedToken()
+    return RawToken(type=Token.StringLiteral, value="".join(parts), octal=octal, lineNumber=self.lineNumber,
+                    lineStart=self.lineStart, start=start, end=self.index)
+
+
+Scanner.scanRegExpBody = _scan_regexp_body  # type: ignore[method-assign]
+Scanner.scanStringLiteral = _scan_string_literal  # type: ignore[method-assign]
 
 # esprima attribute name -> acorn field name
 _RENAMES = {"isAsync": "async", "allowAwait": "await"}
