@@ -27,7 +27,9 @@ def load_snapshot(path: str | Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SnapshotFileError(f"{p}: cannot read: {exc}") from exc
     try:
-        snap = json.loads(text)
+        snap = loads_bounded(text)
+    except NestingError as exc:
+        raise SnapshotFileError(f"{p}: not a snapshot (JSON {exc})") from exc
     except ValueError as exc:
         raise SnapshotFileError(f"{p}: not a snapshot (invalid JSON, truncated?): {exc}") from exc
     check_snapshot(snap, str(p))
@@ -43,3 +45,45 @@ def check_snapshot(snap: Any, where: str = "snapshot") -> None:
         raise SnapshotFileError(f"{where}: malformed snapshot (no program hash or heap)")
     if not isinstance(snap.get("roots"), dict):
         raise SnapshotFileError(f"{where}: malformed snapshot (no roots)")
+
+
+MAX_DEPTH = 512  # a snapshot's heap is flat: real ones nest a dozen levels at most
+
+
+class NestingError(ValueError):
+    """JSON nested deeper than its reader allows."""
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count).
+
+    Checked before ``json.loads``: the C decoder recurses once per level, so 100,000 ``[``
+    raise RecursionError, and once the recursion limit has been raised (the JavaScript
+    parsers raise it) they overflow the C stack and kill the process (SIGSEGV).
+    """
+    import re
+    from array import array
+    from itertools import accumulate
+
+    opening = text.count("[") + text.count("{")
+    if opening <= 16:
+        return opening
+    brackets = re.sub(r"[^\[\]{}]+", "", re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text, flags=re.S))
+    deltas = array("b", brackets.translate(_DELTAS).encode("latin-1"))
+    return max(accumulate(deltas), default=0)
+
+
+_DELTAS = str.maketrans({"[": "\x01", "{": "\x01", "]": "\xff", "}": "\xff"})
+
+
+def loads_bounded(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
+    """``json.loads`` that refuses (ValueError) what nests deeper than ``max_depth``, or is not UTF-8."""
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8")  # UnicodeDecodeError is a ValueError
+    depth = json_depth(text)
+    if depth > max_depth:
+        raise NestingError(f"nested {depth} levels deep (at most {max_depth})")
+    try:
+        return json.loads(text)
+    except RecursionError as exc:  # called on a deep stack already: still a refusal, not a crash
+        raise NestingError("nested too deeply") from exc

@@ -13,12 +13,17 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from thingscore.snapshot import loads_bounded
+
 ROOT = "things"
 BROADCAST = "all"
 COMMANDS = frozenset({"run", "restore", "pause", "resume", "kill", "snapshot", "migrate", "ps", "info", "logs",
                       "handover", "drain"})
 SCHEDULER_COMMANDS = frozenset({"app-run", "app-stop", "app-ls", "move", "stop", "drain", "status"})
 MAX_MESSAGE = 64 * 1024 * 1024
+MAX_NESTING = 100  # commands and replies are shallow; deeper is hostile (see _load)
+MAX_ID = 200  # characters of a command id (ids are remembered for deduplication)
+MAX_TOPIC = 1000
 
 
 def command_topic(worker: str) -> str:
@@ -84,49 +89,72 @@ class Reply:
 
 
 def _load(payload: bytes) -> dict[str, Any]:
+    """The JSON object of a message, or ProtocolError: too large, not UTF-8 JSON, or nested
+    deeper than MAX_NESTING (checked before decoding: json.loads recurses once per level, and
+    100,000 levels overflow the C stack of a process whose recursion limit has been raised)."""
+    if not isinstance(payload, bytes | bytearray | str):
+        raise ProtocolError(f"a message is bytes, not {type(payload).__name__}")
     if len(payload) > MAX_MESSAGE:
         raise ProtocolError(f"message of {len(payload)} bytes is too large")
     try:
-        obj = json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ProtocolError(f"not JSON: {exc}") from exc
+        obj = loads_bounded(payload, MAX_NESTING)
+    except ValueError as exc:  # UnicodeDecodeError and NestingError too
+        raise ProtocolError(f"not JSON: {str(exc)[:200]}") from exc
     if not isinstance(obj, dict):
         raise ProtocolError("not a JSON object")
     return obj
+
+
+def _is_reply_topic(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(f"{ROOT}/r/") and len(value) <= MAX_TOPIC
 
 
 def decode_command(payload: bytes, allowed: frozenset[str] = COMMANDS) -> Command:
     obj = _load(payload)
     cmd, args, mid = obj.get("cmd"), obj.get("args", {}), obj.get("id")
     reply_to = obj.get("reply_to")
-    if not isinstance(mid, str) or not mid:
-        raise ProtocolError("command without an id")
-    if cmd not in allowed:
-        raise ProtocolError(f"unknown command {cmd!r}")
+    sender = obj.get("sender", "")
+    if not isinstance(mid, str) or not mid or len(mid) > MAX_ID:
+        raise ProtocolError(f"command without an id (a string of 1 to {MAX_ID} characters)")
+    if not isinstance(cmd, str) or cmd not in allowed:  # (a list or an object is not hashable)
+        raise ProtocolError(f"unknown command {_show(cmd)}")
     if not isinstance(args, dict):
         raise ProtocolError("args must be an object")
-    if reply_to is not None and (not isinstance(reply_to, str) or not reply_to.startswith(f"{ROOT}/r/")):
+    if reply_to is not None and not _is_reply_topic(reply_to):
         raise ProtocolError("reply_to must be a reply topic")
-    return Command(cmd=cmd, args=args, reply_to=reply_to, sender=str(obj.get("sender", "")), id=mid)
+    if sender is None:
+        sender = ""
+    if not isinstance(sender, str) or len(sender) > MAX_TOPIC:
+        raise ProtocolError("sender must be a short string")
+    return Command(cmd=cmd, args=args, reply_to=reply_to, sender=sender, id=mid)
 
 
 def decode_reply(payload: bytes) -> Reply:
     obj = _load(payload)
     if not isinstance(obj.get("re"), str) or not isinstance(obj.get("ok"), bool):
         raise ProtocolError("not a reply")
-    return Reply(re=obj["re"], ok=obj["ok"], worker=str(obj.get("worker", "")), result=obj.get("result"),
-                 error=obj.get("error"))
+    worker, error = obj.get("worker", ""), obj.get("error")
+    if not isinstance(worker, str) or len(worker) > MAX_TOPIC:
+        raise ProtocolError("a reply's worker must be a short string")
+    if error is not None and not isinstance(error, str):
+        raise ProtocolError("a reply's error must be a string")
+    return Reply(re=obj["re"], ok=obj["ok"], worker=worker, result=obj.get("result"), error=error)
 
 
 def reply_to_of(payload: bytes) -> tuple[str | None, str | None]:
-    """Best effort (reply topic, command id) of a message that failed to decode."""
+    """Best effort (reply topic, command id) of a message that failed to decode; (None, None)
+    for anything that is not a JSON object naming a reply topic (never raises)."""
     try:
-        obj = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
-        return None, None
-    if not isinstance(obj, dict):
+        obj = _load(payload)
+    except ProtocolError:
         return None, None
     rt, mid = obj.get("reply_to"), obj.get("id")
-    if isinstance(rt, str) and rt.startswith(f"{ROOT}/r/"):
-        return rt, mid if isinstance(mid, str) else ""
+    if _is_reply_topic(rt):
+        return rt, mid if isinstance(mid, str) and len(mid) <= MAX_ID else ""
     return None, None
+
+
+def _show(value: Any) -> str:
+    """A value for an error message, short whatever a hostile sender put there."""
+    text = repr(value) if isinstance(value, str | int | float | bool | None) else type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
