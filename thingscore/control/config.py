@@ -17,6 +17,7 @@ starts (zmq on 127.0.0.1:7901) and a directory shared by every worker of this ma
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -91,23 +92,75 @@ class WorkerConfig:
     low_memory_mb: float | None = None
 
 
+MAX_CONFIG = 1024 * 1024  # a worker's config file is a few lines
+
+
+def _text(data: dict[str, Any], key: str, where: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 4096:
+        raise ConfigError(f"{where}: {key} must be a string")
+    return value
+
+
+def _positive(value: Any, where: str) -> float:
+    """A finite number > 0 (a TOML number, or a string holding one)."""
+    try:
+        number = float(value) if isinstance(value, int | float | str) and not isinstance(value, bool) else None
+    except (ValueError, OverflowError):
+        number = None
+    if number is None or not math.isfinite(number) or number <= 0:
+        raise ConfigError(f"{where}: a number > 0 is required, not {str(value)[:40]!r}")
+    return number
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {key} must be a table")
+    for k, v in value.items():
+        if not isinstance(v, str | int | float | bool):
+            raise ConfigError(f"{where}: {key}.{k} must be a string, a number or a boolean")
+    return value
+
+
 def load_worker_config(path: str | None, overrides: dict[str, Any]) -> WorkerConfig:
+    """Settings from a TOML file (a ``[worker]`` table or top-level keys), overridden by flags.
+
+    Anything wrong in the file (unreadable, too large, not UTF-8 TOML, nested too deeply, a
+    value of the wrong type) is a ConfigError naming the file: ``things worker`` prints it
+    and exits, it never starts with half a configuration.
+    """
     data: dict[str, Any] = {}
+    where = str(path)
     if path:
         try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: {exc}") from exc
+            with open(path, "rb") as f:
+                raw = f.read(MAX_CONFIG + 1)
+            if len(raw) > MAX_CONFIG:
+                raise ConfigError(f"{path}: larger than {MAX_CONFIG // 1024} KiB: not a worker config")
+            text = raw.decode("utf-8")
+            if text.count("[") + text.count("{") > 10_000:  # tomllib recurses once per level
+                raise ConfigError(f"{path}: too many arrays and tables for a worker config")
+            data = tomllib.loads(text)
+        except (OSError, ValueError, RecursionError) as exc:  # TOMLDecodeError, UnicodeDecodeError
+            if isinstance(exc, ConfigError):
+                raise
+            raise ConfigError(f"{path}: {str(exc)[:300] or type(exc).__name__}") from exc
         data = data.get("worker", data)
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: [worker] must be a table")
+    low = data.get("low_memory_mb")
     cfg = WorkerConfig(
-        id=str(data.get("id") or os.environ.get("THINGS_WORKER_ID") or ""),
-        pubsub=data.get("pubsub"),
-        fs=data.get("fs"),
-        runtime=str(data.get("runtime") or os.environ.get("THINGS_RUNTIME") or "node"),
-        heartbeat=float(data.get("heartbeat", 1.0)),
-        labels={str(k): str(v) for k, v in dict(data.get("labels", {})).items()},
-        capacity={str(k): float(v) for k, v in dict(data.get("capacity", {})).items()},
-        low_memory_mb=float(data["low_memory_mb"]) if data.get("low_memory_mb") is not None else None,
+        id=_text(data, "id", where) or os.environ.get("THINGS_WORKER_ID") or "",
+        pubsub=_text(data, "pubsub", where),
+        fs=_text(data, "fs", where),
+        runtime=_text(data, "runtime", where) or os.environ.get("THINGS_RUNTIME") or "node",
+        heartbeat=_positive(data.get("heartbeat", 1.0), f"{where}: heartbeat"),
+        labels={str(k): str(v) for k, v in _table(data, "labels", where).items()},
+        capacity={str(k): _positive(v, f"{where}: capacity.{k}") for k, v in _table(data, "capacity", where).items()},
+        low_memory_mb=_positive(low, f"{where}: low_memory_mb") if low is not None else None,
     )
     for key, value in overrides.items():
         if value is not None:
