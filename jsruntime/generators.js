@@ -32,6 +32,18 @@ class GenSlot extends StampBase {
   static has(o) { return #g in o; }
   /** The record of a generator object, or undefined for anything else (one brand check). */
   static of(o) { return typeof o === 'object' && o !== null && #g in o ? o.#g : undefined; }
+  /**
+   * The record of `this` in next/throw/return, or a TypeError. One private load and no `in`
+   * check: every generator function has its own prototype, so the loads see many maps, and a
+   * megamorphic `#g in o` followed by `o.#g` costs twice as much as the load alone.
+   */
+  static must(o, method) {
+    try {
+      return o.#g;
+    } catch (e) {
+      throw new TypeError(`${method} method called on incompatible receiver ${String(o)}`);
+    }
+  }
 }
 
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
@@ -54,23 +66,17 @@ Object.defineProperty(GeneratorPrototype, Symbol.toStringTag, { value: 'Generato
 // One function per method (not one closure shape for all three): next() is the hot one.
 defineHidden(GeneratorPrototype, 'next', {
   next(arg) {
-    const g = GenSlot.of(this);
-    if (g === undefined) throw new TypeError(`next method called on incompatible receiver ${String(this)}`);
-    return invoke(g, 'next', arg);
+    return invoke(GenSlot.must(this, 'next'), 'next', arg);
   },
 }.next);
 defineHidden(GeneratorPrototype, 'throw', {
   throw(arg) {
-    const g = GenSlot.of(this);
-    if (g === undefined) throw new TypeError(`throw method called on incompatible receiver ${String(this)}`);
-    return invoke(g, 'throw', arg);
+    return invoke(GenSlot.must(this, 'throw'), 'throw', arg);
   },
 }.throw);
 defineHidden(GeneratorPrototype, 'return', {
   return(arg) {
-    const g = GenSlot.of(this);
-    if (g === undefined) throw new TypeError(`return method called on incompatible receiver ${String(this)}`);
-    return invoke(g, 'return', arg);
+    return invoke(GenSlot.must(this, 'return'), 'return', arg);
   },
 }.return);
 
@@ -94,10 +100,16 @@ function gen(outerFn, machine, tryLocs) {
   return g;
 }
 
+// The try-entry table of a machine without try statements (most async functions): one
+// array shared by all their frames. Nothing writes to it: an exception that reaches the
+// root gives the frame a table of its own (dispatchException), so a shared table is only
+// ever read, here or after a restore (where the frames share the restored copy).
+const ROOT_ONLY = [{ tryLoc: 'root', completion: { type: 'normal', arg: undefined } }];
+
 function makeContext(tryLocs) {
   const ctx = {
     prev: 0, next: 0, sent: undefined, done: false, delegate: null, method: 'next', arg: undefined,
-    rval: undefined, tryEntries: [{ tryLoc: 'root', completion: { type: 'normal', arg: undefined } }],
+    rval: undefined, tryEntries: tryLocs ? [{ tryLoc: 'root', completion: { type: 'normal', arg: undefined } }] : ROOT_ONLY,
   };
   if (tryLocs) {
     for (const locs of tryLocs) {
@@ -131,16 +143,16 @@ function invoke(g, method, arg) {
       g.state = COMPLETED;
       ctx.method = 'throw';
       ctx.arg = e;
-      return run(g, ctx);
+      return runLoop(g, ctx);
     }
     g.state = ctx.done ? COMPLETED : SUSPENDED_YIELD;
     if (value !== CONTINUE) return { value, done: ctx.done };
   }
-  return run(g, ctx);
+  return runLoop(g, ctx);
 }
 
 /** The general loop of a step: delegation, throw and return dispatch, finally blocks. */
-function run(g, ctx) {
+function runLoop(g, ctx) {
   for (;;) {
     if (ctx.delegate !== null) {
       const result = stepDelegate(ctx);
@@ -185,6 +197,7 @@ function run(g, ctx) {
 /** yield*: forward next/throw/return to the inner iterator (ECMA-262 §15.5.5, yield*). */
 function stepDelegate(ctx) {
   const d = ctx.delegate;
+  if (d.async === true) return stepAsyncDelegate(ctx, d);
   const iterator = d.iterator;
   const method = ctx.method;
   let fn;
@@ -234,6 +247,130 @@ function stepDelegate(ctx) {
   return CONTINUE;
 }
 
+/**
+ * yield* in an async generator (ECMA-262 §15.5.5, generatorKind async): every call of the
+ * inner iterator's next/throw/return is awaited (the driver awaits what this returns with
+ * ctx.aw set; `d.awaiting` says what comes back), and the values of its results are yielded
+ * as they are. A sync iterable is iterated through CreateAsyncFromSyncIterator's steps.
+ */
+function stepAsyncDelegate(ctx, d) {
+  const method = ctx.method;
+  const awaiting = d.awaiting;
+  if (awaiting !== null) {
+    d.awaiting = null;
+    if (method === 'throw') { // the awaited promise was rejected: so is yield*
+      ctx.delegate = null;
+      return undefined;
+    }
+    const info = ctx.arg;
+    if (awaiting === 'returnValue') { // the inner iterator has no return(): the outer one returns
+      ctx.delegate = null;
+      ctx.method = 'return';
+      return undefined;
+    }
+    if (typeof info !== 'object' || info === null) {
+      return delegateThrows(ctx, new TypeError(`Iterator result ${String(info)} is not an object`));
+    }
+    if (awaiting === 'close') { // closed because it has no throw(): yield* throws a TypeError
+      return delegateThrows(ctx, new TypeError("The iterator does not provide a 'throw' method"));
+    }
+    let done, value;
+    try {
+      done = !!info.done;
+      value = info.value;
+    } catch (e) {
+      return delegateThrows(ctx, e);
+    }
+    if (!done) {
+      ctx.method = 'next';
+      return { value, done: false }; // AsyncGeneratorYield(value): not awaited again
+    }
+    ctx.delegate = null;
+    if (awaiting === 'return') { // the inner iterator finished its return(): so does the outer one
+      ctx.method = 'return';
+      ctx.arg = value;
+      return undefined;
+    }
+    ctx[d.resultName] = value;
+    ctx.next = d.nextLoc;
+    ctx.method = 'next';
+    ctx.arg = undefined;
+    return CONTINUE;
+  }
+  let inner;
+  try {
+    if (d.sync) {
+      inner = asyncFromSyncStep(d.iterator, method, ctx.arg);
+    } else if (method === 'next') {
+      inner = d.nextMethod.call(d.iterator, ctx.arg);
+    } else {
+      const iterator = d.iterator;
+      const fn = getMethod(iterator, method);
+      if (fn === undefined) {
+        if (method === 'return') { // Await(received.value), then return it
+          d.awaiting = 'returnValue';
+          ctx.aw = true;
+          return { value: ctx.arg, done: false };
+        }
+        // no throw(): close the inner iterator (its return() awaited), then a TypeError
+        const ret = getMethod(iterator, 'return');
+        if (ret === undefined) return delegateThrows(ctx, new TypeError("The iterator does not provide a 'throw' method"));
+        inner = ret.call(iterator);
+        d.awaiting = 'close';
+        ctx.aw = true;
+        return { value: inner, done: false };
+      }
+      inner = fn.call(iterator, ctx.arg);
+    }
+  } catch (e) {
+    return delegateThrows(ctx, e);
+  }
+  d.awaiting = method;
+  ctx.aw = true;
+  return { value: inner, done: false };
+}
+
+function delegateThrows(ctx, e) {
+  ctx.delegate = null;
+  ctx.method = 'throw';
+  ctx.arg = e;
+  return undefined;
+}
+
+function getMethod(o, key) {
+  const fn = o[key];
+  if (fn === undefined || fn === null) return undefined;
+  if (typeof fn !== 'function') throw new TypeError(`${String(fn)} is not a function`);
+  return fn;
+}
+
+/**
+ * %AsyncFromSyncIteratorPrototype%.next/throw/return on a for-of record (values()): a promise
+ * of { value: await v, done }; abrupt steps reject it.
+ */
+function asyncFromSyncStep(rec, method, arg) {
+  let r;
+  try {
+    if (rec.$g !== undefined) {
+      r = invoke(rec.$g, method, arg);
+    } else if (method === 'next') {
+      r = rec.$arr !== undefined ? step(rec) : rec.next.call(rec.$it, arg);
+    } else {
+      const fn = rec.$arr !== undefined ? undefined : getMethod(rec.$it, method);
+      if (fn === undefined) {
+        if (method === 'return') return promises.resolved({ value: arg, done: true });
+        return promises.rejected(arg);
+      }
+      r = fn.call(rec.$it, arg);
+    }
+    if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
+    const done = !!r.done;
+    return promises.promiseThen(promises.resolved(r.value), makeUnwrap(done), undefined);
+  } catch (e) {
+    return promises.rejected(e);
+  }
+}
+
 function closeIterator(iterator) {
   const ret = iterator.return;
   if (typeof ret === 'function') ret.call(iterator);
@@ -243,6 +380,12 @@ function closeIterator(iterator) {
 
 /** `yield* it` in the machine: `return $T$.delegateYield(ctx, it, 't0', nextLoc)`. */
 function delegateYield(ctx, iterable, resultName, nextLoc) {
+  if (ctx.aw !== undefined) { // in an async generator: GetIterator(iterable, async)
+    const it = asyncValues(iterable);
+    ctx.delegate = { iterator: it.$it, nextMethod: it.next, resultName, nextLoc, async: true, sync: it.sync, awaiting: null };
+    if (ctx.method === 'next') ctx.arg = undefined;
+    return CONTINUE;
+  }
   if ((Array.isArray(iterable) && iterable[Symbol.iterator] === arrayValues) ||
       (typeof iterable === 'string' && String.prototype[Symbol.iterator] === stringValues)) {
     // as data, so that a generator suspended inside `yield* array` moves
@@ -266,9 +409,11 @@ function dispatchException(ctx, exception) {
     const entry = ctx.tryEntries[i];
     const record = entry.completion;
     if (entry.tryLoc === 'root') {
-      // Nothing handles it: the generator ends by throwing.
-      record.type = 'throw';
-      record.arg = exception;
+      // Nothing handles it: the generator ends by throwing. (A new root entry: the table
+      // may be shared, see ROOT_ONLY.)
+      const entries = ctx.tryEntries.slice();
+      entries[0] = { tryLoc: 'root', completion: { type: 'throw', arg: exception } };
+      ctx.tryEntries = entries;
       ctx.next = 'end';
       ctx.method = 'throw';
       ctx.arg = exception;
@@ -389,40 +534,83 @@ function stop(ctx) {
  * ThingsPromise settled by the driver.
  */
 function asyncFn(machine, tryLocs) {
-  // The machine's record, the result promise's capability and the two reactions that
-  // resume it (made at the first await, then reused): all data, one set per call.
-  const run = { g: { state: SUSPENDED_START, machine, ctx: makeContext(tryLocs) }, cap: promises.newCapability(),
-    onF: undefined, onR: undefined };
+  // One record per call: the machine's (state, machine, ctx, as a generator's), and the
+  // capability of the result promise (promise, done, record: the record is its own
+  // "already resolved" record). The reaction that resumes it after awaiting a pending
+  // promise, and its two closures, are made at the first such await and then reused.
+  const run = { state: SUSPENDED_START, machine, ctx: makeContext(tryLocs),
+    promise: promises.blankPromise(), done: false, record: undefined, rx: undefined };
+  run.record = run;
   asyncStep(run, 'next', undefined);
-  return run.cap.promise;
+  return run.promise;
 }
 
+/** Resume an async function's machine with a value ('next') or an exception ('throw'). */
 function asyncStep(run, method, arg) {
-  let result;
-  try {
-    result = invoke(run.g, method, arg);
-  } catch (e) {
-    promises.capReject(run.cap, e);
+  const ctx = run.ctx;
+  let value = CONTINUE;
+  let done = false;
+  if (method === 'next') {
+    // the common step, as invoke's but without a result object (no yield* in an async function)
+    ctx.method = 'next';
+    ctx.arg = arg;
+    ctx.sent = arg;
+    run.state = EXECUTING;
+    try {
+      value = run.machine(ctx);
+    } catch (e) {
+      run.state = COMPLETED;
+      ctx.method = 'throw';
+      ctx.arg = e;
+      value = CONTINUE;
+    }
+    if (value !== CONTINUE) {
+      done = ctx.done;
+      run.state = done ? COMPLETED : SUSPENDED_YIELD;
+    }
+  } else {
+    ctx.method = method;
+    ctx.arg = arg;
+  }
+  if (value === CONTINUE) {
+    let result;
+    try {
+      result = runLoop(run, ctx);
+    } catch (e) {
+      promises.capReject(run, e);
+      return;
+    }
+    value = result.value;
+    done = result.done;
+  }
+  if (done) {
+    promises.capResolve(run, value);
     return;
   }
-  if (result.done) {
-    promises.capResolve(run.cap, result.value);
-    return;
-  }
-  if (run.onF === undefined) {
-    run.onF = onAwaitFulfilled(run);
-    run.onR = onAwaitRejected(run);
-  }
-  awaitValue(result.value, run.onF, run.onR);
+  promises.awaitJob(value, asyncJob, run, asyncReaction);
 }
 
-function onAwaitFulfilled(run) {
-  return runtimeFn('async.fulfilled', [run], (v) => asyncStep(run, 'next', v));
+/** The job that resumes an async function after awaiting a settled value (kind 1: fulfilled). */
+function asyncJob(run, kind, value) {
+  asyncStep(run, kind === 1 ? 'next' : 'throw', value);
+}
+
+/** The reaction of an async function awaiting a pending promise (data: it may be snapshotted). */
+function asyncReaction(run) {
+  if (run.rx === undefined) {
+    const args = [run]; // (one array for both closures' registrations)
+    run.rx = { capability: undefined, onFulfilled: onAwaitFulfilled(run, args), onRejected: onAwaitRejected(run, args) };
+  }
+  return run.rx;
+}
+
+function onAwaitFulfilled(run, args) {
+  return runtimeFn('async.fulfilled', args || [run], (v) => asyncStep(run, 'next', v));
 }
 runtimeFactories['async.fulfilled'] = onAwaitFulfilled;
 
-function onAwaitRejected(run) {
-  return runtimeFn('async.rejected', [run], (e) => asyncStep(run, 'throw', e));
+function onAwaitRejected(run, args) {
+  return runtimeFn('async.rejected', args || [run], (e) => asyncStep(run, 'throw', e));
 }
 runtimeFactories['async.rejected'] = onAwaitRejected;
 
@@ -440,7 +628,9 @@ function values(iterable) {
   }
   const g = GenSlot.of(iterable);
   if (g !== undefined && iterable[Symbol.iterator] === iterableSelf && iterable.next === GeneratorPrototype.next) {
-    return { $g: g }; // one of our generators: stepped directly
+    // one of our generators: stepped directly, into one result object that the loop reads
+    // at once (it never reaches the program)
+    return { $g: g, r: { value: undefined, done: false } };
   }
   const method = iterable == null ? undefined : iterable[Symbol.iterator];
   if (typeof method !== 'function') {
@@ -453,7 +643,34 @@ function values(iterable) {
 }
 
 function step(it) {
-  if (it.$g !== undefined) return invoke(it.$g, 'next', undefined);
+  const g = it.$g;
+  if (g !== undefined) {
+    const ctx = g.ctx;
+    const r = it.r;
+    if (g.state < EXECUTING && ctx.delegate === null && r !== undefined) {
+      // invoke's common step, the value written into the loop's own result object
+      ctx.method = 'next';
+      ctx.arg = undefined;
+      ctx.sent = undefined;
+      g.state = EXECUTING;
+      let value;
+      try {
+        value = g.machine(ctx);
+      } catch (e) {
+        g.state = COMPLETED;
+        ctx.method = 'throw';
+        ctx.arg = e;
+        return runLoop(g, ctx);
+      }
+      const done = ctx.done;
+      g.state = done ? COMPLETED : SUSPENDED_YIELD;
+      if (value === CONTINUE) return runLoop(g, ctx);
+      r.value = value;
+      r.done = done;
+      return r;
+    }
+    return invoke(g, 'next', undefined);
+  }
   if (it.$arr !== undefined) {
     // as %ArrayIteratorPrototype%.next: the length is read at every step
     return it.i < it.$arr.length ? { value: it.$arr[it.i++], done: false } : (it.i = Infinity, { value: undefined, done: true });
@@ -589,7 +806,7 @@ function agRun(s, method, arg) {
   }
   if (s.g.ctx.aw) {
     s.g.ctx.aw = false;
-    awaitValue(r.value, agOnAwaited(s), agOnAwaitFailed(s));
+    promises.awaitJob(r.value, agJob, s, agReaction);
     return;
   }
   // a yield (its value already awaited by the machine)
@@ -638,6 +855,12 @@ function agDrainQueue(s) {
     agCompleteStep(s, completion.type === 'throw' ? 'throw' : 'normal', completion.type === 'throw' ? completion.value : undefined, true);
   }
 }
+
+/** Resume an async generator after an await of a settled value (kind 1: fulfilled). */
+function agJob(s, kind, v) { agRun(s, kind === 1 ? 'next' : 'throw', v); }
+
+/** An async generator awaiting a pending promise: a reaction that is data. */
+function agReaction(s) { return { capability: undefined, onFulfilled: agOnAwaited(s), onRejected: agOnAwaitFailed(s) }; }
 
 function agOnAwaited(s) { return runtimeFn('agen.awaited', [s], (v) => agRun(s, 'next', v)); }
 runtimeFactories['agen.awaited'] = agOnAwaited;

@@ -22,13 +22,43 @@ const nativeQueueMicrotask = typeof queueMicrotask === 'function' ? queueMicrota
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const PENDING = 0, FULFILLED = 1, REJECTED = 2;
 
-// The promise's state lives in a private field stamped onto the object (the constructor-
-// return trick): invisible to the program's reflection, and as fast as an ordinary field.
+// The promise's state lives in private fields stamped onto the object (the constructor-
+// return trick): invisible to the program's reflection, as fast as ordinary fields, and no
+// record of its own to allocate. slotOf() shows them to the serializer as a record
+// { state, value, reactions, handled }.
 class Slot extends StampBase {
-  #s;
-  constructor(o, s) { super(o); this.#s = s; }
-  static get(o) { return o.#s; }
-  static has(o) { return #s in o; }
+  #state;
+  #value;
+  #reactions;
+  #handled;
+  constructor(o) {
+    super(o);
+    this.#state = PENDING;
+    this.#value = undefined;
+    this.#reactions = null;
+    this.#handled = false;
+  }
+  static has(o) { return #state in o; }
+  static state(o) { return o.#state; }
+  static value(o) { return o.#value; }
+  static reactions(o) { return o.#reactions; }
+  static handled(o) { return o.#handled; }
+  /** Settle: the reactions that were waiting (the promise keeps none). */
+  static settle(o, state, value) {
+    const reactions = o.#reactions;
+    o.#state = state;
+    o.#value = value;
+    o.#reactions = null;
+    return reactions;
+  }
+  static setReactions(o, r) { o.#reactions = r; }
+  static setHandled(o, h) { o.#handled = h; }
+  static restore(o, state, value, reactions, handled) {
+    o.#state = state;
+    o.#value = value;
+    o.#reactions = reactions;
+    o.#handled = handled;
+  }
 }
 
 
@@ -37,14 +67,36 @@ class Slot extends StampBase {
 // engine's own queue would run them; nextTick callbacks and the host's rejection tracking
 // come after the drain, as they come after the engine's queue. One engine microtask per
 // batch instead of one per job: promise-heavy code runs at close to native speed.
-let jobs = [];
-let head = 0;
+//
+// The queue is a ring of slots that doubles when full and is never shrunk: a burst of
+// thousands of jobs (Promise.all over a batch) costs no array growth after the first.
+let jobs = new Array(1024).fill(undefined);
+let mask = jobs.length - 1;
+let head = 0; // the next job's first slot
+let tail = 0; // where the next job goes
 let draining = false;
 
 /** Queue job(a, b, c): four slots of the queue, no closure per job. */
 function enqueue(job, a, b, c) {
-  jobs.push(job, a, b, c);
-  if (!draining && jobs.length - head === 4) scheduleDrain();
+  const t = tail;
+  jobs[t] = job;
+  jobs[t + 1] = a;
+  jobs[t + 2] = b;
+  jobs[t + 3] = c;
+  tail = (t + 4) & mask;
+  if (tail === head) grow();
+  if (!draining) scheduleDrain();
+}
+
+function grow() {
+  const old = jobs;
+  const size = old.length;
+  jobs = new Array(size * 2).fill(undefined);
+  // the ring is full: its jobs, in order, are head..size-1 then 0..head-1
+  for (let i = 0; i < size; i++) jobs[i] = old[(head + i) & mask];
+  head = 0;
+  tail = size;
+  mask = jobs.length - 1;
 }
 
 function scheduleDrain() {
@@ -55,25 +107,21 @@ function scheduleDrain() {
 
 function drain() {
   try {
-    while (head < jobs.length) {
-      const job = jobs[head], a = jobs[head + 1], b = jobs[head + 2], c = jobs[head + 3];
-      jobs[head] = jobs[head + 1] = jobs[head + 2] = jobs[head + 3] = undefined;
-      head += 4;
+    while (head !== tail) {
+      const h = head;
+      const q = jobs;
+      const job = q[h], a = q[h + 1], b = q[h + 2], c = q[h + 3];
+      q[h] = q[h + 1] = q[h + 2] = q[h + 3] = undefined;
+      head = (h + 4) & mask;
       job(a, b, c);
     }
   } catch (e) {
     // A job of the program's own (queueMicrotask) threw: the rest of the queue runs in the
     // next engine microtask, after the host reported this error as uncaught.
-    if (head < jobs.length) { scheduleDrain(); throw e; }
-    reset();
+    if (head !== tail) { scheduleDrain(); throw e; }
+    draining = false;
     throw e;
   }
-  reset();
-}
-
-function reset() {
-  jobs = [];
-  head = 0;
   draining = false;
 }
 
@@ -89,7 +137,7 @@ const shadows = new WeakMap(); // our rejected, unhandled promise -> its native 
 
 function hostRejectionTracker(promise, operation) {
   if (operation === 'reject') {
-    const shadow = NativePromise.reject(Slot.get(promise).value);
+    const shadow = NativePromise.reject(Slot.value(promise));
     shadows.set(promise, shadow);
   } else {
     const shadow = shadows.get(promise);
@@ -177,21 +225,13 @@ function resolveThenableJob(promise, thenable, then) {
 }
 
 function fulfillPromise(promise, value) {
-  const s = Slot.get(promise);
-  const reactions = s.reactions;
-  s.state = FULFILLED;
-  s.value = value;
-  s.reactions = null;
+  const reactions = Slot.settle(promise, FULFILLED, value);
   triggerReactions(reactions, FULFILLED, value);
 }
 
 function rejectPromise(promise, reason) {
-  const s = Slot.get(promise);
-  const reactions = s.reactions;
-  s.state = REJECTED;
-  s.value = reason;
-  s.reactions = null;
-  if (!s.handled) hostRejectionTracker(promise, 'reject');
+  const reactions = Slot.settle(promise, REJECTED, reason);
+  if (!Slot.handled(promise)) hostRejectionTracker(promise, 'reject');
   triggerReactions(reactions, REJECTED, reason);
 }
 
@@ -247,19 +287,25 @@ function performThen(promise, onFulfilled, onRejected, capability) {
     onFulfilled: typeof onFulfilled === 'function' ? onFulfilled : undefined,
     onRejected: typeof onRejected === 'function' ? onRejected : undefined,
   };
-  const s = Slot.get(promise);
-  if (s.state === PENDING) {
-    if (s.reactions === null) s.reactions = reaction;
-    else if (Array.isArray(s.reactions)) s.reactions.push(reaction);
-    else s.reactions = [s.reactions, reaction];
-  } else if (s.state === FULFILLED) {
-    queueReaction(reaction, FULFILLED, s.value);
-  } else {
-    if (!s.handled) hostRejectionTracker(promise, 'handle');
-    queueReaction(reaction, REJECTED, s.value);
-  }
-  s.handled = true;
+  addReaction(promise, reaction);
   return capability === undefined ? undefined : capability.promise;
+}
+
+/** PerformPromiseThen's steps once the reaction is made. */
+function addReaction(promise, reaction) {
+  const state = Slot.state(promise);
+  if (state === PENDING) {
+    const reactions = Slot.reactions(promise);
+    if (reactions === null) Slot.setReactions(promise, reaction);
+    else if (Array.isArray(reactions)) reactions.push(reaction);
+    else Slot.setReactions(promise, [reactions, reaction]);
+  } else if (state === FULFILLED) {
+    queueReaction(reaction, FULFILLED, Slot.value(promise));
+  } else {
+    if (!Slot.handled(promise)) hostRejectionTracker(promise, 'handle');
+    queueReaction(reaction, REJECTED, Slot.value(promise));
+  }
+  Slot.setHandled(promise, true);
 }
 
 function newPromiseCapability(C) {
@@ -315,7 +361,7 @@ function capRejectFunction(cap) {
 }
 
 function initSlot(promise) {
-  new Slot(promise, { state: PENDING, value: undefined, reactions: null, handled: false }); // eslint-disable-line no-new
+  new Slot(promise); // eslint-disable-line no-new
 }
 
 function speciesConstructor(o, defaultConstructor) {
@@ -331,6 +377,13 @@ function speciesConstructor(o, defaultConstructor) {
 
 function promiseResolve(C, x) {
   if (isPromise(x) && x.constructor === C) return x;
+  if (C === ThingsPromise) {
+    // nothing else can resolve this new promise: no capability, no "already resolved" record
+    const p = Object.create(ThingsPromise.prototype);
+    initSlot(p);
+    resolvePromise(p, x);
+    return p;
+  }
   const cap = newPromiseCapability(C);
   capResolve(cap, x);
   return cap.promise;
@@ -381,6 +434,7 @@ const staticMethods = {
   race(iterable) {
     const C = this;
     const cap = newPromiseCapability(C);
+    let onResolve, onReject; // one of each for all elements, as the spec's capability has
     try {
       const resolveFn = getPromiseResolve(C);
       const iter = getIterator(iterable);
@@ -389,7 +443,11 @@ const staticMethods = {
         if (value === DONE) break;
         try {
           const next = resolveFn.call(C, value);
-          next.then(cap.record !== undefined ? makeResolveFunction(cap.record) : cap.resolve, capRejectFunction(cap));
+          if (onResolve === undefined) {
+            onResolve = cap.record !== undefined ? makeResolveFunction(cap.record) : cap.resolve;
+            onReject = capRejectFunction(cap);
+          }
+          next.then(onResolve, onReject);
         } catch (e) {
           closeIterator(iter);
           throw e;
@@ -415,7 +473,7 @@ const staticMethods = {
 
 /** util.inspect's rendering of a native promise (Node calls this through inspect.custom). */
 function inspectPromise(depth, options, inspect) {
-  const s = Slot.get(this);
+  const s = slotOf(this);
   const ctor = this.constructor;
   const name = ctor && ctor !== ThingsPromise && typeof ctor.name === 'string' ? `${ctor.name} [Promise]` : 'Promise';
   if (typeof inspect !== 'function') return `${name} {}`;
@@ -549,6 +607,9 @@ function combinator(C, iterable, kind) {
     iter = getIterator(iterable);
     const state = { values: [], remaining: 1, cap };
     let index = 0;
+    // the capability's reject (all) or resolve (any) function: one for every element, as
+    // the spec's resultCapability.[[Reject]] is one function (made when first needed)
+    let capFn;
     for (;;) {
       const value = iteratorStep(iter);
       if (value === DONE) {
@@ -564,13 +625,15 @@ function combinator(C, iterable, kind) {
         state.remaining++;
         const flag = { called: false };
         if (kind === 'all') {
-          next.then(makeElementFunction('all', state, index, flag), capRejectFunction(cap));
+          const element = makeElementFunction('all', state, index, flag);
+          if (capFn === undefined) capFn = capRejectFunction(cap);
+          next.then(element, capFn);
         } else if (kind === 'allSettled') {
           next.then(makeElementFunction('allSettled.fulfilled', state, index, flag),
             makeElementFunction('allSettled.rejected', state, index, flag));
         } else {
-          next.then(cap.record !== undefined ? makeResolveFunction(cap.record) : cap.resolve,
-            makeElementFunction('any', state, index, flag));
+          if (capFn === undefined) capFn = cap.record !== undefined ? makeResolveFunction(cap.record) : cap.resolve;
+          next.then(capFn, makeElementFunction('any', state, index, flag));
         }
       } catch (e) {
         closeIterator(iter);
@@ -602,14 +665,56 @@ if (typeof NativePromise.withResolvers === 'function') {
 
 /** Where a promise stands, for the runtime (snapshot, await): 'pending'|'fulfilled'|'rejected'. */
 function promiseState(p) {
-  const s = Slot.get(p);
-  return s.state === PENDING ? 'pending' : s.state === FULFILLED ? 'fulfilled' : 'rejected';
+  const state = Slot.state(p);
+  return state === PENDING ? 'pending' : state === FULFILLED ? 'fulfilled' : 'rejected';
 }
 
 /** Await's step (§27.7.5.3): PromiseResolve(%Promise%, v) then a reaction with no result promise. */
 function awaitValue(v, onFulfilled, onRejected) {
   const p = promiseResolve(ThingsPromise, v);
   performThen(p, onFulfilled, onRejected, undefined);
+}
+
+/**
+ * Await for the runtime's machines (async functions, async generators), the same steps as
+ * awaitValue but cheaper: `await v` with v already settled (a primitive, or one of our
+ * promises that is fulfilled or rejected) queues job(a, kind, value) at once, with no
+ * reaction and no closure (the job queue is always empty when a snapshot is taken, so the
+ * job need not be data); a pending promise gets `reactionOf(a)`, a reaction the caller may
+ * reuse from one await to the next (it is in no other list by then). The job is queued at
+ * the very point where PerformPromiseThen would queue the reaction job: same order.
+ * kind: 1 fulfilled, 2 rejected.
+ */
+function awaitJob(v, job, a, reactionOf) {
+  if (!isObject(v)) { enqueue(job, a, FULFILLED, v); return; }
+  const p = promiseResolve(ThingsPromise, v); // reads v.constructor (or v.then) once, as the spec does
+  const state = Slot.state(p);
+  if (state === PENDING) {
+    addReaction(p, reactionOf(a));
+    return;
+  }
+  if (state === FULFILLED) {
+    enqueue(job, a, FULFILLED, Slot.value(p));
+  } else {
+    if (!Slot.handled(p)) hostRejectionTracker(p, 'handle');
+    enqueue(job, a, REJECTED, Slot.value(p));
+  }
+  Slot.setHandled(p, true);
+}
+
+/** PromiseResolve(%Promise%, v): the program cannot intercept it (Promise.resolve may be patched). */
+function resolved(v) { return promiseResolve(ThingsPromise, v); }
+
+/** A rejected promise of our own. */
+function rejected(reason) {
+  const cap = newPromiseCapability(ThingsPromise);
+  capReject(cap, reason);
+  return cap.promise;
+}
+
+/** PerformPromiseThen(p, f, r, a new capability): what the spec's steps do (`then` may be patched). */
+function promiseThen(p, onFulfilled, onRejected) {
+  return performThen(p, onFulfilled, onRejected, newPromiseCapability(ThingsPromise));
 }
 
 /** A promise for the restorer: its state is filled in afterwards (restorePromise). */
@@ -620,19 +725,23 @@ function blankPromise() {
 }
 
 function restorePromise(p, state, value, reactions, handled) {
-  const s = Slot.get(p);
-  s.state = state === 'fulfilled' ? FULFILLED : state === 'rejected' ? REJECTED : PENDING;
-  s.value = value;
-  s.reactions = s.state === PENDING ? (reactions === undefined ? null : reactions) : null;
-  s.handled = handled;
+  const st = state === 'fulfilled' ? FULFILLED : state === 'rejected' ? REJECTED : PENDING;
+  Slot.restore(p, st, value, st === PENDING ? (reactions === undefined ? null : reactions) : null, handled);
 }
 
-/** The state record of one of our promises (for the serializer), or undefined. */
-function slotOf(p) { return isObject(p) && Slot.has(p) ? Slot.get(p) : undefined; }
+/**
+ * The state of one of our promises as a record { state, value, reactions, handled } (for
+ * the serializer: a copy, made on demand; the promise keeps them in private fields), or
+ * undefined for anything else.
+ */
+function slotOf(p) {
+  if (!isObject(p) || !Slot.has(p)) return undefined;
+  return { state: Slot.state(p), value: Slot.value(p), reactions: Slot.reactions(p), handled: Slot.handled(p) };
+}
 
 module.exports = {
-  ThingsPromise, NativePromise, isPromise, promiseState, awaitValue, slotOf, enqueue, queueMicrotaskShared,
-  blankPromise, restorePromise, capResolve, capReject,
+  ThingsPromise, NativePromise, isPromise, promiseState, awaitValue, awaitJob, slotOf, enqueue, queueMicrotaskShared,
+  blankPromise, restorePromise, capResolve, capReject, resolved, rejected, promiseThen,
   /** A capability of our own Promise without resolving functions (the runtime settles it). */
   newCapability: () => newPromiseCapability(ThingsPromise),
 };

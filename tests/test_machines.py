@@ -47,7 +47,6 @@ def test_machine_program_prints_what_node_prints(program: Path, parser: str, tmp
 
 def test_unsupported_constructs_are_clear_errors() -> None:
     for text, message in [
-        ("async function* g(o) { yield* o; }", "yield* in an async generator is not supported yet"),
         ("function* g(o) { o?.f(yield 1); }", "optional chain"),
         ("async function f(o) { o.x ||= await 1; }", "logical assignment"),
     ]:

@@ -90,6 +90,23 @@ const scenarios = {
     P.any([P.reject(1), P.resolve(2), 3]).then((v) => log('any', v));
     P.any([P.reject('a'), P.reject('b')]).catch((e) => log(e.constructor.name, e.message, JSON.stringify(e.errors)));
     P.any([]).catch((e) => log('empty', e.constructor.name, e.errors.length));`,
+  // more jobs in the queue at once than its first ring holds (it grows mid-drain, wrapped
+  // around): the order of thousands of interleaved chains is still FIFO
+  burst_of_jobs_grows_the_queue: `
+    const chains = [];
+    for (let i = 0; i < 700; i++) {
+      chains.push(P.resolve(i).then((v) => v * 2).then((v) => { if (v % 97 === 0) log('c', v); return v; }));
+      if (i % 50 === 0) Q(() => log('qm', i));
+    }
+    P.all(chains).then((vs) => log('all', vs.length, vs[699]));
+    for (let i = 0; i < 300; i++) P.resolve().then(() => { if (i % 60 === 0) log('late', i); });`,
+  combinators_pass_one_reject_function_to_every_element: `
+    const seen = [];
+    class Spy extends P {
+      then(f, r) { seen.push(r); return super.then(f, r); }
+    }
+    P.all([Spy.resolve(1), Spy.resolve(2), Spy.resolve(3)]).then((v) => log('all', v.join()));
+    setTimeout(() => log('same reject', seen.length, seen.every((r) => r === seen[0])), 5);`,
   race: `
     P.race([new P((r) => setTimeout(() => r('slow'), 5)), new P((r) => setTimeout(() => r('fast'), 1))])
       .then((v) => log('race', v));

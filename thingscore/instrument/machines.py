@@ -25,7 +25,7 @@ Async generators are machines too: an ``await`` sets ``$ctx.aw`` so that the dri
 it from a ``yield`` (which awaits its value first, as ``return`` does). ``for await`` is a
 for-of whose every step is awaited.
 
-Not handled yet (a clear error names the place): ``yield*`` in an async generator, a
+Not handled yet (a clear error names the place): a
 ``yield``/``await`` inside a class body, an optional chain, a logical assignment or a
 destructuring default.
 
@@ -38,6 +38,7 @@ object made on entry, and each closure made in the machine binds the boxes it wa
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,9 @@ from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
 
 CTX = "$ctx"
 RT = "$T$"
+# the value of a statement `yield x;` / `await x;` / `yield* x;`: a read of the frame with
+# no effect, left out
+_IGNORED_RESULT = re.compile(r"\$ctx\.(sent|t\d+)")
 
 
 class MachineError(JSSyntaxError):
@@ -316,9 +320,13 @@ class Machine:
         ``var`` declarations made assignments, ``return`` and jumps that leave the node
         turned into ``$T$.abrupt`` calls."""
         edits: list[tuple[int, int, str]] = []
-        if node["type"] in FUNCTION_TYPES or node["type"] in CLASS_TYPES:
+        own = node["type"] in FUNCTION_TYPES or node["type"] in CLASS_TYPES
+        if own:
             self._bind_boxes(node, edits)
-        self._collect_edits(node, edits, inside=[], nested=False)
+        # a function (or class) copied whole, e.g. a function declaration hoisted out of the
+        # machine: its returns, jumps and declarations are its own, only renames apply
+        self._collect_edits(node, edits, inside=[], nested=own,
+                            super_ok=not own or node["type"] == "ArrowFunctionExpression")
         start, end = node["range"]
         out, pos = [], start
         # insertions before replacements at the same place; longer replacements first
@@ -485,7 +493,7 @@ class Machine:
 
     def _stmt_ExpressionStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         text = self.explode_expression(s["expression"], ignore_result=True)
-        if text:
+        if text and not _IGNORED_RESULT.fullmatch(text):
             self.emit(text + ";", s)
 
     def _stmt_VariableDeclaration(self, s: Node, labels: tuple[str, ...]) -> None:
@@ -812,10 +820,10 @@ class Machine:
         if self.kind == "agen":
             if expr["type"] == "AwaitExpression":
                 return self.await_value(arg, expr)
-            if expr.get("delegate"):
-                raise self.err(expr, "yield* in an async generator is not supported yet")
-            # yield v in an async generator is yield (await v)
-            arg = self.await_value(arg, expr)
+            # yield v in an async generator is yield (await v); yield* awaits each step of the
+            # inner iterator in the runtime (stepAsyncDelegate) and yields its values as they are
+            if not expr.get("delegate"):
+                arg = self.await_value(arg, expr)
         after = self.loc()
         if expr["type"] == "YieldExpression" and expr.get("delegate"):
             result = self.temp()
