@@ -4,10 +4,10 @@
 const after = (ms, v, fail) => new Promise((res, rej) => setTimeout(() => (fail ? rej(new Error(v)) : res(v)), ms));
 const settled = [];
 const watch = (p, name) => { p.then(() => settled.push(name), () => settled.push(name + '!')); return p; };
-Promise.all([watch(after(15, 'x'), 'x'), watch(after(10, 'bad', true), 'bad'), watch(after(50, 'y'), 'y')])
+Promise.all([watch(after(40, 'x'), 'x'), watch(after(20, 'bad', true), 'bad'), watch(after(200, 'y'), 'y')])
   .then((vs) => console.log('unexpected', vs))
   .catch((e) => {
     console.log('all rejected', e.message, 'settled so far', settled);
-    return Promise.all([after(20, 1), after(5, 2), 3, after(10, 4)]);
+    return Promise.all([after(40, 1), after(5, 2), 3, after(20, 4)]);
   })
   .then((vs) => console.log('all ok', vs, 'settled', settled));
