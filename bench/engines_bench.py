@@ -1,18 +1,21 @@
-"""Engines side by side: QuickJS-ng (runtime ``quickjs``) against node, on the same programs.
+"""Engines side by side: QuickJS-ng (runtime ``quickjs``) and V8 embedded by mini-racer
+(runtime ``v8``) against node, on the same programs.
 
-    .venv/bin/python bench/engines_bench.py                  # speed + snapshot/restore (~4 min)
+    .venv/bin/python bench/engines_bench.py                  # speed + snapshot/restore (~5 min)
     .venv/bin/python bench/engines_bench.py speed --only richards,deltablue --runs 1
-    .venv/bin/python bench/engines_bench.py snapshot --sizes 1,10
+    .venv/bin/python bench/engines_bench.py snapshot --sizes 1,10 --engines node,v8
 
 ``speed``: each workload of bench/workloads, instrumented once, run to its end by
 ``things exec --hops 0 --runtimes R`` under each engine (wall time of the whole process,
 start included: node starts in ~40 ms, the QuickJS host in ~60 ms). The outputs (ending in a
 checksum) must be equal. QuickJS is an interpreter: expect tens of times node's time, so the
-default set is three workloads and one run.
+default set is three workloads and one run. V8 is node's engine (a newer version), with a
+Python host around it that pumps the event loop callback by callback.
 
 ``snapshot``: bench/heaps/heap.js (a heap of N MB built at top level), snapshot after the
 first callback under one engine and restored under the other (``--every 1 --hops 1
---runtimes A,B``), for the four pairs: snapshot ms is A's, restore ms is B's.
+--runtimes A,B``), for each engine to itself and node to and from each: snapshot ms is A's,
+restore ms is B's.
 
 Run on demand, never as a timed test. Tables are Markdown on stdout, progress on stderr.
 """
@@ -32,7 +35,16 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 THINGS = [sys.executable, "-m", "thingscore.cli"]
 DEFAULT_WORKLOADS = "richards,deltablue,navier_stokes"
-PAIRS = [("node", "node"), ("quickjs", "quickjs"), ("node", "quickjs"), ("quickjs", "node")]
+DEFAULT_ENGINES = "node,quickjs,v8"
+
+
+def pairs(engines: list[str]) -> list[tuple[str, str]]:
+    """Each engine to itself, then node to and from each other engine."""
+    out = [(e, e) for e in engines]
+    for e in engines:
+        if e != "node":
+            out += [("node", e), (e, "node")]
+    return out
 
 
 def log(message: str) -> None:
@@ -49,32 +61,34 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, bytes]:
     return wall, proc.stdout
 
 
-def speed(only: str, runs: int) -> list[dict[str, Any]]:
+def speed(only: str, runs: int, engines: list[str]) -> list[dict[str, Any]]:
     rows = []
     for name in only.split(","):
         program = BENCH / "workloads" / f"{name}.js"
-        times: dict[str, list[float]] = {"node": [], "quickjs": []}
+        times: dict[str, list[float]] = {e: [] for e in engines}
         outputs: dict[str, bytes] = {}
         for i in range(runs):
-            for engine in ("node", "quickjs"):
+            for engine in engines:
                 wall, out = run([*THINGS, "exec", "--hops", "0", "--runtimes", engine, str(program)], program.parent)
                 times[engine].append(wall)
                 outputs[engine] = out
                 log(f"speed {name} {engine} run {i + 1}/{runs}: {wall:.2f} s")
-        node_s = statistics.median(times["node"])
-        qjs_s = statistics.median(times["quickjs"])
-        rows.append({"workload": name, "node_s": node_s, "quickjs_s": qjs_s, "ratio": qjs_s / node_s,
-                     "output": "same" if outputs["node"] == outputs["quickjs"] else "DIFFERENT"})
+        row: dict[str, Any] = {"workload": name}
+        for engine in engines:
+            row[f"{engine}_s"] = statistics.median(times[engine])
+            row[f"{engine}_ratio"] = row[f"{engine}_s"] / statistics.median(times["node"])
+        row["output"] = "same" if len(set(outputs.values())) == 1 else "DIFFERENT"
+        rows.append(row)
     return rows
 
 
-def snapshot(sizes: str, runs: int) -> list[dict[str, Any]]:
+def snapshot(sizes: str, runs: int, engines: list[str]) -> list[dict[str, Any]]:
     heap = BENCH / "heaps" / "heap.js"
     rows = []
     with tempfile.TemporaryDirectory(prefix="things-engines-") as tmp:
         report = Path(tmp) / "report.json"
         for mb in sizes.split(","):
-            for src, dst in PAIRS:
+            for src, dst in pairs(engines):
                 hops = []
                 for _ in range(runs):
                     run([*THINGS, "exec", "--every", "1", "--hops", "1", "--runtimes", f"{src},{dst}",
@@ -103,19 +117,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default=DEFAULT_WORKLOADS, help=f"workloads for speed (default {DEFAULT_WORKLOADS})")
     ap.add_argument("--runs", type=int, default=1, help="runs per figure; the median is shown (default 1)")
     ap.add_argument("--sizes", default="1,10", help="heap sizes in MB for snapshot (default 1,10)")
+    ap.add_argument("--engines", default=DEFAULT_ENGINES, help=f"runtimes, node first (default {DEFAULT_ENGINES})")
     ap.add_argument("--json", type=Path, help="write all figures as JSON")
     args = ap.parse_args(argv)
+    engines = ["node"] + [e for e in args.engines.split(",") if e and e != "node"]
+    others = engines[1:]
     result: dict[str, Any] = {}
     if args.what in ("all", "speed"):
-        rows = speed(args.only, args.runs)
+        rows = speed(args.only, args.runs, engines)
         result["speed"] = rows
-        print(f"\n## quickjs vs node: `things exec --hops 0`, median of {args.runs} run(s)\n")
-        print(table(rows, [("workload", "workload", ""), ("node_s", "node s", ".2f"), ("quickjs_s", "quickjs s", ".2f"),
-                           ("ratio", "quickjs / node", ".1f"), ("output", "output", "")]))
-        ratios = [r["ratio"] for r in rows]
-        print(f"\ngeometric mean quickjs/node: {statistics.geometric_mean(ratios):.1f}x")
+        print(f"\n## {', '.join(others)} vs node: `things exec --hops 0`, median of {args.runs} run(s)\n")
+        columns = [("workload", "workload", "")] + [(f"{e}_s", f"{e} s", ".2f") for e in engines]
+        columns += [(f"{e}_ratio", f"{e} / node", ".1f") for e in others] + [("output", "output", "")]
+        print(table(rows, columns))
+        for e in others:
+            print(f"\ngeometric mean {e}/node: {statistics.geometric_mean(r[f'{e}_ratio'] for r in rows):.1f}x")
     if args.what in ("all", "snapshot"):
-        rows = snapshot(args.sizes, args.runs)
+        rows = snapshot(args.sizes, args.runs, engines)
         result["snapshot"] = rows
         print(f"\n## snapshot under one engine, restore under the other: heap.js, median of {args.runs} run(s)\n")
         print(table(rows, [("heap_mb", "heap MB", "g"), ("pair", "snapshot -> restore", ""),

@@ -29,6 +29,10 @@
   const OP = {};
   ops.split(',').forEach((name, i) => { OP[name] = i; });
   const fromCharCode = String.fromCharCode;
+  // Built-ins the host uses after the program started, taken before it could patch them (a
+  // program that counts its calls to Array.prototype.join must not see the host's).
+  const apply = Reflect.apply;
+  const replaceAll = String.prototype.replaceAll;
   // The engine's promise jobs, whatever becomes of the global Promise (jsruntime replaces it).
   const nativeThen = Promise.prototype.then;
   const resolved = Promise.resolve();
@@ -151,7 +155,7 @@
     Object.assign(proc, { title: 'things-v8', versions: { v8: version }, release: { name: 'v8' }, argv0: 'v8' });
 
     /** The host's words name its engine: the runtime a user chose is v8, not quickjs. */
-    const named = (text) => String(text).split('quickjs runtime').join('v8 runtime');
+    const named = (text) => apply(replaceAll, String(text), ['quickjs runtime', 'v8 runtime']);
     const write = py.write;
     py.write = (fd, text) => write(fd, fd === 2 ? named(text) : text);
 

@@ -54,6 +54,8 @@ CONFIGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tree-sitter": (("--every", "3", "--hops", "10", "--parser", "tree-sitter"), SUITES),
     # Every other hop on QuickJS-ng: node -> quickjs -> node ... (cross-engine migration).
     "node-quickjs": (("--every", "3", "--hops", "6", "--runtimes", "node,quickjs"), SUITES),
+    # Every other hop on V8 embedded by mini-racer: node -> v8 -> node ...
+    "node-v8": (("--every", "3", "--hops", "6", "--runtimes", "node,v8"), SUITES),
 }
 
 
