@@ -4,7 +4,9 @@
 // extensibility. Nothing in the snapshot is ever evaluated as code.
 
 const { REF, UNDEF, NUM, BIGINT, decodeNumber } = require('./values.js');
-const { FORMAT, VERSION } = require('./serialize.js');
+const { FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE } = require('./serialize.js');
+
+const VERSIONS = [2, VERSION]; // 2 is 3 without compact entries and shapes (and with pf links)
 
 /** A snapshot that cannot be restored here (malformed, tampered, another program's). */
 class RestoreError extends Error {
@@ -24,6 +26,82 @@ class Restorer {
     this.adopted = new Uint8Array(this.heap.length);
     this.constructed = new Uint8Array(this.heap.length);
     this.fixed = [];
+    this.shapes = snap.shapes === undefined ? [] : snap.shapes;
+    if (!Array.isArray(this.shapes)) throw new RestoreError('malformed snapshot: bad shapes');
+    this.shapeOk = new Uint8Array(this.shapes.length);
+    this.pf = null; // entry id -> 1 + id of the function whose own .prototype it is (format 3)
+  }
+
+  /** The key list [proto, key...] of a compact object's shape, checked once. */
+  shape(sid) {
+    if (typeof sid !== 'number' || !(sid >= 0 && sid < this.shapes.length) || sid !== Math.floor(sid)) {
+      throw new RestoreError('malformed snapshot: bad shape ' + sid);
+    }
+    const sh = this.shapes[sid];
+    if (this.shapeOk[sid] === 0) {
+      if (!Array.isArray(sh) || sh.length < 1) throw new RestoreError('malformed snapshot: bad shape ' + sid);
+      const p = sh[0];
+      if (!(p === -1 || p === null || (typeof p === 'number' && p >= 0))) throw new RestoreError('malformed snapshot: bad shape prototype');
+      for (let i = 1; i < sh.length; i++) if (typeof sh[i] !== 'string') throw new RestoreError('malformed snapshot: bad property key');
+      this.shapeOk[sid] = 1;
+    }
+    return sh;
+  }
+
+  /**
+   * Functions' own .prototype objects (format 3 does not mark them): the first function in
+   * the heap whose props name an object as its prototype makes it.
+   */
+  linkPrototypes() {
+    const heap = this.heap;
+    let pf = null;
+    for (let id = 0; id < heap.length; id++) {
+      const e = heap[id];
+      if (e === null || typeof e !== 'object' || Array.isArray(e) || e.t !== 'f' || !Array.isArray(e.props)) continue;
+      for (const p of e.props) {
+        if (Array.isArray(p) && p[0] === 'prototype') {
+          const v = p[1];
+          if (Array.isArray(v) && v[0] === REF && Number.isInteger(v[1]) && v[1] >= 0 && v[1] < heap.length) {
+            const target = heap[v[1]];
+            const isObj = Array.isArray(target) ? typeof target[0] === 'number' && target[0] >= 0
+              : target !== null && typeof target === 'object' && target.t === 'o';
+            if (isObj) {
+              if (pf === null) pf = new Int32Array(heap.length);
+              if (pf[v[1]] === 0) pf[v[1]] = id + 1;
+            }
+          }
+          break;
+        }
+      }
+    }
+    this.pf = pf;
+  }
+
+  /** Value i of a compact entry e (values from position 2), by its mask bit. */
+  cval(e, i, marked) {
+    const v = e[i + 2];
+    if (marked) return typeof v === 'number' ? this.obj(v) : this.get(v);
+    if (v !== null && typeof v === 'object') throw new RestoreError('malformed snapshot: bad compact value');
+    return v;
+  }
+
+  /** The values of a compact entry [head, mask, ...values], decoded, into out. */
+  cvals(e, out) {
+    const n = e.length - 2;
+    const mask = e[1];
+    if (typeof mask === 'number') {
+      if (n > MASK_BITS) throw new RestoreError('malformed snapshot: bad mask');
+      for (let i = 0; i < n; i++) out[i] = this.cval(e, i, ((mask >> i) & 1) === 1);
+      return out;
+    }
+    if (!Array.isArray(mask) || mask.length !== Math.ceil(n / MASK_BITS)) throw new RestoreError('malformed snapshot: bad mask');
+    for (let c = 0, k = 0; c < n; c += MASK_BITS, k++) {
+      const m = mask[k];
+      if (typeof m !== 'number') throw new RestoreError('malformed snapshot: bad mask');
+      const end = c + MASK_BITS < n ? c + MASK_BITS : n;
+      for (let i = c; i < end; i++) out[i] = this.cval(e, i, ((m >> (i - c)) & 1) === 1);
+    }
+    return out;
   }
 
   get(v) {
@@ -62,9 +140,10 @@ class Restorer {
     if (st === 1) return this.objs[id];
     if (st === IN_PROGRESS) throw new RestoreError('malformed snapshot: cyclic identity at entry ' + id);
     const e = this.entry(id);
-    if (e.pf !== undefined) {
+    const linked = this.pf !== null ? this.pf[id] : 0;
+    if (e.pf !== undefined || linked !== 0) {
       // A function's own prototype object: made by the function's factory.
-      const fnId = this.refId(e.pf);
+      const fnId = linked !== 0 ? linked - 1 : this.refId(e.pf);
       if (fnId === id) throw new RestoreError('malformed snapshot: entry ' + id + ' is its own function');
       this.obj(fnId);
       if (this.state[id] === 1) return this.objs[id];
@@ -85,8 +164,100 @@ class Restorer {
     this.adopted[id] = 1;
   }
 
+  /** A compact entry's object (format 3): by its head, a shape or a kind. */
+  createCompact(e) {
+    const head = e[0];
+    if (typeof head !== 'number' || head !== Math.floor(head)) throw new RestoreError('malformed snapshot: bad entry head');
+    if (head >= 0) {
+      const p = this.shape(head)[0];
+      if (p === -1) return {};
+      if (p === null) return Object.create(null);
+      const proto = this.obj(p);
+      if (proto === null || (typeof proto !== 'object' && typeof proto !== 'function')) throw new RestoreError('malformed snapshot: bad prototype');
+      return Object.create(proto);
+    }
+    switch (head) {
+      case K_ARRAY: return [];
+      case K_MAP: return new Map();
+      case K_SET: return new Set();
+      case K_DATE: {
+        if (e.length !== 2) throw new RestoreError('malformed snapshot: bad date');
+        const t = typeof e[1] === 'number' ? e[1] : this.get(e[1]);
+        if (typeof t !== 'number') throw new RestoreError('malformed snapshot: bad date');
+        return new Date(t);
+      }
+      default: throw new RestoreError('malformed snapshot: unknown entry kind ' + head);
+    }
+  }
+
+  /** Contents of a compact entry. */
+  fillCompact(id, e, o) {
+    const head = e[0];
+    if (head >= 0) {
+      const sh = this.shapes[head];
+      const n = sh.length - 1;
+      if (e.length !== n + 2) throw new RestoreError('malformed snapshot: entry ' + id + ' does not fit its shape');
+      const vals = this.cvals(e, new Array(n));
+      if (this.adopted[id] === 1) {
+        // A function's own prototype object, made by its factory: the general path.
+        const props = [];
+        for (let i = 0; i < n; i++) props.push([sh[i + 1], vals[i]]);
+        const p = sh[0] === -1 ? Object.prototype : sh[0] === null ? null : this.objs[sh[0]];
+        if (Object.getPrototypeOf(o) !== p) Object.setPrototypeOf(o, p);
+        this.defineDecoded(o, props, true);
+        return;
+      }
+      // A fresh object: an assignment makes the same own data property as a define, unless
+      // the prototype chain has the key (a setter or a read-only property would interfere).
+      const proto = Object.getPrototypeOf(o);
+      const plain = proto === Object.prototype;
+      for (let i = 0; i < n; i++) {
+        const key = sh[i + 1];
+        if (plain ? key === '__proto__' : (proto !== null && key in proto)) {
+          defineOrCheck(o, key, { value: vals[i], writable: true, enumerable: true, configurable: true });
+        } else {
+          o[key] = vals[i];
+        }
+      }
+      return;
+    }
+    switch (head) {
+      case K_ARRAY: this.cvals(e, o); return;
+      case K_SET: {
+        const items = this.cvals(e, []);
+        for (let i = 0; i < items.length; i++) o.add(items[i]);
+        return;
+      }
+      case K_MAP: {
+        const kv = this.cvals(e, []);
+        if (kv.length % 2 !== 0) throw new RestoreError('malformed snapshot: bad map entries');
+        for (let i = 0; i < kv.length; i += 2) o.set(kv[i], kv[i + 1]);
+        return;
+      }
+      default: return; // K_DATE: made whole
+    }
+  }
+
+  /** Decoded [key, value] pairs on an object that may have properties of its own already. */
+  defineDecoded(o, props, existing) {
+    const keep = new Set();
+    for (const [key, v] of props) {
+      keep.add(key);
+      defineOrCheck(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+    }
+    if (existing) {
+      for (const key of Reflect.ownKeys(o)) {
+        if (!keep.has(key)) {
+          const d = Object.getOwnPropertyDescriptor(o, key);
+          if (d && d.configurable) delete o[key];
+        }
+      }
+    }
+  }
+
   create(e, id) {
     const rt = this.rt;
+    if (Array.isArray(e)) return this.createCompact(e);
     switch (e.t) {
       case 'b': return rt.builtins.resolve(e.path);
       case 'sym': return e.for !== undefined ? Symbol.for(e.for) : (('d' in e) ? Symbol(e.d) : Symbol());
@@ -212,6 +383,7 @@ class Restorer {
     const rt = this.rt;
     const e = this.heap[id];
     const o = this.objs[id];
+    if (Array.isArray(e)) { this.fillCompact(id, e, o); return; }
     if (e.x === 0) this.fixed.push(id); // made non-extensible once everything is in place
     switch (e.t) {
       case 'b': case 'sym': case 'req': return;
@@ -360,6 +532,7 @@ class Restorer {
     if (api) api.r = true;
     try {
       // Identities: everything the roots reach, in heap order; then contents.
+      this.linkPrototypes();
       for (let id = 0; id < this.heap.length; id++) this.obj(id);
       for (let id = 0; id < this.heap.length; id++) this.fill(id);
     } finally {
@@ -393,7 +566,7 @@ function checkSnapshot(snap, meta) {
   if (snap === null || typeof snap !== 'object' || snap.format !== FORMAT) {
     throw new RestoreError('not a Things snapshot');
   }
-  if (snap.version !== VERSION) throw new RestoreError('unsupported snapshot version ' + snap.version);
+  if (!VERSIONS.includes(snap.version)) throw new RestoreError('unsupported snapshot version ' + snap.version);
   if (snap.program !== meta.hash) {
     throw new RestoreError('snapshot belongs to another program (' + String(snap.program).slice(0, 12) +
       ', this is ' + meta.hash.slice(0, 12) + ')');

@@ -13,7 +13,33 @@ const NATIVE_ITERATORS = new Map([
 const { REF, UNDEF, BIGINT, encodeNumber } = require('./values.js');
 
 const FORMAT = 'things-snapshot';
-const VERSION = 2; // 2: references in property lists, array and Set items as bare ids + positions
+// 2: references in property lists, array and Set items as bare ids + positions.
+// 3: the common entries are arrays (see COMPACT below), objects written against shared key
+//    lists (`shapes`); the other kinds stay records as in 2, which restore still reads.
+const VERSION = 3;
+
+/*
+ * Compact entries (format 3). An entry that is an array is one of:
+ *   [shape, mask, v0, v1, ...]   an ordinary object: shapes[shape] = [proto, key0, key1, ...]
+ *                                (proto -1: Object.prototype, null, or an entry id), every
+ *                                property plain data (writable, enumerable, configurable),
+ *                                object extensible, no symbol keys, no #private state
+ *   [-1, mask, item0, ...]       a dense array, Array.prototype, extensible, nothing but items
+ *   [-2, mask, k0, v0, k1, ...]  a Map (Map.prototype, no own properties, extensible)
+ *   [-3, mask, item0, ...]       a Set (idem)
+ *   [-4, time]                   a Date (idem), time encoded as a value (NaN is [2, "NaN"])
+ * Values: strings, booleans, null and ordinary numbers as themselves; the values whose bit is
+ * set in `mask` are an entry id (objects, functions, symbols) or a tagged value of values.js
+ * ([1] undefined, [2, "-0"], [3, "12"] BigInt...). mask is one integer (bit i for value i)
+ * for up to 30 values, else a list of integers, one per 30 values.
+ * Everything else (functions, scopes, errors, buffers, ...; objects with accessors, other
+ * attributes, symbol keys, #private state or not extensible) is a record {t: ...}.
+ */
+const MASK_BITS = 30;
+const K_ARRAY = -1;
+const K_MAP = -2;
+const K_SET = -3;
+const K_DATE = -4;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const TAG = Symbol.toStringTag;
@@ -37,6 +63,10 @@ const reFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get;
 const getNames = Object.getOwnPropertyNames;
 const getDescriptor = Object.getOwnPropertyDescriptor;
 const getSymbols = Object.getOwnPropertySymbols;
+const getProto = Object.getPrototypeOf;
+const isExtensible = Object.isExtensible;
+const ObjectProto = Object.prototype;
+const ArrayProto = Array.prototype;
 const MARKER = '/*$F:';
 const LARGE_VIEW = 4096; // elements from which a typed array's string keys are not listed
 
@@ -88,13 +118,16 @@ class Serializer {
     this.parentOf = [];       // id -> id of the entry it was first reached from (error paths)
     this.labelOf = [];        // id -> how: a property key, an index, or a '@'/'<'/':' label
     this.work = [];
-    this.refs = [];           // id -> [REF, id]
     this.scratch = [];        // positions of references in the list being written
     this.weak = [];           // ids of WeakMap/WeakSet entries to complete at the end
     this.scopes = new Set();  // module handles met (functions that stand for module scopes)
     this.instances = new Map(); // "sid:token" -> scope instance of a mutable scope
     this.okProtos = new Set();  // prototypes whose chain checkNativeProto accepted
-    this.fnIds = [];            // ids of 't: f' entries (for linkPrototypes)
+    this.shapes = [];           // shape id -> [proto, key0, key1, ...] (written)
+    this.shapeKeys = [];        // shape id -> the key list it was made from
+    this.lastShape = new Map(); // prototype -> the shape id of the last object seen with it
+    this.shapeTrie = new Map(); // prototype -> trie of key sequences: { s: shape id, next: Map }
+    this.privProtos = new Map(); // prototype -> [[class, accessors], ...] with instance #private state
     this.tags = new Map();      // prototype -> its Symbol.toStringTag (see tagOf)
   }
 
@@ -144,16 +177,13 @@ class Serializer {
       this.parentOf.push(parentId);
       this.labelOf.push(label);
       this.work.push(id);
-      this.refs.push(undefined);
     }
     return id;
   }
 
-  /** [REF, id]: one array per object, shared by all its uses. */
+  /** [REF, id], in records. */
   ref(id) {
-    let r = this.refs[id];
-    if (r === undefined) { r = [REF, id]; this.refs[id] = r; }
-    return r;
+    return [REF, id];
   }
 
   /**
@@ -179,26 +209,7 @@ class Serializer {
       }
       this.completeWeak();
     }
-    this.linkPrototypes();
     return encodedRoots;
-  }
-
-  /**
-   * Mark objects that are a function's own .prototype: restore makes the function first and
-   * takes the object it comes with (a class's prototype cannot be replaced).
-   */
-  linkPrototypes() {
-    for (const id of this.fnIds) {
-      const e = this.heap[id];
-      if (e.t !== 'f' || !e.props) continue;
-      for (const p of e.props) {
-        if (p[0] === 'prototype' && Array.isArray(p[1]) && p[1][0] === REF) {
-          const target = this.heap[p[1][1]];
-          if (target.t === 'o' && target.pf === undefined) target.pf = this.ref(id);
-          break;
-        }
-      }
-    }
   }
 
   /** WeakMap/WeakSet entries survive when their key is otherwise in the snapshot. */
@@ -364,8 +375,8 @@ class Serializer {
       env = this.chain(envSid, args, id);
     }
     if (env === undefined) this.fail('closure without a recorded environment (function #' + fid + ')', id, '');
+    // (restore finds the object that is this function's own .prototype in its props)
     out = { t: 'f', fid, env: this.scopeRef(env, id, '@env') };
-    this.fnIds.push(id);
     const acc = reg.privOf.get(f);
     if (acc && acc.stat) out.spriv = acc.stat[0](f).map((v, i) => this.val(v, id, '.#static' + i));
     if (info[1] === 2) out.sup = this.val(Object.getPrototypeOf(f), id, '@super');
@@ -469,11 +480,13 @@ class Serializer {
     const rt = this.rt;
     const t = this.types;
     if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
-    const proto = Object.getPrototypeOf(o);
+    const proto = getProto(o);
     if (Array.isArray(o)) return this.arrayEntry(o, id, proto);
     if (proto === SCOPE_PROTO) return this.scopeEntry(o, id);
-    if (proto === Object.prototype || proto === null) {
+    if (proto === ObjectProto || proto === null) {
       if (t.isArgumentsObject(o)) return this.props(o, id, (k) => k === 'callee' || k === 'length' || isIndexKey(k), { t: 'args', n: o.length, items: Array.prototype.map.call(o, (v, i) => this.val(v, id, '[' + i + ']')) });
+      const c = this.plainEntry(o, id, proto);
+      if (c !== null) return c;
       return this.props(o, id, null, proto === null ? { t: 'o', p: null } : { t: 'o' });
     }
     let out;
@@ -483,14 +496,25 @@ class Serializer {
     let dflt; // the prototype restore's constructor gives: not written when it is that one
     // The kinds exclude each other: the commonest are asked first (each check is a native call).
     if (t.isDate(o)) {
+      if (proto === Date.prototype && bare(o)) return [K_DATE, encodeNumber(getTime.call(o))];
       out = { t: 'date', v: encodeNumber(getTime.call(o)) };
       dflt = Date.prototype;
     } else if (t.isMap(o)) {
       dflt = Map.prototype;
+      if (proto === dflt && bare(o)) {
+        const raw = [];
+        mapForEach.call(o, (v, k) => { raw.push(k, v); });
+        return this.list(K_MAP, raw, id, '<map key>', '<map value>');
+      }
       const entries = [];
       mapForEach.call(o, (v, k) => entries.push([this.val(k, id, '<map key>'), this.val(v, id, '<map value>')]));
       out = { t: 'map', entries };
     } else if (t.isSet(o)) {
+      if (proto === Set.prototype && bare(o)) {
+        const raw = [];
+        setForEach.call(o, (v) => { raw.push(v); });
+        return this.list(K_SET, raw, id, '<set item>', '<set item>');
+      }
       const items = [];
       const rs = [];
       setForEach.call(o, (v) => this.flat(v, id, '<set item>', items, rs));
@@ -564,6 +588,10 @@ class Serializer {
       this.checkNativeProto(proto, id);
       out = { t: 'o' };
       this.privates(o, proto, id, out);
+      if (out.priv === undefined) {
+        const c = this.plainEntry(o, id, proto);
+        if (c !== null) return c;
+      }
     }
     if (proto !== dflt) out.p = this.val(proto, id, '@proto'); // (nothing ran since it was read)
     return this.props(o, id, skip, out, from);
@@ -594,23 +622,33 @@ class Serializer {
 
   /** #private state of the classes in the prototype chain, and the class that builds one. */
   privates(o, proto, id, out) {
-    const reg = this.rt.registry;
+    let holders = this.privProtos.get(proto);
+    if (holders === undefined) {
+      // Which classes of the chain (nothing changes it while we walk) keep instance state.
+      const reg = this.rt.registry;
+      holders = [];
+      let maker;
+      for (let p = proto, depth = 0; p !== null && depth < 100; p = getProto(p), depth++) {
+        const cls = reg.classOfProto.get(p);
+        if (cls === undefined) continue;
+        if (maker === undefined) maker = cls;
+        const acc = reg.privOf.get(cls);
+        if (acc && acc.inst) holders.push(cls, acc.inst[0]);
+      }
+      if (holders.length > 0) holders.push(maker);
+      this.privProtos.set(proto, holders);
+    }
+    if (holders.length === 0) return;
     let list = null;
-    let maker;
-    for (let p = proto, depth = 0; p !== null && depth < 100; p = Object.getPrototypeOf(p), depth++) {
-      const cls = reg.classOfProto.get(p);
-      if (cls === undefined) continue;
-      if (maker === undefined) maker = cls;
-      const acc = reg.privOf.get(cls);
-      if (!acc || !acc.inst) continue;
-      const vals = acc.inst[0](o);
+    for (let i = 0; i + 1 < holders.length; i += 2) {
+      const vals = holders[i + 1](o);
       if (vals === undefined) continue;
       if (list === null) list = [];
-      list.push([this.val(cls, id, '@class'), vals.map((v, i) => this.val(v, id, '.#' + i))]);
+      list.push([this.val(holders[i], id, '@class'), vals.map((v, k) => this.val(v, id, '.#' + k))]);
     }
     if (list !== null) {
       out.priv = list;
-      out.pc = this.val(maker, id, '@constructor');
+      out.pc = this.val(holders[holders.length - 1], id, '@constructor');
     }
   }
 
@@ -637,35 +675,167 @@ class Serializer {
 
   arrayEntry(a, id, proto) {
     const n = a.length;
-    const out = { t: 'a', n };
-    if (proto !== Array.prototype) out.p = this.val(proto, id, '@proto');
     // Dense and plain: all indices present as ordinary data properties, nothing else but length.
-    if (getSymbols(a).length === 0 && Object.isExtensible(a) && getNames(a).length === n + 1) {
-      const items = new Array(n);
-      const rs = this.scratch;
-      rs.length = 0;
+    if (getSymbols(a).length === 0 && isExtensible(a) && getNames(a).length === n + 1) {
+      const e = new Array(n + 2);
+      e[0] = K_ARRAY;
+      const masks = n > MASK_BITS ? new Array(Math.ceil(n / MASK_BITS)) : null;
       let i = 0;
-      for (; i < n; i++) {
-        const d = getDescriptor(a, i);
-        if (d === undefined || d.writable !== true || d.enumerable !== true || d.configurable !== true) break;
-        const v = d.value;
-        const ty = typeof v;
-        if (ty === 'object' ? v !== null : (ty === 'function' || ty === 'symbol')) {
-          rs.push(i);
-          items[i] = this.id(v, id, i);
-        } else {
-          items[i] = ty === 'number' ? encodeNumber(v) : this.val(v, id, i);
+      for (let c = 0; c < n; c += MASK_BITS) {
+        const end = c + MASK_BITS < n ? c + MASK_BITS : n;
+        let m = 0;
+        for (; i < end; i++) {
+          const d = getDescriptor(a, i);
+          if (d === undefined || d.writable !== true || d.enumerable !== true || d.configurable !== true) break;
+          const v = d.value;
+          const ty = typeof v;
+          if (ty === 'object' ? v !== null : (ty === 'function' || ty === 'symbol')) {
+            e[i + 2] = this.id(v, id, i);
+            m |= 1 << (i - c);
+          } else if (ty === 'number' ? v - v === 0 && (v !== 0 || 1 / v > 0) : ty !== 'undefined' && ty !== 'bigint') {
+            e[i + 2] = v;
+          } else {
+            e[i + 2] = this.val(v, id, i);
+            m |= 1 << (i - c);
+          }
         }
+        if (i < end) break;
+        if (masks === null) e[1] = m; else masks[c / MASK_BITS] = m;
       }
       if (i === n && getDescriptor(a, 'length').writable) {
-        out.items = items;
-        // r: positions of the items that are references (bare ids), 1 when all are
-        if (rs.length > 0) out.r = rs.length === n ? 1 : rs.slice();
+        if (masks !== null) e[1] = masks;
+        else if (n === 0) e[1] = 0;
+        if (proto === ArrayProto) return e;
+        // another prototype: a record, with the items already encoded
+        const out = { t: 'a', n, p: this.val(proto, id, '@proto'), items: [] };
+        const rs = [];
+        for (let k = 0; k < n; k++) {
+          const v = e[k + 2];
+          if (maskBit(e[1], k)) {
+            if (typeof v === 'number') { rs.push(k); out.items.push(v); } else out.items.push(v);
+          } else out.items.push(v);
+        }
+        if (rs.length > 0) out.r = rs.length === n ? 1 : rs;
         return out;
       }
     }
+    const out = { t: 'a', n };
+    if (proto !== ArrayProto) out.p = this.val(proto, id, '@proto');
     return this.props(a, id, null, out);
   }
+
+  /**
+   * [head, mask, ...values] from the raw values of a Map (key, value, key, ...) or Set: labels
+   * for even and odd positions.
+   */
+  list(head, raw, id, evenLabel, oddLabel) {
+    const n = raw.length;
+    const e = new Array(n + 2);
+    e[0] = head;
+    const masks = n > MASK_BITS ? new Array(Math.ceil(n / MASK_BITS)) : null;
+    let i = 0;
+    for (let c = 0; c < n || c === 0; c += MASK_BITS) {
+      const end = c + MASK_BITS < n ? c + MASK_BITS : n;
+      let m = 0;
+      for (; i < end; i++) {
+        const v = raw[i];
+        const ty = typeof v;
+        if (ty === 'object' ? v !== null : (ty === 'function' || ty === 'symbol')) {
+          e[i + 2] = this.id(v, id, (i & 1) === 0 ? evenLabel : oddLabel);
+          m |= 1 << (i - c);
+        } else if (ty === 'number' ? v - v === 0 && (v !== 0 || 1 / v > 0) : ty !== 'undefined' && ty !== 'bigint') {
+          e[i + 2] = v;
+        } else {
+          e[i + 2] = this.val(v, id, (i & 1) === 0 ? evenLabel : oddLabel);
+          m |= 1 << (i - c);
+        }
+      }
+      if (masks === null) e[1] = m; else masks[c / MASK_BITS] = m;
+    }
+    if (masks !== null) e[1] = masks;
+    return e;
+  }
+
+  /**
+   * [shape, mask, ...values] for an object whose own properties are all plain data under
+   * string keys (in the order the engine lists them), extensible; null when it is not one.
+   */
+  plainEntry(o, id, proto) {
+    if (!isExtensible(o) || getSymbols(o).length !== 0) return null;
+    const keys = getNames(o);
+    const n = keys.length;
+    const e = new Array(n + 2);
+    const masks = n > MASK_BITS ? new Array(Math.ceil(n / MASK_BITS)) : null;
+    let i = 0;
+    for (let c = 0; c < n || c === 0; c += MASK_BITS) {
+      const end = c + MASK_BITS < n ? c + MASK_BITS : n;
+      let m = 0;
+      for (; i < end; i++) {
+        const key = keys[i];
+        const d = getDescriptor(o, key);
+        // An accessor's descriptor has no `writable`: true here means plain data.
+        if (d.writable !== true || d.enumerable !== true || d.configurable !== true) return null;
+        const v = d.value;
+        const ty = typeof v;
+        if (ty === 'object' ? v !== null : (ty === 'function' || ty === 'symbol')) {
+          e[i + 2] = this.id(v, id, key);
+          m |= 1 << (i - c);
+        } else if (ty === 'number' ? v - v === 0 && (v !== 0 || 1 / v > 0) : ty !== 'undefined' && ty !== 'bigint') {
+          e[i + 2] = v;
+        } else {
+          e[i + 2] = this.val(v, id, key);
+          m |= 1 << (i - c);
+        }
+      }
+      if (masks === null) e[1] = m; else masks[c / MASK_BITS] = m;
+    }
+    if (masks !== null) e[1] = masks;
+    e[0] = this.shapeOf(proto, keys, id);
+    return e;
+  }
+
+  /** The id of the shape (prototype, key list) of an object, made when first met. */
+  shapeOf(proto, keys, id) {
+    const last = this.lastShape.get(proto);
+    if (last !== undefined) {
+      const ks = this.shapeKeys[last];
+      const n = keys.length;
+      if (ks.length === n) {
+        let i = 0;
+        while (i < n && ks[i] === keys[i]) i++;
+        if (i === n) return last;
+      }
+    }
+    let node = this.shapeTrie.get(proto);
+    if (node === undefined) { node = { s: -1, next: null }; this.shapeTrie.set(proto, node); }
+    for (let i = 0; i < keys.length; i++) {
+      if (node.next === null) node.next = new Map();
+      let nx = node.next.get(keys[i]);
+      if (nx === undefined) { nx = { s: -1, next: null }; node.next.set(keys[i], nx); }
+      node = nx;
+    }
+    if (node.s < 0) {
+      node.s = this.shapes.length;
+      const rec = new Array(keys.length + 1);
+      rec[0] = proto === ObjectProto ? -1 : proto === null ? null : this.id(proto, id, '@proto');
+      for (let i = 0; i < keys.length; i++) rec[i + 1] = keys[i];
+      this.shapes.push(rec);
+      this.shapeKeys.push(keys);
+    }
+    this.lastShape.set(proto, node.s);
+    return node.s;
+  }
+}
+
+/** No own property, extensible. */
+function bare(o) {
+  return getNames(o).length === 0 && getSymbols(o).length === 0 && isExtensible(o);
+}
+
+/** Is value i of a compact entry with this mask marked (an id or a tagged value)? */
+function maskBit(mask, i) {
+  if (typeof mask === 'number') return ((mask >> i) & 1) === 1;
+  return ((mask[(i / MASK_BITS) | 0] >> (i % MASK_BITS)) & 1) === 1;
 }
 
 // Brand checks by calling a method that throws on other objects are costly (an Error with a
@@ -736,9 +906,10 @@ function takeSnapshot(rt, roots) {
     main: rt.meta.modules[rt.meta.main] ? rt.meta.modules[rt.meta.main].file : null,
     engine: rt.host.engine(),
     taken_at: Date.now(),
+    shapes: s.shapes,
     heap: s.heap,
     roots: encodedRoots,
   };
 }
 
-module.exports = { takeSnapshot, SnapshotError, markerFid, FORMAT, VERSION };
+module.exports = { takeSnapshot, SnapshotError, markerFid, FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE, maskBit };

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = "things-snapshot"
-VERSION = 2
+VERSION = 3
+VERSIONS = (2, 3)  # what jsruntime/restore.js reads (3: compact entries and `shapes`)
 
 
 class SnapshotFileError(ValueError):
@@ -39,7 +40,7 @@ def load_snapshot(path: str | Path) -> dict[str, Any]:
 def check_snapshot(snap: Any, where: str = "snapshot") -> None:
     if not isinstance(snap, dict) or snap.get("format") != FORMAT:
         raise SnapshotFileError(f"{where}: not a Things snapshot")
-    if snap.get("version") != VERSION:
+    if snap.get("version") not in VERSIONS:
         raise SnapshotFileError(f"{where}: unsupported snapshot version {snap.get('version')!r} (this is {VERSION})")
     if not isinstance(snap.get("program"), str) or not isinstance(snap.get("heap"), list):
         raise SnapshotFileError(f"{where}: malformed snapshot (no program hash or heap)")

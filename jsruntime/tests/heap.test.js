@@ -528,10 +528,12 @@ test('an arguments object', () => {
 test('snapshot has the documented envelope and is plain JSON data', () => {
   const s = snap({ a: 1 });
   assert.equal(s.format, 'things-snapshot');
-  assert.equal(s.version, 2);
+  assert.equal(s.version, 3);
   assert.equal(s.program, 'h');
   assert.match(s.engine, /^node v/);
   assert.ok(Array.isArray(s.heap));
+  assert.deepEqual(s.shapes, [[-1, 'a']], 'one shape: Object.prototype, key a');
+  assert.deepEqual(s.heap, [[0, 0, 1]], 'the object as [shape, mask, value]');
   assert.deepEqual(s.roots, { x: [0, 0] });
   assert.deepEqual(JSON.parse(JSON.stringify(s)), s);
 });
