@@ -48,8 +48,8 @@ from thingscore.fs import (
     normalize_prefix,
 )
 
-from ..pubsub.mqtt_pubsub import redact
 from ..pubsub.redis_pubsub import client_options, refusal
+from ..pubsub.tls import redact
 
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_PREFIX = "things"

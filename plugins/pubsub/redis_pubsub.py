@@ -60,7 +60,7 @@ from thingscore.pubsub import (
     unpack,
 )
 
-from .mqtt_pubsub import closed_after_handshake, redact, tls_context, tls_hint
+from .tls import closed_after_handshake, redact, tls_context, tls_hint
 
 log = logging.getLogger("things.pubsub.redis")
 
