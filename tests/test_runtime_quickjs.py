@@ -209,8 +209,9 @@ def test_hung_program_is_killed_and_commands_reach_a_live_one(tmp_path: Path, qj
     assert proc.wait(10) != 0
 
 
-def test_worker_on_quickjs_runs_and_migrates_to_and_from_node(tmp_path: Path) -> None:
-    """`things worker --runtime quickjs`: a worker of each engine, a program moved between them."""
+@pytest.mark.parametrize("engine", ["quickjs", "v8"])
+def test_worker_on_an_embedded_engine_migrates_to_and_from_node(tmp_path: Path, engine: str) -> None:
+    """`things worker --runtime quickjs|v8`: a worker of each engine, a program moved between them."""
     import uuid
 
     from conftest import PROGRAMS
@@ -227,13 +228,13 @@ def test_worker_on_quickjs_runs_and_migrates_to_and_from_node(tmp_path: Path) ->
         ps.connect()
         return ps
 
-    workers = {"Q": Worker("Q", pubsub("Q"), fs, runtime="quickjs", heartbeat=0.2, migrate_timeout=15),
+    workers = {"Q": Worker("Q", pubsub("Q"), fs, runtime=engine, heartbeat=0.2, migrate_timeout=15),
                "N": Worker("N", pubsub("N"), fs, runtime="node", heartbeat=0.2, migrate_timeout=15)}
     for w in workers.values():
         w.start()
     d = Dispatcher(pubsub("dispatch"), fs, timeout=10, gather=0.4)
     try:
-        assert {w["worker"]: w["runtime"] for w in d.workers()} == {"Q": "quickjs", "N": "node"}
+        assert {w["worker"]: w["runtime"] for w in d.workers()} == {"Q": engine, "N": "node"}
         r = d.run("Q", PROGRAMS / "slow_counter.js", args=["160"])
         pid = r["id"]
         chunks: list[bytes] = []
