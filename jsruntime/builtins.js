@@ -182,7 +182,11 @@ class Builtins {
       i = end;
     } else if (path.startsWith('require(')) {
       const end = path.indexOf(')') + 1;
+      if (end <= 0) throw new Error('bad builtin path ' + path.slice(0, 80));
       const name = JSON.parse(path.slice(8, end - 1));
+      // Only the host's own modules are named this way (a program's files and packages are
+      // bundled): a snapshot must not make restore load a file from disk.
+      if (typeof name !== 'string' || !HOST_MODULE.test(name) || (this.host.isBuiltinModule && !this.host.isBuiltinModule(name))) throw new Error('not a host module: ' + String(name).slice(0, 80));
       cur = this.host.require(name);
       this.walkModule(name, cur);
       i = end;
@@ -257,13 +261,26 @@ function own(obj, key) {
 
 function isObj(v) { return v !== null && (typeof v === 'object' || typeof v === 'function'); }
 
+/** A Node core module request ('events', 'fs/promises', 'node:util'): no path, no package. */
+const HOST_MODULE = /^(node:)?[a-z_][a-z0-9_]*(\/[a-z0-9_]+)?$/;
+
+/** Index past a JSON string starting at `j` (its opening quote); a path cut inside one is bad. */
+function stringEnd(path, j) {
+  j++;
+  while (j < path.length && path[j] !== '"') j += path[j] === '\\' ? 2 : 1;
+  if (j >= path.length) throw new Error('bad builtin path (unterminated string) ' + path.slice(0, 80));
+  return j + 1;
+}
+
+function closingBracket(path, j) {
+  const end = path.indexOf(']', j);
+  if (end < 0) throw new Error('bad builtin path (no closing bracket) ' + path.slice(0, 80));
+  return end;
+}
+
 function findBracketEnd(path, i) {
-  if (path[i + 1] === '"') {
-    let j = i + 2;
-    while (path[j] !== '"') j += path[j] === '\\' ? 2 : 1;
-    return j + 1;
-  }
-  return path.indexOf(']', i);
+  if (path[i + 1] === '"') return stringEnd(path, i + 1);
+  return closingBracket(path, i);
 }
 
 /** Own symbol keys of `obj` with this description, in order (they tell equal ones apart). */
@@ -280,13 +297,11 @@ function symbolToken(sym, holder) {
 function symbolTokenEnd(path, start) {
   let j = start;
   if (path[j] === '"') {
-    j++;
-    while (path[j] !== '"') j += path[j] === '\\' ? 2 : 1;
-    j++;
+    j = stringEnd(path, j);
   } else if (path.startsWith('null#', j)) {
     j += 4;
   }
-  return path.indexOf(']', j); // (a plain description: the form written before the index)
+  return closingBracket(path, j); // (a plain description: the form written before the index)
 }
 
 function memberPath(key, holder) {

@@ -27,6 +27,8 @@ function makeNodeHost(nodeRequire) {
   const host = {
     name: 'node',
     require: nodeRequire,
+    /** Whether `name` is one of node's own modules (what a snapshot may name by require). */
+    isBuiltinModule(name) { return nodeRequire('module').isBuiltin(name); },
     process,
     realSetImmediate,
     armTimer(t, delay, repeat, restored) {

@@ -176,12 +176,22 @@ function decodeRoots(r, roots) {
   // not one this runtime took.
   const evaluators = codeEvaluators();
   for (const [t] of state.timers) {
-    if (!(t instanceof Timeout) || evaluators.has(t._onTimeout)) throw new RestoreError('snapshot schedules something that is not a timer callback');
+    if (!(t instanceof Timeout) || !plainCall(t._onTimeout, t._args, evaluators)) throw new RestoreError('snapshot schedules something that is not a timer callback');
   }
   for (const im of state.immediates) {
-    if (!(im instanceof Immediate) || evaluators.has(im._onImmediate)) throw new RestoreError('snapshot schedules something that is not a callback');
+    if (!(im instanceof Immediate) || !plainCall(im._onImmediate, im._args, evaluators)) throw new RestoreError('snapshot schedules something that is not a callback');
   }
   return state;
+}
+
+/** A callback the loop may call: a function that is not eval/Function and gets neither as an
+ * argument (`setTimeout(Reflect.apply, 0, eval, ...)` would evaluate a string all the same). */
+function plainCall(callback, args, evaluators) {
+  if (typeof callback !== 'function' || evaluators.has(callback)) return false;
+  if (args === undefined || args === null) return true;
+  if (!Array.isArray(args)) return false;
+  for (const a of args) if (evaluators.has(a)) return false;
+  return true;
 }
 
 function codeEvaluators() {
