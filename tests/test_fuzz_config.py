@@ -253,5 +253,5 @@ def test_extreme_worker_config(tmp_path: Path, case: str) -> None:
 def test_good_worker_config_still_loads(tmp_path: Path) -> None:
     cfg = load_config_text(tmp_path, "[worker]\nid = \"pi-1\"\nheartbeat = 2\nlabels = {camera = true}\n"
                                      "capacity = {memory_mb = 512, cpu = 2}\nlow_memory_mb = 64\n")
-    assert cfg is not None and cfg.id == "pi-1" and cfg.heartbeat == 2.0 and cfg.labels == {"camera": "True"}
+    assert cfg is not None and cfg.id == "pi-1" and cfg.heartbeat == 2.0 and cfg.labels == {"camera": "true"}
     assert cfg.capacity == {"memory_mb": 512.0, "cpu": 2.0} and cfg.low_memory_mb == 64.0

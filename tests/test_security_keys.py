@@ -231,3 +231,17 @@ def test_the_stored_schedule_is_sealed_by_the_scheduler(cluster: Path, tmp_path:
     fs.write(sched.SCHEDULE_PATH, worker_sealed)
     with pytest.raises(sched.ScheduleError, match="not by a worker"):
         sched.load(fs, ring)
+
+
+def test_a_worker_config_file_names_its_keys(cluster: Path, tmp_path: Path) -> None:
+    from thingscore.control.config import ConfigError, load_worker_config
+
+    cfg_file = tmp_path / "worker.toml"
+    cfg_file.write_text(f'[worker]\nid = "pi-1"\nkeys = "{cluster}.worker"\nencrypt_snapshots = true\n'
+                        '[worker.labels]\ncamera = true\n')
+    cfg = load_worker_config(str(cfg_file), {})
+    assert cfg.keys == f"{cluster}.worker" and cfg.encrypt_snapshots and cfg.labels == {"camera": "true"}
+    assert keys.load_for(cfg.keys, "worker").role == "worker"
+    cfg_file.write_text('[worker]\nencrypt_snapshots = "yes"\n')
+    with pytest.raises(ConfigError, match="encrypt_snapshots must be true or false"):
+        load_worker_config(str(cfg_file), {})

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
             cfg.capacity["memory_mb"] = args.memory_mb
         if args.cpus is not None:
             cfg.capacity["cpu"] = args.cpus
-        ring = keys.load_for(getattr(args, "keys", None), "worker")
+        ring = keys.load_for(getattr(args, "keys", None) or cfg.keys, "worker")
         limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds)
         pubsub = open_pubsub(cfg.pubsub, client_id=f"worker-{cfg.id}")
         fs = open_fs(cfg.fs)
@@ -35,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         worker = Worker(cfg.id, pubsub, fs, runtime=cfg.runtime, heartbeat=cfg.heartbeat, labels=cfg.labels,
                         capacity=cfg.capacity or None, low_memory_mb=cfg.low_memory_mb, keys=ring,
-                        encrypt_snapshots=bool(getattr(args, "encrypt_snapshots", False)), limits=limits)
+                        encrypt_snapshots=bool(getattr(args, "encrypt_snapshots", False)) or cfg.encrypt_snapshots,
+                        limits=limits)
     except ValueError as exc:
         print(f"things worker: {exc}", file=sys.stderr)
         pubsub.close()

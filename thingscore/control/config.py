@@ -90,6 +90,8 @@ class WorkerConfig:
     labels: dict[str, str] = field(default_factory=dict)
     capacity: dict[str, float] = field(default_factory=dict)
     low_memory_mb: float | None = None
+    keys: str | None = None          # the cluster's key file (``things keygen``); None: an open worker
+    encrypt_snapshots: bool = False
 
 
 MAX_CONFIG = 1024 * 1024  # a worker's config file is a few lines
@@ -101,6 +103,18 @@ def _text(data: dict[str, Any], key: str, where: str) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > 4096:
         raise ConfigError(f"{where}: {key} must be a string")
+    return value
+
+
+def _label(value: Any) -> str:
+    """A label's text as an app file would write it (a TOML ``true`` is ``"true"``, as in YAML)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _flag(data: dict[str, Any], key: str, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} must be true or false")
     return value
 
 
@@ -158,9 +172,11 @@ def load_worker_config(path: str | None, overrides: dict[str, Any]) -> WorkerCon
         fs=_text(data, "fs", where),
         runtime=_text(data, "runtime", where) or os.environ.get("THINGS_RUNTIME") or "node",
         heartbeat=_positive(data.get("heartbeat", 1.0), f"{where}: heartbeat"),
-        labels={str(k): str(v) for k, v in _table(data, "labels", where).items()},
+        labels={str(k): _label(v) for k, v in _table(data, "labels", where).items()},
         capacity={str(k): _positive(v, f"{where}: capacity.{k}") for k, v in _table(data, "capacity", where).items()},
         low_memory_mb=_positive(low, f"{where}: low_memory_mb") if low is not None else None,
+        keys=_text(data, "keys", where),
+        encrypt_snapshots=_flag(data, "encrypt_snapshots", where),
     )
     for key, value in overrides.items():
         if value is not None:
