@@ -62,6 +62,22 @@ const reSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get
 const reFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get;
 const getNames = Object.getOwnPropertyNames;
 const getDescriptor = Object.getOwnPropertyDescriptor;
+
+// Newer V8 (node 22+, mini-racer's V8 14) gives every Error an own `stack` accessor, one native
+// getter/setter pair shared by all errors; node 20 a data property. The pair is engine state,
+// not the program's: an error's stack moves as the text it reads (a data property, as on node 20).
+const ERROR_STACK_GET = (() => {
+  try {
+    const d = getDescriptor(new Error('probe'), 'stack');
+    return d !== undefined && typeof d.get === 'function' ? d.get : null;
+  } catch (e) { return null; }
+})();
+
+function stackAsData(o, d) {
+  let value;
+  try { value = ERROR_STACK_GET.call(o); } catch (e) { value = undefined; }
+  return { value, writable: true, enumerable: d.enumerable, configurable: d.configurable };
+}
 const getSymbols = Object.getOwnPropertySymbols;
 const getProto = Object.getPrototypeOf;
 const isExtensible = Object.isExtensible;
@@ -257,7 +273,8 @@ class Serializer {
     for (let i = from; i < n; i++) {
       const key = keys[i];
       if (skip !== null && skip(key)) continue;
-      const d = getDescriptor(o, key);
+      let d = getDescriptor(o, key);
+      if (ERROR_STACK_GET !== null && d.get === ERROR_STACK_GET) d = stackAsData(o, d);
       // An accessor's descriptor has no `writable`: true here means plain data.
       if (props === null && d.writable === true && d.enumerable === true && d.configurable === true &&
         typeof key === 'string') {
