@@ -51,23 +51,29 @@ def run(args: argparse.Namespace) -> int:
 def _two_workers(program: Path) -> int:
     from thingscore.control import protocol
     from thingscore.control.config import open_fs, open_pubsub
-    from thingscore.control.dispatcher import Dispatcher
+    from thingscore.control.dispatcher import Dispatcher, DispatchError
     from thingscore.pubsub import Message
+    from thingscore.security import keys
 
     work = Path(tempfile.mkdtemp(prefix="things-demo-"))
     port = _free_port()
     url = f"zmq://127.0.0.1:{port}"
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        _say(f"embedded broker on 127.0.0.1:{port}, workers A and B, global FS in {work}")
+        keyfile = work / "cluster.keys"
+        keys.write_cluster(keys.generate(), keyfile)
+        _say(f"embedded broker on 127.0.0.1:{port}, workers A and B, global FS in {work}; "
+             f"the cluster's keys (things keygen) in {keyfile}*: commands, code and snapshots are signed, "
+             "snapshots encrypted")
         procs.append(subprocess.Popen([*_things(), "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL))
         time.sleep(0.3)
         for wid in ("A", "B"):
             procs.append(subprocess.Popen([*_things(), "worker", "--id", wid, "--pubsub", url, "--fs", str(work / "fs"),
-                                           "--heartbeat", "0.5"], stderr=subprocess.DEVNULL))
+                                           "--heartbeat", "0.5", "--keys", f"{keyfile}.worker", "--encrypt-snapshots"],
+                                          stderr=subprocess.DEVNULL))
         pubsub = open_pubsub(url, client_id="demo")
         fs = open_fs(str(work / "fs"))
-        d = Dispatcher(pubsub, fs, timeout=15, gather=0.5)
+        d = Dispatcher(pubsub, fs, timeout=15, gather=0.5, keys=keys.load(f"{keyfile}.dispatcher"))
         deadline = time.monotonic() + 15
         while {w["worker"] for w in d.workers()} != {"A", "B"}:
             if time.monotonic() > deadline:
@@ -94,6 +100,15 @@ def _two_workers(program: Path) -> int:
         if not done.wait(20):
             print("things demo: the program did not finish", file=sys.stderr)
             return 1
+        intruder = Dispatcher(pubsub, fs, timeout=15, client_id="intruder")  # on the broker, without keys
+        try:
+            intruder.run("B", program)
+            _say("an unsigned run was accepted: this must not happen")
+            return 1
+        except DispatchError as exc:
+            _say(f"someone without the keys asks B to run a program: {exc}")
+        finally:
+            intruder.close()
         ticks = [ln for ln in lines if ln.startswith("tick")]
         where = {p["worker"] for p in d.ps() if p["id"] == pid}
         _say(f"{len(ticks)} ticks, counted on across the move (now on {', '.join(sorted(where)) or 'B'}); cleaning up")
