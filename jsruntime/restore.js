@@ -194,7 +194,7 @@ class Restorer {
   fillCompact(id, e, o) {
     const head = e[0];
     if (head >= 0) {
-      const sh = this.shapes[head];
+      const sh = this.shape(head); // (an adopted entry was not made from it: checked here)
       const n = sh.length - 1;
       if (e.length !== n + 2) throw new RestoreError('malformed snapshot: entry ' + id + ' does not fit its shape');
       const vals = this.cvals(e, new Array(n));
@@ -202,7 +202,7 @@ class Restorer {
         // A function's own prototype object, made by its factory: the general path.
         const props = [];
         for (let i = 0; i < n; i++) props.push([sh[i + 1], vals[i]]);
-        const p = sh[0] === -1 ? Object.prototype : sh[0] === null ? null : this.objs[sh[0]];
+        const p = sh[0] === -1 ? Object.prototype : sh[0] === null ? null : this.obj(sh[0]);
         if (Object.getPrototypeOf(o) !== p) Object.setPrototypeOf(o, p);
         this.defineDecoded(o, props, true);
         return;
