@@ -66,7 +66,27 @@ Object.defineProperty(GeneratorPrototype, Symbol.toStringTag, { value: 'Generato
 // One function per method (not one closure shape for all three): next() is the hot one.
 defineHidden(GeneratorPrototype, 'next', {
   next(arg) {
-    return invoke(GenSlot.must(this, 'next'), 'next', arg);
+    const g = GenSlot.must(this, 'next');
+    const ctx = g.ctx;
+    if (g.state >= EXECUTING || ctx.delegate !== null) return invoke(g, 'next', arg);
+    // invoke's common step without its frame: resume with a value, run to the next yield
+    ctx.method = 'next';
+    ctx.arg = arg;
+    ctx.sent = arg;
+    g.state = EXECUTING;
+    let value;
+    try {
+      value = g.machine(ctx);
+    } catch (e) {
+      g.state = COMPLETED;
+      ctx.method = 'throw';
+      ctx.arg = e;
+      return runLoop(g, ctx);
+    }
+    const done = ctx.done;
+    g.state = done ? COMPLETED : SUSPENDED_YIELD;
+    if (value !== CONTINUE) return { value, done };
+    return runLoop(g, ctx);
   },
 }.next);
 defineHidden(GeneratorPrototype, 'throw', {
@@ -534,20 +554,23 @@ function stop(ctx) {
  * ThingsPromise settled by the driver.
  */
 function asyncFn(machine, tryLocs) {
-  // One record per call: the machine's (state, machine, ctx, as a generator's), and the
-  // capability of the result promise (promise, done, record: the record is its own
-  // "already resolved" record). The reaction that resumes it after awaiting a pending
-  // promise, and its two closures, are made at the first such await and then reused.
-  const run = { state: SUSPENDED_START, machine, ctx: makeContext(tryLocs),
-    promise: promises.blankPromise(), done: false, record: undefined, rx: undefined };
-  run.record = run;
+  // One object per call, in one shape: the machine's frame (the fields of makeContext's;
+  // the machine gets it as its $ctx), its state and machine (as a generator's record), and
+  // the result promise, which only asyncStep settles (so no capability, no "already
+  // resolved" record). Awaiting a pending promise, it is its own reaction (capability
+  // 'async': promise.js's reaction job calls asyncJob with it; see resumers there).
+  const run = {
+    prev: 0, next: 0, sent: undefined, done: false, delegate: null, method: 'next', arg: undefined,
+    rval: undefined, tryEntries: tryLocs ? makeContext(tryLocs).tryEntries : ROOT_ONLY,
+    state: SUSPENDED_START, machine, promise: promises.blankPromise(), capability: 'async',
+  };
   asyncStep(run, 'next', undefined);
   return run.promise;
 }
 
 /** Resume an async function's machine with a value ('next') or an exception ('throw'). */
 function asyncStep(run, method, arg) {
-  const ctx = run.ctx;
+  const ctx = run;
   let value = CONTINUE;
   let done = false;
   if (method === 'next') {
@@ -577,17 +600,25 @@ function asyncStep(run, method, arg) {
     try {
       result = runLoop(run, ctx);
     } catch (e) {
-      promises.capReject(run, e);
+      settle(run, true, e);
       return;
     }
     value = result.value;
     done = result.done;
   }
   if (done) {
-    promises.capResolve(run, value);
+    settle(run, false, value);
     return;
   }
   promises.awaitJob(value, asyncJob, run, asyncReaction);
+}
+
+function settle(run, threw, value) {
+  if (threw) {
+    promises.rejectOwn(run.promise, value);
+  } else {
+    promises.resolveOwn(run.promise, value);
+  }
 }
 
 /** The job that resumes an async function after awaiting a settled value (kind 1: fulfilled). */
@@ -595,24 +626,12 @@ function asyncJob(run, kind, value) {
   asyncStep(run, kind === 1 ? 'next' : 'throw', value);
 }
 
-/** The reaction of an async function awaiting a pending promise (data: it may be snapshotted). */
+/** The reaction of an async function awaiting a pending promise: its record (see asyncFn). */
 function asyncReaction(run) {
-  if (run.rx === undefined) {
-    const args = [run]; // (one array for both closures' registrations)
-    run.rx = { capability: undefined, onFulfilled: onAwaitFulfilled(run, args), onRejected: onAwaitRejected(run, args) };
-  }
-  return run.rx;
+  return run;
 }
+promises.resumers.async = asyncJob;
 
-function onAwaitFulfilled(run, args) {
-  return runtimeFn('async.fulfilled', args || [run], (v) => asyncStep(run, 'next', v));
-}
-runtimeFactories['async.fulfilled'] = onAwaitFulfilled;
-
-function onAwaitRejected(run, args) {
-  return runtimeFn('async.rejected', args || [run], (e) => asyncStep(run, 'throw', e));
-}
-runtimeFactories['async.rejected'] = onAwaitRejected;
 
 // -- loops that contain a suspension (their iteration state is data in ctx) -------------
 

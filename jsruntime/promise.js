@@ -22,9 +22,12 @@ const nativeQueueMicrotask = typeof queueMicrotask === 'function' ? queueMicrota
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const PENDING = 0, FULFILLED = 1, REJECTED = 2;
 
-// The promise's state lives in private fields stamped onto the object (the constructor-
-// return trick): invisible to the program's reflection, as fast as ordinary fields, and no
-// record of its own to allocate. slotOf() shows them to the serializer as a record
+// The promise's state lives in private fields: invisible to the program's reflection, as
+// fast as ordinary fields, and no record of its own to allocate. A promise made by the
+// runtime is `new Slot()`: Slot.prototype IS ThingsPromise.prototype (set below), so that is
+// one allocation with its fields in place. One the program constructs (`new Promise(f)`,
+// a subclass) gets them stamped onto its `this` (`new Slot(this)`, the constructor-return
+// trick; it costs a throw-away receiver). slotOf() shows them to the serializer as a record
 // { state, value, reactions, handled }.
 class Slot extends StampBase {
   #state;
@@ -247,15 +250,23 @@ function triggerReactions(reactions, kind, argument) {
 
 // A reaction is data: { capability, onFulfilled, onRejected }; capability is
 // { promise, resolve, reject } or, for our own promises, { promise, record } (the resolving
-// functions are made only if someone asks for them), or undefined (await: no result).
+// functions are made only if someone asks for them), or the result promise itself (then:
+// only the reaction settles it), or undefined (await: no result).
 
 function queueReaction(reaction, kind, argument) {
   enqueue(reactionJob, reaction, kind, argument);
 }
 
+// A machine awaiting a pending promise (an async function's record) is its own reaction:
+// its field `capability` is the name of the job that resumes it (resumers, registered by
+// generators.js), called as job(record, kind, value). No closures, nothing to allocate, and
+// data for the snapshot as the record is.
+const resumers = Object.create(null);
+
 function reactionJob(reaction, kind, argument) {
-  const handler = kind === FULFILLED ? reaction.onFulfilled : reaction.onRejected;
   const cap = reaction.capability;
+  if (typeof cap === 'string') { resumers[cap](reaction, kind, argument); return; }
+  const handler = kind === FULFILLED ? reaction.onFulfilled : reaction.onRejected;
   let result, threw = false;
   if (handler === undefined) {
     result = argument;
@@ -269,7 +280,10 @@ function reactionJob(reaction, kind, argument) {
     }
   }
   if (cap === undefined) return;
-  if (cap.record !== undefined) {
+  if (Slot.has(cap)) {
+    if (threw) rejectPromise(cap, result);
+    else resolvePromise(cap, result);
+  } else if (cap.record !== undefined) {
     if (cap.record.done) return;
     cap.record.done = true;
     if (threw) rejectPromise(cap.promise, result);
@@ -279,6 +293,21 @@ function reactionJob(reaction, kind, argument) {
   } else {
     cap.resolve(result);
   }
+}
+
+/**
+ * PerformPromiseThen with a new promise of our own as the result: the reaction's capability
+ * is that promise itself (nothing but the reaction job can resolve it, so it needs neither
+ * resolving functions nor an "already resolved" record).
+ */
+function thenOwn(promise, onFulfilled, onRejected) {
+  const result = new Slot();
+  addReaction(promise, {
+    capability: result,
+    onFulfilled: typeof onFulfilled === 'function' ? onFulfilled : undefined,
+    onRejected: typeof onRejected === 'function' ? onRejected : undefined,
+  });
+  return result;
 }
 
 function performThen(promise, onFulfilled, onRejected, capability) {
@@ -310,8 +339,7 @@ function addReaction(promise, reaction) {
 
 function newPromiseCapability(C) {
   if (C === ThingsPromise) {
-    const promise = Object.create(ThingsPromise.prototype);
-    initSlot(promise);
+    const promise = new Slot();
     const cap = { promise, done: false, record: undefined };
     cap.record = cap; // the capability is its own "already resolved" record
     return cap;
@@ -379,8 +407,7 @@ function promiseResolve(C, x) {
   if (isPromise(x) && x.constructor === C) return x;
   if (C === ThingsPromise) {
     // nothing else can resolve this new promise: no capability, no "already resolved" record
-    const p = Object.create(ThingsPromise.prototype);
-    initSlot(p);
+    const p = new Slot();
     resolvePromise(p, x);
     return p;
   }
@@ -405,12 +432,19 @@ function ThingsPromise(executor) {
   }
 }
 
+// The prototype of promises is Slot's (see Slot): an ordinary object inheriting from
+// Object.prototype, whose `constructor` is ThingsPromise.
+ThingsPromise.prototype = Slot.prototype;
+Object.setPrototypeOf(Slot.prototype, Object.prototype);
+Object.defineProperty(Slot.prototype, 'constructor', { value: ThingsPromise, writable: true, enumerable: false, configurable: true });
+
 const protoMethods = {
   then(onFulfilled, onRejected) {
     if (!isPromise(this)) {
       throw new TypeError(`Method Promise.prototype.then called on incompatible receiver ${describe(this)}`);
     }
     const C = speciesConstructor(this, ThingsPromise);
+    if (C === ThingsPromise) return thenOwn(this, onFulfilled, onRejected);
     return performThen(this, onFulfilled, onRejected, newPromiseCapability(C));
   },
 
@@ -566,18 +600,25 @@ function closeIterator(iter) {
   try { ret.call(iter.iterator); } catch (e) { /* the original error wins */ }
 }
 
-function makeElementFunction(kind, state, index, flag) {
+// The element's "already called" flag: for all and any the last item of its registration
+// array ([kind, state, index, called]: no record of its own); allSettled's two functions of
+// an element share one, a record { called }.
+function makeElementFunction(kind, state, index, called) {
   // (functions made inside array literals: no name is inferred, as the engine's have none)
+  const settled = kind === 'allSettled.fulfilled' || kind === 'allSettled.rejected';
+  const args = [kind, state, index, settled ? called
+    : typeof called === 'object' && called !== null ? called.called === true : called === true];
   let f;
   if (kind === 'all') {
     f = [function (x) {
-      if (flag.called) return;
-      flag.called = true;
+      if (args[3]) return;
+      args[3] = true;
       state.values[index] = x;
       if (--state.remaining === 0) capResolve(state.cap, state.values);
     }][0];
-  } else if (kind === 'allSettled.fulfilled' || kind === 'allSettled.rejected') {
+  } else if (settled) {
     const fulfilled = kind === 'allSettled.fulfilled';
+    const flag = called;
     f = [function (x) {
       if (flag.called) return;
       flag.called = true;
@@ -586,8 +627,8 @@ function makeElementFunction(kind, state, index, flag) {
     }][0];
   } else {
     f = [function (x) {
-      if (flag.called) return;
-      flag.called = true;
+      if (args[3]) return;
+      args[3] = true;
       state.values[index] = x;
       if (--state.remaining === 0) {
         const err = new AggregateError(state.values, 'All promises were rejected');
@@ -595,7 +636,7 @@ function makeElementFunction(kind, state, index, flag) {
       }
     }][0];
   }
-  return runtimeFn('promise.element', [kind, state, index, flag], f);
+  return runtimeFn('promise.element', args, f);
 }
 runtimeFactories['promise.element'] = makeElementFunction;
 
@@ -623,17 +664,17 @@ function combinator(C, iterable, kind) {
       try {
         const next = resolveFn.call(C, value);
         state.remaining++;
-        const flag = { called: false };
         if (kind === 'all') {
-          const element = makeElementFunction('all', state, index, flag);
+          const element = makeElementFunction('all', state, index, false);
           if (capFn === undefined) capFn = capRejectFunction(cap);
           next.then(element, capFn);
         } else if (kind === 'allSettled') {
+          const flag = { called: false };
           next.then(makeElementFunction('allSettled.fulfilled', state, index, flag),
             makeElementFunction('allSettled.rejected', state, index, flag));
         } else {
           if (capFn === undefined) capFn = cap.record !== undefined ? makeResolveFunction(cap.record) : cap.resolve;
-          next.then(capFn, makeElementFunction('any', state, index, flag));
+          next.then(capFn, makeElementFunction('any', state, index, false));
         }
       } catch (e) {
         closeIterator(iter);
@@ -714,14 +755,12 @@ function rejected(reason) {
 
 /** PerformPromiseThen(p, f, r, a new capability): what the spec's steps do (`then` may be patched). */
 function promiseThen(p, onFulfilled, onRejected) {
-  return performThen(p, onFulfilled, onRejected, newPromiseCapability(ThingsPromise));
+  return thenOwn(p, onFulfilled, onRejected);
 }
 
 /** A promise for the restorer: its state is filled in afterwards (restorePromise). */
 function blankPromise() {
-  const p = Object.create(ThingsPromise.prototype);
-  initSlot(p);
-  return p;
+  return new Slot();
 }
 
 function restorePromise(p, state, value, reactions, handled) {
@@ -742,6 +781,9 @@ function slotOf(p) {
 module.exports = {
   ThingsPromise, NativePromise, isPromise, promiseState, awaitValue, awaitJob, slotOf, enqueue, queueMicrotaskShared,
   blankPromise, restorePromise, capResolve, capReject, resolved, rejected, promiseThen,
+  resumers,
+  /** Settle a promise of our own that nothing else can settle (an async function's result). */
+  resolveOwn: resolvePromise, rejectOwn: rejectPromise,
   /** A capability of our own Promise without resolving functions (the runtime settles it). */
   newCapability: () => newPromiseCapability(ThingsPromise),
 };

@@ -6,7 +6,7 @@ function becomes an ordinary function whose body is a *machine*: an arrow functi
     function g(a) { var x; return $T$.gen(g, ($ctx) => { for (;;) switch ($ctx.prev = $ctx.next) {
       case 0: x = a; $ctx.next = 2; return x;          // yield x
       case 2: ...
-      case "end": return $T$.stop($ctx); } }, [[try, catch, finally, after], ...]); }
+      default: return $T$.stop($ctx); } }, [[try, catch, finally, after], ...]); }
 
 Its locals become variables of the enclosing ordinary function (block-scoped ones that
 live across a suspension are renamed apart), so the instrumenter's closure machinery moves
@@ -1065,7 +1065,10 @@ class Machine:
         n = len(self.pieces)
         if n in self.marks and n != 0:
             out.append(f"case {n}: ")
-        out.append(f"case 'end': return {RT}.stop({CTX}); }}")
+        # `default`, not `case 'end'`: with integer labels only, V8 compiles the switch to a
+        # jump table (a string label makes it a chain of comparisons, one per case before
+        # the resume point); the runtime's 'end' lands here too
+        out.append(f"default: return {RT}.stop({CTX}); }}")
         self.line = line
         text = "".join(out)
         for loc in self.locs:
