@@ -136,7 +136,16 @@ def test_fuzz_app_files(tmp_path: Path) -> None:
             assert spec.programs and all(isinstance(a, str) for p in spec.programs for a in p.args)
 
     case()
-    assert outcomes["spec"] >= 5 and outcomes["error"] > 200, outcomes  # not vacuous
+    # Not vacuous: the fuzz reaches the refusals, and the same documents unharmed load. (How
+    # many mutated ones happen to load depends on hypothesis's draws, which shift with the
+    # interpreter's recursion limit: the JavaScript parsers raise it when they are imported.)
+    assert outcomes["error"] > 200, outcomes
+    good = {"name": "app", "checkpoint_every": "2m",
+            "programs": [{"name": "p", "file": "prog.js", "args": ["--x", 2], "needs": {"cpu": 0.5},
+                          "labels": {"a": True}, "anti_affinity": "g", "replicas": 2, "checkpoint_every": "5s"}]}
+    for fmt in ("json", "yaml", "toml"):
+        spec = load_app_text(tmp_path, render(good, fmt), fmt)
+        assert spec is not None and spec.programs, fmt
 
 
 BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"] +

@@ -27,6 +27,7 @@ from typing import Any
 from thingscore import plugins
 from thingscore.fs import FileSystem
 from thingscore.pubsub import PubSub
+from thingscore.snapshot import json_depth
 
 DEFAULT_PUBSUB = "zmq://127.0.0.1:7901"
 DEFAULT_FS = str(Path.home() / ".things" / "fs")
@@ -95,6 +96,7 @@ class WorkerConfig:
 
 
 MAX_CONFIG = 1024 * 1024  # a worker's config file is a few lines
+MAX_CONFIG_DEPTH = 64     # levels of arrays and inline tables (counted as in JSON: a bound, not a parse)
 
 
 def _text(data: dict[str, Any], key: str, where: str) -> str | None:
@@ -155,8 +157,10 @@ def load_worker_config(path: str | None, overrides: dict[str, Any]) -> WorkerCon
             if len(raw) > MAX_CONFIG:
                 raise ConfigError(f"{path}: larger than {MAX_CONFIG // 1024} KiB: not a worker config")
             text = raw.decode("utf-8")
-            if text.count("[") + text.count("{") > 10_000:  # tomllib recurses once per level
-                raise ConfigError(f"{path}: too many arrays and tables for a worker config")
+            if text.count("[") + text.count("{") > 10_000 or json_depth(text) > MAX_CONFIG_DEPTH:
+                # tomllib recurses once per level: refused before it runs, whatever the
+                # recursion limit is (the JavaScript parsers raise it)
+                raise ConfigError(f"{path}: arrays and tables nested too deeply for a worker config")
             data = tomllib.loads(text)
         except (OSError, ValueError, RecursionError) as exc:  # TOMLDecodeError, UnicodeDecodeError
             if isinstance(exc, ConfigError):
