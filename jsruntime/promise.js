@@ -525,6 +525,7 @@ function inspectPromise(depth, options, inspect) {
   return `${open}\n  ${output.map((e) => e.split('\n').join('\n  ')).join(',\n  ')}\n}`;
 }
 
+const protoThen = protoMethods.then;
 for (const [key, fn] of Object.entries(protoMethods)) {
   Object.defineProperty(ThingsPromise.prototype, key, { value: fn, writable: true, enumerable: false, configurable: true });
 }
@@ -640,6 +641,24 @@ function makeElementFunction(kind, state, index, called) {
 }
 runtimeFactories['promise.element'] = makeElementFunction;
 
+const apply = Reflect.apply;
+
+// Promise.all over our own promises (with our then, for a capability of our own): the
+// element is a reaction of its own kind, { capability: 'all', state, index, called }, data
+// that the reaction job gives to allElement (see resumers): what the element function
+// (fulfilled) or the capability's reject function (rejected) would do, with no function, no
+// registration and no result promise for `then` (nothing could reach it, and neither
+// function can throw here). The jobs are queued as then() would queue them: same order.
+function allElement(r, kind, x) {
+  const state = r.state;
+  if (kind === REJECTED) { capReject(state.cap, x); return; }
+  if (r.called) return;
+  r.called = true;
+  state.values[r.index] = x;
+  if (--state.remaining === 0) capResolve(state.cap, state.values);
+}
+resumers.all = allElement;
+
 function combinator(C, iterable, kind) {
   const cap = newPromiseCapability(C);
   let iter;
@@ -665,9 +684,22 @@ function combinator(C, iterable, kind) {
         const next = resolveFn.call(C, value);
         state.remaining++;
         if (kind === 'all') {
-          const element = makeElementFunction('all', state, index, false);
-          if (capFn === undefined) capFn = capRejectFunction(cap);
-          next.then(element, capFn);
+          const then = next.then; // (Invoke(next, 'then', ...): one Get, then the call)
+          if (then === protoThen && cap.record !== undefined && isPromise(next)) {
+            // our then() on our promise: its steps without the element and result promise
+            const S = speciesConstructor(next, ThingsPromise);
+            if (S === ThingsPromise) {
+              addReaction(next, { capability: 'all', state, index, called: false });
+            } else {
+              if (capFn === undefined) capFn = capRejectFunction(cap);
+              performThen(next, makeElementFunction('all', state, index, false), capFn, newPromiseCapability(S));
+            }
+          } else {
+            const element = makeElementFunction('all', state, index, false);
+            if (capFn === undefined) capFn = capRejectFunction(cap);
+            if (typeof then !== 'function') throw new TypeError('next.then is not a function');
+            apply(then, next, [element, capFn]);
+          }
         } else if (kind === 'allSettled') {
           const flag = { called: false };
           next.then(makeElementFunction('allSettled.fulfilled', state, index, flag),

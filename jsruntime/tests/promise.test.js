@@ -66,6 +66,26 @@ const scenarios = {
   cycle: `
     let p; p = new P((r) => setTimeout(() => r(p), 0));
     p.catch((e) => log(e.constructor.name, e.message));`,
+  all_own_promises: `
+    // Promise.all over our own promises takes a shorter path (a reaction per element, no
+    // element function): same order, same reads of then and constructor
+    const late = new P((r) => setTimeout(() => r('late'), 2));
+    const rej = new P((_, j) => setTimeout(() => j('nope'), 4));
+    P.all([P.resolve(1), late, 3]).then((v) => log('all', v.join()));
+    P.all([late, rej, P.resolve(2)]).then(() => log('no'), (r) => log('rejected', r));
+    P.all([P.reject('first'), P.reject('second')]).catch((r) => log('first rejection wins', r));
+    P.resolve().then(() => log('t1')).then(() => log('t2')).then(() => log('t3')).then(() => log('t4'));
+    const patched = P.resolve('p');
+    patched.then = function (f, r) { log('own then', typeof f, typeof r); return P.prototype.then.call(this, f, r); };
+    P.all([patched]).then((v) => log('patched', v.join()));
+    let reads = 0;
+    const counted = P.resolve('c');
+    Object.defineProperty(counted, 'constructor', { get() { reads++; return P; } });
+    P.all([counted, counted]).then((v) => log('counted', v.join(), reads));
+    class Sub extends P {}
+    const sub = Sub.resolve('s');
+    P.all([sub]).then((v) => log('species', v.join()));
+    setTimeout(() => log('reads', reads), 10);`,
   all_ok: `
     P.all([1, P.resolve(2), new P((r) => setTimeout(() => r(3), 2)), { then(r) { r(4); } }])
       .then((v) => log('all', JSON.stringify(v)));
