@@ -245,3 +245,46 @@ def test_a_worker_config_file_names_its_keys(cluster: Path, tmp_path: Path) -> N
     cfg_file.write_text('[worker]\nencrypt_snapshots = "yes"\n')
     with pytest.raises(ConfigError, match="encrypt_snapshots must be true or false"):
         load_worker_config(str(cfg_file), {})
+
+
+def test_a_guarded_inbox_survives_garbage_and_forgeries(cluster: Path) -> None:
+    """Random bytes, cut and altered signed commands, wrong roles: the inbox never raises,
+    acts on nothing, and still serves a good command afterwards."""
+    import logging
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    ring = keys.load(cluster)
+    worker, dispatcher = ring.as_role("worker"), ring.as_role("dispatcher")
+    bus = _Bus()
+    done: list[str] = []
+    inbox = CommandInbox(bus, "w1", lambda cmd: lambda args: done.append(cmd), (ValueError,),
+                         logging.getLogger("test.fuzz.inbox"), guard=Guard(worker), policy=policy.WORKER_COMMANDS,
+                         signer=worker)
+    good = envelope.seal(dispatcher, _command("kill"))
+    examples = int(os.environ.get("THINGS_FUZZ_EXAMPLES", "1000"))
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.one_of(st.binary(max_size=400),
+                     st.tuples(st.integers(0, len(good) - 1), st.integers(0, 255)),
+                     st.sampled_from(["run", "migrate", "kill", "snapshot", "nope"]).map(
+                         lambda c: envelope.seal(worker, _command(c)))))
+    def feed(data) -> None:
+        if isinstance(data, tuple):
+            at, value = data
+            data = good[:at] + bytes([value]) + good[at + 1:]
+            if data == good:
+                return
+        inbox.on_message(Message("things/w/w1/cmd", data))
+
+    logging.getLogger("test.fuzz.inbox").disabled = True
+    try:
+        feed()
+    finally:
+        logging.getLogger("test.fuzz.inbox").disabled = False
+    time.sleep(0.2)
+    assert done == [], "nothing forged, altered or out of role was acted upon"
+    inbox.on_message(Message("things/w/w1/cmd", envelope.seal(dispatcher, _command("kill"))))
+    time.sleep(0.3)
+    assert done == ["kill"]
