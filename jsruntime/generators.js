@@ -126,10 +126,13 @@ function gen(outerFn, machine, tryLocs) {
 // ever read, here or after a restore (where the frames share the restored copy).
 const ROOT_ONLY = [{ tryLoc: 'root', completion: { type: 'normal', arg: undefined } }];
 
+// A frame's first three temporaries (t0..t2: those of a for-of) are fields of its literal:
+// written by the machine, they would be added one by one to every frame, out of the object
+// and in a different order in different machines (generator_pipeline: 1.15x -> 1.02x).
 function makeContext(tryLocs) {
   const ctx = {
     prev: 0, next: 0, sent: undefined, done: false, delegate: null, method: 'next', arg: undefined,
-    rval: undefined, tryEntries: tryLocs ? [{ tryLoc: 'root', completion: { type: 'normal', arg: undefined } }] : ROOT_ONLY,
+    rval: undefined, t0: undefined, t1: undefined, t2: undefined, tryEntries: tryLocs ? [{ tryLoc: 'root', completion: { type: 'normal', arg: undefined } }] : ROOT_ONLY,
   };
   if (tryLocs) {
     for (const locs of tryLocs) {
@@ -561,7 +564,8 @@ function asyncFn(machine, tryLocs) {
   // 'async': promise.js's reaction job calls asyncJob with it; see resumers there).
   const run = {
     prev: 0, next: 0, sent: undefined, done: false, delegate: null, method: 'next', arg: undefined,
-    rval: undefined, tryEntries: tryLocs ? makeContext(tryLocs).tryEntries : ROOT_ONLY,
+    rval: undefined, t0: undefined, t1: undefined, t2: undefined,
+    tryEntries: tryLocs ? makeContext(tryLocs).tryEntries : ROOT_ONLY,
     state: SUSPENDED_START, machine, promise: promises.blankPromise(), capability: 'async',
   };
   asyncStep(run, 'next', undefined);
