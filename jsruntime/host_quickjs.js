@@ -319,8 +319,43 @@
   }
 
   /** Run the process.nextTick queue; true when it ran something. */
+  // Rejected promises nothing handled yet (promise -> reason), in rejection order: looked at,
+  // as Node does, once the nextTick queue and the promise jobs have run dry.
+  const unhandled = new Map();
+  let jobsPending = () => false;
+
+  function rejectionTracker(promise, operation, reason) {
+    if (operation === 'reject') unhandled.set(promise, reason);
+    else unhandled.delete(promise);
+  }
+
+  /** Node's processPromiseRejections: 'unhandledRejection' listeners, else the end (exit 1). */
+  function processRejections() {
+    const pending = [...unhandled];
+    unhandled.clear();
+    for (const [promise, reason] of pending) {
+      if (process.listenerCount('unhandledRejection') > 0) {
+        process.emit('unhandledRejection', reason, promise);
+        continue;
+      }
+      let err = reason;
+      if (!(types.isNativeError(reason) || reason instanceof Error)) {
+        err = new Error('This error originated either by throwing inside of an async function without a catch ' +
+          'block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the ' +
+          'reason "' + inspect(reason) + '".');
+        err.name = 'UnhandledPromiseRejection';
+        err.code = 'ERR_UNHANDLED_REJECTION';
+      }
+      uncaught(err);
+    }
+  }
+
   function runTicks() {
-    if (tickQueue.length === 0) return false;
+    if (tickQueue.length === 0) {
+      if (unhandled.size === 0 || jobsPending()) return false; // jobs first: they may handle them
+      processRejections();
+      return true;
+    }
     while (tickQueue.length > 0) {
       const [fn, args] = tickQueue.shift();
       if (args.length === 0) fn(); else fn(...args);
@@ -448,6 +483,9 @@
       isPromise(v) { return types.isPromise(v); },
       isProxy(v) { return types.isProxy(v); },
       isBuiltinModule,
+      /** Our promises report here (the engine's tracker does not see them); `pending` tells
+       * whether promise jobs are still queued. */
+      watchRejections(pending) { jobsPending = pending; return rejectionTracker; },
       b64encode,
       b64decode,
       byteLength,
@@ -499,6 +537,6 @@
     /** The loop ran dry: Node's end of a process. */
     exit() { runExit(); },
     uncaught,
-    hasTicks() { return tickQueue.length > 0; },
+    hasTicks() { return tickQueue.length > 0 || unhandled.size > 0; },
   };
 });

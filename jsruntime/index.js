@@ -298,6 +298,7 @@ function program(meta, table, embedded) {
   rt.meta = meta;
   rt.async = { promises, generators };
   loop.host = host;
+  if (typeof host.watchRejections === 'function') promises.setRejectionTracker(host.watchRejections(promises.jobsPending));
   installGlobals();
   if (host.name === 'node' || host.name === 'quickjs') patchEvents(host.require('events'));
   rt.builtins = new Builtins(host);

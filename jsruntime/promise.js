@@ -138,8 +138,16 @@ function queueMicrotaskShared(callback) {
 }
 
 const shadows = new WeakMap(); // our rejected, unhandled promise -> its native shadow
+let rejectionTracker = null;   // a host's own (embedded engines report nothing natively)
+
+/** Hosts without a native unhandled-rejection report (QuickJS, V8 embedded) track ours. */
+function setRejectionTracker(fn) { rejectionTracker = fn; }
 
 function hostRejectionTracker(promise, operation) {
+  if (rejectionTracker !== null) {
+    rejectionTracker(promise, operation, Slot.value(promise));
+    return;
+  }
   if (operation === 'reject') {
     const shadow = NativePromise.reject(Slot.value(promise));
     shadows.set(promise, shadow);
@@ -817,7 +825,9 @@ function slotOf(p) {
 module.exports = {
   ThingsPromise, NativePromise, isPromise, promiseState, awaitValue, awaitJob, slotOf, enqueue, queueMicrotaskShared,
   blankPromise, restorePromise, capResolve, capReject, resolved, rejected, promiseThen,
-  resumers,
+  resumers, setRejectionTracker,
+  /** Whether promise jobs are queued (a drain is scheduled or running). */
+  jobsPending: () => draining,
   /** Settle a promise of our own that nothing else can settle (an async function's result). */
   resolveOwn: resolvePromise, rejectOwn: rejectPromise,
   /** A capability of our own Promise without resolving functions (the runtime settles it). */
