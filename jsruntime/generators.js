@@ -643,9 +643,115 @@ const arrayValues = Array.prototype[Symbol.iterator];
 const iterableSelf = IteratorPrototype[Symbol.iterator];
 const stringValues = String.prototype[Symbol.iterator];
 
-/** for-of's iterator: arrays and strings iterate as data ({ $arr, i }), others natively. */
+// Maps and Sets iterate as data too ({ $coll, kind, lk, started, pk, done }): the engine's
+// iterator (whose position is engine state, not data) is kept beside the record, in
+// `nativeIters`, never in it. The position is the last key given (`lk`): after a restore, a
+// fresh engine iterator is advanced past it, in the restored collection (same order; entries
+// added since come after it, deleted ones are gone), which is exactly where the engine's would
+// be. Only when that key was deleted before the snapshot (a loop that deletes its current
+// entry) does freezeIterators read one entry ahead into `pk`, given next if still there.
+const mapKeys = Map.prototype.keys;
+const mapGet = Map.prototype.get;
+const mapHas = Map.prototype.has;
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size').get;
+const mapIterate = Map.prototype[Symbol.iterator];
+const setValues = Set.prototype.values;
+const setHas = Set.prototype.has;
+const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size').get;
+const setIterate = Set.prototype[Symbol.iterator];
+const MapIterProto = Object.getPrototypeOf(new Map()[Symbol.iterator]());
+const SetIterProto = Object.getPrototypeOf(new Set()[Symbol.iterator]());
+const MapIterNext = MapIterProto.next;
+const SetIterNext = SetIterProto.next;
+const nativeIters = new WeakMap(); // record -> the engine's key iterator
+const liveIters = new Set();       // WeakRefs of records that hold one (for freezeIterators)
+const HasWeakRef = typeof WeakRef === 'function';
+
+function brand(getter, v) {
+  try { getter.call(v); return true; } catch (e) { return false; }
+}
+
+function collectionRecord(iterable) {
+  if (typeof iterable !== 'object' || iterable === null) return undefined;
+  const method = iterable[Symbol.iterator];
+  // (as the engine's own loop would, unless the program replaced what that loop calls)
+  if (method === mapIterate && MapIterProto.next === MapIterNext && brand(mapSize, iterable)) {
+    return { $coll: iterable, kind: 'm', lk: undefined, started: false, pk: undefined, done: false };
+  }
+  if (method === setIterate && SetIterProto.next === SetIterNext && brand(setSize, iterable)) {
+    return { $coll: iterable, kind: 's', lk: undefined, started: false, pk: undefined, done: false };
+  }
+  return undefined;
+}
+
+function nativeIter(rec) {
+  let it = nativeIters.get(rec);
+  if (it !== undefined) return it;
+  it = rec.kind === 'm' ? mapKeys.call(rec.$coll) : setValues.call(rec.$coll);
+  if (rec.pk !== undefined || rec.started) {
+    // restored: move the engine's iterator past the key last given (or, when that one was
+    // gone, past the one read ahead): it was in the collection when the snapshot was taken
+    const want = rec.pk !== undefined ? rec.pk.k : rec.lk;
+    for (;;) {
+      const r = it.next();
+      if (r.done || r.value === want || (r.value !== r.value && want !== want)) break;
+    }
+  }
+  nativeIters.set(rec, it);
+  liveIters.add(HasWeakRef ? new WeakRef(rec) : rec);
+  return it;
+}
+
+function collectionStep(rec) {
+  if (rec.done) return { value: undefined, done: true };
+  const coll = rec.$coll;
+  const it = nativeIter(rec);
+  let k;
+  const pk = rec.pk;
+  if (pk !== undefined && (rec.pk = undefined, (rec.kind === 'm' ? mapHas : setHas).call(coll, pk.k))) {
+    k = pk.k;
+  } else {
+    const r = it.next();
+    if (r.done) {
+      rec.done = true;
+      nativeIters.delete(rec);
+      return { value: undefined, done: true };
+    }
+    k = r.value;
+  }
+  rec.lk = k;
+  rec.started = true;
+  return { value: rec.kind === 'm' ? [k, mapGet.call(coll, k)] : k, done: false };
+}
+
+/** Before a snapshot: the live Map/Set loops, their positions made data (a root of the
+ * snapshot, so that restore puts each one back before the program can change its collection). */
+function freezeIterators() {
+  const live = [];
+  for (const ref of liveIters) {
+    const rec = HasWeakRef ? ref.deref() : ref;
+    const it = rec === undefined ? undefined : nativeIters.get(rec);
+    if (it === undefined) { liveIters.delete(ref); continue; }
+    if (rec.done || !rec.started) continue;
+    live.push(rec);
+    if (rec.pk !== undefined) continue;
+    if ((rec.kind === 'm' ? mapHas : setHas).call(rec.$coll, rec.lk)) continue; // its position is lk
+    const r = it.next();
+    if (r.done) { rec.done = true; nativeIters.delete(rec); liveIters.delete(ref); } else rec.pk = { k: r.value };
+  }
+  return live;
+}
+
+/** After a restore, before the program runs: a loop's engine iterator, where it was. */
+function relocateIterator(rec) {
+  if (rec !== null && typeof rec === 'object' && rec.$coll !== undefined && !rec.done) nativeIter(rec);
+}
+
+/** for-of's iterator: arrays, strings, Maps and Sets iterate as data ({ $arr, i } / { $coll... }), others natively. */
 function values(iterable) {
   if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayValues) return { $arr: iterable, i: 0 };
+  const rec = collectionRecord(iterable);
+  if (rec !== undefined) return rec;
   if (typeof iterable === 'string' && String.prototype[Symbol.iterator] === stringValues) {
     return { $arr: Array.from(iterable), i: 0 };
   }
@@ -694,6 +800,7 @@ function step(it) {
     }
     return invoke(g, 'next', undefined);
   }
+  if (it.$coll !== undefined) return collectionStep(it);
   if (it.$arr !== undefined) {
     // as %ArrayIteratorPrototype%.next: the length is read at every step
     return it.i < it.$arr.length ? { value: it.$arr[it.i++], done: false } : (it.i = Infinity, { value: undefined, done: true });
@@ -706,6 +813,7 @@ function step(it) {
 /** Leaving a for-of early: the iterator's return(), whose error counts unless one is already thrown. */
 function closeIter(ctx, it, finallyLoc) {
   if (it.$arr !== undefined) return;
+  if (it.$coll !== undefined) { it.done = true; nativeIters.delete(it); return; } // no return() on these
   if (it.$g !== undefined) {
     let throwing = false;
     for (let i = ctx.tryEntries.length - 1; i > 0; --i) {
@@ -996,7 +1104,7 @@ function generatorSlot(o) {
 
 module.exports = {
   mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
-  values, step, closeIter, keys, nextKey, blankGenerator, restoreGenerator,
+  values, step, closeIter, keys, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,
   GeneratorPrototype, GeneratorFunctionPrototype, generatorSlot,

@@ -131,6 +131,7 @@ function encodeRoots(s) {
     things: s.val(rt.things.holder.state, -1, '<things>'),
     process: processListeners().map(([name, fns]) => [typeof name === 'symbol' ? s.val(name, -1, '<event>') : name,
       fns.map((fn, k) => s.val(fn, -1, '<process ' + String(name) + ' listener ' + k + '>'))]),
+    loops: liveCollectionLoops.map((rec, i) => s.val(rec, -1, '<for-of loop ' + i + '>')),
   };
 }
 
@@ -167,6 +168,8 @@ function decodeRoots(r, roots) {
     const event = typeof name === 'string' ? name : r.get(name);
     for (const ref of fns) proc.on(event, r.get(ref));
   }
+  // Map/Set loops take their engine iterators back before anything can change the collections
+  for (const ref of Array.isArray(roots.loops) ? roots.loops : []) generators.relocateIterator(r.get(ref));
   const state = {
     timers: roots.loop.timers.map(([ref, rem]) => [r.get(ref), rem]),
     immediates: roots.loop.immediates.map((ref) => r.get(ref)),
@@ -201,8 +204,15 @@ function codeEvaluators() {
 }
 
 /** Snapshot the whole program now (must be called at an event-loop boundary). */
+let liveCollectionLoops = [];
+
 function snapshot() {
-  return takeSnapshot(rt, encodeRoots);
+  liveCollectionLoops = generators.freezeIterators(); // a Map/Set loop's position becomes data
+  try {
+    return takeSnapshot(rt, encodeRoots);
+  } finally {
+    liveCollectionLoops = [];
+  }
 }
 
 function restore(snap) {
