@@ -26,7 +26,7 @@ it from a ``yield`` (which awaits its value first, as ``return`` does). ``for aw
 for-of whose every step is awaited.
 
 Not handled yet (a clear error names the place): a
-``yield``/``await`` inside a class body, an optional chain, a logical assignment or a
+``yield``/``await`` inside a class body, an optional chain or a
 destructuring default.
 
 Variables that live across a suspension and that closures capture get one binding per
@@ -466,8 +466,9 @@ class Machine:
         return f"({body});" if body else ";"
 
     def _target(self, pattern: Node) -> str:
-        text = self.text(pattern)
-        return text
+        if pattern["type"] != "Identifier" and self.suspends(pattern):
+            raise self.err(pattern, "yield/await inside a destructuring default is not supported yet")
+        return self.text(pattern)
 
     # -- statements -----------------------------------------------------------------------
 
@@ -960,7 +961,7 @@ class Machine:
         op = expr["operator"]
         left, right = expr["left"], expr["right"]
         if op in ("&&=", "||=", "??="):
-            raise self.err(expr, "a logical assignment with yield/await is not supported yet")
+            return self._logical_assignment(expr)
         if left["type"] == "Identifier":
             name = self.text(left)
             if op == "=":
@@ -985,6 +986,32 @@ class Machine:
         if self.suspends(left):
             raise self.err(left, "yield/await inside a destructuring target is not supported yet")
         return f"({self.text(left)} = {self.explode_expression(right)})"
+
+    def _logical_assignment(self, expr: Node) -> str:
+        """``t ||= v`` (``&&=``, ``??=``): the target's reference once, then the right side (which
+        may suspend) evaluated and assigned only when the test asks for it, as the spec does."""
+        left, right = expr["left"], expr["right"]
+        if left["type"] == "Identifier":
+            target = self.text(left)
+        elif left["type"] == "MemberExpression":
+            obj = self.temp()
+            self.emit(f"{obj} = {self.explode_expression(left['object'])};", left)
+            if left.get("computed"):
+                prop = self.temp()
+                self.emit(f"{prop} = {self.explode_expression(left['property'])};", left)
+                target = f"{obj}[{prop}]"
+            else:
+                target = f"{obj}.{self.source[left['property']['range'][0]:left['property']['range'][1]]}"
+        else:
+            raise self.err(left, "yield/await in this logical assignment target is not supported yet")
+        result = self.temp()
+        after = self.loc()
+        self.emit(f"{result} = {target};", left)
+        cond = {"&&=": f"!{result}", "||=": result, "??=": f"{result} != null"}[expr["operator"]]
+        self.emit(f"if ({cond}) {{ {CTX}.next = {after.ref}; break; }}", expr)
+        self.emit(f"{result} = ({target} = {self.explode_expression(right)});", expr)
+        self.mark(after)
+        return result
 
     # -- the whole function -----------------------------------------------------------------
 
