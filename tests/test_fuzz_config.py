@@ -11,34 +11,18 @@ Budget: ``THINGS_FUZZ_EXAMPLES`` (see tests/README.md); derandomized in CI.
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from thingscore.control.apps import AppSpec, AppSpecError, load_app
 from thingscore.control.config import ConfigError, WorkerConfig, load_worker_config
-
-MAIN_BUDGET = 10_000
-_ENV = os.environ.get("THINGS_FUZZ_EXAMPLES")
-
-
-def budget(default: int) -> int:
-    """Examples for a target whose CI budget is ``default`` (the main targets have 10,000);
-    ``THINGS_FUZZ_EXAMPLES=N`` scales every target so that the main ones run N."""
-    return max(1, default * int(_ENV) // MAIN_BUDGET) if _ENV else default
-
-
-def fuzz_settings(default: int) -> settings:
-    """Deterministic in CI (the same cases every run); a random seed when run on demand."""
-    return settings(max_examples=budget(default), derandomize=_ENV is None, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck), print_blob=True)
-
 
 CASE_SECONDS = 5.0
 

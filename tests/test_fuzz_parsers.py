@@ -13,7 +13,6 @@ runs that many per parser with a fresh random seed each run (see tests/README.md
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -23,26 +22,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import MAIN_BUDGET, budget, fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from thingscore import plugins
 from thingscore.parsing import JSSyntaxError, Parser
-
-MAIN_BUDGET = 10_000
-_ENV = os.environ.get("THINGS_FUZZ_EXAMPLES")
-
-
-def budget(default: int) -> int:
-    """Examples for a target whose CI budget is ``default`` (the main targets have 10,000);
-    ``THINGS_FUZZ_EXAMPLES=N`` scales every target so that the main ones run N."""
-    return max(1, default * int(_ENV) // MAIN_BUDGET) if _ENV else default
-
-
-def fuzz_settings(default: int) -> settings:
-    """Deterministic in CI (the same cases every run); a random seed when run on demand."""
-    return settings(max_examples=budget(default), derandomize=_ENV is None, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck), print_blob=True)
 
 
 class CaseTimeout(Exception):

@@ -22,26 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import ON_DEMAND, budget, fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from thingscore.snapshot import SnapshotFileError, load_snapshot
 
-MAIN_BUDGET = 10_000
-_ENV = os.environ.get("THINGS_FUZZ_EXAMPLES")
 THINGS = [sys.executable, "-m", "thingscore.cli"]
 
-
-def budget(default: int) -> int:
-    """Examples for a target whose CI budget is ``default`` (the main targets have 10,000);
-    ``THINGS_FUZZ_EXAMPLES=N`` scales every target so that the main ones run N."""
-    return max(1, default * int(_ENV) // MAIN_BUDGET) if _ENV else default
-
-
-def fuzz_settings(default: int) -> settings:
-    """Deterministic in CI (the same cases every run); a random seed when run on demand."""
-    return settings(max_examples=budget(default), derandomize=_ENV is None, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck), print_blob=True)
 
 
 PROGRAM = """\
@@ -189,7 +177,7 @@ E2E_CASES = 40
 def test_fuzz_restore_end_to_end(real: dict[str, Any], tmp_path: Path) -> None:
     """Mutated snapshots through the node runtime: resumed (exit 0) or refused (exit 70, with
     'cannot restore' on stderr), never a hang (30 s), never the side effect of CODE."""
-    rnd = random.Random(None if _ENV else 20260101)
+    rnd = random.Random(None if ON_DEMAND else 20260101)
     outcomes: dict[str, int] = {"resumed": 0, "refused": 0}
     bad = []
     for _ in range(budget(E2E_CASES)):

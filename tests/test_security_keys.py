@@ -4,7 +4,6 @@ message or a file can be wrong is refused with a reason that names it and no key
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -174,17 +173,15 @@ def test_sealed_code_and_snapshots(cluster: Path) -> None:
 
 def test_signed_messages_and_seals_fuzzed(cluster: Path) -> None:
     """Arbitrary bytes, and valid envelopes and seals cut or altered anywhere: only Refused."""
-    from hypothesis import HealthCheck, given, settings
+    from fuzzing import fuzz_settings
+    from hypothesis import given
     from hypothesis import strategies as st
 
     ring = keys.load(cluster)
     guard = Guard(ring)
     good_msg = envelope.seal(ring.as_role("dispatcher"), _command())
     good_file = sealed_files.seal_file(ring.as_role("worker"), "snapshot", "abc", b'{"v":3}', encrypt=True)
-    examples = int(os.environ.get("THINGS_FUZZ_EXAMPLES", "2000"))
-
-    @settings(max_examples=examples, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow])
+    @fuzz_settings(2000)
     @given(st.one_of(st.binary(max_size=600),
                      st.tuples(st.integers(0, len(good_msg)), st.integers(0, 255), st.booleans())),
            st.sampled_from(["message", "file"]))
@@ -252,7 +249,8 @@ def test_a_guarded_inbox_survives_garbage_and_forgeries(cluster: Path) -> None:
     acts on nothing, and still serves a good command afterwards."""
     import logging
 
-    from hypothesis import HealthCheck, given, settings
+    from fuzzing import fuzz_settings
+    from hypothesis import given
     from hypothesis import strategies as st
 
     ring = keys.load(cluster)
@@ -263,9 +261,7 @@ def test_a_guarded_inbox_survives_garbage_and_forgeries(cluster: Path) -> None:
                          logging.getLogger("test.fuzz.inbox"), guard=Guard(worker), policy=policy.WORKER_COMMANDS,
                          signer=worker)
     good = envelope.seal(dispatcher, _command("kill"))
-    examples = int(os.environ.get("THINGS_FUZZ_EXAMPLES", "1000"))
-
-    @settings(max_examples=examples, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    @fuzz_settings(1000)
     @given(st.one_of(st.binary(max_size=400),
                      st.tuples(st.integers(0, len(good) - 1), st.integers(0, 255)),
                      st.sampled_from(["run", "migrate", "kill", "snapshot", "nope"]).map(

@@ -970,14 +970,7 @@ class Machine:
             self.emit(f"{old} = {name};", left)
             return f"({name} = {old} {op[:-1]} ({self.explode_expression(right)}))"
         if left["type"] == "MemberExpression":
-            obj = self.temp()
-            self.emit(f"{obj} = {self.explode_expression(left['object'])};", left)
-            if left.get("computed"):
-                prop = self.temp()
-                self.emit(f"{prop} = {self.explode_expression(left['property'])};", left)
-                target = f"{obj}[{prop}]"
-            else:
-                target = f"{obj}.{self.source[left['property']['range'][0]:left['property']['range'][1]]}"
+            target = self._member_target(left)
             if op == "=":
                 return f"({target} = {self.explode_expression(right)})"
             old = self.temp()
@@ -987,6 +980,17 @@ class Machine:
             raise self.err(left, "yield/await inside a destructuring target is not supported yet")
         return f"({self.text(left)} = {self.explode_expression(right)})"
 
+    def _member_target(self, left: Node) -> str:
+        """``o.p`` / ``o[k]`` as an assignment target whose object (and key) are evaluated once,
+        into temporaries, before a right side that may suspend."""
+        obj = self.temp()
+        self.emit(f"{obj} = {self.explode_expression(left['object'])};", left)
+        if left.get("computed"):
+            prop = self.temp()
+            self.emit(f"{prop} = {self.explode_expression(left['property'])};", left)
+            return f"{obj}[{prop}]"
+        return f"{obj}.{self.source[left['property']['range'][0]:left['property']['range'][1]]}"
+
     def _logical_assignment(self, expr: Node) -> str:
         """``t ||= v`` (``&&=``, ``??=``): the target's reference once, then the right side (which
         may suspend) evaluated and assigned only when the test asks for it, as the spec does."""
@@ -994,14 +998,7 @@ class Machine:
         if left["type"] == "Identifier":
             target = self.text(left)
         elif left["type"] == "MemberExpression":
-            obj = self.temp()
-            self.emit(f"{obj} = {self.explode_expression(left['object'])};", left)
-            if left.get("computed"):
-                prop = self.temp()
-                self.emit(f"{prop} = {self.explode_expression(left['property'])};", left)
-                target = f"{obj}[{prop}]"
-            else:
-                target = f"{obj}.{self.source[left['property']['range'][0]:left['property']['range'][1]]}"
+            target = self._member_target(left)
         else:
             raise self.err(left, "yield/await in this logical assignment target is not supported yet")
         result = self.temp()

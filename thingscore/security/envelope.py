@@ -57,26 +57,30 @@ class Opened:
     body: bytes
 
 
-def split(payload: bytes) -> tuple[bytes, dict[str, object], bytes, bytes]:
-    """(header bytes, header, signature, body) of a sealed message; Refused if malformed."""
-    rest = payload[len(MAGIC):]
+def split_frame(data: bytes, magic: bytes, what: str) -> tuple[bytes, dict[str, object], bytes, bytes]:
+    """(header bytes, header, signature, body) of ``magic`` + header line + base64 signature
+    line + body: the frame of signed messages and of sealed files; Refused if malformed."""
+    rest = data[len(magic):]
     first = rest.find(b"\n", 0, MAX_HEADER)
-    if first < 0:
-        raise Refused("malformed signed message (no header)")
-    second = rest.find(b"\n", first + 1, first + 1 + 200)
-    if second < 0:
-        raise Refused("malformed signed message (no signature)")
+    second = rest.find(b"\n", first + 1, first + 1 + 200) if first >= 0 else -1
+    if first < 0 or second < 0:
+        raise Refused(f"malformed {what} (no header or no signature)")
     header_bytes, sig_text, body = rest[:first], rest[first + 1:second], rest[second + 1:]
     try:
         header = json.loads(header_bytes)
         sig = base64.b64decode(sig_text, validate=True)
     except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
-        raise Refused(f"malformed signed message ({type(exc).__name__})") from exc
+        raise Refused(f"malformed {what} ({type(exc).__name__})") from exc
     if base64.b64encode(sig) != sig_text:  # one spelling per signature: no altered-but-valid copies
-        raise Refused("malformed signature encoding")
+        raise Refused(f"malformed {what} (signature encoding)")
     if not isinstance(header, dict):
-        raise Refused("malformed signed message (header is not an object)")
+        raise Refused(f"malformed {what} (header is not an object)")
     return header_bytes, header, sig, body
+
+
+def split(payload: bytes) -> tuple[bytes, dict[str, object], bytes, bytes]:
+    """(header bytes, header, signature, body) of a sealed message; Refused if malformed."""
+    return split_frame(payload, MAGIC, "signed message")
 
 
 def strip(payload: bytes) -> bytes:

@@ -24,11 +24,10 @@ import secrets
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .envelope import Refused
+from .envelope import Refused, split_frame
 from .keys import KeyRing
 
 MAGIC = b"\x00THINGS-SEALED/1\n"
-MAX_HEADER = 4096
 
 
 def is_sealed(data: bytes) -> bool:
@@ -52,25 +51,6 @@ def seal_file(ring: KeyRing, kind: str, program_hash: str, body: bytes, encrypt:
     return MAGIC + header_bytes + b"\n" + base64.b64encode(sig) + b"\n" + body
 
 
-def _split(data: bytes, what: str) -> tuple[bytes, dict[str, object], bytes, bytes]:
-    rest = data[len(MAGIC):]
-    first = rest.find(b"\n", 0, MAX_HEADER)
-    second = rest.find(b"\n", first + 1, first + 1 + 200) if first >= 0 else -1
-    if first < 0 or second < 0:
-        raise Refused(f"{what}: malformed seal")
-    header_bytes, sig_text, body = rest[:first], rest[first + 1:second], rest[second + 1:]
-    try:
-        header = json.loads(header_bytes)
-        sig = base64.b64decode(sig_text, validate=True)
-    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
-        raise Refused(f"{what}: malformed seal ({type(exc).__name__})") from exc
-    if base64.b64encode(sig) != sig_text:  # one spelling per signature: no altered-but-valid copies
-        raise Refused("malformed signature encoding")
-    if not isinstance(header, dict):
-        raise Refused(f"{what}: malformed seal")
-    return header_bytes, header, sig, body
-
-
 def open_file(ring: KeyRing | None, data: bytes, kind: str, program_hash: str, roles: frozenset[str],
               what: str) -> bytes:
     """The body of a sealed ``kind`` file of ``program_hash``, checked and decrypted.
@@ -85,7 +65,7 @@ def open_file(ring: KeyRing | None, data: bytes, kind: str, program_hash: str, r
             raise Refused(f"{what}: not signed; this worker runs only code and snapshots signed with the "
                           "cluster's keys")
         return data
-    header_bytes, header, sig, body = _split(data, what)
+    header_bytes, header, sig, body = split_frame(data, MAGIC, f"seal of {what}")
     if ring is not None:
         role, kid = header.get("role"), header.get("kid")
         if not isinstance(role, str) or not isinstance(kid, str) or not ring.knows(role, kid):
