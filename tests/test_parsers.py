@@ -107,3 +107,11 @@ def test_plugins_build_identical_trees_on_library_corpus() -> None:
         assert comments_as_dicts(a.comments) == comments_as_dicts(b.comments), req.id
         compared += _walk(a.program)
     assert compared > 1000
+
+
+@pytest.mark.parametrize("parser", ["esprima", "tree-sitter"])
+def test_a_substitution_closed_early_is_a_syntax_error(parser: str) -> None:
+    """Found by fuzzing: esprima failed an internal assertion on `${a|}` instead of reporting it."""
+    with pytest.raises(JSSyntaxError) as err:
+        plugins.load("parser", parser).parse("const h = `${label}#${coun|}`;", "script")
+    assert err.value.line == 1

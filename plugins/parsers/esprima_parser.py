@@ -259,6 +259,21 @@ _FIXES: dict[str, Any] = {
 }
 
 
+def _stuck_at(source: str, source_type: SourceType, options: dict[str, object]) -> int:
+    """Where esprima stopped when it failed an internal assertion (its lookahead token)."""
+    from esprima.parser import Parser as EsprimaInternalParser
+
+    parser = EsprimaInternalParser(source, options)
+    try:
+        parser.parseModule() if source_type == "module" else parser.parseScript()
+    except AssertionError:
+        start = getattr(parser.lookahead, "start", None)
+        return start if isinstance(start, int) and 0 <= start <= len(source) else len(source)
+    except Exception:  # noqa: BLE001 - only the position matters here
+        pass
+    return len(source)
+
+
 class EsprimaParser:
     """Parser plugin backed by esprima-fork."""
 
@@ -283,6 +298,10 @@ class EsprimaParser:
             raise syntax_error(message, source, offset) from None
         except RecursionError:
             raise JSSyntaxError("nesting too deep", 1, 0, 0) from None
+        except AssertionError:
+            # esprima asserts instead of reporting some malformed input (a `}` that closes a
+            # template substitution early: `${a|}`): a syntax error at the token it stopped on
+            raise syntax_error("Unexpected token", source, _stuck_at(source, source_type, options)) from None
         comments = [
             Comment("Block" if c.type == "Block" else "Line", c.value, c.range[0], c.range[1])
             for c in (tree.comments or [])

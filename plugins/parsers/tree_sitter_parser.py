@@ -132,19 +132,12 @@ def _locate_error(source: str, source_type: SourceType) -> JSSyntaxError | None:
     error path the source is re-parsed by esprima just to locate the error. If esprima
     accepts the input, the two grammars disagree, and tree-sitter's position is used.
     """
-    import esprima
+    from .esprima_parser import EsprimaParser
 
     try:
-        if source_type == "module":
-            esprima.parseModule(source, {"positionEncoding": "scalar"})
-        else:
-            esprima.parseScript(source, {"positionEncoding": "scalar"})
-    except esprima.Error as exc:
-        message = str(exc.message)
-        if message.startswith("Line ") and ": " in message:
-            message = message.split(": ", 1)[1]
-        offset = exc.index if isinstance(exc.index, int) else len(source)
-        return syntax_error(message, source, offset)
+        EsprimaParser()._parse(source, source_type)
+    except JSSyntaxError as exc:
+        return exc
     except RecursionError:
         return None
     return None
