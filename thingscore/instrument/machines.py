@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -779,14 +779,8 @@ class Machine:
                     self.emit(text + ";", item)
             return self.explode_expression(items[-1], ignore_result)
         if t == "LogicalExpression" and self.suspends(expr["right"]):
-            result = self.temp()
-            after = self.loc()
-            self.emit(f"{result} = {self.explode_expression(expr['left'])};", expr)
-            cond = {"&&": f"!{result}", "||": result, "??": f"{result} != null"}[expr["operator"]]
-            self.emit(f"if ({cond}) {{ {CTX}.next = {after.ref}; break; }}", expr)
-            self.emit(f"{result} = {self.explode_expression(expr['right'])};", expr)
-            self.mark(after)
-            return result
+            return self._short_circuit(self.explode_expression(expr["left"]), expr["operator"],
+                                       lambda: self.explode_expression(expr["right"]), expr)
         if t == "ConditionalExpression" and (self.suspends(expr["consequent"]) or self.suspends(expr["alternate"])):
             result = self.temp()
             else_loc, after = self.loc(), self.loc()
@@ -1001,12 +995,18 @@ class Machine:
             target = self._member_target(left)
         else:
             raise self.err(left, "yield/await in this logical assignment target is not supported yet")
+        return self._short_circuit(target, expr["operator"][:-1],
+                                   lambda: f"({target} = {self.explode_expression(right)})", expr)
+
+    def _short_circuit(self, first: str, op: str, rest: Callable[[], str], node: Node) -> str:
+        """``first && rest`` (``||``, ``??``) where ``rest`` may suspend: its statements are
+        emitted after the test, so they run only when the test asks for them."""
         result = self.temp()
         after = self.loc()
-        self.emit(f"{result} = {target};", left)
-        cond = {"&&=": f"!{result}", "||=": result, "??=": f"{result} != null"}[expr["operator"]]
-        self.emit(f"if ({cond}) {{ {CTX}.next = {after.ref}; break; }}", expr)
-        self.emit(f"{result} = ({target} = {self.explode_expression(right)});", expr)
+        self.emit(f"{result} = {first};", node)
+        cond = {"&&": f"!{result}", "||": result, "??": f"{result} != null"}[op]
+        self.emit(f"if ({cond}) {{ {CTX}.next = {after.ref}; break; }}", node)
+        self.emit(f"{result} = {rest()};", node)
         self.mark(after)
         return result
 
