@@ -286,10 +286,17 @@ function onCommand(cmd) {
  * A snapshot taken on another engine (node <-> quickjs) resumes, but what the engines compute
  * differently by design can then show: say so on stderr (never on the program's stdout).
  */
-function warnEngineChange(snap, host) {
+function warnEngineChange(snap, host, rt) {
   const from = snap && typeof snap.engine === 'string' ? snap.engine : '';
   const to = host.engine();
-  if (from === '' || from.split(' ')[0] === to.split(' ')[0]) return;
+  const here = to.split(' ')[0];
+  // Once per engine the program has not run on before (the snapshot lists those it has).
+  const seen = snap && Array.isArray(snap.engines) ? snap.engines.filter((e) => typeof e === 'string').slice(0, 16) : [];
+  if (seen.length === 0 && from !== '') seen.push(from.split(' ')[0]);
+  const known = seen.includes(here);
+  if (!known) seen.push(here);
+  rt.enginesSeen = seen;
+  if (from === '' || known) return;
   host.stderr('things: warning: a snapshot taken under ' + from + ' resumes under ' + to + ': results can differ ' +
     'where the engines differ by design (Math.sin/cos/tan/exp/pow in the last bit, Number#toString(radix) of ' +
     'large numbers, Intl, Error stacks; QuickJS has no Node built-ins but events, util and path)\n');
@@ -346,7 +353,7 @@ function program(meta, table, embedded) {
       host.stderr('things: cannot restore: ' + message + '\n');
       host.terminate(70);
     }
-    warnEngineChange(snap, host);
+    warnEngineChange(snap, host, rt);
     // Subscriptions first: the worker has them in place when it reports the restore done.
     thingsApi.resubscribe(rt, rt.things.holder.state);
     host.send({ type: 'restored', ms: nowMs() - t0 });
@@ -385,6 +392,12 @@ module.exports = {
   sget: generators.sget,
   delegateYield: generators.delegateYield,
   values: generators.values,
+  methodValues: generators.methodValues,
+  propertyKey: generators.propertyKey,
+  objectRest: generators.objectRest,
+  destructNext: generators.destructNext,
+  destructRest: generators.destructRest,
+  destructClose: generators.destructClose,
   step: generators.step,
   closeIter: generators.closeIter,
   keys: generators.keys,

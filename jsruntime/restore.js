@@ -14,6 +14,8 @@ class RestoreError extends Error {
 }
 
 const IN_PROGRESS = 2;
+/** Makes an unmapped arguments object with the strict-mode callee (this file is strict). */
+function strictArguments() { return arguments; }
 const VIEW_TYPES = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
   'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'DataView'];
 
@@ -271,7 +273,20 @@ class Restorer {
         const proto = 'p' in e ? this.get(e.p) : Object.prototype;
         return proto === Object.prototype ? {} : Object.create(proto);
       }
-      case 'args': return (function () { return arguments; }).apply(undefined, e.items.map((v) => this.get(v)));
+      case 'args': {
+        if (!Number.isInteger(e.n) || e.n < 0 || e.n > 65535 || !Array.isArray(e.items) || e.items.length !== e.n) {
+          throw new RestoreError('malformed snapshot: bad arguments object');
+        }
+        if (e.sc !== undefined) {
+          // The arguments of a re-created activation (see createScope): mapped as before.
+          const args = this.obj(e.sc)(4);
+          if (args === undefined || args === null || typeof args !== 'object') throw new RestoreError('snapshot names a scope without arguments');
+          return args;
+        }
+        const make = e.st === 1 ? strictArguments : this.rt.meta.sloppyArgs;
+        if (typeof make !== 'function') throw new RestoreError('no maker for a sloppy-mode arguments object');
+        return Reflect.apply(make, undefined, new Array(e.n));
+      }
       case 'rtf': {
         const make = this.rt.registry.runtimeFactories[e.kind];
         if (typeof make !== 'function') throw new RestoreError('unknown runtime function kind ' + e.kind);
@@ -371,7 +386,15 @@ class Restorer {
     if (typeof recreate !== 'function') throw new RestoreError('snapshot names unknown scope #' + e.sid);
     const names = info[2];
     const thisVal = info[3] ? this.get(e.vals[names.length]) : undefined;
-    const dispatcher = recreate.call(thisVal);
+    let count = 0;
+    if (info[6] !== undefined) {
+      // A scope that carries its arguments object: called with as many arguments as the
+      // original activation was, so that the same indices are mapped to its parameters.
+      const ref = e.vals[info[6]];
+      const ae = Array.isArray(ref) && ref[0] === REF ? this.entry(ref[1]) : undefined;
+      if (ae && ae.t === 'args' && ae.sc !== undefined && Number.isInteger(ae.n) && ae.n >= 0 && ae.n <= 65535) count = ae.n;
+    }
+    const dispatcher = count === 0 ? recreate.call(thisVal) : Reflect.apply(recreate, thisVal, new Array(count));
     // Primitive values first, so that computed keys and the like see them while the
     // factories of this scope run; everything else once all identities exist.
     dispatcher(3, e.vals.map((v) => this.getPrimitive(v)));
@@ -395,6 +418,7 @@ class Restorer {
           o.length = e.n;
         }
         break;
+      case 'args': this.fillArguments(o, e); break;
       case 'map': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
       case 'set': for (const v of this.items(e.items, e.r, [])) o.add(v); break;
       case 'wm': for (const [k, v] of e.entries) o.set(this.get(k), this.get(v)); break;
@@ -431,6 +455,18 @@ class Restorer {
     else this.applyProps(o, e.props || [], existing);
     if (e.priv) this.setPrivate(o, e.priv, 'inst');
     if (e.spriv) this.setPrivate(o, [[null, e.spriv]], 'stat');
+  }
+
+  /** Items of an arguments object (mapped ones also set their parameter), holes, callee. */
+  fillArguments(o, e) {
+    const holes = new Set(Array.isArray(e.h) ? e.h : []);
+    const unmapped = new Set(Array.isArray(e.um) ? e.um : []);
+    for (let i = 0; i < e.n; i++) {
+      if (holes.has(i)) { delete o[i]; continue; }
+      if (unmapped.has(i)) delete o[i]; // breaks the mapping; the assignment below makes a plain item
+      o[i] = this.get(e.items[i]);
+    }
+    if ('cal' in e) Object.defineProperty(o, 'callee', { value: this.get(e.cal), writable: true, enumerable: false, configurable: true });
   }
 
   setPrivate(o, list, which) {

@@ -145,6 +145,7 @@ class Serializer {
     this.shapeTrie = new Map(); // prototype -> trie of key sequences: { s: shape id, next: Map }
     this.privProtos = new Map(); // prototype -> [[class, accessors], ...] with instance #private state
     this.tags = new Map();      // prototype -> its Symbol.toStringTag (see tagOf)
+    this.argsOwners = [];       // [scope entry id, its values, its meta] of scopes carrying `arguments`
   }
 
   scopeRef(h, parentId, label) {
@@ -225,6 +226,7 @@ class Serializer {
       }
       this.completeWeak();
     }
+    this.linkArguments();
     return encodedRoots;
   }
 
@@ -472,9 +474,11 @@ class Serializer {
       const names = this.rt.meta.scopes[h.sid][2];
       const out = { t: 's', sid: h.sid, parent: this.scopeRef(h.parent, id, '@parent') };
       const vals = h.vals.map((v, i) => this.val(v, id, ':' + names[i]));
-      if (this.rt.meta.scopes[h.sid][3]) {
+      const info = this.rt.meta.scopes[h.sid];
+      if (info[3]) {
         vals.push(this.val(h.thisv === this.rt.registry.UNKNOWN_THIS ? undefined : h.thisv, id, ':this'));
       }
+      if (info[6] !== undefined) this.argsOwners.push([id, h.vals, info]);
       out.vals = vals;
       return out;
     }
@@ -487,10 +491,71 @@ class Serializer {
     const info = rt.meta.scopes[sid];
     const names = info[2];
     const out = { t: 's', sid };
+    if (info[6] !== undefined) this.argsOwners.push([id, vals, info]);
     if (info[0] === -1) out.mod = info[1];
     else out.parent = this.scopeRef(h(1), id, '@parent');
     out.vals = vals.map((v, i) => this.val(v, id, ':' + (i < names.length ? names[i] : 'this')));
     return out;
+  }
+
+  /**
+   * An `arguments` object: its length, its items (plain data below the length; `h` lists
+   * the deleted ones), `callee` of a sloppy-mode one (`st` marks a strict one, whose callee
+   * is the thrower). One that belongs to a scope that carries it (see argsOwners) gets `sc`,
+   * the scope's entry, and `um`, its items no longer mapped to their parameters.
+   */
+  argsEntry(o, id) {
+    const n = o.length;
+    const len = typeof n === 'number' && n >= 0 && n <= 0xffffffff ? n >>> 0 : 0;
+    const out = { t: 'args', n: len, items: [] };
+    const kept = new Set(['length', 'callee']);
+    const holes = [];
+    for (let i = 0; i < len; i++) {
+      const d = getDescriptor(o, String(i));
+      if (d === undefined) { holes.push(i); out.items.push(null); continue; }
+      if (d.writable === true && d.enumerable === true && d.configurable === true) {
+        kept.add(String(i));
+        out.items.push(this.val(d.value, id, '[' + i + ']'));
+      } else {
+        holes.push(i); // an accessor or other attributes: written with the properties
+        out.items.push(null);
+      }
+    }
+    if (holes.length > 0) out.h = holes;
+    const lenD = getDescriptor(o, 'length');
+    if (lenD === undefined || !('value' in lenD) || lenD.enumerable || !lenD.writable || !lenD.configurable) kept.delete('length');
+    const calleeD = getDescriptor(o, 'callee');
+    if (calleeD !== undefined && 'get' in calleeD) out.st = 1;
+    else if (calleeD !== undefined && !calleeD.enumerable && calleeD.writable && calleeD.configurable) out.cal = this.val(calleeD.value, id, '.callee');
+    else kept.delete('callee');
+    this.proto(o, out, Object.prototype, id);
+    return this.props(o, id, (k) => kept.has(k), out);
+  }
+
+  /**
+   * Link each carried `arguments` object to the scope that owns it (after the walk, when
+   * both have entries): restore makes it as that activation's own, so that a mapped one
+   * aliases the parameters again. An item that differs from its captured parameter was
+   * unmapped (deleted and set again, or defined) and stays so.
+   */
+  linkArguments() {
+    for (const [scopeId, vals, info] of this.argsOwners) {
+      const o = vals[info[6]];
+      const argsId = this.ids.get(o);
+      if (argsId === undefined || !this.types.isArgumentsObject(o)) continue;
+      const e = this.heap[argsId];
+      if (e === null || Array.isArray(e) || e.t !== 'args' || e.sc !== undefined) continue;
+      e.sc = scopeId;
+      const pmap = info[7];
+      if (!Array.isArray(pmap)) continue;
+      const um = [];
+      for (let i = 0; i < pmap.length && i < e.n; i++) {
+        if (pmap[i] < 0) continue;
+        const d = getDescriptor(o, String(i));
+        if (d === undefined || !('value' in d) || !Object.is(d.value, vals[pmap[i]])) um.push(i);
+      }
+      if (um.length > 0) e.um = um;
+    }
   }
 
   objEntry(o, id) {
@@ -501,7 +566,7 @@ class Serializer {
     if (Array.isArray(o)) return this.arrayEntry(o, id, proto);
     if (proto === SCOPE_PROTO) return this.scopeEntry(o, id);
     if (proto === ObjectProto || proto === null) {
-      if (t.isArgumentsObject(o)) return this.props(o, id, (k) => k === 'callee' || k === 'length' || isIndexKey(k), { t: 'args', n: o.length, items: Array.prototype.map.call(o, (v, i) => this.val(v, id, '[' + i + ']')) });
+      if (t.isArgumentsObject(o)) return this.argsEntry(o, id);
       const c = this.plainEntry(o, id, proto);
       if (c !== null) return c;
       return this.props(o, id, null, proto === null ? { t: 'o', p: null } : { t: 'o' });
@@ -922,6 +987,7 @@ function takeSnapshot(rt, roots) {
     program: rt.meta.hash,
     main: rt.meta.modules[rt.meta.main] ? rt.meta.modules[rt.meta.main].file : null,
     engine: rt.host.engine(),
+    engines: rt.enginesSeen || [rt.host.engine().split(' ')[0]],
     taken_at: Date.now(),
     shapes: s.shapes,
     heap: s.heap,

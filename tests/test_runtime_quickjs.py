@@ -124,6 +124,17 @@ def test_engine_change_is_a_warning_on_stderr(tmp_path: Path) -> None:
     assert b"resumes under quickjs-ng" in proc.stderr
 
 
+def test_engine_change_is_warned_once_per_engine(tmp_path: Path) -> None:
+    """Alternating engines: one warning when the program first lands on quickjs, none when it
+    comes back to node (where it started) or to quickjs again (the snapshot lists both)."""
+    src = tmp_path / "app.js"
+    src.write_text(COUNTER)
+    proc = subprocess.run([sys.executable, "-m", "thingscore.cli", "exec", "--hops", "4", "--every", "1",
+                           "--runtimes", "node,quickjs", str(src)], cwd=tmp_path, capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stderr.count(b"things: warning: a snapshot taken under") == 1, proc.stderr.decode()
+
+
 def test_node_builtin_it_lacks_is_a_clear_error(tmp_path: Path, qjs: object) -> None:
     prog = _instrument(tmp_path, "const fs = require('fs');\nconsole.log(typeof fs.readFileSync);\n")
     rc, out, err, _ = _run(qjs, StartRequest(program=prog, cwd=tmp_path))

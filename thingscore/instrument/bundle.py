@@ -50,7 +50,8 @@ class InstrumentedProgram:
             # Data only: the snapshot is a JSON string literal handed to JSON.parse.
             tail = ", JSON.parse(" + json.dumps(snapshot_json, ensure_ascii=False) + ")"
         text = (head + f"var $T$ = {self.runtime};\nvar $T$q = false;\n"
-                f"$T$.program(Object.assign({meta}, {{ hostRequire: require, setProbe: (v) => {{ $T$q = v; }} }}), "
+                f"$T$.program(Object.assign({meta}, {{ hostRequire: require, setProbe: (v) => {{ $T$q = v; }}, "
+                f"sloppyArgs: function () {{ return arguments; }} }}), "
                 f"{self.tables}{tail});\n")
         return text + self._source_map(text)
 

@@ -82,7 +82,51 @@ class ScopeLinks:
             return True
         if s.type not in ACTIVATION_TYPES:
             return False
-        return bool(self.captured_vars(s)) or self.this_captured(s)
+        return bool(self.captured_vars(s)) or self.this_captured(s) or self.carries_arguments(s)
+
+    # -- a function's `arguments` object as part of its scope ----------------------------
+
+    def carries_arguments(self, s: Scope) -> bool:
+        """Does the scope keep its `arguments` object in a hidden captured variable
+        (``$T$a<sid>``)? When an arrow inside reads it, or when it is a sloppy-mode *mapped*
+        arguments object (its indices alias the parameters) of a function whose parameters
+        closures capture: then the object belongs to the activation, and restore makes it
+        as the re-created activation's own ``arguments`` so that the aliasing holds again.
+        Generators and async functions are machines (they keep ``$args`` themselves);
+        functions with non-simple parameters have unmapped arguments, and a closure in a
+        default could not see the body where the variable lives."""
+        if s.type != "function" or s is self.module_scope:
+            return False
+        node = s.node
+        if node["type"] == "ArrowFunctionExpression" or node.get("async") or node.get("generator"):
+            return False
+        if not all(p["type"] == "Identifier" for p in node["params"]):
+            return False
+        v = s.set.get("arguments")
+        if v is None or not v.is_implicit or not v.references:
+            return False
+        if s.arguments_captured:
+            return True
+        return self.maps_arguments(s) and any(
+            p.captured for p in s.variables if p.defs and p.defs[0].type == "Parameter")
+
+    def maps_arguments(self, s: Scope) -> bool:
+        """A sloppy-mode function with simple parameters has a mapped `arguments` object."""
+        return not s.is_strict and all(p["type"] == "Identifier" for p in s.node["params"])
+
+    def arguments_var(self, s: Scope) -> str:
+        return f"{PREFIX}a{self.sid_of[s]}"
+
+    def arguments_meta(self, s: Scope) -> list | None:
+        """For the runtime: [index of the hidden variable among the scope's names, and for a
+        mapped object the index among them of each formal parameter (-1: not captured)]."""
+        if not self.carries_arguments(s):
+            return None
+        names = self.names_of[s]
+        if not self.maps_arguments(s):
+            return [names.index(self.arguments_var(s)), None]
+        pmap = [names.index(p["name"]) if p["name"] in names else -1 for p in s.node["params"]]
+        return [names.index(self.arguments_var(s)), pmap]
 
     def this_captured(self, s: Scope) -> bool:
         if s.type == "function" and s.node.get("type") == "ArrowFunctionExpression":
@@ -150,6 +194,10 @@ class ScopeLinks:
             self.names_of[s] = self.captured_names(s)
             self.has_this[s] = self.this_captured(s)
             self.mutable[s] = self.is_mutable(s)
+            if self.carries_arguments(s):
+                self.names_of[s].append(self.arguments_var(s))
+                # writes through the mapped object change parameters closures read
+                self.mutable[s] = self.mutable[s] or self.maps_arguments(s)
         for s in captured:
             if s is self.module_scope:
                 self.parent_of[s] = None

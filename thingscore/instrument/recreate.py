@@ -61,7 +61,12 @@ class Recreators:
         strict = s.is_strict and (top or parent is None or not parent.is_strict)
         own_this = top or s.type in THIS_SCOPE_TYPES or (
             s.type == "function" and s.node["type"] != "ArrowFunctionExpression")
-        parts: list[str] = [f"function {PREFIX}R{sid}() {{" if top else ("function () {" if own_this else "() => {")]
+        # A scope that carries its `arguments` object: the re-created activation's own is the
+        # restored one (``case 4``), with the same formal parameters when it is mapped.
+        carries = not top and links.carries_arguments(s)
+        params = ", ".join(p["name"] for p in s.node["params"]) if carries and links.maps_arguments(s) else ""
+        parts: list[str] = [f"function {PREFIX}R{sid}() {{" if top else (
+            f"function ({params}) {{" if own_this else "() => {")]
         if strict:
             parts.append("'use strict';")
         if decls:
@@ -70,6 +75,8 @@ class Recreators:
         if top:
             parts.append(f"case 0: return {h};")
         parts.append(f"case 3: {setter}; return;")
+        if carries:
+            parts.append("case 4: return arguments;")
         fs = [f for f in self.factories.get(s, []) if f.kind != KIND_UNMOVABLE]
         if fs:
             parts.append(f"case 1: switch ({PREFIX}i) {{")

@@ -147,6 +147,9 @@ class ModuleTransformer:
             psid = -1 if s is self.module_scope or parent is None else links.sid_of[parent]
             res.scopes[sid] = [psid, self.module_id, links.names_of[s], 1 if links.has_this[s] else 0,
                                1 if links.mutable[s] else 0, 1 if links.uses_reader(s) else 0]
+            args_meta = links.arguments_meta(s)
+            if args_meta is not None:
+                res.scopes[sid].extend(args_meta)
         return res
 
     # -- what cannot be instrumented, what the module requires -----------------------------
@@ -320,7 +323,8 @@ class ModuleTransformer:
             return
         captures = self.sm.closure_captures(node)
         for v in captures:
-            if v.name == "arguments" and not v.defs:
+            if v.name == "arguments" and not v.defs and not (
+                    v.scope in self.links.sid_of and self.links.carries_arguments(v.scope)):
                 info.kind, info.why = KIND_UNMOVABLE, "arrow function uses `arguments` of its enclosing function"
                 return
             if v.scope in self._skip and mutable.get(v.scope, True):
@@ -434,6 +438,8 @@ class ModuleTransformer:
             if s.type == "class-field-initializer":
                 continue
             decls = []
+            if links.carries_arguments(s):
+                decls.append(f"{links.arguments_var(s)} = arguments")
             if links.mutable[s]:
                 decls.append(f"{links.handle_var(s)} = {RT}.n++")
             if links.uses_reader(s):
