@@ -687,7 +687,7 @@ function collectionRecord(iterable) {
 function nativeIter(rec) {
   let it = nativeIters.get(rec);
   if (it !== undefined) return it;
-  it = rec.kind === 'm' ? mapKeys.call(rec.$coll) : setValues.call(rec.$coll);
+  it = rec.kind[0] === 'm' ? mapKeys.call(rec.$coll) : setValues.call(rec.$coll);
   if (rec.pk !== undefined || rec.started) {
     // restored: move the engine's iterator past the key last given (or, when that one was
     // gone, past the one read ahead): it was in the collection when the snapshot was taken
@@ -708,7 +708,7 @@ function collectionStep(rec) {
   const it = nativeIter(rec);
   let k;
   const pk = rec.pk;
-  if (pk !== undefined && (rec.pk = undefined, (rec.kind === 'm' ? mapHas : setHas).call(coll, pk.k))) {
+  if (pk !== undefined && (rec.pk = undefined, (rec.kind[0] === 'm' ? mapHas : setHas).call(coll, pk.k))) {
     k = pk.k;
   } else {
     const r = it.next();
@@ -721,7 +721,12 @@ function collectionStep(rec) {
   }
   rec.lk = k;
   rec.started = true;
-  return { value: rec.kind === 'm' ? [k, mapGet.call(coll, k)] : k, done: false };
+  switch (rec.kind) {
+    case 'm': return { value: [k, mapGet.call(coll, k)], done: false };
+    case 'mv': return { value: mapGet.call(coll, k), done: false };
+    case 'se': return { value: [k, k], done: false };
+    default: return { value: k, done: false }; // 's', 'mk'
+  }
 }
 
 /** Before a snapshot: the live Map/Set loops, their positions made data (a root of the
@@ -735,7 +740,7 @@ function freezeIterators() {
     if (rec.done || !rec.started) continue;
     live.push(rec);
     if (rec.pk !== undefined) continue;
-    if ((rec.kind === 'm' ? mapHas : setHas).call(rec.$coll, rec.lk)) continue; // its position is lk
+    if ((rec.kind[0] === 'm' ? mapHas : setHas).call(rec.$coll, rec.lk)) continue; // its position is lk
     const r = it.next();
     if (r.done) { rec.done = true; nativeIters.delete(rec); liveIters.delete(ref); } else rec.pk = { k: r.value };
   }
@@ -743,8 +748,100 @@ function freezeIterators() {
 }
 
 /** After a restore, before the program runs: a loop's engine iterator, where it was. */
+const LOOP_KINDS = new Set(['m', 'mk', 'mv', 's', 'se']);
 function relocateIterator(rec) {
-  if (rec !== null && typeof rec === 'object' && rec.$coll !== undefined && !rec.done) nativeIter(rec);
+  if (rec === null || typeof rec !== 'object' || rec.$coll === undefined || rec.done) return;
+  if (!LOOP_KINDS.has(rec.kind) || !(rec.kind[0] === 'm' ? brand(mapSize, rec.$coll) : brand(setSize, rec.$coll))) {
+    throw new TypeError('malformed snapshot: a loop over a Map or Set names something else');
+  }
+  nativeIter(rec);
+}
+
+const ArrayIterProto = Object.getPrototypeOf([][Symbol.iterator]());
+const ArrayIterNext = ArrayIterProto.next;
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayTag = Object.getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
+const ARRAY_METHODS = new Map([[Array.prototype.entries, 'e'], [Array.prototype.keys, 'k'], [Array.prototype.values, 'v'],
+  [TypedArrayProto.entries, 'e'], [TypedArrayProto.keys, 'k'], [TypedArrayProto.values, 'v']]);
+const MAP_METHODS = new Map([[Map.prototype.entries, 'm'], [Map.prototype.keys, 'mk'], [Map.prototype.values, 'mv']]);
+const SET_METHODS = new Map([[Set.prototype.values, 's'], [Set.prototype.entries, 'se']]);
+
+/**
+ * for-of over `obj.entries()`, `.keys()` or `.values()`: when the method is the engine's own,
+ * on an array, typed array, Map or Set, the loop iterates as data (as `values` does for the
+ * collection itself), since an engine iterator's position cannot move; otherwise the method
+ * is called and its iterator used as it is.
+ */
+function methodValues(obj, name, what) {
+  const m = obj[name];
+  if (typeof m !== 'function') throw new TypeError(what + ' is not a function');
+  if (typeof obj === 'object' && obj !== null) {
+    const ak = ARRAY_METHODS.get(m);
+    if (ak !== undefined && ArrayIterProto.next === ArrayIterNext &&
+        (Array.isArray(obj) ? m === Array.prototype[name] : typedArrayTag.call(obj) !== undefined && m === TypedArrayProto[name])) {
+      return ak === 'v' ? { $arr: obj, i: 0 } : { $arr: obj, i: 0, k: ak };
+    }
+    const mk = MAP_METHODS.get(m);
+    if (mk !== undefined && MapIterProto.next === MapIterNext && brand(mapSize, obj)) {
+      return { $coll: obj, kind: mk, lk: undefined, started: false, pk: undefined, done: false };
+    }
+    const sk = SET_METHODS.get(m);
+    if (sk !== undefined && SetIterProto.next === SetIterNext && brand(setSize, obj)) {
+      return { $coll: obj, kind: sk, lk: undefined, started: false, pk: undefined, done: false };
+    }
+  }
+  return values(Reflect.apply(m, obj, []));
+}
+
+// -- destructuring that suspends (machines take such patterns apart, see _destructure) ----
+
+/** ToPropertyKey: what a computed key in a pattern becomes before it is read. */
+function propertyKey(k) {
+  if (typeof k === 'string' || typeof k === 'symbol') return k;
+  return Reflect.ownKeys({ [k]: 0 })[0]; // the engine's own conversion
+}
+
+/** `...rest` of an object pattern: own enumerable properties not already taken, in order. */
+function objectRest(src, taken) {
+  const skip = new Set(taken.map(propertyKey));
+  const out = {};
+  const obj = Object(src);
+  for (const key of Reflect.ownKeys(obj)) {
+    if (skip.has(key)) continue;
+    const d = Reflect.getOwnPropertyDescriptor(obj, key);
+    if (d !== undefined && d.enumerable) out[key] = obj[key];
+  }
+  return out;
+}
+
+/** The next value of an array pattern's iterator (undefined once it is done). */
+function destructNext(it) {
+  if (it.$dd === true) return undefined;
+  const r = step(it);
+  if (r.done) { it.$dd = true; return undefined; }
+  return r.value;
+}
+
+/** `...rest` of an array pattern: what the iterator still gives. */
+function destructRest(it) {
+  const out = [];
+  while (it.$dd !== true) {
+    const r = step(it);
+    if (r.done) it.$dd = true; else out.push(r.value);
+  }
+  return out;
+}
+
+/** The end of an array pattern: an iterator that is not done is closed (its return()). */
+function destructClose(it) {
+  if (it.$dd === true || it.$arr !== undefined) return;
+  it.$dd = true;
+  if (it.$coll !== undefined) { nativeIters.delete(it); return; }
+  if (it.$g !== undefined) { invoke(it.$g, 'return', undefined); return; }
+  const ret = it.$it.return;
+  if (ret === undefined || ret === null) return;
+  const r = Reflect.apply(ret, it.$it, []);
+  if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
 }
 
 /** for-of's iterator: arrays, strings, Maps and Sets iterate as data ({ $arr, i } / { $coll... }), others natively. */
@@ -803,7 +900,10 @@ function step(it) {
   if (it.$coll !== undefined) return collectionStep(it);
   if (it.$arr !== undefined) {
     // as %ArrayIteratorPrototype%.next: the length is read at every step
-    return it.i < it.$arr.length ? { value: it.$arr[it.i++], done: false } : (it.i = Infinity, { value: undefined, done: true });
+    if (it.i >= it.$arr.length) { it.i = Infinity; return { value: undefined, done: true }; }
+    const i = it.i++;
+    const k = it.k;
+    return { value: k === undefined ? it.$arr[i] : k === 'e' ? [i, it.$arr[i]] : i, done: false };
   }
   const r = it.next.call(it.$it);
   if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
@@ -1104,7 +1204,7 @@ function generatorSlot(o) {
 
 module.exports = {
   mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
-  values, step, closeIter, keys, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
+  values, methodValues, step, closeIter, keys, propertyKey, objectRest, destructNext, destructRest, destructClose, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,
   GeneratorPrototype, GeneratorFunctionPrototype, generatorSlot,

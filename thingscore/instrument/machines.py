@@ -25,9 +25,9 @@ Async generators are machines too: an ``await`` sets ``$ctx.aw`` so that the dri
 it from a ``yield`` (which awaits its value first, as ``return`` does). ``for await`` is a
 for-of whose every step is awaited.
 
-Not handled yet (a clear error names the place): a
-``yield``/``await`` inside a class body, an optional chain or a
-destructuring default.
+Patterns, optional chains and class heritage that contain a suspension are taken apart
+into temporaries in evaluation order. Not handled yet (a clear error names the place): a
+``yield``/``await`` in a computed key of a class.
 
 Variables that live across a suspension and that closures capture get one binding per
 entry of their scope (per loop iteration, as ``let``/``const`` do): they live in a *box*
@@ -315,11 +315,12 @@ class Machine:
 
     # -- verbatim text with the necessary rewrites ----------------------------------------
 
-    def text(self, node: Node) -> str:
+    def text(self, node: Node, replace: list[tuple[Node, str]] | None = None) -> str:
         """The source of ``node`` with renamed identifiers, and, outside nested functions:
         ``var`` declarations made assignments, ``return`` and jumps that leave the node
-        turned into ``$T$.abrupt`` calls."""
-        edits: list[tuple[int, int, str]] = []
+        turned into ``$T$.abrupt`` calls. ``replace``: sub-expressions written instead as
+        the given text (values computed before, e.g. a class's awaited keys)."""
+        edits: list[tuple[int, int, str]] = [(n["range"][0], n["range"][1], rep) for n, rep in replace or ()]
         own = node["type"] in FUNCTION_TYPES or node["type"] in CLASS_TYPES
         if own:
             self._bind_boxes(node, edits)
@@ -467,8 +468,69 @@ class Machine:
 
     def _target(self, pattern: Node) -> str:
         if pattern["type"] != "Identifier" and self.suspends(pattern):
-            raise self.err(pattern, "yield/await inside a destructuring default is not supported yet")
+            raise self.err(pattern, "yield/await inside a destructuring default is not supported here yet")
         return self.text(pattern)
+
+    def _bind(self, pattern: Node, value: str) -> None:
+        """Statements that assign ``value`` to a target or pattern: whole when nothing in it
+        suspends, else taken apart (see _destructure)."""
+        if not self.suspends(pattern):
+            text = self.text(pattern)
+            self.emit(f"{text} = {value};" if pattern["type"] == "Identifier" else f"({text} = {value});", pattern)
+            return
+        self._destructure(pattern, value)
+
+    def _destructure(self, pattern: Node, value: str) -> None:
+        """A pattern with a yield/await in a default or a computed key, step by step in the
+        spec's order: each property read (or iterator step), its default evaluated only when
+        the value is undefined, then the nested target. Parts that do not suspend keep their
+        own text, so defaults still name anonymous functions after their binding."""
+        t = pattern["type"]
+        if t == "AssignmentPattern":
+            v = self.temp()
+            skip = self.loc()
+            self.emit(f"{v} = {value}; if ({v} !== undefined) {{ {CTX}.next = {skip.ref}; break; }}", pattern)
+            self.emit(f"{v} = {self.explode_expression(pattern['right'])};", pattern["right"])
+            self.mark(skip)
+            self._bind(pattern["left"], v)
+        elif t == "ObjectPattern":
+            src = self.temp()
+            self.emit(f"{src} = {value}; if ({src} == null) ({{}} = {src});", pattern)  # the engine's TypeError
+            keys: list[str] = []
+            for prop in pattern["properties"]:
+                if prop["type"] == "RestElement":
+                    self._bind(prop["argument"], f"{RT}.objectRest({src}, [{', '.join(keys)}])")
+                    continue
+                key = prop["key"]
+                if prop.get("computed"):
+                    k = self.temp()
+                    self.emit(f"{k} = {RT}.propertyKey({self.explode_expression(key)});", key)
+                else:
+                    k = json.dumps(key["name"]) if key["type"] == "Identifier" else self.text(key)
+                keys.append(k)
+                if self.suspends(prop["value"]):
+                    self._bind(prop["value"], f"{src}[{k}]")
+                elif prop.get("computed"):
+                    self.emit(f"({{ [{k}]: {self.text(prop['value'])} }} = {src});", prop)
+                else:
+                    self.emit(f"({{ {self.text(prop)} }} = {src});", prop)
+        elif t == "ArrayPattern":
+            it = self.temp()
+            self.emit(f"{it} = {RT}.values({value});", pattern)
+            for elem in pattern["elements"]:
+                if elem is None:
+                    self.emit(f"{RT}.destructNext({it});", pattern)
+                elif elem["type"] == "RestElement":
+                    self._bind(elem["argument"], f"{RT}.destructRest({it})")
+                elif not self.suspends(elem):
+                    self.emit(f"([{self.text(elem)}] = [{RT}.destructNext({it})]);", elem)
+                else:
+                    v = self.temp()
+                    self.emit(f"{v} = {RT}.destructNext({it});", elem)
+                    self._bind(elem, v)
+            self.emit(f"{RT}.destructClose({it});", pattern)
+        else:
+            raise self.err(pattern, "yield/await inside this destructuring target is not supported yet")
 
     # -- statements -----------------------------------------------------------------------
 
@@ -499,7 +561,9 @@ class Machine:
 
     def _stmt_VariableDeclaration(self, s: Node, labels: tuple[str, ...]) -> None:
         for d in s["declarations"]:
-            if d.get("init") is not None:
+            if d.get("init") is not None and d["id"]["type"] != "Identifier" and self.suspends(d["id"]):
+                self._destructure(d["id"], self.explode_expression(d["init"]))
+            elif d.get("init") is not None:
                 value = self.explode_expression(d["init"])
                 target = self._target(d["id"])
                 if d["id"]["type"] == "Identifier":
@@ -510,10 +574,28 @@ class Machine:
                 self.emit(f"{self._target(d['id'])} = undefined;", d)
 
     def _stmt_ClassDeclaration(self, s: Node, labels: tuple[str, ...]) -> None:
-        if self.suspends(s):
-            raise self.err(s, "yield/await inside a class body is not supported yet")
         name = self._target(s["id"])
-        self.emit(f"{name} = {self.text(s)};", s)
+        self.emit(f"{name} = {self._class_text(s)};", s)
+
+    def _class_text(self, node: Node) -> str:
+        """A class whose heritage suspends: it is evaluated first, into a temporary that the
+        class's text then uses (its restore factory is given the superclass anyway). Field
+        initializers, static blocks and methods are functions of their own: a yield/await
+        cannot be in them; one in a computed key is refused."""
+        if not self.suspends(node):
+            return self.text(node)
+        for el in node["body"]["body"]:
+            if el.get("computed") and el.get("key") is not None and self.suspends(el["key"]):
+                # the class's restore factory evaluates its keys again, in the re-created scope,
+                # where the machine's temporaries are not
+                raise self.err(el["key"], "yield/await in a computed key of a class is not supported yet")
+        replace: list[tuple[Node, str]] = []
+        sup = node.get("superClass")
+        if sup is not None:
+            v = self.temp()
+            self.emit(f"{v} = {self.explode_expression(sup)};", sup)
+            replace.append((sup, f"({v})"))
+        return self.text(node, replace)
 
     def _stmt_BlockStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         self.open_box(s)
@@ -592,13 +674,11 @@ class Machine:
     def _assign_loop_target(self, left: Node, value: str, owner: Node | None = None) -> None:
         if owner is not None:
             self.open_box(owner)  # each iteration of a for-in/of binds afresh
-        if left["type"] == "VariableDeclaration":
-            target = self._target(left["declarations"][0]["id"])
-        else:
-            if self.suspends(left):
-                raise self.err(left, "yield/await in a for-in/of target is not supported")
-            target = self.text(left)
-        self.emit(f"({target} = {value});", left)
+        pattern = left["declarations"][0]["id"] if left["type"] == "VariableDeclaration" else left
+        if pattern["type"] != "Identifier" and self.suspends(pattern):
+            self._destructure(pattern, value)
+            return
+        self.emit(f"({self.text(pattern)} = {value});", left)
 
     def _stmt_ForInStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         keys = self.temp()
@@ -619,8 +699,17 @@ class Machine:
         awaited when the loop is left early."""
         is_async = bool(s.get("await"))
         it, step, done = self.temp(), self.temp(), self.temp()
-        iterable = self.explode_expression(s["right"])
-        self.emit(f"{it} = {RT}.{'asyncValues' if is_async else 'values'}({iterable}); {done} = false;", s["right"])
+        method = None if is_async else _iteration_method(s["right"])
+        if method is not None:
+            # `for (x of arr.entries())`: the runtime iterates arrays, Maps and Sets as data when
+            # the method is the engine's own (an engine iterator's position could not move)
+            callee = s["right"]["callee"]
+            obj = self.explode_expression(callee["object"])
+            what = json.dumps(self.source[callee["range"][0]:callee["range"][1]][:80])
+            self.emit(f"{it} = {RT}.methodValues({obj}, {json.dumps(method)}, {what}); {done} = false;", s["right"])
+        else:
+            iterable = self.explode_expression(s["right"])
+            self.emit(f"{it} = {RT}.{'asyncValues' if is_async else 'values'}({iterable}); {done} = false;", s["right"])
         try_loc, finally_loc, after = self.loc(), self.loc(), self.loc()
         self.try_entries.append((try_loc, None, finally_loc, after))
         self.mark(try_loc)
@@ -747,7 +836,11 @@ class Machine:
             if param is None:
                 self.emit(f"{CTX}.prev = {catch_loc.ref}; {caught};", handler)
             else:
-                self.emit(f"{CTX}.prev = {catch_loc.ref}; ({self._target(param)} = {caught});", handler)
+                if param["type"] != "Identifier" and self.suspends(param):
+                    self.emit(f"{CTX}.prev = {catch_loc.ref};", handler)
+                    self._destructure(param, caught)
+                else:
+                    self.emit(f"{CTX}.prev = {catch_loc.ref}; ({self._target(param)} = {caught});", handler)
             self.leaps.append(Leap("try"))
             try:
                 self.explode_statement(handler["body"])
@@ -795,9 +888,9 @@ class Machine:
         if t == "AssignmentExpression":
             return self._assignment(expr)
         if t == "ChainExpression":
-            raise self.err(expr, "yield/await inside an optional chain is not supported yet")
+            return self._chain(expr)
         if t in CLASS_TYPES:
-            raise self.err(expr, "yield/await inside a class is not supported yet")
+            return self._class_text(expr)
         if t in ("CallExpression", "NewExpression"):
             return self._call(expr)
         return self._generic(expr)
@@ -917,6 +1010,49 @@ class Machine:
                 results.append(self.text(child))
         return results
 
+    def _chain(self, expr: Node) -> str:
+        """An optional chain that suspends, link by link into temporaries: a ``?.`` whose
+        object (or callee) is null or undefined makes the whole chain undefined without
+        evaluating the rest (so an await after it does not happen); calls keep their `this`."""
+        result = self.temp()
+        short, after = self.loc(), self.loc()
+        value, _ = self._chain_link(expr["expression"], short)
+        self.emit(f"{result} = {value};", expr)
+        self.jump(after)
+        self.mark(short)
+        self.emit(f"{result} = undefined;", expr)
+        self.mark(after)
+        return result
+
+    def _chain_link(self, node: Node, short: Loc) -> tuple[str, str | None]:
+        """(temporary with the link's value, temporary with its `this` for a call or None)."""
+        t = node["type"]
+        if t == "MemberExpression" and node["object"]["type"] != "Super":
+            obj, _ = self._chain_link(node["object"], short)
+            if node.get("optional"):
+                self.emit(f"if ({obj} == null) {{ {CTX}.next = {short.ref}; break; }}", node)
+            value = self.temp()
+            if node.get("computed"):
+                key = self.temp()
+                self.emit(f"{key} = {self.explode_expression(node['property'])};", node["property"])
+                self.emit(f"{value} = {obj}[{key}];", node)
+            else:
+                prop = node["property"]
+                self.emit(f"{value} = {obj}.{self.source[prop['range'][0]:prop['range'][1]]};", node)
+            return value, obj
+        if t == "CallExpression" and node["callee"]["type"] != "Super":
+            fn, this = self._chain_link(node["callee"], short)
+            if node.get("optional"):
+                self.emit(f"if ({fn} == null) {{ {CTX}.next = {short.ref}; break; }}", node)
+            args = self._operands(node["arguments"])
+            value = self.temp()
+            call = f"{fn}.call({', '.join([this, *args])})" if this is not None else f"(0, {fn})({', '.join(args)})"
+            self.emit(f"{value} = {call};", node)
+            return value, None
+        value = self.temp()
+        self.emit(f"{value} = {self.explode_expression(node)};", node)
+        return value, None
+
     def _call(self, expr: Node) -> str:
         callee = expr["callee"]
         args = expr["arguments"]
@@ -971,7 +1107,10 @@ class Machine:
             self.emit(f"{old} = {target};", left)
             return f"({target} = {old} {op[:-1]} ({self.explode_expression(right)}))"
         if self.suspends(left):
-            raise self.err(left, "yield/await inside a destructuring target is not supported yet")
+            value = self.temp()
+            self.emit(f"{value} = {self.explode_expression(right)};", right)
+            self._destructure(left, value)
+            return value
         return f"({self.text(left)} = {self.explode_expression(right)})"
 
     def _member_target(self, left: Node) -> str:
@@ -1237,3 +1376,21 @@ def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: 
             return text
         text = new
     raise MachineError("generator/async functions nested too deeply", 1, 0, 0)
+
+
+#: The iteration methods of arrays, Maps and Sets that a machine's for-of runs as data.
+ITERATION_METHODS = ("entries", "keys", "values")
+
+
+def _iteration_method(expr: Node) -> str | None:
+    """``o.entries()``, ``o.keys()`` or ``o.values()`` (plain member call, no arguments):
+    the method's name, else None."""
+    if expr["type"] != "CallExpression" or expr.get("optional") or expr["arguments"]:
+        return None
+    callee = expr["callee"]
+    if callee["type"] != "MemberExpression" or callee.get("computed") or callee.get("optional"):
+        return None
+    if callee["object"]["type"] == "Super" or callee["property"]["type"] != "Identifier":
+        return None
+    name = callee["property"]["name"]
+    return name if name in ITERATION_METHODS else None
