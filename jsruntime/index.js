@@ -378,6 +378,7 @@ module.exports = {
   tt: registry.tt,
   c: registry.c,
   k: registry.k,
+  ck: registry.ck,
   o: registry.o,
   mh: registry.mh,
   // generators and async functions as machines (see thingscore/instrument/machines.py)

@@ -16,6 +16,8 @@ class EnvStamp extends StampBase {
 }
 const envOf = { get: EnvStamp.get, has: EnvStamp.has, set: EnvStamp.set }; // closure -> scope handle
 const memberOf = new WeakMap();   // class member function -> [class, key, isStatic, slot]
+const keysOf = new WeakMap();     // class -> the values of its computed keys, in order
+const pendingKeys = [];           // computed keys of classes being defined (see ck)
 class BoundStamp extends StampBase {
   #info;
   constructor(o, i) { super(o); this.#info = i; }
@@ -55,7 +57,13 @@ function c(fn, handle, name) {
 }
 
 /** Register a freshly evaluated class: its members, and its environment when it has one. */
-function k(cls, handle, name) {
+function k(cls, handle, name, nkeys) {
+  if (nkeys !== undefined) {
+    // its computed keys are the last ones recorded: a class in a key expression of this one
+    // was defined, and took its own, before this one's key was recorded
+    const keys = pendingKeys.splice(Math.max(0, pendingKeys.length - nkeys), nkeys);
+    if (typeof cls === 'function') keysOf.set(cls, keys);
+  }
   if (typeof cls !== 'function') return cls;
   if (handle !== undefined) envOf.set(cls, handle);
   if (name !== undefined && cls.name === '') Object.defineProperty(cls, 'name', { value: name, configurable: true });
@@ -66,6 +74,14 @@ function k(cls, handle, name) {
     classOfProto.set(proto, cls);
   }
   return cls;
+}
+
+/** A class member's computed key, as it is defined: made a property key and recorded. */
+function ck(key) {
+  const pk = typeof key === 'string' || typeof key === 'symbol' ? key : Reflect.ownKeys({ [key]: 0 })[0];
+  if (pendingKeys.length > 10000) pendingKeys.length = 0; // keys of classes whose definition threw
+  pendingKeys.push(pk);
+  return pk;
 }
 
 const templates = new Map(); // tagged-template site id -> its template object
@@ -138,4 +154,4 @@ function installBind() {
   });
 }
 
-module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, templates, c, k, o, mh, pv, tt, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, templates, c, k, ck, o, mh, pv, tt, installBind, nativeBind };

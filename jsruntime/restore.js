@@ -302,8 +302,15 @@ class Restorer {
       case 'f': {
         const dispatcher = this.obj(this.refId(e.env));
         const sup = 'sup' in e ? this.get(e.sup) : undefined;
-        const fn = dispatcher(1, e.fid, sup);
+        let keys;
+        if (e.ck !== undefined) {
+          if (!Array.isArray(e.ck)) throw new RestoreError('malformed snapshot: bad class keys');
+          keys = e.ck.map((k) => this.getPrimitive(k));
+          if (keys.some((k) => typeof k !== 'string' && typeof k !== 'symbol')) throw new RestoreError('malformed snapshot: bad class keys');
+        }
+        const fn = dispatcher(1, e.fid, keys === undefined ? sup : [sup, ...keys]);
         if (typeof fn !== 'function') throw new RestoreError('snapshot names unknown function #' + e.fid);
+        if (keys !== undefined) rt.registry.keysOf.set(fn, keys);
         this.adoptPrototype(fn, e);
         return fn;
       }
@@ -452,7 +459,7 @@ class Restorer {
     const existing = this.adopted[id] === 1 || this.constructed[id] === 1 || e.t === 'f' || e.t === 'm' ||
       e.t === 'bf' || e.t === 'err' || e.t === 'rtf';
     if (e.kv !== undefined) this.applyFlat(o, e.kv, e.r, existing);
-    else this.applyProps(o, e.props || [], existing);
+    else this.applyProps(o, e.props === undefined ? [] : e.props, existing);
     if (e.priv) this.setPrivate(o, e.priv, 'inst');
     if (e.spriv) this.setPrivate(o, [[null, e.spriv]], 'stat');
   }
@@ -533,6 +540,7 @@ class Restorer {
   }
 
   applyProps(o, props, existing) {
+    if (!Array.isArray(props)) throw new RestoreError('malformed snapshot: bad property list');
     const plain = !existing && Object.getPrototypeOf(o) === Object.prototype;
     let keep = null;
     if (existing) keep = new Set();

@@ -399,6 +399,12 @@ class Serializer {
     const acc = reg.privOf.get(f);
     if (acc && acc.stat) out.spriv = acc.stat[0](f).map((v, i) => this.val(v, id, '.#static' + i));
     if (info[1] === 2) out.sup = this.val(Object.getPrototypeOf(f), id, '@super');
+    if (info[3] > 0) {
+      // a class's computed keys, as they were when it was defined (its factory is given them)
+      const keys = reg.keysOf.get(f);
+      if (keys === undefined || keys.length !== info[3]) this.fail('class without its recorded computed keys', id, '');
+      out.ck = keys.map((k, i) => this.val(k, id, '@key' + i));
+    }
     this.proto(f, out, undefined, id);
     return this.props(f, id, null, out);
   }

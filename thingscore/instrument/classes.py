@@ -16,11 +16,22 @@ from .runtime_names import PREFIX, RT
 from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node
 
 
+def computed_keys(node: Node) -> list[Node]:
+    """The computed keys of a class's members, in order (their values are recorded when the
+    class is defined: its restore factory is given them instead of evaluating them again)."""
+    return [m["key"] for m in node["body"]["body"]
+            if m.get("computed") and m.get("key") is not None and m["key"]["type"] != "PrivateIdentifier"]
+
+
 def instrument_class(edits: EditList, source: str, node: Node, depth: int) -> None:
-    """Add the restore-mode guards and the private-state accessors to class ``node``."""
+    """Add the restore-mode guards and the private-state accessors to class ``node``, and
+    record its computed keys as they are evaluated (``$T$.ck(key)``)."""
     body = node["body"]
     members = body["body"]
     d = depth + 1.5
+    for key in computed_keys(node):
+        edits.open(key["start"], f"{RT}.ck(", depth + 2.75)
+        edits.close(key["end"], ")", depth + 2.75)
     inst_fields: list[str] = []
     static_fields: list[str] = []
     brand: str | None = None  # a private instance name: `#brand in o` tells instances apart

@@ -34,3 +34,4 @@ class FnInfo:
     uses_super: bool = False
     uses_meta: bool = False  # new.target
     probe: bool = False  # the function answers its environment's handle when called with $T$q set
+    keys: int = 0  # a class: how many computed keys its members have (recorded by $T$.ck)

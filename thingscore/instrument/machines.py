@@ -25,9 +25,8 @@ Async generators are machines too: an ``await`` sets ``$ctx.aw`` so that the dri
 it from a ``yield`` (which awaits its value first, as ``return`` does). ``for await`` is a
 for-of whose every step is awaited.
 
-Patterns, optional chains and class heritage that contain a suspension are taken apart
-into temporaries in evaluation order. Not handled yet (a clear error names the place): a
-``yield``/``await`` in a computed key of a class.
+Patterns, optional chains and classes (heritage, computed keys) that contain a suspension
+are taken apart into temporaries in evaluation order.
 
 Variables that live across a suspension and that closures capture get one binding per
 entry of their scope (per loop iteration, as ``let``/``const`` do): they live in a *box*
@@ -578,23 +577,24 @@ class Machine:
         self.emit(f"{name} = {self._class_text(s)};", s)
 
     def _class_text(self, node: Node) -> str:
-        """A class whose heritage suspends: it is evaluated first, into a temporary that the
-        class's text then uses (its restore factory is given the superclass anyway). Field
-        initializers, static blocks and methods are functions of their own: a yield/await
-        cannot be in them; one in a computed key is refused."""
+        """A class whose heritage or computed keys suspend: those are evaluated first, in the
+        spec's order (heritage, then each computed key made a property key), into temporaries
+        that the class's text then uses (its restore factory is given the superclass and the
+        recorded keys, so it never reads them). Field initializers, static blocks and methods
+        are functions of their own: a yield/await cannot be in them."""
         if not self.suspends(node):
             return self.text(node)
-        for el in node["body"]["body"]:
-            if el.get("computed") and el.get("key") is not None and self.suspends(el["key"]):
-                # the class's restore factory evaluates its keys again, in the re-created scope,
-                # where the machine's temporaries are not
-                raise self.err(el["key"], "yield/await in a computed key of a class is not supported yet")
         replace: list[tuple[Node, str]] = []
         sup = node.get("superClass")
         if sup is not None:
             v = self.temp()
             self.emit(f"{v} = {self.explode_expression(sup)};", sup)
             replace.append((sup, f"({v})"))
+        for el in node["body"]["body"]:
+            if el.get("computed") and el.get("key") is not None:
+                v = self.temp()
+                self.emit(f"{v} = {RT}.propertyKey({self.explode_expression(el['key'])});", el["key"])
+                replace.append((el["key"], v))
         return self.text(node, replace)
 
     def _stmt_BlockStatement(self, s: Node, labels: tuple[str, ...]) -> None:
@@ -971,16 +971,17 @@ class Machine:
             else:
                 if p.get("computed"):
                     values.append(p["key"])
-                values.append(p["value"])
+                if not (p.get("method") or p.get("kind") in ("get", "set")):
+                    values.append(p["value"])  # (a method is made with the object, from its text)
         results = iter(self._operands(values))
         for p in props:
             if p["type"] == "SpreadElement":
                 parts.append("..." + next(results))
             elif p.get("method") or p.get("kind") in ("get", "set"):
-                parts.append(self.text(p))
-                if p.get("computed"):
-                    raise self.err(p, "a computed method key next to yield/await is not supported yet")
-                next(results)
+                # a method keeps its own text (its kind, its name); a computed key, evaluated
+                # in order with the other operands, is written as its result
+                replace = [(p["key"], next(results))] if p.get("computed") else None
+                parts.append(self.text(p, replace))
             else:
                 k0, k1 = p["key"]["range"]
                 key = f"[{next(results)}]" if p.get("computed") else self.source[k0:k1]

@@ -14,11 +14,12 @@ import json
 
 from . import sourcemap
 from .capture import THIS_SCOPE_TYPES, ScopeLinks
+from .classes import computed_keys
 from .edits import EditList
 from .functions import KIND_UNMOVABLE, FnInfo
 from .runtime_names import PREFIX, RT, handle_var
 from .scope_model import Scope
-from .syntax import CLASS_TYPES
+from .syntax import CLASS_TYPES, Node
 
 
 class Recreators:
@@ -125,12 +126,21 @@ class Recreators:
             text = r(node["start"], node["id"]["start"], base) + r(node["id"]["end"], node["end"], base)
             return f"({{ {json.dumps(name)}: {text} }})[{json.dumps(name)}]"
         if t in CLASS_TYPES:
+            # The superclass and the computed keys are given ($T$x, or [superclass, keys...] for
+            # a class with computed keys): restore does not evaluate them again.
+            keys = computed_keys(node)
             sup = node.get("superClass")
+            holes: list[tuple[Node, str]] = []
             if sup is not None:
-                text = r(node["start"], sup["start"], base) + f"{PREFIX}x" + r(sup["end"], node["end"], base)
-            else:
-                text = r(node["start"], node["end"], base)
-            return f"{RT}.k({text}, {self._restore_reporter(info)})"
+                holes.append((sup, f"{PREFIX}x[0]" if keys else f"{PREFIX}x"))
+            holes += [(k, f"{PREFIX}x[{i + 1}]") for i, k in enumerate(keys)]
+            parts, pos = [], node["start"]
+            for hole, rep in holes:
+                parts.append(r(pos, hole["start"], base))
+                parts.append(rep)
+                pos = hole["end"]
+            parts.append(r(pos, node["end"], base))
+            return f"{RT}.k({''.join(parts)}, {self._restore_reporter(info)})"
         if info.parent_prop is not None:
             prop = info.parent_prop
             kind = prop.get("kind")

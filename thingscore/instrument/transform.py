@@ -36,7 +36,7 @@ from typing import Any
 from thingscore.parsing import JSSyntaxError
 
 from .capture import ScopeLinks
-from .classes import instrument_class
+from .classes import computed_keys, instrument_class
 from .edits import EditList
 from .functions import KIND_CLASS, KIND_CLASS_EXTENDS, KIND_FUNCTION, KIND_MEMBER, KIND_UNMOVABLE, FnInfo
 from .inferred_names import inferred_name
@@ -140,6 +140,8 @@ class ModuleTransformer:
         for f in self.fns:
             env_sid = links.sid_of[f.env] if f.env is not None else links.sid_of[self.module_scope]
             res.fns[f.fid] = [env_sid, f.kind, 1 if f.probe else 0]
+            if f.keys:
+                res.fns[f.fid].append(f.keys)
             if f.kind == KIND_UNMOVABLE:
                 res.why[f.fid] = f.why
         for s, sid in links.sid_of.items():
@@ -289,6 +291,7 @@ class ModuleTransformer:
         self._check_movable(info)
         self._emit_marker(info)
         if t in CLASS_TYPES:
+            info.keys = len(computed_keys(node))
             instrument_class(self.edits, self.source, node, depth)
         self._emit_registration(info, parent, key)
         if info.kind in (KIND_FUNCTION, KIND_CLASS, KIND_CLASS_EXTENDS):
@@ -391,12 +394,16 @@ class ModuleTransformer:
         name = inferred_name(node, parent, key)
         name_arg = "" if name is None else ", " + json.dumps(name)
         h = self._env_reporter(info) if reg else "void 0"
+        # a class with computed keys takes the ones just recorded ($T$.ck) with it
+        keys_arg = f", {h}, {json.dumps(name) if name is not None else 'void 0'}, {info.keys}" if info.keys else ""
         if t == "ClassDeclaration":
-            self.edits.close(node["end"], f";{RT}.k({node['id']['name']}{', ' + h if reg else ''});", d)
+            args = keys_arg or (", " + h if reg else "")
+            self.edits.close(node["end"], f";{RT}.k({node['id']['name']}{args});", d)
             return
         if t == "ClassExpression":
             self.edits.open(node["start"], f"{RT}.k(", d)
-            self.edits.close(node["end"], f", {h}{name_arg})" if (reg or name is not None) else ")", d)
+            args = keys_arg or (f", {h}{name_arg}" if (reg or name is not None) else "")
+            self.edits.close(node["end"], f"{args})", d)
             return
         if not reg:
             return

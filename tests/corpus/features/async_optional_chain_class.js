@@ -1,5 +1,6 @@
 // Feature: awaits inside optional chains (short-circuited ones never run their await, calls
-// keep their `this`) and in a class's heritage, across moves.
+// keep their `this`), in a class's heritage and computed keys, and in the computed keys of
+// an object literal's methods, across moves.
 const sleep = (ms, v) => new Promise((r) => setTimeout(() => r(v), ms));
 let awaited = 0;
 const tick = (v) => { awaited++; return sleep(1, v); };
@@ -18,8 +19,14 @@ async function classes() {
   }
   const k = new K();
   console.log(k.m(), K.s, K.kind, Object.getOwnPropertyNames(K.prototype).join());
-  const Anon = class extends (await tick(K)) { x1() { return super.m() + '!'; } };
+  const Anon = class extends (await tick(K)) { [`x${await tick(1)}`]() { return super.m() + '!'; } };
   await tick(0);
   console.log(new Anon().x1(), Anon.name, awaited);
+  class Keys { [await tick('a')]() { return 'a'; } static [await tick('s')] = 'st'; get [await tick('g')]() { return 'g'; } }
+  await tick(0);
+  console.log(new Keys().a(), Keys.s, new Keys().g, Object.getOwnPropertyNames(Keys.prototype).join(), awaited);
+  const lit = { p: 1, [await tick('m')]() { return 'm' + this.p; }, get [`g${await tick('')}`]() { return 'lit-g'; }, z: await tick(26) };
+  await tick(0);
+  console.log(lit.m(), lit.g, lit.z, Object.keys(lit).join(), lit.m.name, awaited);
 }
 chains().then(classes).then(() => console.log('done', awaited));
