@@ -322,19 +322,28 @@
   // Rejected promises nothing handled yet (promise -> reason), in rejection order: looked at,
   // as Node does, once the nextTick queue and the promise jobs have run dry.
   const unhandled = new Map();
+  const reported = new WeakSet(); // given to 'unhandledRejection' listeners
+  const handledLate = [];         // of those, handled since: 'rejectionHandled' comes next
   let jobsPending = () => false;
 
   function rejectionTracker(promise, operation, reason) {
-    if (operation === 'reject') unhandled.set(promise, reason);
-    else unhandled.delete(promise);
+    if (operation === 'reject') {
+      unhandled.set(promise, reason);
+    } else if (!unhandled.delete(promise) && reported.has(promise)) {
+      reported.delete(promise);
+      handledLate.push(promise);
+    }
   }
 
-  /** Node's processPromiseRejections: 'unhandledRejection' listeners, else the end (exit 1). */
+  /** Node's processPromiseRejections: 'rejectionHandled' for those handled late, then
+   * 'unhandledRejection' listeners, else the end (exit 1). */
   function processRejections() {
+    while (handledLate.length > 0) process.emit('rejectionHandled', handledLate.shift());
     const pending = [...unhandled];
     unhandled.clear();
     for (const [promise, reason] of pending) {
       if (process.listenerCount('unhandledRejection') > 0) {
+        reported.add(promise);
         process.emit('unhandledRejection', reason, promise);
         continue;
       }
@@ -352,7 +361,7 @@
 
   function runTicks() {
     if (tickQueue.length === 0) {
-      if (unhandled.size === 0 || jobsPending()) return false; // jobs first: they may handle them
+      if ((unhandled.size === 0 && handledLate.length === 0) || jobsPending()) return false; // jobs first: they may handle them
       processRejections();
       return true;
     }
@@ -537,6 +546,6 @@
     /** The loop ran dry: Node's end of a process. */
     exit() { runExit(); },
     uncaught,
-    hasTicks() { return tickQueue.length > 0 || unhandled.size > 0; },
+    hasTicks() { return tickQueue.length > 0 || unhandled.size > 0 || handledLate.length > 0; },
   };
 });

@@ -151,6 +151,8 @@ function hostRejectionTracker(promise, operation) {
   if (operation === 'reject') {
     const shadow = NativePromise.reject(Slot.value(promise));
     shadows.set(promise, shadow);
+    shadowOwners.set(shadow, promise);
+    if (!emitMapped) mapRejectionEvents();
   } else {
     const shadow = shadows.get(promise);
     if (shadow !== undefined) {
@@ -161,6 +163,39 @@ function hostRejectionTracker(promise, operation) {
 }
 
 function noop() {}
+
+const shadowOwners = new WeakMap(); // a native shadow -> our promise it stands for
+let emitMapped = false;
+
+/**
+ * Node reports a shadow in its 'unhandledRejection' and 'rejectionHandled' events: the
+ * listeners get our promise instead (the one the program holds), through an `emit` on the
+ * process object's own prototype (so neither `process` nor other emitters change).
+ */
+function mapRejectionEvents() {
+  emitMapped = true;
+  const proc = typeof process === 'object' && process !== null ? process : undefined;
+  if (proc === undefined || typeof proc.emit !== 'function') return;
+  const holder = Object.getPrototypeOf(proc);
+  if (holder === null || Object.prototype.hasOwnProperty.call(holder, 'emit')) return;
+  const inherited = proc.emit;
+  Object.defineProperty(holder, 'emit', {
+    value: function emit(type, a, b) {
+      if (type === 'unhandledRejection' && shadowOwners.has(b)) {
+        const args = Array.prototype.slice.call(arguments);
+        args[2] = shadowOwners.get(b);
+        return Reflect.apply(inherited, this, args);
+      }
+      if (type === 'rejectionHandled' && shadowOwners.has(a)) {
+        const args = Array.prototype.slice.call(arguments);
+        args[1] = shadowOwners.get(a);
+        return Reflect.apply(inherited, this, args);
+      }
+      return Reflect.apply(inherited, this, arguments);
+    },
+    writable: true, enumerable: false, configurable: true,
+  });
+}
 
 function isObject(v) { return (typeof v === 'object' && v !== null) || typeof v === 'function'; }
 
