@@ -16,6 +16,7 @@ class EnvStamp extends StampBase {
 }
 const envOf = { get: EnvStamp.get, has: EnvStamp.has, set: EnvStamp.set }; // closure -> scope handle
 const memberOf = new WeakMap();   // class member function -> [class, key, isStatic, slot]
+const homeOf = new WeakMap();     // object-literal method that uses `super` -> its home object
 const keysOf = new WeakMap();     // class -> the values of its computed keys, in order
 const pendingKeys = [];           // computed keys of classes being defined (see ck)
 class BoundStamp extends StampBase {
@@ -115,15 +116,38 @@ function registerMembers(cls, holder, isStatic) {
  * Register the methods, getters and setters of a fresh object literal with the environment
  * they were created in (only functions not registered already: those are the literal's own).
  */
-function o(obj, handle) {
+function o(obj, handle, home) {
   const keys = Reflect.ownKeys(obj);
   for (let i = 0; i < keys.length; i++) {
     const d = Object.getOwnPropertyDescriptor(obj, keys[i]);
     for (const f of [d.value, d.get, d.set]) {
-      if (typeof f === 'function' && !envOf.has(f) && !memberOf.has(f)) envOf.set(f, handle);
+      if (typeof f !== 'function') continue;
+      if (handle !== undefined && !envOf.has(f) && !memberOf.has(f)) envOf.set(f, handle);
+      // methods that use `super`: their [[HomeObject]] is this literal
+      if (home === 1 && !homeOf.has(f)) homeOf.set(f, obj);
     }
   }
   return obj;
+}
+
+/**
+ * At restore, the prototype of a re-made method's home object: every `super` access is
+ * forwarded to the prototype of the restored object that is its home (looked up at each
+ * access, as the engine does, so a later Object.setPrototypeOf of it is seen too).
+ */
+function homeStandIn(holder) {
+  const protoOf = () => Object.getPrototypeOf(holder.home);
+  return new Proxy(Object.create(null), {
+    get: (t, k, receiver) => Reflect.get(protoOf(), k, receiver),
+    set: (t, k, v, receiver) => Reflect.set(protoOf(), k, v, receiver),
+    has: (t, k) => Reflect.has(protoOf(), k),
+    getPrototypeOf: () => Object.getPrototypeOf(protoOf()),
+    getOwnPropertyDescriptor: (t, k) => {
+      const d = Reflect.getOwnPropertyDescriptor(protoOf(), k);
+      if (d !== undefined) d.configurable = true; // (a proxy may not report a non-configurable one its target lacks)
+      return d;
+    },
+  });
 }
 
 /** A closure's report of its environment (see the instrumenter's chain_args). */
@@ -154,4 +178,4 @@ function installBind() {
   });
 }
 
-module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, templates, c, k, ck, o, mh, pv, tt, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, templates, c, k, ck, o, mh, pv, tt, installBind, nativeBind };

@@ -28,6 +28,7 @@ class Restorer {
     this.adopted = new Uint8Array(this.heap.length);
     this.constructed = new Uint8Array(this.heap.length);
     this.fixed = [];
+    this.homes = [];          // [holder, home reference, method] of methods that use `super`
     this.shapes = snap.shapes === undefined ? [] : snap.shapes;
     if (!Array.isArray(this.shapes)) throw new RestoreError('malformed snapshot: bad shapes');
     this.shapeOk = new Uint8Array(this.shapes.length);
@@ -308,8 +309,17 @@ class Restorer {
           keys = e.ck.map((k) => this.getPrimitive(k));
           if (keys.some((k) => typeof k !== 'string' && typeof k !== 'symbol')) throw new RestoreError('malformed snapshot: bad class keys');
         }
-        const fn = dispatcher(1, e.fid, keys === undefined ? sup : [sup, ...keys]);
+        let x = keys === undefined ? sup : [sup, ...keys];
+        let holder;
+        if (e.home !== undefined) {
+          // a method that uses `super`: its home's prototype is a stand-in for the restored
+          // object's, which exists once every identity does (see run)
+          holder = { home: null };
+          x = rt.registry.homeStandIn(holder);
+        }
+        const fn = dispatcher(1, e.fid, x);
         if (typeof fn !== 'function') throw new RestoreError('snapshot names unknown function #' + e.fid);
+        if (holder !== undefined) this.homes.push([holder, e.home, fn]);
         if (keys !== undefined) rt.registry.keysOf.set(fn, keys);
         this.adoptPrototype(fn, e);
         return fn;
@@ -579,6 +589,12 @@ class Restorer {
       this.linkPrototypes();
       for (let id = 0; id < this.heap.length; id++) this.obj(id);
       for (let id = 0; id < this.heap.length; id++) this.fill(id);
+      for (const [holder, ref, fn] of this.homes) {
+        const home = this.get(ref);
+        if (home === null || (typeof home !== 'object' && typeof home !== 'function')) throw new RestoreError('malformed snapshot: bad home object');
+        holder.home = home;
+        this.rt.registry.homeOf.set(fn, home);
+      }
     } finally {
       if (api) api.r = false;
     }

@@ -399,6 +399,11 @@ class Serializer {
     const acc = reg.privOf.get(f);
     if (acc && acc.stat) out.spriv = acc.stat[0](f).map((v, i) => this.val(v, id, '.#static' + i));
     if (info[1] === 2) out.sup = this.val(Object.getPrototypeOf(f), id, '@super');
+    if (info[1] === 5) {
+      const home = reg.homeOf.get(f);
+      if (home === undefined) this.fail('object-literal method without its recorded home object', id, '');
+      out.home = this.val(home, id, '@home');
+    }
     if (info[3] > 0) {
       // a class's computed keys, as they were when it was defined (its factory is given them)
       const keys = reg.keysOf.get(f);

@@ -18,6 +18,7 @@ KIND_CLASS = 1
 KIND_CLASS_EXTENDS = 2  # a class with `extends`: its factory is given the restored superclass
 KIND_UNMOVABLE = 3  # a snapshot that reaches it fails, naming ``why``
 KIND_MEMBER = 4  # a class member: it comes back with its class
+KIND_HOME_METHOD = 5  # an object literal's method that uses `super`: restored with its home object
 
 
 @dataclass(eq=False)

@@ -16,7 +16,7 @@ from . import sourcemap
 from .capture import THIS_SCOPE_TYPES, ScopeLinks
 from .classes import computed_keys
 from .edits import EditList
-from .functions import KIND_UNMOVABLE, FnInfo
+from .functions import KIND_HOME_METHOD, KIND_UNMOVABLE, FnInfo
 from .runtime_names import PREFIX, RT, handle_var
 from .scope_model import Scope
 from .syntax import CLASS_TYPES, Node
@@ -146,7 +146,9 @@ class Recreators:
             kind = prop.get("kind")
             prefix = ("async " if node.get("async") else "") + ("*" if node.get("generator") else "")
             text = r(node["start"], node["end"], base)
+            # a method that uses `super` is given a stand-in for its home object's prototype
+            home = f"__proto__: {PREFIX}x, " if info.kind == KIND_HOME_METHOD else ""
             if kind in ("get", "set"):
-                return f'Object.getOwnPropertyDescriptor({{ {kind} m{text} }}, "m").{kind}'
-            return f"({{ {prefix}m{text} }}).m"
+                return f'Object.getOwnPropertyDescriptor({{ {home}{kind} m{text} }}, "m").{kind}'
+            return f"({{ {home}{prefix}m{text} }}).m"
         return r(node["start"], node["end"], base)

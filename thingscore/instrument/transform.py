@@ -38,7 +38,15 @@ from thingscore.parsing import JSSyntaxError
 from .capture import ScopeLinks
 from .classes import computed_keys, instrument_class
 from .edits import EditList
-from .functions import KIND_CLASS, KIND_CLASS_EXTENDS, KIND_FUNCTION, KIND_MEMBER, KIND_UNMOVABLE, FnInfo
+from .functions import (
+    KIND_CLASS,
+    KIND_CLASS_EXTENDS,
+    KIND_FUNCTION,
+    KIND_HOME_METHOD,
+    KIND_MEMBER,
+    KIND_UNMOVABLE,
+    FnInfo,
+)
 from .inferred_names import inferred_name
 from .recreate import Recreators
 from .runtime_names import PREFIX, RT
@@ -124,7 +132,8 @@ class ModuleTransformer:
         self._pending_decl_regs: list[FnInfo] = []  # function declarations to register
         self._prop_parent: dict[int, Node] = {}
         self._depth_of_obj: dict[int, int] = {}
-        self._wrapped_objects: set[int] = set()
+        # object literals whose functions are registered at once: [node, reporter, home?]
+        self._wraps: dict[int, list] = {}
         _index_objects(program, self._prop_parent, self._depth_of_obj)
 
     def run(self) -> ModuleResult:
@@ -218,7 +227,14 @@ class ModuleTransformer:
         if info is not None and t in FUNCTION_TYPES:
             self._walk_function(node, depth, info)
             if info.parent_prop is not None and info.kind == KIND_FUNCTION and info.uses_super:
-                info.kind, info.why = KIND_UNMOVABLE, "object-literal method uses `super`"
+                # its [[HomeObject]] is the literal: registered with it, so that restore can
+                # make the method again with a home whose prototype is the object's
+                obj = self._prop_parent.get(id(info.parent_prop))
+                if obj is None:
+                    info.kind, info.why = KIND_UNMOVABLE, "object-literal method uses `super`"
+                else:
+                    info.kind = KIND_HOME_METHOD
+                    self._wrap_object(obj, None, home=True)
             elif t == "ArrowFunctionExpression" and info.kind == KIND_FUNCTION and (info.uses_super or info.uses_meta):
                 info.kind, info.why = KIND_UNMOVABLE, "arrow function uses `super` or `new.target`"
         elif info is not None:
@@ -420,19 +436,28 @@ class ModuleTransformer:
         provider = self.links.this_provider(outer)
         return f"() => {RT}.p({self.links.chain_args(info.env, provider)})"
 
-    def _wrap_object(self, obj: Node, reporter: str) -> None:
-        """Register an object literal's methods at once: ``$T$.o({...}, reporter)``."""
-        if id(obj) in self._wrapped_objects:
-            return
-        self._wrapped_objects.add(id(obj))
-        d = self._depth_of_obj.get(id(obj), 0)
-        self.edits.open(obj["start"], f"{RT}.o(", d)
-        self.edits.close(obj["end"], f", {reporter})", d)
+    def _wrap_object(self, obj: Node, reporter: str | None, home: bool = False) -> None:
+        """Register an object literal's methods at once: ``$T$.o({...}, reporter[, 1])``
+        (written by _close_wraps, once every function of the literal has said what it needs:
+        the first reporter, and whether a method's home object must be recorded)."""
+        wrap = self._wraps.get(id(obj))
+        if wrap is None:
+            wrap = self._wraps[id(obj)] = [obj, None, False]
+            self.edits.open(obj["start"], f"{RT}.o(", self._depth_of_obj.get(id(obj), 0))
+        if wrap[1] is None:
+            wrap[1] = reporter
+        wrap[2] = wrap[2] or home
+
+    def _close_wraps(self) -> None:
+        for obj, reporter, home in self._wraps.values():
+            d = self._depth_of_obj.get(id(obj), 0)
+            self.edits.close(obj["end"], f", {reporter or 'void 0'}{', 1' if home else ''})", d)
 
     # -- handle declarations ------------------------------------------------------------
 
     def _declare_handles(self) -> None:
         """Declare the handle variables, register function declarations, write prologues."""
+        self._close_wraps()
         links = self.links
         decl_regs: dict[int, list[FnInfo]] = {}
         for info in self._pending_decl_regs:
