@@ -57,10 +57,44 @@ function defineHidden(obj, key, value) {
 }
 
 defineHidden(GeneratorFunctionPrototype, 'prototype', GeneratorPrototype);
+const AsyncFunctionPrototype = machineFunctionPrototype('AsyncFunction', async function () {});
 Object.defineProperty(GeneratorFunctionPrototype, Symbol.toStringTag, { value: 'GeneratorFunction', configurable: true });
 defineHidden(GeneratorPrototype, 'constructor', GeneratorFunctionPrototype);
 // `fn.constructor` of a generator function is %GeneratorFunction% (the engine's own).
 defineHidden(GeneratorFunctionPrototype, 'constructor', Object.getPrototypeOf(function* () {}).constructor);
+inspectAs(GeneratorFunctionPrototype, 'GeneratorFunction');
+
+/**
+ * The prototype of machine functions of one kind (async functions, async generator
+ * functions): a Function, as the engine's own %AsyncFunction.prototype% is, with its tag and
+ * its constructor (the engine's %AsyncFunction%), so that checks of `fn.constructor` and
+ * Object.prototype.toString see what they would.
+ */
+function machineFunctionPrototype(tag, sample) {
+  const p = Object.create(Function.prototype);
+  Object.defineProperty(p, Symbol.toStringTag, { value: tag, configurable: true });
+  defineHidden(p, 'constructor', Object.getPrototypeOf(sample).constructor);
+  inspectAs(p, tag);
+  return p;
+}
+
+/**
+ * Node's util.inspect tells a generator or async function by the engine's own flag, which
+ * a machine function has not: it asks this instead (`[AsyncFunction: name]`, and the
+ * function's own properties after it, as util.inspect writes them for any function).
+ */
+function inspectAs(proto, tag) {
+  const custom = Symbol.for('nodejs.util.inspect.custom');
+  defineHidden(proto, custom, function inspectMachineFunction(depth, options, inspect) {
+    const base = `[${tag}${this.name ? ': ' + this.name : ' (anonymous)'}]`;
+    const styled = options && typeof options.stylize === 'function' ? options.stylize(base, 'special') : base;
+    const keys = Object.keys(this);
+    if (keys.length === 0 || typeof inspect !== 'function') return styled;
+    const own = {};
+    for (const k of keys) own[k] = this[k];
+    return styled + ' ' + inspect(own, options);
+  });
+}
 Object.defineProperty(GeneratorPrototype, Symbol.toStringTag, { value: 'Generator', configurable: true });
 
 // One function per method (not one closure shape for all three): next() is the hot one.
@@ -104,9 +138,21 @@ defineHidden(GeneratorPrototype, 'return', {
  * Mark a function made from a `function*` (at its definition): its prototype chain and its
  * `prototype` object become those of a generator function's.
  */
-function mark(fn) {
-  Object.setPrototypeOf(fn, GeneratorFunctionPrototype);
-  const proto = Object.create(GeneratorPrototype);
+/**
+ * A machine function made what its source says it is: `kind` 'gen' (the default), 'async' or
+ * 'agen' gives it the matching function prototype (toStringTag, constructor, how util.inspect
+ * shows it) and, for generators, the `prototype` their objects inherit from; `name` is the
+ * name the engine would have inferred where the function was written (the call hides it).
+ */
+function mark(fn, kind, name) {
+  if (name !== undefined && fn.name === '') Object.defineProperty(fn, 'name', { value: name, configurable: true });
+  if (kind === 'async') {
+    Object.setPrototypeOf(fn, AsyncFunctionPrototype);
+    return fn;
+  }
+  const agen = kind === 'agen';
+  Object.setPrototypeOf(fn, agen ? AsyncGeneratorFunctionPrototype : GeneratorFunctionPrototype);
+  const proto = Object.create(agen ? AsyncGeneratorPrototype : GeneratorPrototype);
   Object.defineProperty(fn, 'prototype', { value: proto, writable: true, enumerable: false, configurable: false });
   return fn;
 }
@@ -965,6 +1011,8 @@ class AgSlot extends StampBase {
 const AsyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
 const AsyncGeneratorPrototype = Object.create(AsyncIteratorPrototype);
 Object.defineProperty(AsyncGeneratorPrototype, Symbol.toStringTag, { value: 'AsyncGenerator', configurable: true });
+const AsyncGeneratorFunctionPrototype = machineFunctionPrototype('AsyncGeneratorFunction', async function* () {});
+defineHidden(AsyncGeneratorFunctionPrototype, 'prototype', AsyncGeneratorPrototype);
 
 /** `async function*` bodies: `return $T$.agen(f, machine, tryLocs)`. */
 function agen(outerFn, machine, tryLocs) {
@@ -1197,6 +1245,14 @@ function restoreGenerator(g, state, machine, ctx) {
   slot.ctx = ctx;
 }
 
+/** 'gen', 'async' or 'agen' for a function mark made a machine function of that kind. */
+function machineKind(f) {
+  if (typeof f !== 'function') return undefined;
+  const p = Object.getPrototypeOf(f);
+  return p === GeneratorFunctionPrototype ? 'gen' : p === AsyncFunctionPrototype ? 'async'
+    : p === AsyncGeneratorFunctionPrototype ? 'agen' : undefined;
+}
+
 /** A generator object's [state, machine, ctx] (for the serializer), or undefined. */
 function generatorSlot(o) {
   return typeof o === 'object' && o !== null && GenSlot.has(o) ? GenSlot.get(o) : undefined;
@@ -1207,5 +1263,6 @@ module.exports = {
   values, methodValues, step, closeIter, keys, propertyKey, objectRest, destructNext, destructRest, destructClose, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,
-  GeneratorPrototype, GeneratorFunctionPrototype, generatorSlot,
+  GeneratorPrototype, GeneratorFunctionPrototype, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype,
+  generatorSlot, machineKind,
 };

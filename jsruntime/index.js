@@ -303,6 +303,25 @@ function warnEngineChange(snap, host, rt) {
 }
 
 /**
+ * util.types.isGeneratorFunction / isAsyncFunction read an engine flag that machine functions
+ * (generator and async functions after the rewrite) lack: they answer for those by kind.
+ */
+function patchFunctionTypes(host) {
+  let types;
+  try { types = host.require('util').types; } catch (e) { return; }
+  if (!types || typeof types.isAsyncFunction !== 'function' || typeof types.isGeneratorFunction !== 'function') return;
+  const isAsync = types.isAsyncFunction;
+  const isGenerator = types.isGeneratorFunction;
+  const kind = generators.machineKind;
+  types.isAsyncFunction = {
+    isAsyncFunction(v) { const k = kind(v); return k === undefined ? isAsync(v) : k !== 'gen'; },
+  }.isAsyncFunction;
+  types.isGeneratorFunction = {
+    isGeneratorFunction(v) { const k = kind(v); return k === undefined ? isGenerator(v) : k !== 'async'; },
+  }.isGeneratorFunction;
+}
+
+/**
  * Entry point of an instrumented program: `meta` is static data from the instrumenter,
  * `table` maps module ids to [module function, scope re-creator]. `embedded` is a snapshot
  * to resume from (standalone restore files); otherwise THINGS_RESTORE names a snapshot file.
@@ -318,6 +337,7 @@ function program(meta, table, embedded) {
   if (typeof host.watchRejections === 'function') promises.setRejectionTracker(host.watchRejections(promises.jobsPending));
   installGlobals();
   if (host.name === 'node' || host.name === 'quickjs') patchEvents(host.require('events'));
+  patchFunctionTypes(host);
   rt.builtins = new Builtins(host);
   rt.things = thingsApi.makeThingsApi(rt);
   rt.processBaseline = new Map();
@@ -327,7 +347,9 @@ function program(meta, table, embedded) {
   if (host.env('THINGS_GLOBAL_FS') === '1') rt.globalFs = makeGlobalFs(host, host.require('fs'));
   const own = { Timeout, Immediate, Module, api: rt.things.api, GeneratorPrototype: generators.GeneratorPrototype,
     GeneratorFunctionPrototype: generators.GeneratorFunctionPrototype,
-    AsyncGeneratorPrototype: generators.AsyncGeneratorPrototype };
+    AsyncGeneratorPrototype: generators.AsyncGeneratorPrototype,
+    AsyncFunctionPrototype: generators.AsyncFunctionPrototype,
+    AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype };
   if (rt.globalFs) own.fs = rt.globalFs;
   // the program's timers/promises (on any engine: QuickJS has none of its own)
   let nativeTimersPromises = null;

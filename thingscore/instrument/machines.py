@@ -44,6 +44,7 @@ from typing import Any
 
 from thingscore.parsing import JSSyntaxError
 
+from .inferred_names import inferred_name
 from .scope import ScopeManager, analyze
 from .scope_model import Variable
 from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
@@ -1351,10 +1352,13 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
             start == parent["range"][0] and start != fn["range"][0]
         end = parent["range"][1] if is_method and parent is not None else fn["range"][1]
         text = head + body_text
-        if fn["type"] == "FunctionExpression" and kind == "gen" and not is_method:
-            text = f"{RT}.mark({text})"
-        if fn["type"] == "FunctionDeclaration" and kind == "gen" and fn.get("id"):
-            text += f" {RT}.mark({fn['id']['name']});"
+        # the function made what it was written as (its prototype, its inferred name: see mark)
+        if fn["type"] in ("FunctionExpression", "ArrowFunctionExpression") and not is_method:
+            key = next((k for k, c in child_nodes(parent) if c is fn), "") if parent is not None else ""
+            name = inferred_name(fn, parent, key)
+            text = f"{RT}.mark({text}, {json.dumps(kind)}{', ' + json.dumps(name) if name is not None else ''})"
+        if fn["type"] == "FunctionDeclaration" and fn.get("id"):
+            text += f" {RT}.mark({fn['id']['name']}, {json.dumps(kind)});"
         edits.append((start, end, text))
     out, pos = [], 0
     for s, e, rep in sorted(edits):

@@ -1,10 +1,23 @@
-// Feature: util.inspect of generator and async functions (console.log of the function
-// objects themselves) and the engine's type checks on them.
+// Feature: generator and async functions keep what they are: util.inspect of the function
+// objects, util.types checks, Object.prototype.toString, `constructor`, names inferred for
+// anonymous ones, a function's own properties; before and after moves.
 const util = require('util');
+const { isAsyncFunction, isGeneratorFunction } = util.types;
 function* gen() { yield 1; }
 async function af() { return 1; }
 const arrow = async () => 2;
-setTimeout(() => {
-  console.log(gen, af, arrow);
-  console.log(util.types.isGeneratorFunction(gen), util.types.isAsyncFunction(af));
+const genExpr = function* () { yield 2; };
+const agen = async function* () { yield 3; };
+const holder = { named: async function () {}, k1: function* () {} };
+gen.tag = 'tagged';
+const fns = [gen, af, arrow, genExpr, agen, holder.named, holder.k1];
+let n = 0;
+const t = setInterval(() => {
+  n++;
+  console.log(n, gen, af, arrow, genExpr, agen);
+  console.log(fns.map((f) => [f.name, isGeneratorFunction(f), isAsyncFunction(f), Object.prototype.toString.call(f),
+    f.constructor.name].join('/')).join(' '));
+  console.log(util.types.isGeneratorFunction(gen), util.types.isAsyncFunction(af), util.types.isAsyncFunction(() => 1),
+    util.inspect({ gen, af }), Object.keys(gen));
+  if (n === 3) clearInterval(t);
 }, 1);
