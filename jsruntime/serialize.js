@@ -125,8 +125,9 @@ function markerFid(fn) {
 }
 
 class Serializer {
-  constructor(rt) {
+  constructor(rt, paths) {
     this.rt = rt;
+    this.paths = paths === true; // keep how each entry was reached (error paths; see takeSnapshot)
     this.types = rt.host.types;
     this.ids = new Map();     // value -> id
     this.heap = [];
@@ -191,8 +192,10 @@ class Serializer {
       this.ids.set(v, id);
       this.heap.push(null);
       this.values.push(v);
-      this.parentOf.push(parentId);
-      this.labelOf.push(label);
+      if (this.paths) {
+        this.parentOf.push(parentId);
+        this.labelOf.push(label);
+      }
       this.work.push(id);
     }
     return id;
@@ -990,8 +993,18 @@ function unbox(o, t) {
  * Throws SnapshotError (with the heap path) when something cannot move.
  */
 function takeSnapshot(rt, roots) {
-  const s = new Serializer(rt);
-  const encodedRoots = s.run(roots);
+  // The walk does not keep how it reached each entry (two arrays pushed per object); a
+  // snapshot that fails is walked again, the same way, with them, for the error's path.
+  let s = new Serializer(rt, false);
+  let encodedRoots;
+  try {
+    encodedRoots = s.run(roots);
+  } catch (err) {
+    if (!(err instanceof SnapshotError)) throw err;
+    s = new Serializer(rt, true);
+    s.run(roots);
+    throw err; // (not reached: the same walk fails again, now with its path)
+  }
   return {
     format: FORMAT,
     version: VERSION,
