@@ -45,6 +45,7 @@ function installGlobals() {
   replaceGlobal('Promise', promises.ThingsPromise);
   if (typeof globalThis.queueMicrotask === 'function') replaceGlobal('queueMicrotask', promises.queueMicrotaskShared);
   registry.installBind();
+  registry.setMethodMarker(generators.mark);
 }
 
 function replaceGlobal(name, value) {

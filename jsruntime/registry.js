@@ -101,11 +101,31 @@ function pv(cls, inst, stat) {
   privOf.set(cls, { inst, stat });
 }
 
+// Generator and async methods are machines after the rewrite (`m() { return $T$.asyncFn(...) }`):
+// their body says which, and markMethod (generators.mark) gives them the prototype of their kind.
+const fnToString = Function.prototype.toString;
+const MACHINE_BODIES = [['return $T$.asyncFn(', 'async'], ['return $T$.agen(', 'agen'], ['return $T$.gen(', 'gen']];
+let markMethod = null;
+function setMethodMarker(fn) { markMethod = fn; }
+
+function machineMethodKind(f) {
+  let text;
+  try { text = fnToString.call(f); } catch (e) { return undefined; }
+  const head = text.length > 800 ? text.slice(0, 800) : text;
+  for (const [body, kind] of MACHINE_BODIES) if (head.includes(body)) return kind;
+  return undefined;
+}
+
 function registerMembers(cls, holder, isStatic) {
   const keys = Reflect.ownKeys(holder);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     const d = Object.getOwnPropertyDescriptor(holder, key);
+    if (typeof d.value === 'function' && d.value !== cls && markMethod !== null &&
+        Object.getPrototypeOf(d.value) === Function.prototype) {
+      const kind = machineMethodKind(d.value);
+      if (kind !== undefined) markMethod(d.value, kind);
+    }
     if (typeof d.value === 'function' && d.value !== cls) memberOf.set(d.value, [cls, key, isStatic, 'value']);
     if (typeof d.get === 'function') memberOf.set(d.get, [cls, key, isStatic, 'get']);
     if (typeof d.set === 'function') memberOf.set(d.set, [cls, key, isStatic, 'set']);
@@ -178,4 +198,4 @@ function installBind() {
   });
 }
 
-module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, templates, c, k, ck, o, mh, pv, tt, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, o, mh, pv, tt, installBind, nativeBind };

@@ -1,6 +1,6 @@
 // Feature: generator and async functions keep what they are: util.inspect of the function
 // objects, util.types checks, Object.prototype.toString, `constructor`, names inferred for
-// anonymous ones, a function's own properties; before and after moves.
+// anonymous ones, a function's own properties, class methods; before and after moves.
 const util = require('util');
 const { isAsyncFunction, isGeneratorFunction } = util.types;
 function* gen() { yield 1; }
@@ -9,8 +9,10 @@ const arrow = async () => 2;
 const genExpr = function* () { yield 2; };
 const agen = async function* () { yield 3; };
 const holder = { named: async function () {}, k1: function* () {} };
+class Service { async start() {} *items() { yield 1; } static async create() {} async *stream() {} stop() {} }
 gen.tag = 'tagged';
-const fns = [gen, af, arrow, genExpr, agen, holder.named, holder.k1];
+const fns = [gen, af, arrow, genExpr, agen, holder.named, holder.k1, Service.prototype.start, Service.prototype.items,
+  Service.create, Service.prototype.stream, Service.prototype.stop];
 let n = 0;
 const t = setInterval(() => {
   n++;
