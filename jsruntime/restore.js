@@ -398,13 +398,21 @@ class Restorer {
       recreate = rt.modules.recreatorFor(info[1]);
     } else {
       const parent = this.obj(this.refId(e.parent));
-      recreate = parent(2, e.sid);
+      let standIn;
+      if (typeof info[8] === 'number') {
+        // a method's activation whose arrows read super: its re-creator is a method whose
+        // home object's prototype stands for the restored home's (set once it exists)
+        const holder = { home: null };
+        standIn = rt.registry.homeStandIn(holder);
+        this.homes.push([holder, e.vals[info[8]], null]);
+      }
+      recreate = parent(2, e.sid, standIn);
     }
     if (typeof recreate !== 'function') throw new RestoreError('snapshot names unknown scope #' + e.sid);
     const names = info[2];
     const thisVal = info[3] ? this.get(e.vals[names.length]) : undefined;
     let count = 0;
-    if (info[6] !== undefined) {
+    if (typeof info[6] === 'number') {
       // A scope that carries its arguments object: called with as many arguments as the
       // original activation was, so that the same indices are mapped to its parameters.
       const ref = e.vals[info[6]];
@@ -593,7 +601,7 @@ class Restorer {
         const home = this.get(ref);
         if (home === null || (typeof home !== 'object' && typeof home !== 'function')) throw new RestoreError('malformed snapshot: bad home object');
         holder.home = home;
-        this.rt.registry.homeOf.set(fn, home);
+        if (fn !== null) this.rt.registry.homeOf.set(fn, home);
       }
     } finally {
       if (api) api.r = false;

@@ -492,7 +492,7 @@ class Serializer {
       if (info[3]) {
         vals.push(this.val(h.thisv === this.rt.registry.UNKNOWN_THIS ? undefined : h.thisv, id, ':this'));
       }
-      if (info[6] !== undefined) this.argsOwners.push([id, h.vals, info]);
+      if (typeof info[6] === 'number') this.argsOwners.push([id, h.vals, info]);
       out.vals = vals;
       return out;
     }
@@ -505,7 +505,7 @@ class Serializer {
     const info = rt.meta.scopes[sid];
     const names = info[2];
     const out = { t: 's', sid };
-    if (info[6] !== undefined) this.argsOwners.push([id, vals, info]);
+    if (typeof info[6] === 'number') this.argsOwners.push([id, vals, info]);
     if (info[0] === -1) out.mod = info[1];
     else out.parent = this.scopeRef(h(1), id, '@parent');
     out.vals = vals.map((v, i) => this.val(v, id, ':' + (i < names.length ? names[i] : 'this')));

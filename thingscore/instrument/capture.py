@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .homes import Home, method_homes
 from .runtime_names import PREFIX, RT, handle_var
 from .scope import ScopeManager
 from .scope_model import Scope, Variable
@@ -52,6 +53,8 @@ class ScopeLinks:
         for s in sm.scopes:
             if s.type == "class":
                 self.extra_captured.update(sm.closure_captures(s.node))
+        # Methods whose arrows read super: their activations keep the home object (see homes).
+        self.homes = method_homes(program)
 
     def _find_module_scope(self) -> Scope:
         for s in self.sm.scopes:
@@ -82,7 +85,15 @@ class ScopeLinks:
             return True
         if s.type not in ACTIVATION_TYPES:
             return False
-        return bool(self.captured_vars(s)) or self.this_captured(s) or self.carries_arguments(s)
+        return bool(self.captured_vars(s)) or self.this_captured(s) or self.carries_arguments(s) or \
+            self.home_of(s) is not None
+
+    def home_of(self, s: Scope) -> Home | None:
+        """The home object a method's activation keeps for its arrows' ``super``, if any."""
+        return self.homes.get(id(s.node)) if s.type == "function" else None
+
+    def home_var(self, s: Scope) -> str:
+        return f"{PREFIX}H{self.sid_of[s]}"
 
     # -- a function's `arguments` object as part of its scope ----------------------------
 
@@ -194,6 +205,8 @@ class ScopeLinks:
             self.names_of[s] = self.captured_names(s)
             self.has_this[s] = self.this_captured(s)
             self.mutable[s] = self.is_mutable(s)
+            if self.home_of(s) is not None:
+                self.names_of[s].append(self.home_var(s))
             if self.carries_arguments(s):
                 self.names_of[s].append(self.arguments_var(s))
                 # writes through the mapped object change parameters closures read
@@ -215,7 +228,8 @@ class ScopeLinks:
             created = self.sm.acquire_all(node)
             if created:
                 current = created[-1]
-            if node["type"] == "ThisExpression":
+            if node["type"] == "ThisExpression" or (node["type"] == "Super" and self.homes):
+                # (an arrow's super lives in its method's activation too: see homes)
                 out.append((current, self.this_provider(current)))
             for _, child in child_nodes(node):
                 stack.append((child, current))

@@ -66,7 +66,11 @@ class Recreators:
         # restored one (``case 4``), with the same formal parameters when it is mapped.
         carries = not top and links.carries_arguments(s)
         params = ", ".join(p["name"] for p in s.node["params"]) if carries and links.maps_arguments(s) else ""
+        # A method's activation whose arrows read super: the re-creator is a method, its home
+        # object's prototype the stand-in restore gives it (``$T$x``).
+        home = not top and links.home_of(s) is not None
         parts: list[str] = [f"function {PREFIX}R{sid}() {{" if top else (
+            f"({{ __proto__: {PREFIX}x, r({params}) {{" if home else
             f"function ({params}) {{" if own_this else "() => {")]
         if strict:
             parts.append("'use strict';")
@@ -91,7 +95,7 @@ class Recreators:
                 parts.append(f"case {links.sid_of[c]}: return {self._recreator(c)};")
             parts.append("} return;")
         parts.append("} };")
-        parts.append("}")
+        parts.append("} }).r" if home else "}")
         return "\n".join(parts)
 
     def _factory(self, info: FnInfo) -> str:

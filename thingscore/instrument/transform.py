@@ -159,8 +159,11 @@ class ModuleTransformer:
             res.scopes[sid] = [psid, self.module_id, links.names_of[s], 1 if links.has_this[s] else 0,
                                1 if links.mutable[s] else 0, 1 if links.uses_reader(s) else 0]
             args_meta = links.arguments_meta(s)
-            if args_meta is not None:
-                res.scopes[sid].extend(args_meta)
+            home = links.home_of(s)
+            if args_meta is not None or home is not None:
+                res.scopes[sid].extend(args_meta if args_meta is not None else [None, None])
+            if home is not None:
+                res.scopes[sid].append(links.names_of[s].index(links.home_var(s)))
         return res
 
     # -- what cannot be instrumented, what the module requires -----------------------------
@@ -235,7 +238,8 @@ class ModuleTransformer:
                 else:
                     info.kind = KIND_HOME_METHOD
                     self._wrap_object(obj, None, home=True)
-            elif t == "ArrowFunctionExpression" and info.kind == KIND_FUNCTION and (info.uses_super or info.uses_meta):
+            elif t == "ArrowFunctionExpression" and info.kind == KIND_FUNCTION and (info.uses_super or info.uses_meta) \
+                    and not (info.uses_super and not info.uses_meta and self._in_home_method()):
                 info.kind, info.why = KIND_UNMOVABLE, "arrow function uses `super` or `new.target`"
         elif info is not None:
             self._fn_stack.append(info)
@@ -243,6 +247,14 @@ class ModuleTransformer:
             self._fn_stack.pop()
         else:
             self._walk_children(node, depth)
+
+    def _in_home_method(self) -> bool:
+        """Is the innermost enclosing non-arrow function a method whose activation keeps its
+        home object (so an arrow in it that reads super can be made again)?"""
+        for outer in reversed(self._fn_stack):
+            if outer.node["type"] != "ArrowFunctionExpression":
+                return id(outer.node) in self.links.homes
+        return False
 
     def _walk_children(self, node: Node, depth: int) -> None:
         for k, child in child_nodes(node):
@@ -470,6 +482,9 @@ class ModuleTransformer:
             if s.type == "class-field-initializer":
                 continue
             decls = []
+            home = links.home_of(s)
+            if home is not None:
+                decls.append(f"{links.home_var(s)} = {home.expression()}")
             if links.carries_arguments(s):
                 decls.append(f"{links.arguments_var(s)} = arguments")
             if links.mutable[s]:
