@@ -17,7 +17,7 @@
 // (one tick, as native await), so a pending async function is a pending ThingsPromise whose
 // reaction holds the generator object: data again.
 
-const { StampBase, runtimeFn, runtimeFactories } = require('./registry.js');
+const { StampBase, runtimeFn, runtimeFactories, propertyKey } = require('./registry.js');
 const { ThingsPromise, awaitValue } = require('./promise.js');
 const promises = require('./promise.js');
 
@@ -97,30 +97,37 @@ function inspectAs(proto, tag) {
 }
 Object.defineProperty(GeneratorPrototype, Symbol.toStringTag, { value: 'Generator', configurable: true });
 
+/**
+ * invoke's common step without its frame: a suspended generator (no delegate) resumed with
+ * `arg` runs to its next yield. The yielded value (ctx.done tells whether it returned), or
+ * CONTINUE when the caller must finish with runLoop (a throw, or a jump the loop handles).
+ */
+function resumeNext(g, ctx, arg) {
+  ctx.method = 'next';
+  ctx.arg = arg;
+  ctx.sent = arg;
+  g.state = EXECUTING;
+  let value;
+  try {
+    value = g.machine(ctx);
+  } catch (e) {
+    g.state = COMPLETED;
+    ctx.method = 'throw';
+    ctx.arg = e;
+    return CONTINUE;
+  }
+  g.state = ctx.done ? COMPLETED : SUSPENDED_YIELD;
+  return value;
+}
+
 // One function per method (not one closure shape for all three): next() is the hot one.
 defineHidden(GeneratorPrototype, 'next', {
   next(arg) {
     const g = GenSlot.must(this, 'next');
     const ctx = g.ctx;
     if (g.state >= EXECUTING || ctx.delegate !== null) return invoke(g, 'next', arg);
-    // invoke's common step without its frame: resume with a value, run to the next yield
-    ctx.method = 'next';
-    ctx.arg = arg;
-    ctx.sent = arg;
-    g.state = EXECUTING;
-    let value;
-    try {
-      value = g.machine(ctx);
-    } catch (e) {
-      g.state = COMPLETED;
-      ctx.method = 'throw';
-      ctx.arg = e;
-      return runLoop(g, ctx);
-    }
-    const done = ctx.done;
-    g.state = done ? COMPLETED : SUSPENDED_YIELD;
-    if (value !== CONTINUE) return { value, done };
-    return runLoop(g, ctx);
+    const value = resumeNext(g, ctx, arg);
+    return value === CONTINUE ? runLoop(g, ctx) : { value, done: ctx.done };
   },
 }.next);
 defineHidden(GeneratorPrototype, 'throw', {
@@ -841,12 +848,6 @@ function methodValues(obj, name, what) {
 
 // -- destructuring that suspends (machines take such patterns apart, see _destructure) ----
 
-/** ToPropertyKey: what a computed key in a pattern becomes before it is read. */
-function propertyKey(k) {
-  if (typeof k === 'string' || typeof k === 'symbol') return k;
-  return Reflect.ownKeys({ [k]: 0 })[0]; // the engine's own conversion
-}
-
 /** `...rest` of an object pattern: own enumerable properties not already taken, in order. */
 function objectRest(src, taken) {
   const skip = new Set(taken.map(propertyKey));
@@ -920,25 +921,11 @@ function step(it) {
     const ctx = g.ctx;
     const r = it.r;
     if (g.state < EXECUTING && ctx.delegate === null && r !== undefined) {
-      // invoke's common step, the value written into the loop's own result object
-      ctx.method = 'next';
-      ctx.arg = undefined;
-      ctx.sent = undefined;
-      g.state = EXECUTING;
-      let value;
-      try {
-        value = g.machine(ctx);
-      } catch (e) {
-        g.state = COMPLETED;
-        ctx.method = 'throw';
-        ctx.arg = e;
-        return runLoop(g, ctx);
-      }
-      const done = ctx.done;
-      g.state = done ? COMPLETED : SUSPENDED_YIELD;
+      // the value written into the loop's own result object
+      const value = resumeNext(g, ctx, undefined);
       if (value === CONTINUE) return runLoop(g, ctx);
       r.value = value;
-      r.done = done;
+      r.done = ctx.done;
       return r;
     }
     return invoke(g, 'next', undefined);

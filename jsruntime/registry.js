@@ -77,9 +77,15 @@ function k(cls, handle, name, nkeys) {
   return cls;
 }
 
+/** ToPropertyKey: what a computed key becomes when it is evaluated. */
+function propertyKey(k) {
+  if (typeof k === 'string' || typeof k === 'symbol') return k;
+  return Reflect.ownKeys({ [k]: 0 })[0]; // the engine's own conversion
+}
+
 /** A class member's computed key, as it is defined: made a property key and recorded. */
 function ck(key) {
-  const pk = typeof key === 'string' || typeof key === 'symbol' ? key : Reflect.ownKeys({ [key]: 0 })[0];
+  const pk = propertyKey(key);
   if (pendingKeys.length > 10000) pendingKeys.length = 0; // keys of classes whose definition threw
   pendingKeys.push(pk);
   return pk;
@@ -198,4 +204,4 @@ function installBind() {
   });
 }
 
-module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, o, mh, pv, tt, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, tt, installBind, nativeBind };
