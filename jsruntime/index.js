@@ -133,6 +133,7 @@ function encodeRoots(s) {
     process: processListeners().map(([name, fns]) => [typeof name === 'symbol' ? s.val(name, -1, '<event>') : name,
       fns.map((fn, k) => s.val(fn, -1, '<process ' + String(name) + ' listener ' + k + '>'))]),
     loops: liveCollectionLoops.map((rec, i) => s.val(rec, -1, '<for-of loop ' + i + '>')),
+    esm: rt.modules.esm.encode(s),
   };
 }
 
@@ -158,6 +159,10 @@ function decodeRoots(r, roots) {
   }
   if (roots.main) rt.modules.mainModule = r.get(roots.main);
   for (const [, ref] of roots.scopes) r.get(ref);
+  if (roots.esm !== undefined) {
+    if (!Array.isArray(roots.esm)) throw new RestoreError('malformed module state in snapshot');
+    rt.modules.esm.decode(r, roots.esm, RestoreError);
+  }
   if (roots.globals) applyDiff(r, globalThis, roots.globals[0], roots.globals[1]);
   for (const [path, changed, deleted] of roots.patches) applyDiff(r, rt.builtins.resolve(path), changed, deleted);
   if (roots.exitCode !== null && roots.exitCode !== undefined) rt.host.setExitCode(roots.exitCode);
@@ -404,6 +409,14 @@ module.exports = {
   ck: registry.ck,
   o: registry.o,
   mh: registry.mh,
+  // ES modules (see jsruntime/esm.js and thingscore/instrument/esm.py)
+  rec: (id, k) => rt.modules.esm.rec(id, k),
+  ns: (id, k) => rt.modules.esm.ns(id, k),
+  ex: (id, arrows, defaultFn) => rt.modules.esm.ex(id, arrows, defaultFn),
+  ld: (id) => rt.modules.esm.ld(id),
+  tla: (id, body) => rt.modules.esm.tla(id, body),
+  meta: (id) => rt.modules.esm.meta(id),
+  imp: (id, specifier) => rt.modules.esm.imp(id, specifier),
   // generators and async functions as machines (see thingscore/instrument/machines.py)
   gen: generators.gen,
   mark: generators.mark,

@@ -2,6 +2,8 @@
 // CommonJS for the instrumented program: every file the program requires was instrumented
 // and bundled; its module-level scope is a scope like any other (one instance per module).
 
+const { EsmModules } = require('./esm.js');
+
 let system = null; // the program's module system (one per runtime)
 
 /** What `module` is in a program: Node's shape (id, path, exports, ...) and `module.require`. */
@@ -22,6 +24,7 @@ class ModuleSystem {
     this.mainModule = undefined;
     this.idOfFile = new Map();
     for (const id of Object.keys(rt.meta.modules)) this.idOfFile.set(rt.meta.modules[id].file, id);
+    this.esm = new EsmModules(this);
     system = this;
   }
 
@@ -73,6 +76,11 @@ class ModuleSystem {
   }
 
   load(id, parentId) {
+    if (this.rt.meta.modules[id] !== undefined && this.rt.meta.modules[id].esm !== undefined) {
+      // an ES module: the main one is evaluated, a required one is Node's require(esm)
+      if (parentId === null) return this.esm.evaluate(id, null);
+      return this.esm.requireEsm(id, parentId);
+    }
     const cached = this.cache.get(id);
     if (cached !== undefined) return cached.exports;
     const entry = this.table[id];

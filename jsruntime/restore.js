@@ -337,6 +337,11 @@ class Restorer {
         const target = this.get(e.target);
         return target.bind(this.get(e.this), ...e.args.map((a) => this.get(a)));
       }
+      case 'esm': {
+        const o = rt.modules.esm.objectFor(e.k, e.mod);
+        if (o === undefined) throw new RestoreError('snapshot names an unknown module object');
+        return o;
+      }
       case 'req': {
         if (typeof e.mod !== 'string' || !rt.meta.modules[e.mod]) throw new RestoreError('snapshot names unknown module');
         const req = rt.modules.requireFor(e.mod);
@@ -434,7 +439,7 @@ class Restorer {
     if (Array.isArray(e)) { this.fillCompact(id, e, o); return; }
     if (e.x === 0) this.fixed.push(id); // made non-extensible once everything is in place
     switch (e.t) {
-      case 'b': case 'sym': case 'req': return;
+      case 'b': case 'sym': case 'req': case 'esm': return;
       case 's': o(3, e.vals.map((v) => this.get(v))); return;
       case 'a':
         if (e.items) {

@@ -575,11 +575,19 @@ class Serializer {
   objEntry(o, id) {
     const rt = this.rt;
     const t = this.types;
-    if (t.isProxy(o)) this.fail('cannot move a Proxy', id, '');
+    if (t.isProxy(o)) {
+      const ref = rt.modules.esm.refOf(o); // a module namespace
+      if (ref !== undefined) return ref;
+      this.fail('cannot move a Proxy', id, '');
+    }
     const proto = getProto(o);
     if (Array.isArray(o)) return this.arrayEntry(o, id, proto);
     if (proto === SCOPE_PROTO) return this.scopeEntry(o, id);
     if (proto === ObjectProto || proto === null) {
+      if (proto === null) {
+        const ref = rt.modules.esm.refOf(o); // a module's record or import.meta
+        if (ref !== undefined) return ref;
+      }
       if (t.isArgumentsObject(o)) return this.argsEntry(o, id);
       const c = this.plainEntry(o, id, proto);
       if (c !== null) return c;

@@ -9,7 +9,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,13 +17,15 @@ from typing import Any, TypeVar
 from thingscore import plugins
 from thingscore.parsing import JSSyntaxError
 
-from . import sourcemap
+from . import esm, sourcemap
+from .cjs_exports import cjs_export_names
 from .machines import desugar, has_machine_functions
-from .resolve import is_builtin, resolve
+from .resolve import is_builtin, module_format, resolve
+from .syntax import Node
 from .transform import IdAllocator, transform_module
 
 INSTRUMENTER_VERSION = "1"
-RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "values.js",
+RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "esm.js", "values.js",
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
                  "global_fs.js", "promise.js", "generators.js", "timers_promises.js")
 
@@ -52,20 +54,27 @@ class InstrumentedProgram:
         text = (head + f"var $T$ = {self.runtime};\nvar $T$q = false;\n"
                 f"$T$.program(Object.assign({meta}, {{ hostRequire: require, setProbe: (v) => {{ $T$q = v; }}, "
                 f"sloppyArgs: function () {{ return arguments; }} }}), "
-                f"{self.tables}{tail});\n")
+                f"{_shadowed(self.tables)}{tail});\n")
         return text + self._source_map(text)
 
     def _source_map(self, text: str) -> str:
         sources: list[str] = []
         spans: list[tuple[int, int]] = []
         for mid, m in self.meta["modules"].items():
-            anchor = f"{json.dumps(mid)}: [function (exports, require, module, __filename, __dirname) {{"
+            anchor = f"{json.dumps(mid)}: [{_wrapper_head('esm' if 'esm' in m else 'cjs')}"
             at = text.find(anchor)
             if at < 0:
                 continue
             sources.append(m["file"])
             spans.append((at + len(anchor), int(m.get("lines", 1))))
         return sourcemap.build(text, sources, spans)
+
+
+def _shadowed(tables: str) -> str:
+    """The module table inside a function whose parameters hide the host's own CommonJS
+    wrapper variables (the bundle runs as a CommonJS file under node): an ES module's
+    `typeof require` is "undefined" there, as in Node."""
+    return f"(function (exports, require, module, __filename, __dirname) {{ return {tables}; }})()"
 
 
 def _runtime_dir() -> Any:
@@ -202,32 +211,93 @@ def _instrumenter_fingerprint() -> str:
     return _FINGERPRINT[0]
 
 
+@dataclass
+class _Module:
+    """One file of the program between reading and instrumenting."""
+
+    path: Path
+    mid: str
+    format: str  # "cjs" (JSON files are CommonJS modules) or "esm"
+    source: str
+    program: Node
+    facts: esm.ModuleFacts | None = None
+    deps: dict[str, str | None] | None = None  # require() / import() request -> module id (None: built-in)
+    requests: list[str] = field(default_factory=list)  # ESM: static requests -> module id or "node:NAME"
+    is_async: bool = False
+    imports: dict[str, str | None] = field(default_factory=dict)  # CommonJS: import() request -> module id
+
+
+def _parse_module(path: Path, source: str, parser: Any) -> tuple[str, Node]:
+    """The module's format and tree. A `.js` file outside a `"type": "module"` package is
+    CommonJS unless it only parses as an ES module (Node >= 20.19 detects that too)."""
+    fmt = module_format(path)
+    if fmt == "json":
+        return "cjs", parser.parse(source, "script").program
+    if fmt == "esm":
+        return "esm", parser.parse(source, "module").program
+    try:
+        return "cjs", parser.parse(source, "script").program
+    except JSSyntaxError as script_error:
+        if path.suffix == ".cjs":
+            raise
+        try:
+            program = parser.parse(source, "module").program
+        except JSSyntaxError:
+            raise script_error from None
+        if any(n["type"].startswith(("Import", "Export")) for n in program["body"]) or esm.scan(program).tla:
+            return "esm", program
+        raise
+
+
+def _located(exc: JSSyntaxError, path: Path) -> JSSyntaxError:
+    exc.filename = str(path)
+    return exc
+
+
 def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
     parser = plugins.load("parser", parser_name)
     root = main.parent
     ids = IdAllocator()
+    modules: dict[Path, _Module] = {}
     order: list[Path] = [main]
-    seen = {main}
-    sources: dict[Path, str] = {}
-    results = {}
-    deps: dict[str, dict[str, str | None]] = {}
+
+    def reach(target: Path) -> str:
+        if target not in modules and target not in order:
+            order.append(target)
+        return _module_id(target, root)
+
+    def parse_script(text: str) -> Node:
+        return parser.parse(text, "script").program
+
+    results: dict[Path, Any] = {}
     i = 0
     while i < len(order):
         path = order[i]
         i += 1
         mid = _module_id(path, root)
         source = _read_source(path)
-        sources[path] = source
         try:
-            program = parser.parse(source, "script").program
-            if has_machine_functions(program):
-                # generators and async functions become machines whose state is data
-                source = desugar(source, lambda text: parser.parse(text, "script").program)
-                program = parser.parse(source, "script").program
+            fmt, program = _parse_module(path, source, parser)
         except JSSyntaxError as exc:
-            exc.filename = str(path)
-            raise
-        res = transform_module(source, program, mid, str(path), ids)
+            raise _located(exc, path) from None
+        m = modules[path] = _Module(path, mid, fmt, source, program)
+        if fmt == "esm":
+            m.facts = esm.scan(program)
+            for req in m.facts.requests:
+                m.requests.append(_static_import(req, m, reach))
+            m.deps = _dynamic_imports(m.facts.dynamic, path, reach)
+            continue
+        # CommonJS: instrumented at once (nothing in it depends on the rest of the graph)
+        try:
+            dynamic = esm.scan_dynamic(program)
+            text = esm.lower_dynamic(source, program, mid) if dynamic[1] else source
+            if text is not source or has_machine_functions(program):
+                if has_machine_functions(program):
+                    text = desugar(text, parse_script)
+                program = parse_script(text)
+            res = transform_module(text, program, mid, str(path), ids)
+        except JSSyntaxError as exc:
+            raise _located(exc, path) from None
         results[path] = res
         dmap: dict[str, str | None] = {}
         for request in res.requires:
@@ -237,14 +307,28 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
             target = resolve(request, path)
             if target is None or target.suffix == ".node":
                 continue
-            dmap[request] = _module_id(target, root)
-            if target not in seen:
-                seen.add(target)
-                order.append(target)
-        deps[mid] = dmap
+            dmap[request] = reach(target)
+        m.deps = dmap
+        m.imports = _dynamic_imports(dynamic[0], path, reach)
+    _mark_async(modules, root)
+    for m in modules.values():
+        if m.format != "esm":
+            continue
+        assert m.facts is not None
+        try:
+            text = esm.lower(m.source, m.program, m.mid, m.facts, m.is_async, str(m.path))
+            _check_json_imports(m, modules, root)
+            program = parse_script(text)
+            if has_machine_functions(program):
+                text = desugar(text, parse_script)
+                program = parse_script(text)
+            results[m.path] = transform_module(text, program, m.mid, str(m.path), ids, esm=True)
+        except JSSyntaxError as exc:
+            raise _located(exc, m.path) from None
     h = hashlib.sha256(INSTRUMENTER_VERSION.encode())
     for path in order:
-        h.update(b"\0" + _module_id(path, root).encode() + b"\0" + sources[path].encode("utf-8", "surrogatepass"))
+        text = modules[path].source.encode("utf-8", "surrogatepass")
+        h.update(b"\0" + _module_id(path, root).encode() + b"\0" + text)
     program_hash = h.hexdigest()
     fns: dict[int, list[int]] = {}
     why: dict[int, str] = {}
@@ -253,17 +337,91 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
     table_parts = []
     for path in order:
         res = results[path]
-        mid = _module_id(path, root)
+        m = modules[path]
         fns.update(res.fns)
         why.update(res.why)
         scopes.update(res.scopes)
-        modules_meta[mid] = {"file": str(path), "dir": str(path.parent), "deps": deps[mid],
-                             "lines": sources[path].count("\n") + 1}
-        table_parts.append(
-            f"{json.dumps(mid)}: [function (exports, require, module, __filename, __dirname) {{{res.module_text}\n}},\n"
-            f"{res.recreator_text}]"
-        )
+        info: dict[str, Any] = {"file": str(path), "dir": str(path.parent), "deps": m.deps or {},
+                                "lines": m.source.count("\n") + 1}
+        if m.format == "esm":
+            assert m.facts is not None
+            info["esm"] = {"requests": m.requests, "exports": m.facts.exports, "stars": m.facts.stars,
+                           "async": m.is_async, "default_fn": m.facts.default_fn}
+        elif m.imports:
+            info["imports"] = m.imports
+        if m.format == "cjs" and path.suffix != ".json":
+            info["cjs_names"] = cjs_export_names(m.program)
+        modules_meta[m.mid] = info
+        head = _wrapper_head(m.format)
+        table_parts.append(f"{json.dumps(m.mid)}: [{head}{res.module_text}\n}},\n{res.recreator_text}]")
     meta = {"hash": program_hash, "main": _module_id(main, root), "modules": modules_meta,
             "fns": fns, "why": why, "scopes": scopes}
     tables = "{\n" + ",\n".join(table_parts) + "\n}"
     return InstrumentedProgram(main=main, hash=program_hash, meta=meta, tables=tables, runtime=runtime_bundle())
+
+
+CJS_HEAD = "function (exports, require, module, __filename, __dirname) {"
+ESM_HEAD = "function () {"
+
+
+def _wrapper_head(fmt: str) -> str:
+    """ES modules see no CommonJS wrapper variables (the bundle shadows Node's own)."""
+    return ESM_HEAD if fmt == "esm" else CJS_HEAD
+
+
+def _static_import(req: esm.ModuleRequest, m: _Module, reach: Callable[[Path], str]) -> str:
+    """The module id (or "node:NAME") a static import names; Node refuses the whole program
+    before running any of it when one cannot be found, and so does the instrumenter."""
+    spec = req.specifier
+    if is_builtin(spec):
+        return spec if spec.startswith("node:") else "node:" + spec
+    target = resolve(spec, m.path, "import")
+    if target is None or target.suffix == ".node":
+        assert req.node is not None
+        raise esm.module_error(m.source, req.node["source"],
+                               f"Cannot find module '{spec}' imported from {m.path}", str(m.path))
+    return reach(target)
+
+
+def _dynamic_imports(specs: list[str], path: Path, reach: Callable[[Path], str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for spec in specs:
+        if is_builtin(spec):
+            out[spec] = None
+            continue
+        target = resolve(spec, path, "import")
+        if target is not None and target.suffix != ".node":
+            out[spec] = reach(target)
+    return out
+
+
+def _mark_async(modules: dict[Path, _Module], root: Path) -> None:
+    """A module is evaluated asynchronously when it awaits at top level or imports (at any
+    depth, cycles included) a module that does."""
+    by_id = {m.mid: m for m in modules.values()}
+    for m in modules.values():
+        m.is_async = m.format == "esm" and m.facts is not None and m.facts.tla
+    changed = True
+    while changed:
+        changed = False
+        for m in modules.values():
+            if m.format != "esm" or m.is_async:
+                continue
+            if any(r in by_id and by_id[r].is_async for r in m.requests):
+                m.is_async = changed = True
+
+
+def _check_json_imports(m: _Module, modules: dict[Path, _Module], root: Path) -> None:
+    """A JSON module must be imported `with { type: 'json' }`, and only a JSON module may be."""
+    assert m.facts is not None
+    by_id = {x.mid: x for x in modules.values()}
+    for req, target in zip(m.facts.requests, m.requests, strict=True):
+        dep = by_id.get(target)
+        is_json = dep is not None and dep.path.suffix == ".json"
+        assert req.node is not None
+        if is_json and not req.json:
+            raise esm.module_error(m.source, req.node["source"], f'Module "{dep.path}" needs an import attribute '
+                                   'of "type: json" (ERR_IMPORT_ATTRIBUTE_MISSING)', str(m.path))
+        if req.json and not is_json:
+            raise esm.module_error(m.source, req.node["source"], f'Module "{req.specifier}" is not a JSON module '
+                                   '(ERR_IMPORT_ATTRIBUTE_TYPE_INCOMPATIBLE)', str(m.path))

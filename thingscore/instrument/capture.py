@@ -35,8 +35,9 @@ class ScopeLinks:
     """The captured scopes of one module: their ids, captured names, mutability, and the
     parent each one's handle names (``parent_of``); the environment of each function."""
 
-    def __init__(self, sm: ScopeManager, program: Node) -> None:
+    def __init__(self, sm: ScopeManager, program: Node, wrapper_names: tuple[str, ...] = CJS_NAMES) -> None:
         self.sm = sm
+        self.wrapper_names = wrapper_names
         self.program = program
         self.module_scope = self._find_module_scope()
         self.sid_of: dict[Scope, int] = {}
@@ -74,7 +75,7 @@ class ScopeLinks:
     def captured_names(self, s: Scope) -> list[str]:
         names = [v.name for v in self.captured_vars(s)]
         if s is self.module_scope:
-            names += [n for n in CJS_NAMES if n not in names]
+            names += [n for n in self.wrapper_names if n not in names]
         return names
 
     def is_captured(self, s: Scope) -> bool:

@@ -35,9 +35,10 @@ from typing import Any
 
 from thingscore.parsing import JSSyntaxError
 
-from .capture import ScopeLinks
+from .capture import CJS_NAMES, ScopeLinks
 from .classes import computed_keys, instrument_class
 from .edits import EditList
+from .esm import is_lowering_name
 from .functions import (
     KIND_CLASS,
     KIND_CLASS_EXTENDS,
@@ -101,16 +102,19 @@ class ModuleResult:
     requires: list[str] = field(default_factory=list)
 
 
-def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator) -> ModuleResult:
-    """Instrument one module's source (already parsed into ``program``)."""
-    return ModuleTransformer(source, program, module_id, filename, ids).run()
+def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
+                     esm: bool = False) -> ModuleResult:
+    """Instrument one module's source (already parsed into ``program``); ``esm``: an ES
+    module lowered by ``esm.lower`` (its function has no CommonJS wrapper variables)."""
+    return ModuleTransformer(source, program, module_id, filename, ids, esm).run()
 
 
 class ModuleTransformer:
     """One module's instrumentation: links its scopes, walks it once writing the edits,
     then declares the handles and writes the module's re-creator."""
 
-    def __init__(self, source: str, program: Node, module_id: str, filename: str, ids: IdAllocator) -> None:
+    def __init__(self, source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
+                 esm: bool = False) -> None:
         self.source = source
         self.program = program
         self.module_id = module_id
@@ -118,7 +122,8 @@ class ModuleTransformer:
         self.ids = ids
         self.sm = analyze(program, "commonjs")
         self.edits = EditList(source)
-        self.links = ScopeLinks(self.sm, program)
+        self.links = ScopeLinks(self.sm, program, wrapper_names=() if esm else CJS_NAMES)
+        self.esm = esm
         self.module_scope: Scope = self.links.module_scope
         self.fns: list[FnInfo] = []
         self.fn_of_node: dict[int, FnInfo] = {}
@@ -175,6 +180,8 @@ class ModuleTransformer:
     def _check_names(self) -> None:
         for s in self.sm.scopes:
             for v in s.variables:
+                if self.esm and is_lowering_name(v.name):
+                    continue  # declared by esm.lower (which checked the module's own names)
                 if v.name.startswith(PREFIX):
                     node = v.identifiers[0] if v.identifiers else s.node
                     raise self._error(node, f"identifier {v.name} is reserved by the instrumenter")

@@ -1,0 +1,437 @@
+'use strict';
+// ES modules for the instrumented program, with Node's semantics (see
+// thingscore/instrument/esm.py for the other half): live bindings through each module's
+// *record* (an object whose accessors are the exporter's arrows), evaluation depth first in
+// source order with cycles, module namespace objects, import.meta, import(), top-level await.
+//
+// Records, namespaces and import.meta objects are the runtime's: a snapshot names them by
+// module ({t: 'esm', k, mod}) and keeps what they are made of (each module's status, export
+// arrows, evaluation promise, the values imported from CommonJS), so restore builds them
+// again, identity included.
+
+const { runtimeFn, runtimeFactories } = require('./registry.js');
+const promises = require('./promise.js');
+
+const STATUS = ['new', 'evaluating', 'evaluated', 'errored'];
+let current = null; // the program's ES modules (one per runtime)
+
+/** The continuation of an `import()` that waited for an async module: moves as data. */
+function namespaceOf(id) { return runtimeFn('esm.namespace', [id], () => current.namespace(id)); }
+runtimeFactories['esm.namespace'] = namespaceOf;
+
+class EsmModules {
+  constructor(system) {
+    this.system = system;
+    this.rt = system.rt;
+    this.states = new Map(); // module id -> state
+    this.owner = new WeakMap(); // record / namespace / meta object -> [kind, module id]
+    this.linked = []; // ids in the order their records were completed (restore rebuilds in it)
+    current = this;
+  }
+
+  info(id) { return this.system.info(id); }
+
+  isEsm(id) { const m = this.rt.meta.modules[id]; return m !== undefined && m.esm !== undefined; }
+
+  state(id) {
+    let st = this.states.get(id);
+    if (st === undefined) {
+      st = { status: 'new', arrows: null, promise: undefined, error: undefined, record: null, ns: null,
+        meta: null, done: false, values: null };
+      this.states.set(id, st);
+    }
+    return st;
+  }
+
+  record(id) {
+    const st = this.state(id);
+    if (st.record === null) {
+      st.record = Object.create(null);
+      this.owner.set(st.record, ['rec', id]);
+    }
+    return st.record;
+  }
+
+  target(from, k) {
+    const reqs = this.info(from).esm.requests;
+    if (!(k >= 0 && k < reqs.length)) throw new Error('unknown import ' + k + ' of module ' + from);
+    return reqs[k];
+  }
+
+  // -- the calls instrumented modules make --------------------------------------------------
+
+  /** The record of the module that request `k` of module `from` names. */
+  rec(from, k) { return this.record(this.target(from, k)); }
+
+  /** The namespace of the module that request `k` of module `from` names. */
+  ns(from, k) { return this.namespace(this.target(from, k)); }
+
+  /** A module hands over its export arrows as it starts: its local exports are live at once. */
+  ex(id, arrows, defaultFn) {
+    const st = this.state(id);
+    st.arrows = arrows;
+    if (defaultFn !== undefined && defaultFn >= 0) {
+      const fn = arrows[defaultFn]();
+      Object.defineProperty(fn, 'name', { value: 'default', configurable: true });
+    }
+    this.defineLocal(id);
+  }
+
+  defineLocal(id) {
+    const st = this.state(id);
+    const rec = this.record(id);
+    const exports = this.info(id).esm.exports;
+    for (const name of Object.keys(exports)) {
+      const e = exports[name];
+      if (e[0] === 'l') Object.defineProperty(rec, name, { get: st.arrows[e[1]], enumerable: true, configurable: true });
+    }
+  }
+
+  /** Load a module's imports (depth first, in order), then complete its record. Returns a
+   * promise when some import evaluates asynchronously (top-level await). */
+  ld(id) {
+    const reqs = this.info(id).esm.requests;
+    const pending = [];
+    for (const target of reqs) {
+      const p = this.evaluate(target, id);
+      if (p !== undefined) pending.push(p);
+    }
+    this.link(id);
+    if (pending.length === 0) return undefined;
+    return pending.length === 1 ? pending[0] : promises.ThingsPromise.all(pending);
+  }
+
+  /** A module whose body awaits: its evaluation is this promise. */
+  tla(id, body) {
+    const st = this.state(id);
+    st.promise = body();
+    return st.promise;
+  }
+
+  meta(id) {
+    const st = this.state(id);
+    if (st.meta === null) {
+      const file = this.info(id).file;
+      const self = this;
+      const meta = Object.create(null);
+      meta.dirname = this.info(id).dir;
+      meta.filename = file;
+      meta.resolve = { resolve(specifier) { return self.resolveUrl(id, String(specifier)); } }.resolve;
+      meta.url = fileUrl(file);
+      st.meta = meta;
+      this.owner.set(meta, ['meta', id]);
+    }
+    return st.meta;
+  }
+
+  /** `import(specifier)` from module `from` (an ES module or a CommonJS one). */
+  imp(from, specifier) {
+    const P = promises.ThingsPromise;
+    let target;
+    let p;
+    try {
+      const spec = String(specifier);
+      target = this.dynamicTarget(from, spec);
+      if (target === null) {
+        const err = new Error("Cannot find module '" + spec + "' imported from " + this.info(from).file);
+        err.code = 'ERR_MODULE_NOT_FOUND';
+        throw err;
+      }
+      p = this.evaluate(target, from);
+    } catch (err) {
+      return P.reject(err);
+    }
+    return p === undefined ? P.resolve(this.namespace(target)) : p.then(namespaceOf(target));
+  }
+
+  // -- evaluation ---------------------------------------------------------------------------
+
+  /** Evaluate (once) the module `target` names: an ES module, a CommonJS module, a built-in
+   * ("node:NAME"). Undefined when done, a promise while an async module runs. */
+  evaluate(target, from) {
+    if (target.startsWith('node:')) {
+      this.builtinRecord(target, from);
+      return undefined;
+    }
+    if (!this.isEsm(target)) {
+      this.cjsRecord(target, from);
+      return undefined;
+    }
+    const st = this.state(target);
+    if (st.status === 'errored') throw st.error;
+    if (st.status === 'evaluating') return undefined; // a cycle: it is on the stack
+    if (st.status === 'evaluated') return this.pending(st);
+    st.status = 'evaluating';
+    try {
+      this.system.table[target][0].call(undefined);
+    } catch (err) {
+      st.status = 'errored';
+      st.error = err;
+      throw err;
+    }
+    st.status = 'evaluated';
+    return this.pending(st);
+  }
+
+  /** An async module's evaluation while it has not succeeded (awaiting it rejects when it failed). */
+  pending(st) {
+    if (st.promise === undefined) return undefined;
+    return promises.promiseState(st.promise) === 'fulfilled' ? undefined : st.promise;
+  }
+
+  /** Re-exports and `export *` of a module whose imports are all loaded. */
+  link(id) {
+    const st = this.state(id);
+    if (st.done) return;
+    const rec = this.record(id);
+    const esm = this.info(id).esm;
+    const own = new Set(Object.keys(esm.exports));
+    for (const name of own) {
+      const e = esm.exports[name];
+      if (e[0] === 'i') this.reexport(rec, name, this.record(esm.requests[e[1]]), e[2]);
+      else if (e[0] === 'n') {
+        const target = esm.requests[e[1]];
+        Object.defineProperty(rec, name, { get: () => this.namespace(target), enumerable: true, configurable: true });
+      }
+    }
+    const starred = new Map(); // name -> getter (null: ambiguous)
+    for (const k of esm.stars) {
+      const dep = this.record(esm.requests[k]);
+      for (const name of Object.keys(dep)) {
+        if (name === 'default' || own.has(name)) continue;
+        const d = Object.getOwnPropertyDescriptor(dep, name);
+        const get = d.get || (() => dep[name]);
+        if (!starred.has(name)) starred.set(name, get);
+        else if (starred.get(name) !== get && starred.get(name) !== null) starred.set(name, null);
+      }
+    }
+    for (const [name, get] of starred) {
+      if (get !== null) Object.defineProperty(rec, name, { get, enumerable: true, configurable: true });
+    }
+    st.done = true;
+    this.linked.push(id);
+  }
+
+  reexport(rec, name, dep, importName) {
+    const d = Object.getOwnPropertyDescriptor(dep, importName);
+    const get = d !== undefined && d.get !== undefined ? d.get : () => dep[importName];
+    Object.defineProperty(rec, name, { get, enumerable: true, configurable: true });
+  }
+
+  /** An ES module's view of a CommonJS module: `default` is module.exports, and the names
+   * Node's lexer finds (values taken once it has run, as Node does). */
+  cjsRecord(id, from) {
+    const st = this.state(id);
+    if (st.values !== null) return;
+    const exp = this.system.load(id, from);
+    const names = ['default'];
+    const info = this.info(id);
+    const found = info.cjs_names || { names: [], reexports: [] };
+    for (const n of found.names) if (!names.includes(n)) names.push(n);
+    for (const request of found.reexports) {
+      const dep = info.deps[request];
+      if (typeof dep !== 'string') continue;
+      const depExports = this.system.load(dep, id);
+      if (depExports !== null && (typeof depExports === 'object' || typeof depExports === 'function')) {
+        for (const n of Object.keys(depExports)) if (n !== 'default' && !names.includes(n)) names.push(n);
+      }
+    }
+    const values = names.map((n) => (n === 'default' ? exp : (exp === null || exp === undefined ? undefined : exp[n])));
+    this.setValues(id, names, values);
+  }
+
+  builtinRecord(target, from) {
+    const st = this.state(target);
+    if (st.values !== null) return;
+    const exp = this.system.requireHost(target.slice(5), from);
+    const names = ['default'];
+    if (exp !== null && (typeof exp === 'object' || typeof exp === 'function')) {
+      for (const n of Object.keys(exp)) if (n !== 'default') names.push(n);
+    }
+    this.setValues(target, names, names.map((n) => (n === 'default' ? exp : exp[n])));
+  }
+
+  setValues(id, names, values) {
+    const st = this.state(id);
+    st.values = [names, values];
+    st.status = 'evaluated';
+    const rec = this.record(id);
+    for (let i = 0; i < names.length; i++) {
+      Object.defineProperty(rec, names[i], { value: values[i], writable: false, enumerable: true, configurable: true });
+    }
+  }
+
+  // -- require(esm), as Node >= 20.19 allows -----------------------------------------------
+
+  requireEsm(id, from) {
+    const p = this.evaluate(id, from);
+    if (p !== undefined || this.info(id).esm.async) {
+      const err = new Error('require() cannot be used on an ESM graph with top-level await. Use import() instead.' +
+        '\n  From ' + this.info(from).file + '\n  Requiring ' + this.info(id).file);
+      err.code = 'ERR_REQUIRE_ASYNC_MODULE';
+      throw err;
+    }
+    return this.namespace(id);
+  }
+
+  // -- namespaces ---------------------------------------------------------------------------
+
+  namespace(id) {
+    const st = this.state(id);
+    if (st.ns !== null) return st.ns;
+    const rec = this.record(id);
+    const target = Object.create(null);
+    let names = null;
+    const keys = () => {
+      if (names === null) {
+        names = Object.keys(rec).sort();
+        for (const n of names) Object.defineProperty(target, n, { value: undefined, writable: true, enumerable: true, configurable: false });
+        Object.defineProperty(target, Symbol.toStringTag, { value: 'Module' });
+        Object.preventExtensions(target);
+      }
+      return names;
+    };
+    const isExport = (p) => typeof p === 'string' && keys().includes(p);
+    const handler = {
+      getPrototypeOf() { return null; },
+      setPrototypeOf(t, v) { return v === null; },
+      isExtensible() { keys(); return false; },
+      preventExtensions() { keys(); return true; },
+      getOwnPropertyDescriptor(t, p) {
+        keys();
+        if (typeof p === 'symbol') return Reflect.getOwnPropertyDescriptor(target, p);
+        if (!isExport(p)) return undefined;
+        return { value: rec[p], writable: true, enumerable: true, configurable: false };
+      },
+      defineProperty(t, p, desc) {
+        keys();
+        if (typeof p === 'symbol') return Reflect.defineProperty(target, p, desc);
+        if (!isExport(p)) return false;
+        const value = rec[p];
+        if (desc.configurable === true || desc.enumerable === false || 'get' in desc || 'set' in desc ||
+            desc.writable === false) return false;
+        return !('value' in desc) || Object.is(desc.value, value);
+      },
+      has(t, p) { return typeof p === 'symbol' ? (keys(), p in target) : isExport(p); },
+      get(t, p) {
+        if (typeof p === 'symbol') { keys(); return target[p]; }
+        return isExport(p) ? rec[p] : undefined;
+      },
+      set() { return false; },
+      deleteProperty(t, p) {
+        if (typeof p === 'symbol') { keys(); return Reflect.deleteProperty(target, p); }
+        return !isExport(p);
+      },
+      ownKeys() { return [...keys(), Symbol.toStringTag]; },
+    };
+    st.ns = new Proxy(target, handler);
+    this.owner.set(st.ns, ['ns', id]);
+    return st.ns;
+  }
+
+  // -- resolution at run time ---------------------------------------------------------------
+
+  dynamicTarget(from, spec) {
+    const info = this.info(from);
+    const table = info.esm !== undefined ? info.deps : info.imports;
+    if (table && Object.prototype.hasOwnProperty.call(table, spec)) {
+      const t = table[spec];
+      return typeof t === 'string' ? t : 'node:' + spec.replace(/^node:/, '');
+    }
+    if (info.esm !== undefined) {
+      const reqs = info.esm.requests;
+      // a specifier also imported statically
+      const i = (info.esm.specifiers || []).indexOf(spec);
+      if (i >= 0) return reqs[i];
+    }
+    if (this.rt.host.isBuiltinModule(spec)) return 'node:' + spec.replace(/^node:/, '');
+    return null;
+  }
+
+  resolveUrl(from, spec) {
+    const target = this.dynamicTarget(from, spec);
+    if (target !== null) return target.startsWith('node:') ? target : fileUrl(this.info(target).file);
+    if (/^[a-z][a-z0-9+.-]*:/i.test(spec)) return spec;
+    const base = this.info(from).dir;
+    if (spec.startsWith('/')) return fileUrl(normalize(spec));
+    if (spec.startsWith('./') || spec.startsWith('../')) return fileUrl(normalize(base + '/' + spec));
+    const err = new Error("Cannot find package '" + spec + "' imported from " + this.info(from).file);
+    err.code = 'ERR_MODULE_NOT_FOUND';
+    throw err;
+  }
+
+  // -- snapshot and restore -----------------------------------------------------------------
+
+  /** What a snapshot names instead of walking: {t: 'esm', k, mod}. */
+  refOf(o) {
+    const owner = this.owner.get(o);
+    return owner === undefined ? undefined : { t: 'esm', k: owner[0], mod: owner[1] };
+  }
+
+  objectFor(kind, id) {
+    if (typeof id !== 'string' || !this.rt.meta.modules[id] && !id.startsWith('node:')) return undefined;
+    if (kind === 'rec') return this.record(id);
+    if (kind === 'ns') return this.namespace(id);
+    if (kind === 'meta' && this.rt.meta.modules[id]) return this.meta(id);
+    return undefined;
+  }
+
+  encode(s) {
+    const out = [];
+    const order = [...this.linked, ...[...this.states.keys()].filter((id) => !this.linked.includes(id))];
+    for (const id of order) {
+      const st = this.states.get(id);
+      const lab = '<esm ' + id + '>';
+      out.push([id, STATUS.indexOf(st.status), st.arrows === null ? null : s.val(st.arrows, -1, lab + '.exports'),
+        st.promise === undefined ? null : s.val(st.promise, -1, lab + '.evaluation'),
+        st.error === undefined ? null : s.val(st.error, -1, lab + '.error'),
+        st.values === null ? null : [st.values[0], s.val(st.values[1], -1, lab + '.values')],
+        st.done ? 1 : 0]);
+    }
+    return out;
+  }
+
+  decode(r, entries, RestoreError) {
+    for (const e of entries) {
+      if (!Array.isArray(e) || typeof e[0] !== 'string' || !(e[1] >= 0 && e[1] < STATUS.length)) {
+        throw new RestoreError('malformed module state in snapshot');
+      }
+      const [id, status, arrows, promise, error, values, done] = e;
+      if (!this.rt.meta.modules[id] && !id.startsWith('node:')) throw new RestoreError('snapshot names unknown module ' + id);
+      const st = this.state(id);
+      st.status = STATUS[status];
+      if (promise !== null) st.promise = r.get(promise);
+      if (error !== null) st.error = r.get(error);
+      if (values !== null) {
+        const vals = r.get(values[1]);
+        if (!Array.isArray(values[0]) || !Array.isArray(vals)) throw new RestoreError('malformed module values in snapshot');
+        this.setValues(id, values[0].map(String), vals);
+        st.status = STATUS[status];
+      }
+      if (arrows !== null) {
+        if (!this.isEsm(id)) throw new RestoreError('snapshot gives exports to a module that is not an ES module');
+        const fns = r.get(arrows);
+        if (!Array.isArray(fns) || fns.some((f) => typeof f !== 'function')) throw new RestoreError('malformed module exports in snapshot');
+        st.arrows = fns;
+        this.defineLocal(id);
+      }
+      if (done === 1 && this.isEsm(id)) this.link(id);
+    }
+  }
+}
+
+function fileUrl(path) {
+  return 'file://' + encodeURI(path).replace(/[?#]/g, encodeURIComponent);
+}
+
+function normalize(path) {
+  const out = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
+
+module.exports = { EsmModules };

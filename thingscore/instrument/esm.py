@@ -1,0 +1,443 @@
+"""ES modules lowered to the module functions the rest of the instrumenter knows.
+
+An ES module becomes the body of a strict function, like a CommonJS module, with Node's
+semantics kept by a handful of runtime calls (``jsruntime/esm.js``):
+
+* its exports are *live*: the module hands the runtime one arrow per exported binding
+  (``$T$.ex(id, [() => count, () => inc])``) before anything else runs, so function
+  declarations are already usable by modules in a cycle and ``let``/``const``/``class``
+  exports are in their temporal dead zone until initialised (reading one throws, as in
+  Node). The runtime builds each module's *record* (an object whose accessors are those
+  arrows, or the exporter's own for re-exports) and its namespace from them;
+* every reference to an imported binding reads the exporter's record
+  (``count`` -> ``$T$i0.count``; a call ``f()`` -> ``(0, $T$i0.f)()`` so ``this`` stays
+  undefined), so an importer sees the exporter's later assignments, and assigning to an
+  import throws a TypeError;
+* imports are evaluated before the body, depth first in source order, each module once
+  (``$T$.ld(id)``): Node's evaluation order, cycles included;
+* a module with top-level ``await``, or one that imports such a module, runs its body in
+  an async arrow (``$T$.tla(id, async () => {...})``), which the machine pass then makes a
+  resumable machine like any other async function: a module suspended at a top-level
+  ``await`` moves;
+* ``import.meta`` is ``$T$.meta(id)``, ``import(x)`` is ``$T$.imp(id, x)`` (also in CommonJS).
+
+Edits replace text at node ranges and keep every line on its line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from thingscore.parsing import JSSyntaxError
+
+from .runtime_names import PREFIX, RT
+from .scope import analyze
+from .scope_model import IMPORT_BINDING
+from .syntax import FUNCTION_TYPES, Node, child_nodes, line_col
+
+DEFAULT_LOCAL = f"{PREFIX}d"
+_LOWERING_NAME = re.compile(re.escape(PREFIX) + r"(?:i\d+|d|w)")
+
+
+def is_lowering_name(name: str) -> bool:
+    """A variable that ``lower`` declares (records, the default export, a load promise)."""
+    return _LOWERING_NAME.fullmatch(name) is not None
+
+
+class ModuleSyntaxError(JSSyntaxError):
+    """A module that Node would refuse at link time (e.g. a JSON import without its type)."""
+
+
+@dataclass
+class ModuleRequest:
+    """One module a module loads statically (index = position in ``ModuleFacts.requests``)."""
+
+    specifier: str
+    json: bool = False  # `with { type: 'json' }`
+    node: Node | None = None
+
+
+@dataclass
+class ModuleFacts:
+    """What the bundler needs to know of a module before lowering it: what it loads, whether
+    it awaits at top level, what it exports."""
+
+    requests: list[ModuleRequest] = field(default_factory=list)
+    dynamic: list[str] = field(default_factory=list)  # literal `import('...')` specifiers
+    tla: bool = False
+    # export name -> ["l", arrow index] | ["i", request, import name] | ["n", request]
+    exports: dict[str, list[Any]] = field(default_factory=dict)
+    stars: list[int] = field(default_factory=list)  # `export * from` requests
+    imported: dict[int, set[str]] = field(default_factory=dict)  # request -> names it imports
+    default_fn: int = -1  # the arrow of an anonymous `export default function` (named "default" at run time)
+
+
+def _spec_name(node: Node) -> str:
+    """An import/export name: an identifier or a string literal (`export { x as "a b" }`)."""
+    return node["name"] if node["type"] == "Identifier" else str(node["value"])
+
+
+def _is_json_request(decl: Node) -> bool:
+    for attr in decl.get("attributes") or decl.get("assertions") or []:
+        key = attr.get("key", {})
+        k = key.get("name") if key.get("type") == "Identifier" else key.get("value")
+        if k == "type" and attr.get("value", {}).get("value") == "json":
+            return True
+    return False
+
+
+def scan_dynamic(program: Node) -> tuple[list[str], list[Node]]:
+    """Literal `import()` specifiers and every ImportExpression (CommonJS modules have them too)."""
+    specs, imports, _, _ = _dynamic_specifiers(program)
+    return specs, imports
+
+
+def _dynamic_specifiers(program: Node) -> tuple[list[str], list[Node], list[Node], bool]:
+    """Literal `import()` specifiers, every ImportExpression and MetaProperty `import.meta`,
+    and whether an `await` (or `for await`) sits at the module's top level."""
+    specs: list[str] = []
+    imports: list[Node] = []
+    metas: list[Node] = []
+    tla = False
+    stack: list[tuple[Node, bool]] = [(program, True)]
+    while stack:
+        node, top = stack.pop()
+        t = node["type"]
+        if t == "ImportExpression":
+            imports.append(node)
+            src = node["source"]
+            if src["type"] == "Literal" and isinstance(src.get("value"), str):
+                specs.append(src["value"])
+            elif src["type"] == "TemplateLiteral" and not src["expressions"]:
+                specs.append(src["quasis"][0]["value"]["cooked"])
+        elif t == "MetaProperty" and node["meta"]["name"] == "import":
+            metas.append(node)
+        elif top and (t == "AwaitExpression" or (t == "ForOfStatement" and node.get("await"))):
+            tla = True
+        inner = top and t not in FUNCTION_TYPES
+        # class bodies: methods are functions; field initializers and static blocks cannot await
+        if t in ("ClassBody", "PropertyDefinition", "StaticBlock"):
+            inner = False
+        for _, c in child_nodes(node):
+            stack.append((c, inner))
+    return specs, imports, metas, tla
+
+
+def scan(program: Node) -> ModuleFacts:
+    """The static facts of an ES module (its Program, parsed with the module goal)."""
+    facts = ModuleFacts()
+    index: dict[tuple[str, bool], int] = {}
+
+    def request(decl: Node) -> int:
+        spec = decl["source"]["value"]
+        key = (spec, _is_json_request(decl))
+        if key not in index:
+            index[key] = len(facts.requests)
+            facts.requests.append(ModuleRequest(spec, key[1], decl))
+        return index[key]
+
+    imports: dict[str, tuple[int, str | None]] = {}  # local -> (request, imported name | None = namespace)
+    for stmt in program["body"]:
+        if stmt["type"] == "ImportDeclaration":
+            k = request(stmt)
+            names = facts.imported.setdefault(k, set())
+            for s in stmt["specifiers"]:
+                if s["type"] == "ImportNamespaceSpecifier":
+                    imports[s["local"]["name"]] = (k, None)
+                elif s["type"] == "ImportDefaultSpecifier":
+                    imports[s["local"]["name"]] = (k, "default")
+                    names.add("default")
+                else:
+                    imports[s["local"]["name"]] = (k, _spec_name(s["imported"]))
+                    names.add(_spec_name(s["imported"]))
+        elif stmt["type"] in ("ExportNamedDeclaration", "ExportAllDeclaration") and stmt.get("source"):
+            request(stmt)
+    arrows = 0
+    for stmt in program["body"]:
+        t = stmt["type"]
+        if t == "ExportAllDeclaration":
+            k = request(stmt)
+            if stmt.get("exported") is not None:
+                facts.exports[_spec_name(stmt["exported"])] = ["n", k]
+            else:
+                facts.stars.append(k)
+        elif t == "ExportNamedDeclaration":
+            if stmt.get("declaration") is not None:
+                for name in _declared_names(stmt["declaration"]):
+                    facts.exports[name] = ["l", arrows]
+                    arrows += 1
+            elif stmt.get("source") is not None:
+                k = request(stmt)
+                for s in stmt["specifiers"]:
+                    local = _spec_name(s["local"])
+                    facts.imported.setdefault(k, set()).add(local)
+                    facts.exports[_spec_name(s["exported"])] = ["i", k, local]
+            else:
+                for s in stmt["specifiers"]:
+                    local = s["local"]["name"]
+                    exported = _spec_name(s["exported"])
+                    if local in imports:
+                        k, name = imports[local]
+                        facts.exports[exported] = ["n", k] if name is None else ["i", k, name]
+                    else:
+                        facts.exports[exported] = ["l", arrows]
+                        arrows += 1
+        elif t == "ExportDefaultDeclaration":
+            decl = stmt["declaration"]
+            if decl["type"] == "FunctionDeclaration" and decl.get("id") is None:
+                facts.default_fn = arrows
+            facts.exports["default"] = ["l", arrows]
+            arrows += 1
+    facts.dynamic, _, _, facts.tla = _dynamic_specifiers(program)
+    return facts
+
+
+def _declared_names(decl: Node) -> list[str]:
+    if decl["type"] in ("FunctionDeclaration", "ClassDeclaration"):
+        return [decl["id"]["name"]]
+    names: list[str] = []
+    for d in decl["declarations"]:
+        _pattern_names(d["id"], names)
+    return names
+
+
+def _pattern_names(p: Node, out: list[str]) -> None:
+    t = p["type"]
+    if t == "Identifier":
+        out.append(p["name"])
+    elif t == "ObjectPattern":
+        for prop in p["properties"]:
+            _pattern_names(prop["argument"] if prop["type"] == "RestElement" else prop["value"], out)
+    elif t == "ArrayPattern":
+        for e in p["elements"]:
+            if e is not None:
+                _pattern_names(e, out)
+    elif t == "RestElement":
+        _pattern_names(p["argument"], out)
+    elif t == "AssignmentPattern":
+        _pattern_names(p["left"], out)
+
+
+class _Edits:
+    """Non-overlapping replacements of source ranges (insertions are empty ranges)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[tuple[int, int, int, str]] = []
+        self.removed: list[tuple[int, int]] = []
+
+    def replace(self, start: int, end: int, text: str) -> None:
+        self.items.append((start, end, len(self.items), text))
+
+    def blank(self, start: int, end: int, text: str = "") -> None:
+        """Replace a range, keeping its line breaks (so later lines stay where they were)."""
+        self.removed.append((start, end))
+        self.replace(start, end, text + "\n" * self.source.count("\n", start, end))
+
+    def inside_removed(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.removed)
+
+    def render(self) -> str:
+        out: list[str] = []
+        pos = 0
+        for start, end, _, text in sorted(self.items, key=lambda e: (e[0], e[1], e[2])):
+            if start < pos:
+                raise AssertionError(f"overlapping module edits at {start}")
+            out.append(self.source[pos:start])
+            out.append(text)
+            pos = end
+        out.append(self.source[pos:])
+        return "".join(out)
+
+
+def _member(obj: str, name: str) -> str:
+    return f"{obj}.{name}" if name.isidentifier() else f"{obj}[{json.dumps(name)}]"
+
+
+def _parents(program: Node) -> dict[int, tuple[Node, str]]:
+    parents: dict[int, tuple[Node, str]] = {}
+    stack = [program]
+    while stack:
+        n = stack.pop()
+        for k, c in child_nodes(n):
+            parents[id(c)] = (n, k)
+            stack.append(c)
+    return parents
+
+
+def lower_dynamic(source: str, program: Node, module_id: str) -> str:
+    """A CommonJS module's `import()` calls made runtime calls (everything else unchanged)."""
+    _, imports, _, _ = _dynamic_specifiers(program)
+    if not imports:
+        return source
+    edits = _Edits(source)
+    for node in imports:
+        edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({json.dumps(module_id)}, ")
+    return edits.render()
+
+
+def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_async: bool,
+          filename: str = "<input>") -> str:
+    """The ES module ``source`` (parsed into ``program`` with the module goal) as the strict
+    body of a module function."""
+    mid = json.dumps(module_id)
+    edits = _Edits(source)
+    parents = _parents(program)
+    record_var = {k: f"{PREFIX}i{k}" for k in range(len(facts.requests))}
+    used_records: set[int] = set()
+    namespaces: list[tuple[str, int]] = []
+    arrows: list[str] = []
+    imports: dict[str, tuple[int, str | None]] = {}
+
+    def request_index(decl: Node) -> int:
+        spec, js = decl["source"]["value"], _is_json_request(decl)
+        for i, r in enumerate(facts.requests):
+            if r.specifier == spec and r.json == js:
+                return i
+        raise AssertionError("unscanned request")
+
+    for stmt in program["body"]:
+        t = stmt["type"]
+        if t == "ImportDeclaration":
+            k = request_index(stmt)
+            for s in stmt["specifiers"]:
+                if s["type"] == "ImportNamespaceSpecifier":
+                    namespaces.append((s["local"]["name"], k))
+                    imports[s["local"]["name"]] = (k, None)
+                else:
+                    name = "default" if s["type"] == "ImportDefaultSpecifier" else _spec_name(s["imported"])
+                    imports[s["local"]["name"]] = (k, name)
+            edits.blank(stmt["start"], stmt["end"], ";")
+        elif t == "ExportAllDeclaration":
+            edits.blank(stmt["start"], stmt["end"], ";")
+        elif t == "ExportNamedDeclaration":
+            decl = stmt.get("declaration")
+            if decl is not None:
+                edits.replace(stmt["start"], decl["start"], "")
+                arrows += [f"() => {n}" for n in _declared_names(decl)]
+            else:
+                if stmt.get("source") is None:
+                    for s in stmt["specifiers"]:
+                        if s["local"]["name"] not in imports:
+                            arrows.append(f"() => {s['local']['name']}")
+                edits.blank(stmt["start"], stmt["end"], ";")
+        elif t == "ExportDefaultDeclaration":
+            _lower_default(source, stmt, edits, arrows)
+
+    scope_manager = analyze(program, "module")
+    for sc in scope_manager.scopes:
+        for var in sc.variables:
+            if var.name.startswith(PREFIX):
+                node = var.identifiers[0] if var.identifiers else sc.node
+                raise module_error(source, node, f"identifier {var.name} is reserved by the instrumenter", filename)
+    module_scope = next(s for s in scope_manager.scopes if s.type == "module")
+    for v in module_scope.variables:
+        if not v.defs or v.defs[0].type != IMPORT_BINDING:
+            continue
+        k, name = imports[v.name]
+        if name is None:
+            continue  # a namespace is a const of the module function
+        used_records.add(k)
+        target = _member(record_var[k], name)
+        seen: set[int] = set()
+        for ref in v.references + v.lexical_references:
+            ident = ref.identifier
+            if id(ident) in seen or edits.inside_removed(ident["start"]):
+                continue
+            seen.add(id(ident))
+            _rewrite_reference(ident, target, parents, edits)
+
+    for node in _dynamic_specifiers(program)[1]:
+        edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({mid}, ")
+    for node in _dynamic_specifiers(program)[2]:
+        edits.replace(node["start"], node["end"], f"{RT}.meta({mid})")
+
+    consts = [f"{record_var[k]} = {RT}.rec({mid}, {k})" for k in sorted(used_records)]
+    consts += [f"{local} = {RT}.ns({mid}, {k})" for local, k in namespaces]
+    head = "'use strict';" + (f"const {', '.join(consts)};" if consts else "")
+    named = f", {facts.default_fn}" if facts.default_fn >= 0 else ""
+    export_call = f"{RT}.ex({mid}, [{', '.join(arrows)}]{named});"
+    if is_async:
+        head += (f"{RT}.tla({mid}, async () => {{{export_call}const {PREFIX}w = {RT}.ld({mid}); "
+                 f"if ({PREFIX}w) await {PREFIX}w;")
+        tail = "\n});"
+    else:
+        head += f"{export_call}{RT}.ld({mid});"
+        tail = ""
+    edits.replace(0, 0, head)
+    if tail:
+        edits.replace(len(source), len(source), tail)
+    return edits.render()
+
+
+def _lower_default(source: str, stmt: Node, edits: _Edits, arrows: list[str]) -> None:
+    decl = stmt["declaration"]
+    t = decl["type"]
+    if t in ("FunctionDeclaration", "ClassDeclaration"):
+        if decl.get("id") is not None:
+            edits.replace(stmt["start"], decl["start"], "")
+            arrows.append(f"() => {decl['id']['name']}")
+            return
+        if t == "FunctionDeclaration":
+            # hoisted like any function declaration; the runtime names it "default"
+            edits.replace(stmt["start"], decl["start"], "")
+            p = _open_paren(source, decl)
+            edits.replace(p, p, f" {DEFAULT_LOCAL}")
+            arrows.append(f"() => {DEFAULT_LOCAL}")
+            return
+        # an anonymous class declaration: a binding in its TDZ until evaluated, named "default"
+        edits.replace(stmt["start"], decl["start"], f"const {DEFAULT_LOCAL} = ({{ default: ")
+        edits.replace(decl["end"], decl["end"], " }).default;")
+        arrows.append(f"() => {DEFAULT_LOCAL}")
+        return
+    anonymous = t in ("FunctionExpression", "ArrowFunctionExpression", "ClassExpression") and decl.get("id") is None
+    if anonymous:
+        edits.replace(stmt["start"], decl["start"], f"const {DEFAULT_LOCAL} = ({{ default: ")
+        edits.replace(decl["end"], decl["end"], " }).default")
+    else:
+        edits.replace(stmt["start"], decl["start"], f"const {DEFAULT_LOCAL} = (")
+        edits.replace(decl["end"], decl["end"], ")")
+    if stmt["end"] == decl["end"] or source[decl["end"]:stmt["end"]].strip() != ";":
+        edits.replace(stmt["end"], stmt["end"], ";")
+    arrows.append(f"() => {DEFAULT_LOCAL}")
+
+
+def _open_paren(source: str, fn: Node) -> int:
+    """The offset of the `(` that opens a function's parameters (after `function`, `*`)."""
+    if fn["params"]:
+        end = fn["params"][0]["start"]
+        return source.rindex("(", fn["start"], end)
+    return source.index("(", fn["start"], fn["body"]["start"])
+
+
+def _rewrite_reference(ident: Node, target: str, parents: dict[int, tuple[Node, str]], edits: _Edits) -> None:
+    parent, key = parents.get(id(ident), (None, ""))
+    if parent is not None and parent["type"] == "Property" and parent.get("shorthand"):
+        edits.replace(parent["start"], parent["end"], f"{ident['name']}: {target}")
+        return
+    if parent is not None and parent["type"] == "AssignmentPattern" and key == "left":
+        grand = parents.get(id(parent))
+        if grand is not None and grand[0]["type"] == "Property" and grand[0].get("shorthand"):
+            # `({ x = 1 } = o)`: the shorthand's key stays, its target is the record's
+            edits.replace(ident["start"], ident["end"], f"{ident['name']}: {target}")
+            return
+    if parent is not None and ((parent["type"] in ("CallExpression", "NewExpression") and key == "callee"
+                                and parent["type"] == "CallExpression")
+                               or (parent["type"] == "TaggedTemplateExpression" and key == "tag")):
+        edits.replace(ident["start"], ident["end"], f"(0, {target})")
+        return
+    edits.replace(ident["start"], ident["end"], target)
+
+
+def module_error(source: str, node: Node, message: str, filename: str) -> ModuleSyntaxError:
+    line, col = line_col(source, node["start"])
+    err = ModuleSyntaxError(message, line, col, node["start"])
+    err.filename = filename
+    return err
+
+
+__all__ = ["ModuleFacts", "ModuleRequest", "ModuleSyntaxError", "lower", "lower_dynamic", "module_error", "scan",
+           "scan_dynamic"]
