@@ -240,15 +240,24 @@ class EsmModules {
     this.setValues(id, names, values);
   }
 
+  /** A built-in's record: `default` is the module, the names are its keys, read when used
+   * (some are lazy getters of the host that fail on engines without the feature). */
   builtinRecord(target, from) {
     const st = this.state(target);
     if (st.values !== null) return;
     const exp = this.system.requireHost(target.slice(5), from);
     const names = ['default'];
+    const rec = this.record(target);
+    Object.defineProperty(rec, 'default', { value: exp, writable: false, enumerable: true, configurable: true });
     if (exp !== null && (typeof exp === 'object' || typeof exp === 'function')) {
-      for (const n of Object.keys(exp)) if (n !== 'default') names.push(n);
+      for (const n of Object.keys(exp)) {
+        if (n === 'default') continue;
+        names.push(n);
+        Object.defineProperty(rec, n, { get: () => exp[n], enumerable: true, configurable: true });
+      }
     }
-    this.setValues(target, names, names.map((n) => (n === 'default' ? exp : exp[n])));
+    st.values = [names, null];
+    st.status = 'evaluated';
   }
 
   setValues(id, names, values) {
@@ -333,7 +342,7 @@ class EsmModules {
 
   dynamicTarget(from, spec) {
     const info = this.info(from);
-    const table = info.esm !== undefined ? info.deps : info.imports;
+    const table = info.imports;
     if (table && Object.prototype.hasOwnProperty.call(table, spec)) {
       const t = table[spec];
       return typeof t === 'string' ? t : 'node:' + spec.replace(/^node:/, '');
@@ -385,7 +394,8 @@ class EsmModules {
       out.push([id, STATUS.indexOf(st.status), st.arrows === null ? null : s.val(st.arrows, -1, lab + '.exports'),
         st.promise === undefined ? null : s.val(st.promise, -1, lab + '.evaluation'),
         st.error === undefined ? null : s.val(st.error, -1, lab + '.error'),
-        st.values === null ? null : [st.values[0], s.val(st.values[1], -1, lab + '.values')],
+        // a built-in's exports are the host's: restore reads them again
+        st.values === null || id.startsWith('node:') ? null : [st.values[0], s.val(st.values[1], -1, lab + '.values')],
         st.done ? 1 : 0]);
     }
     return out;
@@ -402,7 +412,9 @@ class EsmModules {
       st.status = STATUS[status];
       if (promise !== null) st.promise = r.get(promise);
       if (error !== null) st.error = r.get(error);
-      if (values !== null) {
+      if (id.startsWith('node:')) {
+        if (status === STATUS.indexOf('evaluated')) this.builtinRecord(id, null);
+      } else if (values !== null) {
         const vals = r.get(values[1]);
         if (!Array.isArray(values[0]) || !Array.isArray(vals)) throw new RestoreError('malformed module values in snapshot');
         this.setValues(id, values[0].map(String), vals);

@@ -71,8 +71,28 @@ class ModuleSystem {
     }
     if (!host.isBuiltinModule(request)) throw notFound(request, this.info(fromId).file);
     const exp = host.require(request);
+    if ((request === 'module' || request === 'node:module') && exp && typeof exp.createRequire === 'function') {
+      this.patchCreateRequire(exp);
+    }
     this.rt.builtins.walkModule(request, exp);
     return exp;
+  }
+
+  /** `createRequire(import.meta.url)` in an ES module gives the bundled require of that module
+   * (whose requires were instrumented with it), not the host's loader of uninstrumented files. */
+  patchCreateRequire(mod) {
+    if (this.hostCreateRequire !== undefined) return;
+    const hostCreateRequire = mod.createRequire;
+    this.hostCreateRequire = hostCreateRequire;
+    const self = this;
+    mod.createRequire = {
+      createRequire(filename) {
+        let path = typeof filename === 'string' ? filename : filename && typeof filename.href === 'string' ? filename.href : filename;
+        if (typeof path === 'string' && path.startsWith('file://')) path = decodeURIComponent(path.slice(7));
+        const id = self.idOfFile.get(path);
+        return id !== undefined ? self.requireFor(id) : hostCreateRequire(filename);
+      },
+    }.createRequire;
   }
 
   load(id, parentId) {

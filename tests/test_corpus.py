@@ -71,7 +71,7 @@ def _selected_configs() -> list[str]:
 
 
 def _programs() -> list[Path]:
-    return sorted(p for suite in SUITES for p in (CORPUS / suite).glob("*.js"))
+    return sorted(p for suite in SUITES for ext in ("*.js", "*.mjs") for p in (CORPUS / suite).glob(ext))
 
 
 def _rel(path: Path) -> str:

@@ -270,35 +270,8 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
         return parser.parse(text, "script").program
 
     results: dict[Path, Any] = {}
-    i = 0
-    while i < len(order):
-        path = order[i]
-        i += 1
-        mid = _module_id(path, root)
-        source = _read_source(path)
-        try:
-            fmt, program = _parse_module(path, source, parser)
-        except JSSyntaxError as exc:
-            raise _located(exc, path) from None
-        m = modules[path] = _Module(path, mid, fmt, source, program)
-        if fmt == "esm":
-            m.facts = esm.scan(program)
-            for req in m.facts.requests:
-                m.requests.append(_static_import(req, m, reach))
-            m.deps = _dynamic_imports(m.facts.dynamic, path, reach)
-            continue
-        # CommonJS: instrumented at once (nothing in it depends on the rest of the graph)
-        try:
-            dynamic = esm.scan_dynamic(program)
-            text = esm.lower_dynamic(source, program, mid) if dynamic[1] else source
-            if text is not source or has_machine_functions(program):
-                if has_machine_functions(program):
-                    text = desugar(text, parse_script)
-                program = parse_script(text)
-            res = transform_module(text, program, mid, str(path), ids)
-        except JSSyntaxError as exc:
-            raise _located(exc, path) from None
-        results[path] = res
+
+    def requires_of(res: Any, path: Path) -> dict[str, str | None]:
         dmap: dict[str, str | None] = {}
         for request in res.requires:
             if is_builtin(request):
@@ -308,23 +281,61 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
             if target is None or target.suffix == ".node":
                 continue
             dmap[request] = reach(target)
-        m.deps = dmap
-        m.imports = _dynamic_imports(dynamic[0], path, reach)
-    _mark_async(modules, root)
-    for m in modules.values():
-        if m.format != "esm":
-            continue
-        assert m.facts is not None
-        try:
-            text = esm.lower(m.source, m.program, m.mid, m.facts, m.is_async, str(m.path))
-            _check_json_imports(m, modules, root)
-            program = parse_script(text)
-            if has_machine_functions(program):
-                text = desugar(text, parse_script)
+        return dmap
+
+    i = 0
+    lowered: set[Path] = set()
+    while True:
+        while i < len(order):
+            path = order[i]
+            i += 1
+            mid = _module_id(path, root)
+            source = _read_source(path)
+            try:
+                fmt, program = _parse_module(path, source, parser)
+            except JSSyntaxError as exc:
+                raise _located(exc, path) from None
+            m = modules[path] = _Module(path, mid, fmt, source, program)
+            if fmt == "esm":
+                m.facts = esm.scan(program)
+                for req in m.facts.requests:
+                    m.requests.append(_static_import(req, m, reach))
+                m.imports = _dynamic_imports(m.facts.dynamic, path, reach)
+                continue
+            # CommonJS: instrumented at once (nothing in it depends on the rest of the graph)
+            try:
+                dynamic = esm.scan_dynamic(program)
+                text = esm.lower_dynamic(source, program, mid) if dynamic[1] else source
+                if text is not source or has_machine_functions(program):
+                    if has_machine_functions(program):
+                        text = desugar(text, parse_script)
+                    program = parse_script(text)
+                res = transform_module(text, program, mid, str(path), ids)
+            except JSSyntaxError as exc:
+                raise _located(exc, path) from None
+            results[path] = res
+            m.deps = requires_of(res, path)
+            m.imports = _dynamic_imports(dynamic[0], path, reach)
+        # ES modules once the graph of their static imports is known (which are async)
+        waiting = [m for m in modules.values() if m.format == "esm" and m.path not in lowered]
+        if not waiting:
+            break
+        _mark_async(modules, root)
+        for m in waiting:
+            lowered.add(m.path)
+            assert m.facts is not None
+            try:
+                text = esm.lower(m.source, m.program, m.mid, m.facts, m.is_async, str(m.path))
+                _check_json_imports(m, modules, root)
                 program = parse_script(text)
-            results[m.path] = transform_module(text, program, m.mid, str(m.path), ids, esm=True)
-        except JSSyntaxError as exc:
-            raise _located(exc, m.path) from None
+                if has_machine_functions(program):
+                    text = desugar(text, parse_script)
+                    program = parse_script(text)
+                res = transform_module(text, program, m.mid, str(m.path), ids, esm=True)
+            except JSSyntaxError as exc:
+                raise _located(exc, m.path) from None
+            results[m.path] = res
+            m.deps = requires_of(res, m.path)  # require() made with createRequire(import.meta.url)
     h = hashlib.sha256(INSTRUMENTER_VERSION.encode())
     for path in order:
         text = modules[path].source.encode("utf-8", "surrogatepass")
@@ -347,7 +358,7 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
             assert m.facts is not None
             info["esm"] = {"requests": m.requests, "exports": m.facts.exports, "stars": m.facts.stars,
                            "async": m.is_async, "default_fn": m.facts.default_fn}
-        elif m.imports:
+        if m.imports:
             info["imports"] = m.imports
         if m.format == "cjs" and path.suffix != ".json":
             info["cjs_names"] = cjs_export_names(m.program)
@@ -373,6 +384,8 @@ def _static_import(req: esm.ModuleRequest, m: _Module, reach: Callable[[Path], s
     """The module id (or "node:NAME") a static import names; Node refuses the whole program
     before running any of it when one cannot be found, and so does the instrumenter."""
     spec = req.specifier
+    if spec == "things":  # the control plane's API for programs run by a worker
+        return "node:things"
     if is_builtin(spec):
         return spec if spec.startswith("node:") else "node:" + spec
     target = resolve(spec, m.path, "import")

@@ -38,6 +38,25 @@ def _require_request(node: Node) -> str | None:
     return None
 
 
+def _lexer_descriptor(desc: Node) -> bool:
+    """The descriptors cjs-module-lexer accepts: a ``value``, or a getter (function or
+    method, not an arrow) that returns an identifier or a member expression."""
+    if desc["type"] != "ObjectExpression":
+        return False
+    for p in desc["properties"]:
+        if p["type"] != "Property":
+            continue
+        key = _static_key(p["key"], p.get("computed", False))
+        if key == "value":
+            return True
+        if key == "get" and p["value"]["type"] == "FunctionExpression":
+            body = p["value"]["body"]["body"]
+            if (len(body) == 1 and body[0]["type"] == "ReturnStatement" and body[0].get("argument") is not None
+                    and body[0]["argument"]["type"] in ("Identifier", "MemberExpression")):
+                return True
+    return False
+
+
 def cjs_export_names(program: Node) -> dict[str, list[str]]:
     """``{"names": [...], "reexports": [request, ...]}`` for a CommonJS module's tree."""
     names: dict[str, None] = {}
@@ -76,7 +95,7 @@ def cjs_export_names(program: Node) -> dict[str, list[str]]:
             args = node["arguments"]
             if (callee["type"] == "MemberExpression" and not callee["computed"]
                     and callee["object"].get("name") == "Object" and callee["property"].get("name") == "defineProperty"
-                    and len(args) >= 2 and _is_exports(args[0])):
+                    and len(args) >= 3 and _is_exports(args[0]) and _lexer_descriptor(args[2])):
                 key = _static_key(args[1], True)
                 if key is not None:
                     names[key] = None

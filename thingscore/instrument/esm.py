@@ -243,7 +243,8 @@ class _Edits:
     def render(self) -> str:
         out: list[str] = []
         pos = 0
-        for start, end, _, text in sorted(self.items, key=lambda e: (e[0], e[1], e[2])):
+        # at one offset: insertions first (in the order made), then the replacement
+        for start, end, _, text in sorted(self.items, key=lambda e: (e[0], e[1] != e[0], e[2])):
             if start < pos:
                 raise AssertionError(f"overlapping module edits at {start}")
             out.append(self.source[pos:start])
@@ -350,6 +351,7 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
             seen.add(id(ident))
             _rewrite_reference(ident, target, parents, edits)
 
+    _parenthesize_suspended_calls(program, edits)
     for node in _dynamic_specifiers(program)[1]:
         edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({mid}, ")
     for node in _dynamic_specifiers(program)[2]:
@@ -371,6 +373,24 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
     if tail:
         edits.replace(len(source), len(source), tail)
     return edits.render()
+
+
+def _parenthesize_suspended_calls(program: Node, edits: _Edits) -> None:
+    """`await f(x)` with `f` imported becomes `await ((0, $T$i0.f)(x))`, not `await (0, ...)(x)`:
+    a parser that reads `await (...)` as a call of a function named await (tree-sitter's
+    grammar is ambiguous there) must not be given the choice."""
+    starts = {start for start, _, _, text in edits.items if text.startswith("(0, ")}
+    if not starts:
+        return
+    stack = [program]
+    while stack:
+        n = stack.pop()
+        if n["type"] in ("AwaitExpression", "YieldExpression") and n.get("argument") is not None:
+            arg = n["argument"]
+            if arg["start"] in starts:
+                edits.replace(arg["start"], arg["start"], "(")
+                edits.replace(arg["end"], arg["end"], ")")
+        stack.extend(c for _, c in child_nodes(n))
 
 
 def _lower_default(source: str, stmt: Node, edits: _Edits, arrows: list[str]) -> None:

@@ -203,7 +203,9 @@ class ModuleTransformer:
         if name == "require":
             ref = self.sm.reference_of(callee)
             request = _literal_request(node)
-            if ref is not None and ref.resolved is None and request is not None:
+            # an ES module's own `require` is made with createRequire(import.meta.url)
+            own = self.esm and ref is not None and ref.resolved is not None and ref.resolved.scope is self.module_scope
+            if ref is not None and (ref.resolved is None or own) and request is not None:
                 self.requires.append(request)
         elif name == "eval":
             ref = self.sm.reference_of(callee)
