@@ -102,6 +102,13 @@ def test_instrumented_esm_runs_under_plain_node(things, node, app: Path, tmp_pat
     ({"a.mjs": "export const x = 1;\nexport const x = 2;\n"}, "", "a.mjs:2:"),
     ({"a.mjs": "let $T$i0 = 1;\n"}, "reserved by the instrumenter", "a.mjs:1:5"),
     ({"a.mjs": "import './b.mjs';\n", "b.mjs": "with (a) {}\n"}, "", "b.mjs:1:"),
+    ({"a.mjs": "import { q } from './b.mjs';\n", "b.mjs": "export const z = 1;\n"},
+     "does not provide an export named 'q'", "a.mjs:1:10"),
+    ({"a.mjs": "import { y } from './b.mjs';\n", "b.mjs": "export * from './c.mjs';\nexport * from './d.mjs';\n",
+      "c.mjs": "export const y = 1;\n", "d.mjs": "export const y = 2;\n"},
+     "conflicting star exports for name 'y'", "a.mjs:1:10"),
+    ({"a.mjs": "export { v } from './b.mjs';\n", "b.mjs": "export default 1;\n"},
+     "does not provide an export named 'v'", "a.mjs:1:10"),
 ])
 def test_link_errors_name_file_line_col(things, tmp_path: Path, files: dict[str, str], message: str,
                                         where: str) -> None:

@@ -75,12 +75,12 @@ class ModuleFacts:
     default_fn: int = -1  # the arrow of an anonymous `export default function` (named "default" at run time)
 
 
-def _spec_name(node: Node) -> str:
+def spec_name(node: Node) -> str:
     """An import/export name: an identifier or a string literal (`export { x as "a b" }`)."""
     return node["name"] if node["type"] == "Identifier" else str(node["value"])
 
 
-def _is_json_request(decl: Node) -> bool:
+def is_json_request(decl: Node) -> bool:
     for attr in decl.get("attributes") or decl.get("assertions") or []:
         key = attr.get("key", {})
         k = key.get("name") if key.get("type") == "Identifier" else key.get("value")
@@ -133,7 +133,7 @@ def scan(program: Node) -> ModuleFacts:
 
     def request(decl: Node) -> int:
         spec = decl["source"]["value"]
-        key = (spec, _is_json_request(decl))
+        key = (spec, is_json_request(decl))
         if key not in index:
             index[key] = len(facts.requests)
             facts.requests.append(ModuleRequest(spec, key[1], decl))
@@ -151,8 +151,8 @@ def scan(program: Node) -> ModuleFacts:
                     imports[s["local"]["name"]] = (k, "default")
                     names.add("default")
                 else:
-                    imports[s["local"]["name"]] = (k, _spec_name(s["imported"]))
-                    names.add(_spec_name(s["imported"]))
+                    imports[s["local"]["name"]] = (k, spec_name(s["imported"]))
+                    names.add(spec_name(s["imported"]))
         elif stmt["type"] in ("ExportNamedDeclaration", "ExportAllDeclaration") and stmt.get("source"):
             request(stmt)
     arrows = 0
@@ -161,7 +161,7 @@ def scan(program: Node) -> ModuleFacts:
         if t == "ExportAllDeclaration":
             k = request(stmt)
             if stmt.get("exported") is not None:
-                facts.exports[_spec_name(stmt["exported"])] = ["n", k]
+                facts.exports[spec_name(stmt["exported"])] = ["n", k]
             else:
                 facts.stars.append(k)
         elif t == "ExportNamedDeclaration":
@@ -172,13 +172,13 @@ def scan(program: Node) -> ModuleFacts:
             elif stmt.get("source") is not None:
                 k = request(stmt)
                 for s in stmt["specifiers"]:
-                    local = _spec_name(s["local"])
+                    local = spec_name(s["local"])
                     facts.imported.setdefault(k, set()).add(local)
-                    facts.exports[_spec_name(s["exported"])] = ["i", k, local]
+                    facts.exports[spec_name(s["exported"])] = ["i", k, local]
             else:
                 for s in stmt["specifiers"]:
                     local = s["local"]["name"]
-                    exported = _spec_name(s["exported"])
+                    exported = spec_name(s["exported"])
                     if local in imports:
                         k, name = imports[local]
                         facts.exports[exported] = ["n", k] if name is None else ["i", k, name]
@@ -294,7 +294,7 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
     imports: dict[str, tuple[int, str | None]] = {}
 
     def request_index(decl: Node) -> int:
-        spec, js = decl["source"]["value"], _is_json_request(decl)
+        spec, js = decl["source"]["value"], is_json_request(decl)
         for i, r in enumerate(facts.requests):
             if r.specifier == spec and r.json == js:
                 return i
@@ -309,7 +309,7 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
                     namespaces.append((s["local"]["name"], k))
                     imports[s["local"]["name"]] = (k, None)
                 else:
-                    name = "default" if s["type"] == "ImportDefaultSpecifier" else _spec_name(s["imported"])
+                    name = "default" if s["type"] == "ImportDefaultSpecifier" else spec_name(s["imported"])
                     imports[s["local"]["name"]] = (k, name)
             edits.blank(stmt["start"], stmt["end"], ";")
         elif t == "ExportAllDeclaration":
@@ -460,4 +460,4 @@ def module_error(source: str, node: Node, message: str, filename: str) -> Module
 
 
 __all__ = ["ModuleFacts", "ModuleRequest", "ModuleSyntaxError", "lower", "lower_dynamic", "module_error", "scan",
-           "scan_dynamic"]
+           "scan_dynamic", "spec_name", "is_json_request"]
