@@ -417,6 +417,10 @@ module.exports = {
   tla: (id, body) => rt.modules.esm.tla(id, body),
   meta: (id) => rt.modules.esm.meta(id),
   imp: (id, specifier) => rt.modules.esm.imp(id, specifier),
+  moduleArguments() {
+    if ('arguments' in globalThis) return globalThis.arguments;
+    throw new ReferenceError('arguments is not defined');
+  },
   // generators and async functions as machines (see thingscore/instrument/machines.py)
   gen: generators.gen,
   mark: generators.mark,

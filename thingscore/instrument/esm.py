@@ -351,6 +351,15 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
             seen.add(id(ident))
             _rewrite_reference(ident, target, parents, edits)
 
+    for ref in module_scope.through:
+        if ref.identifier["name"] == "arguments" and not edits.inside_removed(ref.identifier["start"]):
+            # a module has no `arguments` (the module function would lend it its own)
+            ident = ref.identifier
+            parent, key = parents.get(id(ident), (None, ""))
+            if parent is not None and parent["type"] == "UnaryExpression" and parent["operator"] == "typeof":
+                edits.replace(ident["start"], ident["end"], "globalThis.arguments")
+            else:
+                edits.replace(ident["start"], ident["end"], f"{RT}.moduleArguments()")
     _parenthesize_suspended_calls(program, edits)
     for node in _dynamic_specifiers(program)[1]:
         edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({mid}, ")
@@ -414,13 +423,18 @@ def _lower_default(source: str, stmt: Node, edits: _Edits, arrows: list[str]) ->
         arrows.append(f"() => {DEFAULT_LOCAL}")
         return
     anonymous = t in ("FunctionExpression", "ArrowFunctionExpression", "ClassExpression") and decl.get("id") is None
+    # the expression's text may be parenthesized: take everything after `default` up to the `;`
+    start = source.index("default", stmt["start"]) + len("default")
+    end = stmt["end"]
+    if source[end - 1] == ";" and end - 1 >= decl["end"]:
+        end -= 1
     if anonymous:
-        edits.replace(stmt["start"], decl["start"], f"const {DEFAULT_LOCAL} = ({{ default: ")
-        edits.replace(decl["end"], decl["end"], " }).default")
+        edits.replace(stmt["start"], start, f"const {DEFAULT_LOCAL} = ({{ default: ")
+        edits.replace(end, end, " }).default")
     else:
-        edits.replace(stmt["start"], decl["start"], f"const {DEFAULT_LOCAL} = (")
-        edits.replace(decl["end"], decl["end"], ")")
-    if stmt["end"] == decl["end"] or source[decl["end"]:stmt["end"]].strip() != ";":
+        edits.replace(stmt["start"], start, f"const {DEFAULT_LOCAL} = (")
+        edits.replace(end, end, ")")
+    if end == stmt["end"]:
         edits.replace(stmt["end"], stmt["end"], ";")
     arrows.append(f"() => {DEFAULT_LOCAL}")
 

@@ -1,0 +1,2 @@
+export { default } from './mixed.mjs';
+export { named as y } from './mixed.mjs';
