@@ -115,12 +115,19 @@ def log(message: str) -> None:
 
 # --- overhead -------------------------------------------------------------------------
 
-def overhead(runs: int, only: str | None, node_args: list[str]) -> dict[str, Any]:
+def overhead(runs: int, only: str | None, node_args: list[str], esm: bool = False) -> dict[str, Any]:
     workloads = selected(sorted((BENCH / "workloads").glob("*.js")), only)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="things-bench-") as tmp:
+        if esm:  # the same workloads as ES modules, and those written as modules
+            from esm_forms import esm_form
+
+            forms = Path(tmp) / "esm"
+            forms.mkdir()
+            workloads = [esm_form(w, forms) for w in workloads]
+            workloads += selected(sorted((BENCH / "workloads_esm").glob("*.mjs")), only)
         for w in workloads:
-            inst = Path(tmp) / w.name
+            inst = Path(tmp) / (w.stem + ".inst.js")
             checked(measure([*THINGS, "instrument", str(w), "-o", str(inst)]), f"instrumenting {w.name}")
             raw: list[Run] = []
             ins: list[Run] = []
@@ -151,7 +158,8 @@ def overhead(runs: int, only: str | None, node_args: list[str]) -> dict[str, Any
         "time_ratio_max": max(r["time_ratio"] for r in rows),
         "rss_ratio_max": max(r["rss_ratio"] for r in rows),
     }
-    print(f"\n## overhead: instrumented / raw, median of {runs} alternating runs\n")
+    form = " (ES-module forms)" if esm else ""
+    print(f"\n## overhead{form}: instrumented / raw, median of {runs} alternating runs\n")
     print(table(rows, [("workload", "workload", ""), ("raw_s", "raw s", ".2f"), ("inst_s", "inst s", ".2f"),
                        ("time_ratio", "time x", ".3f"), ("cpu_ratio", "cpu x", ".3f"),
                        ("raw_rss_mb", "raw RSS MB", ".0f"), ("inst_rss_mb", "inst RSS MB", ".0f"),
@@ -360,7 +368,7 @@ def ablate(runs: int, only: str | None, node_args: list[str]) -> dict[str, Any]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="things-bench-") as tmp:
         for w in workloads:
-            inst = Path(tmp) / w.name
+            inst = Path(tmp) / (w.stem + ".inst.js")
             checked(measure([*THINGS, "instrument", str(w), "-o", str(inst)]), f"instrumenting {w.name}")
             text = inst.read_text(encoding="utf-8")
             variants: dict[str, Path] = {"raw": w, "instrumented": inst}
@@ -406,6 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--node-args", default="", help="extra node flags for raw and instrumented runs alike")
     ap.add_argument("--top", type=int, default=15, help="profile: functions to show")
     ap.add_argument("--json", type=Path, help="also write all figures to this JSON file")
+    ap.add_argument("--esm", action="store_true", help="overhead: the workloads as ES modules (bench/esm_forms.py) "
+                    "and bench/workloads_esm/")
     args = ap.parse_args(argv)
     print(f"<!-- {time.strftime('%Y-%m-%d %H:%M')}, node {node_version()}, {os.cpu_count()} CPUs, "
           f"command: bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])} -->")
@@ -413,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "profile" and not args.workload:
         ap.error("profile needs a workload name, e.g. `profile splay`")
     steps: dict[str, Callable[[], dict[str, Any]]] = {
-        "overhead": lambda: overhead(args.runs, args.only, node_args),
+        "overhead": lambda: overhead(args.runs, args.only, node_args, args.esm),
         "snapshot": lambda: snapshot(args.runs, [float(s) for s in args.sizes.split(",")], args.workloads, args.only),
         "instrument": lambda: instrument_speed(args.runs, args.parsers.split(","), args.only),
         "profile": lambda: profile(args.workload, args.top, node_args),

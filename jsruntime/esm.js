@@ -15,6 +15,12 @@ const promises = require('./promise.js');
 const STATUS = ['new', 'evaluating', 'evaluated', 'errored'];
 let current = null; // the program's ES modules (one per runtime)
 
+/** Records are instances of this (V8 keeps them in fast mode, which Object.create(null) would
+ * not: every imported read goes through one), with no Object.prototype behind them. */
+function ModuleRecord() {}
+ModuleRecord.prototype = Object.create(null);
+const RECORD_PROTO = ModuleRecord.prototype;
+
 /** The continuation of an `import()` that waited for an async module: moves as data. */
 function namespaceOf(id) { return runtimeFn('esm.namespace', [id], () => current.namespace(id)); }
 runtimeFactories['esm.namespace'] = namespaceOf;
@@ -46,7 +52,7 @@ class EsmModules {
   record(id) {
     const st = this.state(id);
     if (st.record === null) {
-      st.record = Object.create(null);
+      st.record = new ModuleRecord();
       this.owner.set(st.record, ['rec', id]);
     }
     return st.record;
@@ -170,7 +176,23 @@ class EsmModules {
       throw err;
     }
     st.status = 'evaluated';
+    if (st.promise === undefined) this.settle(target);
     return this.pending(st);
+  }
+
+  /** Once a module has run, a binding nothing assigns any more is a plain value in its record. */
+  settle(id) {
+    const st = this.state(id);
+    const esm = this.info(id).esm;
+    if (st.arrows === null || !Array.isArray(esm.fixed) || esm.fixed.length === 0) return;
+    const rec = this.record(id);
+    for (const name of Object.keys(esm.exports)) {
+      const e = esm.exports[name];
+      if (e[0] !== 'l' || !esm.fixed.includes(e[1])) continue;
+      let value;
+      try { value = st.arrows[e[1]](); } catch (err) { continue; } // still in its TDZ
+      Object.defineProperty(rec, name, { value, writable: false, enumerable: true, configurable: true });
+    }
   }
 
   /** An async module's evaluation while it has not succeeded (awaiting it rejects when it failed). */
@@ -200,13 +222,13 @@ class EsmModules {
       for (const name of Object.keys(dep)) {
         if (name === 'default' || own.has(name)) continue;
         const d = Object.getOwnPropertyDescriptor(dep, name);
-        const get = d.get || (() => dep[name]);
-        if (!starred.has(name)) starred.set(name, get);
-        else if (starred.get(name) !== get && starred.get(name) !== null) starred.set(name, null);
+        const key = d.get || d.value;
+        if (!starred.has(name)) starred.set(name, [key, d.get ? { get: d.get } : { value: d.value, writable: false }]);
+        else if (starred.get(name) !== null && starred.get(name)[0] !== key) starred.set(name, null);
       }
     }
-    for (const [name, get] of starred) {
-      if (get !== null) Object.defineProperty(rec, name, { get, enumerable: true, configurable: true });
+    for (const [name, entry] of starred) {
+      if (entry !== null) Object.defineProperty(rec, name, { ...entry[1], enumerable: true, configurable: true });
     }
     st.done = true;
     this.linked.push(id);
@@ -214,6 +236,10 @@ class EsmModules {
 
   reexport(rec, name, dep, importName) {
     const d = Object.getOwnPropertyDescriptor(dep, importName);
+    if (d !== undefined && 'value' in d) {
+      Object.defineProperty(rec, name, { value: d.value, writable: false, enumerable: true, configurable: true });
+      return;
+    }
     const get = d !== undefined && d.get !== undefined ? d.get : () => dep[importName];
     Object.defineProperty(rec, name, { get, enumerable: true, configurable: true });
   }
@@ -426,6 +452,7 @@ class EsmModules {
         if (!Array.isArray(fns) || fns.some((f) => typeof f !== 'function')) throw new RestoreError('malformed module exports in snapshot');
         st.arrows = fns;
         this.defineLocal(id);
+        if (st.status === 'evaluated' && st.promise === undefined) this.settle(id);
       }
       if (done === 1 && this.isEsm(id)) this.link(id);
     }
@@ -446,4 +473,4 @@ function normalize(path) {
   return '/' + out.join('/');
 }
 
-module.exports = { EsmModules };
+module.exports = { EsmModules, RECORD_PROTO };

@@ -11,6 +11,7 @@ const NATIVE_ITERATORS = new Map([
 // scope records (static scope id, parent, values); engine objects by path. No code, ever.
 
 const { REF, UNDEF, BIGINT, encodeNumber } = require('./values.js');
+const { RECORD_PROTO } = require('./esm.js');
 
 const FORMAT = 'things-snapshot';
 // 2: references in property lists, array and Set items as bare ids + positions.
@@ -585,13 +586,17 @@ class Serializer {
     if (proto === SCOPE_PROTO) return this.scopeEntry(o, id);
     if (proto === ObjectProto || proto === null) {
       if (proto === null) {
-        const ref = rt.modules.esm.refOf(o); // a module's record or import.meta
+        const ref = rt.modules.esm.refOf(o); // a module's import.meta
         if (ref !== undefined) return ref;
       }
       if (t.isArgumentsObject(o)) return this.argsEntry(o, id);
       const c = this.plainEntry(o, id, proto);
       if (c !== null) return c;
       return this.props(o, id, null, proto === null ? { t: 'o', p: null } : { t: 'o' });
+    }
+    if (proto === RECORD_PROTO) {
+      const ref = rt.modules.esm.refOf(o); // a module's record of exports
+      if (ref !== undefined) return ref;
     }
     let out;
     let slot;

@@ -358,7 +358,7 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
         if m.format == "esm":
             assert m.facts is not None
             info["esm"] = {"requests": m.requests, "exports": m.facts.exports, "stars": m.facts.stars,
-                           "async": m.is_async, "default_fn": m.facts.default_fn}
+                           "async": m.is_async, "default_fn": m.facts.default_fn, "fixed": m.facts.fixed}
         if m.imports:
             info["imports"] = m.imports
         if m.format == "cjs" and path.suffix != ".json":

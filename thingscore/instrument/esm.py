@@ -73,6 +73,9 @@ class ModuleFacts:
     stars: list[int] = field(default_factory=list)  # `export * from` requests
     imported: dict[int, set[str]] = field(default_factory=dict)  # request -> names it imports
     default_fn: int = -1  # the arrow of an anonymous `export default function` (named "default" at run time)
+    # arrows of bindings never assigned after their declaration: once the module has run,
+    # the runtime makes them plain values in its record (faster reads for importers)
+    fixed: list[int] = field(default_factory=list)
 
 
 def spec_name(node: Node) -> str:
@@ -335,6 +338,7 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
                 node = var.identifiers[0] if var.identifiers else sc.node
                 raise module_error(source, node, f"identifier {var.name} is reserved by the instrumenter", filename)
     module_scope = next(s for s in scope_manager.scopes if s.type == "module")
+    facts.fixed = _fixed_exports(program, module_scope, arrows)
     for v in module_scope.variables:
         if not v.defs or v.defs[0].type != IMPORT_BINDING:
             continue
@@ -382,6 +386,36 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
     if tail:
         edits.replace(len(source), len(source), tail)
     return edits.render()
+
+
+def _fixed_exports(program: Node, module_scope: Any, arrows: list[str]) -> list[int]:
+    """Which export arrows read a binding that nothing assigns after its declaration."""
+    if _has_direct_eval(program):
+        return []
+    variables = {v.name: v for v in module_scope.variables}
+    fixed: list[int] = []
+    for i, arrow in enumerate(arrows):
+        name = arrow[len("() => "):]
+        if name == DEFAULT_LOCAL:
+            fixed.append(i)
+            continue
+        v = variables.get(name)
+        if v is None or len(v.defs) != 1:
+            continue
+        refs = v.references + v.lexical_references
+        if all(not r.is_write() or r.init for r in refs):
+            fixed.append(i)
+    return fixed
+
+
+def _has_direct_eval(program: Node) -> bool:
+    stack = [program]
+    while stack:
+        n = stack.pop()
+        if n["type"] == "CallExpression" and n["callee"]["type"] == "Identifier" and n["callee"]["name"] == "eval":
+            return True
+        stack.extend(c for _, c in child_nodes(n))
+    return False
 
 
 def _parenthesize_suspended_calls(program: Node, edits: _Edits) -> None:
