@@ -306,20 +306,25 @@ class EsmModules {
       err.code = 'ERR_REQUIRE_ASYNC_MODULE';
       throw err;
     }
-    return this.namespace(id);
+    // Node gives CommonJS a module with a default export as if transpiled: `__esModule: true` too
+    const exports = this.info(id).esm.exports;
+    return 'default' in exports && !('__esModule' in exports) ? this.namespace(id, true) : this.namespace(id);
   }
 
   // -- namespaces ---------------------------------------------------------------------------
 
-  namespace(id) {
+  namespace(id, esModuleFlag = false) {
     const st = this.state(id);
-    if (st.ns !== null) return st.ns;
-    const rec = this.record(id);
+    const slot = esModuleFlag ? 'nsFlagged' : 'ns';
+    if (st[slot] !== null && st[slot] !== undefined) return st[slot];
+    const rec = esModuleFlag ? Object.defineProperties(Object.create(this.record(id)), {
+      __esModule: { value: true, enumerable: true },
+    }) : this.record(id);
     const target = Object.create(null);
     let names = null;
     const keys = () => {
       if (names === null) {
-        names = Object.keys(rec).sort();
+        names = (esModuleFlag ? ['__esModule', ...Object.keys(Object.getPrototypeOf(rec))] : Object.keys(rec)).sort();
         for (const n of names) Object.defineProperty(target, n, { value: undefined, writable: true, enumerable: true, configurable: false });
         Object.defineProperty(target, Symbol.toStringTag, { value: 'Module' });
         Object.preventExtensions(target);
@@ -359,9 +364,9 @@ class EsmModules {
       },
       ownKeys() { return [...keys(), Symbol.toStringTag]; },
     };
-    st.ns = new Proxy(target, handler);
-    this.owner.set(st.ns, ['ns', id]);
-    return st.ns;
+    st[slot] = new Proxy(target, handler);
+    this.owner.set(st[slot], [esModuleFlag ? 'nsr' : 'ns', id]);
+    return st[slot];
   }
 
   // -- resolution at run time ---------------------------------------------------------------
@@ -407,6 +412,7 @@ class EsmModules {
     if (typeof id !== 'string' || !this.rt.meta.modules[id] && !id.startsWith('node:')) return undefined;
     if (kind === 'rec') return this.record(id);
     if (kind === 'ns') return this.namespace(id);
+    if (kind === 'nsr' && this.isEsm(id)) return this.namespace(id, true);
     if (kind === 'meta' && this.rt.meta.modules[id]) return this.meta(id);
     return undefined;
   }
