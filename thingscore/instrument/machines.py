@@ -540,7 +540,10 @@ class Machine:
             self.hoisted_functions.append(self.text(stmt))
             return
         if not self.suspends(stmt) and not self._declares_hoisted(stmt):
-            self.emit(self.text(stmt), stmt)
+            # Its own `;`: one ended by ASI (`a++` then a newline) is followed by a `case`
+            # or another piece on the same line once the statement moves into the switch.
+            text = self.text(stmt)
+            self.emit(text if text.endswith(";") else text + ";", stmt)
             return
         method = getattr(self, "_stmt_" + t, None)
         if method is None:
