@@ -1164,7 +1164,9 @@ class Machine:
         if body["type"] == "BlockStatement":
             statements = list(body["body"])
             while statements and statements[0]["type"] == "ExpressionStatement" and statements[0].get("directive"):
-                directives += self.source[statements[0]["range"][0]:statements[0]["range"][1]] + " "
+                text = self.source[statements[0]["range"][0]:statements[0]["range"][1]].rstrip()
+                # a directive ended by ASI needs its semicolon once the newline is gone
+                directives += text + ("" if text.endswith(";") else ";") + " "
                 statements.pop(0)
         else:
             statements = []

@@ -51,7 +51,7 @@ from .inferred_names import inferred_name
 from .recreate import Recreators
 from .runtime_names import PREFIX, RT
 from .scope import analyze
-from .scope_entry import ScopeEntries, after_directives
+from .scope_entry import ScopeEntries, after_directives, directive_terminator
 from .scope_model import Scope
 from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
 
@@ -510,7 +510,8 @@ class ModuleTransformer:
         pos = after_directives(body, self.program["start"])
         arrow = (f"({PREFIX}o) => {PREFIX}o === 0 ? {self.links.handle_values(s)} : "
                  f"{PREFIX}o === 1 ? void 0 : {self.links.sid_of[s]}")
-        text = f"let {self.links.handle_var(s)} = {RT}.mh({json.dumps(self.module_id)}, {arrow});"
+        text = (f"{directive_terminator(self.source, body)}let {self.links.handle_var(s)} = "
+                f"{RT}.mh({json.dumps(self.module_id)}, {arrow});")
         self.edits.open(pos, text, -2)
 
 
