@@ -399,6 +399,7 @@ module.exports = {
   snapshot,
   pv: registry.pv,
   tt: registry.tt,
+  ttm: registry.ttm,
   c: registry.c,
   k: registry.k,
   ck: registry.ck,

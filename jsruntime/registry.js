@@ -98,8 +98,13 @@ function tt(site, tag, thisArg) {
   return function (strings, ...subs) {
     let t = templates.get(site);
     if (t === undefined) { templates.set(site, strings); t = strings; }
-    return tag.call(thisArg, t, ...subs);
+    return Reflect.apply(tag, thisArg, [t, ...subs]);
   };
+}
+
+/** A member tag whose base is evaluated once: `base.tag` or `base[key]` read by `get`. */
+function ttm(site, base, get) {
+  return tt(site, get(base), base);
 }
 
 /** A class's accessors for its #private state (registered from inside the class body). */
@@ -204,4 +209,4 @@ function installBind() {
   });
 }
 
-module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, tt, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, tt, ttm, installBind, nativeBind };

@@ -283,19 +283,30 @@ class ModuleTransformer:
     def _tagged_template(self, node: Node, depth: int) -> None:
         """A template object is cached per call site; route it through the runtime, whose
         per-site table moves with the program, so identity survives a restore (where the
-        site is a copy in a re-creator). Sites are numbered from the function ids."""
+        site is a copy in a re-creator). Sites are numbered from the function ids.
+
+        The tag is everything from the expression's start to its template, parentheses
+        included (``(0, ns.tag)`` is TypeScript's call without a receiver). A member tag
+        keeps its receiver: an identifier or ``this`` is read again, any other base is
+        evaluated once and handed to an arrow that reads the member from it."""
         tag = node["tag"]
-        this_arg = ""
+        site = self.ids.fid()
+        d = depth + 0.5
+        start, end = node["start"], node["quasi"]["start"]
         if tag["type"] == "MemberExpression":
             obj = tag["object"]
-            if obj["type"] not in ("Identifier", "ThisExpression") or tag.get("optional"):
-                return  # evaluating the base twice could have side effects
-            this_arg = ", " + self.source[obj["start"] : obj["end"]]
-        elif tag["type"] == "ChainExpression":
+            if obj["type"] in ("Identifier", "ThisExpression", "Super"):
+                receiver = "this" if obj["type"] == "Super" else self.source[obj["start"]:obj["end"]]
+                self.edits.open(start, f"{RT}.tt({site}, ", d)
+                self.edits.close(end, f", {receiver})", d)
+                return
+            # inside the tag's own parentheses, if any: `(a.b.c)` must not group two arguments
+            self.edits.open(tag["start"], f"{RT}.ttm({site}, ", d)
+            self.edits.open(_member_access_start(self.source, obj["end"]), f", ({PREFIX}o) => {PREFIX}o", d)
+            self.edits.close(tag["end"], ")", d)
             return
-        site = self.ids.fid()
-        self.edits.open(tag["start"], f"{RT}.tt({site}, ", depth + 0.5)
-        self.edits.close(tag["end"], f"{this_arg})", depth + 0.5)
+        self.edits.open(start, f"{RT}.tt({site}, ", d)
+        self.edits.close(end, ")", d)
 
     # -- functions -------------------------------------------------------------------------
 
@@ -520,6 +531,25 @@ def _probe_able(node: Node) -> bool:
     (Generators and async functions run nothing or not synchronously; defaults run first.)"""
     return (node["type"] in FUNCTION_TYPES and not node.get("async") and not node.get("generator")
             and all(p["type"] == "Identifier" for p in node["params"]))
+
+
+def _member_access_start(source: str, pos: int) -> int:
+    """Where ``.name`` or ``[key]`` begins after a member's object that ends at ``pos``
+    (past the object's closing parentheses, whitespace and comments)."""
+    n = len(source)
+    while pos < n:
+        ch = source[pos]
+        if ch.isspace() or ch == ")":
+            pos += 1
+        elif source.startswith("//", pos):
+            pos = source.find("\n", pos)
+            pos = n if pos < 0 else pos
+        elif source.startswith("/*", pos):
+            pos = source.index("*/", pos) + 2
+        else:
+            break
+    assert pos < n and source[pos] in ".[", "a member tag without its access"
+    return pos
 
 
 def _literal_request(node: Node) -> str | None:
