@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from thingscore import plugins
 from thingscore.parsing import JSSyntaxError
 
-from . import sourcemap
+from . import sourcemap, verify
 from .machines import desugar, has_machine_functions
 from .resolve import is_builtin, resolve
 from .transform import IdAllocator, transform_module
@@ -157,7 +157,7 @@ class InstrumentCache:
 
     def _key(self, main: Path, parser: str) -> Path:
         h = hashlib.sha256(_instrumenter_fingerprint().encode())
-        h.update(f"\0{main}\0{parser}".encode())
+        h.update(f"\0{main}\0{parser}\0{int(verify.enabled())}".encode())  # a checked entry is checked
         return self.root / (h.hexdigest() + ".json")
 
     def get(self, main: Path, parser: str) -> InstrumentedProgram | None:
@@ -242,6 +242,9 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
                 seen.add(target)
                 order.append(target)
         deps[mid] = dmap
+    if verify.enabled():  # invalid output is our bug: say so here, not at run time
+        verify.check_modules(lambda text: parser.parse(text, "script"),
+                             [(str(p), results[p].module_text, results[p].recreator_text) for p in order])
     h = hashlib.sha256(INSTRUMENTER_VERSION.encode())
     for path in order:
         h.update(b"\0" + _module_id(path, root).encode() + b"\0" + sources[path].encode("utf-8", "surrogatepass"))

@@ -48,6 +48,7 @@ from .inferred_names import inferred_name
 from .scope import ScopeManager, analyze
 from .scope_model import Variable
 from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
+from .verify import output_error
 
 CTX = "$ctx"
 RT = "$T$"
@@ -1379,8 +1380,13 @@ def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: 
     returns an ESTree Program (the parser plugin's); nested ones are rewritten innermost
     first, one round per level of nesting."""
     text = source
-    for _ in range(max_rounds):
-        program = parse(text)
+    for round_ in range(max_rounds):
+        try:
+            program = parse(text)
+        except JSSyntaxError as exc:
+            if round_ == 0:
+                raise  # the user's own source
+            raise output_error(text, exc, exc.filename, "generator/async rewrite") from None
         new = desugar_once(text, program, source_type)
         if new is None:
             return text
