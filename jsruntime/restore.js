@@ -14,6 +14,9 @@ class RestoreError extends Error {
 }
 
 const IN_PROGRESS = 2;
+const fnToString = Function.prototype.toString;
+/** Stands in for a program's constructor function above a class being restored (constructQuietly). */
+function QuietBase() {}
 /** Makes an unmapped arguments object with the strict-mode callee (this file is strict). */
 function strictArguments() { return arguments; }
 const VIEW_TYPES = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
@@ -269,7 +272,7 @@ class Restorer {
           // An instance with #private state: only its class's constructor can make one.
           const cls = this.get(e.pc);
           this.constructed[id] = 1;
-          return Reflect.construct(cls, [], cls);
+          return this.constructQuietly(cls);
         }
         const proto = 'p' in e ? this.get(e.p) : Object.prototype;
         return proto === Object.prototype ? {} : Object.create(proto);
@@ -492,6 +495,32 @@ class Restorer {
       o[i] = this.get(e.items[i]);
     }
     if ('cal' in e) Object.defineProperty(o, 'callee', { value: this.get(e.cal), writable: true, enumerable: false, configurable: true });
+  }
+
+  /**
+   * `new cls()` in restore mode: our classes' constructors return at once, but the chain may
+   * end in a constructor function of the program (`class C extends ES5Fn`), whose body would
+   * run with no arguments, in an environment not restored yet. For the time of the call the
+   * last class of the chain extends a function that does nothing instead: the object still
+   * gets cls.prototype (from new.target) and every class's #private fields; its own
+   * properties come from the snapshot.
+   */
+  constructQuietly(cls) {
+    const classOfProto = this.rt.registry.classOfProto;
+    let last = cls;
+    let parent = Object.getPrototypeOf(cls);
+    while (typeof parent === 'function' && classOfProto.get(parent.prototype) === parent) {
+      last = parent;
+      parent = Object.getPrototypeOf(parent);
+    }
+    if (last === cls && classOfProto.get(cls.prototype) !== cls) return Reflect.construct(cls, [], cls);
+    if (typeof parent !== 'function' || !fnToString.call(parent).includes('/*$F:')) return Reflect.construct(cls, [], cls);
+    Object.setPrototypeOf(last, QuietBase);
+    try {
+      return Reflect.construct(cls, [], cls);
+    } finally {
+      Object.setPrototypeOf(last, parent);
+    }
   }
 
   setPrivate(o, list, which) {
