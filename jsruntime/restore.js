@@ -4,7 +4,7 @@
 // extensibility. Nothing in the snapshot is ever evaluated as code.
 
 const { REF, UNDEF, NUM, BIGINT, decodeNumber } = require('./values.js');
-const { FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE } = require('./serialize.js');
+const { FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE, INTL_KINDS } = require('./serialize.js');
 
 const VERSIONS = [2, VERSION]; // 2 is 3 without compact entries and shapes (and with pf links)
 
@@ -15,6 +15,43 @@ class RestoreError extends Error {
 
 const IN_PROGRESS = 2;
 const fnToString = Function.prototype.toString;
+const INTL_OPTION = /^[A-Za-z]{1,40}$/;
+
+/**
+ * An Intl object again from its resolved options (see the serializer's intlEntry). Only the
+ * kinds and option values that resolvedOptions() gives are accepted: names, strings, numbers,
+ * booleans; the engine checks the values themselves and throws on any it does not know.
+ */
+function makeIntl(e) {
+  if (!INTL_KINDS.includes(e.k)) throw new RestoreError('malformed snapshot: unknown Intl kind');
+  if (typeof Intl !== 'object' || Intl === null || typeof Intl[e.k] !== 'function') {
+    throw new RestoreError('cannot restore an Intl.' + e.k + ': this engine has no Intl.' + e.k + ' (QuickJS has no Intl)');
+  }
+  try {
+    if (e.k === 'Locale') {
+      if (typeof e.s !== 'string') throw new RestoreError('malformed snapshot: bad Intl.Locale');
+      return new Intl.Locale(e.s);
+    }
+    const o = e.o;
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new RestoreError('malformed snapshot: bad Intl options');
+    const opts = {};
+    for (const key of Object.keys(o)) {
+      const v = o[key];
+      if (!INTL_OPTION.test(key) || key === 'locale') continue;
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new RestoreError('malformed snapshot: bad Intl option ' + key);
+      }
+      opts[key] = v;
+    }
+    // hour12 and hourCycle say the same thing; given both, hour12 wins and loses h23 vs h24
+    if (e.k === 'DateTimeFormat' && 'hourCycle' in opts) delete opts.hour12;
+    return new Intl[e.k](typeof o.locale === 'string' ? o.locale : undefined, opts);
+  } catch (err) {
+    if (err instanceof RestoreError) throw err;
+    throw new RestoreError('cannot restore an Intl.' + e.k + ' here: ' + (err && err.message));
+  }
+}
+
 /** Stands in for a program's constructor function above a class being restored (constructQuietly). */
 function QuietBase() {}
 /** Makes an unmapped arguments object with the strict-mode callee (this file is strict). */
@@ -351,6 +388,7 @@ class Restorer {
       case 'ws': return new WeakSet();
       case 'date': return new Date(this.get(e.v));
       case 're': return new RegExp(e.src, e.flags);
+      case 'intl': return makeIntl(e);
       case 'err': return new Error();
       case 'ab': {
         const bytes = rt.host.b64decode(e.b64);

@@ -84,6 +84,36 @@ const isExtensible = Object.isExtensible;
 const ObjectProto = Object.prototype;
 const ArrayProto = Array.prototype;
 const MARKER = '/*$F:';
+const isPrototypeOf = Object.prototype.isPrototypeOf;
+
+// Intl objects are engine state made from data: a formatter is its resolved options (and a
+// Locale its tag), and restore makes it again from them (restore.js, makeIntl). Read with the
+// intrinsic methods, taken before the program runs. QuickJS has no Intl at all.
+const INTL_KINDS = ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat',
+  'ListFormat', 'Segmenter', 'DisplayNames', 'Locale'];
+const INTL_PROTOS = {};
+const INTL_READ = {};
+if (typeof Intl === 'object' && Intl !== null) {
+  for (const k of INTL_KINDS) {
+    const C = Intl[k];
+    if (typeof C !== 'function') continue;
+    INTL_PROTOS[k] = C.prototype;
+    INTL_READ[k] = k === 'Locale' ? C.prototype.toString : C.prototype.resolvedOptions;
+  }
+}
+
+/** The data that makes an Intl object again: { t: 'intl', k: kind, o: options | s: locale tag }. */
+function intlEntry(o, kind) {
+  if (kind === 'Locale') return { t: 'intl', k: kind, s: INTL_READ[kind].call(o) };
+  const resolved = INTL_READ[kind].call(o);
+  const opts = {};
+  for (const key of Object.keys(resolved)) {
+    const v = resolved[key];
+    if (key === 'pluralCategories' || v === undefined) continue; // an output, not an option
+    opts[key] = v;
+  }
+  return { t: 'intl', k: kind, o: opts };
+}
 const LARGE_VIEW = 4096; // elements from which a typed array's string keys are not listed
 
 /** A scope instance reported by closures (module scopes are their handles, functions). */
@@ -146,6 +176,7 @@ class Serializer {
     this.shapeTrie = new Map(); // prototype -> trie of key sequences: { s: shape id, next: Map }
     this.privProtos = new Map(); // prototype -> [[class, accessors], ...] with instance #private state
     this.tags = new Map();      // prototype -> its Symbol.toStringTag (see tagOf)
+    this.intlProtos = new Map(); // prototype -> the Intl kind on its chain, or null (see intlKind)
     this.argsOwners = [];       // [scope entry id, its values, its meta] of scopes carrying `arguments`
   }
 
@@ -676,6 +707,10 @@ class Serializer {
       this.fail('cannot move a native object', id, '');
     } else if (isWeakRef(o, this.tagOf(o)) || isFinalizationRegistry(o, this.tagOf(o))) {
       this.fail('cannot move a ' + (isWeakRef(o, this.tagOf(o)) ? 'WeakRef' : 'FinalizationRegistry') + ' (engine state)', id, '');
+    } else if ((slot = this.intlKind(o, proto)) !== null) {
+      // a formatter of Intl: engine state made from data, its resolved options
+      out = intlEntry(o, slot);
+      dflt = Intl[slot].prototype;
     } else {
       if (hasOwn.call(o, 'constructor') && this.engineLike(o)) {
         const path = rt.builtins.lookup(o);
@@ -691,6 +726,25 @@ class Serializer {
     }
     if (proto !== dflt) out.p = this.val(proto, id, '@proto'); // (nothing ran since it was read)
     return this.props(o, id, skip, out, from);
+  }
+
+  /** Which Intl constructor made o (null: none), by its prototype chain then its internal slot. */
+  intlKind(o, proto) {
+    let kind = this.intlProtos.get(proto);
+    if (kind === undefined) {
+      kind = null;
+      for (const k of INTL_KINDS) {
+        if (INTL_PROTOS[k] !== undefined && isPrototypeOf.call(INTL_PROTOS[k], o)) { kind = k; break; }
+      }
+      this.intlProtos.set(proto, kind);
+    }
+    if (kind === null) return null;
+    try {
+      INTL_READ[kind].call(o); // throws unless o has that kind's internal slots
+    } catch (e) {
+      return null;
+    }
+    return kind;
   }
 
   /**
@@ -1019,4 +1073,4 @@ function takeSnapshot(rt, roots) {
   };
 }
 
-module.exports = { takeSnapshot, SnapshotError, markerFid, FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE, maskBit };
+module.exports = { INTL_KINDS, takeSnapshot, SnapshotError, markerFid, FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE, maskBit };
