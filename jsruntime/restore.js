@@ -14,6 +14,7 @@ class RestoreError extends Error {
 }
 
 const IN_PROGRESS = 2;
+const { makeDynamic } = require('./dynamic_code.js');
 const fnToString = Function.prototype.toString;
 const INTL_OPTION = /^[A-Za-z]{1,40}$/;
 
@@ -389,6 +390,12 @@ class Restorer {
       case 'date': return new Date(this.get(e.v));
       case 're': return new RegExp(e.src, e.flags);
       case 'intl': return makeIntl(e);
+      case 'dyn': {
+        // a function the program made from strings (only in a program that does: meta.dyn)
+        const fn = makeDynamic(e, !!(rt.meta && rt.meta.dyn), (message) => { throw new RestoreError(message); });
+        this.adoptPrototype(fn, e);
+        return fn;
+      }
       case 'err': return new Error();
       case 'ab': {
         const bytes = rt.host.b64decode(e.b64);
@@ -516,7 +523,7 @@ class Restorer {
     // Objects that come with properties of their own (functions, errors, adopted
     // prototypes) lose those the snapshot does not have; objects made here start empty.
     const existing = this.adopted[id] === 1 || this.constructed[id] === 1 || e.t === 'f' || e.t === 'm' ||
-      e.t === 'bf' || e.t === 'err' || e.t === 'rtf';
+      e.t === 'bf' || e.t === 'err' || e.t === 'rtf' || e.t === 'dyn';
     if (e.kv !== undefined) this.applyFlat(o, e.kv, e.r, existing);
     else this.applyProps(o, e.props === undefined ? [] : e.props, existing);
     if (e.priv) this.setPrivate(o, e.priv, 'inst');

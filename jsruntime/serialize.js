@@ -85,6 +85,7 @@ const ObjectProto = Object.prototype;
 const ArrayProto = Array.prototype;
 const MARKER = '/*$F:';
 const isPrototypeOf = Object.prototype.isPrototypeOf;
+const { dynamicFns } = require('./dynamic_code.js');
 
 // Intl objects are engine state made from data: a formatter is its resolved options (and a
 // Locale its tag), and restore makes it again from them (restore.js, makeIntl). Read with the
@@ -399,6 +400,13 @@ class Serializer {
       out = { t: 'rtf', kind: rtf[0], args: rtf[1].map((a, i) => this.val(a, id, '@args[' + i + ']')) };
       return this.props(f, id, null, out);
     }
+    const dyn = dynamicFns.get(f);
+    if (dyn !== undefined) {
+      // made from strings at run time: its source is the program's data (dynamic_code.js)
+      out = { t: 'dyn', k: dyn[0], src: dyn[1] };
+      this.proto(f, out, undefined, id);
+      return this.props(f, id, null, out);
+    }
     const req = rt.modules.requireOf.get(f);
     if (req !== undefined) return rt.modules.requires.get(req) === f ? { t: 'req', mod: req } : { t: 'req', mod: req, resolve: 1 };
     const fid = markerFid(f);
@@ -409,8 +417,11 @@ class Serializer {
     if (fid < 0 || !(fid in rt.meta.fns)) {
       let name = '';
       try { name = f.name; } catch (e) { /* ignore */ }
-      this.fail('cannot move native function ' + (name || '<anonymous>') +
-        ' (not part of the program and not a known engine object)', id, '');
+      this.fail('cannot move native function ' + (name || '<anonymous>') + (rt.meta.dyn
+        ? ' (not part of the program and not a known engine object; of the functions made from strings at run ' +
+          'time, only those Function or an indirect eval of a function expression returns move, not the ' +
+          'closures made inside them)'
+        : ' (not part of the program and not a known engine object)'), id, '');
     }
     const info = rt.meta.fns[fid];
     if (info[1] === 3) this.fail('cannot move function: ' + (rt.meta.why[fid] || 'unsupported'), id, '');
@@ -817,7 +828,8 @@ class Serializer {
       const d = Object.getOwnPropertyDescriptor(p, 'constructor');
       if (d === undefined || typeof d.value !== 'function') continue;
       const ctor = d.value;
-      if (markerFid(ctor) >= 0 || rt.registry.memberOf.has(ctor) || rt.registry.boundInfo.has(ctor)) return;
+      if (markerFid(ctor) >= 0 || rt.registry.memberOf.has(ctor) || rt.registry.boundInfo.has(ctor) ||
+        dynamicFns.has(ctor)) return;
       if (rt.builtins.lookup(ctor) !== undefined || rt.builtins.lookup(p) !== undefined) return;
       this.fail('cannot move a native ' + (ctor.name || 'object') + ' object (it holds engine state)', id, '');
     }

@@ -25,7 +25,7 @@ from .transform import IdAllocator, transform_module
 INSTRUMENTER_VERSION = "1"
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "values.js",
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
-                 "global_fs.js", "promise.js", "generators.js", "timers_promises.js")
+                 "global_fs.js", "promise.js", "generators.js", "timers_promises.js", "dynamic_code.js")
 
 T = TypeVar("T")
 
@@ -268,5 +268,7 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
         )
     meta = {"hash": program_hash, "main": _module_id(main, root), "modules": modules_meta,
             "fns": fns, "why": why, "scopes": scopes}
+    if any(results[p].dynamic_code for p in order):
+        meta["dyn"] = 1  # makes functions from strings: their source moves (jsruntime/dynamic_code.js)
     tables = "{\n" + ",\n".join(table_parts) + "\n}"
     return InstrumentedProgram(main=main, hash=program_hash, meta=meta, tables=tables, runtime=runtime_bundle())

@@ -68,6 +68,10 @@ __all__ = [
 ]
 
 
+#: Global names through which a program makes functions from strings.
+DYNAMIC_CODE_NAMES = frozenset(("Function", "eval"))
+
+
 class InstrumentError(JSSyntaxError):
     """The program uses something that cannot be instrumented (``with``, declaring eval)."""
 
@@ -99,6 +103,7 @@ class ModuleResult:
     why: dict[int, str] = field(default_factory=dict)  # fid -> why it cannot move
     scopes: dict[int, list[Any]] = field(default_factory=dict)  # sid -> [parent sid, module, names, this, mutable]
     requires: list[str] = field(default_factory=list)
+    dynamic_code: bool = False  # the module names Function or eval (see _dynamic_code_name)
 
 
 def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator) -> ModuleResult:
@@ -134,6 +139,7 @@ class ModuleTransformer:
         self._depth_of_obj: dict[int, int] = {}
         # object literals whose functions are registered at once: [node, reporter, home?]
         self._wraps: dict[int, list] = {}
+        self.dynamic_code = False  # names Function or eval: may make functions from strings
         _index_objects(program, self._prop_parent, self._depth_of_obj)
 
     def run(self) -> ModuleResult:
@@ -145,7 +151,8 @@ class ModuleTransformer:
         recreator = Recreators(self.source, self.edits, self.links, self.factories).module_recreator()
         links = self.links
         res = ModuleResult(module_text=module_text, recreator_text=recreator,
-                           module_sid=links.sid_of[self.module_scope], requires=self.requires)
+                           module_sid=links.sid_of[self.module_scope], requires=self.requires,
+                           dynamic_code=self.dynamic_code)
         for f in self.fns:
             env_sid = links.sid_of[f.env] if f.env is not None else links.sid_of[self.module_scope]
             res.fns[f.fid] = [env_sid, f.kind, 1 if f.probe else 0]
@@ -222,6 +229,10 @@ class ModuleTransformer:
             self._tagged_template(node, depth)
         if t == "MetaProperty" and self._fn_stack:
             self._fn_stack[-1].uses_meta = True
+        if t == "Identifier" and node["name"] in DYNAMIC_CODE_NAMES:
+            self._dynamic_code_name(node, depth, parent, key)
+        elif t == "MemberExpression" and not node["computed"] and node["property"].get("name") in DYNAMIC_CODE_NAMES:
+            self.dynamic_code = True  # globalThis.Function, window.eval...
 
         info: FnInfo | None = None
         if t in FUNCTION_TYPES or t in CLASS_TYPES:
@@ -247,6 +258,24 @@ class ModuleTransformer:
             self._fn_stack.pop()
         else:
             self._walk_children(node, depth)
+
+    def _dynamic_code_name(self, node: Node, depth: int, parent: Node | None, key: str) -> None:
+        """The global ``Function`` or ``eval``: the program makes code at run time, and the
+        runtime records the source of what it makes (jsruntime/dynamic_code.js). ``eval``
+        read for anything but a direct call (``(0, eval)(s)``, ``const e = eval``) is the
+        runtime's recording eval: ``$T$.ie(eval)``; a direct call stays direct."""
+        ref = self.sm.reference_of(node)
+        if ref is None or ref.lexical is not None:
+            return
+        self.dynamic_code = True
+        if node["name"] != "eval" or ref.is_write():
+            return
+        if parent is not None and parent["type"] == "CallExpression" and key == "callee":
+            return
+        if parent is not None and parent["type"] == "UnaryExpression" and parent["operator"] == "delete":
+            return
+        self.edits.open(node["start"], f"{RT}.ie(", depth + 0.5)
+        self.edits.close(node["end"], ")", depth + 0.5)
 
     def _in_home_method(self) -> bool:
         """Is the innermost enclosing non-arrow function a method whose activation keeps its
