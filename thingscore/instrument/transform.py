@@ -48,6 +48,7 @@ from .functions import (
     FnInfo,
 )
 from .inferred_names import inferred_name
+from .privates import class_table, index_private_refs
 from .recreate import Recreators
 from .runtime_names import PREFIX, RT
 from .scope import analyze
@@ -141,6 +142,7 @@ class ModuleTransformer:
         self._wraps: dict[int, list] = {}
         self.dynamic_code = False  # names Function or eval: may make functions from strings
         _index_objects(program, self._prop_parent, self._depth_of_obj)
+        self.privates = index_private_refs(program)
 
     def run(self) -> ModuleResult:
         self._check_names()
@@ -148,7 +150,9 @@ class ModuleTransformer:
         self._walk(self.program, 0, None)
         self._declare_handles()
         module_text = self.edits.render()
-        recreator = Recreators(self.source, self.edits, self.links, self.factories).module_recreator()
+        class_fid = {id(f.node): f.fid for f in self.fns if f.node["type"] in CLASS_TYPES}
+        recreator = Recreators(self.source, self.edits, self.links, self.factories, self.privates,
+                               class_fid).module_recreator()
         links = self.links
         res = ModuleResult(module_text=module_text, recreator_text=recreator,
                            module_sid=links.sid_of[self.module_scope], requires=self.requires,
@@ -361,6 +365,9 @@ class ModuleTransformer:
         if t in CLASS_TYPES:
             info.keys = len(computed_keys(node))
             instrument_class(self.edits, self.source, node, depth)
+            if id(node) in self.privates.needs_table:
+                # its #names are used in closures that restore makes outside its body
+                self.edits.open(node["body"]["start"] + 1, class_table(info, node), depth + 1.5)
         self._emit_registration(info, parent, key)
         if info.kind in (KIND_FUNCTION, KIND_CLASS, KIND_CLASS_EXTENDS):
             self.factories.setdefault(env, []).append(info)
