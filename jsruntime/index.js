@@ -15,6 +15,7 @@ const { makeGlobalFs } = require('./global_fs.js');
 const promises = require('./promise.js');
 const generators = require('./generators.js');
 const { makeTimersPromises } = require('./timers_promises.js');
+const dynamicCode = require('./dynamic_code.js');
 
 const rt = {
   meta: null,
@@ -46,6 +47,8 @@ function installGlobals() {
   if (typeof globalThis.queueMicrotask === 'function') replaceGlobal('queueMicrotask', promises.queueMicrotaskShared);
   registry.installBind();
   registry.setMethodMarker(generators.mark);
+  // a program that makes functions from strings: their source is recorded, to move with them
+  if (rt.meta && rt.meta.dyn) dynamicCode.install();
 }
 
 function replaceGlobal(name, value) {
@@ -204,7 +207,7 @@ function plainCall(callback, args, evaluators) {
 }
 
 function codeEvaluators() {
-  const set = new Set([eval, Function]);
+  const set = new Set([eval, Function, ...dynamicCode.evaluators()]);
   for (const f of [function* () {}, async function () {}, async function* () {}]) set.add(Object.getPrototypeOf(f).constructor);
   return set;
 }
@@ -404,6 +407,13 @@ module.exports = {
   snapshot,
   pv: registry.pv,
   tt: registry.tt,
+  pn: registry.pn,
+  pg: registry.pg,
+  pc: registry.pc,
+  ph: registry.ph,
+  pref: registry.pref,
+  ie: dynamicCode.ie,
+  ttm: registry.ttm,
   c: registry.c,
   k: registry.k,
   ck: registry.ck,

@@ -98,8 +98,53 @@ function tt(site, tag, thisArg) {
   return function (strings, ...subs) {
     let t = templates.get(site);
     if (t === undefined) { templates.set(site, strings); t = strings; }
-    return tag.call(thisArg, t, ...subs);
+    return Reflect.apply(tag, thisArg, [t, ...subs]);
   };
+}
+
+/** A member tag whose base is evaluated once: `base.tag` or `base[key]` read by `get`. */
+function ttm(site, base, get) {
+  return tt(site, get(base), base);
+}
+
+// #names used in code that restore makes again outside its class (thingscore/instrument/
+// privates.py): each evaluation of such a class registers, by the class's static id, an
+// accessor triple [get, set, has] per name; the code finds the evaluation whose name the
+// object has, through its prototype chain (or the class itself, for static names).
+const privTables = new WeakMap(); // class -> [static id, { name: [get, set, has] }]
+const lastPrivTable = new Map();  // static id -> the table of its latest evaluation
+function pn(cls, fid, table) {
+  privTables.set(cls, [fid, table]);
+  lastPrivTable.set(fid, table);
+}
+function privAccess(fid, name, o) {
+  if (o !== null && (typeof o === 'object' || typeof o === 'function')) {
+    let p = o;
+    for (let i = 0; p !== null && i < 10000; i++) {
+      const cls = typeof p === 'function' ? p : classOfProto.get(p);
+      const entry = cls === undefined ? undefined : privTables.get(cls);
+      if (entry !== undefined && entry[0] === fid && entry[1][name] !== undefined && entry[1][name][2](o)) return entry[1][name];
+      p = Object.getPrototypeOf(p);
+    }
+  }
+  const table = lastPrivTable.get(fid);
+  if (table === undefined || table[name] === undefined) throw new TypeError('Cannot read private member #' + name + ' from an object whose class did not declare it');
+  return table[name]; // its accessors throw the engine's own TypeError for an object without the name
+}
+function pg(fid, name, o) { return privAccess(fid, name, o)[0](o); }
+function pc(fid, name, o) {
+  const f = privAccess(fid, name, o)[0](o);
+  return (...args) => Reflect.apply(f, o, args);
+}
+function ph(fid, name, o) {
+  if (o === null || (typeof o !== 'object' && typeof o !== 'function')) throw new TypeError("Cannot use 'in' operator to search for '#" + name + "' in " + String(o));
+  const table = lastPrivTable.get(fid);
+  if (table === undefined) return false;
+  try { return privAccess(fid, name, o)[2](o); } catch (e) { return false; }
+}
+function pref(fid, name, o) {
+  const acc = privAccess(fid, name, o);
+  return { get v() { return acc[0](o); }, set v(x) { acc[1](o, x); } };
 }
 
 /** A class's accessors for its #private state (registered from inside the class body). */
@@ -204,4 +249,4 @@ function installBind() {
   });
 }
 
-module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, tt, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, pn, pg, pc, ph, pref, tt, ttm, installBind, nativeBind };

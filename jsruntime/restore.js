@@ -4,7 +4,7 @@
 // extensibility. Nothing in the snapshot is ever evaluated as code.
 
 const { REF, UNDEF, NUM, BIGINT, decodeNumber } = require('./values.js');
-const { FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE } = require('./serialize.js');
+const { FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE, INTL_KINDS } = require('./serialize.js');
 
 const VERSIONS = [2, VERSION]; // 2 is 3 without compact entries and shapes (and with pf links)
 
@@ -14,6 +14,47 @@ class RestoreError extends Error {
 }
 
 const IN_PROGRESS = 2;
+const { makeDynamic } = require('./dynamic_code.js');
+const fnToString = Function.prototype.toString;
+const INTL_OPTION = /^[A-Za-z]{1,40}$/;
+
+/**
+ * An Intl object again from its resolved options (see the serializer's intlEntry). Only the
+ * kinds and option values that resolvedOptions() gives are accepted: names, strings, numbers,
+ * booleans; the engine checks the values themselves and throws on any it does not know.
+ */
+function makeIntl(e) {
+  if (!INTL_KINDS.includes(e.k)) throw new RestoreError('malformed snapshot: unknown Intl kind');
+  if (typeof Intl !== 'object' || Intl === null || typeof Intl[e.k] !== 'function') {
+    throw new RestoreError('cannot restore an Intl.' + e.k + ': this engine has no Intl.' + e.k + ' (QuickJS has no Intl)');
+  }
+  try {
+    if (e.k === 'Locale') {
+      if (typeof e.s !== 'string') throw new RestoreError('malformed snapshot: bad Intl.Locale');
+      return new Intl.Locale(e.s);
+    }
+    const o = e.o;
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new RestoreError('malformed snapshot: bad Intl options');
+    const opts = {};
+    for (const key of Object.keys(o)) {
+      const v = o[key];
+      if (!INTL_OPTION.test(key) || key === 'locale') continue;
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new RestoreError('malformed snapshot: bad Intl option ' + key);
+      }
+      opts[key] = v;
+    }
+    // hour12 and hourCycle say the same thing; given both, hour12 wins and loses h23 vs h24
+    if (e.k === 'DateTimeFormat' && 'hourCycle' in opts) delete opts.hour12;
+    return new Intl[e.k](typeof o.locale === 'string' ? o.locale : undefined, opts);
+  } catch (err) {
+    if (err instanceof RestoreError) throw err;
+    throw new RestoreError('cannot restore an Intl.' + e.k + ' here: ' + (err && err.message));
+  }
+}
+
+/** Stands in for a program's constructor function above a class being restored (constructQuietly). */
+function QuietBase() {}
 /** Makes an unmapped arguments object with the strict-mode callee (this file is strict). */
 function strictArguments() { return arguments; }
 const VIEW_TYPES = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
@@ -269,7 +310,7 @@ class Restorer {
           // An instance with #private state: only its class's constructor can make one.
           const cls = this.get(e.pc);
           this.constructed[id] = 1;
-          return Reflect.construct(cls, [], cls);
+          return this.constructQuietly(cls);
         }
         const proto = 'p' in e ? this.get(e.p) : Object.prototype;
         return proto === Object.prototype ? {} : Object.create(proto);
@@ -353,6 +394,13 @@ class Restorer {
       case 'ws': return new WeakSet();
       case 'date': return new Date(this.get(e.v));
       case 're': return new RegExp(e.src, e.flags);
+      case 'intl': return makeIntl(e);
+      case 'dyn': {
+        // a function the program made from strings (only in a program that does: meta.dyn)
+        const fn = makeDynamic(e, !!(rt.meta && rt.meta.dyn), (message) => { throw new RestoreError(message); });
+        this.adoptPrototype(fn, e);
+        return fn;
+      }
       case 'err': return new Error();
       case 'ab': {
         const bytes = rt.host.b64decode(e.b64);
@@ -480,7 +528,7 @@ class Restorer {
     // Objects that come with properties of their own (functions, errors, adopted
     // prototypes) lose those the snapshot does not have; objects made here start empty.
     const existing = this.adopted[id] === 1 || this.constructed[id] === 1 || e.t === 'f' || e.t === 'm' ||
-      e.t === 'bf' || e.t === 'err' || e.t === 'rtf';
+      e.t === 'bf' || e.t === 'err' || e.t === 'rtf' || e.t === 'dyn';
     if (e.kv !== undefined) this.applyFlat(o, e.kv, e.r, existing);
     else this.applyProps(o, e.props === undefined ? [] : e.props, existing);
     if (e.priv) this.setPrivate(o, e.priv, 'inst');
@@ -497,6 +545,32 @@ class Restorer {
       o[i] = this.get(e.items[i]);
     }
     if ('cal' in e) Object.defineProperty(o, 'callee', { value: this.get(e.cal), writable: true, enumerable: false, configurable: true });
+  }
+
+  /**
+   * `new cls()` in restore mode: our classes' constructors return at once, but the chain may
+   * end in a constructor function of the program (`class C extends ES5Fn`), whose body would
+   * run with no arguments, in an environment not restored yet. For the time of the call the
+   * last class of the chain extends a function that does nothing instead: the object still
+   * gets cls.prototype (from new.target) and every class's #private fields; its own
+   * properties come from the snapshot.
+   */
+  constructQuietly(cls) {
+    const classOfProto = this.rt.registry.classOfProto;
+    let last = cls;
+    let parent = Object.getPrototypeOf(cls);
+    while (typeof parent === 'function' && classOfProto.get(parent.prototype) === parent) {
+      last = parent;
+      parent = Object.getPrototypeOf(parent);
+    }
+    if (last === cls && classOfProto.get(cls.prototype) !== cls) return Reflect.construct(cls, [], cls);
+    if (typeof parent !== 'function' || !fnToString.call(parent).includes('/*$F:')) return Reflect.construct(cls, [], cls);
+    Object.setPrototypeOf(last, QuietBase);
+    try {
+      return Reflect.construct(cls, [], cls);
+    } finally {
+      Object.setPrototypeOf(last, parent);
+    }
   }
 
   setPrivate(o, list, which) {

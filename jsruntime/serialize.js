@@ -85,6 +85,37 @@ const isExtensible = Object.isExtensible;
 const ObjectProto = Object.prototype;
 const ArrayProto = Array.prototype;
 const MARKER = '/*$F:';
+const isPrototypeOf = Object.prototype.isPrototypeOf;
+const { dynamicFns } = require('./dynamic_code.js');
+
+// Intl objects are engine state made from data: a formatter is its resolved options (and a
+// Locale its tag), and restore makes it again from them (restore.js, makeIntl). Read with the
+// intrinsic methods, taken before the program runs. QuickJS has no Intl at all.
+const INTL_KINDS = ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat',
+  'ListFormat', 'Segmenter', 'DisplayNames', 'Locale'];
+const INTL_PROTOS = {};
+const INTL_READ = {};
+if (typeof Intl === 'object' && Intl !== null) {
+  for (const k of INTL_KINDS) {
+    const C = Intl[k];
+    if (typeof C !== 'function') continue;
+    INTL_PROTOS[k] = C.prototype;
+    INTL_READ[k] = k === 'Locale' ? C.prototype.toString : C.prototype.resolvedOptions;
+  }
+}
+
+/** The data that makes an Intl object again: { t: 'intl', k: kind, o: options | s: locale tag }. */
+function intlEntry(o, kind) {
+  if (kind === 'Locale') return { t: 'intl', k: kind, s: INTL_READ[kind].call(o) };
+  const resolved = INTL_READ[kind].call(o);
+  const opts = {};
+  for (const key of Object.keys(resolved)) {
+    const v = resolved[key];
+    if (key === 'pluralCategories' || v === undefined) continue; // an output, not an option
+    opts[key] = v;
+  }
+  return { t: 'intl', k: kind, o: opts };
+}
 const LARGE_VIEW = 4096; // elements from which a typed array's string keys are not listed
 
 /** A scope instance reported by closures (module scopes are their handles, functions). */
@@ -147,6 +178,7 @@ class Serializer {
     this.shapeTrie = new Map(); // prototype -> trie of key sequences: { s: shape id, next: Map }
     this.privProtos = new Map(); // prototype -> [[class, accessors], ...] with instance #private state
     this.tags = new Map();      // prototype -> its Symbol.toStringTag (see tagOf)
+    this.intlProtos = new Map(); // prototype -> the Intl kind on its chain, or null (see intlKind)
     this.argsOwners = [];       // [scope entry id, its values, its meta] of scopes carrying `arguments`
   }
 
@@ -369,6 +401,13 @@ class Serializer {
       out = { t: 'rtf', kind: rtf[0], args: rtf[1].map((a, i) => this.val(a, id, '@args[' + i + ']')) };
       return this.props(f, id, null, out);
     }
+    const dyn = dynamicFns.get(f);
+    if (dyn !== undefined) {
+      // made from strings at run time: its source is the program's data (dynamic_code.js)
+      out = { t: 'dyn', k: dyn[0], src: dyn[1] };
+      this.proto(f, out, undefined, id);
+      return this.props(f, id, null, out);
+    }
     const req = rt.modules.requireOf.get(f);
     if (req !== undefined) return rt.modules.requires.get(req) === f ? { t: 'req', mod: req } : { t: 'req', mod: req, resolve: 1 };
     const fid = markerFid(f);
@@ -379,8 +418,11 @@ class Serializer {
     if (fid < 0 || !(fid in rt.meta.fns)) {
       let name = '';
       try { name = f.name; } catch (e) { /* ignore */ }
-      this.fail('cannot move native function ' + (name || '<anonymous>') +
-        ' (not part of the program and not a known engine object)', id, '');
+      this.fail('cannot move native function ' + (name || '<anonymous>') + (rt.meta.dyn
+        ? ' (not part of the program and not a known engine object; of the functions made from strings at run ' +
+          'time, only those Function or an indirect eval of a function expression returns move, not the ' +
+          'closures made inside them)'
+        : ' (not part of the program and not a known engine object)'), id, '');
     }
     const info = rt.meta.fns[fid];
     if (info[1] === 3) this.fail('cannot move function: ' + (rt.meta.why[fid] || 'unsupported'), id, '');
@@ -689,6 +731,10 @@ class Serializer {
       this.fail('cannot move a native object', id, '');
     } else if (isWeakRef(o, this.tagOf(o)) || isFinalizationRegistry(o, this.tagOf(o))) {
       this.fail('cannot move a ' + (isWeakRef(o, this.tagOf(o)) ? 'WeakRef' : 'FinalizationRegistry') + ' (engine state)', id, '');
+    } else if ((slot = this.intlKind(o, proto)) !== null) {
+      // a formatter of Intl: engine state made from data, its resolved options
+      out = intlEntry(o, slot);
+      dflt = Intl[slot].prototype;
     } else {
       if (hasOwn.call(o, 'constructor') && this.engineLike(o)) {
         const path = rt.builtins.lookup(o);
@@ -704,6 +750,25 @@ class Serializer {
     }
     if (proto !== dflt) out.p = this.val(proto, id, '@proto'); // (nothing ran since it was read)
     return this.props(o, id, skip, out, from);
+  }
+
+  /** Which Intl constructor made o (null: none), by its prototype chain then its internal slot. */
+  intlKind(o, proto) {
+    let kind = this.intlProtos.get(proto);
+    if (kind === undefined) {
+      kind = null;
+      for (const k of INTL_KINDS) {
+        if (INTL_PROTOS[k] !== undefined && isPrototypeOf.call(INTL_PROTOS[k], o)) { kind = k; break; }
+      }
+      this.intlProtos.set(proto, kind);
+    }
+    if (kind === null) return null;
+    try {
+      INTL_READ[kind].call(o); // throws unless o has that kind's internal slots
+    } catch (e) {
+      return null;
+    }
+    return kind;
   }
 
   /**
@@ -776,7 +841,8 @@ class Serializer {
       const d = Object.getOwnPropertyDescriptor(p, 'constructor');
       if (d === undefined || typeof d.value !== 'function') continue;
       const ctor = d.value;
-      if (markerFid(ctor) >= 0 || rt.registry.memberOf.has(ctor) || rt.registry.boundInfo.has(ctor)) return;
+      if (markerFid(ctor) >= 0 || rt.registry.memberOf.has(ctor) || rt.registry.boundInfo.has(ctor) ||
+        dynamicFns.has(ctor)) return;
       if (rt.builtins.lookup(ctor) !== undefined || rt.builtins.lookup(p) !== undefined) return;
       this.fail('cannot move a native ' + (ctor.name || 'object') + ' object (it holds engine state)', id, '');
     }
@@ -1032,4 +1098,4 @@ function takeSnapshot(rt, roots) {
   };
 }
 
-module.exports = { takeSnapshot, SnapshotError, markerFid, FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE, maskBit };
+module.exports = { INTL_KINDS, takeSnapshot, SnapshotError, markerFid, FORMAT, VERSION, MASK_BITS, K_ARRAY, K_MAP, K_SET, K_DATE, maskBit };

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Every program the tests instrument (here and in the `things` processes they start) has its
+# output compiled again: JavaScript the instrumenter cannot produce validly is a failed test
+# (thingscore/instrument/verify.py), never a user's SyntaxError at run time.
+os.environ.setdefault("THINGS_VERIFY_OUTPUT", "1")
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 
 

@@ -79,7 +79,9 @@ def slots(root: Any) -> list[tuple[Any, Any]]:
 
 
 REPLACEMENTS = [None, True, -1, 0.5, 2**53 + 2, 10**30, "", CODE, "x" * 100_000, [], {}, [0, 10**9], [7, "x"],
-                {"g": CODE, "s": CODE}, {"t": "b", "path": "eval"}, {"t": "bf", "target": [0, 0], "args": [CODE]}]
+                {"g": CODE, "s": CODE}, {"t": "b", "path": "eval"}, {"t": "bf", "target": [0, 0], "args": [CODE]},
+                # function source in a program that never makes code at run time: refused
+                {"t": "dyn", "k": "F", "src": [CODE]}, {"t": "dyn", "k": "E", "src": f"function f() {{}} {CODE}"}]
 
 
 def mutate(rnd: random.Random, snap: dict[str, Any], text: str) -> str:

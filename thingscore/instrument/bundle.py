@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from thingscore import plugins
 from thingscore.parsing import JSSyntaxError
 
-from . import esm, sourcemap
+from . import esm, sourcemap, verify
 from .cjs_exports import cjs_export_names
 from .machines import desugar, has_machine_functions
 from .resolve import is_builtin, module_format, resolve
@@ -27,7 +27,7 @@ from .transform import IdAllocator, transform_module
 INSTRUMENTER_VERSION = "1"
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "esm.js", "values.js",
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
-                 "global_fs.js", "promise.js", "generators.js", "timers_promises.js")
+                 "global_fs.js", "promise.js", "generators.js", "timers_promises.js", "dynamic_code.js")
 
 T = TypeVar("T")
 
@@ -166,7 +166,7 @@ class InstrumentCache:
 
     def _key(self, main: Path, parser: str) -> Path:
         h = hashlib.sha256(_instrumenter_fingerprint().encode())
-        h.update(f"\0{main}\0{parser}".encode())
+        h.update(f"\0{main}\0{parser}\0{int(verify.enabled())}".encode())  # a checked entry is checked
         return self.root / (h.hexdigest() + ".json")
 
     def get(self, main: Path, parser: str) -> InstrumentedProgram | None:
@@ -337,6 +337,10 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
             results[m.path] = res
             m.deps = requires_of(res, m.path)  # require() made with createRequire(import.meta.url)
     _check_imported_names(modules)
+    if verify.enabled():  # invalid output is our bug: say so here, not at run time
+        verify.check_modules(lambda text: parser.parse(text, "script"),
+                             [(str(p), results[p].module_text, results[p].recreator_text,
+                               "(" + _wrapper_head(modules[p].format)) for p in order])
     h = hashlib.sha256(INSTRUMENTER_VERSION.encode())
     for path in order:
         text = modules[path].source.encode("utf-8", "surrogatepass")
@@ -368,6 +372,8 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
         table_parts.append(f"{json.dumps(m.mid)}: [{head}{res.module_text}\n}},\n{res.recreator_text}]")
     meta = {"hash": program_hash, "main": _module_id(main, root), "modules": modules_meta,
             "fns": fns, "why": why, "scopes": scopes}
+    if any(results[p].dynamic_code for p in order):
+        meta["dyn"] = 1  # makes functions from strings: their source moves (jsruntime/dynamic_code.js)
     tables = "{\n" + ",\n".join(table_parts) + "\n}"
     return InstrumentedProgram(main=main, hash=program_hash, meta=meta, tables=tables, runtime=runtime_bundle())
 

@@ -54,15 +54,20 @@ class EditList:
             self._sorted = sorted(self._edits, key=Insertion.sort_key)
         return self._sorted
 
-    def render(self, start: int = 0, end: int | None = None, base_depth: float = float("-inf")) -> str:
+    def render(self, start: int = 0, end: int | None = None, base_depth: float = float("-inf"),
+               extra: list[Insertion] | None = None, cuts: list[tuple[int, int]] | None = None) -> str:
         """Source[start:end] with its edits. At the two boundaries only edits deeper than
         ``base_depth`` count (opens at ``start``, closes at ``end``): those are the range's own."""
         if end is None:
             end = len(self.source)
         edits = self._all()
+        if extra:
+            # a copy's own edits (privates.copy_edits): merged in order, stable as ever
+            edits = sorted([*edits, *extra], key=Insertion.sort_key)
         lo = _bisect(edits, start)
         out: list[str] = []
         pos = start
+        text = self.source if not cuts else _CutSource(self.source, cuts)
         for i in range(lo, len(edits)):
             e = edits[i]
             if e.offset > end:
@@ -71,10 +76,29 @@ class EditList:
                 continue
             if e.offset == end and (e.kind != CLOSE or e.depth <= base_depth):
                 continue
-            out.append(self.source[pos : e.offset])
+            out.append(text[pos : e.offset])
             out.append(e.text)
             pos = e.offset
-        out.append(self.source[pos:end])
+        out.append(text[pos:end])
+        return "".join(out)
+
+
+class _CutSource:
+    """The source with some spans left out, sliced like a string (``[a:b]`` only)."""
+
+    def __init__(self, source: str, cuts: list[tuple[int, int]]) -> None:
+        self.source = source
+        self.cuts = sorted(cuts)
+
+    def __getitem__(self, span: slice) -> str:
+        a, b = span.start, span.stop
+        out, pos = [], a
+        for c0, c1 in self.cuts:
+            if c1 <= pos or c0 >= b:
+                continue
+            out.append(self.source[pos:max(pos, c0)])
+            pos = max(pos, c1)
+        out.append(self.source[pos:b] if pos < b else "")
         return "".join(out)
 
 

@@ -48,6 +48,7 @@ from .inferred_names import inferred_name
 from .scope import ScopeManager, analyze
 from .scope_model import Variable
 from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
+from .verify import output_error
 
 CTX = "$ctx"
 RT = "$T$"
@@ -540,7 +541,10 @@ class Machine:
             self.hoisted_functions.append(self.text(stmt))
             return
         if not self.suspends(stmt) and not self._declares_hoisted(stmt):
-            self.emit(self.text(stmt), stmt)
+            # Its own `;`: one ended by ASI (`a++` then a newline) is followed by a `case`
+            # or another piece on the same line once the statement moves into the switch.
+            text = self.text(stmt)
+            self.emit(text if text.endswith(";") else text + ";", stmt)
             return
         method = getattr(self, "_stmt_" + t, None)
         if method is None:
@@ -1161,7 +1165,9 @@ class Machine:
         if body["type"] == "BlockStatement":
             statements = list(body["body"])
             while statements and statements[0]["type"] == "ExpressionStatement" and statements[0].get("directive"):
-                directives += self.source[statements[0]["range"][0]:statements[0]["range"][1]] + " "
+                text = self.source[statements[0]["range"][0]:statements[0]["range"][1]].rstrip()
+                # a directive ended by ASI needs its semicolon once the newline is gone
+                directives += text + ("" if text.endswith(";") else ";") + " "
                 statements.pop(0)
         else:
             statements = []
@@ -1374,8 +1380,13 @@ def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: 
     returns an ESTree Program (the parser plugin's); nested ones are rewritten innermost
     first, one round per level of nesting."""
     text = source
-    for _ in range(max_rounds):
-        program = parse(text)
+    for round_ in range(max_rounds):
+        try:
+            program = parse(text)
+        except JSSyntaxError as exc:
+            if round_ == 0:
+                raise  # the user's own source
+            raise output_error(text, exc, exc.filename, "generator/async rewrite") from None
         new = desugar_once(text, program, source_type)
         if new is None:
             return text

@@ -17,6 +17,7 @@ from .capture import THIS_SCOPE_TYPES, ScopeLinks
 from .classes import computed_keys
 from .edits import EditList
 from .functions import KIND_HOME_METHOD, KIND_UNMOVABLE, FnInfo
+from .privates import PrivateIndex, copy_edits
 from .runtime_names import PREFIX, RT, handle_var
 from .scope_model import Scope
 from .syntax import CLASS_TYPES, Node
@@ -25,11 +26,14 @@ from .syntax import CLASS_TYPES, Node
 class Recreators:
     """Writes the re-creator of a module scope (with all the scopes linked below it)."""
 
-    def __init__(self, source: str, edits: EditList, links: ScopeLinks, factories: dict[Scope, list[FnInfo]]) -> None:
+    def __init__(self, source: str, edits: EditList, links: ScopeLinks, factories: dict[Scope, list[FnInfo]],
+                 privates: PrivateIndex | None = None, class_fid: dict[int, int] | None = None) -> None:
         self.source = source
         self.edits = edits
         self.links = links
         self.factories = factories  # the functions and classes whose environment each scope is
+        self.privates = privates    # uses of #names: copies outside their class use accessors
+        self.class_fid = class_fid or {}
 
     def module_recreator(self) -> str:
         """``function $T$R<sid>() {...}`` for the module scope."""
@@ -124,6 +128,12 @@ class Recreators:
         node = info.node
         t = node["type"]
         r = self.edits.render
+        refs = self.privates.for_copy(node) if self.privates is not None else []
+        if refs:
+            extra, cuts = copy_edits(self.source, refs, self.class_fid)
+
+            def r(a: int, b: int, base_depth: float) -> str:
+                return self.edits.render(a, b, base_depth, extra, cuts)
         base = info.depth
         if t == "FunctionDeclaration":
             name = node["id"]["name"]

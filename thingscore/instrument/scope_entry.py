@@ -63,6 +63,8 @@ class ScopeEntries:
             body = fn["body"]
             if body["type"] == "BlockStatement":
                 pos = after_directives(body["body"], body["start"] + 1)
+                if directive_terminator(self.source, body["body"]):
+                    self.edits.open(pos, ";", -100)  # before anything else inserted there
                 for depth, text in items:
                     self.edits.open(pos, text, depth)
             else:
@@ -100,3 +102,19 @@ def after_directives(body: list[Node], default: int) -> int:
         else:
             break
     return pos
+
+
+def directive_terminator(source: str, body: list[Node]) -> str:
+    """``";"`` when the last directive of a prologue ends without one, else ``""``.
+
+    ``'use strict'`` followed by a newline ends by ASI; text inserted right after it would
+    glue onto the string (``'use strict'let x``), so the insertion needs the semicolon."""
+    last = None
+    for stmt in body:
+        if stmt["type"] == "ExpressionStatement" and "directive" in stmt:
+            last = stmt
+        else:
+            break
+    if last is None or source[last["start"]:last["end"]].rstrip().endswith(";"):
+        return ""
+    return ";"

@@ -49,10 +49,11 @@ from .functions import (
     FnInfo,
 )
 from .inferred_names import inferred_name
+from .privates import class_table, index_private_refs
 from .recreate import Recreators
 from .runtime_names import PREFIX, RT
 from .scope import analyze
-from .scope_entry import ScopeEntries, after_directives
+from .scope_entry import ScopeEntries, after_directives, directive_terminator
 from .scope_model import Scope
 from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
 
@@ -67,6 +68,10 @@ __all__ = [
     "ModuleResult",
     "transform_module",
 ]
+
+
+#: Global names through which a program makes functions from strings.
+DYNAMIC_CODE_NAMES = frozenset(("Function", "eval"))
 
 
 class InstrumentError(JSSyntaxError):
@@ -100,6 +105,7 @@ class ModuleResult:
     why: dict[int, str] = field(default_factory=dict)  # fid -> why it cannot move
     scopes: dict[int, list[Any]] = field(default_factory=dict)  # sid -> [parent sid, module, names, this, mutable]
     requires: list[str] = field(default_factory=list)
+    dynamic_code: bool = False  # the module names Function or eval (see _dynamic_code_name)
 
 
 def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
@@ -139,7 +145,9 @@ class ModuleTransformer:
         self._depth_of_obj: dict[int, int] = {}
         # object literals whose functions are registered at once: [node, reporter, home?]
         self._wraps: dict[int, list] = {}
+        self.dynamic_code = False  # names Function or eval: may make functions from strings
         _index_objects(program, self._prop_parent, self._depth_of_obj)
+        self.privates = index_private_refs(program)
 
     def run(self) -> ModuleResult:
         self._check_names()
@@ -147,10 +155,13 @@ class ModuleTransformer:
         self._walk(self.program, 0, None)
         self._declare_handles()
         module_text = self.edits.render()
-        recreator = Recreators(self.source, self.edits, self.links, self.factories).module_recreator()
+        class_fid = {id(f.node): f.fid for f in self.fns if f.node["type"] in CLASS_TYPES}
+        recreator = Recreators(self.source, self.edits, self.links, self.factories, self.privates,
+                               class_fid).module_recreator()
         links = self.links
         res = ModuleResult(module_text=module_text, recreator_text=recreator,
-                           module_sid=links.sid_of[self.module_scope], requires=self.requires)
+                           module_sid=links.sid_of[self.module_scope], requires=self.requires,
+                           dynamic_code=self.dynamic_code)
         for f in self.fns:
             env_sid = links.sid_of[f.env] if f.env is not None else links.sid_of[self.module_scope]
             res.fns[f.fid] = [env_sid, f.kind, 1 if f.probe else 0]
@@ -231,6 +242,10 @@ class ModuleTransformer:
             self._tagged_template(node, depth)
         if t == "MetaProperty" and self._fn_stack:
             self._fn_stack[-1].uses_meta = True
+        if t == "Identifier" and node["name"] in DYNAMIC_CODE_NAMES:
+            self._dynamic_code_name(node, depth, parent, key)
+        elif t == "MemberExpression" and not node["computed"] and node["property"].get("name") in DYNAMIC_CODE_NAMES:
+            self.dynamic_code = True  # globalThis.Function, window.eval...
 
         info: FnInfo | None = None
         if t in FUNCTION_TYPES or t in CLASS_TYPES:
@@ -256,6 +271,24 @@ class ModuleTransformer:
             self._fn_stack.pop()
         else:
             self._walk_children(node, depth)
+
+    def _dynamic_code_name(self, node: Node, depth: int, parent: Node | None, key: str) -> None:
+        """The global ``Function`` or ``eval``: the program makes code at run time, and the
+        runtime records the source of what it makes (jsruntime/dynamic_code.js). ``eval``
+        read for anything but a direct call (``(0, eval)(s)``, ``const e = eval``) is the
+        runtime's recording eval: ``$T$.ie(eval)``; a direct call stays direct."""
+        ref = self.sm.reference_of(node)
+        if ref is None or ref.lexical is not None:
+            return
+        self.dynamic_code = True
+        if node["name"] != "eval" or ref.is_write():
+            return
+        if parent is not None and parent["type"] == "CallExpression" and key == "callee":
+            return
+        if parent is not None and parent["type"] == "UnaryExpression" and parent["operator"] == "delete":
+            return
+        self.edits.open(node["start"], f"{RT}.ie(", depth + 0.5)
+        self.edits.close(node["end"], ")", depth + 0.5)
 
     def _in_home_method(self) -> bool:
         """Is the innermost enclosing non-arrow function a method whose activation keeps its
@@ -292,19 +325,30 @@ class ModuleTransformer:
     def _tagged_template(self, node: Node, depth: int) -> None:
         """A template object is cached per call site; route it through the runtime, whose
         per-site table moves with the program, so identity survives a restore (where the
-        site is a copy in a re-creator). Sites are numbered from the function ids."""
+        site is a copy in a re-creator). Sites are numbered from the function ids.
+
+        The tag is everything from the expression's start to its template, parentheses
+        included (``(0, ns.tag)`` is TypeScript's call without a receiver). A member tag
+        keeps its receiver: an identifier or ``this`` is read again, any other base is
+        evaluated once and handed to an arrow that reads the member from it."""
         tag = node["tag"]
-        this_arg = ""
+        site = self.ids.fid()
+        d = depth + 0.5
+        start, end = node["start"], node["quasi"]["start"]
         if tag["type"] == "MemberExpression":
             obj = tag["object"]
-            if obj["type"] not in ("Identifier", "ThisExpression") or tag.get("optional"):
-                return  # evaluating the base twice could have side effects
-            this_arg = ", " + self.source[obj["start"] : obj["end"]]
-        elif tag["type"] == "ChainExpression":
+            if obj["type"] in ("Identifier", "ThisExpression", "Super"):
+                receiver = "this" if obj["type"] == "Super" else self.source[obj["start"]:obj["end"]]
+                self.edits.open(start, f"{RT}.tt({site}, ", d)
+                self.edits.close(end, f", {receiver})", d)
+                return
+            # inside the tag's own parentheses, if any: `(a.b.c)` must not group two arguments
+            self.edits.open(tag["start"], f"{RT}.ttm({site}, ", d)
+            self.edits.open(_member_access_start(self.source, obj["end"]), f", ({PREFIX}o) => {PREFIX}o", d)
+            self.edits.close(tag["end"], ")", d)
             return
-        site = self.ids.fid()
-        self.edits.open(tag["start"], f"{RT}.tt({site}, ", depth + 0.5)
-        self.edits.close(tag["end"], f"{this_arg})", depth + 0.5)
+        self.edits.open(start, f"{RT}.tt({site}, ", d)
+        self.edits.close(end, ")", d)
 
     # -- functions -------------------------------------------------------------------------
 
@@ -330,6 +374,9 @@ class ModuleTransformer:
         if t in CLASS_TYPES:
             info.keys = len(computed_keys(node))
             instrument_class(self.edits, self.source, node, depth)
+            if id(node) in self.privates.needs_table:
+                # its #names are used in closures that restore makes outside its body
+                self.edits.open(node["body"]["start"] + 1, class_table(info, node), depth + 1.5)
         self._emit_registration(info, parent, key)
         if info.kind in (KIND_FUNCTION, KIND_CLASS, KIND_CLASS_EXTENDS):
             self.factories.setdefault(env, []).append(info)
@@ -519,7 +566,8 @@ class ModuleTransformer:
         pos = after_directives(body, self.program["start"])
         arrow = (f"({PREFIX}o) => {PREFIX}o === 0 ? {self.links.handle_values(s)} : "
                  f"{PREFIX}o === 1 ? void 0 : {self.links.sid_of[s]}")
-        text = f"let {self.links.handle_var(s)} = {RT}.mh({json.dumps(self.module_id)}, {arrow});"
+        text = (f"{directive_terminator(self.source, body)}let {self.links.handle_var(s)} = "
+                f"{RT}.mh({json.dumps(self.module_id)}, {arrow});")
         self.edits.open(pos, text, -2)
 
 
@@ -528,6 +576,25 @@ def _probe_able(node: Node) -> bool:
     (Generators and async functions run nothing or not synchronously; defaults run first.)"""
     return (node["type"] in FUNCTION_TYPES and not node.get("async") and not node.get("generator")
             and all(p["type"] == "Identifier" for p in node["params"]))
+
+
+def _member_access_start(source: str, pos: int) -> int:
+    """Where ``.name`` or ``[key]`` begins after a member's object that ends at ``pos``
+    (past the object's closing parentheses, whitespace and comments)."""
+    n = len(source)
+    while pos < n:
+        ch = source[pos]
+        if ch.isspace() or ch == ")":
+            pos += 1
+        elif source.startswith("//", pos):
+            pos = source.find("\n", pos)
+            pos = n if pos < 0 else pos
+        elif source.startswith("/*", pos):
+            pos = source.index("*/", pos) + 2
+        else:
+            break
+    assert pos < n and source[pos] in ".[", "a member tag without its access"
+    return pos
 
 
 def _literal_request(node: Node) -> str | None:
