@@ -4,4 +4,4 @@ export function* gen() { yield 1; yield named; }
 export async function* agen() { for (let i = 0; i < 3; i++) { await null; yield i; } }
 export class Klass { static s = named + '!'; v = import.meta.url.slice(-5); }
 export const obj = { m() { return 'method ' + named; } };
-setTimeout(() => { named = 'n2'; }, 12);
+export function rename(v) { named = v; }
