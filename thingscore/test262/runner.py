@@ -14,6 +14,7 @@ plugins must reject them, which is what instrumenting them would do.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -284,14 +285,52 @@ def _last_error(stderr: str) -> str:
     return (lines[-1] if lines else "no output")[:200]
 
 
+class PlainCache:
+    """Plain node's verdicts, one small file per test text and mode under the suite's cache:
+    they depend only on node's version and the text, and are half of a run's node starts."""
+
+    def __init__(self, root: Path) -> None:
+        self.dir = root.parent / f"{root.name}-plain-{_node_version()}"
+
+    def key(self, mode: str, text: str, is_async: bool) -> str:
+        return hashlib.sha256(f"{mode}\0{is_async}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, key: str) -> tuple[bool, str] | None:
+        try:
+            data = json.loads((self.dir / key[:2] / key).read_text(encoding="utf-8"))
+            return bool(data[0]), str(data[1])
+        except (OSError, ValueError, IndexError, TypeError):
+            return None
+
+    def put(self, key: str, ok: bool, why: str) -> None:
+        target = self.dir / key[:2] / key
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}")
+            tmp.write_text(json.dumps([ok, why]), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            pass
+
+
+@cache
+def _node_version() -> str:
+    try:
+        return subprocess.run([_node(), "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
 class TestRunner:
     """Runs tests from one unpacked suite; one instance per worker process."""
 
-    def __init__(self, root: Path, moves: bool = True, parsers: tuple[str, ...] = ("esprima", "tree-sitter")) -> None:
+    def __init__(self, root: Path, moves: bool = True, parsers: tuple[str, ...] = ("esprima", "tree-sitter"),
+                 plain_cache: bool = True) -> None:
         self.root = root
         self.harness = Harness(root)
         self.moves = moves
         self.parsers = parsers
+        self.plain_cache: PlainCache | None = PlainCache(root) if plain_cache else None
 
     def run(self, rel: str) -> TestResult:
         started = time.monotonic()
@@ -321,13 +360,22 @@ class TestRunner:
                     shutil.copyfile(fixture, plain_dir / fixture.name)
             test_file = plain_dir / path.name
             test_file.write_text(text, encoding="utf-8")
-            plain = run_node(test_file, plain_dir)
-            ok, why = expectation_met(meta, plain)
+            ok, why = self._plain(meta, mode, test_file, plain_dir, text)
             if not ok:
                 return ModeResult(mode, BASELINE, f"plain node: {why}", "node-fails")
             if meta.negative_phase == "parse":
                 return self._parsers_reject(text, mode)
             return self._instrumented(meta, mode, test_file, work)
+
+    def _plain(self, meta: Meta, mode: str, test_file: Path, cwd: Path, text: str) -> tuple[bool, str]:
+        """The plain run's verdict, from the cache when node and the text are the same."""
+        key = self.plain_cache.key(mode, text, meta.is_async) if self.plain_cache else ""
+        if self.plain_cache is not None and (hit := self.plain_cache.get(key)) is not None:
+            return hit
+        ok, why = expectation_met(meta, run_node(test_file, cwd))
+        if self.plain_cache is not None and not why.startswith("timed out"):
+            self.plain_cache.put(key, ok, why)
+        return ok, why
 
     def _parsers_reject(self, text: str, mode: str) -> ModeResult:
         source_type = "module" if mode == "module" else "script"
