@@ -71,6 +71,8 @@ class ModeResult:
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest class
+
     test: str
     status: str
     modes: list[ModeResult] = field(default_factory=list)
@@ -323,6 +325,8 @@ def _node_version() -> str:
 
 class TestRunner:
     """Runs tests from one unpacked suite; one instance per worker process."""
+
+    __test__ = False  # not a pytest class
 
     def __init__(self, root: Path, moves: bool = True, parsers: tuple[str, ...] = ("esprima", "tree-sitter"),
                  plain_cache: bool = True) -> None:
