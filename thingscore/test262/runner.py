@@ -282,9 +282,9 @@ _ERR_LINE = re.compile(r"^(?:Uncaught )?([A-Z]\w*(?:Error|Exception)\b.*|Test262
 def _last_error(stderr: str) -> str:
     m = _ERR_LINE.findall(stderr)
     if m:
-        return m[-1].strip()[:200]
+        return _one_line(m[-1])[:200]
     lines = [ln for ln in stderr.strip().splitlines() if ln.strip() and not ln.startswith("    at ")]
-    return (lines[-1] if lines else "no output")[:200]
+    return _one_line(lines[-1] if lines else "no output")[:200]
 
 
 class PlainCache:
@@ -444,8 +444,12 @@ class TestRunner:
         return ModeResult(mode, FAIL, f"instrumented: {why}", "instrumented-run-fails")
 
 
+_TMP = re.compile(r"\S*/things-t262-[^/\s]+/(?:plain|inst)/")
+
+
 def _one_line(s: str) -> str:
-    return " ".join(s.split())[:300]
+    """One line, without the temporary folder's name (reasons compare across runs)."""
+    return " ".join(_TMP.sub("", s).split())[:300]
 
 
 def dump(results: list[TestResult]) -> str:
