@@ -13,8 +13,8 @@ from .runner import TestResult, TestRunner
 _RUNNER: list[TestRunner] = []
 
 
-def _init(root: str, moves: bool) -> None:
-    _RUNNER.append(TestRunner(Path(root), moves=moves))
+def _init(root: str, moves: bool, one_mode: bool = False) -> None:
+    _RUNNER.append(TestRunner(Path(root), moves=moves, one_mode=one_mode))
 
 
 def _one(rel: str) -> TestResult:
@@ -29,24 +29,25 @@ def _one(rel: str) -> TestResult:
 
 
 def run_tests(root: Path, tests: list[str], jobs: int | None = None, moves: bool = True,
-              progress: Callable[[TestResult], None] | None = None) -> list[TestResult]:
-    """Every test of ``tests``, ``jobs`` at a time (default: the number of CPUs)."""
+              progress: Callable[[TestResult], None] | None = None, one_mode: bool = False) -> list[TestResult]:
+    """Every test of ``tests``, ``jobs`` at a time (default: the number of CPUs); with
+    ``one_mode`` each test in one of its modes only (see TestRunner.modes)."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: list[TestResult] = []
-    for r in _iterate(root, tests, jobs, moves):
+    for r in _iterate(root, tests, jobs, moves, one_mode):
         results.append(r)
         if progress is not None:
             progress(r)
     return results
 
 
-def _iterate(root: Path, tests: list[str], jobs: int, moves: bool) -> Iterator[TestResult]:
+def _iterate(root: Path, tests: list[str], jobs: int, moves: bool, one_mode: bool = False) -> Iterator[TestResult]:
     if jobs == 1 or len(tests) < 2:
         _RUNNER.clear()
-        _init(str(root), moves)
+        _init(str(root), moves, one_mode)
         for t in tests:
             yield _one(t)
         return
     ctx = multiprocessing.get_context("forkserver")
-    with ctx.Pool(jobs, initializer=_init, initargs=(str(root), moves), maxtasksperchild=500) as pool:
+    with ctx.Pool(jobs, initializer=_init, initargs=(str(root), moves, one_mode), maxtasksperchild=500) as pool:
         yield from pool.imap_unordered(_one, tests, chunksize=2)
