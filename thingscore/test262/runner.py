@@ -331,6 +331,36 @@ def _node_version() -> str:
         return "unknown"
 
 
+def lay_out(path: Path, mode: str, text: str, folder: Path) -> tuple[Path, str]:
+    """Write the test (``text``) into ``folder`` with what it imports; returns the file to
+    run and a word for the layout.
+
+    A module test becomes an ES module next to its folder's other files (its fixtures, and
+    the sibling tests that fixtures import back) under ``"type": "module"``. A script whose
+    folder has fixtures imports them with ``import()``: they are ES modules, so they go
+    under ``"type": "module"`` too, and the script keeps CommonJS as a ``.cjs`` file."""
+    folder.mkdir()
+    fixtures = sorted(path.parent.glob("*_FIXTURE*"))
+    if mode == "module":
+        (folder / "package.json").write_text('{"type": "module"}\n')
+        for sibling in path.parent.iterdir():
+            if sibling.is_file() and sibling != path and sibling.suffix in (".js", ".json", ".mjs"):
+                shutil.copyfile(sibling, folder / sibling.name)
+        layout = "module"
+        test_file = folder / path.name
+    elif fixtures:
+        (folder / "package.json").write_text('{"type": "module"}\n')
+        for fixture in fixtures:
+            shutil.copyfile(fixture, folder / fixture.name)
+        layout = "script+fixtures"
+        test_file = folder / (path.stem + ".cjs")
+    else:
+        layout = "script"
+        test_file = folder / path.name
+    test_file.write_text(text, encoding="utf-8")
+    return test_file, layout
+
+
 class TestRunner:
     """Runs tests from one unpacked suite; one instance per worker process."""
 
@@ -372,23 +402,18 @@ class TestRunner:
         with tempfile.TemporaryDirectory(prefix="things-t262-") as tmp:
             work = Path(tmp)
             plain_dir = work / "plain"
-            plain_dir.mkdir()
-            if mode == "module":
-                (plain_dir / "package.json").write_text('{"type": "module"}\n')
-                for fixture in path.parent.glob("*FIXTURE*"):
-                    shutil.copyfile(fixture, plain_dir / fixture.name)
-            test_file = plain_dir / path.name
-            test_file.write_text(text, encoding="utf-8")
-            ok, why = self._plain(meta, mode, test_file, plain_dir, text)
+            test_file, layout = lay_out(path, mode, text, plain_dir)
+            ok, why = self._plain(meta, mode, test_file, plain_dir, text, layout)
             if not ok:
                 return ModeResult(mode, BASELINE, f"plain node: {why}", "node-fails")
             if meta.negative_phase == "parse":
                 return self._parsers_reject(text, mode)
-            return self._instrumented(meta, mode, test_file, work)
+            return self._instrumented(meta, mode, test_file, work, layout)
 
-    def _plain(self, meta: Meta, mode: str, test_file: Path, cwd: Path, text: str) -> tuple[bool, str]:
+    def _plain(self, meta: Meta, mode: str, test_file: Path, cwd: Path, text: str, layout: str,
+               ) -> tuple[bool, str]:
         """The plain run's verdict, from the cache when node and the text are the same."""
-        key = self.plain_cache.key(mode, text, meta.is_async) if self.plain_cache else ""
+        key = self.plain_cache.key(f"{mode}/{layout}", text, meta.is_async) if self.plain_cache else ""
         if self.plain_cache is not None and (hit := self.plain_cache.get(key)) is not None:
             return hit
         ok, why = expectation_met(meta, run_node(test_file, cwd))
@@ -412,10 +437,11 @@ class TestRunner:
                               f"parser-accepts-invalid:{'+'.join(accepted)}")
         return ModeResult(mode, PASS)
 
-    def _instrumented(self, meta: Meta, mode: str, test_file: Path, work: Path) -> ModeResult:
+    def _instrumented(self, meta: Meta, mode: str, test_file: Path, work: Path, layout: str) -> ModeResult:
         from thingscore.instrument.bundle import instrument
 
-        module_gap = mode == "module" and not esm_supported()
+        # A module test, or a script that import()s ES-module fixtures, before ESM support.
+        module_gap = layout != "script" and not esm_supported()
         try:
             program = instrument(test_file, cache=False)
             text = program.render()
