@@ -235,6 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
     cfr.add_argument("--scheduler", metavar="NAME", help="placement policy plugin to check")
     cfr.add_argument("--fs", metavar="URL|DIR|NAME", help="file-system plugin to check: redis://host:port/db, "
                      "mongodb://host:port/db, file:///dir or a directory, or a plugin name")
+    cfr.add_argument("--test262", action="store_true",
+                     help="test262 under plain node and instrumented: shares by folder, failures listed")
+    cfr.add_argument("--filter", action="append", metavar="PREFIX",
+                     help="with --test262: a path prefix under test/ (language/expressions/class); repeatable")
+    cfr.add_argument("--sample", type=int, metavar="N", help="with --test262: a fixed sample of N tests")
+    cfr.add_argument("--json", action="store_true", help="with --test262: machine-readable results on stdout")
+    cfr.add_argument("-j", "--jobs", type=int, metavar="N", help="with --test262: tests at once (default: CPUs)")
     cfr.add_argument("--verbose", "-v", action="store_true")
     cfr.set_defaults(func=_cmd_conformance)
     return p

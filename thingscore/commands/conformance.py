@@ -1,4 +1,5 @@
-"""``things conformance run --parser=NAME``: run a plugin's conformance suite, print a report.
+"""``things conformance run --parser=NAME``: run a plugin's conformance suite, print a report
+(``--test262``: the ECMAScript suite, plain node against instrumented; see conformance_test262).
 
 The plugin is loaded by name through its entry point, exactly as the kernel would load it,
 so a third-party plugin is checked the same way as ours. Exit status 0 means the plugin
@@ -15,6 +16,10 @@ from thingscore import plugins
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "test262", False):
+        from thingscore.commands.conformance_test262 import run as run_test262
+
+        return run_test262(args.filter, args.sample, bool(args.json), args.jobs)
     if getattr(args, "fs", None):
         from thingscore.commands.conformance_fs import run as run_fs
 
@@ -29,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
         return run_pubsub(args.pubsub, bool(getattr(args, "verbose", False)))
     name = getattr(args, "parser", None)
     if not name:
-        print("usage: things conformance run (--parser=NAME | --pubsub=URL | --fs=URL | --scheduler=NAME) [-v]",
+        print("usage: things conformance run (--parser=NAME | --pubsub=URL | --fs=URL | --scheduler=NAME) [-v]\n"
+              "       things conformance run --test262 [--filter PREFIX]... [--sample N] [--json] [-j N]",
               file=sys.stderr)
         installed = ", ".join(plugins.available("parser")) or "none"
         print(f"parser plugins installed: {installed}", file=sys.stderr)

@@ -1,0 +1,69 @@
+"""``things conformance run --test262``: is instrumentation transparent on test262?
+
+Each test runs under plain ``node`` and instrumented (async tests also moved to a fresh
+process at every event-loop boundary); the report gives the shares by folder and every
+test node passes but the instrumented program fails, with a one-line reason. Exit status 1
+when there is such a test, 2 when the suite is missing or the usage is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from thingscore.test262 import report
+from thingscore.test262.parallel import run_tests
+from thingscore.test262.runner import TestResult
+from thingscore.test262.suite import SuiteMissing, list_tests, sample, unpacked
+
+
+class Progress:
+    """A one-line counter on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: int, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+        self.total = total
+        self.stream = stream
+        self.live = stream.isatty()
+        self.done = 0
+        self.failed = 0
+        self.started = time.monotonic()
+
+    def __call__(self, r: TestResult) -> None:
+        self.done += 1
+        self.failed += r.status in (report.FAIL, report.ESM)
+        if self.live and (self.done % 5 == 0 or self.done == self.total):
+            rate = self.done / max(1e-6, time.monotonic() - self.started)
+            self.stream.write(f"\rtest262: {self.done}/{self.total}  {rate:.1f} tests/s  failing {self.failed}  ")
+            self.stream.flush()
+
+    def end(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def run(filters: list[str] | None, n: int | None, as_json: bool, jobs: int | None = None, moves: bool = True) -> int:
+    try:
+        root = unpacked()
+    except SuiteMissing as exc:
+        print(f"things: {exc}", file=sys.stderr)
+        return 2
+    tests = list_tests(root, filters)
+    if not tests:
+        print(f"things: no test262 tests under {', '.join(filters or ['test/'])}", file=sys.stderr)
+        return 2
+    if n:
+        tests = sample(tests, n)
+    progress = Progress(len(tests))
+    started = time.monotonic()
+    results = run_tests(root, tests, jobs=jobs, moves=moves, progress=progress)
+    progress.end()
+    seconds = time.monotonic() - started
+    if as_json:
+        json.dump(report.json_report(results, seconds, root.name), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for line in report.text_report(results, seconds):
+            print(line)
+    return report.exit_code(results)
