@@ -46,6 +46,7 @@ from thingscore.parsing import JSSyntaxError
 
 from .inferred_names import inferred_name
 from .scope import ScopeManager, analyze
+from .scope_entry import after_directives, directive_terminator
 from .scope_model import Variable
 from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
 from .verify import output_error
@@ -1364,7 +1365,13 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
             name = inferred_name(fn, parent, key)
             text = f"{RT}.mark({text}, {json.dumps(kind)}{', ' + json.dumps(name) if name is not None else ''})"
         if fn["type"] == "FunctionDeclaration" and fn.get("id"):
-            text += f" {RT}.mark({fn['id']['name']}, {json.dumps(kind)});"
+            mark = f"{RT}.mark({fn['id']['name']}, {json.dumps(kind)});"
+            at = _hoisted_position(source, parent)
+            if at is None:
+                text += " " + mark
+            else:
+                # a declaration is hoisted: callable (as what it is) before its line runs
+                edits.append((at[0], at[0], at[1] + mark))
         edits.append((start, end, text))
     out, pos = [], 0
     for s, e, rep in sorted(edits):
@@ -1373,6 +1380,17 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
         pos = e
     out.append(source[pos:])
     return "".join(out)
+
+
+def _hoisted_position(source: str, container: Node | None) -> tuple[int, str] | None:
+    """Where the statements of a declaration's container start (after a directive prologue,
+    with the `;` an ASI-ended directive needs before more code), or None for a declaration
+    that is not in a statement list (Annex B `if (x) function f(){}`)."""
+    if container is None or container["type"] not in ("Program", "BlockStatement", "StaticBlock"):
+        return None
+    body = container["body"]
+    start = container["start"] if container["type"] == "Program" else source.index("{", container["start"]) + 1
+    return after_directives(body, start), directive_terminator(source, body)
 
 
 def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: int = 64) -> str:

