@@ -9,7 +9,6 @@ resolution, through-references and implicit globals.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -210,10 +209,7 @@ def library_oracle() -> dict[str, dict[str, Any]]:
 def test_library_matches_eslint_scope(lib: str, library_oracle: dict[str, dict[str, Any]]) -> None:
     result = library_oracle[lib]
     assert result["ok"], result.get("error")
-    started = time.perf_counter()
-    manager = analyze(result["ast"], CJS)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, f"{lib}: analysis took {elapsed:.2f}s"
+    manager = analyze(result["ast"], CJS)  # its speed is measured in bench/, not asserted here
     ours = dump(manager)
     assert ours == result["dump"], first_difference(ours, result["dump"])
 
