@@ -216,19 +216,15 @@ class EsmModules {
         Object.defineProperty(rec, name, { get: () => this.namespace(target), enumerable: true, configurable: true });
       }
     }
-    const starred = new Map(); // name -> getter (null: ambiguous)
-    for (const k of esm.stars) {
+    // `export *`: the names the instrumenter resolved (ambiguous ones left out), and those of
+    // modules whose names only exist at run time (CommonJS, built-ins)
+    for (const name of Object.keys(esm.star)) this.reexport(rec, name, this.record(esm.requests[esm.star[name]]), name);
+    for (const k of esm.dyn_stars) {
       const dep = this.record(esm.requests[k]);
       for (const name of Object.keys(dep)) {
-        if (name === 'default' || own.has(name)) continue;
-        const d = Object.getOwnPropertyDescriptor(dep, name);
-        const key = d.get || d.value;
-        if (!starred.has(name)) starred.set(name, [key, d.get ? { get: d.get } : { value: d.value, writable: false }]);
-        else if (starred.get(name) !== null && starred.get(name)[0] !== key) starred.set(name, null);
+        if (name === 'default' || own.has(name) || Object.prototype.hasOwnProperty.call(rec, name)) continue;
+        this.reexport(rec, name, dep, name);
       }
-    }
-    for (const [name, entry] of starred) {
-      if (entry !== null) Object.defineProperty(rec, name, { ...entry[1], enumerable: true, configurable: true });
     }
     st.done = true;
     this.linked.push(id);

@@ -19,6 +19,7 @@ from thingscore.parsing import JSSyntaxError
 
 from . import esm, sourcemap, verify
 from .cjs_exports import cjs_export_names
+from .esm_link import AMBIGUOUS, UNKNOWN, Linker, LinkModule
 from .machines import desugar, has_machine_functions
 from .resolve import is_builtin, module_format, resolve
 from .syntax import Node
@@ -336,7 +337,8 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
                 raise _located(exc, m.path) from None
             results[m.path] = res
             m.deps = requires_of(res, m.path)  # require() made with createRequire(import.meta.url)
-    _check_imported_names(modules)
+    linker = _linker(modules)
+    _check_imported_names(modules, linker)
     if verify.enabled():  # invalid output is our bug: say so here, not at run time
         verify.check_modules(lambda text: parser.parse(text, "script"),
                              [(str(p), results[p].module_text, results[p].recreator_text,
@@ -361,7 +363,8 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
                                 "lines": m.source.count("\n") + 1}
         if m.format == "esm":
             assert m.facts is not None
-            info["esm"] = {"requests": m.requests, "exports": m.facts.exports, "stars": m.facts.stars,
+            star, dyn_stars = linker.star_names(m.mid)
+            info["esm"] = {"requests": m.requests, "exports": m.facts.exports, "star": star, "dyn_stars": dyn_stars,
                            "async": m.is_async, "default_fn": m.facts.default_fn, "fixed": m.facts.fixed}
         if m.imports:
             info["imports"] = m.imports
@@ -431,77 +434,37 @@ def _mark_async(modules: dict[Path, _Module], root: Path) -> None:
                 m.is_async = changed = True
 
 
-def _check_imported_names(modules: dict[Path, _Module]) -> None:
+def _linker(modules: dict[Path, _Module]) -> Linker:
+    return Linker([LinkModule(m.mid, m.facts if m.format == "esm" else None, m.requests) for m in modules.values()])
+
+
+def _check_imported_names(modules: dict[Path, _Module], linker: Linker) -> None:
     """Node refuses a program that imports a name an ES module does not export (or exports
     ambiguously through two `export *`), before running any of it: so does the instrumenter."""
-    by_id = {m.mid: m for m in modules.values()}
-
-    def exports(mid: str, name: str, seen: set[tuple[str, str]]) -> str | None:
-        """'found', 'ambiguous', 'unknown' (not an ES module: CommonJS names are not checked) or None."""
-        m = by_id.get(mid)
-        if m is None or m.format != "esm" or m.facts is None:
-            return "unknown"
-        if (mid, name) in seen:
-            return None  # a cycle of re-exports resolves to nothing
-        seen.add((mid, name))
-        e = m.facts.exports.get(name)
-        if e is not None:
-            return "found" if e[0] != "i" else exports(m.requests[e[1]], e[2], seen)
-        if name == "default":
-            return None
-        found: list[str] = []
-        for k in m.facts.stars:
-            r = exports(m.requests[k], name, set(seen))
-            if r == "ambiguous" or r == "unknown":
-                return r
-            if r == "found":
-                found.append(_binding_of(by_id, m.requests[k], name))
-        if len(set(found)) > 1:
-            return "ambiguous"
-        return "found" if found else None
-
     for m in modules.values():
         if m.format != "esm" or m.facts is None:
             continue
         for stmt in m.program["body"]:
             if stmt["type"] not in ("ImportDeclaration", "ExportNamedDeclaration") or not stmt.get("source"):
                 continue
-            k = next(i for i, r in enumerate(m.facts.requests) if r.node is stmt or (
-                r.specifier == stmt["source"]["value"] and r.json == esm.is_json_request(stmt)))
-            target = m.requests[k]
+            k = next(i for i, r in enumerate(m.facts.requests)
+                     if r.specifier == stmt["source"]["value"] and r.json == esm.is_json_request(stmt))
             for spec in stmt["specifiers"]:
                 if spec["type"] == "ImportNamespaceSpecifier":
                     continue
-                node = spec.get("imported") or spec.get("local") if spec["type"] != "ImportDefaultSpecifier" else spec
-                name = "default" if spec["type"] == "ImportDefaultSpecifier" else esm.spec_name(
-                    spec["imported"] if spec["type"] == "ImportSpecifier" else spec["local"])
-                r = exports(target, name, set())
-                if r in ("found", "unknown"):
+                if spec["type"] == "ImportDefaultSpecifier":
+                    node, name = spec, "default"
+                else:
+                    node = spec["imported"] if spec["type"] == "ImportSpecifier" else spec["local"]
+                    name = esm.spec_name(node)
+                r = linker.resolve(m.requests[k], name)
+                if isinstance(r, tuple) or r == UNKNOWN:
                     continue
                 source = stmt["source"]["value"]
                 message = (f"The requested module '{source}' contains conflicting star exports for name '{name}'"
-                           if r == "ambiguous" else
+                           if r == AMBIGUOUS else
                            f"The requested module '{source}' does not provide an export named '{name}'")
                 raise esm.module_error(m.source, node, message, str(m.path))
-
-
-def _binding_of(by_id: dict[str, _Module], mid: str, name: str, depth: int = 0) -> str:
-    """The module and local arrow a resolved export name ends at (two stars agree when equal)."""
-    m = by_id[mid]
-    assert m.facts is not None
-    e = m.facts.exports.get(name)
-    if e is None:
-        for k in m.facts.stars:
-            t = by_id.get(m.requests[k])
-            if t is not None and t.facts is not None and depth < 64:
-                try:
-                    return _binding_of(by_id, m.requests[k], name, depth + 1)
-                except KeyError:
-                    continue
-        raise KeyError(name)
-    if e[0] == "i" and depth < 64:
-        return _binding_of(by_id, m.requests[e[1]], e[2], depth + 1)
-    return f"{mid}\0{e[0]}\0{e[1]}"
 
 
 def _check_json_imports(m: _Module, modules: dict[Path, _Module], root: Path) -> None:
