@@ -130,18 +130,26 @@ class EsmModules {
     return st.meta;
   }
 
-  /** `import(specifier)` from module `from` (an ES module or a CommonJS one). */
-  imp(from, specifier) {
+  /** `import(specifier, options)` from module `from` (an ES module or a CommonJS one): a
+   * promise, rejected for what Node rejects (a bad specifier or options, a module that cannot
+   * be found, parsed or linked, a JSON module without `type: 'json'`). */
+  imp(from, specifier, options) {
     const P = promises.ThingsPromise;
     let target;
     let p;
     try {
       const spec = String(specifier);
+      const type = importType(options);
       target = this.dynamicTarget(from, spec);
       if (target === null) {
         const err = new Error("Cannot find module '" + spec + "' imported from " + this.info(from).file);
         err.code = 'ERR_MODULE_NOT_FOUND';
         throw err;
+      }
+      const isJson = !target.startsWith('node:') && /\.json$/.test(this.info(target).file);
+      if (isJson !== (type === 'json')) {
+        throw codeError(TypeError, isJson ? 'ERR_IMPORT_ASSERTION_TYPE_MISSING' : 'ERR_IMPORT_ASSERTION_TYPE_FAILED',
+          'Module "' + spec + '" ' + (isJson ? 'needs an import attribute of "type: json"' : 'is not of type "json"'));
       }
       p = this.evaluate(target, from);
     } catch (err) {
@@ -159,6 +167,8 @@ class EsmModules {
       this.builtinRecord(target, from);
       return undefined;
     }
+    const info = this.rt.meta.modules[target];
+    if (info !== undefined && info.error !== undefined) throw this.system.loadError(info.error);
     if (!this.isEsm(target)) {
       this.cjsRecord(target, from);
       return undefined;
@@ -459,6 +469,35 @@ class EsmModules {
       if (done === 1 && this.isEsm(id)) this.link(id);
     }
   }
+}
+
+/** The `type` import attribute of `import(x, options)`, validated as the spec and Node do. */
+function importType(options) {
+  if (options === undefined) return undefined;
+  if (options === null || (typeof options !== 'object' && typeof options !== 'function')) {
+    throw new TypeError('The second argument of import() must be an object');
+  }
+  let attrs = options.with;
+  if (attrs === undefined) attrs = options.assert; // Node 20 still reads the deprecated form
+  if (attrs === undefined) return undefined;
+  if (attrs === null || (typeof attrs !== 'object' && typeof attrs !== 'function')) {
+    throw new TypeError("The 'with' option of import() must be an object");
+  }
+  let type;
+  for (const key of Object.keys(attrs)) {
+    const value = attrs[key];
+    if (typeof value !== 'string') throw new TypeError('Import attribute value must be a string');
+    if (key !== 'type') throw codeError(TypeError, 'ERR_IMPORT_ATTRIBUTE_UNSUPPORTED', 'Import attribute "' + key + '" is not supported');
+    if (value !== 'json') throw codeError(TypeError, 'ERR_IMPORT_ASSERTION_TYPE_UNSUPPORTED', 'Import attribute type "' + value + '" is unsupported');
+    type = value;
+  }
+  return type;
+}
+
+function codeError(Ctor, code, message) {
+  const err = new Ctor(message);
+  err.code = code;
+  return err;
 }
 
 function fileUrl(path) {

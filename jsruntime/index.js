@@ -426,10 +426,10 @@ module.exports = {
   ld: (id) => rt.modules.esm.ld(id),
   tla: (id, body) => rt.modules.esm.tla(id, body),
   meta: (id) => rt.modules.esm.meta(id),
-  imp: (id, specifier) => rt.modules.esm.imp(id, specifier),
-  moduleArguments() {
-    if ('arguments' in globalThis) return globalThis.arguments;
-    throw new ReferenceError('arguments is not defined');
+  imp: (id, specifier, options) => rt.modules.esm.imp(id, specifier, options),
+  moduleFree(name) {
+    if (name in globalThis) return globalThis[name];
+    throw new ReferenceError(name + ' is not defined' + (name === 'arguments' ? '' : ' in ES module scope'));
   },
   // generators and async functions as machines (see thingscore/instrument/machines.py)
   gen: generators.gen,

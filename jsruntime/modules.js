@@ -28,6 +28,8 @@ class ModuleSystem {
     system = this;
   }
 
+  loadError(error) { return loadError(error); }
+
   info(id) {
     const m = this.rt.meta.modules[id];
     if (!m) throw new Error('unknown module ' + id);
@@ -96,7 +98,9 @@ class ModuleSystem {
   }
 
   load(id, parentId) {
-    if (this.rt.meta.modules[id] !== undefined && this.rt.meta.modules[id].esm !== undefined) {
+    const meta = this.rt.meta.modules[id];
+    if (meta !== undefined && meta.error !== undefined) throw loadError(meta.error);
+    if (meta !== undefined && meta.esm !== undefined) {
       // an ES module: the main one is evaluated, a required one is Node's require(esm)
       if (parentId === null) return this.esm.evaluate(id, null);
       return this.esm.requireEsm(id, parentId);
@@ -131,6 +135,19 @@ class ModuleSystem {
   }
 }
 
+/** The error of a module that did not parse or link when instrumented, thrown where Node
+ * throws it: when a require() or import() loads it. */
+function loadError(error) {
+  const message = Array.isArray(error) ? String(error[1]) : 'module cannot be loaded';
+  if (/Cannot find module/.test(message)) {
+    const err = new Error(message);
+    err.code = 'ERR_MODULE_NOT_FOUND';
+    return err;
+  }
+  if (/ERR_IMPORT_ATTRIBUTE/.test(message)) return new TypeError(message);
+  return new SyntaxError(message);
+}
+
 function notFound(request, from) {
   const err = new Error("Cannot find module '" + request + "'\nRequire stack:\n- " + from);
   err.code = 'MODULE_NOT_FOUND';
@@ -138,4 +155,4 @@ function notFound(request, from) {
   return err;
 }
 
-module.exports = { ModuleSystem, Module };
+module.exports = { ModuleSystem, Module, loadError };

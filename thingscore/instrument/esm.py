@@ -39,6 +39,9 @@ from .scope_model import IMPORT_BINDING
 from .syntax import FUNCTION_TYPES, Node, child_nodes, line_col
 
 DEFAULT_LOCAL = f"{PREFIX}d"
+# Names a module's code may use without declaring them that are not its variables.
+MODULE_FREE_NAMES = frozenset(("arguments", "require", "module", "exports", "__filename", "__dirname"))
+_RELATIVE_MODULE = re.compile(r"\.\.?/[^\s'\"]*\.(?:m?js|cjs|json)$")
 _LOWERING_NAME = re.compile(re.escape(PREFIX) + r"(?:i\d+|d|w)")
 
 
@@ -76,6 +79,8 @@ class ModuleFacts:
     # arrows of bindings never assigned after their declaration: once the module has run,
     # the runtime makes them plain values in its record (faster reads for importers)
     fixed: list[int] = field(default_factory=list)
+    # module-level names made with createRequire(...): calls through them are requires
+    require_names: frozenset[str] = frozenset()
 
 
 def spec_name(node: Node) -> str:
@@ -104,6 +109,8 @@ def _dynamic_specifiers(program: Node) -> tuple[list[str], list[Node], list[Node
     specs: list[str] = []
     imports: list[Node] = []
     metas: list[Node] = []
+    relative: list[str] = []  # string literals that look like relative module paths
+    computed = False
     tla = False
     stack: list[tuple[Node, bool]] = [(program, True)]
     while stack:
@@ -116,6 +123,10 @@ def _dynamic_specifiers(program: Node) -> tuple[list[str], list[Node], list[Node
                 specs.append(src["value"])
             elif src["type"] == "TemplateLiteral" and not src["expressions"]:
                 specs.append(src["quasis"][0]["value"]["cooked"])
+            else:
+                computed = True
+        elif t == "Literal" and isinstance(node.get("value"), str) and _RELATIVE_MODULE.match(node["value"]):
+            relative.append(node["value"])
         elif t == "MetaProperty" and node["meta"]["name"] == "import":
             metas.append(node)
         elif top and (t == "AwaitExpression" or (t == "ForOfStatement" and node.get("await"))):
@@ -126,6 +137,10 @@ def _dynamic_specifiers(program: Node) -> tuple[list[str], list[Node], list[Node
             inner = False
         for _, c in child_nodes(node):
             stack.append((c, inner))
+    if computed:
+        # a computed `import(x)`: the module's own relative paths are the likely targets
+        # (bundled when they exist; any other file cannot be loaded at run time)
+        specs += [r for r in relative if r not in specs]
     return specs, imports, metas, tla
 
 
@@ -195,7 +210,27 @@ def scan(program: Node) -> ModuleFacts:
             facts.exports["default"] = ["l", arrows]
             arrows += 1
     facts.dynamic, _, _, facts.tla = _dynamic_specifiers(program)
+    facts.require_names = _create_require_names(program)
     return facts
+
+
+def _create_require_names(program: Node) -> frozenset[str]:
+    """`const require = createRequire(import.meta.url)` (any name, any declaration kind)."""
+    names: set[str] = set()
+    for stmt in program["body"]:
+        decl = stmt.get("declaration") if stmt["type"] == "ExportNamedDeclaration" else stmt
+        if decl is None or decl["type"] != "VariableDeclaration":
+            continue
+        for d in decl["declarations"]:
+            init = d.get("init")
+            if d["id"]["type"] != "Identifier" or init is None or init["type"] != "CallExpression":
+                continue
+            callee = init["callee"]
+            name = callee.get("name") if callee["type"] == "Identifier" else (
+                callee["property"].get("name") if callee["type"] == "MemberExpression" else None)
+            if name == "createRequire":
+                names.add(d["id"]["name"])
+    return frozenset(names)
 
 
 def _declared_names(decl: Node) -> list[str]:
@@ -356,14 +391,16 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
             _rewrite_reference(ident, target, parents, edits)
 
     for ref in module_scope.through:
-        if ref.identifier["name"] == "arguments" and not edits.inside_removed(ref.identifier["start"]):
-            # a module has no `arguments` (the module function would lend it its own)
+        name = ref.identifier["name"]
+        if name in MODULE_FREE_NAMES and not edits.inside_removed(ref.identifier["start"]):
+            # not variables of an ES module (the module function would lend it its own
+            # `arguments`, the bundle its CommonJS ones): a global's, or a ReferenceError
             ident = ref.identifier
             parent, key = parents.get(id(ident), (None, ""))
             if parent is not None and parent["type"] == "UnaryExpression" and parent["operator"] == "typeof":
-                edits.replace(ident["start"], ident["end"], "globalThis.arguments")
-            else:
-                edits.replace(ident["start"], ident["end"], f"{RT}.moduleArguments()")
+                edits.replace(ident["start"], ident["end"], f"globalThis.{name}")
+            elif not ref.is_write():
+                edits.replace(ident["start"], ident["end"], f"{RT}.moduleFree({json.dumps(name)})")
     _parenthesize_suspended_calls(program, edits)
     for node in _dynamic_specifiers(program)[1]:
         edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({mid}, ")

@@ -109,10 +109,11 @@ class ModuleResult:
 
 
 def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
-                     esm: bool = False) -> ModuleResult:
+                     esm: bool = False, require_names: frozenset[str] = frozenset()) -> ModuleResult:
     """Instrument one module's source (already parsed into ``program``); ``esm``: an ES
-    module lowered by ``esm.lower`` (its function has no CommonJS wrapper variables)."""
-    return ModuleTransformer(source, program, module_id, filename, ids, esm).run()
+    module lowered by ``esm.lower`` (its function has no CommonJS wrapper variables), whose
+    ``require_names`` were made with createRequire (their literal requests are bundled)."""
+    return ModuleTransformer(source, program, module_id, filename, ids, esm, require_names).run()
 
 
 class ModuleTransformer:
@@ -120,7 +121,7 @@ class ModuleTransformer:
     then declares the handles and writes the module's re-creator."""
 
     def __init__(self, source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
-                 esm: bool = False) -> None:
+                 esm: bool = False, require_names: frozenset[str] = frozenset()) -> None:
         self.source = source
         self.program = program
         self.module_id = module_id
@@ -130,6 +131,7 @@ class ModuleTransformer:
         self.edits = EditList(source)
         self.links = ScopeLinks(self.sm, program, wrapper_names=() if esm else CJS_NAMES)
         self.esm = esm
+        self.require_names = require_names
         self.module_scope: Scope = self.links.module_scope
         self.fns: list[FnInfo] = []
         self.fn_of_node: dict[int, FnInfo] = {}
@@ -211,20 +213,20 @@ class ModuleTransformer:
         if callee["type"] != "Identifier":
             return
         name = callee["name"]
-        if name == "require":
-            ref = self.sm.reference_of(callee)
-            request = _literal_request(node)
-            # an ES module's own `require` is made with createRequire(import.meta.url)
-            own = self.esm and ref is not None and ref.resolved is not None and ref.resolved.scope is self.module_scope
-            if ref is not None and (ref.resolved is None or own) and request is not None:
-                self.requires.append(request)
-        elif name == "eval":
-            ref = self.sm.reference_of(callee)
-            if ref is not None and ref.resolved is None:
+        ref = self.sm.reference_of(callee)
+        if ref is None:
+            return
+        if name == "eval":
+            if ref.resolved is None:
                 scope = ref.from_scope
                 if scope is not None and not scope.is_strict:
                     raise self._error(node, "direct eval in sloppy-mode code may declare variables; "
                                             "it cannot be instrumented (use strict mode or indirect eval)")
+            return
+        request = _literal_request(node)
+        # CommonJS's require, or an ES module's own made with createRequire(import.meta.url)
+        if request is not None and ((name == "require" and ref.resolved is None) or name in self.require_names):
+            self.requires.append(request)
 
     # -- walk ----------------------------------------------------------------------------
 

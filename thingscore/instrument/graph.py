@@ -1,0 +1,311 @@
+"""The program's module graph: every file it can load, read, parsed and instrumented.
+
+Starting from the main file, every module a program names with a literal request is found
+(``require``, static ``import``/``export ... from``, ``import()``), read and instrumented:
+CommonJS modules at once, ES modules once the graph of their static imports is known (a
+module that awaits at top level makes its importers asynchronous too).
+
+Errors follow Node. A program whose main file, or any module it imports statically (the
+modules Node links before running anything), does not parse or does not link is refused
+here, with ``file:line:col``. A module reached only through ``require()`` or ``import()``
+fails when that call runs, as in Node (a library may guard an optional ``require`` with
+try/catch; ``import()`` rejects): such a module is kept with its error, which the runtime
+throws when it is loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from thingscore.parsing import JSSyntaxError
+
+from . import esm
+from .esm_link import AMBIGUOUS, UNKNOWN, Linker, LinkModule
+from .machines import desugar, has_machine_functions
+from .resolve import is_builtin, module_format, resolve
+from .syntax import Node
+from .transform import IdAllocator, ModuleResult, transform_module
+
+
+@dataclass
+class Module:
+    """One file of the program between reading and instrumenting."""
+
+    path: Path
+    mid: str
+    format: str = "cjs"  # "cjs" (JSON files are CommonJS modules) or "esm"
+    source: str = ""
+    program: Node | None = None
+    facts: esm.ModuleFacts | None = None
+    deps: dict[str, str | None] = field(default_factory=dict)  # require() request -> module id (None: built-in)
+    imports: dict[str, str | None] = field(default_factory=dict)  # import() request -> module id
+    requests: list[str] = field(default_factory=list)  # ESM: static requests -> module id or "node:NAME"
+    is_async: bool = False
+    result: ModuleResult | None = None
+    error: JSSyntaxError | None = None  # why it cannot be loaded (thrown when it is)
+
+
+def module_id(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def read_source(path: Path) -> str:
+    """A module's text; a JSON file is checked as JSON.parse would and made a CommonJS module."""
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if path.suffix == ".json":
+        try:
+            json.loads(text, parse_constant=_no_constant)
+        except ValueError as exc:
+            pos = getattr(exc, "pos", 0)
+            line = text.count("\n", 0, pos) + 1
+            col = pos - (text.rfind("\n", 0, pos) + 1)
+            raise JSSyntaxError(f"Unexpected token in JSON: {getattr(exc, 'msg', str(exc))}", line, col, pos,
+                                str(path)) from None
+        return "module.exports = " + text + ";"
+    if text.startswith("#!"):
+        text = "//" + text[2:]
+    return text
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def wrapper_head(fmt: str) -> str:
+    """The module function's opening: ES modules see no CommonJS wrapper variables."""
+    return "function () {" if fmt == "esm" else "function (exports, require, module, __filename, __dirname) {"
+
+
+class ModuleGraph:
+    """Reads and instruments every module of a program (see the module docstring)."""
+
+    def __init__(self, main: Path, parser: Any) -> None:
+        self.main = main
+        self.root = main.parent
+        self.parser = parser
+        self.ids = IdAllocator()
+        self.modules: dict[Path, Module] = {}
+        self.order: list[Path] = [main]
+        self.linker: Linker | None = None
+
+    def build(self) -> None:
+        i = 0
+        lowered: set[Path] = set()
+        while True:
+            while i < len(self.order):
+                path = self.order[i]
+                i += 1
+                self._read(path)
+            # ES modules once the graph of their static imports is known (which are async)
+            waiting = [m for m in self.modules.values() if m.format == "esm" and m.path not in lowered]
+            if not waiting:
+                break
+            self._mark_async()
+            for m in waiting:
+                lowered.add(m.path)
+                if m.error is None:
+                    self._guard(m, lambda m=m: self._instrument_esm(m))
+        self.linker = Linker([LinkModule(m.mid, m.facts if m.format == "esm" and m.error is None else None,
+                                         m.requests) for m in self.modules.values()])
+        for m in self.modules.values():
+            if m.format == "esm" and m.error is None:
+                self._guard(m, lambda m=m: self._check_imported_names(m))
+        self._refuse_what_node_links()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def reach(self, target: Path) -> str:
+        if target not in self.modules and target not in self.order:
+            self.order.append(target)
+        return module_id(target, self.root)
+
+    def _guard(self, m: Module, step: Any) -> None:
+        try:
+            step()
+        except JSSyntaxError as exc:
+            exc.filename = exc.filename if getattr(exc, "filename", None) not in (None, "<input>") else str(m.path)
+            m.error = exc
+
+    def _read(self, path: Path) -> None:
+        m = self.modules[path] = Module(path, module_id(path, self.root))
+        try:
+            m.source = read_source(path)
+            m.format, m.program = self._parse(path, m.source)
+        except JSSyntaxError as exc:
+            exc.filename = str(path)
+            m.error = exc
+            return
+        if m.format == "esm":
+            m.facts = esm.scan(m.program)
+            self._guard(m, lambda: m.requests.extend(self._static_import(req, m) for req in m.facts.requests))
+            m.imports = self._dynamic_imports(m.facts.dynamic, path)
+            return
+        self._guard(m, lambda: self._instrument_cjs(m))
+
+    def _parse(self, path: Path, source: str) -> tuple[str, Node]:
+        """The module's format and tree. A `.js` file outside a `"type": "module"` package is
+        CommonJS unless it only parses as an ES module (Node >= 20.19 detects that too)."""
+        fmt = module_format(path)
+        if fmt == "json":
+            return "cjs", self._script(source)
+        if fmt == "esm":
+            return "esm", self.parser.parse(source, "module").program
+        try:
+            return "cjs", self._script(source)
+        except JSSyntaxError as script_error:
+            if path.suffix == ".cjs":
+                raise
+            try:
+                program = self.parser.parse(source, "module").program
+            except JSSyntaxError:
+                raise script_error from None
+            if any(n["type"].startswith(("Import", "Export")) for n in program["body"]) or esm.scan(program).tla:
+                return "esm", program
+            raise
+
+    def _script(self, text: str) -> Node:
+        return self.parser.parse(text, "script").program
+
+    # -- instrumenting -----------------------------------------------------------------------
+
+    def _instrument_cjs(self, m: Module) -> None:
+        """A CommonJS module is instrumented at once: nothing in it depends on the graph."""
+        assert m.program is not None
+        specs, calls = esm.scan_dynamic(m.program)
+        text = esm.lower_dynamic(m.source, m.program, m.mid) if calls else m.source
+        program = m.program
+        if text is not m.source or has_machine_functions(program):
+            if has_machine_functions(program):
+                text = desugar(text, self._script)
+            program = self._script(text)
+        m.result = transform_module(text, program, m.mid, str(m.path), self.ids)
+        m.deps = self._requires(m.result, m.path)
+        m.imports = self._dynamic_imports(specs, m.path)
+
+    def _instrument_esm(self, m: Module) -> None:
+        assert m.facts is not None and m.program is not None
+        text = esm.lower(m.source, m.program, m.mid, m.facts, m.is_async, str(m.path))
+        self._check_json_imports(m)
+        program = self._script(text)
+        if has_machine_functions(program):
+            text = desugar(text, self._script)
+            program = self._script(text)
+        m.result = transform_module(text, program, m.mid, str(m.path), self.ids, esm=True,
+                                    require_names=m.facts.require_names)
+        m.deps = self._requires(m.result, m.path)  # require() made with createRequire(import.meta.url)
+
+    def _requires(self, res: ModuleResult, path: Path) -> dict[str, str | None]:
+        dmap: dict[str, str | None] = {}
+        for request in res.requires:
+            if is_builtin(request):
+                dmap[request] = None
+                continue
+            target = resolve(request, path)
+            if target is None or target.suffix == ".node":
+                continue
+            dmap[request] = self.reach(target)
+        return dmap
+
+    def _static_import(self, req: esm.ModuleRequest, m: Module) -> str:
+        """The module id (or "node:NAME") a static import names."""
+        spec = req.specifier
+        if spec == "things":  # the control plane's API for programs run by a worker
+            return "node:things"
+        if is_builtin(spec):
+            return spec if spec.startswith("node:") else "node:" + spec
+        target = resolve(spec, m.path, "import")
+        if target is None or target.suffix == ".node":
+            assert req.node is not None
+            raise esm.module_error(m.source, req.node["source"],
+                                   f"Cannot find module '{spec}' imported from {m.path}", str(m.path))
+        return self.reach(target)
+
+    def _dynamic_imports(self, specs: list[str], path: Path) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for spec in specs:
+            if is_builtin(spec):
+                out[spec] = None
+                continue
+            target = resolve(spec, path, "import")
+            if target is not None and target.suffix != ".node":
+                out[spec] = self.reach(target)
+        return out
+
+    def _mark_async(self) -> None:
+        """A module is evaluated asynchronously when it awaits at top level or imports (at any
+        depth, cycles included) a module that does."""
+        by_id = {m.mid: m for m in self.modules.values()}
+        for m in self.modules.values():
+            m.is_async = m.format == "esm" and m.facts is not None and m.facts.tla
+        changed = True
+        while changed:
+            changed = False
+            for m in self.modules.values():
+                if m.format != "esm" or m.is_async:
+                    continue
+                if any(r in by_id and by_id[r].is_async for r in m.requests):
+                    m.is_async = changed = True
+
+    # -- linking -----------------------------------------------------------------------------
+
+    def _check_json_imports(self, m: Module) -> None:
+        """A JSON module must be imported `with { type: 'json' }`, and only a JSON module may be."""
+        assert m.facts is not None
+        by_id = {x.mid: x for x in self.modules.values()}
+        for req, target in zip(m.facts.requests, m.requests, strict=True):
+            dep = by_id.get(target)
+            is_json = dep is not None and dep.path.suffix == ".json"
+            assert req.node is not None
+            if is_json and not req.json:
+                raise esm.module_error(m.source, req.node["source"], f'Module "{dep.path}" needs an import '
+                                       'attribute of "type: json" (ERR_IMPORT_ATTRIBUTE_MISSING)', str(m.path))
+            if req.json and not is_json:
+                raise esm.module_error(m.source, req.node["source"], f'Module "{req.specifier}" is not a JSON '
+                                       'module (ERR_IMPORT_ATTRIBUTE_TYPE_INCOMPATIBLE)', str(m.path))
+
+    def _check_imported_names(self, m: Module) -> None:
+        """An import of a name the module does not export (or exports through two conflicting
+        `export *`) is a SyntaxError when Node links the module."""
+        assert m.facts is not None and m.program is not None and self.linker is not None
+        for stmt in m.program["body"]:
+            if stmt["type"] not in ("ImportDeclaration", "ExportNamedDeclaration") or not stmt.get("source"):
+                continue
+            k = next(i for i, r in enumerate(m.facts.requests)
+                     if r.specifier == stmt["source"]["value"] and r.json == esm.is_json_request(stmt))
+            for spec in stmt["specifiers"]:
+                if spec["type"] == "ImportNamespaceSpecifier":
+                    continue
+                if spec["type"] == "ImportDefaultSpecifier":
+                    node, name = spec, "default"
+                else:
+                    node = spec["imported"] if spec["type"] == "ImportSpecifier" else spec["local"]
+                    name = esm.spec_name(node)
+                r = self.linker.resolve(m.requests[k], name)
+                if isinstance(r, tuple) or r == UNKNOWN:
+                    continue
+                source = stmt["source"]["value"]
+                message = (f"The requested module '{source}' contains conflicting star exports for name '{name}'"
+                           if r == AMBIGUOUS else
+                           f"The requested module '{source}' does not provide an export named '{name}'")
+                raise esm.module_error(m.source, node, message, str(m.path))
+
+    def _refuse_what_node_links(self) -> None:
+        """The main module and what it imports statically, at any depth, are linked before
+        anything runs: the first error among them refuses the program."""
+        by_id = {m.mid: m for m in self.modules.values()}
+        linked = [self.modules[self.main]]
+        seen = {self.main}
+        for m in linked:
+            if m.error is not None:
+                raise m.error
+            for target in m.requests:
+                dep = by_id.get(target)
+                if dep is not None and dep.path not in seen:
+                    seen.add(dep.path)
+                    linked.append(dep)
