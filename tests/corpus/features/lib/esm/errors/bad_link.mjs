@@ -1,0 +1,2 @@
+import { missing } from '../counter.mjs';
+export const x = 1;
