@@ -1,7 +1,6 @@
 // ES modules: a module that does not parse, link or load fails where Node fails it, when
 // import() or require() loads it (the promise rejects, the require throws), not before
-import { createRequire } from 'node:module';
-const load = createRequire(import.meta.url);
+import loadBroken from './lib/esm/errors/loader.cjs';
 const outcomes = [];
 async function attempt(label, fn) {
   try { const v = await fn(); outcomes.push(`${label}: ok ${JSON.stringify(v)}`); }
@@ -12,7 +11,7 @@ const steps = [
   () => attempt('syntax', () => import('./lib/esm/errors/bad_syntax.mjs')),
   () => attempt('link', () => import('./lib/esm/errors/bad_link.mjs')),
   () => attempt('missing import', () => import('./lib/esm/errors/bad_import.mjs')),
-  () => attempt('broken cjs', () => load('./lib/esm/errors/broken.cjs')),
+  () => attempt('broken cjs', () => loadBroken()),
   () => attempt('bad json', () => import('./lib/esm/errors/bad.json', { with: { type: 'json' } })),
   () => attempt('json without type', () => import('./lib/esm/errors/good.json')),
   () => attempt('json', async () => (await import('./lib/esm/errors/good.json', { with: { type: 'json' } })).default.n),
