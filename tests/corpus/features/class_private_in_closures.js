@@ -2,7 +2,8 @@
 // generator and async methods (suspended across moves), arrows and functions in methods,
 // object-literal accessors, closures in field initializers and static blocks, private
 // method calls, `#x in o`, compound and destructuring assignments, a class nested in a
-// method using the outer class's names, and two evaluations of one class side by side.
+// method using the outer class's names, closures naming a class expression by its own
+// name, and two evaluations of one class side by side.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const describers = new Map();
 function makeCounterClass(label) {
@@ -11,8 +12,7 @@ function makeCounterClass(label) {
     static #made = 0;
     static #registry = [];
     static {
-      const cls = this;
-      describers.set(label, () => `${label}:${cls.#made}/${cls.#registry.length}`);
+      describers.set(label, () => `${label}:${Counter.#made}/${Counter.#registry.length}`);
     }
     #step = () => this.#n + 1;
     constructor() { Counter.#made++; Counter.#registry.push(this); }
@@ -24,7 +24,7 @@ function makeCounterClass(label) {
       await sleep(3);
       return `${label}${this.#n}`;
     }
-    adder() { return (k) => this.#bump(k); }
+    adder() { return (k) => this.#bump(k) + Counter.#registry.length * 1000; }
     view() {
       const self = this;
       return { get n() { return self.#n; }, set n(v) { self.#n = v; }, has(o) { return #n in o; } };
