@@ -336,6 +336,7 @@ function program(meta, table, embedded) {
   const host = typeof embedder === 'function' ? embedder(loop) : makeNodeHost(meta.hostRequire);
   rt.host = host;
   rt.meta = meta;
+  registry.setProgramFns(meta.fns);
   rt.async = { promises, generators };
   loop.host = host;
   if (typeof host.watchRejections === 'function') promises.setRejectionTracker(host.watchRejections(promises.jobsPending));

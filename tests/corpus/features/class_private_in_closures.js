@@ -13,6 +13,8 @@ function makeCounterClass(label) {
     static #registry = [];
     static {
       describers.set(label, () => `${label}:${Counter.#made}/${Counter.#registry.length}`);
+      this.kind = () => `counter ${label} (${Counter.#made})`; // no member: made by the block
+      this.prototype.label = function () { return label + this.#n; };
     }
     #step = () => this.#n + 1;
     constructor() { Counter.#made++; Counter.#registry.push(this); }
@@ -54,7 +56,7 @@ async function tick() {
   const s = await b.slowAdd(n);
   console.log(n, g, s, addB(2), viewA.n, viewA.has(a), viewA.has({}), a.nextStep(), peek.read());
   if (n === 3) viewA.n = 100;
-  console.log(' ', swap([n])[0], viewA.n, describers.get('A')(), describers.get('B')());
+  console.log(' ', swap([n])[0], viewA.n, describers.get('A')(), describers.get('B')(), A.kind(), b.label());
   if (n < 5) setTimeout(tick, 4);
 }
 setTimeout(tick, 4);
