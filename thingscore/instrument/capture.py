@@ -60,14 +60,15 @@ class ScopeLinks:
         self._host_class_names()
 
     def _host_class_names(self) -> None:
-        """A class expression's own name (``return class C { m() { return () => C.n } }``)
-        lives in the class's scope, which is no activation and has no handle, and is not
-        visible where restore makes the closure again. Each activation directly inside the
+        """A class's own name inside its body (``return class C { m() { return () => C.n } }``;
+        a declaration's too, which is another binding than the one outside) lives in the
+        class's scope, which is no activation and has no handle, and is not visible where
+        restore makes the closure again. Each activation directly inside the
         class body (a method, a static block, a field initializer) whose closures use the
         name *hosts* it: the name is one of its captured variables (its value there is the
         class, so closures report it and its re-creator declares it)."""
         for cs in self.sm.scopes:
-            if cs.type != "class" or cs.node["type"] != "ClassExpression" or cs.node.get("id") is None:
+            if cs.type != "class" or cs.node.get("id") is None:
                 continue
             v = cs.set.get(cs.node["id"]["name"])
             if v is None:

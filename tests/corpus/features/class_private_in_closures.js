@@ -39,6 +39,16 @@ function makeCounterClass(label) {
     }
   };
 }
+class Pair {
+  #x = 1;
+  static #made = 0;
+  constructor() { Pair.#made++; }
+  // a declaration's own name and names inside arrows, in every shape of use
+  probe(other) {
+    return () => [#x /* in */ in other, other?.#x, (other).#x, Pair.#made, ([this.#x] = [this.#x * 2])[0], this.#x += 1];
+  }
+}
+const probe = new Pair().probe(new Pair());
 const A = makeCounterClass('A');
 const B = makeCounterClass('B');
 const a = new A();
@@ -56,7 +66,7 @@ async function tick() {
   const s = await b.slowAdd(n);
   console.log(n, g, s, addB(2), viewA.n, viewA.has(a), viewA.has({}), a.nextStep(), peek.read());
   if (n === 3) viewA.n = 100;
-  console.log(' ', swap([n])[0], viewA.n, describers.get('A')(), describers.get('B')(), A.kind(), b.label());
+  console.log(' ', swap([n])[0], viewA.n, describers.get('A')(), describers.get('B')(), A.kind(), b.label(), JSON.stringify(probe()));
   if (n < 5) setTimeout(tick, 4);
 }
 setTimeout(tick, 4);
