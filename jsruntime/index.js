@@ -410,6 +410,7 @@ module.exports = {
   pref: registry.pref,
   ie: dynamicCode.ie,
   ttm: registry.ttm,
+  tb: registry.tb,
   c: registry.c,
   k: registry.k,
   ck: registry.ck,

@@ -102,6 +102,11 @@ function tt(site, tag, thisArg) {
   };
 }
 
+/** A member tag read before substitutions that suspend (machines.py, _tagged): called with its receiver. */
+function tb(fn, receiver) {
+  return function (strings, ...subs) { return Reflect.apply(fn, receiver, [strings, ...subs]); };
+}
+
 /** A member tag whose base is evaluated once: `base.tag` or `base[key]` read by `get`. */
 function ttm(site, base, get) {
   return tt(site, get(base), base);
@@ -266,4 +271,4 @@ function installBind() {
   });
 }
 
-module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, setProgramFns, pn, pg, pc, ph, pref, tt, ttm, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, setProgramFns, pn, pg, pc, ph, pref, tt, ttm, tb, installBind, nativeBind };
