@@ -341,6 +341,7 @@ function program(meta, table, embedded) {
   const host = typeof embedder === 'function' ? embedder(loop) : makeNodeHost(meta.hostRequire);
   rt.host = host;
   rt.meta = meta;
+  registry.setProgramFns(meta.fns);
   rt.async = { promises, generators };
   loop.host = host;
   if (typeof host.watchRejections === 'function') promises.setRejectionTracker(host.watchRejections(promises.jobsPending));
@@ -414,6 +415,7 @@ module.exports = {
   pref: registry.pref,
   ie: dynamicCode.ie,
   ttm: registry.ttm,
+  tb: registry.tb,
   c: registry.c,
   k: registry.k,
   ck: registry.ck,

@@ -102,6 +102,11 @@ function tt(site, tag, thisArg) {
   };
 }
 
+/** A member tag read before substitutions that suspend (machines.py, _tagged): called with its receiver. */
+function tb(fn, receiver) {
+  return function (strings, ...subs) { return Reflect.apply(fn, receiver, [strings, ...subs]); };
+}
+
 /** A member tag whose base is evaluated once: `base.tag` or `base[key]` read by `get`. */
 function ttm(site, base, get) {
   return tt(site, get(base), base);
@@ -167,11 +172,28 @@ function machineMethodKind(f) {
   return undefined;
 }
 
+// Functions made in static blocks (the instrumenter lists them: meta.fns[fid][4] === 1): one
+// that a block puts on its class is no member of it (restore skips static blocks, so the
+// re-made class would not have it); it moves as the closure it is.
+const staticBlockFns = new Set();
+function setProgramFns(fns) {
+  for (const fid of Object.keys(fns || {})) if (fns[fid][4] === 1) staticBlockFns.add(Number(fid));
+}
+const MARK = '/*$F:';
+function madeInStaticBlock(fn) {
+  if (staticBlockFns.size === 0) return false;
+  let s;
+  try { s = fnToString.call(fn); } catch (e) { return false; }
+  const i = s.indexOf(MARK);
+  return i >= 0 && i < 400 && staticBlockFns.has(parseInt(s.slice(i + MARK.length, i + MARK.length + 12), 10));
+}
+
 function registerMembers(cls, holder, isStatic) {
   const keys = Reflect.ownKeys(holder);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     const d = Object.getOwnPropertyDescriptor(holder, key);
+    if (typeof d.value === 'function' && madeInStaticBlock(d.value)) continue;
     if (typeof d.value === 'function' && d.value !== cls && markMethod !== null &&
         Object.getPrototypeOf(d.value) === Function.prototype) {
       const kind = machineMethodKind(d.value);
@@ -249,4 +271,4 @@ function installBind() {
   });
 }
 
-module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, pn, pg, pc, ph, pref, tt, ttm, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, setProgramFns, pn, pg, pc, ph, pref, tt, ttm, tb, installBind, nativeBind };

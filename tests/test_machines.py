@@ -57,3 +57,41 @@ def test_unsupported_constructs_are_clear_errors() -> None:
             desugar(text, _parse("esprima"))
         assert message in str(err.value)
         assert err.value.line == 1
+
+
+# Statements of a generator body, braceless and without semicolons (ASI ends each one):
+# the rewrite moves them into a switch where nothing but `;` may end them.
+_ASI_STATEMENTS = [
+    "if (yield 'a') n++\n", "if (yield 'b') n++\nelse n--\n", "if (n) n += yield 'c'\nelse n -= 1\n",
+    "while ((yield 'd') && n < 3) n++\n", "for (let i = 0; i < 2 && (yield 'e'); i++) n += i\n",
+    "do n += 2\nwhile ((yield 'f') && n < 5)\n", "n = (yield 'g') ? n + 1 : n - 1\n", "n++\n",
+    "if (n > 100) return n\n", "x = [n, yield 'h']\n", "lbl: for (;;) if (yield 'i') break lbl\nelse continue lbl\n",
+    "try { n += yield 'j' } catch (e) { n = -1 }\n", "switch (yield 'k') { case true: n++\ndefault: n-- }\n",
+    "x = String\n(n)\n", "x = [n]\n[0]\n",
+]
+
+
+def test_braceless_statements_without_semicolons(tmp_path: Path) -> None:
+    import random
+
+    rnd = random.Random(12)
+    functions, calls = [], []
+    for i in range(40):
+        body = "".join(rnd.choice(_ASI_STATEMENTS) for _ in range(rnd.randint(2, 6)))
+        functions.append(f"function* g{i}() {{\n  let n = 0, x = 0\n{body}  return n\n}}\n")
+        answers = [rnd.choice(["true", "false", "0", "1"]) for _ in range(12)]
+        calls.append(f"run(g{i}, [{', '.join(answers)}])\n")
+    program = ("const out = []\n" + "".join(functions) +
+               "function run(g, answers) {\n  const it = g()\n  let r = it.next(), k = 0\n"
+               "  while (!r.done && k < 40) { out.push(r.value); r = it.next(answers[k++ % answers.length]) }\n"
+               "  out.push('=' + r.value)\n}\n" + "".join(calls) + "console.log(out.join(' '))\n")
+    native = tmp_path / "native.js"
+    native.write_text(program)
+    expected = _run(native)
+    assert expected.returncode == 0, expected.stderr
+    for parser in ("esprima", "tree-sitter"):
+        moved = tmp_path / f"moved-{parser}.js"
+        moved.write_text(PRELUDE + desugar(program, _parse(parser)))
+        got = _run(moved)
+        assert got.returncode == 0, got.stderr
+        assert got.stdout == expected.stdout

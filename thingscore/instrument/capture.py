@@ -56,6 +56,34 @@ class ScopeLinks:
                 self.extra_captured.update(sm.closure_captures(s.node))
         # Methods whose arrows read super: their activations keep the home object (see homes).
         self.homes = method_homes(program)
+        self.hosted: dict[Scope, list[Variable]] = {}
+        self._host_of_ref: dict[int, Scope] = {}
+        self._host_class_names()
+
+    def _host_class_names(self) -> None:
+        """A class's own name inside its body (``return class C { m() { return () => C.n } }``;
+        a declaration's too, which is another binding than the one outside) lives in the
+        class's scope, which is no activation and has no handle, and is not visible where
+        restore makes the closure again. Each activation directly inside the
+        class body (a method, a static block, a field initializer) whose closures use the
+        name *hosts* it: the name is one of its captured variables (its value there is the
+        class, so closures report it and its re-creator declares it)."""
+        for cs in self.sm.scopes:
+            if cs.type != "class" or cs.node.get("id") is None:
+                continue
+            v = cs.set.get(cs.node["id"]["name"])
+            if v is None:
+                continue
+            for ref in v.references:
+                host = ref.from_scope
+                below: Scope | None = None
+                while host is not None and host is not cs:
+                    below, host = host, host.parent
+                if host is None or below is None or below is ref.from_scope or below.type not in ACTIVATION_TYPES:
+                    continue  # not in a closure inside the class body
+                if v not in self.hosted.setdefault(below, []):
+                    self.hosted[below].append(v)
+                self._host_of_ref[id(ref)] = below
 
     def _find_module_scope(self) -> Scope:
         for s in self.sm.scopes:
@@ -67,6 +95,7 @@ class ScopeLinks:
 
     def captured_vars(self, s: Scope) -> list[Variable]:
         out = [v for v in s.variables if (v.captured or v in self.extra_captured) and v.name != "arguments"]
+        out += [v for v in self.hosted.get(s, ()) if v.name not in {o.name for o in out}]
         if s.annex_b:
             names = {v.name for v in out}
             out += [v for v in s.annex_b.values() if v.captured and v.name not in names]
@@ -194,6 +223,10 @@ class ScopeLinks:
 
         for s in scopes:
             for ref in s.references:
+                host = self._host_of_ref.get(id(ref))
+                if host is not None and host is not s:
+                    note(s, host)  # a class's name, kept by the activation that hosts it
+                    continue
                 v = getattr(ref, "lexical", None) or ref.resolved
                 if v is not None and v.scope in cap and v.scope is not s:
                     note(s, v.scope)

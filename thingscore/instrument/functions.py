@@ -36,3 +36,6 @@ class FnInfo:
     uses_meta: bool = False  # new.target
     probe: bool = False  # the function answers its environment's handle when called with $T$q set
     keys: int = 0  # a class: how many computed keys its members have (recorded by $T$.ck)
+    # made in a static block: if the block puts it on its class, it is no member of the class
+    # (restore skips static blocks; the function moves as a closure)
+    in_static_block: bool = False

@@ -899,7 +899,38 @@ class Machine:
             return self._class_text(expr)
         if t in ("CallExpression", "NewExpression"):
             return self._call(expr)
+        if t == "TaggedTemplateExpression" and not self.suspends(expr["tag"]) and self.suspends(expr["quasi"]):
+            return self._tagged(expr)
         return self._generic(expr)
+
+    def _tagged(self, expr: Node) -> str:
+        """A tagged template whose substitutions suspend: the tag is read first (a member's
+        receiver with it) into temporaries, and called with its receiver, never with the
+        frame: ``(0, $T$.tb(fn, receiver))`...``` (``(0, fn)`` when it has none)."""
+        tag = expr["tag"]
+        if tag["type"] == "MemberExpression" and tag["object"]["type"] != "Super":
+            obj_tmp = self.temp()
+            self.emit(f"{obj_tmp} = ({self.text(tag['object'])});", tag)
+            if tag.get("computed"):
+                key_tmp = self.temp()
+                self.emit(f"{key_tmp} = ({self.text(tag['property'])});", tag)
+                member = f"{obj_tmp}[{key_tmp}]"
+            else:
+                member = f"{obj_tmp}.{self.source[tag['property']['range'][0]:tag['property']['range'][1]]}"
+            fn_tmp = self.temp()
+            self.emit(f"{fn_tmp} = {member};", tag)
+            tag_text = f"(0, {RT}.tb({fn_tmp}, {obj_tmp}))"
+        elif tag["type"] == "MemberExpression":  # super.tag: the receiver is this
+            fn_tmp = self.temp()
+            self.emit(f"{fn_tmp} = {self.text(tag)};", tag)
+            tag_text = f"(0, {RT}.tb({fn_tmp}, this))"
+        else:
+            fn_tmp = self.temp()
+            self.emit(f"{fn_tmp} = ({self.text(tag)});", tag)
+            tag_text = f"(0, {fn_tmp})"
+        quasi = expr["quasi"]
+        subs = quasi["expressions"]
+        return tag_text + self.text(quasi, list(zip(subs, self._operands(subs), strict=True)))
 
     def await_value(self, value: str, node: Node) -> str:
         """Emit an await of ``value``; the expression for its result."""
@@ -1007,7 +1038,9 @@ class Machine:
                 results.append(text)
             elif i < last and child["type"] not in ("Literal", "SpreadElement", "Super", "Import"):
                 tmp = self.temp()
-                self.emit(f"{tmp} = {self.text(child)};", child)
+                # (a sequence keeps its parentheses: `t = (0, f)`, not `t = 0, f`)
+                text = self.text(child)
+                self.emit(f"{tmp} = {'(' + text + ')' if child['type'] == 'SequenceExpression' else text};", child)
                 results.append(tmp)
             elif child["type"] == "SpreadElement" and i < last:
                 tmp = self.temp()

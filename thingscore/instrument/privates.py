@@ -126,7 +126,9 @@ def copy_edits(source: str, refs: list[PrivateRef],
         name = json.dumps(r.name)
         if r.use == "has":
             extra.append(Insertion(node["start"], f"{RT}.ph({k}, {name}, ", d, OPEN))
-            cuts.append((node["left"]["start"], source.index("in", node["left"]["end"]) + 2))
+            in_at = _access_start(source, node["left"]["end"])  # past whitespace and comments
+            assert source.startswith("in", in_at), "`#x in o` without its `in`"
+            cuts.append((node["left"]["start"], in_at + 2))
             extra.append(Insertion(node["end"], ")", d, CLOSE))
             continue
         fn = {"get": "pg", "call": "pc", "ref": "pref"}[r.use]

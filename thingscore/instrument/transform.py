@@ -142,6 +142,7 @@ class ModuleTransformer:
         # parameter defaults cannot see handle variables declared in the body.
         self._skip: set[Scope] = set()
         self._fn_stack: list[FnInfo] = []
+        self._static_block: list[bool] = [False]  # per class body: inside one of its static blocks?
         self._pending_decl_regs: list[FnInfo] = []  # function declarations to register
         self._prop_parent: dict[int, Node] = {}
         self._depth_of_obj: dict[int, int] = {}
@@ -167,8 +168,10 @@ class ModuleTransformer:
         for f in self.fns:
             env_sid = links.sid_of[f.env] if f.env is not None else links.sid_of[self.module_scope]
             res.fns[f.fid] = [env_sid, f.kind, 1 if f.probe else 0]
-            if f.keys:
+            if f.keys or f.in_static_block:
                 res.fns[f.fid].append(f.keys)
+            if f.in_static_block:
+                res.fns[f.fid].append(1)
             if f.kind == KIND_UNMOVABLE:
                 res.why[f.fid] = f.why
         for s, sid in links.sid_of.items():
@@ -252,7 +255,18 @@ class ModuleTransformer:
         info: FnInfo | None = None
         if t in FUNCTION_TYPES or t in CLASS_TYPES:
             info = self._function(node, depth, parent, key, entered)
+            if info is not None and info.fid and self._static_block[-1]:
+                info.in_static_block = True
+        if t in CLASS_TYPES or t == "StaticBlock":
+            self._static_block.append(t == "StaticBlock")
+            try:
+                self._walk_node(node, depth, parent, key, t, info)
+            finally:
+                self._static_block.pop()
+            return
+        self._walk_node(node, depth, parent, key, t, info)
 
+    def _walk_node(self, node: Node, depth: int, parent: Node | None, key: str, t: str, info: FnInfo | None) -> None:
         if info is not None and t in FUNCTION_TYPES:
             self._walk_function(node, depth, info)
             if info.parent_prop is not None and info.kind == KIND_FUNCTION and info.uses_super:

@@ -2,7 +2,8 @@
 // generator and async methods (suspended across moves), arrows and functions in methods,
 // object-literal accessors, closures in field initializers and static blocks, private
 // method calls, `#x in o`, compound and destructuring assignments, a class nested in a
-// method using the outer class's names, and two evaluations of one class side by side.
+// method using the outer class's names, closures naming a class expression by its own
+// name, and two evaluations of one class side by side.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const describers = new Map();
 function makeCounterClass(label) {
@@ -11,8 +12,9 @@ function makeCounterClass(label) {
     static #made = 0;
     static #registry = [];
     static {
-      const cls = this;
-      describers.set(label, () => `${label}:${cls.#made}/${cls.#registry.length}`);
+      describers.set(label, () => `${label}:${Counter.#made}/${Counter.#registry.length}`);
+      this.kind = () => `counter ${label} (${Counter.#made})`; // no member: made by the block
+      this.prototype.label = function () { return label + this.#n; };
     }
     #step = () => this.#n + 1;
     constructor() { Counter.#made++; Counter.#registry.push(this); }
@@ -24,7 +26,7 @@ function makeCounterClass(label) {
       await sleep(3);
       return `${label}${this.#n}`;
     }
-    adder() { return (k) => this.#bump(k); }
+    adder() { return (k) => this.#bump(k) + Counter.#registry.length * 1000; }
     view() {
       const self = this;
       return { get n() { return self.#n; }, set n(v) { self.#n = v; }, has(o) { return #n in o; } };
@@ -37,6 +39,16 @@ function makeCounterClass(label) {
     }
   };
 }
+class Pair {
+  #x = 1;
+  static #made = 0;
+  constructor() { Pair.#made++; }
+  // a declaration's own name and names inside arrows, in every shape of use
+  probe(other) {
+    return () => [#x /* in */ in other, other?.#x, (other).#x, Pair.#made, ([this.#x] = [this.#x * 2])[0], this.#x += 1];
+  }
+}
+const probe = new Pair().probe(new Pair());
 const A = makeCounterClass('A');
 const B = makeCounterClass('B');
 const a = new A();
@@ -54,7 +66,7 @@ async function tick() {
   const s = await b.slowAdd(n);
   console.log(n, g, s, addB(2), viewA.n, viewA.has(a), viewA.has({}), a.nextStep(), peek.read());
   if (n === 3) viewA.n = 100;
-  console.log(' ', swap([n])[0], viewA.n, describers.get('A')(), describers.get('B')());
+  console.log(' ', swap([n])[0], viewA.n, describers.get('A')(), describers.get('B')(), A.kind(), b.label(), JSON.stringify(probe()));
   if (n < 5) setTimeout(tick, 4);
 }
 setTimeout(tick, 4);

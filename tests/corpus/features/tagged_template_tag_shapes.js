@@ -25,6 +25,22 @@ class Child extends Base {
   run(n) { return [super.tag`s${n}`, this.#tag`p${n}`, (this).#tag`q${n}`]; }
 }
 const child = new Child('kid');
+// Substitutions that suspend (generators, async functions): the tag is read first, with its
+// receiver; and TypeScript's `(0, lib_1.fn)(await x)` calls.
+const pause = (v) => new Promise((r) => setTimeout(() => r(v), 1));
+lib_1.add = function (a, b) { return `${this === lib_1 ? 'recv' : typeof this}:${a + b}`; };
+function* tagsInGenerator() {
+  while (true) {
+    const got = yield (0, lib_1.tag)`g${yield 'first'}h`;
+    yield [lib_1][0].tag`m${got}${yield 'second'}`;
+  }
+}
+async function tagsInAsync(n) {
+  const a = (lib_1).tag`p${await pause(n)}q`;
+  const b = lib_1['tag']`r${n}${await pause(n * 2)}`;
+  return [a, b, (0, lib_1.add)(n, await pause(10)), lib_1.add(await pause(1), n)].join(' ');
+}
+const tagGen = tagsInGenerator();
 const keyOf = () => 'tag';
 let n = 0;
 const t = setInterval(() => {
@@ -33,6 +49,9 @@ const t = setInterval(() => {
   console.log((lib_1.tag)`paren${n}`, lib_1['tag']`computed${n}`, lib_1[keyOf()]`call${n}`);
   console.log(holder.lib.tag`getter${n}`, (holder.lib).tag`g2${n}`, holder.lib[keyOf()]`g3${n}`, 'base reads', baseReads);
   console.log((0, holder.lib.tag)`nothis${n}`, (n, lib_1.tag)`seq${n}`, 'base reads', baseReads);
-  console.log(child.run(n).join(' | '));
-  if (n === 5) clearInterval(t);
+  console.log(child.run(n).join(' | '), JSON.stringify(tagGen.next(n)));
+  if (n === 5) {
+    clearInterval(t);
+    (async () => { for (let i = 1; i <= 3; i++) console.log(await tagsInAsync(i)); })();
+  }
 }, 4);
