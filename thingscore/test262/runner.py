@@ -331,21 +331,38 @@ def _node_version() -> str:
         return "unknown"
 
 
+_SPECIFIER = re.compile(r"""['"]\./([^'"/\\]+)['"]""")
+
+
+def _imported(folder: Path, text: str, exclude: str) -> list[str]:
+    """The files of ``folder`` that ``text`` names as ``'./x'``, and those they name, and so
+    on: a module test's imports (fixtures import sibling tests back), without copying the
+    whole folder for every test."""
+    seen: set[str] = set()
+    todo = [text]
+    while todo:
+        for name in _SPECIFIER.findall(todo.pop()):
+            if name in seen or name == exclude or not (folder / name).is_file():
+                continue
+            seen.add(name)
+            todo.append((folder / name).read_text(encoding="utf-8", errors="replace"))
+    return sorted(seen)
+
+
 def lay_out(path: Path, mode: str, text: str, folder: Path) -> tuple[Path, str]:
     """Write the test (``text``) into ``folder`` with what it imports; returns the file to
     run and a word for the layout.
 
-    A module test becomes an ES module next to its folder's other files (its fixtures, and
-    the sibling tests that fixtures import back) under ``"type": "module"``. A script whose
+    A module test becomes an ES module next to the files of its folder it imports (its
+    fixtures, and the sibling tests that fixtures import back) under ``"type": "module"``. A script whose
     folder has fixtures imports them with ``import()``: they are ES modules, so they go
     under ``"type": "module"`` too, and the script keeps CommonJS as a ``.cjs`` file."""
     folder.mkdir()
     fixtures = sorted(path.parent.glob("*_FIXTURE*"))
     if mode == "module":
         (folder / "package.json").write_text('{"type": "module"}\n')
-        for sibling in path.parent.iterdir():
-            if sibling.is_file() and sibling != path and sibling.suffix in (".js", ".json", ".mjs"):
-                shutil.copyfile(sibling, folder / sibling.name)
+        for name in _imported(path.parent, text, exclude=path.name):
+            shutil.copyfile(path.parent / name, folder / name)
         layout = "module"
         test_file = folder / path.name
     elif fixtures:
