@@ -67,6 +67,7 @@ class ModeResult:
     status: str
     reason: str = ""
     category: str = ""
+    moves: int | None = None  # moves made in the moving run (async tests), None when not moved
 
 
 @dataclass
@@ -95,8 +96,8 @@ class TestResult:
     def as_dict(self) -> dict[str, Any]:
         return {"test": self.test, "status": self.status, "reason": self.reason, "category": self.category,
                 "seconds": round(self.seconds, 3),
-                "modes": [{"mode": m.mode, "status": m.status, "reason": m.reason, "category": m.category}
-                          for m in self.modes]}
+                "modes": [{"mode": m.mode, "status": m.status, "reason": m.reason, "category": m.category,
+                           **({"moves": m.moves} if m.moves is not None else {})} for m in self.modes]}
 
 
 def combine(modes: list[ModeResult]) -> str:
@@ -118,6 +119,7 @@ class Run:
     stderr: str
     timed_out: bool = False
     note: str = ""
+    moves: int = 0
 
 
 def _node() -> str:
@@ -179,14 +181,15 @@ def run_moving(program: Path, cwd: Path, timeout: float = INSTRUMENTED_TIMEOUT_S
             finally:
                 timer.cancel()
             if time.monotonic() >= deadline:
-                return Run(rc, _read(out_path), _read(err_path), timed_out=True, note=f"after {hop} moves")
+                return Run(rc, _read(out_path), _read(err_path), timed_out=True, note=f"after {hop} moves", moves=hop)
             if not took or not snap.exists():
                 break
             if snapshot_in is not None:
                 snapshot_in.unlink(missing_ok=True)
             snapshot_in = snap
             hop += 1
-    return Run(rc, _read(out_path), _read(err_path), note="; ".join(notes) + (f" (after {hop} moves)" if hop else ""))
+    return Run(rc, _read(out_path), _read(err_path), note="; ".join(notes) + (f" (after {hop} moves)" if hop else ""),
+               moves=hop)
 
 
 def _read(p: Path) -> str:
@@ -485,12 +488,13 @@ class TestRunner:
             run = run_moving(program_file, test_file.parent)
             ok, why = expectation_met(meta, run)
             if ok:
-                return ModeResult(mode, PASS)
+                return ModeResult(mode, PASS, moves=run.moves)
             still = run_node(program_file, test_file.parent, INSTRUMENTED_TIMEOUT_S)
             ok_still, why_still = expectation_met(meta, still)
             if ok_still:
                 note = f" [{run.note}]" if run.note else ""
-                return ModeResult(mode, FAIL, f"moved at every callback: {why}{note}", "fails-when-moved")
+                return ModeResult(mode, FAIL, f"moved at every callback: {why}{note}", "fails-when-moved",
+                                  moves=run.moves)
             why = why_still
         else:
             run = run_node(program_file, test_file.parent, INSTRUMENTED_TIMEOUT_S)
