@@ -247,6 +247,10 @@ class Harness:
             names.append("doneprintHandle.js")
         names += [n for n in meta.includes if n not in names]
         prelude = PRELUDE_MODULE if mode == "module" else PRELUDE_SCRIPT
+        if meta.is_async:
+            # asyncHelpers.js looks for $DONE on the global object, where a script's function
+            # declaration would put it; ours is the CommonJS module's (or the ES module's) own.
+            prelude += "globalThis.$DONE = $DONE;\n"
         return prelude + "".join(self.file(n) + "\n" for n in names)
 
 
