@@ -34,7 +34,16 @@ from thingscore.test262.runner import (
     combine,
     expectation_met,
 )
-from thingscore.test262.suite import Meta, SuiteMissing, folder_of, list_tests, parse_meta, sample, unpacked
+from thingscore.test262.suite import (
+    Meta,
+    SuiteMissing,
+    folder_of,
+    list_tests,
+    parse_meta,
+    sample,
+    tarball,
+    unpacked,
+)
 
 KNOWN_FAILURES_FILE = Path(__file__).resolve().parent / "test262" / "KNOWN_FAILURES.txt"
 SAMPLE = int(os.environ.get("THINGS_TEST262_SAMPLE", "1500"))
@@ -46,6 +55,15 @@ def root() -> Path:
         return unpacked()
     except SuiteMissing as exc:
         pytest.skip(str(exc))
+
+
+def test_missing_suite_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("THINGS_TEST262", str(tmp_path / "nowhere"))
+    with pytest.raises(SuiteMissing, match="test262 not found .*nowhere.*THINGS_TEST262"):
+        tarball()
+    from thingscore.commands.conformance_test262 import run
+
+    assert run(None, 3, False) == 2
 
 
 def test_front_matter_and_modes() -> None:

@@ -46,6 +46,11 @@ def text_report(results: list[TestResult], seconds: float) -> list[str]:
         if folder == "total":
             lines.append("-" * len(head))
         lines.append(f"{folder:<{width}}" + "".join(f"{c[k]:>16}" for k in COLUMNS) + f"    {share(c)}")
+    moved = [m.moves for r in results for m in r.modes if m.moves is not None]
+    if moved:
+        with_moves = sum(1 for n in moved if n)
+        lines.append(f"async runs moved at every event-loop boundary: {len(moved)}, of which {with_moves} had a "
+                     f"boundary to move at ({sum(moved)} moves); promise-only tests finish in their first turn")
     rate = len(results) / seconds if seconds > 0 else 0.0
     lines.append(f"{len(results)} tests in {seconds:.0f} s ({rate:.1f} tests/s); share = passed / tests plain node "
                  "passes (refused and esm-unsupported count against it)")
@@ -76,6 +81,8 @@ def json_report(results: list[TestResult], seconds: float, suite: str) -> dict[s
         "seconds": round(seconds, 1),
         "tests_per_second": round(len(results) / seconds, 2) if seconds > 0 else None,
         "totals": dict(Counter(r.status for r in results)),
+        "moved_runs": sum(1 for r in results for m in r.modes if m.moves),
+        "moves": sum(m.moves or 0 for r in results for m in r.modes),
         "folders": {f: {k: c[k] for k in COLUMNS} for f, c in table.items()},
         "categories": dict(categories(results).most_common()),
         "results": [r.as_dict() for r in sorted(results, key=lambda r: r.test)],

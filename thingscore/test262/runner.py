@@ -67,6 +67,7 @@ class ModeResult:
     status: str
     reason: str = ""
     category: str = ""
+    moves: int | None = None  # moves made in the moving run (async tests), None when not moved
 
 
 @dataclass
@@ -95,8 +96,8 @@ class TestResult:
     def as_dict(self) -> dict[str, Any]:
         return {"test": self.test, "status": self.status, "reason": self.reason, "category": self.category,
                 "seconds": round(self.seconds, 3),
-                "modes": [{"mode": m.mode, "status": m.status, "reason": m.reason, "category": m.category}
-                          for m in self.modes]}
+                "modes": [{"mode": m.mode, "status": m.status, "reason": m.reason, "category": m.category,
+                           **({"moves": m.moves} if m.moves is not None else {})} for m in self.modes]}
 
 
 def combine(modes: list[ModeResult]) -> str:
@@ -118,6 +119,7 @@ class Run:
     stderr: str
     timed_out: bool = False
     note: str = ""
+    moves: int = 0
 
 
 def _node() -> str:
@@ -179,14 +181,15 @@ def run_moving(program: Path, cwd: Path, timeout: float = INSTRUMENTED_TIMEOUT_S
             finally:
                 timer.cancel()
             if time.monotonic() >= deadline:
-                return Run(rc, _read(out_path), _read(err_path), timed_out=True, note=f"after {hop} moves")
+                return Run(rc, _read(out_path), _read(err_path), timed_out=True, note=f"after {hop} moves", moves=hop)
             if not took or not snap.exists():
                 break
             if snapshot_in is not None:
                 snapshot_in.unlink(missing_ok=True)
             snapshot_in = snap
             hop += 1
-    return Run(rc, _read(out_path), _read(err_path), note="; ".join(notes) + (f" (after {hop} moves)" if hop else ""))
+    return Run(rc, _read(out_path), _read(err_path), note="; ".join(notes) + (f" (after {hop} moves)" if hop else ""),
+               moves=hop)
 
 
 def _read(p: Path) -> str:
@@ -244,6 +247,10 @@ class Harness:
             names.append("doneprintHandle.js")
         names += [n for n in meta.includes if n not in names]
         prelude = PRELUDE_MODULE if mode == "module" else PRELUDE_SCRIPT
+        if meta.is_async:
+            # asyncHelpers.js looks for $DONE on the global object, where a script's function
+            # declaration would put it; ours is the CommonJS module's (or the ES module's) own.
+            prelude += "globalThis.$DONE = $DONE;\n"
         return prelude + "".join(self.file(n) + "\n" for n in names)
 
 
@@ -331,21 +338,38 @@ def _node_version() -> str:
         return "unknown"
 
 
+_SPECIFIER = re.compile(r"""['"]\./([^'"/\\]+)['"]""")
+
+
+def _imported(folder: Path, text: str, exclude: str) -> list[str]:
+    """The files of ``folder`` that ``text`` names as ``'./x'``, and those they name, and so
+    on: a module test's imports (fixtures import sibling tests back), without copying the
+    whole folder for every test."""
+    seen: set[str] = set()
+    todo = [text]
+    while todo:
+        for name in _SPECIFIER.findall(todo.pop()):
+            if name in seen or name == exclude or not (folder / name).is_file():
+                continue
+            seen.add(name)
+            todo.append((folder / name).read_text(encoding="utf-8", errors="replace"))
+    return sorted(seen)
+
+
 def lay_out(path: Path, mode: str, text: str, folder: Path) -> tuple[Path, str]:
     """Write the test (``text``) into ``folder`` with what it imports; returns the file to
     run and a word for the layout.
 
-    A module test becomes an ES module next to its folder's other files (its fixtures, and
-    the sibling tests that fixtures import back) under ``"type": "module"``. A script whose
+    A module test becomes an ES module next to the files of its folder it imports (its
+    fixtures, and the sibling tests that fixtures import back) under ``"type": "module"``. A script whose
     folder has fixtures imports them with ``import()``: they are ES modules, so they go
     under ``"type": "module"`` too, and the script keeps CommonJS as a ``.cjs`` file."""
     folder.mkdir()
     fixtures = sorted(path.parent.glob("*_FIXTURE*"))
     if mode == "module":
         (folder / "package.json").write_text('{"type": "module"}\n')
-        for sibling in path.parent.iterdir():
-            if sibling.is_file() and sibling != path and sibling.suffix in (".js", ".json", ".mjs"):
-                shutil.copyfile(sibling, folder / sibling.name)
+        for name in _imported(path.parent, text, exclude=path.name):
+            shutil.copyfile(path.parent / name, folder / name)
         layout = "module"
         test_file = folder / path.name
     elif fixtures:
@@ -472,12 +496,13 @@ class TestRunner:
             run = run_moving(program_file, test_file.parent)
             ok, why = expectation_met(meta, run)
             if ok:
-                return ModeResult(mode, PASS)
+                return ModeResult(mode, PASS, moves=run.moves)
             still = run_node(program_file, test_file.parent, INSTRUMENTED_TIMEOUT_S)
             ok_still, why_still = expectation_met(meta, still)
             if ok_still:
                 note = f" [{run.note}]" if run.note else ""
-                return ModeResult(mode, FAIL, f"moved at every callback: {why}{note}", "fails-when-moved")
+                return ModeResult(mode, FAIL, f"moved at every callback: {why}{note}", "fails-when-moved",
+                                  moves=run.moves)
             why = why_still
         else:
             run = run_node(program_file, test_file.parent, INSTRUMENTED_TIMEOUT_S)

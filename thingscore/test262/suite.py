@@ -39,12 +39,12 @@ class SuiteMissing(RuntimeError):
 
 
 def tarball(repo: Path | None = None) -> Path:
-    """The suite's tarball: ``$THINGS_TEST262`` (a tarball or the folder holding it), else
-    ``<repo>/../shared/test262/``. Raises :class:`SuiteMissing` saying where it looked."""
+    """The suite's tarball: ``$THINGS_TEST262`` (a tarball or the folder holding it) when
+    set, else ``<repo>/../shared/test262/``. Raises :class:`SuiteMissing` saying where it
+    looked."""
     repo = repo or Path(__file__).resolve().parents[2]
     env = os.environ.get("THINGS_TEST262")
-    places = [Path(env)] if env else []
-    places.append(repo.parent / "shared" / "test262")
+    places = [Path(env)] if env else [repo.parent / "shared" / "test262"]
     for place in places:
         if place.is_file():
             return place
