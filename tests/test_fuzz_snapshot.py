@@ -100,6 +100,8 @@ def mutate(rnd: random.Random, snap: dict[str, Any], text: str) -> str:
         node, key = rnd.choice(places)
         if key in ("format", "version", "program") and rnd.random() < 0.7:
             continue
+        if isinstance(node, list) and key >= len(node):
+            continue  # an item an earlier deletion took away
         choice = rnd.randrange(4)
         if choice == 0 and isinstance(node, list):
             del node[key:key + rnd.randrange(1, 4)]
