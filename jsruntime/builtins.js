@@ -204,15 +204,15 @@ class Builtins {
       if (path[i] === '.') {
         const m = /^[A-Za-z_$][\w$]*/.exec(path.slice(i + 1));
         holder = cur; lastKey = m[0];
-        cur = own(cur, m[0]);
         i += 1 + m[0].length;
+        cur = this.member(cur, m[0], path, i);
       } else if (path.startsWith('[', i)) {
         const end = path.startsWith('[@@', i) ? symbolTokenEnd(path, i + 3) : findBracketEnd(path, i);
         const inner = path.slice(i + 1, end);
         const key = inner.startsWith('@@') ? this.resolveSymbolKey(cur, inner.slice(2)) : JSON.parse(inner);
         holder = cur; lastKey = key;
-        cur = own(cur, key);
         i = end + 1;
+        cur = this.member(cur, key, path, i);
       } else if (path.startsWith('@proto', i)) {
         holder = null;
         cur = Object.getPrototypeOf(cur); i += 6;
@@ -244,6 +244,22 @@ class Builtins {
     const found = sameDescription(obj, desc === null ? undefined : desc)[k];
     if (found === undefined) throw new Error('no symbol key ' + token);
     return found;
+  }
+
+  /**
+   * An engine object's own property, as a path step. A lazily defined one (node's
+   * `util.TextEncoder`, `globalThis.TextEncoder`...) is a data property in the process that
+   * read it, where it was named, and still an accessor in a fresh one: read it through the
+   * engine's own getter (never a program's). A path going on with @get/@set wants the
+   * accessor itself.
+   */
+  member(obj, key, path, next) {
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    if (!d) throw new Error('builtin has no property ' + String(key));
+    if ('value' in d) return d.value;
+    if (typeof d.get !== 'function' || path.startsWith('@get', next) || path.startsWith('@set', next)) return d;
+    if (!this.isHostValue(d.get)) throw new Error('builtin property ' + String(key) + ' has a getter of the program');
+    return Reflect.apply(d.get, obj, []);
   }
 
   extraRoot(name) {

@@ -18,6 +18,18 @@ const { makeDynamic } = require('./dynamic_code.js');
 const fnToString = Function.prototype.toString;
 const INTL_OPTION = /^[A-Za-z]{1,40}$/;
 
+/** A TextEncoder or TextDecoder again (see the serializer's TEXT_CODECS); the engine checks the label. */
+function makeTextCodec(e) {
+  if (e.k === 'TextEncoder' && typeof TextEncoder === 'function') return new TextEncoder();
+  if (e.k !== 'TextDecoder' || typeof TextDecoder !== 'function') throw new RestoreError('malformed snapshot: bad text codec');
+  if (typeof e.enc !== 'string' || !/^[\w.:-]{1,40}$/.test(e.enc)) throw new RestoreError('malformed snapshot: bad TextDecoder encoding');
+  try {
+    return new TextDecoder(e.enc, { fatal: e.fatal === 1, ignoreBOM: e.bom === 1 });
+  } catch (err) {
+    throw new RestoreError('cannot restore a TextDecoder for ' + e.enc + ': ' + String(err && err.message));
+  }
+}
+
 /**
  * An Intl object again from its resolved options (see the serializer's intlEntry). Only the
  * kinds and option values that resolvedOptions() gives are accepted: names, strings, numbers,
@@ -395,6 +407,7 @@ class Restorer {
       case 'date': return new Date(this.get(e.v));
       case 're': return new RegExp(e.src, e.flags);
       case 'intl': return makeIntl(e);
+      case 'txt': return makeTextCodec(e);
       case 'dyn': {
         // a function the program made from strings (only in a program that does: meta.dyn)
         const fn = makeDynamic(e, !!(rt.meta && rt.meta.dyn), (message) => { throw new RestoreError(message); });

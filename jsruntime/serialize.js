@@ -104,6 +104,16 @@ if (typeof Intl === 'object' && Intl !== null) {
   }
 }
 
+/** 'TextEncoder' or 'TextDecoder' when o is one (its brand-checking getter accepts it), else null. */
+function textCodecKind(o) {
+  for (const k in TEXT_CODECS) {
+    const c = TEXT_CODECS[k];
+    if (!isPrototypeOf.call(c.proto, o)) continue;
+    try { c.encoding.call(o); return k; } catch (e) { return null; }
+  }
+  return null;
+}
+
 /** The data that makes an Intl object again: { t: 'intl', k: kind, o: options | s: locale tag }. */
 function intlEntry(o, kind) {
   if (kind === 'Locale') return { t: 'intl', k: kind, s: INTL_READ[kind].call(o) };
@@ -116,6 +126,23 @@ function intlEntry(o, kind) {
   }
   return { t: 'intl', k: kind, o: opts };
 }
+// TextEncoder and TextDecoder keep their state where the program cannot name it (node: properties
+// keyed by its own internal symbols; the QuickJS host: #private fields): like Intl objects, they
+// are made again from their options. Their getters are brand checks (they throw on anything else).
+const TEXT_CODECS = {};
+for (const k of ['TextEncoder', 'TextDecoder']) {
+  const C = typeof globalThis[k] === 'function' ? globalThis[k] : undefined;
+  const d = C && Object.getOwnPropertyDescriptor(C.prototype, 'encoding');
+  if (d && typeof d.get === 'function') TEXT_CODECS[k] = { proto: C.prototype, encoding: d.get };
+}
+if (TEXT_CODECS.TextDecoder) {
+  for (const key of ['fatal', 'ignoreBOM']) {
+    const d = Object.getOwnPropertyDescriptor(TEXT_CODECS.TextDecoder.proto, key);
+    TEXT_CODECS.TextDecoder[key] = d && d.get;
+  }
+}
+const isSymbolKey = (k) => typeof k === 'symbol';
+
 const LARGE_VIEW = 4096; // elements from which a typed array's string keys are not listed
 
 /** A scope instance reported by closures (module scopes are their handles, functions). */
@@ -731,6 +758,18 @@ class Serializer {
       this.fail('cannot move a native object', id, '');
     } else if (isWeakRef(o, this.tagOf(o)) || isFinalizationRegistry(o, this.tagOf(o))) {
       this.fail('cannot move a ' + (isWeakRef(o, this.tagOf(o)) ? 'WeakRef' : 'FinalizationRegistry') + ' (engine state)', id, '');
+    } else if ((slot = textCodecKind(o)) !== null) {
+      // a TextEncoder/TextDecoder: made again from its options; its own symbol-keyed
+      // properties are the host's internal state (a new one has its own)
+      const c = TEXT_CODECS[slot];
+      out = { t: 'txt', k: slot };
+      if (slot === 'TextDecoder') {
+        out.enc = c.encoding.call(o);
+        if (c.fatal && c.fatal.call(o)) out.fatal = 1;
+        if (c.ignoreBOM && c.ignoreBOM.call(o)) out.bom = 1;
+      }
+      dflt = c.proto;
+      skip = isSymbolKey;
     } else if ((slot = this.intlKind(o, proto)) !== null) {
       // a formatter of Intl: engine state made from data, its resolved options
       out = intlEntry(o, slot);
