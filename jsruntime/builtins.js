@@ -77,7 +77,31 @@ class Builtins {
   /** The path of an engine object, walking the engine's objects deeply if need be. */
   lookup(v) {
     let p = this.pathOf.get(v);
-    if (p !== undefined || this.walked === this.roots.length) return p;
+    if (p !== undefined || (this.walked === this.roots.length && this.globalGetters)) return p;
+    if (this.walked !== this.roots.length) p = this.walkRoots(v);
+    if (p === undefined && !this.globalGetters) {
+      // Objects an engine defines lazily on the global object and keeps as accessors (node's
+      // `performance`, `crypto`; lru-cache keeps performance in a module variable): named by
+      // their global name, read through the engine's own getter (never a program's), once, when
+      // nothing else named v. Only these instances: node's lazy classes and functions
+      // (TextEncoder, atob...) turn into data properties when read, which would change the
+      // global object (and they are named once the program has read them).
+      this.globalGetters = true;
+      for (const key of LAZY_GLOBAL_OBJECTS) {
+        const d = Object.getOwnPropertyDescriptor(globalThis, key);
+        if (!d || 'value' in d || typeof d.get !== 'function' || !this.isHostValue(d.get)) continue;
+        let val;
+        try { val = Reflect.apply(d.get, globalThis, []); } catch (e) { continue; }
+        if (isObj(val) && !this.pathOf.has(val)) this.add(val, key);
+      }
+      p = this.walkRoots(v);
+    }
+    return p;
+  }
+
+  /** Walk the roots not walked yet; v's path then. */
+  walkRoots(v) {
+    let p;
     const pending = this.roots.slice(this.walked);
     if (this.walked === 0) {
       // What commonly patched objects held at startup keeps its name even if replaced since.
@@ -268,6 +292,8 @@ class Builtins {
     throw new Error('unknown builtin root ' + name);
   }
 }
+
+const LAZY_GLOBAL_OBJECTS = ['performance', 'crypto', 'navigator'];
 
 function own(obj, key) {
   const d = Object.getOwnPropertyDescriptor(obj, key);

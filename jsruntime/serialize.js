@@ -205,6 +205,7 @@ class Serializer {
     this.shapeTrie = new Map(); // prototype -> trie of key sequences: { s: shape id, next: Map }
     this.privProtos = new Map(); // prototype -> [[class, accessors], ...] with instance #private state
     this.tags = new Map();      // prototype -> its Symbol.toStringTag (see tagOf)
+    this.hostProtos = new Map(); // prototype -> is it a host class's (see hostInstance)
     this.intlProtos = new Map(); // prototype -> the Intl kind on its chain, or null (see intlKind)
     this.argsOwners = [];       // [scope entry id, its values, its meta] of scopes carrying `arguments`
   }
@@ -778,6 +779,10 @@ class Serializer {
       if (hasOwn.call(o, 'constructor') && this.engineLike(o)) {
         const path = rt.builtins.lookup(o);
         if (path !== undefined) return { t: 'b', path };
+      } else if (this.hostInstance(proto)) {
+        // an instance of a host class that the engine itself holds (`performance`): its name
+        const path = rt.builtins.lookup(o);
+        if (path !== undefined) return { t: 'b', path };
       }
       this.checkNativeProto(proto, id);
       out = { t: 'o' };
@@ -827,6 +832,18 @@ class Serializer {
   }
 
   /** A prototype object of the engine or a host module (its constructor is not the program's)? */
+  /** Is proto the prototype of a class of the host (its constructor is not the program's)? */
+  hostInstance(proto) {
+    let yes = this.hostProtos.get(proto);
+    if (yes === undefined) {
+      const d = proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor');
+      yes = d !== undefined && typeof d.value === 'function' && markerFid(d.value) < 0 &&
+        !this.rt.registry.memberOf.has(d.value) && this.rt.builtins.pathOf.has(proto);
+      this.hostProtos.set(proto, yes);
+    }
+    return yes;
+  }
+
   engineLike(o) {
     const d = Object.getOwnPropertyDescriptor(o, 'constructor');
     return d !== undefined && typeof d.value === 'function' && markerFid(d.value) < 0 &&
