@@ -22,8 +22,9 @@ fixed program must be taken off the list.
 version (pinned in tests/package.json), ESM-only ones as ``.mjs``. Moving a
 whole library's heap at every hop costs more than a feature program, so that
 suite runs a subset of the configurations (``PACKAGE_CONFIGS``), and not on
-QuickJS where its first line says ``// needs: node`` (a Node built-in module
-QuickJS lacks): those tests are skipped, visibly.
+the embedded engines (node-quickjs, node-v8) where its first line says
+``// needs: node`` (a Node built-in module they lack, README "Engines"): those
+tests are skipped, visibly.
 
 Environment knobs:
 
@@ -66,7 +67,9 @@ CONFIGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "node-v8": (("--every", "3", "--hops", "6", "--runtimes", "node,v8"), SUITES),
 }
 PACKAGE_CONFIGS = tuple(c for c, (_, suites) in CONFIGS.items() if "packages" in suites)
-#: The first line of a package program that needs a Node built-in module QuickJS lacks.
+#: Configurations that move a program to an engine without Node's built-in modules.
+EMBEDDED_ENGINES = ("node-quickjs", "node-v8")
+#: The first line of a package program that needs a Node built-in module those engines lack.
 NEEDS_NODE = "// needs: node"
 
 
@@ -121,8 +124,8 @@ def _params() -> list:
             if suite not in suites:
                 continue
             marks = []
-            if cfg == "node-quickjs" and suite == "packages" and _needs_node(prog):
-                marks.append(pytest.mark.skip(reason="needs a Node built-in module QuickJS lacks (first line)"))
+            if cfg in EMBEDDED_ENGINES and suite == "packages" and _needs_node(prog):
+                marks.append(pytest.mark.skip(reason="needs a Node built-in module the embedded engines lack"))
             reason = KNOWN_FAILURES.get(f"{rel}::{cfg}") or KNOWN_FAILURES.get(rel)
             if reason is not None:
                 marks.append(pytest.mark.xfail(strict=True, reason=reason))

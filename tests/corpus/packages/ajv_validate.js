@@ -26,7 +26,7 @@ const iv = setInterval(() => {
   const errs = ok ? [] : validate.errors.map((e) => `${e.instancePath || '/'} ${e.keyword}`);
   log.push(ok ? 'ok' : errs.length);
   console.log(n, ok, errs.join('; '));
-  if (n === 12) {
+  if (n === 7) {
     clearInterval(iv);
     console.log('log', log.join(','), 'schemas', Object.keys(ajv.schemas).length);
   }

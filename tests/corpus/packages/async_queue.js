@@ -14,7 +14,7 @@ function tick() {
   q.push({ name: `job${n}` }, n % 4, (err, len) => { if (n % 3 === 0) console.log('  cb', len); });
   cargo.push(`c${n}`);
   console.log(n, q.length(), q.running(), cargo.length());
-  if (n < 8) setTimeout(tick, 20);
+  if (n < 6) setTimeout(tick, 20);
   else async.mapLimit([3, 1, 2], 2, (x, cb) => setTimeout(() => cb(null, x * 10), x * 2), (err, r) => console.log('mapLimit', r.join(',')));
 }
 setTimeout(tick, 20);

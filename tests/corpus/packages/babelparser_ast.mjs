@@ -17,7 +17,7 @@ const sources = [
 const counts = {};
 let i = 0;
 function tick() {
-  const [src, plugins] = sources[i++];
+  for (const [src, plugins] of sources.slice(i, (i += 2))) {
   try {
     const ast = parse(src, { sourceType: 'module', plugins, errorRecovery: false });
     const types = ast.program.body.map((s) => s.type);
@@ -25,6 +25,7 @@ function tick() {
     console.log(i, types.join(','), ast.comments.length, ast.program.body[0].loc.end.column);
   } catch (e) {
     console.log(i, 'SyntaxError', e.message, e.loc.line, e.loc.column);
+  }
   }
   if (i < sources.length) setTimeout(tick, 2);
   else console.log(JSON.stringify(counts), parseExpression('a + b * c').type);

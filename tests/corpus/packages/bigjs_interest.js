@@ -15,7 +15,7 @@ function tick() {
   balance = balance.plus(interest).minus(n % 4 === 0 ? '50.5' : 0);
   ledger.push(interest);
   console.log(n, balance.toFixed(2), interest.toString(), balance.sqrt().toPrecision(12), balance.gt(1010));
-  if (n < 12) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(ledger.reduce((s, x) => s.plus(x), new B(0)).toString(), new B(2).pow(100).toExponential(5));
 }
 setTimeout(tick, 2);

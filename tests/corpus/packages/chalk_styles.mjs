@@ -1,3 +1,4 @@
+// needs: node (os, tty: a Node built-in module the embedded engines lack)
 // Package: chalk (ESM-only). A Chalk instance with a fixed color level styles
 // one line per tick; composed styles are kept in an array.
 import { Chalk } from 'chalk';
@@ -10,5 +11,5 @@ const iv = setInterval(() => {
   const st = styles[n % styles.length];
   const out = st(`line ${n} ${chalk.dim('dim')} end`);
   console.log(n, JSON.stringify(out));
-  if (n === 10) { clearInterval(iv); console.log(chalk.level, JSON.stringify(chalk.visible('v'))); }
+  if (n === 7) { clearInterval(iv); console.log(chalk.level, JSON.stringify(chalk.visible('v'))); }
 }, 3);

@@ -6,10 +6,11 @@ const words = ['hello world', 'XMLHttpRequest', 'user_id2', 'foo-bar-baz', 'Vers
 const table = new Map();
 let i = 0;
 function tick() {
-  const w = words[i++];
+  for (const w of words.slice(i, (i += 2))) {
   const forms = [camelCase(w), snakeCase(w), pascalCase(w), kebabCase(w), constantCase(w), sentenceCase(w)];
   table.set(w, forms);
   console.log(i, JSON.stringify(w), forms.join(' | '), split(w).length);
+  }
   if (i < words.length) setTimeout(tick, 2);
   else console.log(table.size, camelCase('version 1.2', { mergeAmbiguousCharacters: true }));
 }

@@ -1,3 +1,4 @@
+// needs: node (child_process, fs: a Node built-in module the embedded engines lack)
 // Package: commander (ESM-only). One Command with subcommands and options is
 // built once; a queue of argument vectors is parsed one per tick.
 import { Command, Option } from 'commander';
@@ -15,9 +16,9 @@ function makeProgram() {
 const program = makeProgram();
 const argvs = [['build', 'app'], ['-v', 'build', 'lib', 'x', 'y', '-j', '4'], ['clean', '--all'], ['--mode', 'slow', 'clean'], ['--mode', 'bad', 'clean'], ['nope'], ['build'], ['clean']];
 let i = 0;
-const iv = setInterval(() => {
+const iv = setInterval(() => { for (let k = 0; k < 2; k++) {
   const argv = argvs[i++];
   try { program.parse(argv, { from: 'user' }); } catch (e) { results.push(`exit ${e.code}`); }
   console.log(i, argv.join(' '), '=>', results.slice(-2).join(' ; '), JSON.stringify(program.opts()));
   if (i === argvs.length) { clearInterval(iv); console.log(program.commands.map((c) => c.name()).join(','), results.length); }
-}, 3);
+} }, 3);

@@ -15,7 +15,7 @@ const iv = setInterval(() => {
   cur = cur.add(n * 5, 'day').add(n, 'hour');
   total = total.add(n * 5, 'days');
   console.log(n, cur.format('YYYY-MM-DD HH:mm ddd'), 'week', cur.isoWeek(), cur.from(start, true), total.asDays(), cur.endOf('month').date());
-  if (n === 12) {
+  if (n === 7) {
     clearInterval(iv);
     console.log(cur.diff(start, 'month', true).toFixed(3), cur.isAfter(start), total.humanize(), cur.toISOString());
   }

@@ -14,5 +14,5 @@ const iv = setInterval(() => {
   ln2 = ln2.plus(new D(1).div(new D(2).pow(k + 1).times(k + 1)));
   k++;
   console.log(k, piSum.toSignificantDigits(40).toString(), ln2.toFixed(20), piSum.minus(D.acos(-1)).abs().lt('1e-20'));
-  if (k === 14) { clearInterval(iv); console.log(D.precision, D.exp(1).toFixed(45), Decimal.precision); }
+  if (k === 8) { clearInterval(iv); console.log(D.precision, D.exp(1).toFixed(45), Decimal.precision); }
 }, 3);

@@ -16,7 +16,7 @@ function tick() {
   console.log(n, applied === next, words.join(' '), Diff.diffLines(versions[0], next).length);
   text = next;
   versions.push(text);
-  if (n < 10) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(Diff.structuredPatch('a', 'b', versions[0], text).hunks.length, JSON.stringify(text));
 }
 setTimeout(tick, 2);

@@ -1,3 +1,4 @@
+// needs: node (fs: a Node built-in module the embedded engines lack)
 // Package: ejs. Compiled template functions (ejs compiles to functions at run
 // time) with includes from a client-side resolver, rendered per tick.
 const ejs = require('ejs');
@@ -12,7 +13,7 @@ function tick() {
   rows.push({ name: `<row ${n}>`, html: n % 2 ? '<em>odd</em>' : '' });
   if (rows.length > 3) rows.shift();
   console.log(page({ title: `page ${n}`, rows }));
-  if (n < 10) setTimeout(tick, 3);
+  if (n < 7) setTimeout(tick, 3);
   else console.log(ejs.render('<%= a + b %>', { a: 2, b: 3 }));
 }
 setTimeout(tick, 3);

@@ -16,9 +16,9 @@ const late = (v, name) => console.log('  late listener', name, v);
 let n = 0;
 const iv = setInterval(() => {
   n++;
-  if (n === 4) s.on('reading', late);
-  if (n === 8) s.off('reading', late);
+  if (n === 2) s.on('reading', late);
+  if (n === 5) s.off('reading', late);
   s.read((n * 37) % 71);
   console.log(n, stats.sum, stats.alarms, s.listenerCount('reading'), s.eventNames().join(','));
-  if (n === 12) { clearInterval(iv); s.removeAllListeners(); console.log(s.readings.join(','), s.eventNames().length); }
+  if (n === 7) { clearInterval(iv); s.removeAllListeners(); console.log(s.readings.join(','), s.eventNames().length); }
 }, 3);

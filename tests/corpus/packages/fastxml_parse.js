@@ -13,7 +13,7 @@ function tick() {
   const obj = parser.parse(xml);
   catalog.catalog.item.push(...obj.order.item);
   console.log(n, valid === true, obj.order['@id'], obj.order['@rush'], obj.order.item.length, JSON.stringify(obj.order.note));
-  if (n < 10) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(builder.build({ catalog: { item: catalog.catalog.item.slice(-4) } }));
 }
 setTimeout(tick, 2);

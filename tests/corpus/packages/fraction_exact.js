@@ -12,5 +12,5 @@ const iv = setInterval(() => {
   harmonic = harmonic.add(new Fraction(1, n));
   history.push(approx);
   console.log(n, approx.toFraction(), approx.toString(10), harmonic.toFraction(true), approx.mul(approx).sub(2).abs().valueOf().toExponential(3));
-  if (n === 12) { clearInterval(iv); console.log(new Fraction('0.(142857)').toFraction(), history[3].compare(history[4]), new Fraction(7, -21).simplify().toString()); }
+  if (n === 7) { clearInterval(iv); console.log(new Fraction('0.(142857)').toFraction(), history[3].compare(history[4]), new Fraction(7, -21).simplify().toString()); }
 }, 3);

@@ -14,9 +14,10 @@ let n = 0;
 const iv = setInterval(() => {
   n++;
   if (n <= more.length) fuse.add({ title: more[n - 1], author: { name: `A${n}` }, tags: [] });
-  if (n === 7) fuse.remove((doc) => doc.title === 'Dune');
-  const q = queries[n % queries.length];
-  const res = fuse.search(q, { limit: 3 });
-  console.log(n, q, res.map((r) => `${r.item.title}@${r.score.toFixed(3)}`).join(' | '));
-  if (n === 12) { clearInterval(iv); console.log(fuse.getIndex().size(), new Fuse(books, { useExtendedSearch: true, keys: ['title'] }).search("'Hob").length); }
+  if (n === 5) fuse.remove((doc) => doc.title === 'Dune');
+  for (const q of [queries[n % queries.length], queries[(n + 4) % queries.length]]) {
+    const res = fuse.search(q, { limit: 3 });
+    console.log(n, q, res.map((r) => `${r.item.title}@${r.score.toFixed(3)}`).join(' | '));
+  }
+  if (n === 7) { clearInterval(iv); console.log(fuse.getIndex().size(), new Fuse(books, { useExtendedSearch: true, keys: ['title'] }).search("'Hob").length); }
 }, 3);

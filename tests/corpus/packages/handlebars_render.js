@@ -15,7 +15,7 @@ function tick() {
   items.push({ name: `item${n}`, qty: n * 2 });
   if (items.length > 4) items.shift();
   console.log(page({ title: 'Report & more', n, items, a: n, b: 2, c: 3, raw: '<i>raw</i>' }));
-  if (n < 12) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(typeof pre, pre.length > 100, Object.keys(hb.helpers).includes('upper'));
 }
 setTimeout(tick, 2);

@@ -15,8 +15,8 @@ let pos = 0;
 let n = 0;
 const iv = setInterval(() => {
   n++;
-  const chunk = html.slice(pos, pos + 23);
-  pos += 23;
+  const chunk = html.slice(pos, pos + 50);
+  pos += 50;
   parser.write(chunk);
   console.log(n, JSON.stringify(chunk), stack.join('>'), links.length, text.length);
   if (pos >= html.length) {

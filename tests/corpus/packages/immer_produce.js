@@ -16,7 +16,7 @@ const iv = setInterval(() => {
     d.counts.open = d.todos.length - d.counts.done;
   }, (p, inv) => { patches.push(...p); inverses.push(inv); });
   console.log(n, state.counts.done, state.counts.open, Object.isFrozen(state.todos), patches.length, JSON.stringify(patches[patches.length - 1]));
-  if (n === 12) {
+  if (n === 7) {
     clearInterval(iv);
     let back = state;
     for (let i = inverses.length - 1; i >= 8; i--) back = applyPatches(back, inverses[i]);

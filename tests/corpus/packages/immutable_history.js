@@ -17,7 +17,7 @@ function tick() {
   hist = hist.push(state);
   console.log(n, JSON.stringify(state.get('users')), state.get('points').last().toString(), state.get('tags').sort().join(','),
     hist.size, hist.get(-2).equals(state), hist.get(-2).get('points') === state.get('points'));
-  if (n < 12) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(hist.map((s) => s.get('points').size).join(','), Map({ a: 1 }).hashCode() === Map({ a: 1 }).hashCode());
 }
 setTimeout(tick, 2);

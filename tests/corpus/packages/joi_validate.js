@@ -1,3 +1,4 @@
+// needs: node (url: a Node built-in module the embedded engines lack)
 // Package: joi. A schema with references, conditions and custom messages
 // validates one payload per tick; the schema's description is printed at the end.
 const Joi = require('joi');
@@ -19,7 +20,7 @@ const iv = setInterval(() => {
   const { error, value } = schema.validate(p, { abortEarly: false, convert: true });
   seen.set(n, error ? error.details.length : 0);
   console.log(n, error ? error.details.map((d) => d.type).join(',') : 'valid', value.user);
-  if (n === 12) {
+  if (n === 7) {
     clearInterval(iv);
     console.log([...seen.entries()].join(' '), Object.keys(schema.describe().keys).join(','));
   }

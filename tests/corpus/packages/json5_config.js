@@ -10,7 +10,7 @@ function tick() {
   const obj = JSON5.parse(src, (k, v) => (k === 'hex' ? v * 2 : v));
   config.layers.push(obj);
   console.log(n, JSON5.stringify(obj), JSON5.stringify(obj.tags, { quote: '"' }));
-  if (n < 10) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(JSON5.stringify(config.layers.slice(-2), null, 2));
 }
 setTimeout(tick, 2);

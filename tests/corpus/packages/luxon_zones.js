@@ -13,7 +13,7 @@ const iv = setInterval(() => {
   const shifted = dt.setZone('UTC+5:30');
   console.log(n, dt.toISO(), shifted.toFormat('yyyy LLL dd HH:mm ZZ'), acc.shiftTo('days', 'hours', 'minutes').toHuman(),
     Interval.fromDateTimes(first, dt).length('days').toFixed(2), dt.weekNumber);
-  if (n === 12) {
+  if (n === 7) {
     clearInterval(iv);
     console.log(dt.toLocaleString(DateTime.DATETIME_MED), dt.toRelative({ base: first }));
   }

@@ -19,7 +19,7 @@ function tick() {
     `${n % 2 ? '- a\n- b\n' : '1. one\n2. two\n'}\n${n % 3 ? '' : '| h | v |\n|---|---|\n| x | ' + n + ' |\n'}\n## Sub *${n}*\n`;
   const html = md.render(src, env);
   console.log(n, env.headings, links, html.replace(/\n/g, '\\n'));
-  if (n < 10) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(md.renderInline('**done** ~~not~~'));
 }
 setTimeout(tick, 2);

@@ -19,7 +19,7 @@ function tick() {
   n++;
   const md = `## Note ${n}\n\nHi @user${n}, see *this* and \`code\`.\n\n${n % 2 ? '- [x] done\n- [ ] todo' : '> quoted @boss'}\n`;
   console.log(n, marked.parse(md).replace(/\n/g, '\\n'));
-  if (n < 10) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(mentions.join(','));
 }
 setTimeout(tick, 2);

@@ -1,3 +1,4 @@
+// needs: node (crypto (seedrandom): a Node built-in module the embedded engines lack)
 // Package: mathjs. The default math.js instance with a scope (a Map of
 // variables), a compiled function definition, units, matrices, complex numbers
 // and fractions; one expression per tick. (math.js's heap is large: few ticks.)

@@ -7,10 +7,10 @@ const lines = ['-v --name=alpha build', '--level 3 -n beta --no-dry', 'deploy -x
   '-n "quoted" --verbose=false', 'x y z --level=7', '--dry -v', '--num 0x10 --neg -3', '--a.b.c 1 --a.b.d 2', '-abc', '', '--name'];
 const merged = {};
 let i = 0;
-const iv = setInterval(() => {
+const iv = setInterval(() => { for (let k = 0; k < 2; k++) {
   const argv = minimist(lines[i].split(' ').filter(Boolean), opts);
   Object.assign(merged, argv);
   console.log(i + 1, JSON.stringify(argv));
   i++;
   if (i === lines.length) { clearInterval(iv); console.log(Object.keys(merged).sort().join(',')); }
-}, 3);
+} }, 3);

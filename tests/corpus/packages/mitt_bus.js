@@ -14,10 +14,10 @@ let n = 0;
 function tick() {
   n++;
   bus.emit(n % 2 ? 'a' : 'b', { n });
-  if (n === 6) bus.off('a', onA);
-  if (n === 9) bus.all.delete('b');
+  if (n === 3) bus.off('a', onA);
+  if (n === 5) bus.all.delete('b');
   console.log(n, JSON.stringify(counters), log.length, [...bus.all.keys()].join(','));
-  if (n < 12) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(log.join(' '));
 }
 setTimeout(tick, 2);

@@ -13,5 +13,5 @@ const iv = setInterval(() => {
   else people.push({ name: `p${n} & co`, tags: ['a', 'b'].slice(0, n % 3) });
   const view = { people, count: people.length, bold: () => (text, render) => `<b>${render(text)}</b>` };
   console.log(n, Mustache.render(tpl, view, partials));
-  if (n === 12) { clearInterval(iv); console.log(Mustache.escape('<&>'), Mustache.tags.join(' ')); }
+  if (n === 7) { clearInterval(iv); console.log(Mustache.escape('<&>'), Mustache.tags.join(' ')); }
 }, 3);

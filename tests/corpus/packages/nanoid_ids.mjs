@@ -13,5 +13,5 @@ const iv = setInterval(() => {
   const batch = [makeId(), shortId()];
   batch.forEach((id) => ids.add(id));
   console.log(n, batch.join(' '), ids.size, seed);
-  if (n === 12) { clearInterval(iv); console.log([...ids].slice(0, 3).join(','), urlAlphabet.length); }
+  if (n === 7) { clearInterval(iv); console.log([...ids].slice(0, 3).join(','), urlAlphabet.length); }
 }, 3);

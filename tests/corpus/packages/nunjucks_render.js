@@ -1,3 +1,4 @@
+// needs: node (fs: a Node built-in module the embedded engines lack)
 // Package: nunjucks. An Environment with filters, globals, a template loaded
 // from a string loader with inheritance and macros; rendered each tick.
 const nunjucks = require('nunjucks');
@@ -18,5 +19,5 @@ const iv = setInterval(() => {
   n++;
   items.push(`item ${n} <x>`);
   console.log(n, env.render('page.njk', { name: `page-${n}`, items: items.slice(-3) }));
-  if (n === 10) { clearInterval(iv); console.log(env.renderString('{{ 3 + 4 }} {{ "a" | upper }}', {})); }
+  if (n === 7) { clearInterval(iv); console.log(env.renderString('{{ 3 + 4 }} {{ "a" | upper }}', {})); }
 }, 3);

@@ -11,5 +11,5 @@ const iv = setInterval(() => {
   const parsed = qs.parse(q, popts);
   Object.assign(state, parsed);
   console.log(n, JSON.stringify(parsed), qs.stringify(parsed, { encodeValuesOnly: true, arrayFormat: 'brackets' }));
-  if (n === 10) { clearInterval(iv); console.log(qs.stringify(state, { allowDots: true, sort: (a, b) => a.localeCompare(b) })); }
+  if (n === 7) { clearInterval(iv); console.log(qs.stringify(state, { allowDots: true, sort: (a, b) => a.localeCompare(b) })); }
 }, 3);

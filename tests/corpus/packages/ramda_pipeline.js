@@ -15,5 +15,5 @@ const iv = setInterval(() => {
   games.push({ name: `p${n}`, team: ['red', 'blue', 'green'][n % 3], pts: (n * 17) % 23 });
   player = bump(player);
   console.log(n, JSON.stringify(totals(games)), top2(games).join(','), R.view(scoreLens, player), R.uniq(R.pluck('team', games)).length);
-  if (n === 12) { clearInterval(iv); console.log(R.toString(R.countBy(R.prop('team'))(games)), R.range(0, 5).map(R.multiply(3))); }
+  if (n === 7) { clearInterval(iv); console.log(R.toString(R.countBy(R.prop('team'))(games)), R.range(0, 5).map(R.multiply(3))); }
 }, 3);

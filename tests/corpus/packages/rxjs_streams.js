@@ -18,8 +18,8 @@ const iv = setInterval(() => {
   n++;
   console.log('tick', n);
   src.next(n * n % 11);
-  if (n === 6) mode.next('fast');
-  if (n === 12) {
+  if (n === 4) mode.next('fast');
+  if (n === 7) {
     clearInterval(iv);
     src.complete();
     console.log('closed', src.closed, mode.getValue());

@@ -13,7 +13,7 @@ function tick() {
   const hits = ranges.map((r) => (r.test(v) ? 1 : 0));
   if (hits.some(Boolean)) accepted.push(v.version);
   console.log(n, v.version, kind, hits.join(''), semver.coerce(`v${v.major}.${v.minor}`).version, semver.diff('1.2.0', v.version));
-  if (n < 12) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(semver.rsort(accepted.slice()).join(' '), semver.maxSatisfying(accepted, '^2'), ranges[1].range);
 }
 setTimeout(tick, 2);

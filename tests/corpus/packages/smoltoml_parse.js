@@ -11,5 +11,5 @@ const iv = setInterval(() => {
   Object.assign(merged.servers, doc.servers);
   const s = doc.servers[`s${n}`];
   console.log(n, doc.title, s.ip, s.ports.join('/'), s.since.toISOString(), s.disks[0].size);
-  if (n === 10) { clearInterval(iv); console.log(TOML.stringify({ last: merged.servers.s10, count: Object.keys(merged.servers).length })); }
+  if (n === 7) { clearInterval(iv); console.log(TOML.stringify({ last: merged.servers.s7, count: Object.keys(merged.servers).length })); }
 }, 3);

@@ -1,3 +1,4 @@
+// needs: node (crypto: a Node built-in module the embedded engines lack)
 // Package: uuid (ESM-only). Deterministic UUIDs: v5/v3 from names in a
 // namespace, v7/v1 with fixed time and random bytes; parse/stringify.
 import { v5, v3, v7, v1, validate, version, parse, stringify, NIL } from 'uuid';
@@ -11,7 +12,7 @@ function tick() {
   const ids = [v5(`name-${n}`, NS), v3(`name-${n}`, v3.URL), v7({ msecs: 1700000000000 + n * 1000, random: rnd }), v1({ msecs: 1600000000000 + n, nsecs: n, clockseq: 0x1234, node: Uint8Array.of(1, 2, 3, 4, 5, n) })];
   made.push(...ids);
   console.log(n, ids.join(' '), ids.map(version).join(''), validate(ids[0]));
-  if (n < 10) setTimeout(tick, 2);
+  if (n < 7) setTimeout(tick, 2);
   else console.log(made.length, stringify(parse(made[0])) === made[0], NIL);
 }
 setTimeout(tick, 2);

@@ -29,11 +29,11 @@ actor.subscribe((snap) => {
   console.log('state', snap.value, snap.context.cycles, snap.status);
 });
 actor.start();
-const events = ['TIMER', 'TIMER', 'TIMER', 'EMERGENCY', 'TIMER', null, null, 'TIMER', 'TIMER', 'TIMER', 'TIMER', 'TIMER', 'TIMER'];
+const events = [['TIMER', 'TIMER'], ['TIMER', 'EMERGENCY'], ['TIMER'], null, ['TIMER', 'TIMER'], ['TIMER', 'TIMER'], ['TIMER', 'TIMER']];
 let i = 0;
 function tick() {
   const ev = events[i++];
-  if (ev) actor.send({ type: ev });
+  if (ev) for (const type of ev) actor.send({ type });
   else console.log('wait', actor.getSnapshot().value);
   if (i < events.length) setTimeout(tick, 30);
   else console.log('done', seen.length, actor.getSnapshot().status, actor.getSnapshot().context.log);

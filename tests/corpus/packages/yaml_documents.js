@@ -1,3 +1,4 @@
+// needs: node (buffer, process: a Node built-in module the embedded engines lack)
 // Package: yaml (eemeli/yaml v2). Document objects with comments and anchors
 // are parsed once, then edited through the Document API one tick at a time.
 const YAML = require('yaml');
@@ -20,7 +21,7 @@ const iv = setInterval(() => {
   const text = doc.toString();
   parsedLater.push(YAML.parse(text, { merge: true }).service.hosts.length);
   console.log(n, text.replace(/\n/g, ' / '));
-  if (n === 10) {
+  if (n === 7) {
     clearInterval(iv);
     console.log(parsedLater.join(','), YAML.stringify({ a: [1, { b: null }], s: 'multi\nline' }));
   }
