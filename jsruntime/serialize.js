@@ -205,6 +205,7 @@ class Serializer {
     this.shapeTrie = new Map(); // prototype -> trie of key sequences: { s: shape id, next: Map }
     this.privProtos = new Map(); // prototype -> [[class, accessors], ...] with instance #private state
     this.tags = new Map();      // prototype -> its Symbol.toStringTag (see tagOf)
+    this.dcProtos = new Map(); // prototype -> diagnostics_channel kind or null (diagnosticsKind)
     this.hostProtos = new Map(); // prototype -> is it a host class's (see hostInstance)
     this.intlProtos = new Map(); // prototype -> the Intl kind on its chain, or null (see intlKind)
     this.argsOwners = [];       // [scope entry id, its values, its meta] of scopes carrying `arguments`
@@ -776,6 +777,8 @@ class Serializer {
       out = intlEntry(o, slot);
       dflt = Intl[slot].prototype;
     } else {
+      const dcKind = this.diagnosticsKind(o, proto);
+      if (dcKind !== null) return this.diagnosticsEntry(o, dcKind, id);
       if (hasOwn.call(o, 'constructor') && this.engineLike(o)) {
         const path = rt.builtins.lookup(o);
         if (path !== undefined) return { t: 'b', path };
@@ -832,6 +835,52 @@ class Serializer {
   }
 
   /** A prototype object of the engine or a host module (its constructor is not the program's)? */
+  /**
+   * 'Channel' or 'TracingChannel' when o is one of node's diagnostics_channel objects (lru-cache
+   * makes a TracingChannel at load), else null: found by its class's name, confirmed with the
+   * module's own Channel class and the five channels of a tracing channel.
+   */
+  diagnosticsKind(o, proto) {
+    let kind = this.dcProtos.get(proto);
+    if (kind === undefined) {
+      kind = null;
+      const d = proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor');
+      const name = d !== undefined && typeof d.value === 'function' && markerFid(d.value) < 0 ? d.value.name : '';
+      if (name === 'Channel' || name === 'ActiveChannel' || name === 'TracingChannel') {
+        let dc;
+        try { dc = this.rt.host.require('diagnostics_channel'); } catch (e) { dc = undefined; }
+        if (dc !== undefined && typeof dc.Channel === 'function') {
+          if (name !== 'TracingChannel') kind = 'Channel';
+          else if (typeof dc.tracingChannel === 'function') kind = 'TracingChannel';
+        }
+        if (kind === 'Channel' && !(o instanceof dc.Channel)) kind = null;
+      }
+      this.dcProtos.set(proto, kind);
+    }
+    if (kind === 'TracingChannel') {
+      const start = o.start;
+      const m = start !== null && typeof start === 'object' && typeof start.name === 'string' ? /^tracing:(.*):start$/s.exec(start.name) : null;
+      if (m === null) return null;
+    }
+    return kind;
+  }
+
+  /** A diagnostics_channel object as its name (node's module keeps one per name) and subscribers. */
+  diagnosticsEntry(o, kind, id) {
+    if (kind === 'TracingChannel') {
+      const name = /^tracing:(.*):start$/s.exec(o.start.name)[1];
+      const ch = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'].map((k) => this.val(o[k], id, '.' + k));
+      return { t: 'dtc', n: name, ch };
+    }
+    if (typeof o.name !== 'string') this.fail('cannot move a diagnostics_channel channel named by a symbol', id, '');
+    const stores = o._stores;
+    if (stores !== undefined && stores !== null && stores.size > 0) {
+      this.fail('cannot move a diagnostics_channel channel bound to an AsyncLocalStorage', id, '');
+    }
+    const subs = Array.isArray(o._subscribers) ? o._subscribers : [];
+    return { t: 'dch', n: o.name, subs: subs.map((f, i) => this.val(f, id, '.subscriber' + i)) };
+  }
+
   /** Is proto the prototype of a class of the host (its constructor is not the program's)? */
   hostInstance(proto) {
     let yes = this.hostProtos.get(proto);
