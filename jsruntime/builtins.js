@@ -77,7 +77,31 @@ class Builtins {
   /** The path of an engine object, walking the engine's objects deeply if need be. */
   lookup(v) {
     let p = this.pathOf.get(v);
-    if (p !== undefined || this.walked === this.roots.length) return p;
+    if (p !== undefined || (this.walked === this.roots.length && this.globalGetters)) return p;
+    if (this.walked !== this.roots.length) p = this.walkRoots(v);
+    if (p === undefined && !this.globalGetters) {
+      // Objects an engine defines lazily on the global object and keeps as accessors (node's
+      // `performance`, `crypto`; lru-cache keeps performance in a module variable): named by
+      // their global name, read through the engine's own getter (never a program's), once, when
+      // nothing else named v. Only these instances: node's lazy classes and functions
+      // (TextEncoder, atob...) turn into data properties when read, which would change the
+      // global object (and they are named once the program has read them).
+      this.globalGetters = true;
+      for (const key of LAZY_GLOBAL_OBJECTS) {
+        const d = Object.getOwnPropertyDescriptor(globalThis, key);
+        if (!d || 'value' in d || typeof d.get !== 'function' || !this.isHostValue(d.get)) continue;
+        let val;
+        try { val = Reflect.apply(d.get, globalThis, []); } catch (e) { continue; }
+        if (isObj(val) && !this.pathOf.has(val)) this.add(val, key);
+      }
+      p = this.walkRoots(v);
+    }
+    return p;
+  }
+
+  /** Walk the roots not walked yet; v's path then. */
+  walkRoots(v) {
+    let p;
     const pending = this.roots.slice(this.walked);
     if (this.walked === 0) {
       // What commonly patched objects held at startup keeps its name even if replaced since.
@@ -204,15 +228,15 @@ class Builtins {
       if (path[i] === '.') {
         const m = /^[A-Za-z_$][\w$]*/.exec(path.slice(i + 1));
         holder = cur; lastKey = m[0];
-        cur = own(cur, m[0]);
         i += 1 + m[0].length;
+        cur = this.member(cur, m[0], path, i);
       } else if (path.startsWith('[', i)) {
         const end = path.startsWith('[@@', i) ? symbolTokenEnd(path, i + 3) : findBracketEnd(path, i);
         const inner = path.slice(i + 1, end);
         const key = inner.startsWith('@@') ? this.resolveSymbolKey(cur, inner.slice(2)) : JSON.parse(inner);
         holder = cur; lastKey = key;
-        cur = own(cur, key);
         i = end + 1;
+        cur = this.member(cur, key, path, i);
       } else if (path.startsWith('@proto', i)) {
         holder = null;
         cur = Object.getPrototypeOf(cur); i += 6;
@@ -246,12 +270,30 @@ class Builtins {
     return found;
   }
 
+  /**
+   * An engine object's own property, as a path step. A lazily defined one (node's
+   * `util.TextEncoder`, `globalThis.TextEncoder`...) is a data property in the process that
+   * read it, where it was named, and still an accessor in a fresh one: read it through the
+   * engine's own getter (never a program's). A path going on with @get/@set wants the
+   * accessor itself.
+   */
+  member(obj, key, path, next) {
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    if (!d) throw new Error('builtin has no property ' + String(key));
+    if ('value' in d) return d.value;
+    if (typeof d.get !== 'function' || path.startsWith('@get', next) || path.startsWith('@set', next)) return d;
+    if (!this.isHostValue(d.get)) throw new Error('builtin property ' + String(key) + ' has a getter of the program');
+    return Reflect.apply(d.get, obj, []);
+  }
+
   extraRoot(name) {
     if (this.extraRoots && name in this.extraRoots) return this.extraRoots[name];
     if (name in globalThis) return globalThis[name];
     throw new Error('unknown builtin root ' + name);
   }
 }
+
+const LAZY_GLOBAL_OBJECTS = ['performance', 'crypto', 'navigator'];
 
 function own(obj, key) {
   const d = Object.getOwnPropertyDescriptor(obj, key);

@@ -18,6 +18,23 @@ const { makeDynamic } = require('./dynamic_code.js');
 const fnToString = Function.prototype.toString;
 const INTL_OPTION = /^[A-Za-z]{1,40}$/;
 
+/** A TextEncoder or TextDecoder again (see the serializer's TEXT_CODECS); the engine checks the label. */
+function checkChannelName(n) {
+  if (typeof n !== 'string' || n.length > 1000) throw new RestoreError('malformed snapshot: bad diagnostics_channel name');
+  return n;
+}
+
+function makeTextCodec(e) {
+  if (e.k === 'TextEncoder' && typeof TextEncoder === 'function') return new TextEncoder();
+  if (e.k !== 'TextDecoder' || typeof TextDecoder !== 'function') throw new RestoreError('malformed snapshot: bad text codec');
+  if (typeof e.enc !== 'string' || !/^[\w.:-]{1,40}$/.test(e.enc)) throw new RestoreError('malformed snapshot: bad TextDecoder encoding');
+  try {
+    return new TextDecoder(e.enc, { fatal: e.fatal === 1, ignoreBOM: e.bom === 1 });
+  } catch (err) {
+    throw new RestoreError('cannot restore a TextDecoder for ' + e.enc + ': ' + String(err && err.message));
+  }
+}
+
 /**
  * An Intl object again from its resolved options (see the serializer's intlEntry). Only the
  * kinds and option values that resolvedOptions() gives are accepted: names, strings, numbers,
@@ -395,6 +412,9 @@ class Restorer {
       case 'date': return new Date(this.get(e.v));
       case 're': return new RegExp(e.src, e.flags);
       case 'intl': return makeIntl(e);
+      case 'txt': return makeTextCodec(e);
+      case 'dch': return this.diagnostics().channel(checkChannelName(e.n));
+      case 'dtc': return this.diagnostics().tracingChannel(checkChannelName(e.n));
       case 'dyn': {
         // a function the program made from strings (only in a program that does: meta.dyn)
         const fn = makeDynamic(e, !!(rt.meta && rt.meta.dyn), (message) => { throw new RestoreError(message); });
@@ -480,6 +500,15 @@ class Restorer {
     return dispatcher;
   }
 
+  /** node's diagnostics_channel module (the embedded engines have none: a clear error). */
+  diagnostics() {
+    try {
+      return this.rt.host.require('diagnostics_channel');
+    } catch (err) {
+      throw new RestoreError('cannot restore a diagnostics_channel channel: ' + String(err && err.message));
+    }
+  }
+
   fill(id) {
     const rt = this.rt;
     const e = this.heap[id];
@@ -488,6 +517,16 @@ class Restorer {
     if (e.x === 0) this.fixed.push(id); // made non-extensible once everything is in place
     switch (e.t) {
       case 'b': case 'sym': case 'req': case 'esm': return;
+      case 'dtc': if (Array.isArray(e.ch)) e.ch.forEach((c) => this.get(c)); return;
+      case 'dch':
+        // node's module keeps one channel per name: subscribe what was subscribed, once
+        if (!Array.isArray(e.subs)) throw new RestoreError('malformed snapshot: bad channel subscribers');
+        for (const s of e.subs) {
+          const f = this.get(s);
+          if (typeof f !== 'function') throw new RestoreError('malformed snapshot: a channel subscriber is not a function');
+          if (!(Array.isArray(o._subscribers) && o._subscribers.includes(f))) o.subscribe(f);
+        }
+        return;
       case 's': o(3, e.vals.map((v) => this.get(v))); return;
       case 'a':
         if (e.items) {

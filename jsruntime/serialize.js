@@ -104,6 +104,16 @@ if (typeof Intl === 'object' && Intl !== null) {
   }
 }
 
+/** 'TextEncoder' or 'TextDecoder' when o is one (its brand-checking getter accepts it), else null. */
+function textCodecKind(o) {
+  for (const k in TEXT_CODECS) {
+    const c = TEXT_CODECS[k];
+    if (!isPrototypeOf.call(c.proto, o)) continue;
+    try { c.encoding.call(o); return k; } catch (e) { return null; }
+  }
+  return null;
+}
+
 /** The data that makes an Intl object again: { t: 'intl', k: kind, o: options | s: locale tag }. */
 function intlEntry(o, kind) {
   if (kind === 'Locale') return { t: 'intl', k: kind, s: INTL_READ[kind].call(o) };
@@ -116,6 +126,23 @@ function intlEntry(o, kind) {
   }
   return { t: 'intl', k: kind, o: opts };
 }
+// TextEncoder and TextDecoder keep their state where the program cannot name it (node: properties
+// keyed by its own internal symbols; the QuickJS host: #private fields): like Intl objects, they
+// are made again from their options. Their getters are brand checks (they throw on anything else).
+const TEXT_CODECS = {};
+for (const k of ['TextEncoder', 'TextDecoder']) {
+  const C = typeof globalThis[k] === 'function' ? globalThis[k] : undefined;
+  const d = C && Object.getOwnPropertyDescriptor(C.prototype, 'encoding');
+  if (d && typeof d.get === 'function') TEXT_CODECS[k] = { proto: C.prototype, encoding: d.get };
+}
+if (TEXT_CODECS.TextDecoder) {
+  for (const key of ['fatal', 'ignoreBOM']) {
+    const d = Object.getOwnPropertyDescriptor(TEXT_CODECS.TextDecoder.proto, key);
+    TEXT_CODECS.TextDecoder[key] = d && d.get;
+  }
+}
+const isSymbolKey = (k) => typeof k === 'symbol';
+
 const LARGE_VIEW = 4096; // elements from which a typed array's string keys are not listed
 
 /** A scope instance reported by closures (module scopes are their handles, functions). */
@@ -178,6 +205,8 @@ class Serializer {
     this.shapeTrie = new Map(); // prototype -> trie of key sequences: { s: shape id, next: Map }
     this.privProtos = new Map(); // prototype -> [[class, accessors], ...] with instance #private state
     this.tags = new Map();      // prototype -> its Symbol.toStringTag (see tagOf)
+    this.dcProtos = new Map(); // prototype -> diagnostics_channel kind or null (diagnosticsKind)
+    this.hostProtos = new Map(); // prototype -> is it a host class's (see hostInstance)
     this.intlProtos = new Map(); // prototype -> the Intl kind on its chain, or null (see intlKind)
     this.argsOwners = [];       // [scope entry id, its values, its meta] of scopes carrying `arguments`
   }
@@ -731,12 +760,30 @@ class Serializer {
       this.fail('cannot move a native object', id, '');
     } else if (isWeakRef(o, this.tagOf(o)) || isFinalizationRegistry(o, this.tagOf(o))) {
       this.fail('cannot move a ' + (isWeakRef(o, this.tagOf(o)) ? 'WeakRef' : 'FinalizationRegistry') + ' (engine state)', id, '');
+    } else if ((slot = textCodecKind(o)) !== null) {
+      // a TextEncoder/TextDecoder: made again from its options; its own symbol-keyed
+      // properties are the host's internal state (a new one has its own)
+      const c = TEXT_CODECS[slot];
+      out = { t: 'txt', k: slot };
+      if (slot === 'TextDecoder') {
+        out.enc = c.encoding.call(o);
+        if (c.fatal && c.fatal.call(o)) out.fatal = 1;
+        if (c.ignoreBOM && c.ignoreBOM.call(o)) out.bom = 1;
+      }
+      dflt = c.proto;
+      skip = isSymbolKey;
     } else if ((slot = this.intlKind(o, proto)) !== null) {
       // a formatter of Intl: engine state made from data, its resolved options
       out = intlEntry(o, slot);
       dflt = Intl[slot].prototype;
     } else {
+      const dcKind = this.diagnosticsKind(o, proto);
+      if (dcKind !== null) return this.diagnosticsEntry(o, dcKind, id);
       if (hasOwn.call(o, 'constructor') && this.engineLike(o)) {
+        const path = rt.builtins.lookup(o);
+        if (path !== undefined) return { t: 'b', path };
+      } else if (this.hostInstance(proto)) {
+        // an instance of a host class that the engine itself holds (`performance`): its name
         const path = rt.builtins.lookup(o);
         if (path !== undefined) return { t: 'b', path };
       }
@@ -788,6 +835,64 @@ class Serializer {
   }
 
   /** A prototype object of the engine or a host module (its constructor is not the program's)? */
+  /**
+   * 'Channel' or 'TracingChannel' when o is one of node's diagnostics_channel objects (lru-cache
+   * makes a TracingChannel at load), else null: found by its class's name, confirmed with the
+   * module's own Channel class and the five channels of a tracing channel.
+   */
+  diagnosticsKind(o, proto) {
+    let kind = this.dcProtos.get(proto);
+    if (kind === undefined) {
+      kind = null;
+      const d = proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor');
+      const name = d !== undefined && typeof d.value === 'function' && markerFid(d.value) < 0 ? d.value.name : '';
+      if (name === 'Channel' || name === 'ActiveChannel' || name === 'TracingChannel') {
+        let dc;
+        try { dc = this.rt.host.require('diagnostics_channel'); } catch (e) { dc = undefined; }
+        if (dc !== undefined && typeof dc.Channel === 'function') {
+          if (name !== 'TracingChannel') kind = 'Channel';
+          else if (typeof dc.tracingChannel === 'function') kind = 'TracingChannel';
+        }
+        if (kind === 'Channel' && !(o instanceof dc.Channel)) kind = null;
+      }
+      this.dcProtos.set(proto, kind);
+    }
+    if (kind === 'TracingChannel') {
+      const start = o.start;
+      const m = start !== null && typeof start === 'object' && typeof start.name === 'string' ? /^tracing:(.*):start$/s.exec(start.name) : null;
+      if (m === null) return null;
+    }
+    return kind;
+  }
+
+  /** A diagnostics_channel object as its name (node's module keeps one per name) and subscribers. */
+  diagnosticsEntry(o, kind, id) {
+    if (kind === 'TracingChannel') {
+      const name = /^tracing:(.*):start$/s.exec(o.start.name)[1];
+      const ch = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'].map((k) => this.val(o[k], id, '.' + k));
+      return { t: 'dtc', n: name, ch };
+    }
+    if (typeof o.name !== 'string') this.fail('cannot move a diagnostics_channel channel named by a symbol', id, '');
+    const stores = o._stores;
+    if (stores !== undefined && stores !== null && stores.size > 0) {
+      this.fail('cannot move a diagnostics_channel channel bound to an AsyncLocalStorage', id, '');
+    }
+    const subs = Array.isArray(o._subscribers) ? o._subscribers : [];
+    return { t: 'dch', n: o.name, subs: subs.map((f, i) => this.val(f, id, '.subscriber' + i)) };
+  }
+
+  /** Is proto the prototype of a class of the host (its constructor is not the program's)? */
+  hostInstance(proto) {
+    let yes = this.hostProtos.get(proto);
+    if (yes === undefined) {
+      const d = proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor');
+      yes = d !== undefined && typeof d.value === 'function' && markerFid(d.value) < 0 &&
+        !this.rt.registry.memberOf.has(d.value) && this.rt.builtins.pathOf.has(proto);
+      this.hostProtos.set(proto, yes);
+    }
+    return yes;
+  }
+
   engineLike(o) {
     const d = Object.getOwnPropertyDescriptor(o, 'constructor');
     return d !== undefined && typeof d.value === 'function' && markerFid(d.value) < 0 &&

@@ -1,7 +1,7 @@
 """Differential corpus: ``node prog.js`` versus ``things exec`` with migrations.
 
-Every program in ``tests/corpus/features`` and ``tests/corpus/workloads`` (not
-``lib/``, not ``later/``) is run twice:
+Every program in ``tests/corpus/features``, ``tests/corpus/workloads`` and
+``tests/corpus/packages`` (not ``lib/``, not ``later/``) is run twice:
 
 * expected: plain ``node prog.js`` (cwd = the program's folder), run once per
   program and session;
@@ -17,6 +17,14 @@ yet, one per line: ``relative/path.js  reason`` (all configurations) or
 ``relative/path.js::CONFIG-ID  reason`` (one configuration; the ids are the
 keys of ``CONFIGS`` and ``tree-sitter``). Those tests are strict xfails, so a
 fixed program must be taken off the list.
+
+``packages`` holds one program per popular npm package at its current major
+version (pinned in tests/package.json), ESM-only ones as ``.mjs``. Moving a
+whole library's heap at every hop costs more than a feature program, so that
+suite runs a subset of the configurations (``PACKAGE_CONFIGS``), and not on
+the embedded engines (node-quickjs, node-v8) where its first line says
+``// needs: node`` (a Node built-in module they lack, README "Engines"): those
+tests are skipped, visibly.
 
 Environment knobs:
 
@@ -39,7 +47,8 @@ from pathlib import Path
 import pytest
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-SUITES = ("features", "workloads")
+SUITES = ("features", "workloads", "packages")
+BASE_SUITES = ("features", "workloads")
 KNOWN_FAILURES_FILE = CORPUS / "KNOWN_FAILURES.txt"
 
 NODE_TIMEOUT = 30.0
@@ -51,12 +60,17 @@ CONFIGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "every3-hops10": (("--every", "3", "--hops", "10"), SUITES),
     # A move at every event-loop boundary (the programs have far fewer than 1000).
     "every1-hops1000": (("--every", "1", "--hops", "1000"), SUITES),
-    "tree-sitter": (("--every", "3", "--hops", "10", "--parser", "tree-sitter"), SUITES),
+    "tree-sitter": (("--every", "3", "--hops", "10", "--parser", "tree-sitter"), BASE_SUITES),
     # Every other hop on QuickJS-ng: node -> quickjs -> node ... (cross-engine migration).
     "node-quickjs": (("--every", "3", "--hops", "6", "--runtimes", "node,quickjs"), SUITES),
     # Every other hop on V8 embedded by mini-racer: node -> v8 -> node ...
     "node-v8": (("--every", "3", "--hops", "6", "--runtimes", "node,v8"), SUITES),
 }
+PACKAGE_CONFIGS = tuple(c for c, (_, suites) in CONFIGS.items() if "packages" in suites)
+#: Configurations that move a program to an engine without Node's built-in modules.
+EMBEDDED_ENGINES = ("node-quickjs", "node-v8")
+#: The first line of a package program that needs a Node built-in module those engines lack.
+NEEDS_NODE = "// needs: node"
 
 
 def _selected_configs() -> list[str]:
@@ -72,6 +86,11 @@ def _selected_configs() -> list[str]:
 
 def _programs() -> list[Path]:
     return sorted(p for suite in SUITES for ext in ("*.js", "*.mjs") for p in (CORPUS / suite).glob(ext))
+
+
+def _needs_node(prog: Path) -> bool:
+    with prog.open(encoding="utf-8") as f:
+        return f.readline().startswith(NEEDS_NODE)
 
 
 def _rel(path: Path) -> str:
@@ -105,6 +124,8 @@ def _params() -> list:
             if suite not in suites:
                 continue
             marks = []
+            if cfg in EMBEDDED_ENGINES and suite == "packages" and _needs_node(prog):
+                marks.append(pytest.mark.skip(reason="needs a Node built-in module the embedded engines lack"))
             reason = KNOWN_FAILURES.get(f"{rel}::{cfg}") or KNOWN_FAILURES.get(rel)
             if reason is not None:
                 marks.append(pytest.mark.xfail(strict=True, reason=reason))
@@ -193,6 +214,8 @@ def test_known_failures_list_is_valid() -> None:
             problems.append(f"{key}: no such program")
         elif cfg and cfg not in CONFIGS:
             problems.append(f"{key}: no such configuration (known: {', '.join(CONFIGS)})")
+        elif cfg and rel.startswith("packages/") and cfg not in PACKAGE_CONFIGS:
+            problems.append(f"{key}: the packages suite does not run {cfg}")
     assert not problems, "KNOWN_FAILURES.txt:\n" + "\n".join(problems)
 
 
@@ -200,3 +223,4 @@ def test_corpus_is_not_empty() -> None:
     programs = [_rel(p) for p in _programs()]
     assert sum(p.startswith("features/") for p in programs) >= 90
     assert sum(p.startswith("workloads/") for p in programs) >= 8
+    assert sum(p.startswith("packages/") for p in programs) >= 40

@@ -402,9 +402,10 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
             elif not ref.is_write():
                 edits.replace(ident["start"], ident["end"], f"{RT}.moduleFree({json.dumps(name)})")
     _parenthesize_suspended_calls(program, edits)
-    for node in _dynamic_specifiers(program)[1]:
+    _, import_calls, metas, _ = _dynamic_specifiers(program)
+    for node in import_calls:
         edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({mid}, ")
-    for node in _dynamic_specifiers(program)[2]:
+    for node in metas:
         edits.replace(node["start"], node["end"], f"{RT}.meta({mid})")
 
     consts = [f"{record_var[k]} = {RT}.rec({mid}, {k})" for k in sorted(used_records)]

@@ -476,7 +476,7 @@ class ModuleTransformer:
         if info.kind == KIND_MEMBER:
             return
         reg = self._needs_registration(info)
-        if reg and _probe_able(node):
+        if reg and _probe_able(node) and not self._shadows_environment(info):
             # No cost when the closure is made: asked at snapshot time, it reports its environment.
             info.probe = True
             own = self.sm.acquire(node, inner=True)
@@ -512,6 +512,22 @@ class ModuleTransformer:
             return
         self.edits.open(node["start"], f"{RT}.c(", d)
         self.edits.close(node["end"], f", {h}{name_arg})", d)
+
+    def _shadows_environment(self, info: FnInfo) -> bool:
+        """Does the function declare (parameter, var, let, function, its own name) a name of a
+        variable it would report? Its probe runs inside it, where that name is its own (a
+        parameter is undefined there): such a function reports through an arrow made beside it
+        instead (minified code does this all the time: `function (r) { ... n.f = function (n)
+        { return r.x } }`, where another closure captures n)."""
+        own = {v.name for sc in self.sm.acquire_all(info.node) for v in sc.variables}
+        if not own:
+            return False
+        s = info.env
+        while s is not None and s is not self.links.module_scope:
+            if not self.links.uses_reader(s) and not own.isdisjoint(self.links.names_of[s]):
+                return True
+            s = self.links.parent_of.get(s)
+        return False
 
     def _env_reporter(self, info: FnInfo) -> str:
         """For functions that cannot be probed: an arrow made with them that reports their
