@@ -80,6 +80,9 @@ class Converter:
         self.lines = LineTable(source)
         self._end_bytes: dict[tuple[int, int], int] = {}  # (CST node id, start) -> end_byte(node)
         self._links: set[tuple[int, int]] = set()  # (id, start) of the object/callee of a member/call
+        # id() of the ESTree nodes written in parentheses: ESTree drops them, the early-error
+        # check needs them (``({a}) = 1`` is an error, ``(a) = 1`` is not)
+        self.parenthesized: set[int] = set()
 
     # -- positions -------------------------------------------------------------------------
 
@@ -605,7 +608,9 @@ class Converter:
         return self.mkn("SpreadElement", n, argument=self.conv(_named(n)[0]))
 
     def _c_parenthesized_expression(self, n: CST) -> Node:
-        return self.conv(self.inner(n))
+        node = self.conv(self.inner(n))
+        self.parenthesized.add(id(node))
+        return node
 
     def _c_sequence_expression(self, n: CST) -> Node:
         exprs: list[Node] = []
@@ -744,7 +749,7 @@ class Converter:
 
     def pattern(self, n: CST) -> Node:
         """Convert in a binding/assignment-target position (acorn's ``toAssignable``)."""
-        return to_pattern(self.conv(self.inner(n)) if n.type == "parenthesized_expression" else self.conv(n))
+        return to_pattern(self.conv(n))  # parentheses are recorded by _c_parenthesized_expression
 
     def _c_object_pattern(self, n: CST) -> Node:
         return self.mkn("ObjectPattern", n, properties=[self.pattern(c) for c in _named(n)])
@@ -846,7 +851,10 @@ class Converter:
                             source=None)
         if any(c.type in ("*", "namespace_export") for c in kids):
             ns = next((c for c in _named(n) if c.type == "namespace_export"), None)
-            exported = None if ns is None else self.conv(_named(ns)[0])
+            exported = None
+            if ns is not None:  # `* as default` has no named child: the keyword is a token
+                name = _named(ns) or [c for c in _children(ns) if c.type == "default"]
+                exported = self.module_name(name[0])
             return self.mkn("ExportAllDeclaration", n, exported=exported,
                             source=self.conv(source_cst), attributes=self.attributes(n))
         clause = next(c for c in _named(n) if c.type == "export_clause")

@@ -3,8 +3,9 @@
 tree-sitter is an error-recovering parser: it builds a tree for any input. A tree with an
 ERROR or MISSING node is therefore rejected here (the first one gives the position), and
 so is syntax tree-sitter accepts but ECMAScript does not have (JSX, decorators). What
-tree-sitter cannot see are early errors (duplicate ``let``, ``break`` outside a loop...):
-those programs are accepted; the conformance suite reports how many.
+tree-sitter cannot see are early errors (duplicate ``let``, ``break`` outside a loop, ``return``
+outside a function...): every converted tree goes through the early-error check of
+``_early_errors``, as esprima applies the same rules while parsing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from tree_sitter import Node as CST
 from thingscore.parsing import Comment, JSSyntaxError, ParseResult, SourceType
 
 from ._common import run_with_big_stack, syntax_error
+from ._early_errors import EarlyError, check
 from ._ts_convert import Converter, Unsupported
 
 _LANGUAGE = Language(tree_sitter_javascript.language())
@@ -184,8 +186,11 @@ class TreeSitterParser:
             raise _locate_error(source, source_type) or fallback
         try:
             program = conv.program(root)
+            check(program, source, conv.parenthesized)
         except Unsupported as exc:
             raise syntax_error(str(exc), source, conv.index(exc.byte)) from None
+        except EarlyError as exc:
+            raise _locate_error(source, source_type) or syntax_error(str(exc), source, exc.offset) from None
         except RecursionError:
             raise JSSyntaxError("nesting too deep", 1, 0, 0) from None
         comments = []
@@ -195,6 +200,8 @@ class TreeSitterParser:
             if n.type == "comment" and text.startswith("/*"):
                 comments.append(Comment("Block", text[2:-2], start, end))
             elif n.type == "html_comment":
+                if source_type == "module":  # HTML-like comments are Annex B, for scripts only
+                    raise _locate_error(source, source_type) or syntax_error("Unexpected token", source, start)
                 value = text[4:] if text.startswith("<!--") else text[3:]
                 comments.append(Comment("Line", value, start, end))
             else:
