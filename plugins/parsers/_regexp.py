@@ -414,10 +414,10 @@ def _escape_value(text: str) -> int | None:
         return ord(text[1]) % 32
     if c == "x" and len(text) == 3:
         return int(text[1:], 16)
-    if c == "u" and len(text) == 5:
-        return int(text[1:], 16)
     if c == "u" and text.startswith("u{"):
         return int(text[2:-1], 16)
+    if c == "u" and len(text) == 5:
+        return int(text[1:], 16)
     if c == "0" and len(text) == 1:
         return 0
     if c in "01234567" and all(d in "01234567" for d in text):

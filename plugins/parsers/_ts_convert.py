@@ -149,10 +149,32 @@ class Converter:
 
     def statements(self, nodes: list[CST]) -> list[Node]:
         """Convert a statement list, dropping ``;`` that were inserted by ASI repair."""
-        return [
-            self.conv(c) for c in nodes
-            if not (c.type == "empty_statement" and c.start_byte in self.virtual)
-        ]
+        out: list[Node] = []
+        for c in nodes:
+            if c.type == "empty_statement" and c.start_byte in self.virtual:
+                continue
+            if c.type in ("break_statement", "continue_statement"):
+                split = self.label_on_next_line(c)
+                if split is not None:
+                    out.extend(split)
+                    continue
+            out.append(self.conv(c))
+        return out
+
+    def label_on_next_line(self, n: CST) -> list[Node] | None:
+        """``continue`` / ``break`` with a line break before the label: ASI ends the statement
+        there (``continue\na;`` is ``continue; a;``), tree-sitter takes the label."""
+        label = self.field(n, "label")
+        if label is None:
+            return None
+        keyword = n.children[0]
+        gap = self.source[self.index(keyword.end_byte) : self.index(label.start_byte)]
+        if not any(b in gap for b in ("\n", "\r", "\u2028", "\u2029")):
+            return None
+        kind = "BreakStatement" if n.type == "break_statement" else "ContinueStatement"
+        stmt = self.mk(kind, keyword.start_byte, keyword.end_byte, label=None)
+        expr = self.mk("ExpressionStatement", label.start_byte, self.end_byte(n), expression=self.identifier(label))
+        return [stmt, expr]
 
     def text(self, n: CST) -> str:
         return self.source[self.index(n.start_byte) : self.index(n.end_byte)]
