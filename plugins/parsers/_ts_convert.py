@@ -301,7 +301,10 @@ class Converter:
     def _c_for_in_statement(self, n: CST) -> Node:
         left_cst = self.field(n, "left")
         kind = self.field(n, "kind")
-        left = self.pattern(left_cst)
+        if kind is None and _has_token(n, "await") and self.is_let_subscript(left_cst):
+            left = self.let_array_declaration(left_cst)
+        else:
+            left = self.pattern(left_cst)
         if kind is not None:
             if kind.type not in _DECLARATION_KINDS:
                 raise Unsupported(f"Unexpected {kind.type}", kind.start_byte)
@@ -319,6 +322,31 @@ class Converter:
             return self.mkn("ForOfStatement", n, **{"await": _has_token(n, "await")},
                             left=left, right=right, body=body)
         return self.mkn("ForInStatement", n, left=left, right=right, body=body)
+
+    def is_let_subscript(self, n: CST) -> bool:
+        """``let [x]`` read as the member ``let[x]`` (tree-sitter does so in ``for await``)."""
+        if n.type != "subscript_expression" or self.field(n, "optional_chain") is not None:
+            return False
+        obj = self.field(n, "object")
+        return obj.type == "identifier" and self.text(obj) == "let"
+
+    def let_array_declaration(self, n: CST) -> Node:
+        """``for await (let [a, b = 1] of ...)``: the declaration that ``let[a, b = 1]`` is."""
+        let = self.field(n, "object")
+        index = self.field(n, "index")
+        items = _named(index) if index.type == "sequence_expression" else [index]
+        flat: list[CST] = []
+        while items:
+            first = items.pop(0)
+            if first.type == "sequence_expression":
+                items = _named(first) + items
+            else:
+                flat.append(first)
+        bracket = next(c for c in n.children if c.type == "[")
+        pattern = self.mk("ArrayPattern", bracket.start_byte, self.end_byte(n),
+                          elements=[self.pattern(c) for c in flat])
+        decl = self.mk("VariableDeclarator", bracket.start_byte, self.end_byte(n), id=pattern, init=None)
+        return self.mk("VariableDeclaration", let.start_byte, self.end_byte(n), declarations=[decl], kind="let")
 
     def _c_while_statement(self, n: CST) -> Node:
         return self.mkn("WhileStatement", n, test=self.conv(self.inner(self.field(n, "condition"))),
