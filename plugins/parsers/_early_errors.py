@@ -54,12 +54,9 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "BlockStatement": ("body",),
     "CallExpression": ("callee", "arguments"),
     "ChainExpression": ("expression",),
-    "ConditionalExpression": ("test", "consequent", "alternate"),
     "DoWhileStatement": ("body", "test"),
-    "ExpressionStatement": ("expression",),
     "IfStatement": ("test", "consequent", "alternate"),
     "ImportExpression": ("source", "options"),
-    "LogicalExpression": ("left", "right"),
     "NewExpression": ("callee", "arguments"),
     "ObjectExpression": ("properties",),
     "ReturnStatement": ("argument",),
@@ -67,7 +64,6 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "SpreadElement": ("argument",),
     "TaggedTemplateExpression": ("tag", "quasi"),
     "TemplateLiteral": ("expressions",),
-    "ThrowStatement": ("argument",),
     "UnaryExpression": ("argument",),
     "UpdateExpression": ("argument",),
     "WhileStatement": ("test", "body"),
@@ -83,6 +79,15 @@ _LONE_SURROGATE = re.compile(
     "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]", re.S
 )
 _REGEXP_FLAGS = frozenset("dgimsuyv")
+# expressions that cannot stand unparenthesized as an operand of a tighter operator
+_LOW_PRECEDENCE = frozenset(("AssignmentExpression", "ArrowFunctionExpression", "YieldExpression",
+                             "ConditionalExpression", "SequenceExpression"))
+_NOT_EXPONENT_BASE = frozenset(("UnaryExpression", "AwaitExpression")) | _LOW_PRECEDENCE
+_NOT_CALLEE = _LOW_PRECEDENCE | frozenset(("BinaryExpression", "LogicalExpression", "UnaryExpression",
+                                           "UpdateExpression", "AwaitExpression"))
+_NOT_WITH_COALESCE = frozenset(("&&", "||"))
+_NOT_WITH_AND_OR = frozenset(("??",))
+_LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029")
 
 
 class _Fn:
@@ -90,7 +95,7 @@ class _Fn:
 
     __slots__ = (
         "kind", "is_async", "is_generator", "super_prop", "super_call", "new_target", "in_params",
-        "labels", "breakable", "loops", "no_arguments", "outer_async", "outer_generator",
+        "labels", "breakable", "loops", "no_arguments", "outer_async", "outer_generator", "outer_static",
     )
 
     def __init__(self, kind: str, is_async: bool, is_generator: bool, super_prop: bool, super_call: bool,
@@ -106,6 +111,7 @@ class _Fn:
         # an arrow's parameters are read with its enclosing function's `yield`/`await` rules
         self.outer_async = False
         self.outer_generator = False
+        self.outer_static = False
         self.labels: list[tuple[str, bool]] = []  # (label, labels a loop)
         self.breakable = 0
         self.loops = 0
@@ -142,6 +148,7 @@ class _Checker:
         self.module = source_type == "module"
         self.parens = parenthesized
         self.strict = self.module
+        self.top_item: Node | None = None  # the statement of the program body being checked
         self.fn = _Fn("program", False, False, False, False, False, False)
         self.scope = _Scope(None, "program")
         # private names: per enclosing class, (declared, used [(name, node)])
@@ -185,7 +192,9 @@ class _Checker:
         body = node["body"]
         if not self.strict and _has_use_strict(body):
             self.strict = True  # directives before it are checked as strict code too
-        self.statements(body)
+        for stmt in body:
+            self.top_item = stmt
+            self.visit(stmt)
         if self.module:
             self.exports(body)
 
@@ -282,6 +291,7 @@ class _Checker:
             elif kind in ("let", "const", "class"):
                 self.declare_lexical(name, pattern)
         elif t == "ObjectPattern":
+            self.rest_last(pattern["properties"])
             for prop in pattern["properties"]:
                 if prop["type"] == "RestElement":
                     if prop["argument"]["type"] != "Identifier":
@@ -292,6 +302,7 @@ class _Checker:
                     self.visit(prop["key"])
                 self.binding(prop["value"], kind, for_of)
         elif t == "ArrayPattern":
+            self.rest_last(pattern["elements"])
             for el in pattern["elements"]:
                 if el is not None:
                     self.binding(el, kind, for_of)
@@ -303,6 +314,14 @@ class _Checker:
         else:
             self.fail("Unexpected token", pattern)
 
+    def rest_last(self, items: list[Node | None]) -> None:
+        """A rest element comes last, with no comma after it (``[...a, b]``, ``[...a,]``)."""
+        for i, item in enumerate(items):
+            if item is not None and item["type"] == "RestElement":
+                end = item["end"]
+                if i != len(items) - 1 or self.source[end : end + 80].lstrip().startswith(","):
+                    self.fail("Rest element must be last element", item)
+
     def binding_identifier(self, ident: Node) -> None:
         name = ident["name"]
         self.identifier_word(ident)
@@ -312,13 +331,15 @@ class _Checker:
     def identifier_word(self, ident: Node) -> None:
         """Rules every identifier (reference, binding or label) obeys."""
         name = ident["name"]
+        if ident["end"] - ident["start"] != len(name) and not _identifier_name(name):
+            self.fail("Invalid Unicode escape sequence", ident)
         if name in _RESERVED:
             self.fail("Keyword must not contain escaped characters", ident)
         if self.strict and name in _STRICT_RESERVED:
             self.fail("Unexpected strict mode reserved word", ident)
         fn = self.fn
         if name == "await" and (self.module or fn.is_async or fn.kind == "static"
-                                or (fn.in_params and fn.outer_async)):
+                                or (fn.in_params and (fn.outer_async or fn.outer_static))):
             self.fail("Unexpected reserved word", ident)
         if name == "yield" and (fn.is_generator or (fn.in_params and fn.outer_generator)):
             self.fail("Unexpected reserved word", ident)
@@ -366,6 +387,11 @@ class _Checker:
         self.visit(node)
 
     def loop_body(self, node: Node) -> None:
+        inner = node
+        while inner["type"] == "LabeledStatement":
+            inner = inner["body"]
+        if inner["type"] == "FunctionDeclaration":
+            self.fail("In strict mode code, functions can only be declared at top level or inside a block.", inner)
         fn = self.fn
         fn.breakable += 1
         fn.loops += 1
@@ -394,6 +420,12 @@ class _Checker:
         try:
             init = node["init"]
             if init is not None:
+                if init["type"] == "VariableDeclaration":
+                    for d in init["declarations"]:
+                        if d["init"] is not None and _bare_in(d["init"], self.parens):
+                            self.fail("Unexpected token in", d["init"])
+                elif _bare_in(init, self.parens):
+                    self.fail("Unexpected token in", init)
                 self.visit(init)
             self.visit(node["test"])
             self.visit(node["update"])
@@ -426,6 +458,11 @@ class _Checker:
                         and id(left) not in self.parens and self.source.startswith("async", left["start"])):
                     self.fail("The left-hand side of a for-of loop may not be 'async'.", left)
                 self.target(left, pattern_ok=True)
+            if of:
+                self.operand(node["right"], frozenset(("SequenceExpression",)))
+                if (left["type"] == "Identifier" and left["name"] == "let" and id(left) not in self.parens
+                        and self.source.startswith("let", left["start"])):
+                    self.fail("The left-hand side of a for-of loop may not be 'let'.", left)
             self.visit(node["right"])
             self.loop_body(node["body"])
         finally:
@@ -526,6 +563,7 @@ class _Checker:
                      outer_fn.new_target, outer_fn.no_arguments)
             fn.outer_async = outer_fn.is_async or (outer_fn.outer_async and outer_fn.in_params)
             fn.outer_generator = outer_fn.is_generator or (outer_fn.outer_generator and outer_fn.in_params)
+            fn.outer_static = outer_fn.kind == "static" or (outer_fn.outer_static and outer_fn.in_params)
         elif kind:
             fn = _Fn(kind, node["async"], node["generator"], True, super_call, True, False)
         else:
@@ -533,6 +571,8 @@ class _Checker:
         body = node["body"]
         block = body["type"] == "BlockStatement"
         params = node["params"]
+        if arrow:
+            self.arrow_head(node)
         simple = all(p["type"] == "Identifier" for p in params)
         if block and _has_use_strict(body["body"]):
             if not simple:
@@ -556,6 +596,17 @@ class _Checker:
                 self.visit(body)
         finally:
             self.fn, self.scope, self.strict = outer_fn, outer_scope, outer_strict
+
+    def arrow_head(self, node: Node) -> None:
+        """No line break before ``=>``, nor between ``async`` and the parameters."""
+        src = self.source
+        arrow_at = src.rfind("=>", node["start"], node["body"]["start"])
+        if arrow_at > 0:
+            before = src[max(node["start"], arrow_at - 200) : arrow_at].rstrip(" \t")
+            if before.endswith(_LINE_BREAKS):
+                self.fail("Unexpected token =>", node)
+        if node["async"] and _line_break_next(src, node["start"] + 5):
+            self.fail("Unexpected token", node)
 
     def parameters(self, params: list[Node], unique: bool) -> None:
         names: list[Node] = []
@@ -596,6 +647,8 @@ class _Checker:
         used: list[Node] = []
         self.classes.append((declared, used))
         try:
+            if node["superClass"] is not None:
+                self.operand(node["superClass"], _NOT_CALLEE)
             self.visit(node["superClass"])
             derived = node["superClass"] is not None
             members = node["body"]["body"]
@@ -625,6 +678,7 @@ class _Checker:
             for m in members:
                 t = m["type"]
                 if t == "MethodDefinition":
+                    self.method_head(m)
                     if m["computed"] or m["key"]["type"] == "Literal":
                         self.visit(m["key"])
                     self.accessor_params(m)
@@ -669,6 +723,13 @@ class _Checker:
         finally:
             self.fn, self.scope = outer_fn, outer_scope
 
+    def method_head(self, member: Node) -> None:
+        """``async`` and the method's name on one line (``async\nfoo() {}`` is an error)."""
+        if member["value"]["async"]:
+            at = self.source.find("async", member["start"], member["key"]["start"])
+            if at >= 0 and _line_break_next(self.source, at + 5):
+                self.fail("Unexpected token", member["key"])
+
     def accessor_params(self, member: Node) -> None:
         kind = member["kind"]
         params = member["value"]["params"]
@@ -699,6 +760,9 @@ class _Checker:
                     self.fail("Octal literals are not allowed in strict mode.", node)
             if "_" in raw and not _separators_ok(raw):
                 self.fail("Numeric separators are not allowed here", node)
+            after = self.source[node["end"] : node["end"] + 1]
+            if after and (_continues_identifier(after) or after.isdigit()):
+                self.fail("Invalid or unexpected token", node)
 
     def string_literal(self, node: Node) -> None:
         raw = node["raw"]
@@ -709,6 +773,8 @@ class _Checker:
 
     def regex(self, node: Node) -> None:
         flags = node["regex"]["flags"]
+        if any(b in node["regex"]["pattern"] for b in _LINE_BREAKS):
+            self.fail("Invalid regular expression: missing /", node)
         if len(set(flags)) != len(flags) or not set(flags) <= _REGEXP_FLAGS or ("u" in flags and "v" in flags):
             self.fail("Invalid regular expression flags", node)
         message = regexp_error(node["regex"]["pattern"], flags)
@@ -725,6 +791,8 @@ class _Checker:
                 self.visit(prop["argument"])
                 continue
             key = prop["key"]
+            if key["type"] == "PrivateIdentifier":
+                self.fail("Unexpected private name", key)
             if prop["computed"] or key["type"] == "Literal":
                 self.visit(key)
             elif (prop["kind"] == "init" and not prop["method"] and not prop["shorthand"]
@@ -733,12 +801,14 @@ class _Checker:
                     self.fail("Duplicate __proto__ fields are not allowed in object literals", key)
                 proto = True
             if prop["method"] or prop["kind"] != "init":
+                self.method_head(prop)
                 self.accessor_params(prop)
                 self.function(prop["value"], "method")
             else:
                 self.visit(prop["value"])
 
     def v_MemberExpression(self, node: Node) -> None:
+        self.operand(node["object"], _NOT_CALLEE)
         self.visit(node["object"])
         prop = node["property"]
         if node["computed"]:
@@ -746,13 +816,68 @@ class _Checker:
         elif prop["type"] == "PrivateIdentifier":
             self.private_reference(prop)
 
+    def operand(self, node: Node, kinds: frozenset[str] = _LOW_PRECEDENCE) -> None:
+        """An operand written without parentheses cannot be an expression of lower
+        precedence (tree-sitter reads ``x + y = 1`` as ``x + (y = 1)``, ``void yield``...)."""
+        if node["type"] in kinds and id(node) not in self.parens:
+            self.fail("Unexpected token", node)
+
     def v_BinaryExpression(self, node: Node) -> None:
         left = node["left"]
+        if node["operator"] == "**":
+            self.operand(left, _NOT_EXPONENT_BASE)
         if left["type"] == "PrivateIdentifier":
+            if node["operator"] != "in" or id(left) in self.parens:
+                self.fail("Unexpected private name", left)
             self.private_reference(left)
         else:
+            self.operand(left)
             self.visit(left)
+        self.operand(node["right"])
         self.visit(node["right"])
+
+    def v_LogicalExpression(self, node: Node) -> None:
+        mixed = _NOT_WITH_COALESCE if node["operator"] == "??" else _NOT_WITH_AND_OR
+        for side in (node["left"], node["right"]):
+            self.operand(side)
+            if side["type"] == "LogicalExpression" and side["operator"] in mixed and id(side) not in self.parens:
+                self.fail("Unexpected token", side)
+            self.visit(side)
+
+    def v_ConditionalExpression(self, node: Node) -> None:
+        self.operand(node["test"])
+        self.visit(node["test"])
+        self.visit(node["consequent"])
+        self.visit(node["alternate"])
+
+    def v_ExpressionStatement(self, node: Node) -> None:
+        if "directive" not in node:
+            self.statement_start(node["start"], node)
+        self.visit(node["expression"])
+
+    def statement_start(self, at: int, node: Node, export_default: bool = False) -> None:
+        """An expression statement cannot begin with ``{``, ``function``, ``class``, ``async
+        function`` or ``let [`` (an ``export default`` expression with the first three)."""
+        src = self.source
+        c = src[at : at + 1]
+        if c == "{" and not export_default:
+            self.fail("Unexpected token {", node)
+        if c in ("f", "c", "a", "l"):
+            head = src[at : at + 16]
+            for word in ("function", "class", "let"):
+                if head.startswith(word) and not _continues_identifier(head[len(word) : len(word) + 1]):
+                    if word != "let" or (head[3:].lstrip().startswith("[") and not export_default):
+                        self.fail(f"Unexpected token {word}", node)
+            if head.startswith("async") and not _continues_identifier(head[5:6]):
+                rest = src[at + 5 : at + 40]
+                stripped = rest.lstrip(" \t")
+                if stripped.startswith("function") and not _continues_identifier(stripped[8:9]):
+                    self.fail("Unexpected token function", node)
+
+    def v_ThrowStatement(self, node: Node) -> None:
+        if _line_break_next(self.source, node["start"] + 5):
+            self.fail("Illegal newline after throw", node)
+        self.visit(node["argument"])
 
     def v_Super(self, node: Node) -> None:
         if not self.fn.super_prop:
@@ -764,6 +889,7 @@ class _Checker:
             if not self.fn.super_call:
                 self.fail("super() is only valid in a derived class constructor", callee)
         else:
+            self.operand(callee, _NOT_CALLEE)
             self.visit(callee)
         self.visit_all(node["arguments"])
 
@@ -771,6 +897,9 @@ class _Checker:
         callee = node["callee"]
         if callee["type"] == "ChainExpression" and id(callee) not in self.parens:
             self.fail("Invalid optional chain from new expression", callee)
+        if callee["type"] == "ImportExpression":
+            self.fail("Cannot use new with import", callee)
+        self.operand(callee, _NOT_CALLEE)
         self.visit(callee)
         self.visit_all(node["arguments"])
 
@@ -778,6 +907,7 @@ class _Checker:
         tag = node["tag"]
         if tag["type"] == "ChainExpression" and id(tag) not in self.parens:
             self.fail("Invalid tagged template on optional chain", node["quasi"])
+        self.operand(tag, _NOT_CALLEE)
         self.visit(tag)
         self.visit_all(node["quasi"]["expressions"])
 
@@ -795,9 +925,11 @@ class _Checker:
                 self.fail("Delete of an unqualified identifier in strict mode.", node)
             if inner["type"] == "MemberExpression" and inner["property"]["type"] == "PrivateIdentifier":
                 self.fail("Private fields can not be deleted", inner["property"])
+        self.operand(arg)
         self.visit(arg)
 
     def v_UpdateExpression(self, node: Node) -> None:
+        self.operand(node["argument"])
         self.target(node["argument"], pattern_ok=False, update=True)
 
     def v_AssignmentExpression(self, node: Node) -> None:
@@ -809,6 +941,8 @@ class _Checker:
         if not fn.is_generator or fn.in_params:
             self.fail("Yield expression not allowed in formal parameter" if fn.in_params
                       else "Unexpected token yield", node)
+        if node["delegate"] and _line_break_next(self.source, node["start"] + 5):
+            self.fail("Unexpected token *", node)
         self.visit(node["argument"])
 
     def v_AwaitExpression(self, node: Node) -> None:
@@ -819,6 +953,7 @@ class _Checker:
             self.module or fn.kind == "static" or not self.await_may_be_identifier(node)
         ):
             self.fail("await is only valid in async functions and the top level bodies of modules", node)
+        self.operand(node["argument"])
         self.visit(node["argument"])
 
     def await_may_be_identifier(self, node: Node) -> bool:
@@ -867,6 +1002,7 @@ class _Checker:
 
     def assignment_pattern(self, node: Node) -> None:
         t = node["type"]
+        self.rest_last(node["properties"] if t == "ObjectPattern" else node["elements"])
         if t == "ObjectPattern":
             for prop in node["properties"]:
                 if prop["type"] == "RestElement":
@@ -910,10 +1046,19 @@ class _Checker:
         self.visit(node["source"])
 
     def module_item(self, node: Node) -> None:
-        if not self.module or self.fn.kind != "program" or self.scope.kind != "program":
+        if not self.module or node is not self.top_item:
             self.fail("Unexpected token", node)
 
+    def attribute_keys(self, node: Node) -> None:
+        seen: set[str] = set()
+        for attr in node.get("attributes") or ():
+            key = _key_name(attr["key"]) or ""
+            if key in seen:
+                self.fail(f"Import attribute has duplicate key '{key}'", attr)
+            seen.add(key)
+
     def module_names(self, node: Node) -> None:
+        self.attribute_keys(node)
         for spec in node.get("specifiers") or ():
             for key in ("imported", "exported", "local"):
                 name = spec.get(key)
@@ -943,7 +1088,11 @@ class _Checker:
             self.function(decl)
         elif decl["type"] == "ClassDeclaration":
             self.v_ClassDeclaration(decl)
+        elif decl["type"] == "VariableDeclaration":
+            self.fail("Unexpected token", decl)
         else:
+            if id(decl) not in self.parens:
+                self.statement_start(decl["start"], decl, export_default=True)
             self.visit(decl)
 
     def v_ExportAllDeclaration(self, node: Node) -> None:
@@ -1037,3 +1186,63 @@ def _separators_ok(raw: str) -> bool:
         if c == "_" and (i == 0 or i + 1 >= len(lower) or lower[i - 1] not in digits or lower[i + 1] not in digits):
             return False
     return True
+
+
+def _continues_identifier(c: str) -> bool:
+    return bool(c) and (c.isalnum() or c in "_$\\" or ord(c) > 127)
+
+
+def _line_break_next(source: str, at: int) -> bool:
+    """Is there a line terminator between ``at`` and the next token (a comment with a line
+    break in it counts as one)?"""
+    n = len(source)
+    while at < n:
+        c = source[at]
+        if c in _LINE_BREAKS:
+            return True
+        if c in " \t\v\f\ufeff\u00a0" or (c.isspace() and c not in _LINE_BREAKS):
+            at += 1
+        elif source.startswith("//", at):
+            return True
+        elif source.startswith("/*", at):
+            close = source.find("*/", at + 2)
+            if close < 0:
+                return False
+            if any(b in source[at:close] for b in _LINE_BREAKS):
+                return True
+            at = close + 2
+        else:
+            return False
+    return False
+
+
+_IDENTIFIER_ASCII = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
+def _identifier_name(name: str) -> bool:
+    """Is the (unescaped) name an IdentifierName? (``\\u007B`` is not)."""
+    if name.isascii():
+        return _IDENTIFIER_ASCII.fullmatch(name) is not None
+    probe = name.replace("$", "_").replace("\u200c", "a").replace("\u200d", "a")
+    return probe[:1] not in ("\u200c", "\u200d") and (probe.isidentifier() or probe[:1].isidentifier())
+
+
+def _bare_in(node: Node, parens: set[int]) -> bool:
+    """An ``in`` operator in a ``for (...;`` head that no parentheses, brackets or function
+    enclose (``for (a in b; ;)`` is not a for-in and not a for either)."""
+    if id(node) in parens:
+        return False
+    t = node["type"]
+    if t == "BinaryExpression":
+        return node["operator"] == "in" or _bare_in(node["left"], parens) or _bare_in(node["right"], parens)
+    if t in ("LogicalExpression", "AssignmentExpression"):
+        return _bare_in(node["left"], parens) or _bare_in(node["right"], parens)
+    if t == "ConditionalExpression":  # (the middle operand may hold an `in`)
+        return _bare_in(node["test"], parens) or _bare_in(node["alternate"], parens)
+    if t == "SequenceExpression":
+        return any(_bare_in(e, parens) for e in node["expressions"])
+    if t in ("UnaryExpression", "AwaitExpression", "YieldExpression") and node.get("argument") is not None:
+        return _bare_in(node["argument"], parens)
+    if t == "ArrowFunctionExpression" and node["body"]["type"] != "BlockStatement":
+        return _bare_in(node["body"], parens)
+    return False

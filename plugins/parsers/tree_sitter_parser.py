@@ -10,6 +10,8 @@ outside a function...): every converted tree goes through the early-error check 
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter_javascript
 from tree_sitter import Language, Parser, Query, QueryCursor
 from tree_sitter import Node as CST
@@ -145,6 +147,21 @@ def _locate_error(source: str, source_type: SourceType) -> JSSyntaxError | None:
     return None
 
 
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def _html_comment_allowed(source: str, text: str, start: int) -> bool:
+    """HTML-like comments are Annex B syntax for scripts: ``<!--`` anywhere, ``-->`` only
+    first on its line (after white space and block comments)."""
+    if not text.startswith("-->"):
+        return True
+    line_start = max(source.rfind(b, 0, start) for b in _LINE_BREAKS) + 1
+    prefix = _BLOCK_COMMENT.sub("", source[line_start:start])
+    if "*/" in prefix:  # the end of a block comment that began on an earlier line
+        prefix = prefix[prefix.rindex("*/") + 2 :]
+    return not prefix.strip()
+
+
 class TreeSitterParser:
     """Parser plugin backed by tree-sitter-javascript."""
 
@@ -200,10 +217,12 @@ class TreeSitterParser:
             if n.type == "comment" and text.startswith("/*"):
                 comments.append(Comment("Block", text[2:-2], start, end))
             elif n.type == "html_comment":
-                if source_type == "module":  # HTML-like comments are Annex B, for scripts only
+                if source_type == "module" or not _html_comment_allowed(source, text, start):
                     raise _locate_error(source, source_type) or syntax_error("Unexpected token", source, start)
                 value = text[4:] if text.startswith("<!--") else text[3:]
                 comments.append(Comment("Line", value, start, end))
             else:
+                if n.type == "hash_bang_line" and start != 0:
+                    raise _locate_error(source, source_type) or syntax_error("Unexpected token", source, start)
                 comments.append(Comment("Line", text[2:], start, end))
         return ParseResult(program=program, comments=comments)
