@@ -856,12 +856,12 @@ class _Checker:
         self.visit(node["expression"])
 
     def statement_start(self, at: int, node: Node, export_default: bool = False) -> None:
-        """An expression statement cannot begin with ``{``, ``function``, ``class``, ``async
+        """An expression statement cannot begin with ``function``, ``class``, ``async
         function`` or ``let [`` (an ``export default`` expression with the first three)."""
         src = self.source
         c = src[at : at + 1]
-        if c == "{" and not export_default:
-            self.fail("Unexpected token {", node)
+        # (a statement starting with `{` is not checked: tree-sitter reads blocks such as
+        # `{a: 1}` or `{}[1]` as object literals, a misreading of valid code)
         if c in ("f", "c", "a", "l"):
             head = src[at : at + 16]
             for word in ("function", "class", "let"):
@@ -897,7 +897,7 @@ class _Checker:
         callee = node["callee"]
         if callee["type"] == "ChainExpression" and id(callee) not in self.parens:
             self.fail("Invalid optional chain from new expression", callee)
-        if callee["type"] == "ImportExpression":
+        if callee["type"] == "ImportExpression" and id(callee) not in self.parens:
             self.fail("Cannot use new with import", callee)
         self.operand(callee, _NOT_CALLEE)
         self.visit(callee)
@@ -1189,7 +1189,11 @@ def _separators_ok(raw: str) -> bool:
 
 
 def _continues_identifier(c: str) -> bool:
-    return bool(c) and (c.isalnum() or c in "_$\\" or ord(c) > 127)
+    if not c:
+        return False
+    if c.isascii():
+        return c.isalnum() or c in "_$\\"
+    return ("a" + c).isidentifier() or c in "\u200c\u200d"
 
 
 def _line_break_next(source: str, at: int) -> bool:
@@ -1221,10 +1225,8 @@ _IDENTIFIER_ASCII = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 def _identifier_name(name: str) -> bool:
     """Is the (unescaped) name an IdentifierName? (``\\u007B`` is not)."""
-    if name.isascii():
-        return _IDENTIFIER_ASCII.fullmatch(name) is not None
-    probe = name.replace("$", "_").replace("\u200c", "a").replace("\u200d", "a")
-    return probe[:1] not in ("\u200c", "\u200d") and (probe.isidentifier() or probe[:1].isidentifier())
+    # (non-ASCII names are checked by the converter, which knows Other_ID_Start)
+    return not name.isascii() or _IDENTIFIER_ASCII.fullmatch(name) is not None
 
 
 def _bare_in(node: Node, parens: set[int]) -> bool:

@@ -519,7 +519,7 @@ class Converter:
         heritage = next((c for c in _named(n) if c.type == "class_heritage"), None)
         super_class = None
         if heritage is not None:
-            super_class = self.conv(self.inner(_named(heritage)[0]))
+            super_class = self.conv(_named(heritage)[0])  # (parentheses recorded)
         body = self.field(n, "body")
         members: list[Node] = []
         kids = _children(body)
