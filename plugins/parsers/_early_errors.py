@@ -300,6 +300,8 @@ class _Checker:
                     continue
                 if prop["computed"]:
                     self.visit(prop["key"])
+                elif prop["key"]["type"] == "PrivateIdentifier":
+                    self.fail("Unexpected private name", prop["key"])
                 self.binding(prop["value"], kind, for_of)
         elif t == "ArrayPattern":
             self.rest_last(pattern["elements"])
@@ -364,7 +366,18 @@ class _Checker:
                 self.strict = outer
         self.class_(node)
 
+    def no_labelled_function(self, body: Node) -> None:
+        if body["type"] == "LabeledStatement":
+            inner = body
+            while inner["type"] == "LabeledStatement":
+                inner = inner["body"]
+            if inner["type"] == "FunctionDeclaration":
+                self.fail("Labelled functions are not valid in this statement position", inner)
+
     def v_IfStatement(self, node: Node) -> None:
+        self.no_labelled_function(node["consequent"])
+        if node["alternate"] is not None:
+            self.no_labelled_function(node["alternate"])
         self.visit(node["test"])
         self.sub_statement(node["consequent"], annex_b=True)
         if node["alternate"] is not None:
@@ -413,6 +426,7 @@ class _Checker:
         if self.strict:
             self.fail("Strict mode code may not include a with statement", node)
         self.visit(node["object"])
+        self.no_labelled_function(node["body"])
         self.sub_statement(node["body"])
 
     def v_ForStatement(self, node: Node) -> None:
@@ -473,7 +487,12 @@ class _Checker:
         self.scope = _Scope(self.scope, "block")
         self.fn.breakable += 1
         try:
+            defaults = 0
             for case in node["cases"]:
+                if case["test"] is None:
+                    defaults += 1
+                    if defaults > 1:
+                        self.fail("More than one default clause in switch statement", case)
                 self.visit(case["test"])
                 self.statements(case["consequent"])
         finally:
@@ -645,11 +664,15 @@ class _Checker:
         self.strict = True
         declared: dict[str, str] = {}
         used: list[Node] = []
+        if node["superClass"] is not None:  # in the enclosing private environment
+            try:
+                self.operand(node["superClass"], _NOT_CALLEE)
+                self.visit(node["superClass"])
+            finally:
+                self.strict = outer
+            self.strict = True
         self.classes.append((declared, used))
         try:
-            if node["superClass"] is not None:
-                self.operand(node["superClass"], _NOT_CALLEE)
-            self.visit(node["superClass"])
             derived = node["superClass"] is not None
             members = node["body"]["body"]
             constructors = 0
@@ -657,6 +680,8 @@ class _Checker:
                 key = m.get("key")
                 if key is not None and key["type"] == "PrivateIdentifier":
                     self.private_declaration(m, key, declared)
+                elif key is not None and not m["computed"]:
+                    self.property_name(key)
                 if m["type"] == "MethodDefinition" and not m["computed"] and _key_name(key) is not None:
                     name = _key_name(key)
                     if m["kind"] == "constructor":
@@ -700,7 +725,21 @@ class _Checker:
                 else:
                     self.fail(f"Private field '#{ref['name']}' must be declared in an enclosing class", ref)
 
+    def property_name(self, key: Node) -> None:
+        """A property name spelled with escapes must still be an IdentifierName
+        (``this.\\u0023x`` is not ``this.#x``)."""
+        if key["type"] == "Identifier" and key["end"] - key["start"] != len(key["name"]) \
+                and not _identifier_name(key["name"]):
+            self.fail("Invalid Unicode escape sequence", key)
+
+    def private_name(self, key: Node) -> None:
+        name = key["name"]
+        if not name or not (_identifier_name(name) if name.isascii() else (
+                name[0] not in "\u200c\u200d" and ("a" + name).isidentifier())):
+            self.fail("Invalid or unexpected token", key)
+
     def private_declaration(self, member: Node, key: Node, declared: dict[str, str]) -> None:
+        self.private_name(key)
         name = key["name"]
         if name == "constructor":
             self.fail("Classes may not have a private field named '#constructor'", key)
@@ -795,8 +834,10 @@ class _Checker:
                 self.fail("Unexpected private name", key)
             if prop["computed"] or key["type"] == "Literal":
                 self.visit(key)
-            elif (prop["kind"] == "init" and not prop["method"] and not prop["shorthand"]
-                  and _key_name(key) == "__proto__"):
+            else:
+                self.property_name(key)
+            if (not prop["computed"] and prop["kind"] == "init" and not prop["method"] and not prop["shorthand"]
+                    and _key_name(key) == "__proto__"):
                 if proto:
                     self.fail("Duplicate __proto__ fields are not allowed in object literals", key)
                 proto = True
@@ -814,7 +855,12 @@ class _Checker:
         if node["computed"]:
             self.visit(prop)
         elif prop["type"] == "PrivateIdentifier":
+            if node["object"]["type"] == "Super":
+                self.fail("Unexpected private field", prop)
+            self.private_name(prop)
             self.private_reference(prop)
+        else:
+            self.property_name(prop)
 
     def operand(self, node: Node, kinds: frozenset[str] = _LOW_PRECEDENCE) -> None:
         """An operand written without parentheses cannot be an expression of lower
@@ -833,6 +879,12 @@ class _Checker:
         else:
             self.operand(left)
             self.visit(left)
+        right = node["right"]
+        if right["type"] == "PrivateIdentifier" or (
+            right["type"] == "BinaryExpression" and right["left"]["type"] == "PrivateIdentifier"
+            and id(right) not in self.parens
+        ):  # `#x` only starts a relational expression (tree-sitter reads `a in #x in b` to the right)
+            self.fail("Unexpected private name", right)
         self.operand(node["right"])
         self.visit(node["right"])
 
@@ -897,8 +949,17 @@ class _Checker:
         callee = node["callee"]
         if callee["type"] == "ChainExpression" and id(callee) not in self.parens:
             self.fail("Invalid optional chain from new expression", callee)
-        if callee["type"] == "ImportExpression" and id(callee) not in self.parens:
-            self.fail("Cannot use new with import", callee)
+        link = callee
+        while id(link) not in self.parens:
+            if link["type"] in ("ImportExpression", "CallExpression"):
+                self.fail("Cannot use new with import" if link["type"] == "ImportExpression"
+                          else "Unexpected token", link)
+            if link["type"] == "MemberExpression":
+                link = link["object"]
+            elif link["type"] == "TaggedTemplateExpression":
+                link = link["tag"]
+            else:
+                break
         self.operand(callee, _NOT_CALLEE)
         self.visit(callee)
         self.visit_all(node["arguments"])
@@ -1013,6 +1074,8 @@ class _Checker:
                     continue
                 if prop["computed"]:
                     self.visit(prop["key"])
+                elif prop["key"]["type"] == "PrivateIdentifier":
+                    self.fail("Unexpected private name", prop["key"])
                 self.pattern_element(prop["value"])
         else:
             for el in node["elements"]:
