@@ -74,12 +74,17 @@ class Converter:
         self.virtual = virtual or set()
         # innermost function is a generator? (outside one, `yield` is an identifier)
         self.generator = [False]
+        # innermost function is async (or module top level)? there `await (x).y` is an await
+        self.is_async = [source_type == "module"]
         self.source = source
         self.source_type = source_type
         self.index = _byte_to_index(source)
         self.lines = LineTable(source)
         self._end_bytes: dict[tuple[int, int], int] = {}  # (CST node id, start) -> end_byte(node)
         self._links: set[tuple[int, int]] = set()  # (id, start) of the object/callee of a member/call
+        # id() of the ESTree nodes written in parentheses: ESTree drops them, the early-error
+        # check needs them (``({a}) = 1`` is an error, ``(a) = 1`` is not)
+        self.parenthesized: set[int] = set()
 
     # -- positions -------------------------------------------------------------------------
 
@@ -139,6 +144,11 @@ class Converter:
         """A node spanning the CST node ``n`` (trailing comments excluded)."""
         return self.mk(kind, n.start_byte, self.end_byte(n), **fields)
 
+    def set_start(self, node: Node, start: int) -> None:
+        node["start"] = start
+        node["range"] = [start, node["end"]]
+        node["loc"] = self.lines.loc(start, node["end"])
+
     def set_end(self, node: Node, end: int) -> None:
         node["end"] = end
         node["range"] = [node["start"], end]
@@ -146,10 +156,32 @@ class Converter:
 
     def statements(self, nodes: list[CST]) -> list[Node]:
         """Convert a statement list, dropping ``;`` that were inserted by ASI repair."""
-        return [
-            self.conv(c) for c in nodes
-            if not (c.type == "empty_statement" and c.start_byte in self.virtual)
-        ]
+        out: list[Node] = []
+        for c in nodes:
+            if c.type == "empty_statement" and c.start_byte in self.virtual:
+                continue
+            if c.type in ("break_statement", "continue_statement"):
+                split = self.label_on_next_line(c)
+                if split is not None:
+                    out.extend(split)
+                    continue
+            out.append(self.conv(c))
+        return out
+
+    def label_on_next_line(self, n: CST) -> list[Node] | None:
+        """``continue`` / ``break`` with a line break before the label: ASI ends the statement
+        there (``continue\na;`` is ``continue; a;``), tree-sitter takes the label."""
+        label = self.field(n, "label")
+        if label is None:
+            return None
+        keyword = n.children[0]
+        gap = self.source[self.index(keyword.end_byte) : self.index(label.start_byte)]
+        if not any(b in gap for b in ("\n", "\r", "\u2028", "\u2029")):
+            return None
+        kind = "BreakStatement" if n.type == "break_statement" else "ContinueStatement"
+        stmt = self.mk(kind, keyword.start_byte, keyword.end_byte, label=None)
+        expr = self.mk("ExpressionStatement", label.start_byte, self.end_byte(n), expression=self.identifier(label))
+        return [stmt, expr]
 
     def text(self, n: CST) -> str:
         return self.source[self.index(n.start_byte) : self.index(n.end_byte)]
@@ -158,7 +190,18 @@ class Converter:
 
     def program(self, root: CST) -> Node:
         body: list[Node] = []
-        for c in _named(root):
+        kids = _named(root)
+        skip = 0
+        for i, c in enumerate(kids):
+            if skip:
+                skip -= 1
+                continue
+            if self.source_type == "module" and c.type == "expression_statement":
+                export = self.export_on_own_line(kids, i)
+                if export is not None:
+                    body.append(export[0])
+                    skip = export[1]
+                    continue
             if not (c.type == "empty_statement" and c.start_byte in self.virtual):
                 body.extend(self.top_statement(c))
         self.directives(body)
@@ -166,6 +209,32 @@ class Converter:
         end = len(self.source)
         node.update(start=0, end=end, range=[0, end], loc=self.lines.loc(0, end))
         return node
+
+    def export_on_own_line(self, kids: list[CST], i: int) -> tuple[Node, int] | None:
+        """``export`` then ``{ a, b }`` on the next line, which tree-sitter reads as the
+        identifier ``export`` and a block: the export declaration, and how many of the
+        following statements it took (the block, and a ``;``)."""
+        c = kids[i]
+        inner = _named(c)
+        if (len(inner) != 1 or inner[0].type != "identifier" or self.text(inner[0]) != "export"
+                or i + 1 >= len(kids) or kids[i + 1].type != "statement_block"):
+            return None
+        block = kids[i + 1]
+        names: list[CST] = []
+        for stmt in _named(block):
+            expr = _named(stmt)[0] if stmt.type == "expression_statement" and _named(stmt) else None
+            parts = [expr] if expr is not None and expr.type == "identifier" else (
+                _named(expr) if expr is not None and expr.type == "sequence_expression" else None)
+            if parts is None or any(p.type != "identifier" for p in parts) or len(_named(block)) > 1:
+                return None
+            names = parts
+        specs = [self.mkn("ExportSpecifier", nm, local=self.conv(nm), exported=self.conv(nm)) for nm in names]
+        end, taken = self.end_byte(block), 1
+        if i + 2 < len(kids) and kids[i + 2].type == "empty_statement" and kids[i + 2].start_byte == block.end_byte:
+            end, taken = kids[i + 2].end_byte, 2
+        self.module_only(c)
+        node = self.mk("ExportNamedDeclaration", c.start_byte, end, declaration=None, specifiers=specs, source=None)
+        return node, taken
 
     def top_statement(self, n: CST) -> list[Node]:
         node = self.conv(n)
@@ -276,7 +345,10 @@ class Converter:
     def _c_for_in_statement(self, n: CST) -> Node:
         left_cst = self.field(n, "left")
         kind = self.field(n, "kind")
-        left = self.pattern(left_cst)
+        if kind is None and _has_token(n, "await") and self.is_let_subscript(left_cst):
+            left = self.let_array_declaration(left_cst)
+        else:
+            left = self.pattern(left_cst)
         if kind is not None:
             if kind.type not in _DECLARATION_KINDS:
                 raise Unsupported(f"Unexpected {kind.type}", kind.start_byte)
@@ -294,6 +366,31 @@ class Converter:
             return self.mkn("ForOfStatement", n, **{"await": _has_token(n, "await")},
                             left=left, right=right, body=body)
         return self.mkn("ForInStatement", n, left=left, right=right, body=body)
+
+    def is_let_subscript(self, n: CST) -> bool:
+        """``let [x]`` read as the member ``let[x]`` (tree-sitter does so in ``for await``)."""
+        if n.type != "subscript_expression" or self.field(n, "optional_chain") is not None:
+            return False
+        obj = self.field(n, "object")
+        return obj.type == "identifier" and self.text(obj) == "let"
+
+    def let_array_declaration(self, n: CST) -> Node:
+        """``for await (let [a, b = 1] of ...)``: the declaration that ``let[a, b = 1]`` is."""
+        let = self.field(n, "object")
+        index = self.field(n, "index")
+        items = _named(index) if index.type == "sequence_expression" else [index]
+        flat: list[CST] = []
+        while items:
+            first = items.pop(0)
+            if first.type == "sequence_expression":
+                items = _named(first) + items
+            else:
+                flat.append(first)
+        bracket = next(c for c in n.children if c.type == "[")
+        pattern = self.mk("ArrayPattern", bracket.start_byte, self.end_byte(n),
+                          elements=[self.pattern(c) for c in flat])
+        decl = self.mk("VariableDeclarator", bracket.start_byte, self.end_byte(n), id=pattern, init=None)
+        return self.mk("VariableDeclaration", let.start_byte, self.end_byte(n), declarations=[decl], kind="let")
 
     def _c_while_statement(self, n: CST) -> Node:
         return self.mkn("WhileStatement", n, test=self.conv(self.inner(self.field(n, "condition"))),
@@ -367,10 +464,12 @@ class Converter:
     def function(self, kind: str, n: CST, start_byte: int | None = None, with_id: bool = True) -> Node:
         name = self.field(n, "name") if with_id else None
         self.generator.append(_has_token(n, "*"))
+        self.is_async.append(_has_token(n, "async"))
         try:
             return self._function(kind, n, start_byte, name)
         finally:
             self.generator.pop()
+            self.is_async.pop()
 
     def _function(self, kind: str, n: CST, start_byte: int | None, name: CST | None) -> Node:
         return self.mk(
@@ -396,10 +495,12 @@ class Converter:
 
     def _c_arrow_function(self, n: CST) -> Node:
         self.generator.append(False)
+        self.is_async.append(_has_token(n, "async"))
         try:
             return self._arrow(n)
         finally:
             self.generator.pop()
+            self.is_async.pop()
 
     def _arrow(self, n: CST) -> Node:
         body_cst = self.field(n, "body")
@@ -418,7 +519,7 @@ class Converter:
         heritage = next((c for c in _named(n) if c.type == "class_heritage"), None)
         super_class = None
         if heritage is not None:
-            super_class = self.conv(self.inner(_named(heritage)[0]))
+            super_class = self.conv(_named(heritage)[0])  # (parentheses recorded)
         body = self.field(n, "body")
         members: list[Node] = []
         kids = _children(body)
@@ -605,7 +706,9 @@ class Converter:
         return self.mkn("SpreadElement", n, argument=self.conv(_named(n)[0]))
 
     def _c_parenthesized_expression(self, n: CST) -> Node:
-        return self.conv(self.inner(n))
+        node = self.conv(self.inner(n))
+        self.parenthesized.add(id(node))
+        return node
 
     def _c_sequence_expression(self, n: CST) -> Node:
         exprs: list[Node] = []
@@ -701,9 +804,61 @@ class Converter:
         # tree-sitter for n.parent walks down from the root: quadratic in a long chain).
         if (n.id, n.start_byte) in self._links:
             return build(n)
-        if self.chain_has_optional(n):
-            return self.mkn("ChainExpression", n, expression=build(n))
-        return build(n)
+        node = self.mkn("ChainExpression", n, expression=build(n)) if self.chain_has_optional(n) else build(n)
+        if self.is_async[-1] and self.source.startswith("await", self.index(n.start_byte)):
+            return self.await_chain(node)
+        return node
+
+    def mk_at(self, kind: str, start: int, end: int, /, **fields: Any) -> Node:
+        """A node at Python string indices (``mk`` takes UTF-8 byte offsets)."""
+        node: Node = {"type": kind, "start": start, "end": end, "loc": self.lines.loc(start, end),
+                      "range": [start, end]}
+        node.update(fields)
+        return node
+
+    def await_chain(self, node: Node) -> Node:
+        """``await (x).y`` / ``await [1][0]`` in async code, which tree-sitter reads as a call
+        or member of an identifier ``await``: the await expression of ``(x).y`` / ``[1][0]``."""
+        spine: list[tuple[Node, str]] = []
+        cur = node
+        while True:
+            t = cur["type"]
+            key = {"ChainExpression": "expression", "MemberExpression": "object", "CallExpression": "callee",
+                   "TaggedTemplateExpression": "tag"}.get(t)
+            if key is None:
+                return node
+            child = cur[key]
+            if child["type"] == "Identifier" and child["name"] == "await" and t in ("MemberExpression",
+                                                                                     "CallExpression"):
+                break
+            spine.append((cur, key))
+            cur = child
+        ident = child
+        if cur.get("optional"):
+            return node
+        if cur["type"] == "CallExpression":
+            args = cur["arguments"]
+            if not args or any(a["type"] == "SpreadElement" for a in args):
+                return node
+            base = args[0] if len(args) == 1 else self.mk_at(
+                "SequenceExpression", args[0]["start"], args[-1]["end"], expressions=args)
+            self.parenthesized.add(id(base))
+            base_start = self.source.index("(", ident["end"])
+        elif cur["computed"]:
+            prop = cur["property"]
+            base_start = self.source.index("[", ident["end"])
+            elements = (prop["expressions"] if prop["type"] == "SequenceExpression"
+                        and id(prop) not in self.parenthesized else [prop])
+            base = self.mk_at("ArrayExpression", base_start, cur["end"], elements=elements)
+        else:
+            return node
+        if not spine:
+            return self.mk_at("AwaitExpression", ident["start"], base["end"], argument=base)
+        parent, key = spine[-1]
+        parent[key] = base
+        for n, _ in spine:
+            self.set_start(n, base_start)
+        return self.mk_at("AwaitExpression", ident["start"], node["end"], argument=node)
 
     def _member(self, n: CST) -> Node:
         computed = n.type == "subscript_expression"
@@ -719,8 +874,17 @@ class Converter:
         callee = self.field(n, "function")
         args = self.field(n, "arguments")
         if args.type == "template_string":
-            return self.mkn("TaggedTemplateExpression", n, tag=self.conv(callee),
-                            quasi=self.template(args, tagged=True))
+            tag = self.conv(callee)
+            if tag["type"] == "AwaitExpression" and id(tag) not in self.parenthesized:
+                # `await (x)\`\`` made an await of the tag (see await_chain): it awaits the whole
+                inner = tag["argument"]
+                start = self.source.rindex("(", tag["start"], inner["start"]) if id(inner) in self.parenthesized \
+                    else inner["start"]
+                tagged = self.mk("TaggedTemplateExpression", 0, n.end_byte, tag=inner,
+                                 quasi=self.template(args, tagged=True))
+                self.set_start(tagged, start)
+                return self.mk_at("AwaitExpression", tag["start"], tagged["end"], argument=tagged)
+            return self.mkn("TaggedTemplateExpression", n, tag=tag, quasi=self.template(args, tagged=True))
         if callee.type == "import":
             items = [self.conv(c) for c in _named(args)]
             if not 1 <= len(items) <= 2 or any(i["type"] == "SpreadElement" for i in items):
@@ -744,7 +908,7 @@ class Converter:
 
     def pattern(self, n: CST) -> Node:
         """Convert in a binding/assignment-target position (acorn's ``toAssignable``)."""
-        return to_pattern(self.conv(self.inner(n)) if n.type == "parenthesized_expression" else self.conv(n))
+        return to_pattern(self.conv(n))  # parentheses are recorded by _c_parenthesized_expression
 
     def _c_object_pattern(self, n: CST) -> Node:
         return self.mkn("ObjectPattern", n, properties=[self.pattern(c) for c in _named(n)])
@@ -846,7 +1010,10 @@ class Converter:
                             source=None)
         if any(c.type in ("*", "namespace_export") for c in kids):
             ns = next((c for c in _named(n) if c.type == "namespace_export"), None)
-            exported = None if ns is None else self.conv(_named(ns)[0])
+            exported = None
+            if ns is not None:  # `* as default` has no named child: the keyword is a token
+                name = _named(ns) or [c for c in _children(ns) if c.type == "default"]
+                exported = self.module_name(name[0])
             return self.mkn("ExportAllDeclaration", n, exported=exported,
                             source=self.conv(source_cst), attributes=self.attributes(n))
         clause = next(c for c in _named(n) if c.type == "export_clause")

@@ -3,11 +3,14 @@
 tree-sitter is an error-recovering parser: it builds a tree for any input. A tree with an
 ERROR or MISSING node is therefore rejected here (the first one gives the position), and
 so is syntax tree-sitter accepts but ECMAScript does not have (JSX, decorators). What
-tree-sitter cannot see are early errors (duplicate ``let``, ``break`` outside a loop...):
-those programs are accepted; the conformance suite reports how many.
+tree-sitter cannot see are early errors (duplicate ``let``, ``break`` outside a loop, ``return``
+outside a function...): every converted tree goes through the early-error check of
+``_early_errors``, as esprima applies the same rules while parsing.
 """
 
 from __future__ import annotations
+
+import re
 
 import tree_sitter_javascript
 from tree_sitter import Language, Parser, Query, QueryCursor
@@ -16,6 +19,7 @@ from tree_sitter import Node as CST
 from thingscore.parsing import Comment, JSSyntaxError, ParseResult, SourceType
 
 from ._common import run_with_big_stack, syntax_error
+from ._early_errors import EarlyError, check
 from ._ts_convert import Converter, Unsupported
 
 _LANGUAGE = Language(tree_sitter_javascript.language())
@@ -143,6 +147,21 @@ def _locate_error(source: str, source_type: SourceType) -> JSSyntaxError | None:
     return None
 
 
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def _html_comment_allowed(source: str, text: str, start: int) -> bool:
+    """HTML-like comments are Annex B syntax for scripts: ``<!--`` anywhere, ``-->`` only
+    first on its line (after white space and block comments)."""
+    if not text.startswith("-->"):
+        return True
+    line_start = max(source.rfind(b, 0, start) for b in _LINE_BREAKS) + 1
+    prefix = _BLOCK_COMMENT.sub("", source[line_start:start])
+    if "*/" in prefix:  # the end of a block comment that began on an earlier line
+        prefix = prefix[prefix.rindex("*/") + 2 :]
+    return not prefix.strip()
+
+
 class TreeSitterParser:
     """Parser plugin backed by tree-sitter-javascript."""
 
@@ -184,8 +203,11 @@ class TreeSitterParser:
             raise _locate_error(source, source_type) or fallback
         try:
             program = conv.program(root)
+            check(program, source, conv.parenthesized)
         except Unsupported as exc:
             raise syntax_error(str(exc), source, conv.index(exc.byte)) from None
+        except EarlyError as exc:
+            raise _locate_error(source, source_type) or syntax_error(str(exc), source, exc.offset) from None
         except RecursionError:
             raise JSSyntaxError("nesting too deep", 1, 0, 0) from None
         comments = []
@@ -195,8 +217,12 @@ class TreeSitterParser:
             if n.type == "comment" and text.startswith("/*"):
                 comments.append(Comment("Block", text[2:-2], start, end))
             elif n.type == "html_comment":
+                if source_type == "module" or not _html_comment_allowed(source, text, start):
+                    raise _locate_error(source, source_type) or syntax_error("Unexpected token", source, start)
                 value = text[4:] if text.startswith("<!--") else text[3:]
                 comments.append(Comment("Line", value, start, end))
             else:
+                if n.type == "hash_bang_line" and start != 0:
+                    raise _locate_error(source, source_type) or syntax_error("Unexpected token", source, start)
                 comments.append(Comment("Line", text[2:], start, end))
         return ParseResult(program=program, comments=comments)
