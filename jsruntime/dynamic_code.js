@@ -123,4 +123,7 @@ function makeDynamic(e, allowed, fail) {
   return fail('malformed snapshot: unknown kind of function source');
 }
 
-module.exports = { install, ie, evaluators, makeDynamic, dynamicFns, isFunctionExpression };
+/** The recording eval, named by path in snapshots (`$things.eval`) like an engine object. */
+function recordingEval() { return wrappedEval; }
+
+module.exports = { install, ie, evaluators, makeDynamic, dynamicFns, isFunctionExpression, recordingEval };

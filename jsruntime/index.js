@@ -361,6 +361,8 @@ function program(meta, table, embedded) {
     AsyncFunctionPrototype: generators.AsyncFunctionPrototype,
     AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype };
   if (rt.globalFs) own.fs = rt.globalFs;
+  // a program that keeps the global eval keeps the recording one (get-intrinsic does)
+  if (dynamicCode.recordingEval() !== null) own.eval = dynamicCode.recordingEval();
   // the program's timers/promises (on any engine: QuickJS has none of its own)
   let nativeTimersPromises = null;
   try { nativeTimersPromises = host.require('timers/promises'); } catch (e) { /* not on this engine */ }

@@ -412,7 +412,11 @@ class Serializer {
     const rt = this.rt;
     const reg = rt.registry;
     let out;
-    if (this.types.isProxy(f)) this.fail('cannot move a Proxy', id, '');
+    if (this.types.isProxy(f)) {
+      const path = rt.builtins.lookup(f); // the runtime's own (the recording Function and eval)
+      if (path !== undefined) return { t: 'b', path };
+      this.fail('cannot move a Proxy', id, '');
+    }
     const bound = reg.boundInfo.get(f);
     if (bound !== undefined) {
       out = { t: 'bf', target: this.val(bound[0], id, '@target'), this: this.val(bound[1], id, '@this'),
