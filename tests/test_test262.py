@@ -14,6 +14,7 @@ Knobs: ``THINGS_TEST262_SAMPLE`` (sample size, default 1500), ``THINGS_TEST262_J
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -141,3 +142,14 @@ def test_sample_is_transparent(root: Path) -> None:
         problems.append("listed in tests/test262/KNOWN_FAILURES.txt but passing now (take the lines out):\n" +
                         "\n".join("  " + t for t in verdict.fixed))
     assert not problems, "\n".join(problems)
+
+
+def test_results_file_resumes(tmp_path: Path) -> None:
+    from thingscore.commands.conformance_test262 import _read_results
+
+    done = TestResult("a.js", PASS, [ModeResult("sloppy", PASS, moves=0)])
+    f = tmp_path / "r.jsonl"
+    f.write_text(json.dumps(done.as_dict()) + "\n" + '{"test": "b.js", "sta')  # the second cut short
+    back = _read_results(f, {"a.js", "b.js"})
+    assert [(r.test, r.status, r.modes[0].moves) for r in back] == [("a.js", PASS, 0)]
+    assert _read_results(f, {"b.js"}) == []

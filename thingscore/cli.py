@@ -242,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     cfr.add_argument("--sample", type=int, metavar="N", help="with --test262: a fixed sample of N tests")
     cfr.add_argument("--json", action="store_true", help="with --test262: machine-readable results on stdout")
     cfr.add_argument("-j", "--jobs", type=int, metavar="N", help="with --test262: tests at once (default: CPUs)")
+    cfr.add_argument("--results", metavar="FILE", help="with --test262: append each result to FILE (JSON lines) "
+                     "as it comes; tests already in FILE are not run again (resume a long run)")
     cfr.add_argument("--verbose", "-v", action="store_true")
     cfr.set_defaults(func=_cmd_conformance)
     return p

@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "test262", False):
         from thingscore.commands.conformance_test262 import run as run_test262
 
-        return run_test262(args.filter, args.sample, bool(args.json), args.jobs)
+        return run_test262(args.filter, args.sample, bool(args.json), args.jobs, results_file=args.results)
     if getattr(args, "fs", None):
         from thingscore.commands.conformance_fs import run as run_fs
 
@@ -35,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     name = getattr(args, "parser", None)
     if not name:
         print("usage: things conformance run (--parser=NAME | --pubsub=URL | --fs=URL | --scheduler=NAME) [-v]\n"
-              "       things conformance run --test262 [--filter PREFIX]... [--sample N] [--json] [-j N]",
+              "       things conformance run --test262 [--filter PREFIX]... [--sample N] [--json] [-j N] "
+              "[--results FILE]",
               file=sys.stderr)
         installed = ", ".join(plugins.available("parser")) or "none"
         print(f"parser plugins installed: {installed}", file=sys.stderr)

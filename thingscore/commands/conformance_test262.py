@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 from thingscore.test262 import report
 from thingscore.test262.parallel import run_tests
-from thingscore.test262.runner import TestResult
+from thingscore.test262.runner import ModeResult, TestResult
 from thingscore.test262.suite import SuiteMissing, list_tests, sample, unpacked
 
 
@@ -43,7 +44,11 @@ class Progress:
             self.stream.flush()
 
 
-def run(filters: list[str] | None, n: int | None, as_json: bool, jobs: int | None = None, moves: bool = True) -> int:
+def run(filters: list[str] | None, n: int | None, as_json: bool, jobs: int | None = None, moves: bool = True,
+        results_file: str | None = None) -> int:
+    """With ``results_file``, each result is appended to it (a JSON line) as it comes, and
+    the tests already there are not run again: a run of the whole suite (hours on a small
+    machine) can be stopped and resumed, and its report still covers every test."""
     try:
         root = unpacked()
     except SuiteMissing as exc:
@@ -55,9 +60,24 @@ def run(filters: list[str] | None, n: int | None, as_json: bool, jobs: int | Non
         return 2
     if n:
         tests = sample(tests, n)
-    progress = Progress(len(tests))
+    earlier = _read_results(Path(results_file), set(tests)) if results_file else []
+    done = {r.test for r in earlier}
+    todo = [t for t in tests if t not in done]
+    progress = Progress(len(todo))
     started = time.monotonic()
-    results = run_tests(root, tests, jobs=jobs, moves=moves, progress=progress)
+    sink = open(results_file, "a", encoding="utf-8") if results_file else None  # noqa: SIM115 - closed below
+
+    def each(r: TestResult) -> None:
+        progress(r)
+        if sink is not None:
+            sink.write(json.dumps(r.as_dict()) + "\n")
+            sink.flush()
+
+    try:
+        results = earlier + run_tests(root, todo, jobs=jobs, moves=moves, progress=each)
+    finally:
+        if sink is not None:
+            sink.close()
     progress.end()
     seconds = time.monotonic() - started
     if as_json:
@@ -67,3 +87,21 @@ def run(filters: list[str] | None, n: int | None, as_json: bool, jobs: int | Non
         for line in report.text_report(results, seconds):
             print(line)
     return report.exit_code(results)
+
+
+def _read_results(path: Path, wanted: set[str]) -> list[TestResult]:
+    """The results of an earlier (interrupted) run, for the tests of this one."""
+    out: list[TestResult] = []
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            d = json.loads(line)
+            if d["test"] not in wanted:
+                continue
+            modes = [ModeResult(m["mode"], m["status"], m.get("reason", ""), m.get("category", ""), m.get("moves"))
+                     for m in d["modes"]]
+            out.append(TestResult(d["test"], d["status"], modes, float(d.get("seconds", 0.0))))
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut short when the run was stopped
+    return out
