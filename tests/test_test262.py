@@ -25,7 +25,6 @@ from thingscore.test262 import known as known_list
 from thingscore.test262.parallel import run_tests
 from thingscore.test262.runner import (
     BASELINE,
-    ESM,
     FAIL,
     PASS,
     REFUSED,
@@ -94,7 +93,6 @@ def test_combine_modes() -> None:
     assert combine([ModeResult("sloppy", BASELINE), ModeResult("strict", PASS)]) == PASS
     assert combine([ModeResult("sloppy", REFUSED), ModeResult("strict", PASS)]) == REFUSED
     assert combine([ModeResult("sloppy", REFUSED), ModeResult("strict", FAIL)]) == FAIL
-    assert combine([ModeResult("module", ESM)]) == ESM
 
 
 def test_known_failures_are_judged_strictly() -> None:
@@ -132,7 +130,7 @@ def test_sample_is_transparent(root: Path) -> None:
     if SAMPLE != 1500:  # a different sample: only its own tests' lines apply
         known = {t: r for t, r in known.items() if t in set(tests)}
     verdict = known_list.judge(results, known)
-    counts = {s: sum(r.status == s for r in results) for s in (PASS, FAIL, REFUSED, ESM, BASELINE)}
+    counts = {s: sum(r.status == s for r in results) for s in (PASS, FAIL, REFUSED, BASELINE)}
     print(f"\ntest262 sample of {len(tests)}: {counts} in {seconds:.0f} s ({len(tests) / seconds:.1f} tests/s)")
     problems = []
     if verdict.unexpected:

@@ -32,7 +32,7 @@ class Progress:
 
     def __call__(self, r: TestResult) -> None:
         self.done += 1
-        self.failed += r.status in (report.FAIL, report.ESM)
+        self.failed += r.status == report.FAIL
         if self.live and (self.done % 5 == 0 or self.done == self.total):
             rate = self.done / max(1e-6, time.monotonic() - self.started)
             self.stream.write(f"\rtest262: {self.done}/{self.total}  {rate:.1f} tests/s  failing {self.failed}  ")

@@ -1,8 +1,8 @@
 """What a test262 run tells: shares by folder, the failures with a reason, the categories.
 
 The share that matters is *passed / held*, where *held* are the tests plain node passes
-(baseline fails are not the instrumenter's to fix); refusals DESIGN.md allows and module
-tests waiting for ES-module support are counted apart so that neither hides in the other.
+(baseline fails are not the instrumenter's to fix); refusals DESIGN.md allows are counted
+apart and count against the share.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from .runner import BASELINE, ESM, FAIL, PASS, REFUSED, TestResult
+from .runner import BASELINE, FAIL, PASS, REFUSED, TestResult
 from .suite import folder_of
 
-COLUMNS = (PASS, FAIL, REFUSED, ESM, BASELINE)
+COLUMNS = (PASS, FAIL, REFUSED, BASELINE)
 
 
 def by_folder(results: Iterable[TestResult]) -> dict[str, Counter[str]]:
@@ -25,12 +25,12 @@ def by_folder(results: Iterable[TestResult]) -> dict[str, Counter[str]]:
 
 
 def categories(results: Iterable[TestResult]) -> Counter[str]:
-    """Failure categories (instrumented failures and ESM gaps), most frequent first."""
-    return Counter(r.category or "uncategorised" for r in results if r.status in (FAIL, ESM))
+    """Failure categories of the instrumented failures, most frequent first."""
+    return Counter(r.category or "uncategorised" for r in results if r.status == FAIL)
 
 
 def share(c: Counter[str]) -> str:
-    held = sum(c[k] for k in (PASS, FAIL, REFUSED, ESM))
+    held = sum(c[k] for k in (PASS, FAIL, REFUSED))
     return f"{100.0 * c[PASS] / held:5.1f}%" if held else "    -"
 
 
@@ -53,8 +53,8 @@ def text_report(results: list[TestResult], seconds: float) -> list[str]:
                      f"boundary to move at ({sum(moved)} moves); promise-only tests finish in their first turn")
     rate = len(results) / seconds if seconds > 0 else 0.0
     lines.append(f"{len(results)} tests in {seconds:.0f} s ({rate:.1f} tests/s); share = passed / tests plain node "
-                 "passes (refused and esm-unsupported count against it)")
-    bad = [r for r in results if r.status in (FAIL, ESM)]
+                 "passes (refusals count against it)")
+    bad = [r for r in results if r.status == FAIL]
     if bad:
         lines.append("")
         lines.append("categories:")
@@ -91,4 +91,4 @@ def json_report(results: list[TestResult], seconds: float, suite: str) -> dict[s
 
 def exit_code(results: Iterable[TestResult]) -> int:
     """Non-zero when a test plain node passes fails instrumented (module tests included)."""
-    return 1 if any(r.status in (FAIL, ESM) for r in results) else 0
+    return 1 if any(r.status == FAIL for r in results) else 0

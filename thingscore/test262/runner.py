@@ -56,7 +56,6 @@ PASS = "passed"
 FAIL = "failed"
 REFUSED = "refused"          # instrumentation refused what DESIGN.md allows it to refuse
 BASELINE = "baseline-fails"  # plain node fails (or lacks the feature): not held to the target
-ESM = "esm-unsupported"      # a module test the instrumenter cannot handle before ESM support lands
 
 ALLOWED_REFUSALS = ("`with` statements", "direct eval in sloppy-mode code")
 
@@ -106,7 +105,7 @@ def combine(modes: list[ModeResult]) -> str:
     held = [m for m in modes if m.status != BASELINE]
     if not held:
         return BASELINE
-    for status in (FAIL, REFUSED, ESM):
+    for status in (FAIL, REFUSED):
         if any(m.status == status for m in held):
             return status
     return PASS
@@ -208,22 +207,6 @@ def _parser(name: str) -> Any:
     from thingscore import plugins
 
     return plugins.load("parser", name)
-
-
-@cache
-def esm_supported() -> bool:
-    """Whether the instrumenter takes ES modules yet (part 1 of issue 12 adds them)."""
-    from thingscore.instrument.bundle import instrument
-
-    with tempfile.TemporaryDirectory(prefix="things-esm-probe-") as d:
-        (Path(d) / "package.json").write_text('{"type": "module"}\n')
-        probe = Path(d) / "probe.js"
-        probe.write_text("export const x = 1;\nimport.meta;\n")
-        try:
-            instrument(probe, cache=False)
-        except Exception:  # noqa: BLE001 - anything but success means "not yet"
-            return False
-    return True
 
 
 class Harness:
@@ -464,8 +447,6 @@ class TestRunner:
     def _instrumented(self, meta: Meta, mode: str, test_file: Path, work: Path, layout: str) -> ModeResult:
         from thingscore.instrument.bundle import instrument
 
-        # A module test, or a script that import()s ES-module fixtures, before ESM support.
-        module_gap = layout != "script" and not esm_supported()
         try:
             program = instrument(test_file, cache=False)
             text = program.render()
@@ -476,16 +457,12 @@ class TestRunner:
                     and kind not in ("InstrumentError", "MachineError")):
                 # refused before any of it runs, as Node refuses it at link time
                 return ModeResult(mode, PASS)
-            if module_gap:
-                return ModeResult(mode, ESM, f"instrumenter has no ES modules yet: {msg}", "esm-unsupported")
             if any(a in msg for a in ALLOWED_REFUSALS):
                 return ModeResult(mode, REFUSED, msg, "refused-allowed")
             category = {"InstrumentError": "instrument-refuses", "MachineError": "machine-unsupported"}.get(
                 kind, "instrument-syntax-error")
             return ModeResult(mode, FAIL, f"{kind}: {msg}", category)
         except Exception as exc:  # noqa: BLE001 - an instrumenter crash is a finding, not a runner crash
-            if module_gap:
-                return ModeResult(mode, ESM, f"instrumenter has no ES modules yet: {exc!r}"[:300], "esm-unsupported")
             return ModeResult(mode, FAIL, f"instrumenter crashed: {type(exc).__name__}: {_one_line(str(exc))}",
                               f"instrument-crash:{type(exc).__name__}")
         inst_dir = work / "inst"
@@ -509,8 +486,6 @@ class TestRunner:
             ok, why = expectation_met(meta, run)
             if ok:
                 return ModeResult(mode, PASS)
-        if module_gap:
-            return ModeResult(mode, ESM, f"instrumented as a script (no ES modules yet): {why}", "esm-unsupported")
         return ModeResult(mode, FAIL, f"instrumented: {why}", "instrumented-run-fails")
 
 
