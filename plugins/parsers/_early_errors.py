@@ -734,8 +734,8 @@ class _Checker:
 
     def private_name(self, key: Node) -> None:
         name = key["name"]
-        if not name or not (_identifier_name(name) if name.isascii() else (
-                name[0] not in "\u200c\u200d" and ("a" + name).isidentifier())):
+        # (non-ASCII: only the start is checked, Python's Unicode tables lag ECMAScript's)
+        if not name or not (_identifier_name(name) if name.isascii() else name[0] not in "\u200c\u200d"):
             self.fail("Invalid or unexpected token", key)
 
     def private_declaration(self, member: Node, key: Node, declared: dict[str, str]) -> None:
@@ -905,7 +905,37 @@ class _Checker:
     def v_ExpressionStatement(self, node: Node) -> None:
         if "directive" not in node:
             self.statement_start(node["start"], node)
+            expr = node["expression"]
+            if expr["type"] == "Identifier" and expr["name"] == "let" and id(expr) not in self.parens:
+                self.let_then_name(expr)
         self.visit(node["expression"])
+
+    def let_then_name(self, ident: Node) -> None:
+        """``let`` then, on a later line, a name or ``[``: one lexical declaration (``let\nlet;``
+        declares ``let``, an error), not the identifier ``let`` and ASI as tree-sitter reads it."""
+        src = self.source
+        if not src.startswith("let", ident["start"]):
+            return
+        at = ident["end"]
+        n = len(src)
+        while at < n:
+            if src.startswith("//", at):
+                end = min((src.find(b, at) for b in _LINE_BREAKS if src.find(b, at) >= 0), default=n)
+                at = end
+            elif src.startswith("/*", at):
+                close = src.find("*/", at + 2)
+                at = n if close < 0 else close + 2
+            elif src[at].isspace():
+                at += 1
+            else:
+                break
+        word = re.match(r"[A-Za-z_$][A-Za-z0-9_$]*", src[at : at + 64])
+        name = word.group() if word is not None else ""
+        # only names a declaration may not bind: with any other (`let\nx = 1`) the program
+        # is valid, and tree-sitter's reading of it (`let; x = 1`) is a converter gap
+        if name == "let" or (name == "yield" and self.fn.is_generator) or (
+                name == "await" and (self.fn.is_async or self.module)):
+            self.fail(f"Unexpected identifier '{name}'", ident)
 
     def statement_start(self, at: int, node: Node, export_default: bool = False) -> None:
         """An expression statement cannot begin with ``function``, ``class``, ``async
