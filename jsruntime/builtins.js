@@ -45,6 +45,14 @@ class Builtins {
       if (typeof v === 'symbol' && !this.pathOf.has(v)) this.pathOf.set(v, 'Symbol.' + sym);
     }
     const roots = [];
+    // Intrinsics first: their names are the same on every engine, where a newer engine also
+    // has a global for one (V8 14's Iterator.prototype is %IteratorPrototype%, and node 20
+    // has no global Iterator: a snapshot taken on V8 must not name it so).
+    for (const name of Object.keys(INTRINSIC_GETTERS)) {
+      let v;
+      try { v = INTRINSIC_GETTERS[name](); } catch (e) { continue; }
+      if (v !== undefined) roots.push([v, name]);
+    }
     for (const key of Reflect.ownKeys(globalThis)) {
       if (typeof key !== 'string' || SKIP_GLOBALS.has(key)) continue;
       const d = Object.getOwnPropertyDescriptor(globalThis, key);
@@ -52,11 +60,6 @@ class Builtins {
       roots.push([d.value, key]);
     }
     for (const [name, value] of Object.entries(extra || {})) roots.push([value, name]);
-    for (const name of Object.keys(INTRINSIC_GETTERS)) {
-      let v;
-      try { v = INTRINSIC_GETTERS[name](); } catch (e) { continue; }
-      if (v !== undefined) roots.push([v, name]);
-    }
     this.roots = roots;
     this.walked = 0; // how many roots the deep walk has covered
     for (const [v, path] of roots) this.addShallow(v, path);

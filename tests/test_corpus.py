@@ -21,11 +21,13 @@ fixed program must be taken off the list.
 ``packages`` holds one program per popular npm package at its current major
 version (pinned in tests/package.json), ESM-only ones as ``.mjs``. Moving a
 whole library's heap at every hop costs more than a feature program, so that
-suite runs a subset of the configurations (``PACKAGE_CONFIGS``; in ``make test`` only two
-of them, ``THINGS_CORPUS_PACKAGES=all`` for all), and not on
-the embedded engines (node-quickjs, node-v8) where its first line says
-``// needs: node`` (a Node built-in module they lack, README "Engines"): those
-tests are skipped, visibly.
+suite runs a subset of the configurations (``PACKAGE_CONFIGS``: not tree-sitter,
+and of the embedded engines only V8, whose host is QuickJS's; ``make test`` runs two of
+them, every1-hops10 and node-v8, and ``THINGS_CORPUS_PACKAGES=all`` all four), not on
+node-v8 where its first line says ``// needs: node`` (a Node built-in module the
+embedded engines lack, README "Engines"), and only in the configurations a
+``// configs: a, b`` line among its first lines names, if it has one (a library
+whose every move takes seconds): those tests are skipped, visibly.
 
 Environment knobs:
 
@@ -69,15 +71,17 @@ CONFIGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "every1-hops1000": (("--every", "1", "--hops", "1000"), ALL_SUITES),
     "tree-sitter": (("--every", "3", "--hops", "10", "--parser", "tree-sitter"), BASE_SUITES),
     # Every other hop on QuickJS-ng: node -> quickjs -> node ... (cross-engine migration).
-    "node-quickjs": (("--every", "3", "--hops", "6", "--runtimes", "node,quickjs"), ALL_SUITES),
+    "node-quickjs": (("--every", "3", "--hops", "6", "--runtimes", "node,quickjs"), BASE_SUITES),
     # Every other hop on V8 embedded by mini-racer: node -> v8 -> node ...
     "node-v8": (("--every", "3", "--hops", "6", "--runtimes", "node,v8"), SUITES),
 }
-PACKAGE_CONFIGS = ("every1-hops10", "every3-hops10", "every1-hops1000", "node-quickjs", "node-v8")
+PACKAGE_CONFIGS = ("every1-hops10", "every3-hops10", "every1-hops1000", "node-v8")
 #: Configurations that move a program to an engine without Node's built-in modules.
 EMBEDDED_ENGINES = ("node-quickjs", "node-v8")
 #: The first line of a package program that needs a Node built-in module those engines lack.
 NEEDS_NODE = "// needs: node"
+#: A line among a package program's first ones that limits the configurations it runs in.
+ONLY_CONFIGS = "// configs:"
 
 
 def _selected_configs() -> list[str]:
@@ -98,6 +102,16 @@ def _programs() -> list[Path]:
 def _needs_node(prog: Path) -> bool:
     with prog.open(encoding="utf-8") as f:
         return f.readline().startswith(NEEDS_NODE)
+
+
+def _only_configs(prog: Path) -> set[str] | None:
+    """The configurations a ``// configs: a, b`` line among the first five names (None: all)."""
+    with prog.open(encoding="utf-8") as f:
+        for _ in range(5):
+            line = f.readline()
+            if line.startswith(ONLY_CONFIGS):
+                return {c.strip() for c in line[len(ONLY_CONFIGS):].split("(")[0].split(",") if c.strip()}
+    return None
 
 
 def _rel(path: Path) -> str:
@@ -133,6 +147,9 @@ def _params() -> list:
             marks = []
             if cfg in EMBEDDED_ENGINES and suite == "packages" and _needs_node(prog):
                 marks.append(pytest.mark.skip(reason="needs a Node built-in module the embedded engines lack"))
+            only = _only_configs(prog) if suite == "packages" else None
+            if only is not None and cfg not in only:
+                marks.append(pytest.mark.skip(reason=f"runs only in {', '.join(sorted(only))} (its // configs: line)"))
             reason = KNOWN_FAILURES.get(f"{rel}::{cfg}") or KNOWN_FAILURES.get(rel)
             if reason is not None:
                 marks.append(pytest.mark.xfail(strict=True, reason=reason))
@@ -223,6 +240,10 @@ def test_known_failures_list_is_valid() -> None:
             problems.append(f"{key}: no such configuration (known: {', '.join(CONFIGS)})")
         elif cfg and rel.startswith("packages/") and cfg not in PACKAGE_CONFIGS:
             problems.append(f"{key}: the packages suite does not run {cfg}")
+    for prog in _programs():
+        only = _only_configs(prog) if _rel(prog).startswith("packages/") else None
+        if only is not None and not only <= set(PACKAGE_CONFIGS):
+            problems.append(f"{_rel(prog)}: // configs: names {sorted(only - set(PACKAGE_CONFIGS))}, not run here")
     assert not problems, "KNOWN_FAILURES.txt:\n" + "\n".join(problems)
 
 
