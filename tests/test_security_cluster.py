@@ -240,7 +240,11 @@ def test_a_signed_scheduler_places_and_fails_over_and_refuses_intruders(signed_c
             time.sleep(0.5)
     finally:
         sched.terminate()
-        sched.wait(15)
+        try:
+            sched.wait(15)
+        except subprocess.TimeoutExpired:  # seen once in CI under load: the test is about signing
+            sched.kill()
+            sched.wait(15)
     text = sched_log.read_text()
     assert "refused: unsigned" in text and "refused a heartbeat on things/hb/ghost" in text
     assert "ghost" not in [w["worker"] for w in d.workers()]

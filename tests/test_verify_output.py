@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from thingscore.instrument import bundle, transform, verify
+from thingscore.instrument import bundle, graph, transform, verify
 from thingscore.instrument.machines import desugar
 from thingscore.parsing import JSSyntaxError
 from thingscore.plugins import load
@@ -33,7 +33,7 @@ def test_invalid_output_names_file_and_place(tmp_path: Path, monkeypatch: pytest
         res.module_text = res.module_text.replace("console.log(a);", "console.log(a) a;")
         return res
 
-    monkeypatch.setattr(bundle, "transform_module", broken)
+    monkeypatch.setattr(graph, "transform_module", broken)
     with pytest.raises(verify.InstrumentOutputError) as err:
         bundle.instrument(prog, cache=False)
     text = str(err.value)
