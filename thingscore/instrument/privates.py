@@ -126,19 +126,19 @@ def copy_edits(source: str, refs: list[PrivateRef],
         name = json.dumps(r.name)
         if r.use == "has":
             extra.append(Insertion(node["start"], f"{RT}.ph({k}, {name}, ", d, OPEN))
-            in_at = _access_start(source, node["left"]["end"])  # past whitespace and comments
+            in_at = skip_to_access(source, node["left"]["end"])  # past whitespace and comments
             assert source.startswith("in", in_at), "`#x in o` without its `in`"
             cuts.append((node["left"]["start"], in_at + 2))
             extra.append(Insertion(node["end"], ")", d, CLOSE))
             continue
         fn = {"get": "pg", "call": "pc", "ref": "pref"}[r.use]
         extra.append(Insertion(node["start"], f"{RT}.{fn}({k}, {name}, ", d, OPEN))
-        cuts.append((_access_start(source, node["object"]["end"]), node["end"]))
+        cuts.append((skip_to_access(source, node["object"]["end"]), node["end"]))
         extra.append(Insertion(node["end"], ").v" if r.use == "ref" else ")", d, CLOSE))
     return extra, cuts
 
 
-def _access_start(source: str, pos: int) -> int:
+def skip_to_access(source: str, pos: int) -> int:
     """Where ``.#x`` (or ``?.#x``) begins after a member's object that ends at ``pos``."""
     n = len(source)
     while pos < n:

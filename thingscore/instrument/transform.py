@@ -49,7 +49,7 @@ from .functions import (
     FnInfo,
 )
 from .inferred_names import inferred_name
-from .privates import class_table, index_private_refs
+from .privates import class_table, index_private_refs, skip_to_access
 from .recreate import Recreators
 from .runtime_names import PREFIX, RT
 from .scope import analyze
@@ -613,18 +613,8 @@ def _probe_able(node: Node) -> bool:
 def _member_access_start(source: str, pos: int) -> int:
     """Where ``.name`` or ``[key]`` begins after a member's object that ends at ``pos``
     (past the object's closing parentheses, whitespace and comments)."""
+    pos = skip_to_access(source, pos)
     n = len(source)
-    while pos < n:
-        ch = source[pos]
-        if ch.isspace() or ch == ")":
-            pos += 1
-        elif source.startswith("//", pos):
-            pos = source.find("\n", pos)
-            pos = n if pos < 0 else pos
-        elif source.startswith("/*", pos):
-            pos = source.index("*/", pos) + 2
-        else:
-            break
     assert pos < n and source[pos] in ".[", "a member tag without its access"
     return pos
 
