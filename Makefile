@@ -30,9 +30,15 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 
+# The differential corpus, test262 and the parser suites are independent runs of node and of
+# the instrumenter, most of make test's time: they share the machine's cores (pytest-xdist).
+# The rest (real brokers, workers, timing of heartbeats) runs one test at a time.
+PARALLEL_TESTS := tests/test_corpus.py tests/test_test262.py tests/test_early_errors.py tests/test_fuzz_parsers.py
+
 test: install node-deps services lint
 	node --test jsruntime/tests/
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -n $(shell nproc) $(PARALLEL_TESTS)
+	$(BIN)/python -m pytest -q tests $(addprefix --ignore=,$(PARALLEL_TESTS))
 
 bench: install node-deps
 	$(BIN)/python bench/run.py

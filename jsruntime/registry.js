@@ -168,7 +168,8 @@ function machineMethodKind(f) {
   let text;
   try { text = fnToString.call(f); } catch (e) { return undefined; }
   const head = text.length > 800 ? text.slice(0, 800) : text;
-  for (const [body, kind] of MACHINE_BODIES) if (head.includes(body)) return kind;
+  // (an index loop: a program may have replaced Array.prototype[Symbol.iterator])
+  for (let i = 0; i < MACHINE_BODIES.length; i++) if (head.includes(MACHINE_BODIES[i][0])) return MACHINE_BODIES[i][1];
   return undefined;
 }
 
@@ -209,15 +210,23 @@ function registerMembers(cls, holder, isStatic) {
  * Register the methods, getters and setters of a fresh object literal with the environment
  * they were created in (only functions not registered already: those are the literal's own).
  */
-function o(obj, handle, home) {
+function o(obj, handle, flags) {
   const keys = Reflect.ownKeys(obj);
   for (let i = 0; i < keys.length; i++) {
     const d = Object.getOwnPropertyDescriptor(obj, keys[i]);
-    for (const f of [d.value, d.get, d.set]) {
+    // generator and async methods (flag 2): given their kind's prototype, as written
+    if ((flags & 2) && typeof d.value === 'function' && markMethod !== null &&
+        Object.getPrototypeOf(d.value) === Function.prototype) {
+      const kind = machineMethodKind(d.value);
+      if (kind !== undefined) markMethod(d.value, kind);
+    }
+    const fns = [d.value, d.get, d.set];
+    for (let j = 0; j < 3; j++) {
+      const f = fns[j];
       if (typeof f !== 'function') continue;
       if (handle !== undefined && !envOf.has(f) && !memberOf.has(f)) envOf.set(f, handle);
       // methods that use `super`: their [[HomeObject]] is this literal
-      if (home === 1 && !homeOf.has(f)) homeOf.set(f, obj);
+      if ((flags & 1) && !homeOf.has(f)) homeOf.set(f, obj);
     }
   }
   return obj;

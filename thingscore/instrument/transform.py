@@ -269,6 +269,10 @@ class ModuleTransformer:
     def _walk_node(self, node: Node, depth: int, parent: Node | None, key: str, t: str, info: FnInfo | None) -> None:
         if info is not None and t in FUNCTION_TYPES:
             self._walk_function(node, depth, info)
+            if parent is not None and parent["type"] == "Property" and parent.get("method") and _is_machine_body(node):
+                obj = self._prop_parent.get(id(parent))
+                if obj is not None:
+                    self._wrap_object(obj, None, machines=True)
             if info.parent_prop is not None and info.kind == KIND_FUNCTION and info.uses_super:
                 # its [[HomeObject]] is the literal: registered with it, so that restore can
                 # make the method again with a home whose prototype is the object's
@@ -536,22 +540,24 @@ class ModuleTransformer:
         provider = self.links.this_provider(outer)
         return f"() => {RT}.p({self.links.chain_args(info.env, provider)})"
 
-    def _wrap_object(self, obj: Node, reporter: str | None, home: bool = False) -> None:
-        """Register an object literal's methods at once: ``$T$.o({...}, reporter[, 1])``
+    def _wrap_object(self, obj: Node, reporter: str | None, home: bool = False, machines: bool = False) -> None:
+        """Register an object literal's methods at once: ``$T$.o({...}, reporter[, flags])``
         (written by _close_wraps, once every function of the literal has said what it needs:
-        the first reporter, and whether a method's home object must be recorded)."""
+        the first reporter; flag 1: a method's home object must be recorded; flag 2: some
+        methods are generator or async methods made machines, to be given their kind's
+        prototype as the engine would)."""
         wrap = self._wraps.get(id(obj))
         if wrap is None:
-            wrap = self._wraps[id(obj)] = [obj, None, False]
+            wrap = self._wraps[id(obj)] = [obj, None, 0]
             self.edits.open(obj["start"], f"{RT}.o(", self._depth_of_obj.get(id(obj), 0))
         if wrap[1] is None:
             wrap[1] = reporter
-        wrap[2] = wrap[2] or home
+        wrap[2] |= (1 if home else 0) | (2 if machines else 0)
 
     def _close_wraps(self) -> None:
-        for obj, reporter, home in self._wraps.values():
+        for obj, reporter, flags in self._wraps.values():
             d = self._depth_of_obj.get(id(obj), 0)
-            self.edits.close(obj["end"], f", {reporter or 'void 0'}{', 1' if home else ''})", d)
+            self.edits.close(obj["end"], f", {reporter or 'void 0'}{f', {flags}' if flags else ''})", d)
 
     # -- handle declarations ------------------------------------------------------------
 
@@ -601,6 +607,26 @@ class ModuleTransformer:
         text = (f"{directive_terminator(self.source, body)}let {self.links.handle_var(s)} = "
                 f"{RT}.mh({json.dumps(self.module_id)}, {arrow});")
         self.edits.open(pos, text, -2)
+
+
+MACHINE_CALLS = ("gen", "asyncFn", "agen")
+
+
+def _is_machine_body(fn: Node) -> bool:
+    """Is this the function a generator or async function became (its body returns
+    ``$T$.gen(...)``, ``$T$.asyncFn(...)`` or ``$T$.agen(...)``: see machines.py)?"""
+    body = fn.get("body")
+    if body is None or body["type"] != "BlockStatement":
+        return False
+    for stmt in body["body"]:
+        if stmt["type"] != "ReturnStatement":
+            continue
+        arg = stmt.get("argument")
+        callee = arg.get("callee") if arg is not None and arg["type"] == "CallExpression" else None
+        return (callee is not None and callee["type"] == "MemberExpression" and not callee.get("computed")
+                and callee["object"]["type"] == "Identifier" and callee["object"]["name"] == RT
+                and callee["property"].get("name") in MACHINE_CALLS)
+    return False
 
 
 def _probe_able(node: Node) -> bool:
