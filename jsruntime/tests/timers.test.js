@@ -207,8 +207,9 @@ test('an unref\'d timer does not keep the process alive; a ref\'d one does', () 
 });
 
 test('capture(): timers in creation order with plausible remaining times, immediates in order', async () => {
-  const a = loop.setTimeout(() => {}, 40);
-  const b = loop.setInterval(() => {}, 25);
+  // (delays far above the 10 ms waited: on a loaded machine the wait can take much longer)
+  const a = loop.setTimeout(() => {}, 400);
+  const b = loop.setInterval(() => {}, 250);
   const c = loop.setTimeout(() => {}, 1000);
   const im1 = loop.setImmediate(() => {});
   const im2 = loop.setImmediate(() => {});
