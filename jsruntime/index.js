@@ -420,6 +420,7 @@ module.exports = {
   tb: registry.tb,
   c: registry.c,
   k: registry.k,
+  nm: registry.nm,
   ck: registry.ck,
   o: registry.o,
   mh: registry.mh,

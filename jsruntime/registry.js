@@ -57,6 +57,14 @@ function c(fn, handle, name) {
   return fn;
 }
 
+/** Name an anonymous function or class as the engine would where the instrumenter's rewrite
+ * hides the name: a class's static block (put first in its body: its static fields and
+ * blocks may read the name), or a binding a machine renamed (`cb` became `cb$1`). */
+function nm(fn, name) {
+  if (fn.name === '') Object.defineProperty(fn, 'name', { value: name, configurable: true });
+  return fn;
+}
+
 /** Register a freshly evaluated class: its members, and its environment when it has one. */
 function k(cls, handle, name, nkeys) {
   if (nkeys !== undefined) {
@@ -280,4 +288,4 @@ function installBind() {
   });
 }
 
-module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, ck, propertyKey, o, mh, pv, setProgramFns, pn, pg, pc, ph, pref, tt, ttm, tb, installBind, nativeBind };
+module.exports = { StampBase, report, UNKNOWN_THIS, envOf, memberOf, boundInfo, moduleHandles, runtimeFns, runtimeFactories, runtimeFn, privOf, classOfProto, keysOf, homeOf, homeStandIn, setMethodMarker, templates, c, k, nm, ck, propertyKey, o, mh, pv, setProgramFns, pn, pg, pc, ph, pref, tt, ttm, tb, installBind, nativeBind };

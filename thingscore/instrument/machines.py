@@ -348,6 +348,11 @@ class Machine:
         if t == "Identifier" and id(node) in self.renames:
             edits.append((node["range"][0], node["range"][1], self.renames[id(node)]))
             return
+        named = _named_evaluation(node)
+        if named is not None and self._name_hidden(*named):
+            value = named[1]
+            edits.append((value["range"][0], value["range"][0], f"{RT}.nm("))
+            edits.append((value["range"][1], value["range"][1], f", {json.dumps(named[0]['name'])})"))
         if self.super_proto is not None and super_ok:
             if t == "CallExpression" and node["callee"]["type"] == "MemberExpression" and \
                     node["callee"]["object"]["type"] == "Super":
@@ -409,8 +414,16 @@ class Machine:
 
     def _bind_boxes(self, fn: Node, edits: list[tuple[int, int, str]]) -> None:
         r"""A closure made in the machine keeps the boxes it was made with: ``((\$b0) => fn)(\$b0)``."""
+        used = self._boxes_of(fn)
+        if used:
+            names = ", ".join(used)
+            edits.append((fn["range"][0], fn["range"][0], f"(({names}) => "))
+            edits.append((fn["range"][1], fn["range"][1], f")({names})"))
+
+    def _boxes_of(self, fn: Node) -> list[str]:
+        """The boxes (per-iteration bindings) a closure made in the machine uses."""
         if not self.boxes:
-            return
+            return []
         used: dict[str, None] = {}
         stack = [fn]
         while stack:
@@ -420,10 +433,13 @@ class Machine:
                 if new is not None and new.startswith("$b") and "." in new:
                     used[new.split(".", 1)[0]] = None
             stack.extend(c for _, c in child_nodes(n))
-        if used:
-            names = ", ".join(used)
-            edits.append((fn["range"][0], fn["range"][0], f"(({names}) => "))
-            edits.append((fn["range"][1], fn["range"][1], f")({names})"))
+        return list(used)
+
+    def _name_hidden(self, target: Node, value: Node) -> bool:
+        """Would the rewrite hide the name ``value`` (an anonymous function or class) takes
+        from ``target``: a binding renamed (``cb$1``), or the closure wrapped to bind its boxes?"""
+        return target["type"] == "Identifier" and _anonymous_definition(value) and (
+            id(target) in self.renames or bool(self._boxes_of(value)))
 
     def _leaving_jump(self, node: Node, inside: list[Leap]) -> str | None:
         """A break/continue that leaves the copied text: an abrupt jump of the machine."""
@@ -460,7 +476,10 @@ class Machine:
         parts = []
         for d in decl["declarations"]:
             if d.get("init") is not None:
-                parts.append(f"{self._target(d['id'])} = {self.text(d['init'])}")
+                init = self.text(d["init"])
+                if self._name_hidden(d["id"], d["init"]):
+                    init = f"{RT}.nm({init}, {json.dumps(d['id']['name'])})"
+                parts.append(f"{self._target(d['id'])} = {init}")
             elif decl["kind"] != "var":
                 parts.append(f"{self._target(d['id'])} = undefined")
         body = ", ".join(parts)
@@ -571,6 +590,8 @@ class Machine:
             elif d.get("init") is not None:
                 value = self.explode_expression(d["init"])
                 target = self._target(d["id"])
+                if self._name_hidden(d["id"], d["init"]):
+                    value = f"{RT}.nm({value}, {json.dumps(d['id']['name'])})"
                 if d["id"]["type"] == "Identifier":
                     self.emit(f"{target} = {value};", d)
                 else:
@@ -1372,6 +1393,30 @@ def _parents(program: Node) -> dict[int, Node]:
             parents[id(c)] = n
             stack.append(c)
     return parents
+
+
+def _anonymous_definition(node: Node) -> bool:
+    """The spec's IsAnonymousFunctionDefinition: a function, arrow or class expression
+    without a name of its own (it takes the name of what it is assigned to)."""
+    t = node["type"]
+    return t == "ArrowFunctionExpression" or (t in ("FunctionExpression", "ClassExpression") and node.get("id") is None)
+
+
+def _named_evaluation(node: Node) -> tuple[Node, Node] | None:
+    """``(binding, value)`` when ``node`` names an anonymous function after a binding
+    (``let cb = () => ...``, ``x = function () {}``, ``[d = class {}]``)."""
+    t = node["type"]
+    if t == "VariableDeclarator" and node.get("init") is not None:
+        target, value = node["id"], node["init"]
+    elif t == "AssignmentExpression" and node["operator"] in ("=", "||=", "&&=", "??="):
+        target, value = node["left"], node["right"]
+    elif t == "AssignmentPattern":
+        target, value = node["left"], node["right"]
+    else:
+        return None
+    if target["type"] != "Identifier" or not _anonymous_definition(value):
+        return None
+    return target, value
 
 
 def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> str | None:

@@ -506,6 +506,10 @@ class ModuleTransformer:
             return
         if t == "ClassExpression":
             self.edits.open(node["start"], f"{RT}.k(", d)
+            if name is not None and node.get("id") is None and _has_static_initializers(node):
+                # the engine names an anonymous class before its static fields and blocks
+                # run (they may read this.name); $T$.k names it only afterwards
+                self.edits.open(node["body"]["start"] + 1, f"static {{ {RT}.nm(this, {json.dumps(name)}); }}", d)
             args = keys_arg or (f", {h}{name_arg}" if (reg or name is not None) else "")
             self.edits.close(node["end"], f"{args})", d)
             return
@@ -607,6 +611,13 @@ class ModuleTransformer:
         text = (f"{directive_terminator(self.source, body)}let {self.links.handle_var(s)} = "
                 f"{RT}.mh({json.dumps(self.module_id)}, {arrow});")
         self.edits.open(pos, text, -2)
+
+
+def _has_static_initializers(cls: Node) -> bool:
+    """Does the class body have a static field or a static block (code that runs while the
+    class is being defined)?"""
+    return any(m["type"] == "StaticBlock" or (m["type"] in ("PropertyDefinition", "ClassProperty") and m.get("static"))
+               for m in cls["body"]["body"])
 
 
 MACHINE_CALLS = ("gen", "asyncFn", "agen")
