@@ -62,7 +62,7 @@ class SchedulerError(Exception):
 
 
 class Scheduler:
-    def __init__(self, pubsub: PubSub, fs: FileSystem, *, policy: str = "first-fit",
+    def __init__(self, pubsub: PubSub, fs: FileSystem, *, policy: str | None = None,
                  checkpoint_every: float | None = None, deadline: float = 5.0, keep_checkpoints: int = 2,
                  tick: float = 0.25, grace: float | None = None, command_timeout: float = 45.0,
                  max_moves: int = 4, keys: KeyRing | None = None) -> None:
@@ -70,8 +70,8 @@ class Scheduler:
         self.keys = keys.as_role("scheduler") if keys is not None else None
         self._guard = Guard(self.keys) if self.keys is not None else None
         self.fs = fs
-        self.policy_name = policy
-        self.policy = plugins.load("scheduler", policy)
+        self.policy_name = policy or plugins.default_name("scheduler")
+        self.policy = plugins.load("scheduler", self.policy_name)
         self.checkpoint_every = checkpoint_every
         self.deadline = deadline
         self.keep_checkpoints = max(1, keep_checkpoints)

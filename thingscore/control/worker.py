@@ -54,7 +54,7 @@ class CommandError(Exception):
 
 
 class Worker:
-    def __init__(self, worker_id: str, pubsub: PubSub, fs: FileSystem, *, runtime: str = "node",
+    def __init__(self, worker_id: str, pubsub: PubSub, fs: FileSystem, *, runtime: str | None = None,
                  heartbeat: float = 1.0, labels: dict[str, str] | None = None, capacity: dict[str, float] | None = None,
                  workdir: Path | None = None, migrate_timeout: float = 30.0,
                  low_memory_mb: float | None = None, keys: KeyRing | None = None,
@@ -62,8 +62,8 @@ class Worker:
         self.id = worker_id
         self.pubsub = pubsub
         self.fs = fs
-        self.runtime_name = runtime
-        self.runtime: Runtime = plugins.load("runtime", runtime)
+        self.runtime_name = runtime or plugins.default_name("runtime")
+        self.runtime: Runtime = plugins.load("runtime", self.runtime_name)
         prewarm = getattr(self.runtime, "prewarm", None)
         if callable(prewarm):
             prewarm()  # a warm runtime process waits for the next program: faster restores
