@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -83,6 +84,10 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     return run(args)
 
 
+METRICS_HELP = ("serve metrics for Prometheus at http://HOST:PORT/metrics (HOST 127.0.0.1 unless given) through "
+                "the hook plugins that export them; the same as $THINGS_METRICS_PORT")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="things", description="Run and live-migrate JavaScript programs.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -135,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--encrypt-snapshots", action="store_true",
                     help="encrypt the snapshots this worker stores (AES-256-GCM with the cluster's snapshot key)")
     wk.add_argument("-v", "--verbose", action="store_true")
+    wk.add_argument("--metrics-port", metavar="[HOST:]PORT", help=METRICS_HELP)
     wk.set_defaults(func=_cmd_worker)
 
     dp = sub.add_parser("dispatch", help="command workers: run, ps, migrate, pause, resume, kill, snapshot, logs")
@@ -178,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--fs", help="global FS plugin name, URL or directory (as for the worker)")
     sc.add_argument("--keys", help=KEYS_HELP)
     sc.add_argument("-v", "--verbose", action="store_true")
+    sc.add_argument("--metrics-port", metavar="[HOST:]PORT", help=METRICS_HELP)
     sc.set_defaults(func=_cmd_scheduler)
 
     ap = sub.add_parser("app", help="applications: run, ls, stop (through the scheduler)")
@@ -263,6 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not hasattr(args, "args"):
             build_parser().error("arguments after -- are only for exec and dispatch run")
         args.args = [*(args.args or []), *tail]
+    if getattr(args, "metrics_port", None):  # read by hook plugins (the Prometheus exporter) where they start
+        os.environ["THINGS_METRICS_PORT"] = args.metrics_port
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

@@ -36,7 +36,7 @@ from typing import Any
 
 from thingscore import plugins
 from thingscore.fs import FileSystem, FSError
-from thingscore.hookspecs import plugin_manager
+from thingscore.hookspecs import load_hooks
 from thingscore.pubsub import Message, PubSub
 from thingscore.scheduling import Fleet, Program, Resources
 from thingscore.security import envelope
@@ -81,7 +81,7 @@ class Scheduler:
         self.max_moves = max_moves
         self.fleet = FleetView(deadline)
         self.schedule = sched.Schedule()
-        self.hooks = plugin_manager()
+        self.hooks = load_hooks()
         self._lock = threading.RLock()
         self._busy: dict[str, str] = {}          # program id -> the action in flight for it
         self._missing: dict[str, int] = {}       # program id -> heartbeats of its worker without it
@@ -116,6 +116,7 @@ class Scheduler:
         log.info("scheduler ready (policy %s, deadline %gs, checkpoints %s); %d programs in the schedule",
                  self.policy_name, self.deadline,
                  f"every {self.checkpoint_every:g}s" if self.checkpoint_every else "per program only", n)
+        self.hooks.hook.things_scheduler_started(policy=self.policy_name, deadline=self.deadline)
 
     def serve_forever(self) -> None:
         self.start()
@@ -343,10 +344,7 @@ class Scheduler:
                     return
                 if reply.ok:
                     e.worker = target
-                    self._set(e, RUNNING, f"moved from {source}")
-                    self.hooks.hook.things_migration_done(
-                        process_id=pid, source=source, target=target,
-                        downtime_ms=float((reply.result or {}).get("downtime_ms") or 0.0))
+                    self._set(e, RUNNING, f"moved from {source}")  # things_migration_done fired on the source
                 else:
                     self._set(e, RUNNING, f"move to {target} failed: {reply.error}")
                     self._not_before[pid] = time.monotonic() + 5.0
@@ -420,6 +418,7 @@ class Scheduler:
             w, fresh = self.fleet.update(hb)
             if fresh:
                 log.info("worker %s is here (%d processes)", w.id, len(w.processes))
+                self.hooks.hook.things_worker_joined(worker_id=w.id, status=hb)
             actions = self._reconcile(w)
         for act in actions:
             self._pool.submit(act)
