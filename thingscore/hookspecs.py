@@ -88,7 +88,12 @@ def things_worker_lost(worker_id: str) -> None:
 
 
 class _SafeRelay:
-    """``hooks.hook.<name>(**kwargs)`` that logs an implementation's error instead of raising it."""
+    """``hooks.hook.<name>(**kwargs)``: every implementation is called, each in isolation.
+
+    Why not pluggy's own call: when one implementation raises, pluggy stops and the later ones
+    never see the event, so one buggy observer would blind the others. Here each one's error
+    is logged and the next is called (our hooks have no wrappers and no first-result rule).
+    """
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self._pm = pm
@@ -97,10 +102,11 @@ class _SafeRelay:
         caller = getattr(self._pm.hook, name)
 
         def call(**kwargs: Any) -> None:
-            try:
-                caller(**kwargs)
-            except Exception:
-                log.exception("a %s hook failed", name)
+            for impl in reversed(caller.get_hookimpls()):  # pluggy's order: the last registered first
+                try:
+                    impl.function(*[kwargs[arg] for arg in impl.argnames])
+                except Exception:
+                    log.exception("the %s hook of %s failed", name, impl.plugin_name)
 
         return call
 
