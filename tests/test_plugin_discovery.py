@@ -20,12 +20,14 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, things_cmd
+from servers import _binary, free_port
 from third_party import install
 
 from thingscore import plugins
 
 ACME_PUBSUB = '''
     import os
+    import subprocess
     from things_plugins.pubsub.redis_pubsub import RedisPubSub
 
     class AcmeBus(RedisPubSub):
@@ -34,9 +36,33 @@ ACME_PUBSUB = '''
         schemes = ("acme", "acmes")
         default_url = "acme://127.0.0.1:6379/0"
 
+        capabilities = RedisPubSub.capabilities | {"serve_broker"}
+        broker_port = 6390
+
         def __init__(self, url=None, *, client_id=None):
             _mark("pubsub", url)
             super().__init__("redis://" + (url or self.default_url).split("://", 1)[1], client_id=client_id)
+
+        @classmethod
+        def serve_broker(cls, host, port, options):
+            return RedisServer(host, port)
+
+    class RedisServer:
+        """The vendor's broker for `things pubsub --backend acme`: a redis-server child."""
+
+        def __init__(self, host, port):
+            exe = os.environ["ACME_REDIS_SERVER"]
+            self._proc = subprocess.Popen([exe, "--bind", host, "--port", str(port), "--save", "",
+                                           "--appendonly", "no"], stdout=subprocess.DEVNULL)
+            self.url = f"acme://{host}:{port}/0"
+            self.description = f"acme broker at {self.url}"
+            self.notes = []
+
+        def serve_forever(self):
+            return 0 if self._proc.wait() in (0, -15) else 1
+
+        def stop(self):
+            self._proc.terminate()
 
     def _mark(kind, url):
         marker = os.environ.get("ACME_MARKER")
@@ -112,15 +138,7 @@ def test_the_cli_runs_a_program_over_a_third_party_bus_and_fs(acme_site: Path, r
                                "--heartbeat", "0.3"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         cluster = ["dispatch", "--pubsub", bus, "--fs", fs_url, "--timeout", "20"]
-        deadline = time.monotonic() + 30
-        while True:
-            ws = subprocess.run([*things_cmd(), *cluster, "workers", "--json"], env=env, capture_output=True,
-                                text=True, timeout=60)
-            if ws.returncode == 0 and wid in ws.stdout:
-                break
-            assert worker.poll() is None, worker.stderr.read().decode() if worker.stderr else ""
-            assert time.monotonic() < deadline, f"the worker never showed up: {ws.stdout} {ws.stderr}"
-            time.sleep(0.3)
+        _wait_for_worker(cluster, wid, env, worker)
         run = subprocess.run([*things_cmd(), *cluster, "run", wid, str(program)], env=env, capture_output=True,
                              text=True, timeout=60)
         assert run.returncode == 0, run.stderr
@@ -139,6 +157,58 @@ def test_the_cli_runs_a_program_over_a_third_party_bus_and_fs(acme_site: Path, r
     assert {kind for kind, _, _ in marks} == {"pubsub", "fs"}
     assert {p for _, p, _ in marks} >= {str(worker.pid)}, "the worker process used the third-party plugins"
     assert len({p for _, p, _ in marks}) >= 3, "worker and dispatch commands all chose them by URL"
+
+
+def _wait_for_worker(cluster: list[str], wid: str, env: dict[str, str], proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        ws = subprocess.run([*things_cmd(), *cluster, "workers", "--json"], env=env, capture_output=True,
+                            text=True, timeout=60)
+        if ws.returncode == 0 and wid in ws.stdout:
+            return
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        assert time.monotonic() < deadline, f"the worker never showed up: {ws.stdout} {ws.stderr}"
+        time.sleep(0.3)
+
+
+def test_things_pubsub_serves_the_broker_of_the_plugin_named(acme_site: Path, tmp_path: Path) -> None:
+    """`things pubsub --backend acme` runs the third party's broker; a worker reaches it by its URL."""
+    exe = _binary("redis-server")
+    if exe is None:
+        pytest.skip("redis-server is not installed (make test installs it with apt-get)")
+    env = {**os.environ, "ACME_REDIS_SERVER": exe}
+    port = free_port()
+    broker = subprocess.Popen([*things_cmd(), "pubsub", "--backend", "acme", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    worker = None
+    try:
+        assert broker.stdout is not None
+        first = broker.stdout.readline()
+        url = f"acme://127.0.0.1:{port}/0"
+        assert first.strip() == f"things pubsub: acme broker at {url}", first + (broker.stderr.read() or "")
+        wid = f"acme-broker-{tmp_path.name[-6:]}"
+        worker = subprocess.Popen([*things_cmd(), "worker", "--id", wid, "--pubsub", url, "--fs", str(tmp_path / "fs"),
+                                   "--heartbeat", "0.3"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _wait_for_worker(["dispatch", "--pubsub", url, "--fs", str(tmp_path / "fs")], wid, env, worker)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(20)
+        broker.terminate()
+        assert broker.wait(20) == 0
+
+
+def test_things_pubsub_refuses_what_a_broker_plugin_does_not_declare() -> None:
+    local = subprocess.run([*things_cmd(), "pubsub", "--backend", "local"], capture_output=True, text=True, timeout=60)
+    assert local.returncode == 2 and "serves no broker" in local.stderr
+    served = [d.name for d in plugins.declarations("pubsub")
+              if "serve_broker" in plugins.load_class("pubsub", d.name).capabilities]
+    assert served and all(name in local.stderr for name in served)
+    no_curve = [n for n in served if "curve_keys" not in plugins.load_class("pubsub", n).broker_options]
+    if no_curve:
+        r = subprocess.run([*things_cmd(), "pubsub", "--backend", no_curve[0], "--curve-keys", "/nonexistent"],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2 and "takes no --curve-keys" in r.stderr, r.stderr
 
 
 # -- the kernel names no plugin ----------------------------------------------------------------
