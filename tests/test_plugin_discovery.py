@@ -107,9 +107,9 @@ def acme_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                     "things.fs": {"acmefs": "acme_things.files:AcmeFS"}})
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])))
-    plugins._declared.cache_clear()
+    plugins.refresh()
     yield site
-    plugins._declared.cache_clear()
+    plugins.refresh()
 
 
 def test_a_third_party_plugin_is_chosen_by_the_scheme_it_declares(acme_site: Path) -> None:

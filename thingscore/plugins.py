@@ -58,12 +58,27 @@ class Declaration:
     accepts_paths: bool = False
 
 
-def _entry_points(kind: str) -> dict[str, EntryPoint]:
-    """The entry points of one kind by name (the first one of a name wins, as stevedore's would)."""
-    found: dict[str, EntryPoint] = {}
-    for ep in entry_points(group=GROUPS[kind]):
-        found.setdefault(ep.name, ep)
+@functools.cache
+def _all_entry_points() -> dict[str, dict[str, EntryPoint]]:
+    """Our entry points by group and name, read once per process (a scan of every installed
+    distribution's metadata: too slow to repeat for each question); see :func:`refresh`."""
+    installed = entry_points()
+    found: dict[str, dict[str, EntryPoint]] = {}
+    for group in GROUPS.values():
+        by_name = found[group] = {}
+        for ep in installed.select(group=group):
+            by_name.setdefault(ep.name, ep)  # the first one of a name wins, as stevedore's would
     return found
+
+
+def _entry_points(kind: str) -> dict[str, EntryPoint]:
+    return _all_entry_points()[GROUPS[kind]]
+
+
+def refresh() -> None:
+    """Forget what was read about installed plugins (after installing one in this process)."""
+    _all_entry_points.cache_clear()
+    _declared.cache_clear()
 
 
 def available(kind: str) -> list[str]:
