@@ -92,7 +92,8 @@ class _SafeRelay:
 
     Why not pluggy's own call: when one implementation raises, pluggy stops and the later ones
     never see the event, so one buggy observer would blind the others. Here each one's error
-    is logged and the next is called (our hooks have no wrappers and no first-result rule).
+    is logged and the next is called. Our hooks are notifications (no result, no first-result
+    rule), so wrapper implementations are not called.
     """
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
@@ -103,6 +104,8 @@ class _SafeRelay:
 
         def call(**kwargs: Any) -> None:
             for impl in reversed(caller.get_hookimpls()):  # pluggy's order: the last registered first
+                if impl.hookwrapper or getattr(impl, "wrapper", False):
+                    continue  # observers only: there is no result for a wrapper to wrap
                 try:
                     impl.function(*[kwargs[arg] for arg in impl.argnames])
                 except Exception:
