@@ -105,7 +105,7 @@ class Cluster:
         self.fs = str(tmp / "fs")
         self.log = Path(env["HOOK_LOG"])
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
-        self.suffix = tmp.name[-6:]
+        self.suffix = uuid.uuid4().hex[:6]
 
     def start(self, name: str, *args: str, metrics: int | None = None) -> subprocess.Popen[bytes]:
         env = {**self.env, **({"THINGS_METRICS_PORT": str(metrics)} if metrics else {})}

@@ -125,6 +125,18 @@ def test_a_third_party_plugin_is_chosen_by_the_scheme_it_declares(acme_site: Pat
         plugins.resolve("pubsub", "nosuch://h")  # the error lists what is installed, the third party too
 
 
+def test_things_plugins_lists_what_each_plugin_declares(acme_site: Path) -> None:
+    r = subprocess.run([*things_cmd(), "plugins", "--json"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    rows = {(row["kind"], row["name"]): row for row in json.loads(r.stdout)}
+    acme = rows[("pubsub", "acme")]
+    assert acme["schemes"] == ["acme", "acmes"] and "serve_broker" in acme["capabilities"] and not acme["default"]
+    assert rows[("fs", "acmefs")]["schemes"] == ["acmefs"]
+    for kind in plugins.GROUPS:  # exactly one default per kind, and it is the one the kernel picks
+        assert [name for (k, name), row in rows.items() if k == kind and row.get("default")] == [
+            plugins.default_name(kind)]
+
+
 def test_the_cli_runs_a_program_over_a_third_party_bus_and_fs(acme_site: Path, redis_url: str,
                                                               tmp_path: Path) -> None:
     hostport = redis_url.split("://", 1)[1]

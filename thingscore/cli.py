@@ -78,6 +78,12 @@ KEYS_HELP = ("the cluster's key file (things keygen); default $THINGS_KEYS. With
              "or checked")
 
 
+def _cmd_plugins(args: argparse.Namespace) -> int:
+    from thingscore.commands.plugins import run
+
+    return run(args)
+
+
 def _cmd_keygen(args: argparse.Namespace) -> int:
     from thingscore.commands.keygen import run
 
@@ -207,6 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
     kg.add_argument("--out", required=True, metavar="FILE", help="where to write the full key file")
     kg.add_argument("--force", action="store_true", help="overwrite existing key files")
     kg.set_defaults(func=_cmd_keygen)
+
+    pl = sub.add_parser("plugins", help="the installed plugins and what each declares (schemes, default URL...)")
+    pl.add_argument("--json", action="store_true", help="the listing as JSON")
+    pl.set_defaults(func=_cmd_plugins)
 
     dm = sub.add_parser("demo", help="the whole system on one machine: migrations between processes and workers")
     dm.set_defaults(func=_cmd_demo)
