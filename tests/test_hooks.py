@@ -173,8 +173,8 @@ def metric(text: str, name: str, /, **labels: str) -> float | None:
 def test_hooks_fire_in_real_workers_and_scheduler(cluster: Cluster) -> None:
     metrics_a, metrics_b, metrics_s = free_port(), free_port(), free_port()
     cluster.start("scheduler", metrics=metrics_s)
-    cluster.start("A", metrics=metrics_a)
-    cluster.start("B", metrics=metrics_b)
+    cluster.start("A", metrics=metrics_a)  # by the environment
+    cluster.start("B", "--metrics-port", f"127.0.0.1:{metrics_b}")  # by the flag
     a, b = cluster.wid("A"), cluster.wid("B")
     for w in (a, b):
         _wait(f"{w} started", lambda w=w: cluster.events("things_worker_started", worker_id=w))
