@@ -223,6 +223,21 @@ def test_things_pubsub_refuses_what_a_broker_plugin_does_not_declare() -> None:
         assert r.returncode == 2 and "takes no --curve-keys" in r.stderr, r.stderr
 
 
+def test_a_plugin_that_cannot_be_imported_hides_no_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = install(tmp_path / "site", "broken_things", {"bus.py": "import no_such_client_library\n"},
+                   {"things.pubsub": {"aaa-broken": "broken_things.bus:Bus"}})
+    monkeypatch.syspath_prepend(str(site))
+    plugins.refresh()
+    try:
+        assert "aaa-broken" in plugins.available("pubsub")
+        assert plugins.resolve("pubsub", "mqtts://h")[0] == "mqtt"  # found past the broken one
+        assert plugins.default_name("pubsub") in plugins.available("pubsub")
+        with pytest.raises(plugins.PluginNotFound, match="aaa-broken"):
+            plugins.declaration("pubsub", "aaa-broken")
+    finally:
+        plugins.refresh()
+
+
 # -- the kernel names no plugin ----------------------------------------------------------------
 
 KERNEL = ROOT / "thingscore"
