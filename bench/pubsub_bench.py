@@ -178,14 +178,14 @@ def bench_raw_mqtt(url: str, n: int, size: int, rounds: int, tuned: bool = False
     """Raw paho; ``tuned``: its client class reading bursts as our plugin's does."""
     import paho.mqtt.client as mqtt
     from paho.mqtt.enums import CallbackAPIVersion
-    from things_plugins.pubsub.mqtt_pubsub import _BurstClient, parse_url
+    from things_plugins.pubsub.mqtt_pubsub import _burst_client, parse_url
 
     host, port, _ = parse_url(url)
     payload = b"x" * size
     counter, pong = Counter(n), threading.Event()
 
     def client(on_message: Callable[..., None]) -> mqtt.Client:
-        c = (_BurstClient if tuned else mqtt.Client)(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        c = (_burst_client() if tuned else mqtt.Client)(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
         c.on_socket_open = lambda cl, ud, sock: sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         c.on_message = on_message
         c.connect(host, port)

@@ -23,6 +23,7 @@ from thingscore.commands.conformance_fs import UsageError, resolve
     ("/srv/things", ("local", "/srv/things")),
     ("relative/dir", ("local", "relative/dir")),
     ("local", ("local", None)),
+    ("mongo", ("mongo", "mongodb://127.0.0.1:27017/things")),
     ("redis", ("redis", "redis://127.0.0.1:6379/0")),
     ("redis=redis://h:1/0?prefix=a=b", ("redis", "redis://h:1/0?prefix=a=b")),
 ])
@@ -52,12 +53,11 @@ def test_redis_passes(redis_url: str, capsys: pytest.CaptureFixture[str]) -> Non
     assert "[ok  ] watch" in out and "0 failed" in out
 
 
-def test_mongo_without_a_url_is_skipped_visibly(monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.delenv("THINGS_TEST_MONGO_URL", raising=False)
-    assert conformance_fs.run("mongo", False) == 0
-    out = capsys.readouterr().out
-    assert "[skip] no server URL" in out and "0 passed, 0 failed, 1 skipped" in out
+def test_mongo_without_a_server_checks_nothing_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    """A mongodb:// URL goes to the plugin that declares it; no server there: nothing ran, exit 1."""
+    port = free_port()
+    assert conformance_fs.run(f"mongodb://127.0.0.1:{port}/things?serverSelectionTimeoutMS=500", False) == 1
+    assert "passed" not in capsys.readouterr().out
 
 
 def test_an_unreachable_mongo_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:

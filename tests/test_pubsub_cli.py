@@ -40,4 +40,4 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("nosuch://x", verbose=False) == 2
     assert run("redis://127.0.0.1:1/0", verbose=False) == 2
     err = capsys.readouterr().err
-    assert "no pubsub plugin named 'nosuch'" in err and "cannot use pub/sub" in err
+    assert "no pubsub plugin for nosuch:// URLs" in err and "cannot use pub/sub" in err

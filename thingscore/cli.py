@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -77,10 +78,20 @@ KEYS_HELP = ("the cluster's key file (things keygen); default $THINGS_KEYS. With
              "or checked")
 
 
+def _cmd_plugins(args: argparse.Namespace) -> int:
+    from thingscore.commands.plugins import run
+
+    return run(args)
+
+
 def _cmd_keygen(args: argparse.Namespace) -> int:
     from thingscore.commands.keygen import run
 
     return run(args)
+
+
+METRICS_HELP = ("serve metrics for Prometheus at http://HOST:PORT/metrics (HOST 127.0.0.1 unless given) through "
+                "the hook plugins that export them; the same as $THINGS_METRICS_PORT")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     ins = sub.add_parser("instrument", help="instrument a program so that it can be snapshotted and resumed")
     ins.add_argument("file")
     ins.add_argument("-o", "--output", help="output file (default: stdout)")
-    ins.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
+    ins.add_argument("--parser", help="parser plugin (default: the default parser; `things plugins` lists them)")
     ins.set_defaults(func=_cmd_instrument)
 
     ex = sub.add_parser("exec", help="run a program, migrating it to a fresh runtime process every K callbacks")
@@ -98,10 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("args", nargs="*", help="arguments passed to the program (after --)")
     ex.add_argument("--hops", type=int, default=0, help="number of migrations (default 0)")
     ex.add_argument("--every", type=int, default=1, help="event-loop callbacks between migrations")
-    ex.add_argument("--runtimes", default="node", help="comma-separated runtime plugins, cycled per process")
+    ex.add_argument("--runtimes", default="", help="comma-separated runtime plugins, cycled per process "
+                    "(default: the default runtime)")
     ex.add_argument("--report", help="write a JSON report of the hops to this file")
     ex.add_argument("--snapshot-dir", help="keep every snapshot as hop-N.json in this directory")
-    ex.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
+    ex.add_argument("--parser", help="parser plugin (default: the default parser; `things plugins` lists them)")
     ex.add_argument("--max-memory-mb", type=float, help="stop the program when it needs more memory than this")
     ex.add_argument("--max-cpu-seconds", type=float, help="stop the program after this much CPU time (per process)")
     ex.set_defaults(func=_cmd_exec)
@@ -110,14 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("snapshot")
     rs.add_argument("-o", "--output", help="output file (default: stdout)")
     rs.add_argument("--program", help="the program's main file (default: the one named in the snapshot)")
-    rs.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
+    rs.add_argument("--parser", help="parser plugin (default: the default parser; `things plugins` lists them)")
     rs.set_defaults(func=_cmd_restore)
 
     wk = sub.add_parser("worker", help="run programs for the control plane (until interrupted)")
     wk.add_argument("--id", help="worker id (default: $THINGS_WORKER_ID or the host name)")
-    wk.add_argument("--pubsub", help="pub/sub plugin name or URL (default: $THINGS_PUBSUB or zmq://127.0.0.1:7901)")
+    wk.add_argument("--pubsub", help="pub/sub plugin name or URL (default: $THINGS_PUBSUB or the default "
+                    "plugin's URL, where `things pubsub` serves)")
     wk.add_argument("--fs", help="global FS plugin name, URL or directory (default: $THINGS_FS or ~/.things/fs)")
-    wk.add_argument("--runtime", help="runtime plugin for programs (default: node)")
+    wk.add_argument("--runtime", help="runtime plugin for programs (default: $THINGS_RUNTIME or the default runtime)")
     wk.add_argument("--heartbeat", type=float, help="seconds between heartbeats (default 1)")
     wk.add_argument("--label", action="append", help="KEY=VALUE label for placement (repeatable)")
     wk.add_argument("--memory-mb", type=float, help="memory this worker offers to programs (default 1024)")
@@ -133,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--encrypt-snapshots", action="store_true",
                     help="encrypt the snapshots this worker stores (AES-256-GCM with the cluster's snapshot key)")
     wk.add_argument("-v", "--verbose", action="store_true")
+    wk.add_argument("--metrics-port", metavar="[HOST:]PORT", help=METRICS_HELP)
     wk.set_defaults(func=_cmd_worker)
 
     dp = sub.add_parser("dispatch", help="command workers: run, ps, migrate, pause, resume, kill, snapshot, logs")
@@ -165,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     dp.set_defaults(func=_cmd_dispatch)
 
     sc = sub.add_parser("scheduler", help="place applications, checkpoint them, fail them over (until interrupted)")
-    sc.add_argument("--policy", default="first-fit", help="placement policy plugin (default first-fit)")
+    sc.add_argument("--policy", help="placement policy plugin (default: the default policy)")
     sc.add_argument("--checkpoint-every", metavar="DURATION",
                     help="checkpoint every running program this often (5s, 500ms, 2m); default: only programs "
                     "whose application sets checkpoint_every")
@@ -176,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--fs", help="global FS plugin name, URL or directory (as for the worker)")
     sc.add_argument("--keys", help=KEYS_HELP)
     sc.add_argument("-v", "--verbose", action="store_true")
+    sc.add_argument("--metrics-port", metavar="[HOST:]PORT", help=METRICS_HELP)
     sc.set_defaults(func=_cmd_scheduler)
 
     ap = sub.add_parser("app", help="applications: run, ls, stop (through the scheduler)")
@@ -187,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap_run = ap_sub.add_parser("run", help="run an application file (YAML, JSON or TOML); prints JSON")
     ap_run.add_argument("file")
     ap_run.add_argument("--wait", type=float, default=20.0, help="seconds to wait for the programs to start")
-    ap_run.add_argument("--parser", default="esprima", help="parser plugin for instrumenting")
+    ap_run.add_argument("--parser", help="parser plugin for instrumenting (default: the default parser)")
     ap_ls = ap_sub.add_parser("ls", help="applications and their programs")
     ap_ls.add_argument("--json", action="store_true")
     ap_sub.add_parser("stop", help="stop an application's programs").add_argument("name")
@@ -199,19 +214,23 @@ def build_parser() -> argparse.ArgumentParser:
     kg.add_argument("--force", action="store_true", help="overwrite existing key files")
     kg.set_defaults(func=_cmd_keygen)
 
+    pl = sub.add_parser("plugins", help="the installed plugins and what each declares (schemes, default URL...)")
+    pl.add_argument("--json", action="store_true", help="the listing as JSON")
+    pl.set_defaults(func=_cmd_plugins)
+
     dm = sub.add_parser("demo", help="the whole system on one machine: migrations between processes and workers")
     dm.set_defaults(func=_cmd_demo)
 
-    pb = sub.add_parser("pubsub", help="the embedded broker for one machine (zmq)")
+    pb = sub.add_parser("pubsub", help="the embedded broker for one machine (of the default pub/sub plugin)")
     pb.add_argument("--host", default="127.0.0.1")
-    pb.add_argument("--port", type=int, default=7901)
-    pb.add_argument("--backend", choices=["zmq", "mqtt"], default="zmq",
-                    help="zmq: our embedded broker; mqtt: starts mosquitto if installed")
+    pb.add_argument("--port", type=int, help="default: the broker plugin's own port")
+    pb.add_argument("--backend", help="the pub/sub plugin whose broker runs (default: the default pub/sub plugin; "
+                    "those that can serve one are listed by `things plugins`)")
     pb.add_argument("--curve-keys", metavar="FILE",
-                    help="zmq: run with CURVE using this key pair file, made if absent (public key in FILE.pub); "
+                    help="run with CURVE using this key pair file, made if absent (public key in FILE.pub); "
                          "default $THINGS_PUBSUB_CURVE_KEYS")
     pb.add_argument("--curve-clients", metavar="PATH",
-                    help="zmq with CURVE: only admit clients whose public key is in this directory of key files "
+                    help="with CURVE: only admit clients whose public key is in this directory of key files "
                          "(or file of keys), read at each connection; default $THINGS_PUBSUB_CURVE_CLIENTS")
     pb.add_argument("-v", "--verbose", action="store_true")
     pb.set_defaults(func=_cmd_pubsub)
@@ -219,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     sm = sub.add_parser("simulate", help="compare placement policies on a simulated fleet (no processes)")
     sm.add_argument("--workers", type=int, default=1000)
     sm.add_argument("--programs", type=int, default=5000)
-    sm.add_argument("--policy", default="first-fit", help="policy name(s), comma-separated to compare")
+    sm.add_argument("--policy", help="policy name(s), comma-separated to compare (default: the default policy)")
     sm.add_argument("--churn", type=float, default=0.0, help="fraction of workers that leave/join per round")
     sm.add_argument("--rounds", type=int, default=10)
     sm.add_argument("--seed", type=int, default=0)
@@ -231,10 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     cfr = cf_sub.add_parser("run", help="run the conformance suite of a plugin")
     cfr.add_argument("--parser", help="parser plugin name")
     cfr.add_argument("--pubsub", metavar="URL|NAME",
-                     help="pub/sub plugin to check: mqtt://host:port, redis://host:port/db, zmq://host:port, local")
+                     help="pub/sub plugin to check: a URL of a scheme a plugin declares, or a plugin name")
     cfr.add_argument("--scheduler", metavar="NAME", help="placement policy plugin to check")
-    cfr.add_argument("--fs", metavar="URL|DIR|NAME", help="file-system plugin to check: redis://host:port/db, "
-                     "mongodb://host:port/db, file:///dir or a directory, or a plugin name")
+    cfr.add_argument("--fs", metavar="URL|DIR|NAME",
+                     help="file-system plugin to check: a URL of a scheme a plugin declares, a directory or a name")
     cfr.add_argument("--test262", action="store_true",
                      help="test262 under plain node and instrumented: shares by folder, failures listed")
     cfr.add_argument("--filter", action="append", metavar="PREFIX",
@@ -261,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not hasattr(args, "args"):
             build_parser().error("arguments after -- are only for exec and dispatch run")
         args.args = [*(args.args or []), *tail]
+    if getattr(args, "metrics_port", None):  # read by hook plugins (the Prometheus exporter) where they start
+        os.environ["THINGS_METRICS_PORT"] = args.metrics_port
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

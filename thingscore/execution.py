@@ -59,7 +59,7 @@ def _exit_code(rc: int) -> int:
 
 
 def execute(file: str | Path, *, hops: int, every: int, runtimes: list[str], args: list[str] | None = None,
-            snapshot_dir: Path | None = None, parser: str = "esprima", limits: Limits | None = None) -> ExecResult:
+            snapshot_dir: Path | None = None, parser: str | None = None, limits: Limits | None = None) -> ExecResult:
     """Run ``file`` migrating it ``hops`` times, every ``every`` callbacks; each process gets
     ``limits`` (a program over one is stopped: the reason on stderr, a non-zero exit code)."""
     main = Path(file).resolve()

@@ -1,6 +1,7 @@
 """The global file system interface: code, snapshots, checkpoints and the files programs see.
 
-Every backend (``local``, ``redis``, ``mongo``) subclasses :class:`FileSystem`. Paths are
+Every backend plugin subclasses :class:`FileSystem` and declares the URL schemes it answers
+to (see :mod:`thingscore.plugins`). Paths are
 relative, ``/``-separated and normalized; a path that would escape the root (``..``,
 absolute host paths) is refused with :class:`PathEscape`. ``write`` is atomic: a reader sees
 the old content or the new one, never a mix.
@@ -12,6 +13,7 @@ import posixpath
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class FSError(Exception):
@@ -70,6 +72,16 @@ class FileSystem(ABC):
     name: str = "abstract"
     #: Optional capabilities: "watch".
     capabilities: frozenset[str] = frozenset()
+
+    # What the kernel must know about a plugin, declared by the plugin (thingscore.plugins):
+    #: URL schemes this plugin answers to (``--fs=scheme://...``).
+    schemes: ClassVar[tuple[str, ...]] = ()
+    #: The URL its bare word (its entry-point name, ``--fs=NAME``) stands for.
+    default_url: ClassVar[str | None] = None
+    #: > 0: may be the cluster's file system when none is configured (the highest wins).
+    default_priority: ClassVar[int] = 0
+    #: True: a plain path (``--fs=/srv/things``, not a URL nor a plugin name) is for this plugin.
+    accepts_paths: ClassVar[bool] = False
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url

@@ -1,6 +1,6 @@
 """The publish/subscribe interface of the control plane.
 
-Every backend (``local``, ``zmq``, ``mqtt``, ``redis``) subclasses :class:`PubSub`. The only
+Every backend plugin subclasses :class:`PubSub` (and declares its URL schemes). The only
 ordering promise is per-topic FIFO. Topics are ``/``-separated; patterns use MQTT's
 wildcards (``+`` one level, ``#`` the rest, last). *Durable* subscriptions and publications
 are for control messages: they must not be lost while a subscriber is briefly disconnected
@@ -26,8 +26,9 @@ import re
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,25 @@ class PubSubError(Exception):
     """A backend could not do what was asked (connect, publish...); the message says why."""
 
 
+class Broker(Protocol):
+    """A broker that a pub/sub plugin runs for ``things pubsub`` (``PubSub.serve_broker``)."""
+
+    #: The URL its clients use (printed first, so that scripts can read it).
+    url: str
+    #: One line saying what runs where (``zmq broker at zmq://... (XSUB 7901, ...)``).
+    description: str
+    #: Further lines worth telling the operator once (a key pair just made...).
+    notes: list[str]
+
+    def serve_forever(self) -> int:
+        """Serve until :meth:`stop`; the exit status of ``things pubsub``."""
+        ...
+
+    def stop(self) -> None:
+        """Ask :meth:`serve_forever` to return (called from a signal handler)."""
+        ...
+
+
 def topic_matches(pattern: str, topic: str) -> bool:
     """MQTT wildcard matching: ``+`` is one level, ``#`` (last) any number, zero included."""
     p = pattern.split("/")
@@ -100,8 +120,30 @@ class PubSub(ABC):
 
     name: str = "abstract"
     #: Optional capabilities a backend declares; conformance tests of others are skipped
-    #: visibly: "wildcards", "durable", "large_payloads", "many_topics".
+    #: visibly: "wildcards", "durable", "large_payloads", "many_topics". "serve_broker":
+    #: the class can run a broker for ``things pubsub`` (see :meth:`serve_broker`).
     capabilities: frozenset[str] = frozenset()
+
+    # What the kernel must know about a plugin, declared by the plugin (thingscore.plugins):
+    #: URL schemes this plugin answers to (``--pubsub=scheme://...``).
+    schemes: ClassVar[tuple[str, ...]] = ()
+    #: The URL its bare word (its entry-point name, ``--pubsub=NAME``) stands for.
+    default_url: ClassVar[str | None] = None
+    #: > 0: may be the cluster's pub/sub when none is configured (the highest wins).
+    default_priority: ClassVar[int] = 0
+    #: With "serve_broker": the port its broker listens on unless told, and the names of
+    #: the options of ``things pubsub`` it takes (``curve_keys`` for ``--curve-keys``).
+    broker_port: ClassVar[int | None] = None
+    broker_options: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def serve_broker(cls, host: str, port: int, options: Mapping[str, str]) -> Broker:
+        """A started broker that clients of this plugin reach at ``broker.url``.
+
+        Only for plugins that declare the "serve_broker" capability. Raises PubSubError
+        (or OSError) when it cannot start; the message says why and what to do.
+        """
+        raise PubSubError(f"the {cls.name} pub/sub plugin cannot serve a broker")
 
     def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
         self.url = url

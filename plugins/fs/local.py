@@ -73,6 +73,11 @@ class LocalFS(FileSystem):
 
     name = "local"
     capabilities = frozenset({"watch"})
+    schemes = ("file",)
+    default_url = str(Path.home() / ".things" / "fs")  # shared by every worker of this machine
+    #: The default file system: a directory needs nothing installed.
+    default_priority = 100
+    accepts_paths = True
 
     def __init__(self, url: str | None = None) -> None:
         super().__init__(url)

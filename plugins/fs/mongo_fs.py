@@ -33,14 +33,17 @@ import random
 import secrets
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import gridfs
-import pymongo
-from gridfs.errors import CorruptGridFile, NoFile
-from pymongo import uri_parser
-from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure
+from .._lazy import lazy_import
+
+if TYPE_CHECKING:
+    import gridfs
+    import pymongo
+else:  # loaded when a client is made, not when the plugin's declarations are read
+    gridfs = lazy_import("gridfs")
+    pymongo = lazy_import("pymongo")
 
 from thingscore.fs import FileStat, FileSystem, FSError, NotFound, Unavailable, normalize, normalize_prefix
 
@@ -61,7 +64,7 @@ def split_url(url: str | None) -> tuple[str, str, str]:
         raise FSError(f"invalid GridFS bucket name {bucket!r}")
     client_url = urlunsplit(parts._replace(query=urlencode([(k, v) for k, v in query if k != "bucket"])))
     try:
-        database = uri_parser.parse_uri(client_url)["database"] or DEFAULT_DB
+        database = pymongo.uri_parser.parse_uri(client_url)["database"] or DEFAULT_DB
     except (pymongo.errors.InvalidURI, pymongo.errors.ConfigurationError, ValueError) as exc:
         raise FSError(f"invalid MongoDB URL {url!r}: {exc}") from None
     return client_url, database, bucket
@@ -72,6 +75,8 @@ class MongoFS(FileSystem):
 
     name = "mongo"
     capabilities = frozenset()
+    schemes = ("mongodb", "mongodb+srv")
+    default_url = DEFAULT_URL
 
     def __init__(self, url: str | None = None) -> None:
         super().__init__(url)
@@ -94,10 +99,10 @@ class MongoFS(FileSystem):
         """pymongo's connection errors as Unavailable, naming the server."""
         try:
             yield
-        except ConnectionFailure as exc:
+        except pymongo.errors.ConnectionFailure as exc:
             why = str(exc).split(", Timeout:")[0]  # pymongo appends its whole topology description
             raise Unavailable(f"cannot reach MongoDB at {self.server} (database {self.database}): {why}") from None
-        except OperationFailure as exc:
+        except pymongo.errors.OperationFailure as exc:
             if exc.code in (13, 18):  # Unauthorized, AuthenticationFailed
                 raise Unavailable(f"MongoDB at {self.server} refused us: {exc}") from None
             raise
@@ -120,7 +125,7 @@ class MongoFS(FileSystem):
                 return None, b""
             try:
                 return doc, self.bucket.open_download_stream(doc["_id"]).read()
-            except (NoFile, CorruptGridFile):
+            except (gridfs.errors.NoFile, gridfs.errors.CorruptGridFile):
                 time.sleep(0.001)  # replaced meanwhile: read the new current revision
         raise FSError(f"{norm!r} kept changing while being read")
 
@@ -190,7 +195,7 @@ class MongoFS(FileSystem):
             if not revisions:
                 raise NotFound(f"no file {norm!r}")
             for file_id in revisions:
-                with contextlib.suppress(NoFile):
+                with contextlib.suppress(gridfs.errors.NoFile):
                     self.bucket.delete(file_id)
 
     def _upload(self, norm: str, data: bytes) -> Any:
@@ -204,7 +209,7 @@ class MongoFS(FileSystem):
         self.files.update_one({"_id": pending}, {"$set": {"metadata.rev": rev, "metadata.mtime": time.time()}})
         for old in self.files.find({"filename": norm, "metadata.rev": {"$type": "number", "$lt": rev}},
                                    projection={"_id": 1}):
-            with contextlib.suppress(NoFile):
+            with contextlib.suppress(gridfs.errors.NoFile):
                 self.bucket.delete(old["_id"])
 
     # -- the per-path lock ---------------------------------------------------------------------
@@ -221,7 +226,7 @@ class MongoFS(FileSystem):
                 self.locks.update_one({"_id": norm, "expires": {"$lt": now}},
                                       {"$set": {"owner": token, "expires": now + LEASE}}, upsert=True)
                 break
-            except DuplicateKeyError:  # held and not expired
+            except pymongo.errors.DuplicateKeyError:  # held and not expired
                 if time.monotonic() > deadline:
                     raise FSError(f"{norm!r} stayed locked for {LOCK_WAIT:.0f} s") from None
                 time.sleep(delay * (0.5 + random.random()))

@@ -32,10 +32,8 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import redis
 
 from thingscore.fs import (
     FileStat,
@@ -48,8 +46,14 @@ from thingscore.fs import (
     normalize_prefix,
 )
 
+from .._lazy import lazy_import
 from ..pubsub.redis_pubsub import client_options, refusal
 from ..pubsub.tls import redact
+
+if TYPE_CHECKING:
+    import redis
+else:  # loaded when a client is made, not when the plugin's declarations are read
+    redis = lazy_import("redis")
 
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_PREFIX = "things"
@@ -114,6 +118,8 @@ class RedisFS(FileSystem):
 
     name = "redis"
     capabilities = frozenset({"watch"})
+    schemes = ("redis", "rediss", "unix")
+    default_url = DEFAULT_URL
 
     def __init__(self, url: str | None = None) -> None:
         super().__init__(url)

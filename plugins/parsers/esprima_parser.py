@@ -278,6 +278,7 @@ class EsprimaParser:
     """Parser plugin backed by esprima-fork."""
 
     name = "esprima"
+    default_priority = 100  # the default parser: exact errors, full syntax (thingscore.plugins)
 
     def parse(self, source: str, source_type: SourceType = "script") -> ParseResult:
         return run_with_big_stack(lambda: self._parse(source, source_type))

@@ -50,6 +50,8 @@ def bus_name(url: str | None) -> str:
 class LocalPubSub(PubSub):
     name = "local"
     capabilities = frozenset({"wildcards", "durable", "large_payloads", "many_topics"})
+    schemes = ("local",)
+    default_url = "local://default"
 
     _buses: ClassVar[dict[str, _Bus]] = {}
     _registry_lock: ClassVar[threading.Lock] = threading.Lock()

@@ -29,20 +29,17 @@ says why, at once: a connection closed before CONNACK is not retried during ``co
 
 from __future__ import annotations
 
+import functools
 import logging
 import socket
 import ssl
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlparse
-
-import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from thingscore.pubsub import (
     Dispatcher,
@@ -60,7 +57,18 @@ from thingscore.pubsub import (
     unpack,
 )
 
+from .._lazy import lazy_import
+from .mosquitto_broker import Mosquitto
 from .tls import closed_after_handshake, redact, tls_context, tls_hint
+
+if TYPE_CHECKING:
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.properties import Properties
+else:  # paho is loaded when a client is made, not when the plugin's declarations are read
+    mqtt = lazy_import("paho.mqtt.client")
+    _enums = lazy_import("paho.mqtt.enums")
+    _packettypes = lazy_import("paho.mqtt.packettypes")
+    _properties = lazy_import("paho.mqtt.properties")
 
 log = logging.getLogger("things.pubsub.mqtt")
 
@@ -74,32 +82,38 @@ SUBACK_TIMEOUT = 10.0
 BURST = 500
 
 
-class _BurstClient(mqtt.Client):
-    """paho's client, reading every packet already received each time its socket is readable.
+@functools.cache
+def _burst_client() -> type[mqtt.Client]:
+    """The class :class:`_BurstClient`, made on first use (it subclasses paho's client)."""
 
-    Why: paho's own ``loop_read`` reads one packet per ``select`` when nothing is in
-    flight, so each plain message was handed to our dispatcher thread alone, and waking
-    that thread once per message cost more than the rest of our layer. Here a burst is
-    read, ``on_burst`` hands it over in one go, then paho goes on as usual (writes, keep-alive).
-    Only ``loop_read`` differs from paho's, using the same private steps as paho's.
-    """
+    class _BurstClient(mqtt.Client):
+        """paho's client, reading every packet already received each time its socket is readable.
 
-    on_burst: Callable[[], None] | None = None
+        Why: paho's own ``loop_read`` reads one packet per ``select`` when nothing is in
+        flight, so each plain message was handed to our dispatcher thread alone, and waking
+        that thread once per message cost more than the rest of our layer. Here a burst is
+        read, ``on_burst`` hands it over in one go, then paho goes on as usual (writes, keep-alive).
+        Only ``loop_read`` differs from paho's, using the same private steps as paho's.
+        """
 
-    def loop_read(self, max_packets: int = 1) -> mqtt.MQTTErrorCode:
-        try:
-            for _ in range(max(BURST, len(self._out_messages) + len(self._in_messages))):
-                if self._sock is None:
-                    return mqtt.MQTTErrorCode.MQTT_ERR_NO_CONN
-                rc = self._packet_read()
-                if rc > 0:
-                    return self._loop_rc_handle(rc)  # type: ignore[no-any-return]
-                if rc == mqtt.MQTTErrorCode.MQTT_ERR_AGAIN:
-                    break
-            return mqtt.MQTTErrorCode.MQTT_ERR_SUCCESS
-        finally:
-            if self.on_burst is not None:
-                self.on_burst()
+        on_burst: Callable[[], None] | None = None
+
+        def loop_read(self, max_packets: int = 1) -> mqtt.MQTTErrorCode:
+            try:
+                for _ in range(max(BURST, len(self._out_messages) + len(self._in_messages))):
+                    if self._sock is None:
+                        return mqtt.MQTTErrorCode.MQTT_ERR_NO_CONN
+                    rc = self._packet_read()
+                    if rc > 0:
+                        return self._loop_rc_handle(rc)  # type: ignore[no-any-return]
+                    if rc == mqtt.MQTTErrorCode.MQTT_ERR_AGAIN:
+                        break
+                return mqtt.MQTTErrorCode.MQTT_ERR_SUCCESS
+            finally:
+                if self.on_burst is not None:
+                    self.on_burst()
+
+    return _BurstClient
 
 
 @dataclass(frozen=True)
@@ -147,7 +161,15 @@ def parse_url(url: str | None) -> tuple[str, int, int]:
 
 class MqttPubSub(PubSub):
     name = "mqtt"
-    capabilities = frozenset({"wildcards", "durable", "large_payloads", "many_topics"})
+    capabilities = frozenset({"wildcards", "durable", "large_payloads", "many_topics", "serve_broker"})
+    schemes = ("mqtt", "mqtts")
+    default_url = "mqtt://127.0.0.1:1883"
+    broker_port = 1883
+
+    @classmethod
+    def serve_broker(cls, host: str, port: int, options: Mapping[str, str]) -> Mosquitto:
+        """mosquitto, when it is installed."""
+        return Mosquitto(host, port)
 
     def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
         super().__init__(url, client_id=client_id)
@@ -179,7 +201,7 @@ class MqttPubSub(PubSub):
             raise PubSubError("mqtt: closed")
         t = self._target
         ctx = tls_context(t.ca, t.cert, t.key, "mqtt") if t.tls else None
-        c = _BurstClient(CallbackAPIVersion.VERSION2, client_id=self.client_id, protocol=mqtt.MQTTv5)
+        c = _burst_client()(_enums.CallbackAPIVersion.VERSION2, client_id=self.client_id, protocol=mqtt.MQTTv5)
         if ctx is not None:
             c.tls_set_context(ctx)
         if t.username is not None:
@@ -200,7 +222,7 @@ class MqttPubSub(PubSub):
         c.max_queued_messages_set(0)
         c.max_inflight_messages_set(20)  # MQTT's usual default until CONNACK tells the broker's limit
         c.reconnect_delay_set(min_delay=0.05, max_delay=2)  # type: ignore[arg-type]
-        props = Properties(PacketTypes.CONNECT)
+        props = _properties.Properties(_packettypes.PacketTypes.CONNECT)
         props.SessionExpiryInterval = self._expiry
         self._dispatcher = Dispatcher(self, name=f"things-mqtt-{self.client_id}")
         self._client = c
@@ -449,7 +471,7 @@ class MqttPubSub(PubSub):
             self.wait_published(5.0)
             props = None
             if not self._stable_id:  # nobody can resume a generated id: end the session now
-                props = Properties(PacketTypes.DISCONNECT)
+                props = _properties.Properties(_packettypes.PacketTypes.DISCONNECT)
                 props.SessionExpiryInterval = 0
             client.disconnect(properties=props)
         self._teardown()

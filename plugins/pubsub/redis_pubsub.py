@@ -39,10 +39,8 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import redis
 
 from thingscore.pubsub import (
     Dispatcher,
@@ -60,7 +58,13 @@ from thingscore.pubsub import (
     unpack,
 )
 
+from .._lazy import lazy_import
 from .tls import closed_after_handshake, redact, tls_context, tls_hint
+
+if TYPE_CHECKING:
+    import redis
+else:  # redis-py is loaded when a client is made, not when the plugin's declarations are read
+    redis = lazy_import("redis")
 
 log = logging.getLogger("things.pubsub.redis")
 
@@ -174,6 +178,8 @@ def glob_for(pattern: str) -> str:
 class RedisPubSub(PubSub):
     name = "redis"
     capabilities = frozenset({"wildcards", "durable", "large_payloads", "many_topics"})
+    schemes = ("redis", "rediss")
+    default_url = "redis://127.0.0.1:6379/0"
 
     def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
         super().__init__(url, client_id=client_id)

@@ -413,3 +413,45 @@ class ZmqBroker:
             if client.queue and now - client.last_send > client.interval:
                 self._send_queue(router, ident, client)
                 client.interval = min(client.interval * 2, 5.0)
+
+
+class ServedBroker:
+    """The zmq broker as ``things pubsub`` runs it (``thingscore.pubsub.Broker``)."""
+
+    def __init__(self, broker: ZmqBroker, description: str, notes: list[str]) -> None:
+        self.broker = broker
+        self.url = broker.url
+        self.description = description
+        self.notes = notes
+
+    def serve_forever(self) -> int:
+        self.broker.serve_forever()
+        return 0
+
+    def stop(self) -> None:
+        self.broker.stop()
+
+
+def serve(host: str, port: int, options: dict[str, str]) -> ServedBroker:
+    """Start the broker for ``things pubsub``; options ``curve_keys`` (the broker's key pair file,
+    made when absent) and ``curve_clients`` (the client public keys it admits)."""
+    curve_keys, curve_clients = options.get("curve_keys"), options.get("curve_clients")
+    secret, created = None, False
+    if curve_clients and not curve_keys:
+        raise PubSubError("--curve-clients needs --curve-keys (the broker's own key pair)")
+    if curve_keys:
+        _, secret, created = load_or_create_keys(curve_keys)
+    if curve_clients:
+        allowed = load_public_keys(curve_clients)  # now, so that a wrong path fails at start
+        if not allowed:
+            log.warning("no client public key in %s yet: every client is refused until one is added", curve_clients)
+    broker = ZmqBroker(host, port, curve_secret=secret, allowed_clients=curve_clients)
+    broker.start()
+    mode = "" if secret is None else (", CURVE" + (f", clients allowed by {curve_clients}" if curve_clients else
+                                                   ", any client that knows the key"))
+    notes = []
+    if created and curve_keys:
+        notes.append(f"made a new CURVE key pair in {curve_keys} (keep it private); public key in "
+                     f"{public_key_file(curve_keys)}")
+    return ServedBroker(broker, f"zmq broker at {broker.url} (XSUB {port}, XPUB {port + 1}, "
+                                f"durable ROUTER {port + 2}{mode})", notes)

@@ -45,6 +45,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
 
 import zmq
@@ -67,7 +68,7 @@ from thingscore.pubsub import (
     unpack,
 )
 
-from .zmq_broker import decode_key, endpoints, parse_url, unbounded
+from .zmq_broker import ServedBroker, decode_key, endpoints, parse_url, unbounded
 
 log = logging.getLogger("things.pubsub.zmq")
 
@@ -164,7 +165,19 @@ def zmq_prefix(pattern: str) -> str:
 
 class ZmqPubSub(PubSub):
     name = "zmq"
-    capabilities = frozenset({"wildcards", "durable", "large_payloads", "many_topics"})
+    capabilities = frozenset({"wildcards", "durable", "large_payloads", "many_topics", "serve_broker"})
+    schemes = ("zmq", "tcp")
+    default_url = "zmq://127.0.0.1:7901"
+    #: The default pub/sub: its broker is ours, in the package (``things pubsub``).
+    default_priority = 100
+    broker_port = 7901
+    broker_options = ("curve_keys", "curve_clients")
+
+    @classmethod
+    def serve_broker(cls, host: str, port: int, options: Mapping[str, str]) -> ServedBroker:
+        from .zmq_broker import serve
+
+        return serve(host, port, dict(options))
 
     def __init__(self, url: str | None = None, *, client_id: str | None = None) -> None:
         super().__init__(url, client_id=client_id)

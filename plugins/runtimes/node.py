@@ -264,6 +264,8 @@ class NodeRuntime:
     key of the last program (a worker's programs mostly share its defaults)."""
 
     name = "node"
+    #: The default runtime where ``node`` is on PATH (thingscore.plugins.default_name).
+    default_priority = 100 if shutil.which("node") else 0
 
     def __init__(self, node: str | None = None) -> None:
         self.node = node or shutil.which("node") or "node"

@@ -95,6 +95,8 @@ class QuickjsRuntime(EmbeddedRuntime):
     """Programs on QuickJS-ng, one child process each."""
 
     name = "quickjs"
+    #: The default runtime where node is missing: the engine ships in the package.
+    default_priority = 50
 
     def __init__(self, memory_mb: float | None = None, cpu_seconds: float | None = None,
                  stack_kb: int | None = None, python: str | None = None) -> None:

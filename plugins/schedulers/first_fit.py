@@ -9,6 +9,7 @@ from thingscore.scheduling import BasePolicy, FirstFitIndex, FleetState, Program
 
 class FirstFit(BasePolicy):
     name = "first-fit"
+    default_priority = 100  # the default placement policy (thingscore.plugins)
     capabilities = frozenset({"worker-order-independent", "work-conserving"})
 
     def score(self, state: FleetState, w: int, p: Program) -> int:

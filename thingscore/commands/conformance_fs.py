@@ -2,13 +2,11 @@
 
 What ``--fs`` accepts:
 
-- a URL, whose scheme names the plugin: ``redis://127.0.0.1:6379/0`` (also ``rediss://``,
-  ``unix://``) -> redis, ``mongodb://host:port/db`` (``mongodb+srv://``) -> mongo,
-  ``file:///dir`` -> local; any other ``scheme://`` -> the plugin of that name;
-- a directory path -> local (created if missing);
-- a plugin name alone: ``local`` (a temporary directory), ``redis`` (127.0.0.1:6379/0),
-  ``mongo`` (the URL in THINGS_TEST_MONGO_URL; without one the run is skipped, visibly);
-- ``NAME=URL`` for a third-party plugin whose scheme is not its name.
+- a URL: the plugin that declares its scheme (``redis://``, ``mongodb://``, ``file:///dir``...);
+- a directory path -> the plugin that takes paths (created if missing);
+- a plugin name alone: that plugin at its declared default URL (the one that takes paths:
+  a temporary directory);
+- ``NAME=URL`` for a third-party plugin whose scheme is taken.
 
 The plugin is loaded through its entry point, exactly as the kernel would load it. The
 checks run in scratch subtrees ``things-conformance-*/`` that are emptied afterwards, so a
@@ -19,8 +17,6 @@ are printed, never counted as passes), 1 when one failed or the server cannot be
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import sys
 import tempfile
@@ -30,36 +26,28 @@ from things_conformance._suite import module_main, print_report
 
 from thingscore import plugins
 
-SCHEME_PLUGINS = {"file": "local", "redis": "redis", "rediss": "redis", "unix": "redis",
-                  "mongodb": "mongo", "mongodb+srv": "mongo"}
-NAME_DEFAULTS = {"redis": "redis://127.0.0.1:6379/0"}
-MONGO_ENV = "THINGS_TEST_MONGO_URL"
-
 
 class UsageError(ValueError):
     """``--fs`` names nothing we can run."""
 
 
 def resolve(url_or_name: str) -> tuple[str, str | None]:
-    """``--fs`` -> (plugin name, URL for its constructor; None for the plugin's default)."""
+    """``--fs`` -> (plugin name, URL for its constructor; None for a scratch directory).
+
+    What a URL scheme or a bare word means is the plugins' own declaration
+    (:func:`thingscore.plugins.resolve`); the plugin that takes directories, named alone,
+    gets a temporary directory rather than the cluster's own.
+    """
     spec = url_or_name.strip()
     if not spec:
         raise UsageError("--fs needs a URL, a directory or a plugin name")
-    installed = plugins.available("fs")
-    named = re.fullmatch(r"([A-Za-z0-9_.-]+)=(.+)", spec)
-    if named and named.group(1) in installed:
-        return named.group(1), named.group(2)
-    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", spec)
-    if scheme:
-        name = SCHEME_PLUGINS.get(scheme.group(1).lower(), scheme.group(1).lower())
-        if name not in installed:
-            raise UsageError(f"no fs plugin for {scheme.group(1)}:// URLs (installed: {', '.join(installed)})")
-        return name, spec
-    if spec in installed:
-        if spec == "mongo":
-            return "mongo", os.environ.get(MONGO_ENV) or None
-        return spec, NAME_DEFAULTS.get(spec)
-    return "local", spec  # a directory
+    try:
+        name, url = plugins.resolve("fs", spec)
+    except plugins.PluginNotFound as exc:
+        raise UsageError(str(exc)) from None
+    if spec == name and plugins.declaration("fs", name).accepts_paths:
+        return name, None
+    return name, url
 
 
 def run(url_or_name: str, verbose: bool) -> int:
@@ -69,13 +57,8 @@ def run(url_or_name: str, verbose: bool) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if name == "mongo" and url is None:
-        print(f"fs conformance: mongo [skip] no server URL: set {MONGO_ENV} or pass --fs=mongodb://host:port/db "
-              "(no MongoDB server is installed on this machine)")
-        print("0 passed, 0 failed, 1 skipped")
-        return 0
     scratch = None
-    if name == "local" and url is None:
+    if url is None:
         scratch = url = tempfile.mkdtemp(prefix="things-fs-conformance-")
     try:
         return _run_plugin(name, url, verbose)

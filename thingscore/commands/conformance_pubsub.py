@@ -2,8 +2,8 @@
 
 Runs the very pytest class a plugin's own tests subclass (``things_conformance.pubsub``)
 through a generated subclass whose ``make_pubsub`` builds clients of the named plugin:
-``--pubsub=mqtt://127.0.0.1:1883`` loads the ``mqtt`` plugin with that URL (the scheme is
-the plugin's name), ``--pubsub=local`` the plugin with no URL. Reconnection checks use the
+``--pubsub=mqtt://127.0.0.1:1883`` loads the plugin that declares the scheme ``mqtt`` with that
+URL, ``--pubsub=NAME`` the plugin of that name with no URL. Reconnection checks use the
 plugin's ``drop_connection`` hook (we cannot restart someone else's broker). Prints one
 line per check (PASS / FAIL / SKIP with the reason) and a summary; exit 0 only if nothing
 failed, 2 on a usage error (unknown plugin, nothing answering at the URL).
@@ -34,9 +34,11 @@ class TestCli(PubSubConformance):
 
 
 def split(url_or_name: str) -> tuple[str, str | None]:
-    """(plugin name, URL or None): ``mqtt://h:p`` -> ("mqtt", "mqtt://h:p"); ``local`` -> ("local", None)."""
+    """(plugin name, URL or None): a URL goes to the plugin that declares its scheme; a plugin's
+    name alone to that plugin, with no URL (its own default)."""
     if "://" in url_or_name:
-        return url_or_name.split("://", 1)[0], url_or_name
+        name, url = plugins.resolve("pubsub", url_or_name)
+        return name, url
     return url_or_name, None
 
 
@@ -69,8 +71,8 @@ def _first_error(report: Any) -> str:
 def run(url_or_name: str, verbose: bool) -> int:
     import pytest
 
-    name, url = split(url_or_name)
     try:
+        name, url = split(url_or_name)
         cls = plugins.load_class("pubsub", name)
     except plugins.PluginNotFound as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import shutil
 import signal
 import socket
@@ -48,6 +49,14 @@ def run(args: argparse.Namespace) -> int:
     return _two_workers(examples / "sensor_loop.js")
 
 
+def _broker_url(first_line: str) -> str:
+    """The URL in ``things pubsub``'s first line (``things pubsub: <broker> at URL ...``)."""
+    found = re.search(r" at (\S+)", first_line)
+    if found is None:
+        raise RuntimeError(f"things pubsub did not start: {first_line.strip() or 'no output'}")
+    return found.group(1)
+
+
 def _two_workers(program: Path) -> int:
     from thingscore.control import protocol
     from thingscore.control.config import open_fs, open_pubsub
@@ -57,7 +66,6 @@ def _two_workers(program: Path) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="things-demo-"))
     port = _free_port()
-    url = f"zmq://127.0.0.1:{port}"
     procs: list[subprocess.Popen[bytes]] = []
     try:
         keyfile = work / "cluster.keys"
@@ -65,8 +73,10 @@ def _two_workers(program: Path) -> int:
         _say(f"embedded broker on 127.0.0.1:{port}, workers A and B, global FS in {work}; "
              f"the cluster's keys (things keygen) in {keyfile}*: commands, code and snapshots are signed, "
              "snapshots encrypted")
-        procs.append(subprocess.Popen([*_things(), "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL))
-        time.sleep(0.3)
+        broker = subprocess.Popen([*_things(), "pubsub", "--port", str(port)], stdout=subprocess.PIPE)
+        procs.append(broker)
+        assert broker.stdout is not None
+        url = _broker_url(broker.stdout.readline().decode())  # the default plugin's broker says its URL first
         for wid in ("A", "B"):
             procs.append(subprocess.Popen([*_things(), "worker", "--id", wid, "--pubsub", url, "--fs", str(work / "fs"),
                                            "--heartbeat", "0.5", "--keys", f"{keyfile}.worker", "--encrypt-snapshots"],

@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from thingscore import plugins
 from thingscore.execution import execute
 from thingscore.parsing import JSSyntaxError
 from thingscore.plugins import PluginNotFound
@@ -31,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"things: {exc}", file=sys.stderr)
         return 64
     try:
-        result = execute(args.file, hops=max(0, args.hops), every=args.every, runtimes=runtimes or ["node"],
+        runtimes = runtimes or [plugins.default_name("runtime")]
+        result = execute(args.file, hops=max(0, args.hops), every=args.every, runtimes=runtimes,
                          args=prog_args, snapshot_dir=Path(args.snapshot_dir) if args.snapshot_dir else None,
                          parser=args.parser, limits=limits)
     except JSSyntaxError as exc:

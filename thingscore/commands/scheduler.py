@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"things scheduler: {exc}", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, lambda *_: scheduler.stop())
-    print(f"things scheduler: ready (policy {args.policy})", file=sys.stderr, flush=True)
+    print(f"things scheduler: ready (policy {scheduler.policy_name})", file=sys.stderr, flush=True)
     try:
         scheduler.serve_forever()
     except KeyboardInterrupt:

@@ -170,7 +170,8 @@ def table(results: list[Result]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    names = [n.strip() for n in str(getattr(args, "policy", None) or "first-fit").split(",") if n.strip()]
+    asked = getattr(args, "policy", None) or plugins.default_name("scheduler")
+    names = [n.strip() for n in str(asked).split(",") if n.strip()]
     workers, programs = int(getattr(args, "workers", 1000)), int(getattr(args, "programs", 5000))
     churn, rounds = float(getattr(args, "churn", 0.0) or 0.0), int(getattr(args, "rounds", 10))
     seed = int(getattr(args, "seed", 0) or 0)
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1000, help="simulated workers (default 1000)")
     p.add_argument("--programs", type=int, default=5000, help="programs to place (default 5000)")
-    p.add_argument("--policy", default="first-fit", help="policy name, or several comma-separated to compare")
+    p.add_argument("--policy", help="policy name, or several comma-separated to compare (default: the default policy)")
     p.add_argument("--churn", type=float, default=0.0, help="fraction of workers that die and join per round")
     p.add_argument("--rounds", type=int, default=10, help="churn rounds after the initial placement (default 10)")
     p.add_argument("--seed", type=int, default=0, help="seed of the simulated fleet (default 0)")

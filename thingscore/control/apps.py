@@ -227,7 +227,7 @@ def load_app(path: str | Path) -> AppSpec:
     return AppSpec(name=name, programs=out)
 
 
-def upload(app: AppSpec, fs: FileSystem, parser: str = "esprima", keys: KeyRing | None = None) -> dict[str, Any]:
+def upload(app: AppSpec, fs: FileSystem, parser: str | None = None, keys: KeyRing | None = None) -> dict[str, Any]:
     """Instrument every program, store the code in the global FS (sealed with ``keys``, the
     dispatcher's, when given), and build the ``app-run`` request for the scheduler."""
     programs = []

@@ -1,9 +1,10 @@
 """Which pub/sub and file system to use: from flags, a TOML config file, the environment.
 
 ``--pubsub`` takes a plugin name (``zmq``, ``mqtt``, ``redis``, ``local``) or a URL whose
-scheme names the plugin (``zmq://host:port``, ``mqtt://host:port``, ``redis://host:port/0``,
+scheme a plugin declares (``zmq://host:port``, ``mqtt://host:port``, ``redis://host:port/0``,
 ``local://name``). ``--fs`` takes a plugin name, a URL (``redis://...``, ``mongodb://...``,
-``file:///dir``) or a directory.
+``file:///dir``) or a directory. Schemes, bare words and defaults are the plugins' own
+declarations (:mod:`thingscore.plugins`); this module keeps no table of them.
 
 Secured transports (README "Transport security"): ``mqtts://[user:pass@]host:port?ca=&cert=&key=``
 (TLS) and ``mqtt://user:pass@host:port``; ``rediss://[user:pass@]host:port/0?ca=&cert=&key=`` (TLS)
@@ -11,8 +12,9 @@ and ``redis://[user]:pass@host:port/0`` (pub/sub and FS alike); ``zmq://host:por
 [&client_key=FILE]`` (CURVE, against ``things pubsub --curve-keys``).
 
 Precedence: flag, then config file, then environment (``THINGS_PUBSUB``, ``THINGS_FS``,
-``THINGS_WORKER_ID``, ``THINGS_RUNTIME``), then defaults: the embedded broker ``things pubsub``
-starts (zmq on 127.0.0.1:7901) and a directory shared by every worker of this machine.
+``THINGS_WORKER_ID``, ``THINGS_RUNTIME``), then defaults: the plugins that declare themselves the
+default (the embedded broker ``things pubsub`` starts, and a directory shared by every worker
+of this machine).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import math
 import os
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from thingscore import plugins
@@ -29,44 +30,31 @@ from thingscore.fs import FileSystem
 from thingscore.pubsub import PubSub
 from thingscore.snapshot import json_depth
 
-DEFAULT_PUBSUB = "zmq://127.0.0.1:7901"
-DEFAULT_FS = str(Path.home() / ".things" / "fs")
-PUBSUB_DEFAULT_URLS = {"zmq": DEFAULT_PUBSUB, "mqtt": "mqtt://127.0.0.1:1883", "redis": "redis://127.0.0.1:6379/0",
-                       "local": "local://default"}
-FS_DEFAULT_URLS = {"local": DEFAULT_FS, "redis": "redis://127.0.0.1:6379/0", "mongo": "mongodb://127.0.0.1:27017/things"}
-SCHEMES = {"zmq": "zmq", "tcp": "zmq", "mqtt": "mqtt", "mqtts": "mqtt", "redis": "redis", "rediss": "redis",
-           "local": "local"}
-FS_SCHEMES = {"redis": "redis", "rediss": "redis", "mongodb": "mongo", "file": "local"}
-
 
 class ConfigError(ValueError):
     """A setting that makes no sense (unknown backend, unreadable config file)."""
 
 
-def _spec(spec: str | None, env: str, default: str, schemes: dict[str, str], named: dict[str, str],
-          what: str, bare: str | None) -> tuple[str, str]:
-    """(plugin name, URL) of a --pubsub / --fs value: a URL's scheme names the plugin; a known
-    plugin name takes its default URL; anything else is ``bare`` (a directory for the FS) or a
-    third-party plugin by name with its own default."""
-    spec = spec or os.environ.get(env) or default
-    if "://" in spec:
-        scheme = spec.split("://", 1)[0]
-        if scheme not in schemes:
-            raise ConfigError(f"unknown {what} URL scheme {scheme!r} ({', '.join(sorted(set(schemes)))})")
-        return schemes[scheme], spec
-    if spec in named:
-        return spec, named[spec]
-    return (bare, spec) if bare else (spec, "")
+def _spec(kind: str, spec: str | None, env: str) -> tuple[str, str]:
+    """(plugin name, URL) of a --pubsub / --fs value, else of ``$env``, else the default plugin.
+
+    Which plugin a URL scheme, a bare word or a path stands for, and the defaults, are what
+    the installed plugins declare (:func:`thingscore.plugins.resolve`)."""
+    try:
+        name, url = plugins.resolve(kind, spec or os.environ.get(env) or None)
+    except plugins.PluginNotFound as exc:
+        raise ConfigError(str(exc)) from None
+    return name, url or ""
 
 
 def pubsub_spec(spec: str | None) -> tuple[str, str]:
     """(plugin name, URL) for a --pubsub value."""
-    return _spec(spec, "THINGS_PUBSUB", DEFAULT_PUBSUB, SCHEMES, PUBSUB_DEFAULT_URLS, "pub/sub", None)
+    return _spec("pubsub", spec, "THINGS_PUBSUB")
 
 
 def fs_spec(spec: str | None) -> tuple[str, str]:
     """(plugin name, URL) for a --fs value."""
-    return _spec(spec, "THINGS_FS", DEFAULT_FS, FS_SCHEMES, FS_DEFAULT_URLS, "file-system", "local")
+    return _spec("fs", spec, "THINGS_FS")
 
 
 def open_pubsub(spec: str | None, client_id: str) -> PubSub:
@@ -86,7 +74,7 @@ class WorkerConfig:
     id: str = ""
     pubsub: str | None = None
     fs: str | None = None
-    runtime: str = "node"
+    runtime: str | None = None  # None: the default runtime plugin
     heartbeat: float = 1.0
     labels: dict[str, str] = field(default_factory=dict)
     capacity: dict[str, float] = field(default_factory=dict)
@@ -174,7 +162,7 @@ def load_worker_config(path: str | None, overrides: dict[str, Any]) -> WorkerCon
         id=_text(data, "id", where) or os.environ.get("THINGS_WORKER_ID") or "",
         pubsub=_text(data, "pubsub", where),
         fs=_text(data, "fs", where),
-        runtime=_text(data, "runtime", where) or os.environ.get("THINGS_RUNTIME") or "node",
+        runtime=_text(data, "runtime", where) or os.environ.get("THINGS_RUNTIME") or None,
         heartbeat=_positive(data.get("heartbeat", 1.0), f"{where}: heartbeat"),
         labels={str(k): _label(v) for k, v in _table(data, "labels", where).items()},
         capacity={str(k): _positive(v, f"{where}: capacity.{k}") for k, v in _table(data, "capacity", where).items()},

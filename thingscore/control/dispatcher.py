@@ -71,7 +71,7 @@ class Dispatcher:
         return str(live[0]["worker"])
 
     def run(self, worker: str, file: str | Path, args: list[str] | None = None, name: str | None = None,
-            parser: str = "esprima", limits: dict[str, float] | None = None) -> dict[str, Any]:
+            parser: str | None = None, limits: dict[str, float] | None = None) -> dict[str, Any]:
         """Run ``file`` on ``worker``; ``limits`` (``{"memory_mb", "cpu_seconds"}``) override the
         worker's defaults for this program."""
         prog = instrument(file, parser=parser)

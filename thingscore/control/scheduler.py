@@ -36,7 +36,7 @@ from typing import Any
 
 from thingscore import plugins
 from thingscore.fs import FileSystem, FSError
-from thingscore.hookspecs import plugin_manager
+from thingscore.hookspecs import load_hooks
 from thingscore.pubsub import Message, PubSub
 from thingscore.scheduling import Fleet, Program, Resources
 from thingscore.security import envelope
@@ -62,7 +62,7 @@ class SchedulerError(Exception):
 
 
 class Scheduler:
-    def __init__(self, pubsub: PubSub, fs: FileSystem, *, policy: str = "first-fit",
+    def __init__(self, pubsub: PubSub, fs: FileSystem, *, policy: str | None = None,
                  checkpoint_every: float | None = None, deadline: float = 5.0, keep_checkpoints: int = 2,
                  tick: float = 0.25, grace: float | None = None, command_timeout: float = 45.0,
                  max_moves: int = 4, keys: KeyRing | None = None) -> None:
@@ -70,8 +70,8 @@ class Scheduler:
         self.keys = keys.as_role("scheduler") if keys is not None else None
         self._guard = Guard(self.keys) if self.keys is not None else None
         self.fs = fs
-        self.policy_name = policy
-        self.policy = plugins.load("scheduler", policy)
+        self.policy_name = policy or plugins.default_name("scheduler")
+        self.policy = plugins.load("scheduler", self.policy_name)
         self.checkpoint_every = checkpoint_every
         self.deadline = deadline
         self.keep_checkpoints = max(1, keep_checkpoints)
@@ -81,7 +81,7 @@ class Scheduler:
         self.max_moves = max_moves
         self.fleet = FleetView(deadline)
         self.schedule = sched.Schedule()
-        self.hooks = plugin_manager()
+        self.hooks = load_hooks()
         self._lock = threading.RLock()
         self._busy: dict[str, str] = {}          # program id -> the action in flight for it
         self._missing: dict[str, int] = {}       # program id -> heartbeats of its worker without it
@@ -116,6 +116,7 @@ class Scheduler:
         log.info("scheduler ready (policy %s, deadline %gs, checkpoints %s); %d programs in the schedule",
                  self.policy_name, self.deadline,
                  f"every {self.checkpoint_every:g}s" if self.checkpoint_every else "per program only", n)
+        self.hooks.hook.things_scheduler_started(policy=self.policy_name, deadline=self.deadline)
 
     def serve_forever(self) -> None:
         self.start()
@@ -343,10 +344,7 @@ class Scheduler:
                     return
                 if reply.ok:
                     e.worker = target
-                    self._set(e, RUNNING, f"moved from {source}")
-                    self.hooks.hook.things_migration_done(
-                        process_id=pid, source=source, target=target,
-                        downtime_ms=float((reply.result or {}).get("downtime_ms") or 0.0))
+                    self._set(e, RUNNING, f"moved from {source}")  # things_migration_done fired on the source
                 else:
                     self._set(e, RUNNING, f"move to {target} failed: {reply.error}")
                     self._not_before[pid] = time.monotonic() + 5.0
@@ -420,6 +418,7 @@ class Scheduler:
             w, fresh = self.fleet.update(hb)
             if fresh:
                 log.info("worker %s is here (%d processes)", w.id, len(w.processes))
+                self.hooks.hook.things_worker_joined(worker_id=w.id, status=hb)
             actions = self._reconcile(w)
         for act in actions:
             self._pool.submit(act)

@@ -33,6 +33,7 @@ from typing import Any
 
 from thingscore import plugins
 from thingscore.fs import FileSystem, PathEscape
+from thingscore.hookspecs import load_hooks
 from thingscore.pubsub import PubSub
 from thingscore.runtime import Limits, Runtime, StartRequest, proc_usage
 from thingscore.security import envelope, policy
@@ -54,7 +55,7 @@ class CommandError(Exception):
 
 
 class Worker:
-    def __init__(self, worker_id: str, pubsub: PubSub, fs: FileSystem, *, runtime: str = "node",
+    def __init__(self, worker_id: str, pubsub: PubSub, fs: FileSystem, *, runtime: str | None = None,
                  heartbeat: float = 1.0, labels: dict[str, str] | None = None, capacity: dict[str, float] | None = None,
                  workdir: Path | None = None, migrate_timeout: float = 30.0,
                  low_memory_mb: float | None = None, keys: KeyRing | None = None,
@@ -62,8 +63,8 @@ class Worker:
         self.id = worker_id
         self.pubsub = pubsub
         self.fs = fs
-        self.runtime_name = runtime
-        self.runtime: Runtime = plugins.load("runtime", runtime)
+        self.runtime_name = runtime or plugins.default_name("runtime")
+        self.runtime: Runtime = plugins.load("runtime", self.runtime_name)
         prewarm = getattr(self.runtime, "prewarm", None)
         if callable(prewarm):
             prewarm()  # a warm runtime process waits for the next program: faster restores
@@ -92,6 +93,7 @@ class Worker:
         self._subs: list[Any] = []
         self.client: ControlClient | None = None
         self.started = time.time()
+        self.hooks = load_hooks()
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -101,6 +103,7 @@ class Worker:
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self.inbox.on_message))
         threading.Thread(target=self._heartbeats, name=f"heartbeat-{self.id}", daemon=True).start()
         log.info("worker %s ready (runtime %s)", self.id, self.runtime_name)
+        self.hooks.hook.things_worker_started(worker_id=self.id, runtime=self.runtime_name, labels=dict(self.labels))
 
     def serve_forever(self) -> None:
         self.start()
@@ -156,11 +159,13 @@ class Worker:
         return available is not None and available < self.low_memory_mb
 
     def _heartbeat(self) -> bytes:
-        body = json.dumps({"worker": self.id, "ts": time.time(), "since": self.started,
-                           "runtime": self.runtime_name, "labels": self.labels,
-                           "capacity": self.capacity, "usage": proc_usage(os.getpid()),
-                           "draining": self.draining or self._short_of_memory(),
-                           "processes": self._list()}).encode()
+        status = {"worker": self.id, "ts": time.time(), "since": self.started,
+                  "runtime": self.runtime_name, "labels": self.labels,
+                  "capacity": self.capacity, "usage": proc_usage(os.getpid()),
+                  "draining": self.draining or self._short_of_memory(),
+                  "processes": self._list()}
+        self.hooks.hook.things_worker_heartbeat(worker_id=self.id, status=status)
+        body = json.dumps(status).encode()
         return envelope.seal(self.keys, body) if self.keys is not None else body
 
     def _list(self) -> list[dict[str, Any]]:
@@ -350,6 +355,9 @@ class Worker:
             raise CommandError(f"migration of {p.pid} to {target} failed ({reply.error}); it runs on at {self.id}")
         p.reason = f"migrated to {target}"
         p.state = EXITED
+        downtime_ms = (time.perf_counter() - held_at) * 1000 + float(msg.get("ms") or 0.0)
+        self.hooks.hook.things_migration_done(process_id=p.pid, source=self.id, target=target, downtime_ms=downtime_ms,
+                                              snapshot_bytes=int(msg.get("bytes") or 0))
         try:  # the target runs from it now; kept, snapshots of every move would pile up
             self.fs.delete(snap)
         except Exception as exc:
@@ -367,7 +375,7 @@ class Worker:
         result = reply.result if isinstance(reply.result, dict) else {}
         return {"id": p.pid, "worker": target, "status": result.get("status", "running"),
                 "snapshot_bytes": msg.get("bytes"), "snapshot_ms": msg.get("ms"),
-                "downtime_ms": (time.perf_counter() - held_at) * 1000 + float(msg.get("ms") or 0.0),
+                "downtime_ms": downtime_ms,
                 "total_ms": (time.perf_counter() - t0) * 1000}
 
     # -- processes --------------------------------------------------------------------
@@ -398,6 +406,8 @@ class Worker:
             pipe = getattr(proc, stream)
             if pipe is not None:
                 threading.Thread(target=pump, args=(pipe, self._forwarder(p, stream)), daemon=True).start()
+        self.hooks.hook.things_process_started(worker_id=self.id, process_id=pid, runtime=self.runtime_name,
+                                               program_hash=program_hash, restored=req.restore_from is not None)
         threading.Thread(target=self._watch, args=(p,), name=f"proc-{pid}", daemon=True).start()
         self._event(p)
         return p
@@ -442,6 +452,8 @@ class Worker:
             p.state = FAILED
             p.reason = p.reason or (f"exit code {rc}" if rc > 0 else f"signal {-rc}")
         self._event(p)
+        self.hooks.hook.things_process_exited(worker_id=self.id, process_id=p.pid, exit_code=rc, state=p.state,
+                                              reason=p.reason)
 
     def _take_snapshot(self, p: ManagedProcess, stop: bool | str) -> tuple[dict[str, Any], Path]:
         request = uuid.uuid4().hex
@@ -455,6 +467,8 @@ class Worker:
             raise CommandError(f"process {p.pid} did not reach an event-loop boundary in time") from exc
         if msg.get("type") != "snapshot":
             raise CommandError(f"cannot snapshot {p.pid}: {msg.get('message')}")
+        self.hooks.hook.things_snapshot_taken(worker_id=self.id, process_id=p.pid,
+                                              size_bytes=int(msg.get("bytes") or 0), ms=float(msg.get("ms") or 0.0))
         return msg, local
 
     def _event(self, p: ManagedProcess, gone: bool = False) -> None:

@@ -121,10 +121,11 @@ def run_with_big_stack(fn: Callable[[], T]) -> T:
     return result[0]
 
 
-def instrument(main: str | Path, parser: str = "esprima", cache: bool = True) -> InstrumentedProgram:
+def instrument(main: str | Path, parser: str | None = None, cache: bool = True) -> InstrumentedProgram:
     """Instrument ``main`` and everything it requires, reusing a cached result when every
     source file (and the instrumenter itself) is unchanged."""
     path = Path(main).resolve()
+    parser = parser or plugins.default_name("parser")
     store = InstrumentCache() if cache else None
     if store is not None:
         hit = store.get(path, parser)

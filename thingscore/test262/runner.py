@@ -199,7 +199,7 @@ def _read(p: Path) -> str:
 def _node_runtime() -> Any:
     from thingscore import plugins
 
-    return plugins.load("runtime", "node")
+    return plugins.load("runtime", plugins.default_name("runtime"))
 
 
 @cache
@@ -373,11 +373,15 @@ class TestRunner:
 
     __test__ = False  # not a pytest class
 
-    def __init__(self, root: Path, moves: bool = True, parsers: tuple[str, ...] = ("esprima", "tree-sitter"),
+    def __init__(self, root: Path, moves: bool = True, parsers: tuple[str, ...] | None = None,
                  plain_cache: bool = True, one_mode: bool = False) -> None:
         self.root = root
         self.harness = Harness(root)
         self.moves = moves
+        if parsers is None:  # negative syntax tests must be rejected by every parser plugin
+            from thingscore import plugins
+
+            parsers = tuple(plugins.available("parser"))
         self.parsers = parsers
         self.plain_cache: PlainCache | None = PlainCache(root) if plain_cache else None
         self.one_mode = one_mode
