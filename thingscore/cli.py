@@ -132,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--keys", help=KEYS_HELP + "; with keys, commands, code and snapshots must be signed")
     wk.add_argument("--encrypt-snapshots", action="store_true",
                     help="encrypt the snapshots this worker stores (AES-256-GCM with the cluster's snapshot key)")
+    wk.add_argument("--replace", action="store_true",
+                    help="if a worker with this id already runs, tell it to stop and take its place")
     wk.add_argument("-v", "--verbose", action="store_true")
     wk.set_defaults(func=_cmd_worker)
 

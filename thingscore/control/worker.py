@@ -16,6 +16,7 @@ asked) and restores only snapshots sealed by a worker for the same program.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import termios
 import threading
 import time
 import uuid
@@ -32,19 +34,22 @@ from pathlib import Path
 from typing import Any
 
 from thingscore import plugins
-from thingscore.fs import FileSystem, PathEscape
-from thingscore.pubsub import PubSub
+from thingscore.fs import FileSystem, NotFound, PathEscape
+from thingscore.pubsub import Message, PubSub
 from thingscore.runtime import Limits, Runtime, StartRequest, proc_usage
 from thingscore.security import envelope, policy
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 
-from . import protocol, store
+from . import cluster_fs, program_history, protocol, store
 from .client import ControlClient, NoReply
 from .inbox import CommandInbox
+from .output_log import OutputLog
 from .process import EXITED, FAILED, MIGRATING, PAUSED, RUNNING, ManagedProcess, pump
 from .program_io import ProgramBus, files_root, serve_file_requests
 from .protocol import Reply
+from .stack_map import StackMapper
+from .worker_identity import Instance, where
 
 log = logging.getLogger("things.worker")
 
@@ -58,8 +63,12 @@ class Worker:
                  heartbeat: float = 1.0, labels: dict[str, str] | None = None, capacity: dict[str, float] | None = None,
                  workdir: Path | None = None, migrate_timeout: float = 30.0,
                  low_memory_mb: float | None = None, keys: KeyRing | None = None,
-                 encrypt_snapshots: bool = False, limits: Limits | None = None) -> None:
+                 encrypt_snapshots: bool = False, limits: Limits | None = None,
+                 identity: Instance | None = None) -> None:
         self.id = worker_id
+        #: This run of the worker (instance id, host, OS pid, start time): what tells two
+        #: workers that claim one id apart (see :mod:`.worker_identity`).
+        self.me = identity or Instance()
         self.pubsub = pubsub
         self.fs = fs
         self.runtime_name = runtime
@@ -91,7 +100,17 @@ class Worker:
         self._stop = threading.Event()
         self._subs: list[Any] = []
         self.client: ControlClient | None = None
-        self.started = time.time()
+        self.started = self.me.since
+        #: The global FS as this worker advertises it (heartbeats, ``info``): no secrets.
+        self.fs_url = cluster_fs.public_url(fs)
+        self._mappers: dict[str, StackMapper | None] = {}  # program hash -> its stack mapper
+        self.output = OutputLog(fs, worker_id, self._map_stack)
+        self._last_output: dict[str, float] = {}  # pid -> monotonic time of its last chunk
+        self.leaving = False  # stopping: the last heartbeat says so, and the scheduler hears "left"
+        #: Why this worker stopped on its own (another worker already had its id), or None.
+        self.refused: str | None = None
+        self._twins: set[str] = set()
+        self._stop_why = "stopped"
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -99,8 +118,9 @@ class Worker:
         self.client = ControlClient(self.pubsub, f"worker-{self.id}-{uuid.uuid4().hex[:6]}", self.keys)
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(self.id), self.inbox.on_message, durable=True))
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self.inbox.on_message))
+        self._subs.append(self.pubsub.subscribe(protocol.heartbeat_topic(self.id), self._on_own_heartbeat))
         threading.Thread(target=self._heartbeats, name=f"heartbeat-{self.id}", daemon=True).start()
-        log.info("worker %s ready (runtime %s)", self.id, self.runtime_name)
+        log.info("worker %s ready (runtime %s, global FS %s)", self.id, self.runtime_name, self.fs_url)
 
     def serve_forever(self) -> None:
         self.start()
@@ -112,14 +132,27 @@ class Worker:
             while not self._stop.wait(0.5):
                 pass
         finally:
-            self.shutdown()
+            self.shutdown(self._stop_why)
 
-    def stop(self) -> None:
+    def stop(self, why: str = "stopped") -> None:
+        """Stop serving (from a signal handler or another thread); ``why`` goes to the log."""
+        self._stop_why = why
         self._stop.set()
 
-    def shutdown(self) -> None:
-        """Stop serving; programs still running here are killed (they were not asked to move)."""
+    def shutdown(self, why: str = "stopped") -> None:
+        """Stop serving; programs still running here are killed (they were not asked to move).
+
+        The last heartbeat says the worker is *leaving*, so that a scheduler fails its programs
+        over at once and logs that it left, instead of waiting for the deadline and calling it
+        lost."""
         self._stop.set()
+        if not self.leaving:
+            self.leaving = True
+            log.warning("worker %s is leaving (%s)", self.id, why)
+            try:
+                self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
+            except Exception as exc:  # the broker may be what went away
+                log.debug("leaving heartbeat not sent: %s", exc)
         for sub in self._subs:
             try:
                 self.pubsub.unsubscribe(sub)
@@ -129,7 +162,14 @@ class Worker:
             procs = list(self.processes.values())
         for p in procs:
             if p.state in (RUNNING, PAUSED, MIGRATING):
+                p.reason = f"worker {self.id} left ({why})"
                 p.proc.kill()
+        for p in procs:
+            try:
+                p.proc.wait(5)
+            except Exception:  # its end is recorded by its watcher when it comes
+                pass
+        self.output.close()
         if self.client is not None:
             self.client.close()
         close = getattr(self.runtime, "close", None)
@@ -160,8 +200,41 @@ class Worker:
                            "runtime": self.runtime_name, "labels": self.labels,
                            "capacity": self.capacity, "usage": proc_usage(os.getpid()),
                            "draining": self.draining or self._short_of_memory(),
+                           "fs": self.fs_url, "instance": self.me.instance, "host": self.me.host,
+                           "os_pid": self.me.os_pid, "leaving": self.leaving,
                            "processes": self._list()}).encode()
         return envelope.seal(self.keys, body) if self.keys is not None else body
+
+    def _on_own_heartbeat(self, msg: Message) -> None:
+        """Heartbeats on this worker's own topic from another instance: two workers started
+        with one id at the same moment (the start-up check cannot see a twin that is itself
+        starting). Both log it; the younger one stops."""
+        payload = msg.payload
+        try:
+            if self.keys is not None:
+                opened = Guard(self.keys).open(payload)
+                if opened.role != "worker":
+                    return
+                payload = opened.body
+            else:
+                payload = envelope.strip(payload)
+            body = json.loads(payload)
+        except (Refused, ValueError):
+            return
+        if not isinstance(body, dict) or body.get("worker") != self.id or body.get("leaving"):
+            return
+        other = body.get("instance")
+        if not isinstance(other, str) or other == self.me.instance or other in self._twins:
+            return
+        self._twins.add(other)
+        since = body.get("since") if isinstance(body.get("since"), int | float) else 0.0
+        if (since, other) < (self.me.since, self.me.instance):
+            self.refused = (f"another worker with id {self.id} already runs ({where(body)}); this one stops "
+                            f"(start it with --replace to replace the other)")
+            log.error("%s", self.refused)
+            self.stop(f"another worker already has the id {self.id}")
+        else:
+            log.error("another worker with id %s started (%s); it is the newcomer and stops", self.id, where(body))
 
     def _list(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -178,8 +251,25 @@ class Worker:
         return p
 
     def _cmd_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        claimant = args.get("claimant")
+        if isinstance(claimant, dict) and claimant.get("instance") != self.me.instance:
+            log.warning("another worker tries to start with id %s (%s)%s", self.id, where(claimant),
+                        " with --replace: this one will be told to stop" if args.get("replace") is True else
+                        ": it is refused (started with --replace it would replace this one)")
         return {"worker": self.id, "runtime": self.runtime_name, "labels": self.labels, "capacity": self.capacity,
-                "processes": len(self.processes), "since": self.started, "draining": self.draining}
+                "processes": len(self.processes), "since": self.started, "draining": self.draining,
+                "fs": self.fs_url, "instance": self.me.instance, "host": self.me.host, "os_pid": self.me.os_pid}
+
+    def _cmd_replace(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A new worker started with this id and ``--replace``: stop, saying why. Only the
+        instance named is told: a ``replace`` that waited in a broker session must never
+        stop a later worker of the same id."""
+        if args.get("target") != self.me.instance:
+            raise CommandError(f"this is instance {self.me.instance} of worker {self.id}, not {args.get('target')!r}")
+        why = f"replaced by a new worker with id {self.id} ({where(args)})"
+        log.warning("worker %s is %s: stopping", self.id, why)
+        threading.Timer(0.2, self.stop, args=(why,)).start()  # the reply goes out first
+        return {"worker": self.id, "stopping": True}
 
     def _cmd_drain(self, args: dict[str, Any]) -> dict[str, Any]:
         self.set_draining(bool(args.get("on", True)))
@@ -222,6 +312,8 @@ class Worker:
         local = self._fetch_program(program, phash)
         p = self._start(pid, name, program, phash, StartRequest(program=local, args=prog_args, cwd=self.workdir,
                                                                 limits=limits), epoch=epoch)
+        program_history.record(self.fs, pid, "start", worker=self.id, runtime=self.runtime_name, epoch=epoch,
+                               name=name)
         return {"id": p.pid, "worker": self.id, "status": p.state, "epoch": epoch}
 
     def _cmd_restore(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -253,6 +345,11 @@ class Worker:
                 if self.processes.get(pid) is p:
                     del self.processes[pid]
             raise CommandError(f"cannot restore {pid} here: {msg.get('message')}")
+        origin = args.get("origin")
+        program_history.record(self.fs, pid, "restore", worker=self.id, runtime=self.runtime_name, epoch=epoch,
+                               name=p.name, source=origin if isinstance(origin, str) else None,
+                               **{"from": "migration" if origin else "checkpoint"}, snapshot=snap,
+                               restore_ms=msg.get("ms"))
         return {"id": pid, "worker": self.id, "status": p.state, "restore_ms": msg.get("ms"),
                 "resume_ms": (time.perf_counter() - t0) * 1000}
 
@@ -285,7 +382,12 @@ class Worker:
                 p.proc.resume()
             p.proc.kill()
             p.proc.wait(10)
-        return {"id": p.pid, "status": p.state, "reason": p.reason}
+            # The answer is the final state, which the program's watcher sets once its
+            # process has gone: wait for it (it follows the process's end at once).
+            deadline = time.monotonic() + 10.0
+            while p.state in (RUNNING, PAUSED, MIGRATING) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return {"id": p.pid, "status": p.state, "reason": p.reason, "exit_code": p.exit_code}
 
     def _cmd_snapshot(self, args: dict[str, Any]) -> dict[str, Any]:
         p = self._get(args)
@@ -329,6 +431,9 @@ class Worker:
             self._event(p)
             raise
         held_at = time.perf_counter()
+        # What it printed up to the snapshot goes to its history before the target prints more.
+        self._settle_output(p)
+        self.output.flush(p.pid)
         try:
             snap = store.put_snapshot(self.fs, p.pid, local, p.program_hash, self.keys, self.encrypt_snapshots)
             assert self.client is not None
@@ -365,10 +470,14 @@ class Worker:
                 del self.processes[p.pid]
         self._event(p, gone=True)
         result = reply.result if isinstance(reply.result, dict) else {}
-        return {"id": p.pid, "worker": target, "status": result.get("status", "running"),
+        done = {"id": p.pid, "worker": target, "status": result.get("status", "running"),
                 "snapshot_bytes": msg.get("bytes"), "snapshot_ms": msg.get("ms"),
                 "downtime_ms": (time.perf_counter() - held_at) * 1000 + float(msg.get("ms") or 0.0),
                 "total_ms": (time.perf_counter() - t0) * 1000}
+        program_history.record(self.fs, p.pid, "move", to=target, snapshot_bytes=done["snapshot_bytes"],
+                               snapshot_ms=done["snapshot_ms"], downtime_ms=round(done["downtime_ms"], 3),
+                               **{"from": self.id})
+        return done
 
     # -- processes --------------------------------------------------------------------
 
@@ -376,8 +485,45 @@ class Worker:
         """The program's code here (checked against its seal when this worker has keys)."""
         local = self.workdir / "code" / f"{program_hash}.js"
         if not local.exists():
-            store.fetch_program(self.fs, program, program_hash, local, self.keys)
+            try:
+                store.fetch_program(self.fs, program, program_hash, local, self.keys)
+            except NotFound as exc:
+                raise CommandError(f"no program {program!r} in this worker's global FS {self.fs_url}: it was stored "
+                                   f"in another one (give the dispatcher --fs {self.fs_url})") from exc
         return local
+
+    def _map_stack(self, pid: str, stream: str, data: bytes) -> bytes:
+        """stderr as the history keeps it: bundle positions in stack traces mapped to the
+        user's files and lines (:mod:`.stack_map`)."""
+        if stream != "stderr":
+            return data
+        with self._lock:
+            p = self.processes.get(pid)
+        if p is None:
+            return data
+        if p.program_hash not in self._mappers:
+            local = self.workdir / "code" / f"{p.program_hash}.js"
+            try:
+                self._mappers[p.program_hash] = StackMapper.from_bundle(local.read_text("utf-8"), local)
+            except OSError:
+                self._mappers[p.program_hash] = None
+        mapper = self._mappers[p.program_hash]
+        return mapper.map_bytes(data) if mapper is not None else data
+
+    def _settle_output(self, p: ManagedProcess, longest: float = 0.5) -> None:
+        """Wait until what the program wrote before it stopped at the snapshot has been read
+        off its pipes (they are empty, and nothing came for a moment)."""
+        deadline = time.monotonic() + longest
+        while time.monotonic() < deadline:
+            unread = 0
+            for pipe in (getattr(p.proc, "stdout", None), getattr(p.proc, "stderr", None)):
+                try:
+                    unread += int.from_bytes(fcntl.ioctl(pipe.fileno(), termios.FIONREAD, b"\0\0\0\0"), "little")
+                except (AttributeError, OSError, ValueError):
+                    pass
+            if not unread and time.monotonic() - self._last_output.get(p.pid, 0.0) > 0.03:
+                return
+            time.sleep(0.01)
 
     def _start(self, pid: str, name: str, program: str, program_hash: str, req: StartRequest, epoch: int = 0,
                handover: bool = True) -> ManagedProcess:
@@ -407,6 +553,8 @@ class Worker:
 
         def forward(chunk: bytes) -> None:
             p.output.append((stream, chunk))
+            self._last_output[p.pid] = time.monotonic()
+            self.output.add(p.pid, stream, chunk)
             try:
                 self.pubsub.publish(topic, chunk)
             except Exception as exc:
@@ -426,6 +574,7 @@ class Worker:
         rc = p.proc.wait()
         p.fail_waiters("the program's process ended")
         if p.state == EXITED and p.reason.startswith("migrated"):
+            self._last_output.pop(p.pid, None)
             return
         p.bus.end()
         p.exit_code = rc
@@ -441,6 +590,11 @@ class Worker:
         else:
             p.state = FAILED
             p.reason = p.reason or (f"exit code {rc}" if rc > 0 else f"signal {-rc}")
+        self._settle_output(p, longest=0.2)
+        self.output.flush(p.pid)
+        self._last_output.pop(p.pid, None)
+        program_history.record(self.fs, p.pid, "end", worker=self.id, state=p.state, reason=p.reason,
+                               exit_code=p.exit_code)
         self._event(p)
 
     def _take_snapshot(self, p: ManagedProcess, stop: bool | str) -> tuple[dict[str, Any], Path]:
