@@ -2,7 +2,8 @@
 
 Workers append one JSON record per event to ``history/<process id>.jsonl``: ``start`` (a
 ``run``), ``restore`` (a live migration's target, or a failover from a checkpoint), ``move``
-(written by the source once the target runs it: snapshot size and downtime) and ``end``.
+(written by the source once the target runs it: snapshot size and downtime), ``end`` and
+``left`` (stopped because its worker stopped: a scheduler restores it elsewhere).
 A worker that is lost writes nothing more; its stay ends where the next one begins. The
 reader turns the records into what ``things dispatch history`` shows: stays (worker,
 runtime, start, end, how the program arrived and left) and moves.
@@ -91,7 +92,7 @@ def summarize(pid: str, records: list[dict[str, Any]]) -> dict[str, Any]:
             moves.append({"at": iso(t), "from": rec.get("from"), "to": rec.get("to"),
                           "snapshot_bytes": rec.get("snapshot_bytes"), "snapshot_ms": rec.get("snapshot_ms"),
                           "downtime_ms": rec.get("downtime_ms")})
-        elif ev == "end":
+        elif ev in ("end", "left"):
             if current is not None and current["worker"] == rec.get("worker"):
                 close(t, f"{rec.get('state')}: {rec.get('reason')}" if rec.get("reason") else str(rec.get("state")))
     return {"id": pid, "stays": stays, "moves": moves}

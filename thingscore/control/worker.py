@@ -593,8 +593,9 @@ class Worker:
         self._settle_output(p, longest=0.2)
         self.output.flush(p.pid)
         self._last_output.pop(p.pid, None)
-        program_history.record(self.fs, p.pid, "end", worker=self.id, state=p.state, reason=p.reason,
-                               exit_code=p.exit_code)
+        # "left": stopped with its worker, to be restored elsewhere by a scheduler if it has one
+        program_history.record(self.fs, p.pid, "left" if self.leaving else "end", worker=self.id, state=p.state,
+                               reason=p.reason, exit_code=p.exit_code)
         self._event(p)
 
     def _take_snapshot(self, p: ManagedProcess, stop: bool | str) -> tuple[dict[str, Any], Path]:
