@@ -152,3 +152,24 @@ def test_a_worker_stopped_with_sigterm_left_and_its_program_moves_at_once(mqtt_u
     assert f"worker {prog['worker']} left" in log
     assert "lost" not in log, log
     assert "is leaving (SIGTERM)" in fleet.log(prog["worker"])
+
+
+def test_two_workers_started_at_once_with_one_id_end_as_one(redis_url: str, fleet_factory) -> None:
+    """Neither sees the other at start-up (both are still starting): their heartbeats tell them
+    apart, both log it, and the younger one stops with the reason."""
+    fleet = fleet_factory(redis_url)
+    a = fleet.worker("twin", name="a", wait=False)
+    b = fleet.worker("twin", name="b", wait=False)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and a.poll() is None and b.poll() is None:
+        time.sleep(0.1)
+    stopped = [n for n, p in (("a", a), ("b", b)) if p.poll() is not None]
+    assert len(stopped) == 1, {"a": fleet.log("a"), "b": fleet.log("b")}
+    loser = stopped[0]
+    survivor = "b" if loser == "a" else "a"
+    assert fleet.procs[loser].returncode == 1
+    assert "with id twin already runs" in fleet.log(loser)  # at start-up, or from its twin's heartbeats
+    time.sleep(1.0)
+    assert fleet.procs[survivor].poll() is None
+    listed = [w for w in _workers(fleet) if w["worker"] == "twin"]
+    assert [w["os_pid"] for w in listed] == [fleet.procs[survivor].pid]

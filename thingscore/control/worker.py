@@ -110,6 +110,7 @@ class Worker:
         #: Why this worker stopped on its own (another worker already had its id), or None.
         self.refused: str | None = None
         self._twins: set[str] = set()
+        self._hb_guard = Guard(self.keys) if self.keys is not None else None  # twins' heartbeats, checked
         self._stop_why = "stopped"
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -211,8 +212,8 @@ class Worker:
         starting). Both log it; the younger one stops."""
         payload = msg.payload
         try:
-            if self.keys is not None:
-                opened = Guard(self.keys).open(payload)
+            if self._hb_guard is not None:
+                opened = self._hb_guard.open(payload)
                 if opened.role != "worker":
                     return
                 payload = opened.body

@@ -25,6 +25,7 @@ from typing import Any
 
 from thingscore.pubsub import Message, PubSub
 from thingscore.security import envelope
+from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 
 from . import protocol
@@ -70,10 +71,19 @@ def find_running(pubsub: PubSub, worker_id: str, keys: KeyRing | None, wait: flo
     heard: dict[str, Any] = {}
     got = threading.Event()
 
+    guard = Guard(keys) if keys is not None else None  # with keys, a forged heartbeat proves nothing
+
     def on_heartbeat(msg: Message) -> None:
         try:
-            body = json.loads(envelope.strip(msg.payload))
-        except ValueError:
+            if guard is not None:
+                opened = guard.open(msg.payload)
+                if opened.role != "worker":
+                    return
+                payload = opened.body
+            else:
+                payload = envelope.strip(msg.payload)
+            body = json.loads(payload)
+        except (Refused, ValueError):
             return
         if isinstance(body, dict) and body.get("worker") == worker_id and not body.get("leaving"):
             heard.update(body)
