@@ -42,6 +42,7 @@ class WorkerSeen:
     lost: bool = False
     leaving: bool = False                        # its last heartbeat said it is stopping
     fs: str = ""                                 # the global FS it reads (URL without secrets)
+    instance: str = ""                           # which run of the worker (two never share an id long)
     beats: int = 0
 
     def describe(self, now: float) -> dict[str, Any]:
@@ -98,6 +99,10 @@ class FleetView:
         w = self.workers.get(wid)
         since = _num(hb.get("since"), 0.0)
         leaving = bool(hb.get("leaving", False))
+        instance = str(hb.get("instance") or "")
+        if leaving and w is not None and w.instance and instance and instance != w.instance:
+            # the farewell of a run of this id that another run already replaced: not news
+            return w, False
         fresh = not leaving and (w is None or w.lost or (since and w.since and since != w.since))
         if w is None:
             w = self.workers[wid] = WorkerSeen(id=wid, last=now)
@@ -110,6 +115,7 @@ class FleetView:
         w.labels = {str(k): str(v) for k, v in hb.get("labels", {}).items()}
         w.draining = bool(hb.get("draining", False))
         w.leaving = leaving
+        w.instance = instance
         w.fs = str(hb.get("fs") or "")
         w.usage = dict(hb.get("usage", {}))
         w.processes = {p["id"]: p for p in hb.get("processes", [])}

@@ -151,7 +151,8 @@ class Worker:
             self.leaving = True
             log.warning("worker %s is leaving (%s)", self.id, why)
             try:
-                self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
+                if self.refused is None:  # a twin that stops says nothing in the name of the id it lost
+                    self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
             except Exception as exc:  # the broker may be what went away
                 log.debug("leaving heartbeat not sent: %s", exc)
         for sub in self._subs:
