@@ -152,6 +152,45 @@ def test_a_worker_stopped_with_sigterm_left_and_its_program_moves_at_once(mqtt_u
     assert f"worker {prog['worker']} left" in log
     assert "lost" not in log, log
     assert "is leaving (SIGTERM)" in fleet.log(prog["worker"])
+    # It was moved live before its worker left (a scheduler runs): nothing repeated, nothing lost.
+    history = json.loads(fleet.things("dispatch", "history", prog["id"], "--json").stdout)
+    assert [s["arrived"] for s in history["stays"]] == ["started", f"migrated from {prog['worker']}"], history
+    lines = fleet.things("dispatch", "logs", prog["id"]).stdout.splitlines()
+    counts = [int(line.split()[1]) for line in lines]
+    assert counts == list(range(1, len(counts) + 1)), counts
+
+
+def test_a_worker_stopped_with_sigterm_while_the_scheduler_cannot_move_fails_over(mqtt_url: str, fleet_factory,
+                                                                                     tmp_path: Path) -> None:
+    """No other worker to move to: the stopping worker gives up waiting, leaves, and the
+    scheduler restores the program from its checkpoint once a worker comes, saying it left."""
+    fleet = fleet_factory(mqtt_url)
+    fleet.spawn("scheduler", "scheduler", "--deadline", "10s", "--checkpoint-every", "1s", "-v")
+    fleet.wait_log("scheduler", ": ready")
+    fleet.worker("s1")
+    app = tmp_path / "app.json"
+    app.write_text(json.dumps({"name": "alone", "programs": [{"name": "ticker", "file": str(SLOW),
+                                                              "args": ["100000"]}]}))
+    started = fleet.things("app", "run", str(app), "--wait", "40")
+    assert started.returncode == 0, started.stdout + started.stderr
+    pid = json.loads(started.stdout)["programs"][0]["id"]
+    time.sleep(2.5)
+    fleet.procs["s1"].send_signal(signal.SIGTERM)
+    assert fleet.procs["s1"].wait(30) == 0
+    assert "not moved off" in fleet.log("s1")
+    fleet.wait_log("scheduler", "worker s1 left", 10)
+    fleet.worker("s2")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        h = fleet.things("dispatch", "history", pid, "--json")
+        stays = json.loads(h.stdout)["stays"] if h.returncode == 0 else []
+        if len(stays) == 2:
+            break
+        time.sleep(0.5)
+    assert [s["worker"] for s in stays] == ["s1", "s2"]
+    assert stays[0]["left"].startswith("failed: worker s1 left (SIGTERM)"), stays
+    assert stays[1]["arrived"].startswith("restored from checkpoint"), stays
+    assert "lost" not in fleet.log("scheduler")
 
 
 def test_two_workers_started_at_once_with_one_id_end_as_one(redis_url: str, fleet_factory) -> None:

@@ -42,7 +42,7 @@ from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 
 from . import cluster_fs, program_history, protocol, store
-from .client import ControlClient, NoReply
+from .client import ControlClient, NoReply, UntrustedReply
 from .inbox import CommandInbox
 from .output_log import OutputLog
 from .process import EXITED, FAILED, MIGRATING, PAUSED, RUNNING, ManagedProcess, pump
@@ -147,6 +147,8 @@ class Worker:
         over at once and logs that it left, instead of waiting for the deadline and calling it
         lost."""
         self._stop.set()
+        if not self.leaving and self.refused is None:
+            self._move_off_before_leaving()
         if not self.leaving:
             self.leaving = True
             log.warning("worker %s is leaving (%s)", self.id, why)
@@ -178,6 +180,46 @@ class Worker:
         if callable(close):
             close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    #: How long a stopping worker waits for a scheduler to move its programs off, live, and how
+    #: long without any of them leaving it gives up (a program started by hand stays).
+    LEAVE_GRACE = 10.0
+    LEAVE_IDLE = 3.0
+
+    def _move_off_before_leaving(self) -> None:
+        """Stopping with programs and a scheduler on the bus: say *draining*, so that its policy
+        moves them off live (nothing lost, nothing repeated), and wait a little for it. What is
+        still here afterwards is killed; the scheduler restores its programs from checkpoints."""
+        if not self._list_live() or self.client is None:
+            return
+        try:  # any answer, a refusal too (a worker key may not ask for status), says one is there
+            self.client.request("scheduler", "status", {}, timeout=1.0, topic=protocol.scheduler_topic())
+        except UntrustedReply:
+            pass
+        except (NoReply, OSError):
+            return
+        log.warning("worker %s is stopping: asking the scheduler to move its %d programs off first", self.id,
+                    len(self._list_live()))
+        self.draining = True
+        start = last_change = time.monotonic()
+        count = len(self._list_live())
+        while (count and time.monotonic() - start < self.LEAVE_GRACE
+               and time.monotonic() - last_change < self.LEAVE_IDLE):
+            try:
+                self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
+            except Exception as exc:  # the broker may be what went away: nothing will move then
+                log.debug("heartbeat failed: %s", exc)
+                return
+            time.sleep(min(self.heartbeat_every, 0.5))
+            now = len(self._list_live())
+            if now != count:
+                count, last_change = now, time.monotonic()
+        if count:
+            log.warning("worker %s: %d programs not moved off; they stop with it", self.id, count)
+
+    def _list_live(self) -> list[ManagedProcess]:
+        with self._lock:
+            return [p for p in self.processes.values() if p.state in (RUNNING, PAUSED, MIGRATING)]
 
     def _heartbeats(self) -> None:
         while not self._stop.wait(self.heartbeat_every):
