@@ -123,3 +123,16 @@ def test_stack_traces_name_the_users_file_and_line(redis_url: str, fleet_factory
     assert f"{tmp_path / 'lib.js'}:3" in frames[0], err  # throw new Error(...) is line 3 of lib.js
     assert any(f"{tmp_path / 'app.js'}:6" in f for f in frames[1:3]), err  # lib.boom(n) is line 6 of app.js
     assert "<input>" not in frames[0] and ".js:69" not in frames[0]
+
+
+def test_app_run_without_fs_stores_the_code_where_the_workers_read(redis_url: str, fleet_factory,
+                                                                   tmp_path: Path) -> None:
+    fleet = fleet_factory(redis_url, fs=redis_url)
+    fleet.spawn("scheduler", "scheduler", "--deadline", "2s")
+    fleet.wait_log("scheduler", ": ready")
+    fleet.worker("a1")
+    app = tmp_path / "app.json"
+    app.write_text(json.dumps({"name": "nofs", "programs": [{"name": "t", "file": str(SLOW), "args": ["100000"]}]}))
+    started = fleet.things("app", "run", str(app), "--wait", "30", fs=False)
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert json.loads(started.stdout)["programs"][0]["worker"] == "a1"
