@@ -533,7 +533,7 @@ class Worker:
                 store.fetch_program(self.fs, program, program_hash, local, self.keys)
             except NotFound as exc:
                 raise CommandError(f"no program {program!r} in this worker's global FS {self.fs_url}: it was stored "
-                                   f"in another one (give the dispatcher --fs {self.fs_url})") from exc
+                                   f"in another one (pass --fs {self.fs_url} to the command that stored it)") from exc
         return local
 
     def _map_stack(self, pid: str, stream: str, data: bytes) -> bytes:
