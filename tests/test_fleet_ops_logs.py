@@ -12,12 +12,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMS
+from conftest import PROGRAMS, things_cmd
 
 SLOW = PROGRAMS / "slow_counter.js"
 LIMIT = 400  # 25 ms apart: 10 s, time for two moves made through the command line
@@ -136,3 +137,18 @@ def test_app_run_without_fs_stores_the_code_where_the_workers_read(redis_url: st
     started = fleet.things("app", "run", str(app), "--wait", "30", fs=False)
     assert started.returncode == 0, started.stdout + started.stderr
     assert json.loads(started.stdout)["programs"][0]["worker"] == "a1"
+
+
+def test_follow_shows_everything_across_a_move_and_ends_with_the_program(cluster) -> None:
+    limit = 200  # 5 s
+    run = cluster.things("dispatch", "run", "w1", str(SLOW), "--", str(limit), fs=False)
+    assert run.returncode == 0, run.stderr
+    pid = json.loads(run.stdout)["id"]
+    follow = subprocess.Popen([*things_cmd(), "dispatch", "--pubsub", cluster.pubsub, "logs", pid, "--follow"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    moved = cluster.things("dispatch", "migrate", pid, "w2", fs=False)
+    assert moved.returncode == 0, moved.stderr
+    out, err = follow.communicate(timeout=60)  # it ends by itself when the program ends
+    assert follow.returncode == 0, err
+    assert out == _expected(limit)

@@ -475,11 +475,13 @@ class Worker:
             self._event(p)
             raise
         held_at = time.perf_counter()
-        # What it printed up to the snapshot goes to its history before the target prints more.
-        self._settle_output(p)
-        self.output.flush(p.pid)
+        # What it printed up to the snapshot goes to its history before the target prints more
+        # (while the snapshot is being stored: the program waits for neither twice).
+        kept = threading.Thread(target=self._keep_output, args=(p,), name=f"output-{p.pid}", daemon=True)
+        kept.start()
         try:
             snap = store.put_snapshot(self.fs, p.pid, local, p.program_hash, self.keys, self.encrypt_snapshots)
+            kept.join(self.migrate_timeout)
             assert self.client is not None
             reply = self.client.request(target, "restore", {"pid": p.pid, "program": p.program,
                                                             "hash": p.program_hash, "snapshot": snap,
@@ -553,6 +555,10 @@ class Worker:
                 self._mappers[p.program_hash] = None
         mapper = self._mappers[p.program_hash]
         return mapper.map_bytes(data) if mapper is not None else data
+
+    def _keep_output(self, p: ManagedProcess) -> None:
+        self._settle_output(p)
+        self.output.flush(p.pid)
 
     def _settle_output(self, p: ManagedProcess, longest: float = 0.5) -> None:
         """Wait until what the program wrote before it stopped at the snapshot has been read
