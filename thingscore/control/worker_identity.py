@@ -29,7 +29,7 @@ from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 
 from . import protocol
-from .client import ControlClient, NoReply
+from .client import ControlClient, NoReply, UntrustedReply
 
 log = logging.getLogger("things.worker")
 
@@ -95,6 +95,8 @@ def find_running(pubsub: PubSub, worker_id: str, keys: KeyRing | None, wait: flo
         try:
             args = {"claimant": claimant.describe(), "replace": replace} if claimant is not None else {}
             reply = client.request(worker_id, "info", args, timeout=wait)
+        except UntrustedReply as exc:  # an answer we cannot trust is still someone answering
+            return {"worker": worker_id, "error": str(exc)}
         except NoReply:
             reply = None
         if reply is not None:
