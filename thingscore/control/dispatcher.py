@@ -112,6 +112,13 @@ class Dispatcher:
         for r in self.client.broadcast("ps", gather=self.gather):
             if r.ok and isinstance(r.result, list):
                 out.extend(r.result)
+        if self._fs is None:  # the cluster's FS, as its workers said: no need to wait for a heartbeat
+            urls = {cluster_fs.identity(u): u for p in out if isinstance(u := p.get("fs"), str) and u}
+            if len(urls) == 1:
+                try:
+                    self._use(next(iter(urls.values())), "the cluster's")
+                except DispatchError:
+                    pass  # ps itself needs no FS: the error comes when something does
         return sorted(out, key=lambda p: (p.get("worker", ""), p.get("id", "")))
 
     def locate(self, pid: str) -> str:

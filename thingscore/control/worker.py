@@ -337,7 +337,7 @@ class Worker:
         return None
 
     def _cmd_ps(self, args: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{**p, "worker": self.id} for p in self._list()]
+        return [{**p, "worker": self.id, "fs": self.fs_url} for p in self._list()]
 
     def _cmd_run(self, args: dict[str, Any]) -> dict[str, Any]:
         program, phash = _str(args, "program"), _str(args, "hash")
