@@ -73,11 +73,14 @@ def test_run_ps_migrate_logs_kill(system) -> None:
     assert moved["worker"] == "cli-w2"
     time.sleep(0.5)
     logs = system("logs", pid).stdout.splitlines()
-    assert logs and logs[0].startswith("count ") and int(logs[0].split()[1]) > 1  # it went on counting
+    # one history across the move: from the first line, and counting on on cli-w2
+    counts = [int(line.split()[1]) for line in logs]
+    assert counts == list(range(1, len(counts) + 1)) and moved["snapshot_bytes"] > 0
     assert json.loads(system("pause", pid).stdout)["status"] == "paused"
     assert json.loads(system("resume", pid).stdout)["status"] == "running"
     assert json.loads(system("snapshot", pid).stdout)["bytes"] > 0
-    assert json.loads(system("kill", pid).stdout)["reason"] == "killed"
+    killed = json.loads(system("kill", pid).stdout)
+    assert killed["reason"] == "killed" and killed["status"] == "exited"
 
 
 def test_clear_errors(system) -> None:

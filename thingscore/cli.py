@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--keys", help=KEYS_HELP + "; with keys, commands, code and snapshots must be signed")
     wk.add_argument("--encrypt-snapshots", action="store_true",
                     help="encrypt the snapshots this worker stores (AES-256-GCM with the cluster's snapshot key)")
+    wk.add_argument("--replace", action="store_true",
+                    help="if a worker with this id already runs, tell it to stop and take its place")
     wk.add_argument("-v", "--verbose", action="store_true")
     wk.add_argument("--metrics-port", metavar="[HOST:]PORT", help=METRICS_HELP)
     wk.set_defaults(func=_cmd_worker)
@@ -173,9 +175,15 @@ def build_parser() -> argparse.ArgumentParser:
     d_drain.add_argument("worker")
     d_drain.add_argument("--undo", action="store_true", help="let the worker take programs again")
     d_drain.add_argument("--wait", type=float, default=60.0, help="seconds to wait for the moves")
-    d_logs = dsub.add_parser("logs", help="a program's console output")
+    d_logs = dsub.add_parser("logs", help="a program's console output, across moves, failovers and restarts")
     d_logs.add_argument("id")
     d_logs.add_argument("--follow", "-f", action="store_true")
+    d_logs.add_argument("--tail", type=int, metavar="N", help="only the last N lines")
+    d_logs.add_argument("--since", metavar="WHEN",
+                        help="only what was printed since WHEN: 5m, 2h, 04:10, 2026-12-07T04:10")
+    d_hist = dsub.add_parser("history", help="where a program has been: workers, runtimes, times, moves")
+    d_hist.add_argument("id")
+    d_hist.add_argument("--json", action="store_true")
     dp.set_defaults(func=_cmd_dispatch)
 
     sc = sub.add_parser("scheduler", help="place applications, checkpoint them, fail them over (until interrupted)")

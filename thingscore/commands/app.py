@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
 
@@ -22,7 +23,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         ring = keys.load_for(getattr(args, "keys", None), "dispatcher")
         pubsub = open_pubsub(args.pubsub, client_id=f"app-{uuid.uuid4().hex[:8]}")
-        fs = open_fs(args.fs)
+        # Without --fs (or $THINGS_FS): the cluster's, the one its workers advertise.
+        fs = open_fs(args.fs) if args.fs or os.environ.get("THINGS_FS") else None
     except (ConfigError, Exception) as exc:
         print(f"things app: {exc}", file=sys.stderr)
         return 1
@@ -30,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.app_command == "run":
             spec = load_app(args.file)
-            body = upload(spec, fs, parser=args.parser, keys=d.keys)
+            body = upload(spec, d.fs, parser=args.parser, keys=d.keys)
             result = d.scheduler("app-run", {"app": body, "wait": args.wait}, args.timeout + args.wait)
             print(json.dumps(result))
             return 0 if result.get("state") == "running" else 2
@@ -50,5 +52,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         d.close()
         pubsub.close()
-        fs.close()
+        if fs is not None:
+            fs.close()
     return 1

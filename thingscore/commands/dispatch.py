@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
+import time
 import uuid
+from datetime import datetime
 from typing import Any
 
-from thingscore.control import protocol
+from thingscore.control import output_log, program_history, protocol
 from thingscore.control.config import ConfigError, open_fs, open_pubsub
 from thingscore.control.dispatcher import Dispatcher, DispatchError
 from thingscore.parsing import JSSyntaxError
@@ -35,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         ring = keys.load_for(getattr(args, "keys", None), "dispatcher")
         pubsub = open_pubsub(args.pubsub, client_id=f"dispatch-{uuid.uuid4().hex[:8]}")
-        fs = open_fs(args.fs)
+        # Without --fs (or $THINGS_FS) the cluster's: the one its workers advertise.
+        fs = open_fs(args.fs) if args.fs or os.environ.get("THINGS_FS") else None
     except (ConfigError, Exception) as exc:
         print(f"things dispatch: {exc}", file=sys.stderr)
         return 1
@@ -51,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         d.close()
         pubsub.close()
-        fs.close()
+        if fs is not None:
+            fs.close()
 
 
 def _run(d: Dispatcher, args: argparse.Namespace) -> int:
@@ -62,6 +67,11 @@ def _run(d: Dispatcher, args: argparse.Namespace) -> int:
     elif action == "ps":
         rows = d.ps()
         if args.json:
+            for row in rows:  # where each has been (dispatch history), when the global FS has it
+                try:
+                    row["history"] = d.history(str(row.get("id")))
+                except DispatchError:
+                    row["history"] = None
             _print_json(rows)
         else:
             table(rows, [("id", "ID"), ("worker", "WORKER"), ("name", "NAME"), ("state", "STATE"),
@@ -80,12 +90,100 @@ def _run(d: Dispatcher, args: argparse.Namespace) -> int:
     elif action == "drain":
         _print_json(d.drain(args.worker, on=not args.undo, wait=args.wait))
     elif action == "logs":
-        return _logs(d, args.id, args.follow)
+        since = output_log.parse_since(args.since) if getattr(args, "since", None) else None
+        tail = getattr(args, "tail", None)
+        if tail is not None and tail < 0:
+            raise ValueError("--tail takes a number of lines >= 0")
+        return _logs(d, args.id, args.follow, tail, since)
+    elif action == "history":
+        h = d.history(args.id)
+        if args.json:
+            _print_json(h)
+        else:
+            _print_history(h)
     return 0
 
 
-def _logs(d: Dispatcher, pid: str, follow: bool) -> int:
-    """Print what the program wrote so far; with --follow, go on (across migrations) until it ends."""
+def _print_history(h: dict[str, Any]) -> None:
+    """Stays as a table (worker, runtime, start, end, how it came and went), then the moves."""
+    def clock(iso: str | None) -> str:
+        if not iso:
+            return "-"
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+    table([{**s, "start": clock(s["start"]), "end": clock(s["end"]) if s["end"] else "(now)"} for s in h["stays"]],
+          [("worker", "WORKER"), ("runtime", "RUNTIME"), ("epoch", "EPOCH"), ("start", "START"), ("end", "END"),
+           ("arrived", "ARRIVED"), ("left", "LEFT")])
+    if h["moves"]:
+        print()
+        table([{"at": clock(m["at"]), "from": m["from"], "to": m["to"],
+                "snapshot": _size(m.get("snapshot_bytes")), "downtime": _ms(m.get("downtime_ms"))}
+               for m in h["moves"]],
+              [("at", "MOVED"), ("from", "FROM"), ("to", "TO"), ("snapshot", "SNAPSHOT"), ("downtime", "DOWNTIME")])
+
+
+def _size(n: Any) -> str:
+    if not isinstance(n, int | float):
+        return "?"
+    for unit in ("B", "KiB", "MiB"):
+        if n < 1024 or unit == "MiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return "?"
+
+
+def _ms(v: Any) -> str:
+    return f"{v:.0f} ms" if isinstance(v, int | float) else "?"
+
+
+def _write(chunks: list[output_log.Chunk]) -> None:
+    for c in chunks:
+        stream = sys.stdout if c.stream == "stdout" else sys.stderr
+        stream.flush()
+        stream.buffer.write(c.data)
+        stream.buffer.flush()
+
+
+def _logs(d: Dispatcher, pid: str, follow: bool, tail: int | None = None, since: float | None = None) -> int:
+    """Print the program's output history from the global FS (all of it, or ``--tail`` lines,
+    or ``--since`` a time); with --follow, go on until it ends, wherever it runs."""
+    chunks = d.output(pid)
+    if chunks is None:
+        return _logs_of_worker(d, pid, follow)
+    _write(output_log.select(chunks, tail, since))
+    if not follow:
+        return 0
+    seen = len(chunks)
+    told_left = False
+    try:
+        while True:
+            history = _events(d, pid)
+            time.sleep(0.3)
+            chunks = d.output(pid) or []
+            _write(chunks[seen:])
+            seen = len(chunks)
+            last = history[-1]["event"] if history else ""
+            if last == "end":
+                chunks = d.output(pid) or []  # what its worker flushed with the end
+                _write(chunks[seen:])
+                return 0
+            if last == "left" and not told_left:
+                told_left = True
+                print(f"things dispatch: the worker of {pid} left; waiting for the program to run elsewhere "
+                      "(Ctrl-C to stop)", file=sys.stderr, flush=True)
+            elif last != "left":
+                told_left = False
+    except KeyboardInterrupt:
+        return 0
+
+
+def _events(d: Dispatcher, pid: str) -> list[dict[str, Any]]:
+    return program_history.read(d.fs, pid) or []
+
+
+def _logs_of_worker(d: Dispatcher, pid: str, follow: bool) -> int:
+    """No history in the global FS (a worker of an older version): what the worker that runs
+    it has kept; with --follow, go on (across migrations) until it ends."""
     done = threading.Event()
     replayed = threading.Event()  # output that came before the worker's buffer was read is in it
     if follow:

@@ -1,7 +1,12 @@
 """The dispatcher: a Python API (and ``things dispatch``) that commands workers.
 
 Every call waits for the worker's reply and fails with a clear error on a time-out, an
-unknown worker or an unknown process."""
+unknown worker or an unknown process.
+
+The global FS is the cluster's: given none (``fs=None``), the dispatcher uses the one the
+workers advertise (their heartbeats and ``info`` replies, :mod:`.cluster_fs`); given one
+that a worker does not read, ``run`` says so and what to pass instead of storing the
+program where the worker will not find it."""
 
 from __future__ import annotations
 
@@ -14,8 +19,9 @@ from thingscore.instrument.bundle import instrument
 from thingscore.pubsub import PubSub
 from thingscore.security.keys import KeyRing
 
-from . import protocol, store
+from . import cluster_fs, output_log, program_history, protocol, store
 from .client import ControlClient, NoReply, UntrustedReply
+from .config import ConfigError, open_fs
 from .protocol import Reply
 
 
@@ -24,18 +30,66 @@ class DispatchError(Exception):
 
 
 class Dispatcher:
-    def __init__(self, pubsub: PubSub, fs: FileSystem, *, timeout: float = 15.0, gather: float = 1.5,
+    def __init__(self, pubsub: PubSub, fs: FileSystem | None, *, timeout: float = 15.0, gather: float = 1.5,
                  client_id: str | None = None, keys: KeyRing | None = None) -> None:
         self.pubsub = pubsub
         self.keys = keys.as_role("dispatcher") if keys is not None else None
-        self.fs = fs
+        self._fs = fs
+        self._own_fs = False  # opened here from the cluster's advertised URL: closed here
         self.timeout = timeout
         self.gather = gather
         self.client = ControlClient(pubsub, client_id or f"dispatch-{uuid.uuid4().hex[:10]}", self.keys)
 
     def close(self) -> None:
         self.client.close()
+        if self._own_fs and self._fs is not None:
+            self._fs.close()
 
+    # -- the cluster's global FS ----------------------------------------------------------
+
+    @property
+    def fs(self) -> FileSystem:
+        """The global FS: the one given, else the one the workers advertise."""
+        if self._fs is None:
+            found = cluster_fs.advertised(self.pubsub, self.keys, wait=min(self.timeout, 3.0))
+            urls = {cluster_fs.identity(u): u for u in found.values()}
+            if not urls:
+                raise DispatchError("no worker heard within 3s to learn the cluster's global FS from: pass --fs "
+                                    "(the one the workers were started with)")
+            if len(urls) > 1:
+                raise DispatchError("the workers use different global file systems ("
+                                    + ", ".join(f"{w}: {u}" for w, u in sorted(found.items()))
+                                    + "): pass --fs to choose one")
+            self._use(next(iter(urls.values())), "the cluster's")
+        assert self._fs is not None
+        return self._fs
+
+    @fs.setter
+    def fs(self, value: FileSystem) -> None:
+        self._fs = value
+
+    def _use(self, url: str, whose: str) -> None:
+        if cluster_fs.has_hidden_password(url):
+            raise DispatchError(f"{whose} global FS {url} needs a password: pass --fs with it (or $THINGS_FS)")
+        try:
+            self._fs = open_fs(url)
+        except (ConfigError, OSError, ValueError) as exc:
+            raise DispatchError(f"cannot open {whose} global FS {url}: {exc}") from exc
+        self._own_fs = True
+
+    def check_fs(self, worker: str) -> None:
+        """Make sure ``worker`` reads the FS this dispatcher writes code to (adopting the
+        worker's when none was given); DispatchError saying what to pass otherwise."""
+        info = self.request(worker, "info", {})
+        theirs = info.get("fs") if isinstance(info, dict) else None
+        if not isinstance(theirs, str) or not theirs:
+            return  # a worker of an older version: nothing to compare
+        if self._fs is None:
+            self._use(theirs, f"worker {worker}'s")
+            return
+        ours = cluster_fs.public_url(self._fs)
+        if not cluster_fs.same(ours, theirs):
+            raise DispatchError(cluster_fs.mismatch_message(worker, theirs, ours))
     def _ok(self, reply: Reply) -> Any:
         if not reply.ok:
             raise DispatchError(f"worker {reply.worker}: {reply.error}")
@@ -58,6 +112,13 @@ class Dispatcher:
         for r in self.client.broadcast("ps", gather=self.gather):
             if r.ok and isinstance(r.result, list):
                 out.extend(r.result)
+        if self._fs is None:  # the cluster's FS, as its workers said: no need to wait for a heartbeat
+            urls = {cluster_fs.identity(u): u for p in out if isinstance(u := p.get("fs"), str) and u}
+            if len(urls) == 1:
+                try:
+                    self._use(next(iter(urls.values())), "the cluster's")
+                except DispatchError:
+                    pass  # ps itself needs no FS: the error comes when something does
         return sorted(out, key=lambda p: (p.get("worker", ""), p.get("id", "")))
 
     def locate(self, pid: str) -> str:
@@ -74,6 +135,7 @@ class Dispatcher:
             parser: str | None = None, limits: dict[str, float] | None = None) -> dict[str, Any]:
         """Run ``file`` on ``worker``; ``limits`` (``{"memory_mb", "cpu_seconds"}``) override the
         worker's defaults for this program."""
+        self.check_fs(worker)
         prog = instrument(file, parser=parser)
         path = store.put_program(self.fs, prog.hash, prog.render(), self.keys)
         cmd: dict[str, Any] = {"program": path, "hash": prog.hash, "name": name or Path(file).name,
@@ -102,6 +164,18 @@ class Dispatcher:
         if not reply.ok:
             raise DispatchError(f"scheduler: {reply.error}")
         return reply.result
+
+    def output(self, pid: str) -> list[output_log.Chunk] | None:
+        """Everything ``pid`` printed, across moves and failovers (None: no history of it in
+        the global FS)."""
+        return output_log.read(self.fs, pid)
+
+    def history(self, pid: str) -> dict[str, Any]:
+        """Where ``pid`` has been: ``{"id", "stays", "moves"}`` (see :mod:`.program_history`)."""
+        records = program_history.read(self.fs, pid)
+        if records is None:
+            raise DispatchError(f"no history of process {pid!r} in the global FS {cluster_fs.public_url(self.fs)}")
+        return program_history.summarize(pid, records)
 
     def drain(self, worker: str, on: bool = True, wait: float = 60.0) -> dict[str, Any]:
         """Move every program off ``worker``, live, and keep new ones away from it.

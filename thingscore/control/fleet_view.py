@@ -3,7 +3,9 @@
 A heartbeat (``things/hb/<worker>``) carries the worker's capacity, labels, whether it is
 draining, its own usage and every process it has with its state and epoch. A worker whose
 last heartbeat is older than the deadline is *lost*; one whose start time changed was
-restarted (its processes are gone even though it never went silent for long).
+restarted (its processes are gone even though it never went silent for long). A worker
+that stops cleanly says so in a last heartbeat (``leaving``): it is gone at once, and the
+scheduler says it *left*, not that it was lost.
 """
 
 from __future__ import annotations
@@ -38,11 +40,15 @@ class WorkerSeen:
     usage: dict[str, float] = field(default_factory=dict)
     processes: dict[str, dict[str, Any]] = field(default_factory=dict)
     lost: bool = False
+    leaving: bool = False                        # its last heartbeat said it is stopping
+    fs: str = ""                                 # the global FS it reads (URL without secrets)
+    instance: str = ""                           # which run of the worker (two never share an id long)
     beats: int = 0
 
     def describe(self, now: float) -> dict[str, Any]:
-        return {"worker": self.id, "alive": not self.lost, "silent_s": round(now - self.last, 3),
-                "draining": self.draining, "runtime": self.runtime, "labels": self.labels,
+        return {"worker": self.id, "alive": not self.lost, "left": self.leaving,
+                "silent_s": round(now - self.last, 3), "draining": self.draining, "fs": self.fs,
+                "runtime": self.runtime, "labels": self.labels,
                 "capacity": self.capacity, "processes": len(self.processes)}
 
     def as_policy_worker(self, scheduled: set[str], drained: bool) -> Worker:
@@ -52,7 +58,7 @@ class WorkerSeen:
                     if pid not in scheduled and p.get("state") in ("running", "paused", "migrating"))
         cap = Resources(memory_mb=_num(self.capacity.get("memory_mb"), 1024.0), cpu=_num(self.capacity.get("cpu"), 1.0))
         return Worker(id=self.id, capacity=cap, used=Resources(memory_mb=other / MB, cpu=0.0), labels=self.labels,
-                      alive=not self.lost, draining=self.draining or drained)
+                      alive=not self.lost and not self.leaving, draining=self.draining or drained)
 
 
 def _num(v: Any, default: float) -> float:
@@ -92,7 +98,12 @@ class FleetView:
         wid = hb["worker"]
         w = self.workers.get(wid)
         since = _num(hb.get("since"), 0.0)
-        fresh = w is None or w.lost or (since and w.since and since != w.since)
+        leaving = bool(hb.get("leaving", False))
+        instance = str(hb.get("instance") or "")
+        if leaving and w is not None and w.instance and instance and instance != w.instance:
+            # the farewell of a run of this id that another run already replaced: not news
+            return w, False
+        fresh = not leaving and (w is None or w.lost or (since and w.since and since != w.since))
         if w is None:
             w = self.workers[wid] = WorkerSeen(id=wid, last=now)
         w.last = now
@@ -103,6 +114,9 @@ class FleetView:
         w.capacity = {str(k): v for k, v in hb.get("capacity", {}).items()}
         w.labels = {str(k): str(v) for k, v in hb.get("labels", {}).items()}
         w.draining = bool(hb.get("draining", False))
+        w.leaving = leaving
+        w.instance = instance
+        w.fs = str(hb.get("fs") or "")
         w.usage = dict(hb.get("usage", {}))
         w.processes = {p["id"]: p for p in hb.get("processes", [])}
         return w, bool(fresh)
@@ -111,14 +125,14 @@ class FleetView:
         now = time.monotonic() if now is None else now
         out = []
         for w in self.workers.values():
-            if not w.lost and now - w.last > self.deadline:
+            if not w.lost and (w.leaving or now - w.last > self.deadline):
                 w.lost = True
                 out.append(w)
         return out
 
     def alive(self) -> list[WorkerSeen]:
-        return [w for w in self.workers.values() if not w.lost]
+        return [w for w in self.workers.values() if not w.lost and not w.leaving]
 
     def is_alive(self, wid: str | None) -> bool:
         w = self.workers.get(wid or "")
-        return w is not None and not w.lost
+        return w is not None and not w.lost and not w.leaving

@@ -18,7 +18,7 @@ from thingscore.snapshot import loads_bounded
 ROOT = "things"
 BROADCAST = "all"
 COMMANDS = frozenset({"run", "restore", "pause", "resume", "kill", "snapshot", "migrate", "ps", "info", "logs",
-                      "handover", "drain"})
+                      "handover", "drain", "replace"})
 SCHEDULER_COMMANDS = frozenset({"app-run", "app-stop", "app-ls", "move", "stop", "drain", "status"})
 MAX_MESSAGE = 64 * 1024 * 1024
 MAX_NESTING = 100  # commands and replies are shallow; deeper is hostile (see _load)

@@ -161,7 +161,8 @@ class Scheduler:
             if now - self.started < self.grace:
                 return  # first hear from the fleet: a restarted scheduler must not re-place what runs
             for w in self.fleet.newly_lost(now):
-                self._worker_lost(w.id, f"worker {w.id} lost (silent for more than {self.deadline:g}s)")
+                self._worker_lost(w.id, f"worker {w.id} left (it said so as it stopped)" if w.leaving else
+                                  f"worker {w.id} lost (silent for more than {self.deadline:g}s)")
             for e in self.schedule.programs.values():
                 if e.state in ACTIVE and e.worker and e.worker not in self.fleet.workers and e.id not in self._busy:
                     self._failover(e, f"worker {e.worker} not heard from since the scheduler started")
@@ -613,6 +614,10 @@ class Scheduler:
             return self._describe(self.schedule.programs[pid])
 
     def _cmd_drain(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Move every program off a worker, live: the scheduled ones through the policy's
+        rebalance, and those started by hand (``things dispatch run``), which the schedule
+        does not know, by migrating them here to where the policy would place them. Each one
+        that could not move is in ``remaining`` with the reason."""
         wid = args.get("worker")
         if not isinstance(wid, str) or not wid:
             raise SchedulerError("drain needs a worker id")
@@ -625,7 +630,11 @@ class Scheduler:
                 self.schedule.drained.discard(wid)
             self._dirty = True
             self._save()
+            seen = self.fleet.workers.get(wid)
+            by_hand = {pid: p for pid, p in (seen.processes.items() if seen else ())
+                       if pid not in self.schedule.programs and p.get("state") in LIVE} if on else {}
         self._wake.set()
+        moved_by_hand, stuck = self._move_by_hand(wid, by_hand)
 
         def drained() -> bool:
             return not any(e.worker == wid and e.state in ACTIVE for e in self.schedule.programs.values())
@@ -637,7 +646,39 @@ class Scheduler:
                          if e.worker == wid and e.state in ACTIVE]
             moved = [{"id": pid, "worker": self.schedule.programs[pid].worker} for pid in there
                      if pid in self.schedule.programs and self.schedule.programs[pid].worker not in (wid, None)]
-            return {"worker": wid, "draining": on, "moved": moved, "remaining": remaining}
+        return {"worker": wid, "draining": on, "moved": moved + moved_by_hand, "remaining": remaining + stuck}
+
+    def _move_by_hand(self, wid: str, procs: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]],
+                                                                                   list[dict[str, Any]]]:
+        """Migrate programs the schedule does not know off ``wid``, to the workers the policy
+        picks for them (their memory as the worker last reported it); (moved, not moved)."""
+        if not procs:
+            return [], []
+        with self._lock:
+            fleet = self._fleet()  # ``wid`` is drained now: the policy places nothing there
+            wanted = [Program(id=pid, needs=Resources(memory_mb=float(p.get("rss_bytes") or 0.0) / (1024 * 1024),
+                                                      cpu=0.0)) for pid, p in procs.items()]
+            decision = self.policy.place(fleet, wanted)
+        moved, stuck = [], []
+        for pid, p in procs.items():
+            target = decision.placements.get(pid)
+            if p.get("state") != "running":
+                stuck.append({"id": pid, "name": p.get("name"), "worker": wid, "state": p.get("state"),
+                              "reason": f"it is {p.get('state')}: only a running program moves (resume it first)"})
+                continue
+            if target is None:
+                stuck.append({"id": pid, "name": p.get("name"), "worker": wid, "state": p.get("state"),
+                              "reason": f"no worker can take it: {decision.unplaced.get(pid, 'no other worker')}"})
+                continue
+            log.info("moving %s (started by hand) from %s to %s: %s is drained", pid, wid, target, wid)
+            reply = self._request(wid, "migrate", {"pid": pid, "target": target}, extra=30.0)
+            if reply.ok:
+                moved.append({"id": pid, "worker": target})
+            else:
+                log.warning("program %s stays on %s: %s", pid, wid, reply.error)
+                stuck.append({"id": pid, "name": p.get("name"), "worker": wid, "state": p.get("state"),
+                              "reason": f"move to {target} failed: {reply.error}"})
+        return moved, stuck
 
 
 def _policy_program(e: ProgramEntry) -> Program:

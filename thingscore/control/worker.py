@@ -16,6 +16,7 @@ asked) and restores only snapshots sealed by a worker for the same program.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import termios
 import threading
 import time
 import uuid
@@ -32,20 +34,23 @@ from pathlib import Path
 from typing import Any
 
 from thingscore import plugins
-from thingscore.fs import FileSystem, PathEscape
+from thingscore.fs import FileSystem, NotFound, PathEscape
 from thingscore.hookspecs import load_hooks
-from thingscore.pubsub import PubSub
+from thingscore.pubsub import Message, PubSub
 from thingscore.runtime import Limits, Runtime, StartRequest, proc_usage
 from thingscore.security import envelope, policy
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 
-from . import protocol, store
-from .client import ControlClient, NoReply
+from . import cluster_fs, program_history, protocol, store
+from .client import ControlClient, NoReply, UntrustedReply
 from .inbox import CommandInbox
+from .output_log import OutputLog
 from .process import EXITED, FAILED, MIGRATING, PAUSED, RUNNING, ManagedProcess, pump
 from .program_io import ProgramBus, files_root, serve_file_requests
 from .protocol import Reply
+from .stack_map import StackMapper
+from .worker_identity import Instance, where
 
 log = logging.getLogger("things.worker")
 
@@ -59,8 +64,12 @@ class Worker:
                  heartbeat: float = 1.0, labels: dict[str, str] | None = None, capacity: dict[str, float] | None = None,
                  workdir: Path | None = None, migrate_timeout: float = 30.0,
                  low_memory_mb: float | None = None, keys: KeyRing | None = None,
-                 encrypt_snapshots: bool = False, limits: Limits | None = None) -> None:
+                 encrypt_snapshots: bool = False, limits: Limits | None = None,
+                 identity: Instance | None = None) -> None:
         self.id = worker_id
+        #: This run of the worker (instance id, host, OS pid, start time): what tells two
+        #: workers that claim one id apart (see :mod:`.worker_identity`).
+        self.me = identity or Instance()
         self.pubsub = pubsub
         self.fs = fs
         self.runtime_name = runtime or plugins.default_name("runtime")
@@ -92,8 +101,19 @@ class Worker:
         self._stop = threading.Event()
         self._subs: list[Any] = []
         self.client: ControlClient | None = None
-        self.started = time.time()
+        self.started = self.me.since
         self.hooks = load_hooks()
+        #: The global FS as this worker advertises it (heartbeats, ``info``): no secrets.
+        self.fs_url = cluster_fs.public_url(fs)
+        self._mappers: dict[str, StackMapper | None] = {}  # program hash -> its stack mapper
+        self.output = OutputLog(fs, worker_id, self._map_stack)
+        self._last_output: dict[str, float] = {}  # pid -> monotonic time of its last chunk
+        self.leaving = False  # stopping: the last heartbeat says so, and the scheduler hears "left"
+        #: Why this worker stopped on its own (another worker already had its id), or None.
+        self.refused: str | None = None
+        self._twins: set[str] = set()
+        self._hb_guard = Guard(self.keys) if self.keys is not None else None  # twins' heartbeats, checked
+        self._stop_why = "stopped"
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -101,8 +121,9 @@ class Worker:
         self.client = ControlClient(self.pubsub, f"worker-{self.id}-{uuid.uuid4().hex[:6]}", self.keys)
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(self.id), self.inbox.on_message, durable=True))
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self.inbox.on_message))
+        self._subs.append(self.pubsub.subscribe(protocol.heartbeat_topic(self.id), self._on_own_heartbeat))
         threading.Thread(target=self._heartbeats, name=f"heartbeat-{self.id}", daemon=True).start()
-        log.info("worker %s ready (runtime %s)", self.id, self.runtime_name)
+        log.info("worker %s ready (runtime %s, global FS %s)", self.id, self.runtime_name, self.fs_url)
         self.hooks.hook.things_worker_started(worker_id=self.id, runtime=self.runtime_name, labels=dict(self.labels))
 
     def serve_forever(self) -> None:
@@ -115,14 +136,30 @@ class Worker:
             while not self._stop.wait(0.5):
                 pass
         finally:
-            self.shutdown()
+            self.shutdown(self._stop_why)
 
-    def stop(self) -> None:
+    def stop(self, why: str = "stopped") -> None:
+        """Stop serving (from a signal handler or another thread); ``why`` goes to the log."""
+        self._stop_why = why
         self._stop.set()
 
-    def shutdown(self) -> None:
-        """Stop serving; programs still running here are killed (they were not asked to move)."""
+    def shutdown(self, why: str = "stopped") -> None:
+        """Stop serving; programs still running here are killed (they were not asked to move).
+
+        The last heartbeat says the worker is *leaving*, so that a scheduler fails its programs
+        over at once and logs that it left, instead of waiting for the deadline and calling it
+        lost."""
         self._stop.set()
+        if not self.leaving and self.refused is None:
+            self._move_off_before_leaving()
+        if not self.leaving:
+            self.leaving = True
+            log.warning("worker %s is leaving (%s)", self.id, why)
+            try:
+                if self.refused is None:  # a twin that stops says nothing in the name of the id it lost
+                    self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
+            except Exception as exc:  # the broker may be what went away
+                log.debug("leaving heartbeat not sent: %s", exc)
         for sub in self._subs:
             try:
                 self.pubsub.unsubscribe(sub)
@@ -132,13 +169,60 @@ class Worker:
             procs = list(self.processes.values())
         for p in procs:
             if p.state in (RUNNING, PAUSED, MIGRATING):
+                p.reason = f"worker {self.id} left ({why})"
                 p.proc.kill()
+        for p in procs:
+            try:
+                p.proc.wait(5)
+            except Exception:  # its end is recorded by its watcher when it comes
+                pass
+        self.output.close()
         if self.client is not None:
             self.client.close()
         close = getattr(self.runtime, "close", None)
         if callable(close):
             close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    #: How long a stopping worker waits for a scheduler to move its programs off, live, and how
+    #: long without any of them leaving it gives up (a program started by hand stays).
+    LEAVE_GRACE = 10.0
+    LEAVE_IDLE = 3.0
+
+    def _move_off_before_leaving(self) -> None:
+        """Stopping with programs and a scheduler on the bus: say *draining*, so that its policy
+        moves them off live (nothing lost, nothing repeated), and wait a little for it. What is
+        still here afterwards is killed; the scheduler restores its programs from checkpoints."""
+        if not self._list_live() or self.client is None:
+            return
+        try:  # any answer, a refusal too (a worker key may not ask for status), says one is there
+            self.client.request("scheduler", "status", {}, timeout=1.0, topic=protocol.scheduler_topic())
+        except UntrustedReply:
+            pass
+        except (NoReply, OSError):
+            return
+        log.warning("worker %s is stopping: asking the scheduler to move its %d programs off first", self.id,
+                    len(self._list_live()))
+        self.draining = True
+        start = last_change = time.monotonic()
+        count = len(self._list_live())
+        while (count and time.monotonic() - start < self.LEAVE_GRACE
+               and time.monotonic() - last_change < self.LEAVE_IDLE):
+            try:
+                self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
+            except Exception as exc:  # the broker may be what went away: nothing will move then
+                log.debug("heartbeat failed: %s", exc)
+                return
+            time.sleep(min(self.heartbeat_every, 0.5))
+            now = len(self._list_live())
+            if now != count:
+                count, last_change = now, time.monotonic()
+        if count:
+            log.warning("worker %s: %d programs not moved off; they stop with it", self.id, count)
+
+    def _list_live(self) -> list[ManagedProcess]:
+        with self._lock:
+            return [p for p in self.processes.values() if p.state in (RUNNING, PAUSED, MIGRATING)]
 
     def _heartbeats(self) -> None:
         while not self._stop.wait(self.heartbeat_every):
@@ -163,10 +247,43 @@ class Worker:
                   "runtime": self.runtime_name, "labels": self.labels,
                   "capacity": self.capacity, "usage": proc_usage(os.getpid()),
                   "draining": self.draining or self._short_of_memory(),
+                  "fs": self.fs_url, "instance": self.me.instance, "host": self.me.host,
+                  "os_pid": self.me.os_pid, "leaving": self.leaving,
                   "processes": self._list()}
         self.hooks.hook.things_worker_heartbeat(worker_id=self.id, status=status)
         body = json.dumps(status).encode()
         return envelope.seal(self.keys, body) if self.keys is not None else body
+
+    def _on_own_heartbeat(self, msg: Message) -> None:
+        """Heartbeats on this worker's own topic from another instance: two workers started
+        with one id at the same moment (the start-up check cannot see a twin that is itself
+        starting). Both log it; the younger one stops."""
+        payload = msg.payload
+        try:
+            if self._hb_guard is not None:
+                opened = self._hb_guard.open(payload)
+                if opened.role != "worker":
+                    return
+                payload = opened.body
+            else:
+                payload = envelope.strip(payload)
+            body = json.loads(payload)
+        except (Refused, ValueError):
+            return
+        if not isinstance(body, dict) or body.get("worker") != self.id or body.get("leaving"):
+            return
+        other = body.get("instance")
+        if not isinstance(other, str) or other == self.me.instance or other in self._twins:
+            return
+        self._twins.add(other)
+        since = body.get("since") if isinstance(body.get("since"), int | float) else 0.0
+        if (since, other) < (self.me.since, self.me.instance):
+            self.refused = (f"another worker with id {self.id} already runs ({where(body)}); this one stops "
+                            f"(start it with --replace to replace the other)")
+            log.error("%s", self.refused)
+            self.stop(f"another worker already has the id {self.id}")
+        else:
+            log.error("another worker with id %s started (%s); it is the newcomer and stops", self.id, where(body))
 
     def _list(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -183,8 +300,25 @@ class Worker:
         return p
 
     def _cmd_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        claimant = args.get("claimant")
+        if isinstance(claimant, dict) and claimant.get("instance") != self.me.instance:
+            log.warning("another worker tries to start with id %s (%s)%s", self.id, where(claimant),
+                        " with --replace: this one will be told to stop" if args.get("replace") is True else
+                        ": it is refused (started with --replace it would replace this one)")
         return {"worker": self.id, "runtime": self.runtime_name, "labels": self.labels, "capacity": self.capacity,
-                "processes": len(self.processes), "since": self.started, "draining": self.draining}
+                "processes": len(self.processes), "since": self.started, "draining": self.draining,
+                "fs": self.fs_url, "instance": self.me.instance, "host": self.me.host, "os_pid": self.me.os_pid}
+
+    def _cmd_replace(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A new worker started with this id and ``--replace``: stop, saying why. Only the
+        instance named is told: a ``replace`` that waited in a broker session must never
+        stop a later worker of the same id."""
+        if args.get("target") != self.me.instance:
+            raise CommandError(f"this is instance {self.me.instance} of worker {self.id}, not {args.get('target')!r}")
+        why = f"replaced by a new worker with id {self.id} ({where(args)})"
+        log.warning("worker %s is %s: stopping", self.id, why)
+        threading.Timer(0.2, self.stop, args=(why,)).start()  # the reply goes out first
+        return {"worker": self.id, "stopping": True}
 
     def _cmd_drain(self, args: dict[str, Any]) -> dict[str, Any]:
         self.set_draining(bool(args.get("on", True)))
@@ -208,7 +342,7 @@ class Worker:
         return None
 
     def _cmd_ps(self, args: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{**p, "worker": self.id} for p in self._list()]
+        return [{**p, "worker": self.id, "fs": self.fs_url} for p in self._list()]
 
     def _cmd_run(self, args: dict[str, Any]) -> dict[str, Any]:
         program, phash = _str(args, "program"), _str(args, "hash")
@@ -227,6 +361,8 @@ class Worker:
         local = self._fetch_program(program, phash)
         p = self._start(pid, name, program, phash, StartRequest(program=local, args=prog_args, cwd=self.workdir,
                                                                 limits=limits), epoch=epoch)
+        program_history.record(self.fs, pid, "start", worker=self.id, runtime=self.runtime_name, epoch=epoch,
+                               name=name)
         return {"id": p.pid, "worker": self.id, "status": p.state, "epoch": epoch}
 
     def _cmd_restore(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -258,6 +394,11 @@ class Worker:
                 if self.processes.get(pid) is p:
                     del self.processes[pid]
             raise CommandError(f"cannot restore {pid} here: {msg.get('message')}")
+        origin = args.get("origin")
+        program_history.record(self.fs, pid, "restore", worker=self.id, runtime=self.runtime_name, epoch=epoch,
+                               name=p.name, source=origin if isinstance(origin, str) else None,
+                               **{"from": "migration" if origin else "checkpoint"}, snapshot=snap,
+                               restore_ms=msg.get("ms"))
         return {"id": pid, "worker": self.id, "status": p.state, "restore_ms": msg.get("ms"),
                 "resume_ms": (time.perf_counter() - t0) * 1000}
 
@@ -290,7 +431,12 @@ class Worker:
                 p.proc.resume()
             p.proc.kill()
             p.proc.wait(10)
-        return {"id": p.pid, "status": p.state, "reason": p.reason}
+            # The answer is the final state, which the program's watcher sets once its
+            # process has gone: wait for it (it follows the process's end at once).
+            deadline = time.monotonic() + 10.0
+            while p.state in (RUNNING, PAUSED, MIGRATING) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return {"id": p.pid, "status": p.state, "reason": p.reason, "exit_code": p.exit_code}
 
     def _cmd_snapshot(self, args: dict[str, Any]) -> dict[str, Any]:
         p = self._get(args)
@@ -334,8 +480,13 @@ class Worker:
             self._event(p)
             raise
         held_at = time.perf_counter()
+        # What it printed up to the snapshot goes to its history before the target prints more
+        # (while the snapshot is being stored: the program waits for neither twice).
+        kept = threading.Thread(target=self._keep_output, args=(p,), name=f"output-{p.pid}", daemon=True)
+        kept.start()
         try:
             snap = store.put_snapshot(self.fs, p.pid, local, p.program_hash, self.keys, self.encrypt_snapshots)
+            kept.join(self.migrate_timeout)
             assert self.client is not None
             reply = self.client.request(target, "restore", {"pid": p.pid, "program": p.program,
                                                             "hash": p.program_hash, "snapshot": snap,
@@ -373,10 +524,14 @@ class Worker:
                 del self.processes[p.pid]
         self._event(p, gone=True)
         result = reply.result if isinstance(reply.result, dict) else {}
-        return {"id": p.pid, "worker": target, "status": result.get("status", "running"),
+        done = {"id": p.pid, "worker": target, "status": result.get("status", "running"),
                 "snapshot_bytes": msg.get("bytes"), "snapshot_ms": msg.get("ms"),
                 "downtime_ms": downtime_ms,
                 "total_ms": (time.perf_counter() - t0) * 1000}
+        program_history.record(self.fs, p.pid, "move", to=target, snapshot_bytes=done["snapshot_bytes"],
+                               snapshot_ms=done["snapshot_ms"], downtime_ms=round(done["downtime_ms"], 3),
+                               **{"from": self.id})
+        return done
 
     # -- processes --------------------------------------------------------------------
 
@@ -384,8 +539,49 @@ class Worker:
         """The program's code here (checked against its seal when this worker has keys)."""
         local = self.workdir / "code" / f"{program_hash}.js"
         if not local.exists():
-            store.fetch_program(self.fs, program, program_hash, local, self.keys)
+            try:
+                store.fetch_program(self.fs, program, program_hash, local, self.keys)
+            except NotFound as exc:
+                raise CommandError(f"no program {program!r} in this worker's global FS {self.fs_url}: it was stored "
+                                   f"in another one (pass --fs {self.fs_url} to the command that stored it)") from exc
         return local
+
+    def _map_stack(self, pid: str, stream: str, data: bytes) -> bytes:
+        """stderr as the history keeps it: bundle positions in stack traces mapped to the
+        user's files and lines (:mod:`.stack_map`)."""
+        if stream != "stderr":
+            return data
+        with self._lock:
+            p = self.processes.get(pid)
+        if p is None:
+            return data
+        if p.program_hash not in self._mappers:
+            local = self.workdir / "code" / f"{p.program_hash}.js"
+            try:
+                self._mappers[p.program_hash] = StackMapper.from_bundle(local.read_text("utf-8"), local)
+            except OSError:
+                self._mappers[p.program_hash] = None
+        mapper = self._mappers[p.program_hash]
+        return mapper.map_bytes(data) if mapper is not None else data
+
+    def _keep_output(self, p: ManagedProcess) -> None:
+        self._settle_output(p)
+        self.output.flush(p.pid)
+
+    def _settle_output(self, p: ManagedProcess, longest: float = 0.5) -> None:
+        """Wait until what the program wrote before it stopped at the snapshot has been read
+        off its pipes (they are empty, and nothing came for a moment)."""
+        deadline = time.monotonic() + longest
+        while time.monotonic() < deadline:
+            unread = 0
+            for pipe in (getattr(p.proc, "stdout", None), getattr(p.proc, "stderr", None)):
+                try:
+                    unread += int.from_bytes(fcntl.ioctl(pipe.fileno(), termios.FIONREAD, b"\0\0\0\0"), "little")
+                except (AttributeError, OSError, ValueError):
+                    pass
+            if not unread and time.monotonic() - self._last_output.get(p.pid, 0.0) > 0.03:
+                return
+            time.sleep(0.01)
 
     def _start(self, pid: str, name: str, program: str, program_hash: str, req: StartRequest, epoch: int = 0,
                handover: bool = True) -> ManagedProcess:
@@ -417,6 +613,8 @@ class Worker:
 
         def forward(chunk: bytes) -> None:
             p.output.append((stream, chunk))
+            self._last_output[p.pid] = time.monotonic()
+            self.output.add(p.pid, stream, chunk)
             try:
                 self.pubsub.publish(topic, chunk)
             except Exception as exc:
@@ -436,6 +634,7 @@ class Worker:
         rc = p.proc.wait()
         p.fail_waiters("the program's process ended")
         if p.state == EXITED and p.reason.startswith("migrated"):
+            self._last_output.pop(p.pid, None)
             return
         p.bus.end()
         p.exit_code = rc
@@ -451,6 +650,12 @@ class Worker:
         else:
             p.state = FAILED
             p.reason = p.reason or (f"exit code {rc}" if rc > 0 else f"signal {-rc}")
+        self._settle_output(p, longest=0.2)
+        self.output.flush(p.pid)
+        self._last_output.pop(p.pid, None)
+        # "left": stopped with its worker, to be restored elsewhere by a scheduler if it has one
+        program_history.record(self.fs, p.pid, "left" if self.leaving else "end", worker=self.id, state=p.state,
+                               reason=p.reason, exit_code=p.exit_code)
         self._event(p)
         self.hooks.hook.things_process_exited(worker_id=self.id, process_id=p.pid, exit_code=rc, state=p.state,
                                               reason=p.reason)

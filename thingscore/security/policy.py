@@ -24,6 +24,7 @@ WORKER_COMMANDS: dict[str, frozenset[str]] = {
     "ps": ANYONE,
     "info": ANYONE,
     "logs": OPERATORS,      # a program's output is its owner's business
+    "replace": ANYONE,      # `things worker --replace`: a new worker of the same id (a worker key) stops the old
 }
 
 SCHEDULER_COMMANDS: dict[str, frozenset[str]] = {
