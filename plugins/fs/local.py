@@ -72,7 +72,7 @@ class LocalFS(FileSystem):
     """Files in a directory on this machine."""
 
     name = "local"
-    capabilities = frozenset({"watch"})
+    capabilities = frozenset({"watch", "compare-and-swap"})
 
     def __init__(self, url: str | None = None) -> None:
         super().__init__(url)
@@ -212,6 +212,23 @@ class LocalFS(FileSystem):
             finally:
                 os.close(fd)  # also releases the lock
         raise FSError(f"append to {norm!r} kept racing with writers")
+
+    def compare_and_swap(self, path: str, expected: bytes | None, data: bytes) -> bool:
+        """Under an exclusive ``flock`` on one lock file of the root (host-local, like append)."""
+        self._host(path)
+        fd = os.open(self.root / f"{TMP_MARK}cas.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                current: bytes | None = self.read(path)
+            except NotFound:
+                current = None
+            if current != expected:
+                return False
+            self.write(path, data)
+            return True
+        finally:
+            os.close(fd)
 
     def delete(self, path: str) -> None:
         norm, host = self._host(path)
