@@ -1,0 +1,222 @@
+"""Several ``things scheduler`` processes on one cluster, with real processes throughout: three
+schedulers and three ``things worker`` processes over mosquitto, the global FS (and so the
+lease) in redis-server.
+
+One scheduler leads by the lease; the others stand by. What is checked is what a user would
+see go wrong otherwise: an application placed once (one process per program on the workers,
+however many schedulers run), the leader killed with SIGKILL and a standby leading within the
+worker deadline, and a worker killed together with the leader having each of its programs
+restored exactly once (one live copy, and an output with no interleaved second copy).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import PROGRAMS, things_cmd
+from test_scheduler_service import Output, check_sequence, wait_for
+
+from thingscore import plugins
+from thingscore.control.lease import LEASE_PATH, LeaseRecord
+
+HEARTBEAT = 0.5
+DEADLINE = 3.0
+LEASE = 1.0
+CHECKPOINT = 1.0
+TICK = 0.1  # the ticker's interval
+
+
+class HACluster:
+    def __init__(self, work: Path, mqtt: str, fs_url: str) -> None:
+        self.work = work
+        self.url = mqtt
+        self.fs_url = fs_url
+        self.fs = plugins.load("fs", "redis", url=fs_url)
+        self.workers: dict[str, subprocess.Popen[bytes]] = {}
+        self.schedulers: list[subprocess.Popen[bytes]] = []
+        self.logs = work / "logs"
+        self.logs.mkdir()
+
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = open(self.logs / f"{name}-{time.time_ns()}.log", "wb")  # noqa: SIM115 - closed with the process
+        return subprocess.Popen([*things_cmd(), *args, "--pubsub", self.url, "--fs", self.fs_url, "-v"],
+                                stdout=log, stderr=log)
+
+    def start_worker(self, wid: str) -> None:
+        self.workers[wid] = self._spawn(wid, "worker", "--id", wid, "--heartbeat", str(HEARTBEAT))
+
+    def start_scheduler(self) -> subprocess.Popen[bytes]:
+        p = self._spawn("scheduler", "scheduler", "--checkpoint-every", f"{CHECKPOINT}s",
+                        "--deadline", f"{DEADLINE}s", "--lease", f"{LEASE}s")
+        self.schedulers.append(p)
+        return p
+
+    def lease(self) -> LeaseRecord | None:
+        try:
+            return LeaseRecord.decode(self.fs.read(LEASE_PATH))
+        except Exception:
+            return None
+
+    def leader(self) -> subprocess.Popen[bytes] | None:
+        """The scheduler process holding the lease (its holder name carries the process id)."""
+        rec = self.lease()
+        if rec is None or not rec.holder:
+            return None
+        pid = int(rec.holder.split("-")[-2])
+        return next((p for p in self.schedulers if p.pid == pid and p.poll() is None), None)
+
+    def things(self, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+        group, rest = args[0], args[1:]
+        return subprocess.run([*things_cmd(), group, "--pubsub", self.url, "--fs", self.fs_url, *rest],
+                              capture_output=True, text=True, timeout=timeout)
+
+    def apps(self) -> dict[str, dict]:
+        r = self.things("app", "ls", "--json")
+        assert r.returncode == 0, r.stderr
+        return {p["id"]: p for a in json.loads(r.stdout) for p in a["programs"]}
+
+    def live(self) -> list[dict]:
+        r = self.things("dispatch", "ps", "--json")
+        assert r.returncode == 0, r.stderr
+        return [p for p in json.loads(r.stdout) if p["state"] in ("running", "paused", "migrating")]
+
+    def log_text(self, prefix: str) -> str:
+        return "".join(f.read_text(errors="replace") for f in sorted(self.logs.glob(f"{prefix}-*.log")))
+
+    def stop(self) -> None:
+        procs = [*self.workers.values(), *self.schedulers]
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.fs.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, mosquitto, redis_server):
+    prefix = f"ha{time.time_ns()}"
+    c = HACluster(tmp_path_factory.mktemp("ha"), f"mqtt://127.0.0.1:{mosquitto.port}",
+                  f"redis://127.0.0.1:{redis_server.port}/0?prefix={prefix}")
+    for wid in ("w1", "w2", "w3"):
+        c.start_worker(wid)
+    for _ in range(3):
+        c.start_scheduler()
+    out = Output(c.url)
+    c.output = out  # type: ignore[attr-defined]
+    r = wait_for(lambda: (s := c.things("dispatch", "workers", "--json")).returncode == 0
+                 and len(json.loads(s.stdout)) == 3, 30)
+    assert r, "three workers did not come up"
+    assert wait_for(c.leader, 10), "no scheduler took the lease"
+    time.sleep(DEADLINE)  # the schedulers' grace period: they first hear from the fleet
+    yield c
+    out.close()
+    c.stop()
+
+
+@pytest.fixture(scope="module")
+def app(cluster: HACluster) -> dict[str, dict]:
+    (cluster.work / "ticker.js").write_text((PROGRAMS / "ticker.js").read_text())
+    spec = cluster.work / "tickers.yaml"
+    spec.write_text(
+        "name: tickers\n"
+        "programs:\n"
+        "  - {name: a, file: ticker.js, args: ['0', a]}\n"
+        "  - {name: b, file: ticker.js, args: ['0', b], anti_affinity: [pair]}\n"
+        "  - {name: c, file: ticker.js, args: ['0', c], anti_affinity: [pair]}\n"
+        "  - {name: d, file: ticker.js, args: ['0', d]}\n")
+    r = cluster.things("app", "run", str(spec))
+    assert r.returncode == 0, r.stdout + r.stderr
+    result = json.loads(r.stdout)
+    assert result["state"] == "running", result
+    return {p["name"]: p for p in result["programs"]}
+
+
+def assert_each_runs_once(cluster: HACluster, ids: list[str]) -> None:
+    live = cluster.live()
+    counts = Counter(p["id"] for p in live)
+    assert sorted(counts) == sorted(ids) and set(counts.values()) == {1}, live
+
+
+def test_three_schedulers_place_an_application_once(cluster: HACluster, app: dict[str, dict]) -> None:
+    ids = [p["id"] for p in app.values()]
+    assert {p["epoch"] for p in app.values()} == {1}
+    time.sleep(3 * HEARTBEAT)  # a second placement would show by now
+    assert_each_runs_once(cluster, ids)
+    out: Output = cluster.output  # type: ignore[attr-defined]
+    for pid in ids:
+        assert check_sequence(out.values(pid), max_repeat=0) == 0  # one copy: no value printed twice
+    # the standbys sent nothing: only the leader's log has placements
+    placed = [line for line in (cluster.log_text("scheduler")).splitlines() if " started on " in line]
+    assert len(placed) == len(ids), placed
+
+
+def test_leader_killed_a_standby_leads_within_the_deadline(cluster: HACluster, app: dict[str, dict]) -> None:
+    ids = [p["id"] for p in app.values()]
+    old = cluster.leader()
+    assert old is not None
+    token = cluster.lease().token  # type: ignore[union-attr]
+    old.send_signal(signal.SIGKILL)
+    old.wait(10)
+    killed = time.monotonic()
+    new = wait_for(lambda: (p := cluster.leader()) is not None and p is not old and p, DEADLINE + 5, every=0.05)
+    took = time.monotonic() - killed
+    assert new, "no standby took the lease"
+    assert took < DEADLINE, f"a standby led after {took:.2f}s, not within the {DEADLINE}s deadline"
+    print(f"failover: a standby held the lease {took:.2f}s after kill -9 of the leader (lease {LEASE}s)")
+    assert cluster.lease().token == token + 1  # type: ignore[union-attr]
+    # the new leader answers, with the same schedule, and nothing moved or ran twice
+    now = cluster.apps()
+    assert {pid: (p["worker"], p["epoch"]) for pid, p in now.items()} == \
+        {p["id"]: (p["worker"], p["epoch"]) for p in app.values()}
+    time.sleep(DEADLINE)
+    assert_each_runs_once(cluster, ids)
+
+
+def test_leader_and_worker_killed_programs_restored_exactly_once(cluster: HACluster,
+                                                                 app: dict[str, dict]) -> None:
+    out: Output = cluster.output  # type: ignore[attr-defined]
+    cluster.start_scheduler()  # back to three
+    time.sleep(2 * LEASE)
+    before = cluster.apps()
+    ids = list(before)
+    victim = before[app["a"]["id"]]["worker"]
+    on_victim = [pid for pid, p in before.items() if p["worker"] == victim]
+    assert wait_for(lambda: all(p["checkpoint"] for p in cluster.apps().values()), 10)
+    time.sleep(2 * CHECKPOINT)
+    leader = cluster.leader()
+    assert leader is not None
+    leader.send_signal(signal.SIGKILL)
+    cluster.workers[victim].send_signal(signal.SIGKILL)
+    leader.wait(10)
+    cluster.workers[victim].wait(10)
+
+    def recovered() -> bool:
+        now = cluster.apps()
+        return all(now[pid]["state"] == "running" and now[pid]["worker"] != victim for pid in on_victim)
+
+    assert wait_for(recovered, DEADLINE + 15), cluster.apps()
+    time.sleep(3 * HEARTBEAT + 1)
+    after = cluster.apps()
+    for pid in on_victim:
+        assert after[pid]["epoch"] == before[pid]["epoch"] + 1, after[pid]  # restored once, not twice
+        assert after[pid]["restarts"] == before[pid]["restarts"] + 1
+    for pid in set(ids) - set(on_victim):
+        assert (after[pid]["worker"], after[pid]["epoch"]) == (before[pid]["worker"], before[pid]["epoch"])
+    assert_each_runs_once(cluster, ids)
+    ckpt_ticks = round(CHECKPOINT / TICK)
+    for pid in ids:
+        # a second copy would print every value twice, interleaved: far more than one
+        # checkpoint interval of repeats
+        check_sequence(out.values(pid), max_repeat=ckpt_ticks + 5)
+    restored = [line for line in cluster.log_text("scheduler").splitlines() if " restored on " in line]
+    assert len(restored) == len(on_victim), restored
