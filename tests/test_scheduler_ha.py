@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -220,3 +221,108 @@ def test_leader_and_worker_killed_programs_restored_exactly_once(cluster: HAClus
         check_sequence(out.values(pid), max_repeat=ckpt_ticks + 5)
     restored = [line for line in cluster.log_text("scheduler").splitlines() if " restored on " in line]
     assert len(restored) == len(on_victim), restored
+
+
+# -- a program's messages while it moves or waits for failover -----------------------------------
+
+
+class Publisher:
+    """Publishes 1, 2, 3... (durably) to a topic, from a thread, ``every`` seconds apart."""
+
+    def __init__(self, url: str, topic: str) -> None:
+        self.bus = plugins.load("pubsub", "mqtt", url=url, client_id=f"test-pub-{time.time_ns()}")
+        self.bus.connect()
+        self.topic = topic
+        self.sent = 0
+
+    def send(self, count: int, every: float = 0.02) -> None:
+        for _ in range(count):
+            self.sent += 1
+            self.bus.publish(self.topic, str(self.sent).encode(), durable=True)
+            time.sleep(every)
+
+    def send_in_background(self, count: int, every: float = 0.02) -> threading.Thread:
+        t = threading.Thread(target=self.send, args=(count, every), daemon=True)
+        t.start()
+        return t
+
+    def close(self) -> None:
+        self.bus.close()
+
+
+def received(out: Output, pid: str) -> list[tuple[int, int]]:
+    """(message, the program's own count) for every line the program printed."""
+    with out.lock:
+        lines = out.text[pid].split("\n")[:-1]
+    return [(int(a), int(b)) for _, a, b in (line.split() for line in lines)]
+
+
+def assert_once_in_order(out: Output, pid: str, sent: int, timeout: float = 15) -> None:
+    wait_for(lambda: len(received(out, pid)) >= sent, timeout)
+    got = received(out, pid)
+    assert [m for m, _ in got] == list(range(1, sent + 1)), got  # each message once, in order
+    assert all(m == n for m, n in got), got  # and handled once by the program's state
+
+
+@pytest.fixture(scope="module")
+def mail_app(cluster: HACluster) -> dict:
+    (cluster.work / "mailbox.js").write_text((PROGRAMS / "mailbox.js").read_text())
+    spec = cluster.work / "mail.yaml"
+    spec.write_text("name: mail\nprograms:\n  - {name: m, file: mailbox.js, args: [m]}\n")
+    r = cluster.things("app", "run", str(spec))
+    assert r.returncode == 0, r.stdout + r.stderr
+    prog = json.loads(r.stdout)["programs"][0]
+    assert prog["state"] == "running"
+    time.sleep(1.0)  # the program subscribed, and the schedulers' mail keepers learnt it
+    return prog
+
+
+def test_messages_published_during_a_move_arrive_once_in_order(cluster: HACluster, mail_app: dict) -> None:
+    out: Output = cluster.output  # type: ignore[attr-defined]
+    pid = mail_app["id"]
+    pub = Publisher(cluster.url, "ha/m")
+    try:
+        pub.send(20)
+        source = cluster.apps()[pid]["worker"]
+        target = next(w for w in sorted(cluster.workers) if w != source and cluster.workers[w].poll() is None)
+        sending = pub.send_in_background(100)  # 2 s of messages, the move in the middle
+        time.sleep(0.5)
+        r = cluster.things("dispatch", "migrate", pid, target)
+        assert r.returncode == 0, r.stdout + r.stderr
+        sending.join()
+        assert_once_in_order(out, pid, pub.sent)
+        assert {p["id"]: p["worker"] for p in cluster.live()}[pid] == target
+    finally:
+        pub.close()
+
+
+def test_messages_published_while_waiting_for_failover_arrive_once_in_order(cluster: HACluster,
+                                                                            mail_app: dict) -> None:
+    out: Output = cluster.output  # type: ignore[attr-defined]
+    pid = mail_app["id"]
+    pub = Publisher(cluster.url, "ha/m")
+    pub.sent = len(received(out, pid))  # what the move test sent
+    for wid, proc in list(cluster.workers.items()):
+        if proc.poll() is not None:
+            cluster.start_worker(wid)  # killed by an earlier test: back, empty
+    cluster.start_scheduler()
+    try:
+        assert wait_for(lambda: len(json.loads(cluster.things("dispatch", "workers", "--json").stdout)) == 3, 20)
+        wait_for(lambda: cluster.apps()[pid]["state"] == "running", 10)
+        before = cluster.apps()[pid]
+        victim = before["worker"]
+        time.sleep(2.5 * CHECKPOINT)  # its latest checkpoint has every message so far
+        # its worker and the leading scheduler die together; messages keep coming
+        leader = cluster.leader()
+        assert leader is not None
+        cluster.workers[victim].send_signal(signal.SIGKILL)
+        leader.send_signal(signal.SIGKILL)
+        pub.send(60, every=0.05)  # 3 s: the worker is not even declared lost yet
+        assert wait_for(lambda: (p := cluster.apps()[pid])["state"] == "running" and p["worker"] != victim,
+                        DEADLINE + 15), cluster.apps()[pid]
+        pub.send(20)  # and after it runs again
+        assert_once_in_order(out, pid, pub.sent)
+        assert cluster.apps()[pid]["epoch"] == before["epoch"] + 1  # restored once
+        assert [p["id"] for p in cluster.live()].count(pid) == 1
+    finally:
+        pub.close()

@@ -28,6 +28,11 @@ compare-and-swap: a deposed leader's write fails, and it stands down). When the 
 a standby takes the lease once it has gone ``lease_ttl`` without renewal, loads the schedule
 and carries on from it, as a restarted scheduler does.
 
+Every scheduler, leader or standby, keeps the mail of the scheduled programs
+(:mod:`thingscore.control.mailbox`): what is published to a program while it waits for
+failover is journaled in the global FS, and a program restored from a checkpoint gets its
+journal before its live messages.
+
 With the cluster's keys, it takes requests only from dispatchers, signs what it sends, and
 believes only heartbeats signed by a worker key (a forged heartbeat could otherwise keep a
 lost worker "alive" or lure programs to a worker that does not exist).
@@ -56,7 +61,7 @@ from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 from thingscore.security.policy import SCHEDULER_COMMANDS as SCHEDULER_ROLES
 
-from . import protocol
+from . import mailbox, protocol
 from . import schedule as sched
 from .client import ControlClient, NoReply
 from .fleet_view import FleetView, HeartbeatError, WorkerSeen, parse_heartbeat
@@ -128,6 +133,9 @@ class Scheduler:
         self.fence: int | None = None        # our lease token while we lead
         self._stored: bytes | None = None    # the schedule's bytes as we last read or wrote them
         self._held: deque[tuple[float, Message]] = deque()  # commands a standby saw (time, message)
+        self.mail = mailbox.MailKeeper(pubsub, fs)
+        self._mail_kept: set[str] = set()
+        self._mail_read = 0.0  # when a standby last read the schedule for the programs to keep mail for
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -140,6 +148,8 @@ class Scheduler:
         self.client = ControlClient(self.pubsub, f"scheduler-{uuid.uuid4().hex[:8]}", self.keys)
         self._subs.append(self.pubsub.subscribe(protocol.HEARTBEATS, self._on_heartbeat))
         self._subs.append(self.pubsub.subscribe(protocol.scheduler_topic(), self._on_command, durable=True))
+        self.mail.start()
+        self._keep_mail()
         threading.Thread(target=self._loop, name="scheduler-loop", daemon=True).start()
         n = sum(1 for e in self.schedule.programs.values() if e.state not in TERMINAL)
         role = ("the only scheduler (no lease)" if self.lease is None else
@@ -203,6 +213,30 @@ class Scheduler:
         self._fencing.clear()
         self._unplaced.clear()
 
+    def _keep_mail(self) -> None:
+        """Keep the mail of every scheduled program not ended. A standby reads the stored
+        schedule for them (every second); the leader forgets the mail of programs that ended."""
+        now = time.monotonic()
+        if self.leads():
+            with self._lock:
+                live = {e.id for e in self.schedule.programs.values() if e.state not in TERMINAL}
+                gone = {pid for pid in self._mail_kept - live
+                        if pid not in self.schedule.programs or self.schedule.programs[pid].state in TERMINAL}
+            for pid in gone:
+                mailbox.forget(self.fs, pid)
+        elif now - self._mail_read >= 1.0:
+            self._mail_read = now
+            try:
+                stored = sched.load(self.fs, self.keys)
+            except (sched.ScheduleError, FSError) as exc:
+                log.debug("standby: cannot read the schedule: %s", exc)
+                return
+            live = {e.id for e in stored.programs.values() if e.state not in TERMINAL}
+        else:
+            return
+        self._mail_kept = live
+        self.mail.keep(live, now)
+
     def _on_command(self, msg: Message) -> None:
         """Only the leader answers the scheduler's topic; a standby stays silent (the
         dispatcher takes the first reply)."""
@@ -234,6 +268,7 @@ class Scheduler:
                 self.pubsub.unsubscribe(sub)
             except Exception:  # best effort on the way out
                 pass
+        self.mail.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             self._save()
@@ -248,6 +283,7 @@ class Scheduler:
             try:
                 self._lead_step()
                 self.tick()
+                self._keep_mail()
             except Exception:  # the loop must go on whatever one round met
                 log.exception("scheduler round failed")
             self._wake.wait(self.tick_every)
@@ -422,7 +458,7 @@ class Scheduler:
                                 "epoch": epoch}
         if checkpoint:
             cmd = "restore"
-            args.update(snapshot=checkpoint, handover=False)
+            args.update(snapshot=checkpoint, handover=False, mail=True)
         else:
             cmd = "run"
 
@@ -483,8 +519,11 @@ class Scheduler:
                 while len(e.checkpoints) > self.keep_checkpoints:
                     pruned.append(e.checkpoints.pop(0))
                 self._dirty = True
+                oldest = _checkpoint_time(e.checkpoints[0])
             for old in pruned:
                 _delete(self.fs, old)
+            if pruned and oldest is not None:
+                mailbox.trim(self.fs, pid, before=oldest)
 
         return act
 
@@ -781,6 +820,14 @@ def _entry(app: str, spec: Any, index: int) -> ProgramEntry:
         memory_mb=float(spec.get("memory_mb", 0.0)), cpu=float(spec.get("cpu", 0.0)),
         labels={str(k): str(v) for k, v in dict(spec.get("labels", {})).items()},
         anti_affinity=[str(g) for g in spec.get("anti_affinity", [])], checkpoint_every=every, epoch=1)
+
+
+def _checkpoint_time(path: str) -> float | None:
+    """Wall-clock seconds a checkpoint was taken (``snapshots/<pid>/<time_ns>.json``)."""
+    try:
+        return int(path.rsplit("/", 1)[-1].split(".", 1)[0]) / 1e9
+    except ValueError:
+        return None
 
 
 def _delete(fs: FileSystem, path: str) -> None:
