@@ -12,6 +12,7 @@ restored exactly once (one live copy, and an output with no interleaved second c
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import subprocess
 import threading
@@ -24,7 +25,9 @@ from conftest import PROGRAMS, things_cmd
 from test_scheduler_service import Output, check_sequence, wait_for
 
 from thingscore import plugins
-from thingscore.control.lease import LEASE_PATH, LeaseRecord
+from thingscore.control import schedule as sched
+from thingscore.control.inbox import CommandInbox
+from thingscore.control.lease import LEASE_PATH, Lease, LeaseRecord, LeaseUnsupported
 
 HEARTBEAT = 0.5
 DEADLINE = 3.0
@@ -326,3 +329,107 @@ def test_messages_published_while_waiting_for_failover_arrive_once_in_order(clus
         assert [p["id"] for p in cluster.live()].count(pid) == 1
     finally:
         pub.close()
+
+
+# -- the parts, without processes: the lease, the fenced schedule, the workers' fence -----------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_lease_one_holder_standby_takes_over_only_after_the_ttl(tmp_path: Path) -> None:
+    fs = plugins.load("fs", "local", url=str(tmp_path))
+    clock = Clock()
+    a, b = Lease(fs, "a", 2.0, clock), Lease(fs, "b", 2.0, clock)
+    assert a.step() == 1 and b.step() is None  # a took the free lease; b stands by
+    for _ in range(10):  # a renews; b never takes it however long that goes on
+        clock.t += 0.5
+        assert a.step() == 1 and b.step() is None
+    clock.t += 1.0  # a stops renewing (frozen)
+    assert b.step() is None  # not yet: 1 s unchanged < ttl
+    clock.t += 1.1
+    assert a.token() is None  # a trusts its lease only SAFETY * ttl after its last renewal began
+    assert b.step() == 2  # 2.1 s unchanged: b leads, with a newer token
+    assert a.step() is None  # a's renewal swaps bytes that changed: refused, it stands down
+    assert LeaseRecord.decode(fs.read(LEASE_PATH)) == LeaseRecord("b", 2, 0)
+    b.release()
+    c = Lease(fs, "c", 2.0, clock)
+    assert c.step() == 3  # released: taken at once, not after the ttl
+
+
+def test_lease_needs_compare_and_swap(tmp_path: Path) -> None:
+    class Plain(type(plugins.load("fs", "local", url=str(tmp_path)))):  # type: ignore[misc]
+        capabilities = frozenset({"watch"})
+
+    with pytest.raises(LeaseUnsupported):
+        Lease(Plain(str(tmp_path)), "a", 1.0)
+
+
+def test_schedule_write_of_a_deposed_leader_fails(tmp_path: Path) -> None:
+    fs = plugins.load("fs", "local", url=str(tmp_path))
+    old, old_bytes = sched.load_stored(fs)
+    assert old_bytes is None
+    old_bytes = sched.save(fs, old, fence=1, expected=old_bytes)
+    new, new_bytes = sched.load_stored(fs)  # a standby takes over and stamps the schedule
+    new.apps["x"] = []
+    sched.save(fs, new, fence=2, expected=new_bytes)
+    old.apps["stale"] = []
+    with pytest.raises(sched.Deposed):
+        sched.save(fs, old, fence=1, expected=old_bytes)
+    assert sched.load(fs).apps == {"x": []} and sched.load(fs).fence == 2
+    with pytest.raises(sched.Deposed):  # a token older than the stored schedule's never writes
+        sched.save(fs, new, fence=1, expected=fs.read(sched.SCHEDULE_PATH))
+
+
+def test_worker_refuses_commands_of_an_older_scheduler_token() -> None:
+    bus = plugins.load("pubsub", "local", url=f"local://fence-{time.time_ns()}", client_id="w")
+    bus.connect()
+    done: list[str] = []
+    inbox = CommandInbox(bus, "w1", lambda cmd: lambda args: done.append(args.get("tag")) or "ok", (ValueError,),
+                         logging.getLogger("test"))
+    bus.subscribe("things/w/w1/cmd", inbox.on_message)
+    replies: list[dict] = []
+    bus.subscribe("things/r/t", lambda m: replies.append(json.loads(m.payload)))
+
+    def send(tag: str, fence: int | None) -> None:
+        args = {"tag": tag} if fence is None else {"tag": tag, "fence": fence}
+        bus.publish("things/w/w1/cmd", json.dumps({"id": tag, "cmd": "ps", "args": args,
+                                                   "reply_to": "things/r/t"}).encode())
+
+    for tag, fence in (("a", 1), ("b", 2), ("stale", 1), ("dispatcher", None), ("c", 2)):
+        before = len(replies)
+        send(tag, fence)
+        assert wait_for(lambda: len(replies) > before, 5)  # noqa: B023 - waited for in this iteration
+    assert done == ["a", "b", "dispatcher", "c"]
+    refused = next(r for r in replies if r["re"] == "stale")
+    assert not refused["ok"] and "fenced" in refused["error"] and "older than 2" in refused["error"]
+    bus.close()
+
+
+def test_frozen_leader_resumed_after_a_takeover_stands_by(cluster: HACluster) -> None:
+    """SIGSTOP, not SIGKILL: the old leader comes back believing it leads. It must find its
+    lease gone and act on nothing (its writes and commands carry the old token)."""
+    before = cluster.apps()
+    leader = cluster.leader()
+    assert leader is not None
+    token = cluster.lease().token  # type: ignore[union-attr]
+    leader.send_signal(signal.SIGSTOP)
+    try:
+        assert wait_for(lambda: (p := cluster.leader()) is not None and p is not leader, DEADLINE + 5)
+    finally:
+        leader.send_signal(signal.SIGCONT)
+    assert cluster.lease().token == token + 1  # type: ignore[union-attr]
+    time.sleep(2 * LEASE + 1)
+    assert cluster.leader() is not leader and leader.poll() is None  # it stood by, it did not die
+    after = cluster.apps()
+    assert {pid: (p["worker"], p["epoch"]) for pid, p in after.items()} == \
+        {pid: (p["worker"], p["epoch"]) for pid, p in before.items()}
+    assert sorted(p["id"] for p in cluster.live()) == sorted(pid for pid, p in after.items()
+                                                             if p["state"] == "running")
+    logs = cluster.log_text("scheduler")
+    assert "lost it (taken over by another scheduler)" in logs or "could not renew" in logs

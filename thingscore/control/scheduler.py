@@ -543,7 +543,7 @@ class Scheduler:
     def _request(self, wid: str, cmd: str, args: dict[str, Any], extra: float = 0.0) -> Reply:
         assert self.client is not None
         if self.lease is not None:
-            if self.fence is None:
+            if not self.leads():  # a lease that lapsed (we were frozen, cut off) sends nothing
                 return Reply(re="", ok=False, worker=wid, error="this scheduler no longer leads")
             args = {**args, "fence": self.fence}  # a worker refuses it once it has seen a newer token
         try:
@@ -576,7 +576,7 @@ class Scheduler:
             w, fresh = self.fleet.update(hb)
             if fresh:
                 log.info("worker %s is here (%d processes)", w.id, len(w.processes))
-            actions = self._reconcile(w)
+            actions = self._reconcile(w) if self.leads() else []  # a standby only listens
         for act in actions:
             self._pool.submit(act)
 
