@@ -11,6 +11,7 @@ restored exactly once (one live copy, and an output with no interleaved second c
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import signal
@@ -25,6 +26,7 @@ from conftest import PROGRAMS, things_cmd
 from test_scheduler_service import Output, check_sequence, wait_for
 
 from thingscore import plugins
+from thingscore.control import mailbox
 from thingscore.control import schedule as sched
 from thingscore.control.inbox import CommandInbox
 from thingscore.control.lease import LEASE_PATH, Lease, LeaseRecord, LeaseUnsupported
@@ -433,3 +435,39 @@ def test_frozen_leader_resumed_after_a_takeover_stands_by(cluster: HACluster) ->
                                                              if p["state"] == "running")
     logs = cluster.log_text("scheduler")
     assert "lost it (taken over by another scheduler)" in logs or "could not renew" in logs
+
+
+def test_two_mail_keepers_journal_each_message_once_in_order(tmp_path: Path) -> None:
+    fs = plugins.load("fs", "local", url=str(tmp_path))
+    url = f"local://mail-{time.time_ns()}"
+    buses = [plugins.load("pubsub", "local", url=url, client_id=f"k{i}") for i in range(3)]
+    for b in buses:
+        b.connect()
+    keepers = [mailbox.MailKeeper(b, fs) for b in buses[:2]]
+    for k in keepers:
+        k.start()
+        k.keep({"p1"})
+    # the worker records the program's subscription: the keepers subscribe at once
+    mailbox.write_subs(fs, buses[2], "p1", {1: "ha/+"})
+    assert wait_for(lambda: all(k._patterns for k in keepers), 5)
+    for i in range(1, 21):
+        buses[2].publish(f"ha/{'ab'[i % 2]}", str(i).encode(), durable=True)
+    buses[2].publish("other/x", b"not for p1")
+    assert wait_for(lambda: len(mailbox.journal(fs, "p1")) == 20, 5)
+    raw = sum(len(fs.read(p).splitlines()) for p in fs.list(mailbox.log_prefix("p1")))
+    assert raw == 40  # both keepers wrote every message
+    items = mailbox.journal(fs, "p1")
+    assert [base64.b64decode(i["b64"]).decode() for i in items] == [str(i) for i in range(1, 21)]
+    assert {(i["type"], i["sub"]) for i in items} == {("message", 1)}
+    # checkpoints bound the journal: segments that ended before the oldest kept one go
+    old = mailbox.segment_path("p1", now=time.time() - 600)
+    fs.append(old, b'{"id": "ancient"}\n')
+    mailbox.trim(fs, "p1", before=time.time())
+    assert not fs.exists(old) and len(mailbox.journal(fs, "p1")) == 20
+    keepers[0].keep(set())  # the program ended: mail dropped, no more journaling by this keeper
+    mailbox.forget(fs, "p1")
+    assert fs.list(f"{mailbox.ROOT}/p1") == []
+    for k in keepers:
+        k.close()
+    for b in buses:
+        b.close()

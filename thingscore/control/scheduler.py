@@ -133,7 +133,8 @@ class Scheduler:
         self.fence: int | None = None        # our lease token while we lead
         self._stored: bytes | None = None    # the schedule's bytes as we last read or wrote them
         self._held: deque[tuple[float, Message]] = deque()  # commands a standby saw (time, message)
-        self.mail = mailbox.MailKeeper(pubsub, fs)
+        self.fatal: sched.ScheduleError | None = None  # why this scheduler stopped by itself
+        self.mail = mailbox.MailKeeper(pubsub, fs, resync_every=5.0)
         self._mail_kept: set[str] = set()
         self._mail_read = 0.0  # when a standby last read the schedule for the programs to keep mail for
 
@@ -183,7 +184,16 @@ class Scheduler:
         its lease went unanswered: they are handled now (a dispatcher takes the first reply)."""
         assert self.lease is not None
         silent_since = self.lease.last_renewal_seen()
-        self.schedule, self._stored = sched.load_stored(self.fs, self.keys)
+        try:
+            self.schedule, self._stored = sched.load_stored(self.fs, self.keys)
+        except sched.ScheduleError as exc:
+            # Holding the lease without acting would leave the cluster with no scheduler:
+            # give it back and stop, as a lone scheduler does on an unreadable schedule.
+            log.error("scheduler %s cannot lead: %s", self.name, exc)
+            self.lease.release()
+            self.fatal = exc
+            self.stop()
+            raise
         self._reset_actions()
         self.fence = token
         self._dirty = True
@@ -219,7 +229,7 @@ class Scheduler:
         now = time.monotonic()
         if self.leads():
             with self._lock:
-                live = {e.id for e in self.schedule.programs.values() if e.state not in TERMINAL}
+                live = {e.id for e in self.schedule.programs.values() if self._keeps_mail(e)}
                 gone = {pid for pid in self._mail_kept - live
                         if pid not in self.schedule.programs or self.schedule.programs[pid].state in TERMINAL}
             for pid in gone:
@@ -231,11 +241,17 @@ class Scheduler:
             except (sched.ScheduleError, FSError) as exc:
                 log.debug("standby: cannot read the schedule: %s", exc)
                 return
-            live = {e.id for e in stored.programs.values() if e.state not in TERMINAL}
+            live = {e.id for e in stored.programs.values() if self._keeps_mail(e)}
         else:
             return
         self._mail_kept = live
         self.mail.keep(live, now)
+
+    def _keeps_mail(self, e: ProgramEntry) -> bool:
+        """Mail is kept for programs that are checkpointed (only a restore from a checkpoint
+        replays it, and checkpoints bound the journal) and not ended."""
+        every = e.checkpoint_every if e.checkpoint_every is not None else self.checkpoint_every
+        return bool(every) and e.state not in TERMINAL
 
     def _on_command(self, msg: Message) -> None:
         """Only the leader answers the scheduler's topic; a standby stays silent (the
@@ -256,6 +272,8 @@ class Scheduler:
                 pass
         finally:
             self.shutdown()
+        if self.fatal is not None:
+            raise self.fatal
 
     def stop(self) -> None:
         self._stop.set()
