@@ -30,6 +30,7 @@ from thingscore.control import mailbox
 from thingscore.control import schedule as sched
 from thingscore.control.inbox import CommandInbox
 from thingscore.control.lease import LEASE_PATH, Lease, LeaseRecord, LeaseUnsupported
+from thingscore.control.scheduler import Scheduler
 
 HEARTBEAT = 0.5
 DEADLINE = 3.0
@@ -471,3 +472,19 @@ def test_two_mail_keepers_journal_each_message_once_in_order(tmp_path: Path) -> 
         k.close()
     for b in buses:
         b.close()
+
+
+def test_lease_token_stays_above_the_schedules_after_the_lease_file_is_lost(tmp_path: Path) -> None:
+    fs = plugins.load("fs", "local", url=str(tmp_path))
+    bus = plugins.load("pubsub", "local", url=f"local://reset-{time.time_ns()}", client_id="s")
+    bus.connect()
+    s = sched.Schedule()
+    sched.save(fs, s, fence=7, expected=None)
+    scheduler = Scheduler(bus, fs, deadline=2.0, grace=0.0, tick=3600)
+    scheduler.start()  # the lease file is fresh (token 1), the schedule says 7
+    try:
+        assert scheduler.leads() and scheduler.fence == 8
+        assert sched.load(fs).fence == 8 and LeaseRecord.decode(fs.read(LEASE_PATH)).token == 8
+    finally:
+        scheduler.shutdown()
+        bus.close()

@@ -147,6 +147,23 @@ class Lease:
             why = "it was free" if free else f"{rec.holder} did not renew it for {self.ttl:g}s"
             log.warning("lease: %s leads now with token %d (%s)", self.holder, self.current_token, why)
 
+    def raise_token(self, at_least: int) -> int | None:
+        """While holding the lease, make its token at least ``at_least`` (state stamped with a
+        newer token than the lease's, e.g. after the lease file was removed by hand); returns
+        the token, or None if the lease was lost meanwhile."""
+        if self._mine is None:
+            return None
+        rec = LeaseRecord.decode(self._mine)
+        if rec.token >= at_least:
+            return rec.token
+        new = LeaseRecord(self.holder, at_least, rec.beat + 1).encode()
+        if not self.fs.compare_and_swap(LEASE_PATH, self._mine, new):
+            self._mine = None
+            return None
+        self._mine = new
+        self.current_token = at_least
+        return at_least
+
     def release(self) -> None:
         """Give it up (clean shutdown): a standby leads on its next read."""
         mine, self._mine = self._mine, None

@@ -194,6 +194,11 @@ class Scheduler:
             self.fatal = exc
             self.stop()
             raise
+        if self.schedule.fence >= token:  # the lease file was reset: our token must still be the newest
+            raised = self.lease.raise_token(self.schedule.fence + 1)
+            if raised is None:
+                return
+            token = raised
         self._reset_actions()
         self.fence = token
         self._dirty = True
