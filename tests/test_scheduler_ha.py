@@ -488,3 +488,20 @@ def test_lease_token_stays_above_the_schedules_after_the_lease_file_is_lost(tmp_
     finally:
         scheduler.shutdown()
         bus.close()
+
+
+def test_leader_sweeps_the_mail_of_programs_gone(tmp_path: Path) -> None:
+    fs = plugins.load("fs", "local", url=str(tmp_path))
+    bus = plugins.load("pubsub", "local", url=f"local://sweep-{time.time_ns()}", client_id="s")
+    bus.connect()
+    for pid in ("kept", "by-hand", "gone"):
+        mailbox.write_subs(fs, bus, pid, {1: "a/b"})
+    scheduler = Scheduler(bus, fs, deadline=2.0, grace=0.0, tick=3600)
+    scheduler.start()
+    try:
+        scheduler.fleet.update({"worker": "w1", "processes": [{"id": "by-hand", "state": "running"}]})
+        scheduler._sweep_mail({"kept"})
+        assert sorted(p.split("/")[1] for p in fs.list(mailbox.ROOT)) == ["by-hand", "kept"]
+    finally:
+        scheduler.shutdown()
+        bus.close()

@@ -73,6 +73,7 @@ from .schedule import ACTIVE, ENDED, FAILED, MIGRATING, PENDING, RUNNING, STARTI
 log = logging.getLogger("things.scheduler")
 
 LIVE = ("running", "paused", "migrating")
+MAIL_SWEEP_EVERY = 60.0  # seconds between two sweeps of the mail of programs gone
 
 
 class SchedulerError(Exception):
@@ -137,6 +138,7 @@ class Scheduler:
         self.mail = mailbox.MailKeeper(pubsub, fs, resync_every=5.0)
         self._mail_kept: set[str] = set()
         self._mail_read = 0.0  # when a standby last read the schedule for the programs to keep mail for
+        self._mail_swept = time.monotonic()
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -239,6 +241,9 @@ class Scheduler:
                         if pid not in self.schedule.programs or self.schedule.programs[pid].state in TERMINAL}
             for pid in gone:
                 mailbox.forget(self.fs, pid)
+            if now - self._mail_swept >= MAIL_SWEEP_EVERY:
+                self._mail_swept = now
+                self._sweep_mail(live)
         elif now - self._mail_read >= 1.0:
             self._mail_read = now
             try:
@@ -251,6 +256,18 @@ class Scheduler:
             return
         self._mail_kept = live
         self.mail.keep(live, now)
+
+    def _sweep_mail(self, kept: set[str]) -> None:
+        """Workers record the subscriptions of every program, scheduled or run by hand: the
+        records of programs that are neither kept nor running anywhere are removed."""
+        try:
+            pids = {path.split("/")[1] for path in self.fs.list(mailbox.ROOT)}
+        except FSError:
+            return
+        with self._lock:
+            running = {pid for w in self.fleet.alive() for pid in w.processes}
+        for pid in pids - kept - running:
+            mailbox.forget(self.fs, pid)
 
     def _keeps_mail(self, e: ProgramEntry) -> bool:
         """Mail is kept for programs that are checkpointed (only a restore from a checkpoint
