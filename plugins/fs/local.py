@@ -214,9 +214,10 @@ class LocalFS(FileSystem):
         raise FSError(f"append to {norm!r} kept racing with writers")
 
     def compare_and_swap(self, path: str, expected: bytes | None, data: bytes) -> bool:
-        """Under an exclusive ``flock`` on one lock file of the root (host-local, like append)."""
+        """Under an exclusive ``flock`` on the root directory itself (host-local, like append;
+        no lock file to list or clean up, and the root is never removed)."""
         self._host(path)
-        fd = os.open(self.root / f"{TMP_MARK}cas.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
