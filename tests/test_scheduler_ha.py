@@ -505,3 +505,9 @@ def test_leader_sweeps_the_mail_of_programs_gone(tmp_path: Path) -> None:
     finally:
         scheduler.shutdown()
         bus.close()
+
+
+def test_recorded_subscriptions_never_reach_the_control_plane(tmp_path: Path) -> None:
+    fs = plugins.load("fs", "local", url=str(tmp_path))
+    fs.write(mailbox.subs_path("p1"), json.dumps({"1": "things/hb/+", "2": "#", "3": "+/x", "4": "ok/+"}).encode())
+    assert mailbox.read_subs(fs, "p1") == {4: "ok/+"}

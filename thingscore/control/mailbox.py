@@ -76,9 +76,13 @@ def write_subs(fs: FileSystem, bus: PubSub, pid: str, subs: dict[int, str]) -> N
 
 
 def read_subs(fs: FileSystem, pid: str) -> dict[int, str]:
+    """A program's recorded subscriptions; patterns a program may not subscribe to (the
+    control plane's ``things/...``, everything) are dropped: whoever can write the file must
+    not have a keeper journal control messages into a program."""
     try:
         raw = json.loads(fs.read(subs_path(pid)))
-        return {int(k): str(v) for k, v in dict(raw).items()}
+        subs = {int(k): str(v) for k, v in dict(raw).items()}
+        return {k: v for k, v in subs.items() if v.split("/", 1)[0] not in (protocol.ROOT, "#", "+")}
     except NotFound:
         return {}
     except (ValueError, TypeError, AttributeError) as exc:
