@@ -14,11 +14,12 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import signal
 import subprocess
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,8 @@ from thingscore.control.inbox import CommandInbox
 from thingscore.control.lease import LEASE_PATH, Lease, LeaseRecord, LeaseUnsupported
 from thingscore.control.scheduler import Scheduler
 
+#: The cluster's broker: mosquitto; THINGS_HA_PUBSUB=redis runs the same tests over redis-server.
+PUBSUB = os.environ.get("THINGS_HA_PUBSUB", "mqtt")
 HEARTBEAT = 0.5
 DEADLINE = 3.0
 LEASE = 1.0
@@ -109,16 +112,33 @@ class HACluster:
         self.fs.close()
 
 
+def bus(url: str, name: str):  # noqa: ANN201 - a PubSub of the plugin the URL names
+    b = plugins.load("pubsub", url.split(":", 1)[0], url=url, client_id=f"{name}-{time.time_ns()}")
+    b.connect()
+    return b
+
+
+class BusOutput(Output):
+    """Every program's stdout, over the cluster's broker whichever it is."""
+
+    def __init__(self, url: str) -> None:
+        self.bus = bus(url, "test-output")
+        self.text = defaultdict(str)
+        self.lock = threading.Lock()
+        self.bus.subscribe("things/p/+/stdout", self._on)
+
+
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory, mosquitto, redis_server):
+def cluster(tmp_path_factory, request, redis_server):
     prefix = f"ha{time.time_ns()}"
-    c = HACluster(tmp_path_factory.mktemp("ha"), f"mqtt://127.0.0.1:{mosquitto.port}",
-                  f"redis://127.0.0.1:{redis_server.port}/0?prefix={prefix}")
+    broker = (f"redis://127.0.0.1:{redis_server.port}/1" if PUBSUB == "redis" else
+              f"mqtt://127.0.0.1:{request.getfixturevalue('mosquitto').port}")
+    c = HACluster(tmp_path_factory.mktemp("ha"), broker, f"redis://127.0.0.1:{redis_server.port}/0?prefix={prefix}")
     for wid in ("w1", "w2", "w3"):
         c.start_worker(wid)
     for _ in range(3):
         c.start_scheduler()
-    out = Output(c.url)
+    out = BusOutput(c.url)
     c.output = out  # type: ignore[attr-defined]
     r = wait_for(lambda: (s := c.things("dispatch", "workers", "--json")).returncode == 0
                  and len(json.loads(s.stdout)) == 3, 30)
@@ -236,8 +256,7 @@ class Publisher:
     """Publishes 1, 2, 3... (durably) to a topic, from a thread, ``every`` seconds apart."""
 
     def __init__(self, url: str, topic: str) -> None:
-        self.bus = plugins.load("pubsub", "mqtt", url=url, client_id=f"test-pub-{time.time_ns()}")
-        self.bus.connect()
+        self.bus = bus(url, "test-pub")
         self.topic = topic
         self.sent = 0
 
@@ -454,9 +473,10 @@ def test_two_mail_keepers_journal_each_message_once_in_order(tmp_path: Path) -> 
     for i in range(1, 21):
         buses[2].publish(f"ha/{'ab'[i % 2]}", str(i).encode(), durable=True)
     buses[2].publish("other/x", b"not for p1")
-    assert wait_for(lambda: len(mailbox.journal(fs, "p1")) == 20, 5)
-    raw = sum(len(fs.read(p).splitlines()) for p in fs.list(mailbox.log_prefix("p1")))
-    assert raw == 40  # both keepers wrote every message
+    def raw() -> int:
+        return sum(len(fs.read(p).splitlines()) for p in fs.list(mailbox.log_prefix("p1")))
+
+    assert wait_for(lambda: raw() == 40, 5), raw()  # both keepers wrote every message
     items = mailbox.journal(fs, "p1")
     assert [base64.b64decode(i["b64"]).decode() for i in items] == [str(i) for i in range(1, 21)]
     assert {(i["type"], i["sub"]) for i in items} == {("message", 1)}
