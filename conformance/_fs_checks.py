@@ -422,6 +422,41 @@ def check_watch_refused(fs: FileSystem) -> None:
     _raises(NotImplementedError, "watch() without the capability", lambda: fs.watch("", lambda e, p: None))
 
 
+@check(requires=("compare-and-swap",))
+def check_compare_and_swap(fs: FileSystem) -> None:
+    """compare_and_swap writes only over the expected content (or no file), atomically: of
+    threads racing from one value, exactly one wins"""
+    assert fs.compare_and_swap("cas/x", None, b"1") is True
+    assert fs.read("cas/x") == b"1"
+    assert fs.compare_and_swap("cas/x", None, b"2") is False, "swapped over an existing file expecting none"
+    assert fs.compare_and_swap("cas/x", b"0", b"2") is False, "swapped over other content"
+    assert fs.read("cas/x") == b"1"
+    assert fs.compare_and_swap("cas/x", b"1", b"") is True and fs.read("cas/x") == b""
+    assert fs.compare_and_swap("cas/x", b"", b"base") is True
+    wins: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def race(i: int) -> None:
+        barrier.wait()
+        if fs.compare_and_swap("cas/x", b"base", str(i).encode()):
+            wins.append(i)
+
+    threads = [threading.Thread(target=race, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(wins) == 1, f"{len(wins)} of 8 racing swaps from the same content won"
+    assert fs.read("cas/x") == str(wins[0]).encode()
+
+
+@check(unless=("compare-and-swap",))
+def check_compare_and_swap_refused(fs: FileSystem) -> None:
+    """a plugin that does not declare "compare-and-swap" refuses it with NotImplementedError"""
+    _raises(NotImplementedError, "compare_and_swap() without the capability",
+            lambda: fs.compare_and_swap("cas/x", None, b"1"))
+
+
 @check()
 def check_pickle_reopens(fs: FileSystem) -> None:
     """a pickled file system reopens the same namespace (how it reaches worker processes)"""

@@ -107,6 +107,12 @@ class FileSystemConformance:
     def test_watch_refused(self, fs: FileSystem) -> None:
         _run("watch_refused", fs)
 
+    def test_compare_and_swap(self, fs: FileSystem) -> None:
+        _run("compare_and_swap", fs)
+
+    def test_compare_and_swap_refused(self, fs: FileSystem) -> None:
+        _run("compare_and_swap_refused", fs)
+
     def test_pickle_reopens(self, fs: FileSystem) -> None:
         _run("pickle_reopens", fs)
 

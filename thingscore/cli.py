@@ -194,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--deadline", default="5s", metavar="DURATION",
                     help="a worker silent this long is lost and its programs are restored elsewhere (default 5s)")
     sc.add_argument("--keep-checkpoints", type=int, default=2, help="checkpoints kept per program (default 2)")
+    sc.add_argument("--lease", metavar="DURATION",
+                    help="with several schedulers on one cluster, a standby leads once the leader has not "
+                    "renewed its lease for this long (default: half the deadline)")
     sc.add_argument("--pubsub", help="pub/sub plugin name or URL (as for the worker)")
     sc.add_argument("--fs", help="global FS plugin name, URL or directory (as for the worker)")
     sc.add_argument("--keys", help=KEYS_HELP)

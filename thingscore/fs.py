@@ -70,7 +70,7 @@ class FileSystem(ABC):
     """Base class of global FS plugins (entry-point group ``things.fs``)."""
 
     name: str = "abstract"
-    #: Optional capabilities: "watch".
+    #: Optional capabilities: "watch", "compare-and-swap".
     capabilities: frozenset[str] = frozenset()
 
     # What the kernel must know about a plugin, declared by the plugin (thingscore.plugins):
@@ -123,6 +123,13 @@ class FileSystem(ABC):
         Backends without the "watch" capability raise NotImplementedError."""
         raise NotImplementedError(f"{self.name} cannot watch")
 
+    def compare_and_swap(self, path: str, expected: bytes | None, data: bytes) -> bool:
+        """Write ``data`` only if the file holds ``expected`` now (``None``: no file), as one
+        atomic step of the backend (a Lua script, a lock document, an ``flock``); True if
+        written. Leases and fenced state (several schedulers on one cluster) are built on it.
+        Backends without the "compare-and-swap" capability raise NotImplementedError."""
+        raise NotImplementedError(f"{self.name} has no atomic compare-and-swap")
+
     def subtree(self, prefix: str) -> FileSystem:
         """A file system whose root is the directory ``prefix`` of this one (e.g. one
         program's files, or a scratch namespace for the conformance suite)."""
@@ -174,6 +181,9 @@ class SubtreeFS(FileSystem):
 
     def exists(self, path: str) -> bool:
         return self.parent.exists(self._full(path))
+
+    def compare_and_swap(self, path: str, expected: bytes | None, data: bytes) -> bool:
+        return self.parent.compare_and_swap(self._full(path), expected, data)
 
     def watch(self, prefix: str, callback: WatchCallback) -> Callable[[], None]:
         cut = len(self.prefix)

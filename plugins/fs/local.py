@@ -72,7 +72,7 @@ class LocalFS(FileSystem):
     """Files in a directory on this machine."""
 
     name = "local"
-    capabilities = frozenset({"watch"})
+    capabilities = frozenset({"watch", "compare-and-swap"})
     schemes = ("file",)
     default_url = str(Path.home() / ".things" / "fs")  # shared by every worker of this machine
     #: The default file system: a directory needs nothing installed.
@@ -217,6 +217,24 @@ class LocalFS(FileSystem):
             finally:
                 os.close(fd)  # also releases the lock
         raise FSError(f"append to {norm!r} kept racing with writers")
+
+    def compare_and_swap(self, path: str, expected: bytes | None, data: bytes) -> bool:
+        """Under an exclusive ``flock`` on the root directory itself (host-local, like append;
+        no lock file to list or clean up, and the root is never removed)."""
+        self._host(path)
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                current: bytes | None = self.read(path)
+            except NotFound:
+                current = None
+            if current != expected:
+                return False
+            self.write(path, data)
+            return True
+        finally:
+            os.close(fd)
 
     def delete(self, path: str) -> None:
         norm, host = self._host(path)

@@ -74,7 +74,7 @@ class MongoFS(FileSystem):
     """Files as GridFS revisions; see the module docstring for the guarantees and limits."""
 
     name = "mongo"
-    capabilities = frozenset()
+    capabilities = frozenset({"compare-and-swap"})
     schemes = ("mongodb", "mongodb+srv")
     default_url = DEFAULT_URL
 
@@ -187,6 +187,24 @@ class MongoFS(FileSystem):
                     with contextlib.suppress(Exception):
                         self.bucket.delete(pending)
                     raise
+
+    def compare_and_swap(self, path: str, expected: bytes | None, data: bytes) -> bool:
+        """Compare and write under the path's lock document (as ``append`` does)."""
+        norm = normalize(path)
+        with self._server():
+            self._ensure_indexes()
+            with self._locked(norm) as token:
+                doc, current = self._read_current(norm)
+                if (current if doc is not None else None) != expected:
+                    return False
+                pending = self._upload(norm, bytes(data))
+                try:
+                    self._commit(norm, pending, token)
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        self.bucket.delete(pending)
+                    raise
+                return True
 
     def delete(self, path: str) -> None:
         norm = normalize(path)

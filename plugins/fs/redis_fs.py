@@ -68,6 +68,13 @@ redis.call('PUBLISH', ARGV[3], 'write\\n' .. ARGV[1])
 return 1
 """
 _APPEND = _WRITE.replace("redis.call('SET', KEYS[1], ARGV[2])", "redis.call('APPEND', KEYS[1], ARGV[2])")
+# KEYS: data, index, mtime. ARGV: path, content, channel, expected, "1" if a file is expected.
+_CAS = """
+local cur = redis.call('GET', KEYS[1])
+if ARGV[5] == '1' then
+  if cur ~= ARGV[4] then return 0 end
+elseif cur then return 0 end
+""" + _WRITE
 # KEYS: data, index, mtime. ARGV: path, channel. Returns 0 when there was no file.
 _DELETE = """
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
@@ -117,7 +124,7 @@ class RedisFS(FileSystem):
     """Files as Redis strings under a key prefix (see the module docstring for the layout)."""
 
     name = "redis"
-    capabilities = frozenset({"watch"})
+    capabilities = frozenset({"watch", "compare-and-swap"})
     schemes = ("redis", "rediss", "unix")
     default_url = DEFAULT_URL
 
@@ -136,6 +143,7 @@ class RedisFS(FileSystem):
         self._write = self.client.register_script(_WRITE)
         self._append = self.client.register_script(_APPEND)
         self._delete = self.client.register_script(_DELETE)
+        self._cas = self.client.register_script(_CAS)
         self._watchers: set[_Watcher] = set()
 
     def _keys(self, path: str) -> tuple[str, list[str]]:
@@ -159,6 +167,13 @@ class RedisFS(FileSystem):
     def append(self, path: str, data: bytes) -> None:
         norm, keys = self._keys(path)
         self._append(keys=keys, args=[norm, bytes(data), self._channel])
+
+    @_explained
+    def compare_and_swap(self, path: str, expected: bytes | None, data: bytes) -> bool:
+        """One Lua script: GET, compare, SET (atomic in Redis)."""
+        norm, keys = self._keys(path)
+        args = [norm, bytes(data), self._channel, bytes(expected or b""), "1" if expected is not None else "0"]
+        return bool(self._cas(keys=keys, args=args))
 
     @_explained
     def delete(self, path: str) -> None:

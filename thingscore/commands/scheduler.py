@@ -21,11 +21,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         every = parse_duration(args.checkpoint_every, "--checkpoint-every") if args.checkpoint_every else None
         deadline = parse_duration(args.deadline, "--deadline")
+        lease = parse_duration(args.lease, "--lease") if getattr(args, "lease", None) else None
+        if lease is not None and lease >= deadline:
+            raise AppSpecError(f"--lease ({lease:g}s) must be shorter than --deadline ({deadline:g}s): a standby "
+                               "must lead before the workers of a dead leader's cluster are declared lost")
         ring = keys.load_for(getattr(args, "keys", None), "scheduler")
         pubsub = open_pubsub(args.pubsub, client_id=f"scheduler-{uuid.uuid4().hex[:8]}")
         fs = open_fs(args.fs)
         scheduler = Scheduler(pubsub, fs, policy=args.policy, checkpoint_every=every, deadline=deadline,
-                              keep_checkpoints=args.keep_checkpoints, keys=ring)
+                              keep_checkpoints=args.keep_checkpoints, keys=ring, lease_ttl=lease)
     except (AppSpecError, ConfigError, Exception) as exc:  # a clear message for anything that prevents starting
         print(f"things scheduler: {exc}", file=sys.stderr)
         return 1

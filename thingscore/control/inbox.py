@@ -9,6 +9,11 @@ answered too: a server never crashes on a command.
 With the cluster's keys (a :class:`Guard`), a command must be signed by a known key, fresh
 and never seen before, and its signer's role must be allowed to ask for it (``policy``);
 anything else is refused, logged and answered with the reason. Replies are then signed too.
+
+Fencing: a command that carries a scheduler's lease token (``args["fence"]``) is refused
+when a command with a newer token has been seen here: it comes from a scheduler that was
+deposed (see :mod:`thingscore.control.lease`) and may act on a schedule that is no longer
+the truth. Commands without a token (a dispatcher's, a worker's during a migration) pass.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ class CommandInbox:
         self.signer = signer
         self._handled: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
+        self.fence = 0  # the newest scheduler lease token seen on a command
 
     def on_message(self, msg: Message) -> None:
         payload, role = msg.payload, ""
@@ -74,6 +80,14 @@ class CommandInbox:
             self._handled[command.id] = None
             if len(self._handled) > REMEMBERED:
                 self._handled.popitem(last=False)
+            fence = command.args.get("fence")
+            stale = isinstance(fence, int) and not isinstance(fence, bool) and fence < self.fence
+            if isinstance(fence, int) and not stale:
+                self.fence = max(self.fence, fence)
+        if stale:
+            self._refuse(msg.topic, payload, f"fenced: scheduler lease token {fence} is older than {self.fence} "
+                         "(another scheduler leads now)")
+            return
         threading.Thread(target=self._handle, args=(command,), name=f"cmd-{command.cmd}", daemon=True).start()
 
     def _handle(self, command: Command) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 from thingscore.fs import FileSystem, NotFound, PathEscape, normalize
 from thingscore.pubsub import Message, PubSub, Subscription
 
+from . import mailbox
 from .process import ManagedProcess
 
 log = logging.getLogger("things.worker")
@@ -205,8 +206,10 @@ class ProgramBus:
 
     HANDOVER_WAIT = 10.0  # seconds a target waits for the source's handover before going on
 
-    def __init__(self, worker_bus: PubSub, p: ManagedProcess, worker_id: str, paused: bool = False) -> None:
+    def __init__(self, worker_bus: PubSub, p: ManagedProcess, worker_id: str, paused: bool = False,
+                 fs: FileSystem | None = None) -> None:
         self.worker_bus = worker_bus
+        self.fs = fs  # where its subscriptions are recorded for the schedulers' mail keepers
         self.p = p
         self.client_id = f"prog-{p.pid}-{worker_id}"
         self.client: PubSub | None = None
@@ -240,11 +243,19 @@ class ProgramBus:
             with self._lock:
                 sub = self._client().subscribe(pattern, self._forward(sid), durable=True)
                 self.subs[sid] = (pattern, sub)
+            self._record_subs()
         elif kind == "unsubscribe":
             with self._lock:
                 entry = self.subs.pop(msg.get("sub"), None)  # type: ignore[arg-type]
                 if entry and entry[1] is not None and self.client is not None:
                     self.client.unsubscribe(entry[1])
+            self._record_subs()
+
+    def _record_subs(self) -> None:
+        if self.fs is not None:
+            with self._lock:
+                subs = {sid: pattern for sid, (pattern, _) in self.subs.items()}
+            mailbox.write_subs(self.fs, self.worker_bus, self.p.pid, subs)
 
     def _forward(self, sid: int):  # noqa: ANN202 - a small closure
         def forward(m: Message) -> None:

@@ -6,6 +6,11 @@ restarted carries on from it: nothing is started twice (an assignment is written
 the command that carries it out, and workers answer a repeated run of the same epoch with
 the copy they already have) and nothing is forgotten.
 
+With several schedulers (see :mod:`thingscore.control.lease`), only the leader writes it, and
+every write is a compare-and-swap of the bytes that leader last read or wrote, stamped with
+its lease token (``fence``): a deposed leader's write fails (:class:`Deposed`) instead of
+overwriting its successor's schedule.
+
 ``epoch`` is the fencing token of one program: it grows by one each time the program is
 restored from a checkpoint after its worker was lost. A copy that reports an older epoch is
 stale (its worker came back) and is stopped; a live migration keeps the epoch.
@@ -37,6 +42,11 @@ TERMINAL = frozenset({ENDED, FAILED, STOPPED})
 
 class ScheduleError(ValueError):
     """The stored schedule cannot be read (malformed, or of a format this version does not know)."""
+
+
+class Deposed(Exception):
+    """The stored schedule changed since this scheduler last read or wrote it, or carries a
+    newer lease token: another scheduler leads, and this one must not write."""
 
 
 @dataclass
@@ -75,9 +85,10 @@ class Schedule:
     programs: dict[str, ProgramEntry] = field(default_factory=dict)
     apps: dict[str, list[str]] = field(default_factory=dict)   # app name -> program ids, in spec order
     drained: set[str] = field(default_factory=set)             # workers a user asked to drain
+    fence: int = 0                                             # the lease token of its last writer
 
     def encode(self) -> bytes:
-        return json.dumps({"format": FORMAT, "apps": self.apps, "drained": sorted(self.drained),
+        return json.dumps({"format": FORMAT, "fence": self.fence, "apps": self.apps, "drained": sorted(self.drained),
                            "programs": [asdict(p) for p in self.programs.values()]}, indent=1).encode()
 
     @classmethod
@@ -96,6 +107,7 @@ class Schedule:
                 sched.programs[entry.id] = entry
             sched.apps = {str(k): [str(x) for x in v] for k, v in dict(obj.get("apps", {})).items()}
             sched.drained = {str(w) for w in obj.get("drained", [])}
+            sched.fence = int(obj.get("fence", 0))
         except (TypeError, ValueError, AttributeError) as exc:
             raise ScheduleError(f"the stored schedule is malformed: {exc}") from exc
         return sched
@@ -105,10 +117,20 @@ def load(fs: FileSystem, keys: KeyRing | None = None) -> Schedule:
     """The stored schedule, or an empty one on a fresh global FS. With keys it must carry a
     scheduler's seal: whoever can write to the global FS could otherwise have the scheduler
     start programs with their arguments, or stop them."""
+    return load_stored(fs, keys)[0]
+
+
+def load_stored(fs: FileSystem, keys: KeyRing | None = None) -> tuple[Schedule, bytes | None]:
+    """The stored schedule and the bytes it was read from (None: no file yet), which a leader's
+    next :func:`save` expects to replace."""
     try:
         data = fs.read(SCHEDULE_PATH)
     except NotFound:
-        return Schedule()
+        return Schedule(), None
+    return _open(data, keys), data
+
+
+def _open(data: bytes, keys: KeyRing | None) -> Schedule:
     try:
         data = sealed_files.open_file(keys, data, "schedule", "scheduler", frozenset({"scheduler"}),
                                       f"the stored schedule {SCHEDULE_PATH}")
@@ -117,8 +139,29 @@ def load(fs: FileSystem, keys: KeyRing | None = None) -> Schedule:
     return Schedule.decode(data)
 
 
-def save(fs: FileSystem, schedule: Schedule, keys: KeyRing | None = None) -> None:
+#: ``save(..., expected=UNCHECKED)``: a plain write (a single scheduler, or a file system
+#: without compare-and-swap).
+UNCHECKED = object()
+
+
+def save(fs: FileSystem, schedule: Schedule, keys: KeyRing | None = None, *, fence: int | None = None,
+         expected: bytes | None | object = UNCHECKED) -> bytes:
+    """Write the schedule; returns the bytes written. With ``expected`` (what this scheduler
+    last read or wrote, None for no file) the write is a compare-and-swap, and a stored
+    schedule of a newer ``fence`` is never replaced: both raise :class:`Deposed`."""
+    if fence is not None:
+        schedule.fence = fence
     data = schedule.encode()
     if keys is not None:
         data = sealed_files.seal_file(keys, "schedule", "scheduler", data)
-    fs.write(SCHEDULE_PATH, data)
+    if expected is UNCHECKED:
+        fs.write(SCHEDULE_PATH, data)
+        return data
+    assert expected is None or isinstance(expected, bytes)
+    if expected is not None and fence is not None:
+        stored = _open(expected, keys).fence
+        if stored > fence:
+            raise Deposed(f"the stored schedule was written under lease token {stored}, newer than ours ({fence})")
+    if not fs.compare_and_swap(SCHEDULE_PATH, expected, data):
+        raise Deposed("the stored schedule changed since this scheduler last read it: another scheduler leads")
+    return data

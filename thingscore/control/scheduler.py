@@ -19,6 +19,20 @@ is marked so; a program its worker no longer lists (the worker restarted) is res
 its checkpoint. Commands (``app-run``, ``app-stop``, ``app-ls``, ``move``, ``stop``,
 ``drain``, ``status``) arrive on ``things/s/cmd`` and are answered like a worker's.
 
+Several schedulers may run on one cluster (for redundancy): one leads, by a lease with a
+fencing token in the global FS (:mod:`thingscore.control.lease`), and the others stand by,
+listening to heartbeats (so that a successor knows the fleet at once) but sending nothing,
+writing nothing and ignoring commands. The leader's token goes on every command it sends (a
+worker refuses a token older than one it has seen) and on every schedule it writes (a
+compare-and-swap: a deposed leader's write fails, and it stands down). When the leader dies,
+a standby takes the lease once it has gone ``lease_ttl`` without renewal, loads the schedule
+and carries on from it, as a restarted scheduler does.
+
+Every scheduler, leader or standby, keeps the mail of the scheduled programs
+(:mod:`thingscore.control.mailbox`): what is published to a program while it waits for
+failover is journaled in the global FS, and a program restored from a checkpoint gets its
+journal before its live messages.
+
 With the cluster's keys, it takes requests only from dispatchers, signs what it sends, and
 believes only heartbeats signed by a worker key (a forged heartbeat could otherwise keep a
 lost worker "alive" or lure programs to a worker that does not exist).
@@ -27,9 +41,12 @@ lost worker "alive" or lure programs to a worker that does not exist).
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -44,17 +61,19 @@ from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 from thingscore.security.policy import SCHEDULER_COMMANDS as SCHEDULER_ROLES
 
-from . import protocol
+from . import mailbox, protocol
 from . import schedule as sched
 from .client import ControlClient, NoReply
 from .fleet_view import FleetView, HeartbeatError, WorkerSeen, parse_heartbeat
 from .inbox import CommandInbox
+from .lease import Lease, LeaseUnsupported
 from .protocol import Reply
 from .schedule import ACTIVE, ENDED, FAILED, MIGRATING, PENDING, RUNNING, STARTING, STOPPED, TERMINAL, ProgramEntry
 
 log = logging.getLogger("things.scheduler")
 
 LIVE = ("running", "paused", "migrating")
+MAIL_SWEEP_EVERY = 60.0  # seconds between two sweeps of the mail of programs gone
 
 
 class SchedulerError(Exception):
@@ -65,8 +84,10 @@ class Scheduler:
     def __init__(self, pubsub: PubSub, fs: FileSystem, *, policy: str | None = None,
                  checkpoint_every: float | None = None, deadline: float = 5.0, keep_checkpoints: int = 2,
                  tick: float = 0.25, grace: float | None = None, command_timeout: float = 45.0,
-                 max_moves: int = 4, keys: KeyRing | None = None) -> None:
+                 max_moves: int = 4, keys: KeyRing | None = None, lease_ttl: float | None = None,
+                 name: str | None = None) -> None:
         self.pubsub = pubsub
+        self.name = name or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:4]}"
         self.keys = keys.as_role("scheduler") if keys is not None else None
         self._guard = Guard(self.keys) if self.keys is not None else None
         self.fs = fs
@@ -102,21 +123,170 @@ class Scheduler:
         self._subs: list[Any] = []
         self.client: ControlClient | None = None
         self.started = time.monotonic()
+        # Leadership: the lease's ttl is half the worker deadline by default, so that a standby
+        # leads (after ttl) before a worker lost with the leader is even declared lost.
+        self.lease_ttl = lease_ttl if lease_ttl is not None else max(0.5, deadline / 2)
+        self.lease: Lease | None = None
+        try:
+            self.lease = Lease(fs, self.name, self.lease_ttl)
+        except LeaseUnsupported as exc:
+            log.warning("%s: run only one scheduler on this cluster (two would both act)", exc)
+        self.fence: int | None = None        # our lease token while we lead
+        self._stored: bytes | None = None    # the schedule's bytes as we last read or wrote them
+        self._held: deque[tuple[float, Message]] = deque()  # commands a standby saw (time, message)
+        self.fatal: sched.ScheduleError | None = None  # why this scheduler stopped by itself
+        self.mail = mailbox.MailKeeper(pubsub, fs, resync_every=5.0)
+        self._mail_kept: set[str] = set()
+        self._mail_read = 0.0  # when a standby last read the schedule for the programs to keep mail for
+        self._mail_swept = time.monotonic()
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> None:
-        self.schedule = sched.load(self.fs, self.keys)
         self.started = time.monotonic()
+        if self.lease is None:
+            self.schedule = sched.load(self.fs, self.keys)
+        else:
+            self._lead_step()
         self.client = ControlClient(self.pubsub, f"scheduler-{uuid.uuid4().hex[:8]}", self.keys)
         self._subs.append(self.pubsub.subscribe(protocol.HEARTBEATS, self._on_heartbeat))
-        self._subs.append(self.pubsub.subscribe(protocol.scheduler_topic(), self.inbox.on_message, durable=True))
+        self._subs.append(self.pubsub.subscribe(protocol.scheduler_topic(), self._on_command, durable=True))
+        self.mail.start()
+        self._keep_mail()
         threading.Thread(target=self._loop, name="scheduler-loop", daemon=True).start()
         n = sum(1 for e in self.schedule.programs.values() if e.state not in TERMINAL)
-        log.info("scheduler ready (policy %s, deadline %gs, checkpoints %s); %d programs in the schedule",
-                 self.policy_name, self.deadline,
+        role = ("the only scheduler (no lease)" if self.lease is None else
+                f"leading with token {self.fence}" if self.leads() else
+                f"standing by ({self.lease.leader or 'nobody'} leads)")
+        log.info("scheduler %s ready, %s (policy %s, deadline %gs, checkpoints %s); %d programs in the schedule",
+                 self.name, role, self.policy_name, self.deadline,
                  f"every {self.checkpoint_every:g}s" if self.checkpoint_every else "per program only", n)
         self.hooks.hook.things_scheduler_started(policy=self.policy_name, deadline=self.deadline)
+
+    # -- leadership ---------------------------------------------------------------------
+
+    def leads(self) -> bool:
+        """True while this scheduler may act: it holds the lease (or runs without one)."""
+        return self.lease is None or (self.fence is not None and self.lease.token() == self.fence)
+
+    def _lead_step(self) -> None:
+        """Renew or watch the lease; take over or stand down when that changes."""
+        if self.lease is None:
+            return
+        token = self.lease.step() if self.lease.due() else self.lease.token()
+        with self._lock:
+            if token is not None and token != self.fence:
+                self._take_over(token)
+            elif token is None and self.fence is not None:
+                self._stand_down("the lease lapsed")
+
+    def _take_over(self, token: int) -> None:
+        """Lead from the stored schedule (the previous leader wrote every assignment before
+        acting on it), and stamp it with our token at once: from then on a write of the
+        deposed leader fails. Commands that came while the previous leader no longer renewed
+        its lease went unanswered: they are handled now (a dispatcher takes the first reply)."""
+        assert self.lease is not None
+        silent_since = self.lease.last_renewal_seen()
+        try:
+            self.schedule, self._stored = sched.load_stored(self.fs, self.keys)
+        except sched.ScheduleError as exc:
+            # Holding the lease without acting would leave the cluster with no scheduler:
+            # give it back and stop, as a lone scheduler does on an unreadable schedule.
+            log.error("scheduler %s cannot lead: %s", self.name, exc)
+            self.lease.release()
+            self.fatal = exc
+            self.stop()
+            raise
+        if self.schedule.fence >= token:  # the lease file was reset: our token must still be the newest
+            raised = self.lease.raise_token(self.schedule.fence + 1)
+            if raised is None:
+                return
+            token = raised
+        self._reset_actions()
+        self.fence = token
+        self._dirty = True
+        self._save()
+        if self.fence is not None:
+            n = sum(1 for e in self.schedule.programs.values() if e.state not in TERMINAL)
+            late = [m for t, m in self._held if t >= silent_since]
+            log.warning("scheduler %s leads (token %d); %d programs in the schedule, %d commands to answer",
+                        self.name, token, n, len(late))
+            self._held.clear()
+            for m in late:
+                self.inbox.on_message(m)
+            self._wake.set()
+
+    def _stand_down(self, why: str) -> None:
+        log.warning("scheduler %s stands by: %s", self.name, why)
+        self.fence = None
+        self._reset_actions()  # requests in flight finish; their results are dropped
+
+    def _reset_actions(self) -> None:
+        """Forget what was in flight: results of actions started under another lease are dropped
+        (``_current`` finds them no longer busy) and heartbeats reconcile the rest."""
+        self._busy.clear()
+        self._missing.clear()
+        self._ckpt_at.clear()
+        self._not_before.clear()
+        self._fencing.clear()
+        self._unplaced.clear()
+
+    def _keep_mail(self) -> None:
+        """Keep the mail of every scheduled program not ended. A standby reads the stored
+        schedule for them (every second); the leader forgets the mail of programs that ended."""
+        now = time.monotonic()
+        if self.leads():
+            with self._lock:
+                live = {e.id for e in self.schedule.programs.values() if self._keeps_mail(e)}
+                gone = {pid for pid in self._mail_kept - live
+                        if pid not in self.schedule.programs or self.schedule.programs[pid].state in TERMINAL}
+            for pid in gone:
+                mailbox.forget(self.fs, pid)
+            if now - self._mail_swept >= MAIL_SWEEP_EVERY:
+                self._mail_swept = now
+                self._sweep_mail(live)
+        elif now - self._mail_read >= 1.0:
+            self._mail_read = now
+            try:
+                stored = sched.load(self.fs, self.keys)
+            except (sched.ScheduleError, FSError) as exc:
+                log.debug("standby: cannot read the schedule: %s", exc)
+                return
+            live = {e.id for e in stored.programs.values() if self._keeps_mail(e)}
+        else:
+            return
+        self._mail_kept = live
+        self.mail.keep(live, now)
+
+    def _sweep_mail(self, kept: set[str]) -> None:
+        """Workers record the subscriptions of every program, scheduled or run by hand: the
+        records of programs that are neither kept nor running anywhere are removed."""
+        try:
+            pids = {path.split("/")[1] for path in self.fs.list(mailbox.ROOT)}
+        except FSError:
+            return
+        with self._lock:
+            running = {pid for w in self.fleet.alive() for pid in w.processes}
+        for pid in pids - kept - running:
+            mailbox.forget(self.fs, pid)
+
+    def _keeps_mail(self, e: ProgramEntry) -> bool:
+        """Mail is kept for programs that are checkpointed (only a restore from a checkpoint
+        replays it, and checkpoints bound the journal) and not ended."""
+        every = e.checkpoint_every if e.checkpoint_every is not None else self.checkpoint_every
+        return bool(every) and e.state not in TERMINAL
+
+    def _on_command(self, msg: Message) -> None:
+        """Only the leader answers the scheduler's topic; a standby stays silent (the
+        dispatcher takes the first reply)."""
+        if self.leads():
+            self.inbox.on_message(msg)
+            return
+        now = time.monotonic()
+        with self._lock:
+            self._held.append((now, msg))
+            while self._held and self._held[0][0] < now - 2 * self.lease_ttl - 1.0:
+                self._held.popleft()
 
     def serve_forever(self) -> None:
         self.start()
@@ -125,6 +295,8 @@ class Scheduler:
                 pass
         finally:
             self.shutdown()
+        if self.fatal is not None:
+            raise self.fatal
 
     def stop(self) -> None:
         self._stop.set()
@@ -137,16 +309,22 @@ class Scheduler:
                 self.pubsub.unsubscribe(sub)
             except Exception:  # best effort on the way out
                 pass
+        self.mail.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             self._save()
+            if self.lease is not None and self.fence is not None:
+                self.fence = None
+                self.lease.release()  # a standby leads on its next read, not after the ttl
         if self.client is not None:
             self.client.close()
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self._lead_step()
                 self.tick()
+                self._keep_mail()
             except Exception:  # the loop must go on whatever one round met
                 log.exception("scheduler round failed")
             self._wake.wait(self.tick_every)
@@ -158,6 +336,8 @@ class Scheduler:
         now = time.monotonic() if now is None else now
         actions: list[Callable[[], None]] = []
         with self._lock:
+            if not self.leads():
+                return  # a standby acts on nothing
             if now - self.started < self.grace:
                 return  # first hear from the fleet: a restarted scheduler must not re-place what runs
             for w in self.fleet.newly_lost(now):
@@ -177,8 +357,15 @@ class Scheduler:
         if not self._dirty:
             return
         try:
-            sched.save(self.fs, self.schedule, self.keys)
+            if self.lease is None:
+                sched.save(self.fs, self.schedule, self.keys)
+            elif self.fence is None:
+                return  # a standby writes nothing
+            else:
+                self._stored = sched.save(self.fs, self.schedule, self.keys, fence=self.fence, expected=self._stored)
             self._dirty = False
+        except sched.Deposed as exc:
+            self._stand_down(str(exc))
         except (FSError, OSError) as exc:
             log.warning("could not save the schedule: %s", exc)
 
@@ -299,6 +486,8 @@ class Scheduler:
     # -- actions (on the pool; results applied under the lock, if still current) ----------
 
     def _current(self, pid: str, epoch: int, action: str) -> ProgramEntry | None:
+        if not self.leads():
+            return None
         e = self.schedule.programs.get(pid)
         if e is None or e.epoch != epoch or self._busy.get(pid) != action:
             return None
@@ -311,7 +500,7 @@ class Scheduler:
                                 "epoch": epoch}
         if checkpoint:
             cmd = "restore"
-            args.update(snapshot=checkpoint, handover=False)
+            args.update(snapshot=checkpoint, handover=False, mail=True)
         else:
             cmd = "run"
 
@@ -369,8 +558,11 @@ class Scheduler:
                 while len(e.checkpoints) > self.keep_checkpoints:
                     pruned.append(e.checkpoints.pop(0))
                 self._dirty = True
+                oldest = _checkpoint_time(e.checkpoints[0])
             for old in pruned:
                 _delete(self.fs, old)
+            if pruned and oldest is not None:
+                mailbox.trim(self.fs, pid, before=oldest)
 
         return act
 
@@ -389,6 +581,10 @@ class Scheduler:
 
     def _request(self, wid: str, cmd: str, args: dict[str, Any], extra: float = 0.0) -> Reply:
         assert self.client is not None
+        if self.lease is not None:
+            if not self.leads():  # a lease that lapsed (we were frozen, cut off) sends nothing
+                return Reply(re="", ok=False, worker=wid, error="this scheduler no longer leads")
+            args = {**args, "fence": self.fence}  # a worker refuses it once it has seen a newer token
         try:
             return self.client.request(wid, cmd, args, timeout=self.command_timeout + extra)
         except (NoReply, OSError) as exc:
@@ -420,7 +616,7 @@ class Scheduler:
             if fresh:
                 log.info("worker %s is here (%d processes)", w.id, len(w.processes))
                 self.hooks.hook.things_worker_joined(worker_id=w.id, status=hb)
-            actions = self._reconcile(w)
+            actions = self._reconcile(w) if self.leads() else []  # a standby only listens
         for act in actions:
             self._pool.submit(act)
 
@@ -493,7 +689,8 @@ class Scheduler:
             counts: dict[str, int] = {}
             for e in self.schedule.programs.values():
                 counts[e.state] = counts.get(e.state, 0) + 1
-            return {"policy": self.policy_name, "deadline": self.deadline, "checkpoint_every": self.checkpoint_every,
+            return {"scheduler": self.name, "fence": self.fence, "lease_ttl": self.lease_ttl if self.lease else None,
+                    "policy": self.policy_name, "deadline": self.deadline, "checkpoint_every": self.checkpoint_every,
                     "workers": [w.describe(now) for w in sorted(self.fleet.workers.values(), key=lambda w: w.id)],
                     "drained": sorted(self.schedule.drained), "programs": counts,
                     "apps": sorted(self.schedule.apps)}
@@ -703,6 +900,14 @@ def _entry(app: str, spec: Any, index: int) -> ProgramEntry:
         memory_mb=float(spec.get("memory_mb", 0.0)), cpu=float(spec.get("cpu", 0.0)),
         labels={str(k): str(v) for k, v in dict(spec.get("labels", {})).items()},
         anti_affinity=[str(g) for g in spec.get("anti_affinity", [])], checkpoint_every=every, epoch=1)
+
+
+def _checkpoint_time(path: str) -> float | None:
+    """Wall-clock seconds a checkpoint was taken (``snapshots/<pid>/<time_ns>.json``)."""
+    try:
+        return int(path.rsplit("/", 1)[-1].split(".", 1)[0]) / 1e9
+    except ValueError:
+        return None
 
 
 def _delete(fs: FileSystem, path: str) -> None:

@@ -42,7 +42,7 @@ from thingscore.security import envelope, policy
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 
-from . import cluster_fs, program_history, protocol, store
+from . import cluster_fs, mailbox, program_history, protocol, store
 from .client import ControlClient, NoReply, UntrustedReply
 from .inbox import CommandInbox
 from .output_log import OutputLog
@@ -378,11 +378,14 @@ class Worker:
                                          self.workdir / "snapshots" / f"{pid}-{time.time_ns()}.json", self.keys)
         t0 = time.perf_counter()
         # A live migration hands over the messages held at the source; a failover from a
-        # checkpoint has no source to wait for.
+        # checkpoint has no source to wait for, but (``mail``) the program's journal, kept by
+        # the schedulers, to deliver before its live messages.
+        handover = args.get("handover", True) is not False
+        mail = not handover and args.get("mail") is True
         p = self._start(pid, str(args.get("name") or pid), program, phash,
                         StartRequest(program=local, restore_from=snap_file, cwd=self.workdir,
                                      limits=Limits.parse(args.get("limits"))), epoch=epoch,
-                        handover=args.get("handover", True) is not False)
+                        handover=handover or mail)
         try:
             msg = p.restored.result(self.migrate_timeout)
         except FutureTimeout as exc:
@@ -399,6 +402,8 @@ class Worker:
                                name=p.name, source=origin if isinstance(origin, str) else None,
                                **{"from": "migration" if origin else "checkpoint"}, snapshot=snap,
                                restore_ms=msg.get("ms"))
+        if mail:
+            p.bus.take_handover(mailbox.replay(self.fs, pid))
         return {"id": pid, "worker": self.id, "status": p.state, "restore_ms": msg.get("ms"),
                 "resume_ms": (time.perf_counter() - t0) * 1000}
 
@@ -594,7 +599,7 @@ class Worker:
         proc = self.runtime.start(req)
         p = ManagedProcess(pid=pid, name=name, program=program, program_hash=program_hash, runtime=self.runtime_name,
                            proc=proc, epoch=epoch, limits=req.limits)
-        p.bus = ProgramBus(self.pubsub, p, self.id, paused=req.restore_from is not None and handover)
+        p.bus = ProgramBus(self.pubsub, p, self.id, paused=req.restore_from is not None and handover, fs=self.fs)
         threading.Thread(target=serve_file_requests, args=(p, self.fs), daemon=True).start()
         with self._lock:
             self.processes[pid] = p
