@@ -3,6 +3,14 @@
 // eval of a function expression): validators and template engines compile this way. Their
 // source is the program's own data, so it moves with them, and restore makes them again.
 //
+// Where the host can instrument code (it answers `instrument` requests on the synchronous rpc
+// channel and says so with THINGS_DYNAMIC_CODE=1), such a function's text is instrumented
+// when it is made, as a *unit* of the program (thingscore/instrument/dynamic.py), and the
+// function the program gets is the instrumented one: closures made inside it are ordinary
+// instrumented closures, which snapshot and restore with their state. A restore asks the host
+// for the same units again (same text, same ids: the same code). Where no host can, the
+// function is the engine's, and closures made inside it cannot move (a clear error).
+//
 // Only programs that name `Function` or `eval` in their code get this (the instrumenter says
 // so in meta.dyn); for every other program a snapshot stays pure data, and restore refuses
 // one that carries source (see makeDynamic). Where it is on, the snapshot's integrity is that
@@ -11,9 +19,23 @@
 
 const RealFunction = Function;
 const realEval = eval;
+const nativeToString = Function.prototype.toString;
 const dynamicFns = new WeakMap(); // function made from strings -> ['F', [args...]] | ['E', text]
 let wrappedFunction = null;
 let wrappedEval = null;
+
+// Instrumented units (see the head of this file).
+const registry = require('./registry.js');
+let rtRef = null;           // the runtime (index.js's rt)
+let runtimeApi = null;      // what instrumented code calls $T$
+let canInstrument = false;  // the host answers instrument requests
+let ctx = null;             // the evaluation context of units (see context)
+let nextIds = null;         // [next function id, next scope id] for the next unit
+const units = new Map();    // function text -> { text, fid, sid, end, fn }
+const unitOrder = [];       // units in the order they were made (snapshots list them)
+const refused = new Set();  // texts the host would not instrument (asked once)
+const shownText = new WeakMap(); // instrumented function made from strings -> its engine toString text
+const UNIT_ANONYMOUS = 'function anonymous(';
 
 /**
  * Replace the global Function (and Function.prototype.constructor, the other way programs
@@ -21,8 +43,12 @@ let wrappedEval = null;
  * `instanceof Function`, `Function.prototype`, its name, length and native toString,
  * `class X extends Function`.
  */
-function install() {
+function install(rt, api) {
   if (wrappedFunction !== null) return;
+  rtRef = rt;
+  runtimeApi = api;
+  canInstrument = !!(rt && rt.host && typeof rt.host.rpc === 'function' && rt.host.env('THINGS_DYNAMIC_CODE') === '1');
+  if (canInstrument) installUnits(rt);
   wrappedFunction = new Proxy(RealFunction, {
     apply(target, thisArg, args) { return make(args, undefined); },
     construct(target, args, newTarget) { return make(args, newTarget); },
@@ -41,9 +67,11 @@ function install() {
 function make(args, newTarget) {
   const strings = [];
   for (let i = 0; i < args.length; i++) strings.push(`${args[i]}`);
-  const fn = newTarget === undefined || newTarget === wrappedFunction
+  let fn = newTarget === undefined || newTarget === wrappedFunction
     ? Reflect.apply(RealFunction, undefined, strings)
     : Reflect.construct(RealFunction, strings, newTarget);
+  // (the engine made and so checked it: its parameters and body parse, each on its own)
+  if (canInstrument) fn = instrumented(fn, true) || fn;
   dynamicFns.set(fn, ['F', strings]);
   return fn;
 }
@@ -53,12 +81,15 @@ function make(args, newTarget) {
  * expression (in parentheses, with a `;` at most): making it again then runs nothing else.
  */
 function indirectEval(args) {
-  const result = Reflect.apply(realEval, undefined, args);
+  let result = Reflect.apply(realEval, undefined, args);
   const text = args[0];
   if (typeof result === 'function' && typeof text === 'string' && !dynamicFns.has(result)) {
     let own;
-    try { own = RealFunction.prototype.toString.call(result); } catch (e) { own = null; }
-    if (own !== null && bare(text) === own && FUNCTION_HEAD.test(own)) dynamicFns.set(result, ['E', own]);
+    try { own = nativeToString.call(result); } catch (e) { own = null; }
+    if (own !== null && bare(text) === own && FUNCTION_HEAD.test(own)) {
+      if (canInstrument) result = instrumented(result, false) || result;
+      dynamicFns.set(result, ['E', own]);
+    }
   }
   return result;
 }
@@ -109,14 +140,16 @@ function makeDynamic(e, allowed, fail) {
   if (!allowed) fail('snapshot carries code made at run time, but this program never makes code at run time');
   if (e.k === 'F') {
     if (!Array.isArray(e.src) || e.src.some((s) => typeof s !== 'string')) fail('malformed snapshot: bad function source');
-    const fn = Reflect.apply(RealFunction, undefined, e.src);
+    let fn = Reflect.apply(RealFunction, undefined, e.src);
+    if (canInstrument) fn = instrumented(fn, true) || fn;
     dynamicFns.set(fn, ['F', e.src.slice()]);
     return fn;
   }
   if (e.k === 'E') {
     if (typeof e.src !== 'string' || !isFunctionExpression(e.src)) fail('malformed snapshot: bad function source');
-    const fn = Reflect.apply(realEval, undefined, ['(' + e.src + '\n)']);
+    let fn = Reflect.apply(realEval, undefined, ['(' + e.src + '\n)']);
     if (typeof fn !== 'function') fail('malformed snapshot: bad function source');
+    if (canInstrument) fn = instrumented(fn, false) || fn;
     dynamicFns.set(fn, ['E', e.src]);
     return fn;
   }
@@ -126,4 +159,153 @@ function makeDynamic(e, allowed, fail) {
 /** The recording eval, named by path in snapshots (`$things.eval`) like an engine object. */
 function recordingEval() { return wrappedEval; }
 
-module.exports = { install, ie, evaluators, makeDynamic, dynamicFns, isFunctionExpression, recordingEval };
+// ---- instrumented units ----------------------------------------------------------------
+
+/**
+ * Where units are evaluated: a function of its own (made by the Function constructor, so
+ * sloppy, in global scope) that sees only the runtime ($T$), its own probe flag ($T$q, set
+ * with the program's), and $T$u, which keeps what a unit's module function makes. Nothing
+ * else is in scope between a unit and the global object, as for `new Function`. `eval` is
+ * its parameter (the engine's eval), so a program that replaces the global cannot change it.
+ */
+function context() {
+  if (ctx === null) {
+    ctx = RealFunction('$T$', 'eval',
+      'var $T$q = false, $T$v;\n' +
+      'function $T$u(f) { $T$v = f; }\n' +
+      'return {\n' +
+      '  setProbe: function (v) { $T$q = v; },\n' +
+      '  evaluate: function ($T$s) { return eval($T$s); },\n' +
+      '  make: function (m) { $T$v = undefined; m(); var f = $T$v; $T$v = undefined; return f; },\n' +
+      '};')(runtimeApi, realEval);
+  }
+  return ctx;
+}
+
+/** With a host that instruments: ids after the program's, its toString, its probe flag. */
+function installUnits(rt) {
+  const ids = rt.meta.ids;
+  if (Array.isArray(ids) && Number.isInteger(ids[0]) && Number.isInteger(ids[1])) nextIds = [ids[0], ids[1]];
+  else {
+    let f = 0;
+    let s = 0;
+    for (const k of Object.keys(rt.meta.fns || {})) f = Math.max(f, Number(k));
+    for (const k of Object.keys(rt.meta.scopes || {})) s = Math.max(s, Number(k));
+    nextIds = [f + (1 << 20), s + 1];
+  }
+  // An instrumented function made from strings shows the text the engine's would have.
+  const toStringProxy = new Proxy(nativeToString, {
+    apply(target, thisArg, args) {
+      const shown = shownText.get(thisArg);
+      return shown !== undefined ? shown : Reflect.apply(target, thisArg, args);
+    },
+  });
+  Object.defineProperty(Function.prototype, 'toString', { value: toStringProxy, writable: true, enumerable: false,
+    configurable: true });
+  const setProbe = rt.meta.setProbe;
+  rt.meta.setProbe = (v) => { setProbe(v); if (ctx !== null) ctx.setProbe(v); };
+}
+
+/**
+ * The instrumented twin of a function the engine made from strings (`fromFunction`: by the
+ * Function constructor, named 'anonymous'; else an indirect eval's function expression), or
+ * null when the host does not instrument its text (it is kept as it is).
+ */
+function instrumented(native, fromFunction) {
+  let text;
+  try { text = nativeToString.call(native); } catch (e) { return null; }
+  let expr = text;
+  if (fromFunction) {
+    if (!text.startsWith(UNIT_ANONYMOUS)) return null;
+    expr = 'function (' + text.slice(UNIT_ANONYMOUS.length); // no binding of the name inside, as the engine's
+  }
+  const unit = unitFor(expr);
+  if (unit === null) return null;
+  const fn = context().make(unit.fn);
+  if (typeof fn !== 'function') return null;
+  if (fromFunction) Object.defineProperty(fn, 'name', { value: 'anonymous', configurable: true });
+  const proto = Object.getPrototypeOf(native); // a subclass of Function's
+  if (Object.getPrototypeOf(fn) !== proto) Object.setPrototypeOf(fn, proto);
+  shownText.set(fn, text);
+  return fn;
+}
+
+/** The unit of a function text, instrumented by the host on first sight (null: it will not). */
+function unitFor(expr) {
+  const known = units.get(expr);
+  if (known !== undefined) return known;
+  if (refused.has(expr)) return null;
+  const reply = ask(expr, nextIds[0], nextIds[1]);
+  if (typeof reply === 'string') {
+    if (refused.size > 1000) refused.clear();
+    refused.add(expr);
+    return null;
+  }
+  return register(expr, nextIds[0], nextIds[1], reply);
+}
+
+/** The host's instrumentation of a unit: its reply, or why not (a string). */
+function ask(expr, fid, sid) {
+  let reply;
+  try {
+    reply = rtRef.host.rpc({ op: 'instrument', text: expr, fid, sid });
+  } catch (e) {
+    return 'no answer: ' + (e && e.message);
+  }
+  if (reply === null || typeof reply !== 'object') return 'no answer';
+  if (reply.error) return String(reply.message || reply.code || 'refused');
+  const inRange = (o, lo, hi) => o !== null && typeof o === 'object' &&
+    Object.keys(o).every((k) => Number(k) >= lo && Number(k) < hi);
+  const ids = reply.ids;
+  if (typeof reply.module !== 'string' || typeof reply.recreator !== 'string' || reply.mid !== 'dyn#' + fid ||
+      !Array.isArray(ids) || !(ids[0] > fid) || !(ids[1] > sid) || !inRange(reply.fns, fid, ids[0]) ||
+      !inRange(reply.scopes, sid, ids[1]) || !inRange(reply.why || {}, fid, ids[0])) return 'malformed answer';
+  return reply;
+}
+
+/** Evaluate a unit's module function and re-creator, and add its tables to the program's. */
+function register(expr, fid, sid, reply) {
+  const entry = context().evaluate('[' + reply.module + ',\n' + reply.recreator + '\n]');
+  const meta = rtRef.meta;
+  Object.assign(meta.fns, reply.fns);
+  Object.assign(meta.scopes, reply.scopes);
+  if (reply.why) Object.assign(meta.why, reply.why);
+  registry.setProgramFns(reply.fns);
+  rtRef.modules.table[reply.mid] = entry;
+  const unit = { text: expr, fid, sid, end: reply.ids, fn: entry[0] };
+  units.set(expr, unit);
+  unitOrder.push(unit);
+  nextIds = [Math.max(nextIds[0], reply.ids[0]), Math.max(nextIds[1], reply.ids[1])];
+  return unit;
+}
+
+/** The units a snapshot lists (restore instruments them again: the same text and ids). */
+function encodeUnits() {
+  if (unitOrder.length === 0) return undefined;
+  return { ids: nextIds.slice(), units: unitOrder.map((u) => [u.text, u.fid, u.sid]) };
+}
+
+/** At restore, before the heap: the snapshot's units made again, with the ids it names. */
+function decodeUnits(d, allowed, fail) {
+  if (d === undefined || d === null) return;
+  if (!allowed) fail('snapshot carries code made at run time, but this program never makes code at run time');
+  if (typeof d !== 'object' || !Array.isArray(d.units) || !Array.isArray(d.ids)) fail('malformed snapshot: bad code units');
+  if (!canInstrument) {
+    fail('the snapshot holds closures made inside code the program made at run time, and this host cannot ' +
+      'instrument such code (no instrument channel: THINGS_DYNAMIC_CODE)');
+  }
+  for (const u of d.units) {
+    if (!Array.isArray(u) || typeof u[0] !== 'string' || !Number.isInteger(u[1]) || !Number.isInteger(u[2]) ||
+        u[1] <= 0 || u[2] <= 0 || !isFunctionExpression(u[0])) fail('malformed snapshot: bad code unit');
+    if (units.has(u[0])) continue;
+    const reply = ask(u[0], u[1], u[2]);
+    if (typeof reply === 'string') fail('cannot instrument code made at run time again: ' + reply);
+    register(u[0], u[1], u[2], reply);
+  }
+  if (Number.isInteger(d.ids[0]) && Number.isInteger(d.ids[1])) {
+    nextIds = [Math.max(nextIds[0], d.ids[0]), Math.max(nextIds[1], d.ids[1])];
+  }
+}
+
+module.exports = { install, ie, evaluators, makeDynamic, dynamicFns, isFunctionExpression, recordingEval,
+  encodeUnits, decodeUnits };

@@ -48,7 +48,7 @@ function installGlobals() {
   registry.installBind();
   registry.setMethodMarker(generators.mark);
   // a program that makes functions from strings: their source is recorded, to move with them
-  if (rt.meta && rt.meta.dyn) dynamicCode.install();
+  if (rt.meta && rt.meta.dyn) dynamicCode.install(rt, module.exports);
 }
 
 function replaceGlobal(name, value) {
@@ -137,6 +137,7 @@ function encodeRoots(s) {
       fns.map((fn, k) => s.val(fn, -1, '<process ' + String(name) + ' listener ' + k + '>'))]),
     loops: liveCollectionLoops.map((rec, i) => s.val(rec, -1, '<for-of loop ' + i + '>')),
     esm: rt.modules.esm.encode(s),
+    dyn: dynamicCode.encodeUnits(), // code made at run time and instrumented (dynamic_code.js)
   };
 }
 
@@ -226,7 +227,10 @@ function snapshot() {
 
 function restore(snap) {
   rt.api = module.exports;
-  const state = restoreSnapshot(rt, snap, (r) => decodeRoots(r, snap.roots));
+  // the program's code made at run time, instrumented again before the heap names its functions
+  const units = () => dynamicCode.decodeUnits(snap.roots.dyn, !!(rt.meta && rt.meta.dyn),
+    (message) => { throw new RestoreError(message); });
+  const state = restoreSnapshot(rt, snap, (r) => decodeRoots(r, snap.roots), units);
   for (const req of rt.modules.requires.values()) if (rt.modules.mainModule) req.main = rt.modules.mainModule;
   loop.resume(state);
 }

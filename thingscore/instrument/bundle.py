@@ -243,6 +243,8 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
             "fns": fns, "why": why, "scopes": scopes}
     if any(_result(graph, p).dynamic_code for p in good):
         meta["dyn"] = 1  # makes functions from strings: their source moves (jsruntime/dynamic_code.js)
+        # where the code it makes at run time is instrumented, its ids start here (instrument/dynamic.py)
+        meta["ids"] = [graph.ids.next_fid, graph.ids.next_sid]
     tables = "{\n" + ",\n".join(table_parts) + "\n}"
     return InstrumentedProgram(main=main, hash=program_hash, meta=meta, tables=tables, runtime=runtime_bundle())
 
