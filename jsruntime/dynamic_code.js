@@ -165,17 +165,18 @@ function recordingEval() { return wrappedEval; }
  * Where units are evaluated: a function of its own (made by the Function constructor, so
  * sloppy, in global scope) that sees only the runtime ($T$), its own probe flag ($T$q, set
  * with the program's), and $T$u, which keeps what a unit's module function makes. Nothing
- * else is in scope between a unit and the global object, as for `new Function`. `eval` is
- * its parameter (the engine's eval), so a program that replaces the global cannot change it.
+ * else is in scope between a unit and the global object (only names the instrumenter
+ * reserves), as for `new Function`. Its eval is a direct one: with a global eval the program
+ * replaced, it evaluates nothing (the function then stays the engine's).
  */
 function context() {
   if (ctx === null) {
-    ctx = RealFunction('$T$', 'eval',
+    ctx = RealFunction('$T$', '$T$e',
       'var $T$q = false, $T$v;\n' +
       'function $T$u(f) { $T$v = f; }\n' +
       'return {\n' +
       '  setProbe: function (v) { $T$q = v; },\n' +
-      '  evaluate: function ($T$s) { return eval($T$s); },\n' +
+      '  evaluate: function ($T$s) { return eval === $T$e ? eval($T$s) : null; },\n' +
       '  make: function (m) { $T$v = undefined; m(); var f = $T$v; $T$v = undefined; return f; },\n' +
       '};')(runtimeApi, realEval);
   }
@@ -241,7 +242,9 @@ function unitFor(expr) {
     refused.add(expr);
     return null;
   }
-  return register(expr, nextIds[0], nextIds[1], reply);
+  const unit = register(expr, nextIds[0], nextIds[1], reply);
+  if (unit === null) refused.add(expr);
+  return unit;
 }
 
 /** The host's instrumentation of a unit: its reply, or why not (a string). */
@@ -266,6 +269,7 @@ function ask(expr, fid, sid) {
 /** Evaluate a unit's module function and re-creator, and add its tables to the program's. */
 function register(expr, fid, sid, reply) {
   const entry = context().evaluate('[' + reply.module + ',\n' + reply.recreator + '\n]');
+  if (!Array.isArray(entry)) return null;
   const meta = rtRef.meta;
   Object.assign(meta.fns, reply.fns);
   Object.assign(meta.scopes, reply.scopes);
@@ -300,7 +304,7 @@ function decodeUnits(d, allowed, fail) {
     if (units.has(u[0])) continue;
     const reply = ask(u[0], u[1], u[2]);
     if (typeof reply === 'string') fail('cannot instrument code made at run time again: ' + reply);
-    register(u[0], u[1], u[2], reply);
+    if (register(u[0], u[1], u[2], reply) === null) fail('cannot evaluate code made at run time again');
   }
   if (Number.isInteger(d.ids[0]) && Number.isInteger(d.ids[1])) {
     nextIds = [Math.max(nextIds[0], d.ids[0]), Math.max(nextIds[1], d.ids[1])];

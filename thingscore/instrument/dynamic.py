@@ -51,7 +51,7 @@ UNIT_CALL = f"{PREFIX}u"
 ENV = "THINGS_DYNAMIC_CODE"
 #: Ids are plain integers in markers (``/*$F:123*/``) and tables: keep them well inside 2**53.
 MAX_ID = 2**40
-MAX_TEXT = 16 * 1024 * 1024
+MAX_TEXT = 4 * 1024 * 1024  # a worker instruments on its own CPU: what one request may ask
 MEMORY_ENTRIES = 512
 
 
