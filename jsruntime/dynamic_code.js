@@ -20,7 +20,8 @@
 const RealFunction = Function;
 const realEval = eval;
 const nativeToString = Function.prototype.toString;
-const dynamicFns = new WeakMap(); // function made from strings -> ['F', [args...]] | ['E', text]
+// function made from strings -> ['F', [args...]] | ['E', text] | [kind, null, unit] (instrumented)
+const dynamicFns = new WeakMap();
 let wrappedFunction = null;
 let wrappedEval = null;
 
@@ -32,7 +33,8 @@ let canInstrument = false;  // the host answers instrument requests
 let ctx = null;             // the evaluation context of units (see context)
 let nextIds = null;         // [next function id, next scope id] for the next unit
 const units = new Map();    // function text -> { text, fid, sid, end, fn }
-const unitOrder = [];       // units in the order they were made (snapshots list them)
+const unitOrder = [];       // units in the order they were made (snapshots list them; unit.index)
+let restoredUnits = [];     // at restore, the snapshot's units by their index there
 const refused = new Set();  // texts the host would not instrument (asked once)
 const shownText = new WeakMap(); // instrumented function made from strings -> its engine toString text
 const UNIT_ANONYMOUS = 'function anonymous(';
@@ -71,7 +73,8 @@ function make(args, newTarget) {
     ? Reflect.apply(RealFunction, undefined, strings)
     : Reflect.construct(RealFunction, strings, newTarget);
   // (the engine made and so checked it: its parameters and body parse, each on its own)
-  if (canInstrument) fn = instrumented(fn, true) || fn;
+  const inst = canInstrument ? instrumented(fn, true) : null;
+  if (inst !== null) return inst;
   dynamicFns.set(fn, ['F', strings]);
   return fn;
 }
@@ -87,7 +90,8 @@ function indirectEval(args) {
     let own;
     try { own = nativeToString.call(result); } catch (e) { own = null; }
     if (own !== null && bare(text) === own && FUNCTION_HEAD.test(own)) {
-      if (canInstrument) result = instrumented(result, false) || result;
+      const inst = canInstrument ? instrumented(result, false) : null;
+      if (inst !== null) return inst;
       dynamicFns.set(result, ['E', own]);
     }
   }
@@ -138,18 +142,24 @@ function isFunctionExpression(src) {
 /** The function a snapshot entry `{ t: 'dyn', k, src }` describes, made again (nothing runs). */
 function makeDynamic(e, allowed, fail) {
   if (!allowed) fail('snapshot carries code made at run time, but this program never makes code at run time');
+  if (e.u !== undefined) {
+    // instrumented: made again from its unit (instrumented again by decodeUnits, before the heap)
+    const unit = Number.isInteger(e.u) ? restoredUnits[e.u] : undefined;
+    if (unit === undefined || (e.k !== 'F' && e.k !== 'E')) fail('malformed snapshot: bad code unit reference');
+    const fn = fromUnit(unit, e.k);
+    if (fn === null) fail('cannot make a function of code made at run time again');
+    return fn;
+  }
   if (e.k === 'F') {
     if (!Array.isArray(e.src) || e.src.some((s) => typeof s !== 'string')) fail('malformed snapshot: bad function source');
-    let fn = Reflect.apply(RealFunction, undefined, e.src);
-    if (canInstrument) fn = instrumented(fn, true) || fn;
+    const fn = Reflect.apply(RealFunction, undefined, e.src);
     dynamicFns.set(fn, ['F', e.src.slice()]);
     return fn;
   }
   if (e.k === 'E') {
     if (typeof e.src !== 'string' || !isFunctionExpression(e.src)) fail('malformed snapshot: bad function source');
-    let fn = Reflect.apply(realEval, undefined, ['(' + e.src + '\n)']);
+    const fn = Reflect.apply(realEval, undefined, ['(' + e.src + '\n)']);
     if (typeof fn !== 'function') fail('malformed snapshot: bad function source');
-    if (canInstrument) fn = instrumented(fn, false) || fn;
     dynamicFns.set(fn, ['E', e.src]);
     return fn;
   }
@@ -222,12 +232,24 @@ function instrumented(native, fromFunction) {
   }
   const unit = unitFor(expr);
   if (unit === null) return null;
-  const fn = context().make(unit.fn);
-  if (typeof fn !== 'function') return null;
-  if (fromFunction) Object.defineProperty(fn, 'name', { value: 'anonymous', configurable: true });
+  const fn = fromUnit(unit, fromFunction ? 'F' : 'E');
+  if (fn === null) return null;
   const proto = Object.getPrototypeOf(native); // a subclass of Function's
   if (Object.getPrototypeOf(fn) !== proto) Object.setPrototypeOf(fn, proto);
-  shownText.set(fn, text);
+  return fn;
+}
+
+/** A function of a unit: made by its module function, named and shown as the engine's would be. */
+function fromUnit(unit, kind) {
+  const fn = context().make(unit.fn);
+  if (typeof fn !== 'function') return null;
+  if (kind === 'F') {
+    Object.defineProperty(fn, 'name', { value: 'anonymous', configurable: true });
+    shownText.set(fn, UNIT_ANONYMOUS + unit.text.slice('function ('.length));
+  } else {
+    shownText.set(fn, unit.text);
+  }
+  dynamicFns.set(fn, [kind, null, unit]);
   return fn;
 }
 
@@ -276,7 +298,7 @@ function register(expr, fid, sid, reply) {
   if (reply.why) Object.assign(meta.why, reply.why);
   registry.setProgramFns(reply.fns);
   rtRef.modules.table[reply.mid] = entry;
-  const unit = { text: expr, fid, sid, end: reply.ids, fn: entry[0] };
+  const unit = { text: expr, fid, sid, end: reply.ids, fn: entry[0], index: unitOrder.length };
   units.set(expr, unit);
   unitOrder.push(unit);
   nextIds = [Math.max(nextIds[0], reply.ids[0]), Math.max(nextIds[1], reply.ids[1])];
@@ -298,13 +320,18 @@ function decodeUnits(d, allowed, fail) {
     fail('the snapshot holds closures made inside code the program made at run time, and this host cannot ' +
       'instrument such code (no instrument channel: THINGS_DYNAMIC_CODE)');
   }
+  restoredUnits = [];
   for (const u of d.units) {
     if (!Array.isArray(u) || typeof u[0] !== 'string' || !Number.isInteger(u[1]) || !Number.isInteger(u[2]) ||
         u[1] <= 0 || u[2] <= 0 || !isFunctionExpression(u[0])) fail('malformed snapshot: bad code unit');
-    if (units.has(u[0])) continue;
-    const reply = ask(u[0], u[1], u[2]);
-    if (typeof reply === 'string') fail('cannot instrument code made at run time again: ' + reply);
-    if (register(u[0], u[1], u[2], reply) === null) fail('cannot evaluate code made at run time again');
+    let unit = units.get(u[0]);
+    if (unit === undefined) {
+      const reply = ask(u[0], u[1], u[2]);
+      if (typeof reply === 'string') fail('cannot instrument code made at run time again: ' + reply);
+      unit = register(u[0], u[1], u[2], reply);
+      if (unit === null) fail('cannot evaluate code made at run time again');
+    }
+    restoredUnits.push(unit);
   }
   if (Number.isInteger(d.ids[0]) && Number.isInteger(d.ids[1])) {
     nextIds = [Math.max(nextIds[0], d.ids[0]), Math.max(nextIds[1], d.ids[1])];

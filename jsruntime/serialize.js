@@ -437,7 +437,8 @@ class Serializer {
     const dyn = dynamicFns.get(f);
     if (dyn !== undefined) {
       // made from strings at run time: its source is the program's data (dynamic_code.js)
-      out = { t: 'dyn', k: dyn[0], src: dyn[1] };
+      // (instrumented when made: the snapshot's list of units has its text, roots.dyn)
+      out = dyn[2] !== undefined ? { t: 'dyn', k: dyn[0], u: dyn[2].index } : { t: 'dyn', k: dyn[0], src: dyn[1] };
       this.proto(f, out, undefined, id);
       return this.props(f, id, null, out);
     }

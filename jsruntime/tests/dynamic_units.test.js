@@ -89,6 +89,14 @@ test('snapshots list the units; a restore asks for each again, with the ids it n
   answer = (req) => unit(req, 'function (b) { return b; }');
   dynamicCode.decodeUnits({ ids: [500, 300], units: [['function (b) { return b; }', 400, 200]] }, true, fail);
   assert.deepEqual(asked.at(-1), { op: 'instrument', text: 'function (b) { return b; }', fid: 400, sid: 200 });
+  // the heap's functions of units name them by their index in that list
+  const f = dynamicCode.makeDynamic({ t: 'dyn', k: 'F', u: 0 }, true, fail);
+  assert.equal(f(9), 9);
+  assert.equal(f.name, 'anonymous');
+  assert.equal(String(f), 'function anonymous(b) { return b; }');
+  assert.deepEqual(dynamicCode.dynamicFns.get(f).slice(0, 2), ['F', null]);
+  assert.throws(() => dynamicCode.makeDynamic({ t: 'dyn', k: 'F', u: 1 }, true, fail), /bad code unit reference/);
+  assert.throws(() => dynamicCode.makeDynamic({ t: 'dyn', k: 'X', u: 0 }, true, fail), /bad code unit reference/);
   answer = (req) => unit(req, 'function () { return 0; }');
   new Function('return 5'); // eslint-disable-line no-new
   assert.equal(asked.at(-1).fid, 500); // after what the snapshot used
