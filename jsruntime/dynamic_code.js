@@ -32,6 +32,7 @@ let runtimeApi = null;      // what instrumented code calls $T$
 let canInstrument = false;  // the host answers instrument requests
 let ctx = null;             // the evaluation context of units (see context)
 let nextIds = null;         // [next function id, next scope id] for the next unit
+let programIds = null;      // the first ids after the program's own (units' ids start there)
 const units = new Map();    // function text -> { text, fid, sid, end, fn }
 const unitOrder = [];       // units in the order they were made (snapshots list them; unit.index)
 let restoredUnits = [];     // at restore, the snapshot's units by their index there
@@ -204,6 +205,7 @@ function installUnits(rt) {
     for (const k of Object.keys(rt.meta.scopes || {})) s = Math.max(s, Number(k));
     nextIds = [f + (1 << 20), s + 1];
   }
+  programIds = nextIds.slice();
   // An instrumented function made from strings shows the text the engine's would have.
   const toStringProxy = new Proxy(nativeToString, {
     apply(target, thisArg, args) {
@@ -293,12 +295,14 @@ function register(expr, fid, sid, reply) {
   const entry = context().evaluate('[' + reply.module + ',\n' + reply.recreator + '\n]');
   if (!Array.isArray(entry)) return null;
   const meta = rtRef.meta;
+  for (const k of Object.keys(reply.fns)) if (k in meta.fns) return null; // ids another unit (or the program) has
+  for (const k of Object.keys(reply.scopes)) if (k in meta.scopes) return null;
   Object.assign(meta.fns, reply.fns);
   Object.assign(meta.scopes, reply.scopes);
   if (reply.why) Object.assign(meta.why, reply.why);
   registry.setProgramFns(reply.fns);
   rtRef.modules.table[reply.mid] = entry;
-  const unit = { text: expr, fid, sid, end: reply.ids, fn: entry[0], index: unitOrder.length };
+  const unit = { text: expr, fid, sid, v: typeof reply.v === 'string' ? reply.v : '', fn: entry[0], index: unitOrder.length };
   units.set(expr, unit);
   unitOrder.push(unit);
   nextIds = [Math.max(nextIds[0], reply.ids[0]), Math.max(nextIds[1], reply.ids[1])];
@@ -308,7 +312,7 @@ function register(expr, fid, sid, reply) {
 /** The units a snapshot lists (restore instruments them again: the same text and ids). */
 function encodeUnits() {
   if (unitOrder.length === 0) return undefined;
-  return { ids: nextIds.slice(), units: unitOrder.map((u) => [u.text, u.fid, u.sid]) };
+  return { ids: nextIds.slice(), units: unitOrder.map((u) => [u.text, u.fid, u.sid, u.v]) };
 }
 
 /** At restore, before the heap: the snapshot's units made again, with the ids it names. */
@@ -323,11 +327,15 @@ function decodeUnits(d, allowed, fail) {
   restoredUnits = [];
   for (const u of d.units) {
     if (!Array.isArray(u) || typeof u[0] !== 'string' || !Number.isInteger(u[1]) || !Number.isInteger(u[2]) ||
-        u[1] <= 0 || u[2] <= 0 || !isFunctionExpression(u[0])) fail('malformed snapshot: bad code unit');
+        u[1] < programIds[0] || u[2] < programIds[1] || !isFunctionExpression(u[0])) fail('malformed snapshot: bad code unit');
     let unit = units.get(u[0]);
     if (unit === undefined) {
       const reply = ask(u[0], u[1], u[2]);
       if (typeof reply === 'string') fail('cannot instrument code made at run time again: ' + reply);
+      if (typeof u[3] === 'string' && u[3] !== reply.v) {
+        fail('the code this program made at run time was instrumented by another version of things (or ' +
+          'another parser) than this host has: its functions would not be the same');
+      }
       unit = register(u[0], u[1], u[2], reply);
       if (unit === null) fail('cannot evaluate code made at run time again');
     }

@@ -89,7 +89,7 @@ def test_serve_answers_instrument_requests_and_nothing_else() -> None:
         t.join(30)
     with os.fdopen(rep_r, "rb") as r:
         answers = [json.loads(line) for line in r.read().splitlines()]
-    assert answers[0]["mid"] == "dyn#3"
+    assert answers[0]["mid"] == "dyn#3" and answers[0]["v"] == dynamic.version()
     assert [a.get("code") for a in answers[1:]] == ["ENOSYS", "ENOSYS", "ENOSYS"]
 
 

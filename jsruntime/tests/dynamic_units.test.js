@@ -79,13 +79,17 @@ test('an indirect eval of a function expression is a unit too, under its own nam
 test('snapshots list the units; a restore asks for each again, with the ids it names', () => {
   const enc = dynamicCode.encodeUnits();
   assert.equal(enc.units[0][0], 'function (a\n) {\nreturn a + 1\n}');
-  assert.deepEqual(enc.units[0].slice(1), [100, 50]);
+  assert.deepEqual(enc.units[0].slice(1, 3), [100, 50]);
   const fail = (m) => { throw new Error(m); };
   assert.throws(() => dynamicCode.decodeUnits(enc, false, fail), /never makes code at run time/);
   const n = asked.length;
   // a text that is more than one function expression is refused before anything is asked
   assert.throws(() => dynamicCode.decodeUnits({ ids: [1, 1], units: [['function a() {} ; globalThis.hit = 1; function x() {}', 200, 90]] }, true, fail), /bad code unit/);
   assert.equal(asked.length, n);
+  // ids inside the program's, or a unit instrumented by another version, are refused
+  assert.throws(() => dynamicCode.decodeUnits({ ids: [1, 1], units: [['function (c) { return c; }', 5, 90]] }, true, fail), /bad code unit/);
+  answer = (req) => Object.assign(unit(req, 'function (c) { return c; }'), { v: 'new' });
+  assert.throws(() => dynamicCode.decodeUnits({ ids: [1, 1], units: [['function (c) { return c; }', 600, 400, 'old']] }, true, fail), /another version/);
   answer = (req) => unit(req, 'function (b) { return b; }');
   dynamicCode.decodeUnits({ ids: [500, 300], units: [['function (b) { return b; }', 400, 200]] }, true, fail);
   assert.deepEqual(asked.at(-1), { op: 'instrument', text: 'function (b) { return b; }', fid: 400, sid: 200 });

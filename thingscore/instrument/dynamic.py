@@ -20,8 +20,9 @@ Requests (one JSON object per line, see :func:`answer`)::
 
     {"op": "instrument", "text": "function (a\\n) {\\n...\\n}", "fid": 1234, "sid": 567}
 
-answered by ``{"module", "recreator", "fns", "why", "scopes", "ids", "mid"}`` or
-``{"error": True, "code": ..., "message": ...}``.
+answered by ``{"module", "recreator", "fns", "why", "scopes", "ids", "mid", "v"}`` (``v`` names
+the instrumenter and parser: a snapshot's units are restored only by the same, since other
+code could number its functions otherwise) or ``{"error": True, "code": ..., "message": ...}``.
 """
 
 from __future__ import annotations
@@ -165,10 +166,16 @@ def cached_unit(text: str, fid: int, sid: int, parser: str = "esprima") -> dict[
     return reply
 
 
+def version(parser: str = "esprima") -> str:
+    """What makes one text give one output: the instrumenter's code and the parser."""
+    return hashlib.sha256(f"{_fingerprint()}\0{parser}".encode()).hexdigest()[:16]
+
+
 def answer(req: dict[str, Any], parser: str = "esprima") -> dict[str, Any]:
     """The answer to one ``{"op": "instrument", ...}`` request (never raises)."""
     try:
-        return cached_unit(req.get("text"), req.get("fid"), req.get("sid"), parser)  # type: ignore[arg-type]
+        reply = cached_unit(req.get("text"), req.get("fid"), req.get("sid"), parser)  # type: ignore[arg-type]
+        return {**reply, "v": version(parser)}
     except JSSyntaxError as exc:  # what cannot be instrumented: the runtime keeps the function as it is
         return {"error": True, "code": "EINSTR", "message": str(exc)}
     except DynamicError as exc:
