@@ -51,7 +51,6 @@ function install(rt, api) {
   rtRef = rt;
   runtimeApi = api;
   canInstrument = !!(rt && rt.host && typeof rt.host.rpc === 'function' && rt.host.env('THINGS_DYNAMIC_CODE') === '1');
-  if (canInstrument) installUnits(rt);
   wrappedFunction = new Proxy(RealFunction, {
     apply(target, thisArg, args) { return make(args, undefined); },
     construct(target, args, newTarget) { return make(args, newTarget); },
@@ -64,6 +63,7 @@ function install(rt, api) {
     enumerable: !!(d && d.enumerable), configurable: !d || d.configurable !== false });
   Object.defineProperty(RealFunction.prototype, 'constructor', { value: wrappedFunction, writable: true,
     enumerable: false, configurable: true });
+  if (canInstrument) installUnits(rt);
 }
 
 /** `Function(...args)`: each argument made a string once, as the engine would. */
@@ -206,14 +206,18 @@ function installUnits(rt) {
     nextIds = [f + (1 << 20), s + 1];
   }
   programIds = nextIds.slice();
-  // An instrumented function made from strings shows the text the engine's would have.
-  const toStringProxy = new Proxy(nativeToString, {
-    apply(target, thisArg, args) {
-      const shown = shownText.get(thisArg);
-      return shown !== undefined ? shown : Reflect.apply(target, thisArg, args);
+  // An instrumented function made from strings shows the text the engine's would have (and
+  // this toString, the recording Function and eval show the engine's own).
+  const toString = {
+    toString() {
+      const shown = shownText.get(this);
+      return shown !== undefined ? shown : Reflect.apply(nativeToString, this, arguments);
     },
-  });
-  Object.defineProperty(Function.prototype, 'toString', { value: toStringProxy, writable: true, enumerable: false,
+  }.toString;
+  shownText.set(toString, Reflect.apply(nativeToString, nativeToString, []));
+  shownText.set(wrappedFunction, Reflect.apply(nativeToString, RealFunction, []));
+  shownText.set(wrappedEval, Reflect.apply(nativeToString, realEval, []));
+  Object.defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false,
     configurable: true });
   const setProbe = rt.meta.setProbe;
   rt.meta.setProbe = (v) => { setProbe(v); if (ctx !== null) ctx.setProbe(v); };
