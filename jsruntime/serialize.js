@@ -453,9 +453,10 @@ class Serializer {
       let name = '';
       try { name = f.name; } catch (e) { /* ignore */ }
       this.fail('cannot move native function ' + (name || '<anonymous>') + (rt.meta.dyn
-        ? ' (not part of the program and not a known engine object; of the functions made from strings at run ' +
-          'time, only those Function or an indirect eval of a function expression returns move, not the ' +
-          'closures made inside them)'
+        ? ' (not part of the program and not a known engine object; of the code made from strings at run time, ' +
+          'closures made inside it move only where its host instruments it when it is made (things exec, ' +
+          'workers: THINGS_DYNAMIC_CODE), and never those made by an indirect eval of more than one function ' +
+          'expression)'
         : ' (not part of the program and not a known engine object)'), id, '');
     }
     const info = rt.meta.fns[fid];
