@@ -34,7 +34,8 @@ let ctx = null;             // the evaluation context of units (see context)
 let nextIds = null;         // [next function id, next scope id] for the next unit
 let programIds = null;      // the first ids after the program's own (units' ids start there)
 const units = new Map();    // function text -> { text, fid, sid, end, fn }
-const unitOrder = [];       // units in the order they were made (snapshots list them; unit.index)
+const unitsByMid = new Map(); // a unit's module id -> the unit
+let touched = null;         // while a snapshot is taken: unit -> its index in the snapshot's list
 let restoredUnits = [];     // at restore, the snapshot's units by their index there
 const refused = new Set();  // texts the host would not instrument (asked once)
 const shownText = new WeakMap(); // instrumented function made from strings -> its engine toString text
@@ -306,17 +307,42 @@ function register(expr, fid, sid, reply) {
   if (reply.why) Object.assign(meta.why, reply.why);
   registry.setProgramFns(reply.fns);
   rtRef.modules.table[reply.mid] = entry;
-  const unit = { text: expr, fid, sid, v: typeof reply.v === 'string' ? reply.v : '', fn: entry[0], index: unitOrder.length };
+  const unit = { text: expr, fid, sid, v: typeof reply.v === 'string' ? reply.v : '', fn: entry[0] };
   units.set(expr, unit);
-  unitOrder.push(unit);
+  unitsByMid.set(reply.mid, unit);
   nextIds = [Math.max(nextIds[0], reply.ids[0]), Math.max(nextIds[1], reply.ids[1])];
   return unit;
 }
 
-/** The units a snapshot lists (restore instruments them again: the same text and ids). */
-function encodeUnits() {
-  if (unitOrder.length === 0) return undefined;
-  return { ids: nextIds.slice(), units: unitOrder.map((u) => [u.text, u.fid, u.sid, u.v]) };
+// A snapshot lists the units its heap names (restore instruments them again: the same text and
+// ids), not every unit the program ever made: a template engine that compiles a new text per
+// request leaves the others behind at its next move.
+function beginSnapshot() { touched = new Map(); }
+
+/** A unit the heap names (a function made from it, or its scope): its index in the list. */
+function touchUnit(unit) {
+  if (touched === null) touched = new Map();
+  let i = touched.get(unit);
+  if (i === undefined) {
+    i = touched.size;
+    touched.set(unit, i);
+  }
+  return i;
+}
+
+function touchModule(mid) {
+  const unit = unitsByMid.size === 0 ? undefined : unitsByMid.get(mid);
+  if (unit !== undefined) touchUnit(unit);
+}
+
+function isUnit(mid) { return unitsByMid.has(mid); }
+
+/** The snapshot's list of units, or undefined when it names none. */
+function endSnapshot() {
+  const t = touched;
+  touched = null;
+  if (t === null || t.size === 0) return undefined;
+  return { ids: nextIds.slice(), units: [...t.keys()].map((u) => [u.text, u.fid, u.sid, u.v]) };
 }
 
 /** At restore, before the heap: the snapshot's units made again, with the ids it names. */
@@ -351,4 +377,4 @@ function decodeUnits(d, allowed, fail) {
 }
 
 module.exports = { install, ie, evaluators, makeDynamic, dynamicFns, isFunctionExpression, recordingEval,
-  encodeUnits, decodeUnits };
+  beginSnapshot, touchUnit, touchModule, isUnit, endSnapshot, decodeUnits };

@@ -108,7 +108,10 @@ function encodeRoots(s) {
   const modules = [];
   const scopes = [];
   for (const [id, m] of rt.modules.cache) modules.push([id, s.val(m, -1, '<module ' + id + '>')]);
-  for (const [id, h] of registry.moduleHandles) scopes.push([id, s.scopeRef(h, -1, '<module ' + id + ' scope>')]);
+  for (const [id, h] of registry.moduleHandles) {
+    // (a unit of code made at run time has no variables at its top: its scope goes only where its closures take it)
+    if (!dynamicCode.isUnit(id)) scopes.push([id, s.scopeRef(h, -1, '<module ' + id + ' scope>')]);
+  }
   const patches = [];
   let globals = null;
   for (const [obj, baseline] of rt.builtins.baselines) {
@@ -137,7 +140,6 @@ function encodeRoots(s) {
       fns.map((fn, k) => s.val(fn, -1, '<process ' + String(name) + ' listener ' + k + '>'))]),
     loops: liveCollectionLoops.map((rec, i) => s.val(rec, -1, '<for-of loop ' + i + '>')),
     esm: rt.modules.esm.encode(s),
-    dyn: dynamicCode.encodeUnits(), // code made at run time and instrumented (dynamic_code.js)
   };
 }
 

@@ -76,10 +76,19 @@ test('an indirect eval of a function expression is a unit too, under its own nam
   assert.equal(String(f), 'function triple(x) { return 3 * x; }');
 });
 
-test('snapshots list the units; a restore asks for each again, with the ids it names', () => {
-  const enc = dynamicCode.encodeUnits();
-  assert.equal(enc.units[0][0], 'function (a\n) {\nreturn a + 1\n}');
-  assert.deepEqual(enc.units[0].slice(1, 3), [100, 50]);
+test('a snapshot lists the units its heap names; a restore asks for each again, with the ids it names', () => {
+  const plusOne = new Function('a', 'return a + 1');
+  dynamicCode.beginSnapshot();
+  assert.equal(dynamicCode.touchUnit(dynamicCode.dynamicFns.get(plusOne)[2]), 0);
+  dynamicCode.touchModule('dyn#101'); // the scope of the second unit
+  dynamicCode.touchModule('main.js'); // not a unit
+  assert.equal(dynamicCode.touchUnit(dynamicCode.dynamicFns.get(plusOne)[2]), 0);
+  const enc = dynamicCode.endSnapshot();
+  assert.deepEqual(enc.units.map((u) => u.slice(0, 3)), [['function (a\n) {\nreturn a + 1\n}', 100, 50], ['function (\n) {\nreturn 2\n}', 101, 51]]);
+  assert.equal(enc.ids[0] > 101, true);
+  dynamicCode.beginSnapshot();
+  assert.equal(dynamicCode.endSnapshot(), undefined); // a heap that names none lists none
+  assert.equal(dynamicCode.isUnit('dyn#100') && !dynamicCode.isUnit('main.js'), true);
   const fail = (m) => { throw new Error(m); };
   assert.throws(() => dynamicCode.decodeUnits(enc, false, fail), /never makes code at run time/);
   const n = asked.length;
