@@ -60,7 +60,10 @@ const t = setInterval(() => {
 RECORD = r"""
 const RF = Function; const texts = [];
 const rec = (f) => { texts.push(RF.prototype.toString.call(f)); return f; };
-globalThis.Function = new Proxy(RF, { construct: (t, a) => rec(Reflect.construct(RF, a)), apply: (t, th, a) => rec(Reflect.apply(RF, th, a)) });
+globalThis.Function = new Proxy(RF, {
+  construct: (t, a) => rec(Reflect.construct(RF, a)),
+  apply: (t, th, a) => rec(Reflect.apply(RF, th, a)),
+});
 RF.prototype.constructor = globalThis.Function;
 process.on('exit', () => require('fs').writeFileSync(process.env.TEXTS_OUT, JSON.stringify(texts)));
 require('./prog.js');
