@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import threading
 from pathlib import Path
 
@@ -96,3 +97,22 @@ def test_serve_answers_instrument_requests_and_nothing_else() -> None:
 def test_a_worker_answers_instrument_requests_beside_file_calls() -> None:
     line = json.dumps({"op": "instrument", "text": CLOSURE, "fid": 3, "sid": 4}).encode()
     assert program_io._answer(None, "p1", line)["mid"] == "dyn#3"  # type: ignore[arg-type]
+
+
+def test_a_standalone_restore_brings_the_units_it_needs(things, tmp_path: Path) -> None:
+    """`things restore -o` makes a file that plain node runs, with no host to ask: the units the
+    snapshot lists are instrumented into it (bundle.snapshot_units)."""
+    prog = tmp_path / "prog.js"
+    prog.write_text("const make = new Function('a', 'let k = a; return () => (k += 10);');\n"
+                    "const add = make(1);\nlet n = 0;\n"
+                    "const t = setInterval(() => { console.log(add()); if (++n === 4) clearInterval(t); }, 1);\n")
+    snaps = tmp_path / "snaps"
+    r = things("exec", str(prog), "--every", "2", "--hops", "1", "--snapshot-dir", str(snaps))
+    assert r.returncode == 0 and r.stdout == b"11\n21\n31\n41\n", r.stderr
+    snap = json.loads((snaps / "hop-1.json").read_text())
+    assert [u[0] for u in snap["roots"]["dyn"]["units"]] == ["function (a\n) {\nlet k = a; return () => (k += 10);\n}"]
+    out = tmp_path / "resumed.js"
+    assert things("restore", str(snaps / "hop-1.json"), "-o", str(out)).returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THINGS_")}
+    resumed = subprocess.run(["node", str(out)], capture_output=True, env=env, cwd=tmp_path, timeout=60)
+    assert resumed.returncode == 0 and resumed.stdout == b"31\n41\n", resumed.stderr
