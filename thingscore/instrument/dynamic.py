@@ -40,6 +40,7 @@ from thingscore import plugins
 from thingscore.parsing import JSSyntaxError
 
 from . import verify
+from .bundle import _instrumenter_fingerprint, run_with_big_stack
 from .machines import desugar, has_machine_functions
 from .runtime_names import PREFIX
 from .transform import IdAllocator, transform_module
@@ -122,8 +123,6 @@ def _parser(name: str) -> Any:
 
 def _fingerprint() -> str:
     if not _FINGERPRINT:
-        from .bundle import _instrumenter_fingerprint
-
         _FINGERPRINT.append(_instrumenter_fingerprint())
     return _FINGERPRINT[0]
 
@@ -151,7 +150,8 @@ def cached_unit(text: str, fid: int, sid: int, parser: str = "esprima") -> dict[
     except (OSError, ValueError):
         reply = None
     if not isinstance(reply, dict) or "module" not in reply:
-        reply = instrument_unit(text, fid, sid, parser)
+        # on a thread with a big stack, as programs are (bundle.py): deeply nested code recurses deeply
+        reply = run_with_big_stack(lambda: instrument_unit(text, fid, sid, parser))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
