@@ -95,6 +95,12 @@ test('a snapshot lists the units its heap names; a restore asks for each again, 
   // a text that is more than one function expression is refused before anything is asked
   assert.throws(() => dynamicCode.decodeUnits({ ids: [1, 1], units: [['function a() {} ; globalThis.hit = 1; function x() {}', 200, 90]] }, true, fail), /bad code unit/);
   assert.equal(asked.length, n);
+  for (const bad of [5, 'x', { units: 1, ids: [1, 1] }, { units: [], ids: 1 }, { units: [[1, 400, 200]], ids: [1, 1] },
+    { units: [['function () {}', -1, 200]], ids: [1, 1] }, { units: [['function () {}', 400.5, 200]], ids: [1, 1] },
+    { units: ['function () {}'], ids: [1, 1] }]) {
+    assert.throws(() => dynamicCode.decodeUnits(bad, true, fail), /malformed snapshot/, JSON.stringify(bad));
+  }
+  assert.equal(asked.length, n);
   // ids inside the program's, or a unit instrumented by another version, are refused
   assert.throws(() => dynamicCode.decodeUnits({ ids: [1, 1], units: [['function (c) { return c; }', 5, 90]] }, true, fail), /bad code unit/);
   answer = (req) => Object.assign(unit(req, 'function (c) { return c; }'), { v: 'new' });
