@@ -2,6 +2,11 @@
 // Engine objects are named by path ("Math.max", "require('events').EventEmitter.prototype"):
 // a snapshot never carries them, the restoring engine looks them up again by name.
 
+// The engine's own (taken before the program runs: where code made at run time is instrumented,
+// the program's Function.prototype.toString shows such functions as the engine would).
+const fnToString = Function.prototype.toString;
+const { dynamicFns } = require('./dynamic_code.js');
+
 const INTRINSIC_GETTERS = {
   '%GeneratorFunction%': () => Object.getPrototypeOf(function* () {}).constructor,
   '%GeneratorFunction.prototype%': () => Object.getPrototypeOf(function* () {}),
@@ -135,7 +140,8 @@ class Builtins {
   /** Made by the engine or host, not by the program (no instrumenter marker)? */
   isHostValue(v) {
     if (typeof v !== 'function') return false;
-    try { return Function.prototype.toString.call(v).indexOf('/*$F:') < 0; } catch (e) { return false; }
+    if (dynamicFns.has(v)) return false; // made by the program from strings
+    try { return fnToString.call(v).indexOf('/*$F:') < 0; } catch (e) { return false; }
   }
 
   walk(root, path, depth0) {

@@ -48,7 +48,7 @@ function installGlobals() {
   registry.installBind();
   registry.setMethodMarker(generators.mark);
   // a program that makes functions from strings: their source is recorded, to move with them
-  if (rt.meta && rt.meta.dyn) dynamicCode.install();
+  if (rt.meta && rt.meta.dyn) dynamicCode.install(rt, module.exports);
 }
 
 function replaceGlobal(name, value) {
@@ -108,7 +108,10 @@ function encodeRoots(s) {
   const modules = [];
   const scopes = [];
   for (const [id, m] of rt.modules.cache) modules.push([id, s.val(m, -1, '<module ' + id + '>')]);
-  for (const [id, h] of registry.moduleHandles) scopes.push([id, s.scopeRef(h, -1, '<module ' + id + ' scope>')]);
+  for (const [id, h] of registry.moduleHandles) {
+    // (a unit of code made at run time has no variables at its top: its scope goes only where its closures take it)
+    if (!dynamicCode.isUnit(id)) scopes.push([id, s.scopeRef(h, -1, '<module ' + id + ' scope>')]);
+  }
   const patches = [];
   let globals = null;
   for (const [obj, baseline] of rt.builtins.baselines) {
@@ -226,7 +229,10 @@ function snapshot() {
 
 function restore(snap) {
   rt.api = module.exports;
-  const state = restoreSnapshot(rt, snap, (r) => decodeRoots(r, snap.roots));
+  // the program's code made at run time, instrumented again before the heap names its functions
+  const units = () => dynamicCode.decodeUnits(snap.roots.dyn, !!(rt.meta && rt.meta.dyn),
+    (message) => { throw new RestoreError(message); });
+  const state = restoreSnapshot(rt, snap, (r) => decodeRoots(r, snap.roots), units);
   for (const req of rt.modules.requires.values()) if (rt.modules.mainModule) req.main = rt.modules.mainModule;
   loop.resume(state);
 }

@@ -762,10 +762,11 @@ function checkSnapshot(snap, meta) {
   }
 }
 
-function restoreSnapshot(rt, snap, roots) {
+function restoreSnapshot(rt, snap, roots, before) {
   checkSnapshot(snap, rt.meta);
   const r = new Restorer(rt, snap);
   try {
+    if (before !== undefined) before();
     return r.run(roots);
   } catch (err) {
     if (err instanceof RestoreError) throw err;

@@ -86,7 +86,8 @@ const ObjectProto = Object.prototype;
 const ArrayProto = Array.prototype;
 const MARKER = '/*$F:';
 const isPrototypeOf = Object.prototype.isPrototypeOf;
-const { dynamicFns } = require('./dynamic_code.js');
+const dynamicCode = require('./dynamic_code.js');
+const { dynamicFns } = dynamicCode;
 
 // Intl objects are engine state made from data: a formatter is its resolved options (and a
 // Locale its tag), and restore makes it again from them (restore.js, makeIntl). Read with the
@@ -437,7 +438,8 @@ class Serializer {
     const dyn = dynamicFns.get(f);
     if (dyn !== undefined) {
       // made from strings at run time: its source is the program's data (dynamic_code.js)
-      out = { t: 'dyn', k: dyn[0], src: dyn[1] };
+      // (instrumented when made: the snapshot's list of units has its text, roots.dyn)
+      out = dyn[2] !== undefined ? { t: 'dyn', k: dyn[0], u: dynamicCode.touchUnit(dyn[2]) } : { t: 'dyn', k: dyn[0], src: dyn[1] };
       this.proto(f, out, undefined, id);
       return this.props(f, id, null, out);
     }
@@ -452,9 +454,10 @@ class Serializer {
       let name = '';
       try { name = f.name; } catch (e) { /* ignore */ }
       this.fail('cannot move native function ' + (name || '<anonymous>') + (rt.meta.dyn
-        ? ' (not part of the program and not a known engine object; of the functions made from strings at run ' +
-          'time, only those Function or an indirect eval of a function expression returns move, not the ' +
-          'closures made inside them)'
+        ? ' (not part of the program and not a known engine object; of the code made from strings at run time, ' +
+          'closures made inside it move only where its host instruments it when it is made (things exec, ' +
+          'workers: THINGS_DYNAMIC_CODE) and it can be instrumented (no `with` statement, no sloppy direct ' +
+          'eval), never those made by an indirect eval of more than one function expression)'
         : ' (not part of the program and not a known engine object)'), id, '');
     }
     const info = rt.meta.fns[fid];
@@ -582,8 +585,10 @@ class Serializer {
     const names = info[2];
     const out = { t: 's', sid };
     if (typeof info[6] === 'number') this.argsOwners.push([id, vals, info]);
-    if (info[0] === -1) out.mod = info[1];
-    else out.parent = this.scopeRef(h(1), id, '@parent');
+    if (info[0] === -1) {
+      out.mod = info[1];
+      dynamicCode.touchModule(info[1]); // a unit of code made at run time: listed in the snapshot
+    } else out.parent = this.scopeRef(h(1), id, '@parent');
     out.vals = vals.map((v, i) => this.val(v, id, ':' + (i < names.length ? names[i] : 'this')));
     return out;
   }
@@ -1186,11 +1191,16 @@ function takeSnapshot(rt, roots) {
   let s = new Serializer(rt, false);
   let encodedRoots;
   try {
+    dynamicCode.beginSnapshot();
     encodedRoots = s.run(roots);
+    // the units of code made at run time that the heap names (restore instruments them first)
+    const units = dynamicCode.endSnapshot();
+    if (units !== undefined) encodedRoots.dyn = units;
   } catch (err) {
     if (!(err instanceof SnapshotError)) throw err;
     s = new Serializer(rt, true);
-    s.run(roots);
+    dynamicCode.beginSnapshot();
+    try { s.run(roots); } finally { dynamicCode.endSnapshot(); }
     throw err; // (not reached: the same walk fails again, now with its path)
   }
   return {

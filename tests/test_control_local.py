@@ -81,6 +81,20 @@ def test_run_migrate_there_and_back_loses_nothing(cluster) -> None:
     assert b"".join(chunks) == _expected(60)
 
 
+def test_closures_made_in_code_made_at_run_time_move_between_workers(cluster) -> None:
+    """Workers answer the program's requests to instrument code it makes (instrument/dynamic.py)."""
+    d, _, pubsub = cluster
+    pid = "dyn-" + uuid.uuid4().hex[:6]
+    chunks, done = _collect(pubsub, pid)
+    d.request("A", "run", {**_upload(d, PROGRAMS / "dynamic_counter.js"), "pid": pid, "args": ["40"], "name": "dyn"})
+    time.sleep(0.3)
+    assert d.migrate(pid, "B")["worker"] == "B"
+    time.sleep(0.2)
+    assert d.migrate(pid, "A")["worker"] == "A"
+    assert done.wait(20), "the program did not finish"
+    assert b"".join(chunks) == _expected(40)
+
+
 def _upload(d: Dispatcher, file: Path) -> dict[str, str]:
     from thingscore.control import store
     from thingscore.instrument.bundle import instrument

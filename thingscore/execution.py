@@ -11,12 +11,14 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from thingscore import plugins
+from thingscore.instrument import dynamic
 from thingscore.instrument.bundle import instrument
 from thingscore.runtime import Limits, Runtime, StartRequest
 
@@ -73,13 +75,14 @@ def execute(file: str | Path, *, hops: int, every: int, runtimes: list[str], arg
         program_file = work / "program.js"
         program_file.write_text(program.render(), encoding="utf-8")
         return _run_hops(program_file, main.parent, loaded, runtimes, hops, every, args or [], work, snapshot_dir,
-                         limits or Limits())
+                         limits or Limits(), parser)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtimes: list[str], hops: int,
-              every: int, args: list[str], work: Path, snapshot_dir: Path | None, limits: Limits) -> ExecResult:
+              every: int, args: list[str], work: Path, snapshot_dir: Path | None, limits: Limits,
+              parser: str = "esprima") -> ExecResult:
     result = ExecResult(exit_code=0)
     snapshot_in: Path | None = None
     pending: HopRecord | None = None
@@ -91,9 +94,10 @@ def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtime
         migrate = hop < hops and not failed
         req = StartRequest(program=program_file, args=args, restore_from=snapshot_in,
                            snapshot_every=every if migrate else 0, snapshot_path=out if migrate else None, cwd=cwd,
-                           limits=limits)
+                           limits=limits, env={dynamic.ENV: "1"})
         started = time.perf_counter()
         proc = loaded[name].start(req)
+        _serve_requests(proc, parser)
         snap_msg: dict[str, Any] | None = None
         for msg in proc.messages():
             kind = msg.get("type")
@@ -139,6 +143,14 @@ def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtime
         if snapshot_in is not None and snapshot_dir is None:
             snapshot_in.unlink(missing_ok=True)
         snapshot_in = out
+
+
+def _serve_requests(proc: Any, parser: str) -> None:
+    """The program's synchronous requests: code it makes at run time, instrumented (see
+    thingscore/instrument/dynamic.py); `things exec` has no global file system."""
+    requests, replies = getattr(proc, "rpc_requests", None), getattr(proc, "rpc_replies", None)
+    if requests is not None and replies is not None:
+        threading.Thread(target=dynamic.serve, args=(requests, replies, parser), daemon=True).start()
 
 
 __all__ = ["execute", "ExecResult", "HopRecord"]

@@ -25,6 +25,7 @@ import time
 from typing import Any
 
 from thingscore.fs import FileSystem, NotFound, PathEscape, normalize
+from thingscore.instrument import dynamic
 from thingscore.pubsub import Message, PubSub, Subscription
 
 from . import mailbox
@@ -104,6 +105,8 @@ def _answer(fs: FileSystem, pid: str, line: bytes) -> dict[str, Any]:
     if not isinstance(req, dict):
         return {"error": True, "code": "EINVAL", "message": "a request is a JSON object"}
     try:
+        if req.get("op") == "instrument":  # code the program makes at run time (instrument/dynamic.py)
+            return dynamic.answer(req)
         return file_request(fs, pid, req)
     except Exception as exc:  # never the end of the thread: the program would wait forever
         log.warning("file request of %s failed: %s", pid, exc)

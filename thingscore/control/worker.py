@@ -594,7 +594,8 @@ class Worker:
         req.stderr = subprocess.PIPE
         # THINGS_SUPERVISED: the program ends when this worker's control channel closes, so a
         # worker that dies (kill -9) leaves no orphan copy behind to run twice after failover.
-        req.env = {**req.env, "THINGS_GLOBAL_FS": "1", "THINGS_PROCESS_ID": pid, "THINGS_SUPERVISED": "1"}
+        req.env = {**req.env, "THINGS_GLOBAL_FS": "1", "THINGS_PROCESS_ID": pid, "THINGS_SUPERVISED": "1",
+                   "THINGS_DYNAMIC_CODE": "1"}  # program_io answers `instrument` requests too
         req.limits = (req.limits or Limits()).over(self.limits)  # the program's own, else this worker's
         proc = self.runtime.start(req)
         p = ManagedProcess(pid=pid, name=name, program=program, program_hash=program_hash, runtime=self.runtime_name,

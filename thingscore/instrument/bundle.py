@@ -38,12 +38,18 @@ class InstrumentedProgram:
     meta: dict[str, Any]
     tables: str  # the module table: `{ "id": [moduleFunction, recreator], ... }`
     runtime: str
+    parser: str = "esprima"
 
     def render(self, snapshot_json: str | None = None) -> str:
         """The standalone program; with ``snapshot_json`` it resumes from that snapshot."""
         head = (f"// Instrumented by things (instrumenter {INSTRUMENTER_VERSION}) from "
                 f"{self.main.name}; program {self.hash}. Generated: do not edit.\n")
-        meta = json.dumps(self.meta, ensure_ascii=False)
+        meta_data = self.meta
+        if snapshot_json is not None and self.meta.get("dyn"):
+            units = snapshot_units(snapshot_json, self.parser)
+            if units:  # a standalone file has no host to ask: the code comes with the program
+                meta_data = {**self.meta, "units": units}
+        meta = json.dumps(meta_data, ensure_ascii=False)
         tail = ""
         if snapshot_json is not None:
             # Data only: the snapshot is a JSON string literal handed to JSON.parse.
@@ -65,6 +71,25 @@ class InstrumentedProgram:
             sources.append(m["file"])
             spans.append((at + len(anchor), int(m.get("lines", 1))))
         return sourcemap.build(text, sources, spans)
+
+
+def snapshot_units(snapshot_json: str, parser: str) -> list[list[Any]]:
+    """The units of code made at run time that a snapshot lists, instrumented here (see
+    instrument/dynamic.py): ``[text, fid, sid, answer]`` each; what cannot be is left out (the
+    restore then says why)."""
+    from . import dynamic
+
+    try:
+        listed = json.loads(snapshot_json)["roots"]["dyn"]["units"]
+    except (ValueError, KeyError, TypeError):
+        return []
+    out: list[list[Any]] = []
+    for u in listed if isinstance(listed, list) else []:
+        if isinstance(u, list) and len(u) >= 3:
+            reply = dynamic.answer({"op": "instrument", "text": u[0], "fid": u[1], "sid": u[2]}, parser)
+            if not reply.get("error"):
+                out.append([u[0], u[1], u[2], reply])
+    return out
 
 
 def _shadowed(tables: str) -> str:
@@ -159,7 +184,7 @@ class InstrumentCache:
                 if _file_digest(Path(file)) != digest:
                     return None
             return InstrumentedProgram(main=main, hash=entry["hash"], meta=entry["meta"], tables=entry["tables"],
-                                       runtime=runtime_bundle())
+                                       runtime=runtime_bundle(), parser=parser)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -244,8 +269,11 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
             "fns": fns, "why": why, "scopes": scopes}
     if any(_result(graph, p).dynamic_code for p in good):
         meta["dyn"] = 1  # makes functions from strings: their source moves (jsruntime/dynamic_code.js)
+        # where the code it makes at run time is instrumented, its ids start here (instrument/dynamic.py)
+        meta["ids"] = [graph.ids.next_fid, graph.ids.next_sid]
     tables = "{\n" + ",\n".join(table_parts) + "\n}"
-    return InstrumentedProgram(main=main, hash=program_hash, meta=meta, tables=tables, runtime=runtime_bundle())
+    return InstrumentedProgram(main=main, hash=program_hash, meta=meta, tables=tables, runtime=runtime_bundle(),
+                               parser=parser_name)
 
 
 def _result(graph: ModuleGraph, path: Path) -> ModuleResult:

@@ -1,0 +1,118 @@
+"""Code a program makes at run time, instrumented by the host (thingscore/instrument/dynamic.py).
+
+The runtime's half is jsruntime/dynamic_code.js (jsruntime/tests/dynamic_units.test.js);
+end to end, tests/corpus/features/dynamic_closures.js and the ajv, nunjucks and zod programs of
+the packages suite move closures made inside such code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from thingscore.control import program_io
+from thingscore.instrument import dynamic
+from thingscore.parsing import JSSyntaxError
+
+CLOSURE = "function (a\n) {\nconst k = a * 10; return function inner(x) { return x + k; }\n}"
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THINGS_CACHE_DIR", str(tmp_path))
+    dynamic._MEMORY.clear()
+
+
+def test_a_unit_is_a_module_whose_closures_have_ids_from_the_runtime() -> None:
+    r = dynamic.instrument_unit(CLOSURE, 1000, 500)
+    assert r["mid"] == "dyn#1000"
+    assert r["module"].startswith("function () {") and "$T$u(function (/*$F:1000*/a" in r["module"]
+    assert "/*$F:1001*/x) {if ($T$q) return $T$.p(k);" in r["module"]  # the closure reports its k
+    assert r["fns"] == {1000: [500, 0, 0], 1001: [501, 0, 1]}
+    assert r["scopes"][500][:2] == [-1, "dyn#1000"] and r["scopes"][501][:3] == [500, "dyn#1000", ["k"]]
+    assert r["ids"] == [1002, 502]
+    assert r["recreator"].startswith("function $T$R500() {")
+    # the same text and ids: the same code (a restore asks again and must get it)
+    assert dynamic.instrument_unit(CLOSURE, 1000, 500) == r
+
+
+def test_generators_and_async_functions_inside_are_machines() -> None:
+    r = dynamic.instrument_unit("function (a\n) {\nreturn async function* g() { yield await a; }\n}", 7, 3)
+    assert "$T$.agen(" in r["module"] and "yield" not in r["module"] and "await" not in r["module"]
+
+
+@pytest.mark.parametrize("text", [
+    "function () {}); globalThis.hit = 1; (function () {}",  # more than one function expression
+    "() => 1",
+    "class A {}",
+])
+def test_anything_but_one_function_expression_is_refused(text: str) -> None:
+    with pytest.raises((dynamic.DynamicError, JSSyntaxError)):
+        dynamic.instrument_unit(text, 1, 1)
+    assert dynamic.answer({"op": "instrument", "text": text, "fid": 1, "sid": 1})["error"] is True
+
+
+@pytest.mark.parametrize(("fid", "sid"), [(0, 1), (1, -2), (True, 1), ("1", 1), (2**41, 1)])
+def test_ids_must_be_positive_integers(fid: object, sid: object) -> None:
+    reply = dynamic.answer({"op": "instrument", "text": "function () {}", "fid": fid, "sid": sid})
+    assert reply["code"] == "EINVAL"
+
+
+def test_what_cannot_be_instrumented_is_an_answer_the_runtime_keeps_the_engines_function_for() -> None:
+    reply = dynamic.answer({"op": "instrument", "text": "function (x\n) {\nreturn eval('x')\n}", "fid": 5, "sid": 5})
+    assert reply["error"] is True and reply["code"] == "EINSTR" and "direct eval" in reply["message"]
+
+
+def test_units_are_cached_in_memory_and_on_disk(tmp_path: Path) -> None:
+    first = dynamic.cached_unit(CLOSURE, 10, 10)
+    assert dynamic.cached_unit(CLOSURE, 10, 10) is first
+    files = list((tmp_path / "dynamic").glob("*.json"))
+    assert len(files) == 1
+    dynamic._MEMORY.clear()
+    again = dynamic.cached_unit(CLOSURE, 10, 10)
+    assert again == json.loads(json.dumps(first)) and again is not first
+    assert dynamic.cached_unit(CLOSURE, 20, 10)["mid"] == "dyn#20"  # other ids: another entry
+
+
+def test_serve_answers_instrument_requests_and_nothing_else() -> None:
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    with os.fdopen(req_r, "rb", buffering=0) as requests, os.fdopen(rep_w, "wb", buffering=0) as replies:
+        t = threading.Thread(target=dynamic.serve, args=(requests, replies), daemon=True)
+        t.start()
+        lines = [{"op": "instrument", "text": CLOSURE, "fid": 3, "sid": 4}, {"op": "read", "path": "x"}, "[1]"]
+        with os.fdopen(req_w, "wb", buffering=0) as w:
+            w.write(b"".join(json.dumps(x).encode() + b"\n" for x in lines) + b"not json\n")
+        t.join(30)
+    with os.fdopen(rep_r, "rb") as r:
+        answers = [json.loads(line) for line in r.read().splitlines()]
+    assert answers[0]["mid"] == "dyn#3" and answers[0]["v"] == dynamic.version()
+    assert [a.get("code") for a in answers[1:]] == ["ENOSYS", "ENOSYS", "ENOSYS"]
+
+
+def test_a_worker_answers_instrument_requests_beside_file_calls() -> None:
+    line = json.dumps({"op": "instrument", "text": CLOSURE, "fid": 3, "sid": 4}).encode()
+    assert program_io._answer(None, "p1", line)["mid"] == "dyn#3"  # type: ignore[arg-type]
+
+
+def test_a_standalone_restore_brings_the_units_it_needs(things, tmp_path: Path) -> None:
+    """`things restore -o` makes a file that plain node runs, with no host to ask: the units the
+    snapshot lists are instrumented into it (bundle.snapshot_units)."""
+    prog = tmp_path / "prog.js"
+    prog.write_text("const make = new Function('a', 'let k = a; return () => (k += 10);');\n"
+                    "const add = make(1);\nlet n = 0;\n"
+                    "const t = setInterval(() => { console.log(add()); if (++n === 4) clearInterval(t); }, 1);\n")
+    snaps = tmp_path / "snaps"
+    r = things("exec", str(prog), "--every", "2", "--hops", "1", "--snapshot-dir", str(snaps))
+    assert r.returncode == 0 and r.stdout == b"11\n21\n31\n41\n", r.stderr
+    snap = json.loads((snaps / "hop-1.json").read_text())
+    assert [u[0] for u in snap["roots"]["dyn"]["units"]] == ["function (a\n) {\nlet k = a; return () => (k += 10);\n}"]
+    out = tmp_path / "resumed.js"
+    assert things("restore", str(snaps / "hop-1.json"), "-o", str(out)).returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THINGS_")}
+    resumed = subprocess.run(["node", str(out)], capture_output=True, env=env, cwd=tmp_path, timeout=60)
+    assert resumed.returncode == 0 and resumed.stdout == b"31\n41\n", resumed.stderr

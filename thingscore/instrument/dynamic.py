@@ -1,0 +1,218 @@
+"""Code a program makes at run time, instrumented when it is made.
+
+A function made by ``new Function(...)`` (or an indirect eval of a function expression) is a
+*dynamic unit* of the program: the runtime (jsruntime/dynamic_code.js) asks its host, on a
+synchronous request channel (the "rpc" pipes), to instrument the function's text as it would
+a module of the program, and evaluates what comes back. Closures made inside such code are
+then ordinary instrumented closures: they report their environments, snapshot and restore
+like any other (validators, compiled templates, JIT fast paths compile this way).
+
+A unit is the text ``$T$u(<function expression>);`` instrumented as a module without
+CommonJS wrapper variables, so that its free names are the global ones, as for
+``new Function``; the runtime's evaluation context defines ``$T$u`` (it keeps the function the
+module function makes). Its function and scope ids start where the runtime says
+(``fid``/``sid``, after the program's and earlier units'), so one text gives one output for
+given ids: the runtime of a restored program asks again with the ids the snapshot names and
+gets the same code back. Results are cached by content hash, in memory and next to the
+instrument cache on disk.
+
+Requests (one JSON object per line, see :func:`answer`)::
+
+    {"op": "instrument", "text": "function (a\\n) {\\n...\\n}", "fid": 1234, "sid": 567}
+
+answered by ``{"module", "recreator", "fns", "why", "scopes", "ids", "mid", "v"}`` (``v`` names
+the instrumenter and parser: a snapshot's units are restored only by the same, since other
+code could number its functions otherwise) or ``{"error": True, "code": ..., "message": ...}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import IO, Any
+
+from thingscore import plugins
+from thingscore.parsing import JSSyntaxError
+
+from . import verify
+from .bundle import _instrumenter_fingerprint, run_with_big_stack
+from .machines import desugar, has_machine_functions
+from .runtime_names import PREFIX
+from .transform import IdAllocator, transform_module
+
+log = logging.getLogger("things.dynamic")
+
+#: What the runtime's evaluation context calls with the unit's function (see the module docstring).
+UNIT_CALL = f"{PREFIX}u"
+#: The environment variable that tells a runtime its host answers instrument requests.
+ENV = "THINGS_DYNAMIC_CODE"
+#: Ids are plain integers in markers (``/*$F:123*/``) and tables: keep them well inside 2**53.
+MAX_ID = 2**40
+MAX_TEXT = 4 * 1024 * 1024  # a worker instruments on its own CPU: what one request may ask
+MEMORY_ENTRIES = 512
+
+
+def module_id(fid: int) -> str:
+    """The unit's module id: its first function id names it (unique in a program)."""
+    return f"dyn#{fid}"
+
+
+class DynamicError(ValueError):
+    """A request that cannot be answered with code (malformed, or text that is not one function)."""
+
+
+def instrument_unit(text: str, fid: int, sid: int, parser: str = "esprima") -> dict[str, Any]:
+    """Instrument one dynamic unit (see the module docstring); raises DynamicError or
+    JSSyntaxError (an InstrumentError for what cannot be instrumented: sloppy direct eval...)."""
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise DynamicError("text must be a string")
+    for name, v in (("fid", fid), ("sid", sid)):
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 < v < MAX_ID:
+            raise DynamicError(f"{name} must be a positive integer")
+    p = _parser(parser)
+
+    def parse(s: str) -> Any:
+        return p.parse(s, "script").program
+
+    source = f"{UNIT_CALL}({text});"
+    program = parse(source)
+    _check_shape(program, source)
+    if has_machine_functions(program):
+        source = desugar(source, parse)
+        program = parse(source)
+    ids = IdAllocator(next_fid=fid, next_sid=sid)
+    mid = module_id(fid)
+    res = transform_module(source, program, mid, "<dynamic code>", ids, esm=True)
+    if verify.enabled():
+        verify.check_modules(parse, [(mid, res.module_text, res.recreator_text, "(function () {")])
+    return {"mid": mid, "module": "function () {" + res.module_text + "\n}", "recreator": res.recreator_text,
+            "fns": res.fns, "why": res.why, "scopes": res.scopes, "ids": [ids.next_fid, ids.next_sid]}
+
+
+def _check_shape(program: Any, source: str) -> None:
+    """The unit is exactly ``$T$u(function ... {...});``: one function expression, nothing else."""
+    body = program["body"]
+    ok = len(body) == 1 and body[0]["type"] == "ExpressionStatement"
+    call = body[0]["expression"] if ok else None
+    ok = ok and call["type"] == "CallExpression" and call["callee"]["type"] == "Identifier" \
+        and call["callee"]["name"] == UNIT_CALL and len(call["arguments"]) == 1 \
+        and call["arguments"][0]["type"] == "FunctionExpression" \
+        and call["arguments"][0]["range"][0] == len(UNIT_CALL) + 1 \
+        and call["arguments"][0]["range"][1] == len(source) - 2
+    if not ok:
+        raise DynamicError("the text is not one function expression")
+
+
+_PARSERS: dict[str, Any] = {}
+_LOCK = threading.Lock()
+_MEMORY: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_FINGERPRINT: list[str] = []
+
+
+def _parser(name: str) -> Any:
+    p = _PARSERS.get(name)
+    if p is None:
+        p = _PARSERS[name] = plugins.load("parser", name)
+    return p
+
+
+def _fingerprint() -> str:
+    if not _FINGERPRINT:
+        _FINGERPRINT.append(_instrumenter_fingerprint())
+    return _FINGERPRINT[0]
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("THINGS_CACHE_DIR")
+    root = Path(env) if env else Path.home() / ".cache" / "things" / "instrumented"
+    return root / "dynamic"
+
+
+def cached_unit(text: str, fid: int, sid: int, parser: str = "esprima") -> dict[str, Any]:
+    """:func:`instrument_unit` through the memory and disk caches (keyed by content hash)."""
+    h = hashlib.sha256(_fingerprint().encode())
+    h.update(f"\0{parser}\0{fid}\0{sid}\0{int(verify.enabled())}\0".encode())
+    h.update(text.encode("utf-8", "surrogatepass"))
+    key = h.hexdigest()
+    with _LOCK:
+        hit = _MEMORY.get(key)
+        if hit is not None:
+            _MEMORY.move_to_end(key)
+            return hit
+    path = _cache_dir() / (key + ".json")
+    try:
+        reply = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        reply = None
+    if not isinstance(reply, dict) or "module" not in reply:
+        # on a thread with a big stack, as programs are (bundle.py): deeply nested code recurses deeply
+        reply = run_with_big_stack(lambda: instrument_unit(text, fid, sid, parser))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps(reply), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # no cache, no error
+    with _LOCK:
+        _MEMORY[key] = reply
+        while len(_MEMORY) > MEMORY_ENTRIES:
+            _MEMORY.popitem(last=False)
+    return reply
+
+
+def version(parser: str = "esprima") -> str:
+    """What makes one text give one output: the instrumenter's code and the parser."""
+    return hashlib.sha256(f"{_fingerprint()}\0{parser}".encode()).hexdigest()[:16]
+
+
+def answer(req: dict[str, Any], parser: str = "esprima") -> dict[str, Any]:
+    """The answer to one ``{"op": "instrument", ...}`` request (never raises)."""
+    try:
+        reply = cached_unit(req.get("text"), req.get("fid"), req.get("sid"), parser)  # type: ignore[arg-type]
+        return {**reply, "v": version(parser)}
+    except JSSyntaxError as exc:  # what cannot be instrumented: the runtime keeps the function as it is
+        return {"error": True, "code": "EINSTR", "message": str(exc)}
+    except DynamicError as exc:
+        return {"error": True, "code": "EINVAL", "message": str(exc)}
+    except RecursionError:
+        return {"error": True, "code": "EINSTR", "message": "code nested too deeply to instrument"}
+    except Exception as exc:  # our bug: the program goes on with the function uninstrumented
+        log.warning("instrumenting code made at run time failed: %s: %s", type(exc).__name__, exc)
+        return {"error": True, "code": "EIO", "message": f"{type(exc).__name__}: {exc}"}
+
+
+def serve(requests: IO[bytes], replies: IO[bytes], parser: str = "esprima") -> None:
+    """Answer a program's synchronous requests until its process ends (on a thread of its
+    own): instrument requests, and an error for anything else (``things exec`` has no global FS)."""
+    pending = b""
+    while True:
+        try:
+            chunk = requests.read(65536)
+        except (OSError, ValueError):
+            return
+        if not chunk:
+            return
+        pending += chunk
+        while True:
+            nl = pending.find(b"\n")
+            if nl < 0:
+                break
+            line, pending = pending[:nl], pending[nl + 1:]
+            try:
+                req = json.loads(line)
+            except ValueError:
+                req = None
+            if isinstance(req, dict) and req.get("op") == "instrument":
+                out = answer(req, parser)
+            else:
+                out = {"error": True, "code": "ENOSYS", "message": "no such request here"}
+            try:
+                replies.write(json.dumps(out).encode() + b"\n")
+            except (OSError, ValueError):
+                return
