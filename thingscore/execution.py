@@ -82,7 +82,7 @@ def execute(file: str | Path, *, hops: int, every: int, runtimes: list[str], arg
 
 def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtimes: list[str], hops: int,
               every: int, args: list[str], work: Path, snapshot_dir: Path | None, limits: Limits,
-              parser: str = "esprima") -> ExecResult:
+              parser: str | None = None) -> ExecResult:
     result = ExecResult(exit_code=0)
     snapshot_in: Path | None = None
     pending: HopRecord | None = None
@@ -145,7 +145,7 @@ def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtime
         snapshot_in = out
 
 
-def _serve_requests(proc: Any, parser: str) -> None:
+def _serve_requests(proc: Any, parser: str | None) -> None:
     """The program's synchronous requests: code it makes at run time, instrumented (see
     thingscore/instrument/dynamic.py); `things exec` has no global file system."""
     requests, replies = getattr(proc, "rpc_requests", None), getattr(proc, "rpc_replies", None)

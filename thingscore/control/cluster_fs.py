@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from thingscore import plugins
 from thingscore.fs import FileSystem
 from thingscore.pubsub import Message, PubSub
 from thingscore.security import envelope
@@ -25,8 +26,6 @@ from . import protocol
 
 HIDDEN = "***"  # what an advertised URL shows instead of a password
 _LOCAL_HOSTS = {"localhost": "127.0.0.1", "::1": "127.0.0.1", "[::1]": "127.0.0.1"}
-_SCHEME_FAMILY = {"rediss": "redis", "mongodb+srv": "mongodb", "file": "file"}
-_DEFAULT_PORTS = {"redis": 6379, "mongodb": 27017}
 
 
 def public_url(fs: FileSystem) -> str:
@@ -58,22 +57,28 @@ def has_hidden_password(url: str) -> bool:
 
 
 def identity(url: str) -> str:
-    """What makes two FS URLs the same namespace: the kind, the server, the database and the
-    key prefix (or the directory); not the password, TLS files or time-outs."""
+    """What makes two FS URLs the same namespace: the plugin that serves them, the server (a
+    missing port or database is the plugin's default URL's), the database and the key
+    prefix (or the directory); not the password, TLS files or time-outs."""
     if not url:
         return ""
     if "://" not in url:
         return "file:" + os.path.realpath(os.path.expanduser(url))
     parts = urlsplit(url)
-    scheme = _SCHEME_FAMILY.get(parts.scheme, parts.scheme)
-    if scheme == "file":
+    try:
+        family = plugins.for_scheme("fs", parts.scheme)  # every scheme of one plugin is one kind
+        default = urlsplit(plugins.declaration("fs", family).default_url or "")
+        paths = plugins.declaration("fs", family).accepts_paths
+    except plugins.PluginNotFound:
+        family, default, paths = parts.scheme, urlsplit(""), False
+    if paths and not parts.hostname:
         return "file:" + os.path.realpath(parts.path)
     host = (parts.hostname or "").lower()
     host = _LOCAL_HOSTS.get(host, host)
-    port = parts.port or _DEFAULT_PORTS.get(scheme, 0)
-    path = parts.path.strip("/") or ("0" if scheme == "redis" else "")
+    port = parts.port or (default.port if "://" in default.geturl() else None) or 0
+    path = parts.path.strip("/") or default.path.strip("/")
     keep = sorted((k, v) for k, v in parse_qsl(parts.query) if k in ("prefix", "bucket"))
-    return f"{scheme}://{host}:{port}/{path}" + (f"?{urlencode(keep)}" if keep else "")
+    return f"{family}://{host}:{port}/{path}" + (f"?{urlencode(keep)}" if keep else "")
 
 
 def same(a: str, b: str) -> bool:

@@ -38,7 +38,7 @@ class InstrumentedProgram:
     meta: dict[str, Any]
     tables: str  # the module table: `{ "id": [moduleFunction, recreator], ... }`
     runtime: str
-    parser: str = "esprima"
+    parser: str = ""  # the parser plugin it was made with ("": the default)
 
     def render(self, snapshot_json: str | None = None) -> str:
         """The standalone program; with ``snapshot_json`` it resumes from that snapshot."""
@@ -46,7 +46,7 @@ class InstrumentedProgram:
                 f"{self.main.name}; program {self.hash}. Generated: do not edit.\n")
         meta_data = self.meta
         if snapshot_json is not None and self.meta.get("dyn"):
-            units = snapshot_units(snapshot_json, self.parser)
+            units = snapshot_units(snapshot_json, self.parser or None)
             if units:  # a standalone file has no host to ask: the code comes with the program
                 meta_data = {**self.meta, "units": units}
         meta = json.dumps(meta_data, ensure_ascii=False)

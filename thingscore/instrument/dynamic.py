@@ -66,9 +66,10 @@ class DynamicError(ValueError):
     """A request that cannot be answered with code (malformed, or text that is not one function)."""
 
 
-def instrument_unit(text: str, fid: int, sid: int, parser: str = "esprima") -> dict[str, Any]:
+def instrument_unit(text: str, fid: int, sid: int, parser: str | None = None) -> dict[str, Any]:
     """Instrument one dynamic unit (see the module docstring); raises DynamicError or
     JSSyntaxError (an InstrumentError for what cannot be instrumented: sloppy direct eval...)."""
+    parser = parser or plugins.default_name("parser")
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         raise DynamicError("text must be a string")
     for name, v in (("fid", fid), ("sid", sid)):
@@ -133,8 +134,9 @@ def _cache_dir() -> Path:
     return root / "dynamic"
 
 
-def cached_unit(text: str, fid: int, sid: int, parser: str = "esprima") -> dict[str, Any]:
+def cached_unit(text: str, fid: int, sid: int, parser: str | None = None) -> dict[str, Any]:
     """:func:`instrument_unit` through the memory and disk caches (keyed by content hash)."""
+    parser = parser or plugins.default_name("parser")
     h = hashlib.sha256(_fingerprint().encode())
     h.update(f"\0{parser}\0{fid}\0{sid}\0{int(verify.enabled())}\0".encode())
     h.update(text.encode("utf-8", "surrogatepass"))
@@ -166,13 +168,15 @@ def cached_unit(text: str, fid: int, sid: int, parser: str = "esprima") -> dict[
     return reply
 
 
-def version(parser: str = "esprima") -> str:
+def version(parser: str | None = None) -> str:
     """What makes one text give one output: the instrumenter's code and the parser."""
+    parser = parser or plugins.default_name("parser")
     return hashlib.sha256(f"{_fingerprint()}\0{parser}".encode()).hexdigest()[:16]
 
 
-def answer(req: dict[str, Any], parser: str = "esprima") -> dict[str, Any]:
+def answer(req: dict[str, Any], parser: str | None = None) -> dict[str, Any]:
     """The answer to one ``{"op": "instrument", ...}`` request (never raises)."""
+    parser = parser or plugins.default_name("parser")
     try:
         reply = cached_unit(req.get("text"), req.get("fid"), req.get("sid"), parser)  # type: ignore[arg-type]
         return {**reply, "v": version(parser)}
@@ -187,9 +191,10 @@ def answer(req: dict[str, Any], parser: str = "esprima") -> dict[str, Any]:
         return {"error": True, "code": "EIO", "message": f"{type(exc).__name__}: {exc}"}
 
 
-def serve(requests: IO[bytes], replies: IO[bytes], parser: str = "esprima") -> None:
+def serve(requests: IO[bytes], replies: IO[bytes], parser: str | None = None) -> None:
     """Answer a program's synchronous requests until its process ends (on a thread of its
     own): instrument requests, and an error for anything else (``things exec`` has no global FS)."""
+    parser = parser or plugins.default_name("parser")
     pending = b""
     while True:
         try:
