@@ -9,13 +9,18 @@ import threading
 import uuid
 from typing import Any
 
+from thingscore.console import CommandError, Exit, human_bytes, human_seconds, print_json, waiting
+from thingscore.console import table as _table
 from thingscore.control import protocol
-from thingscore.control.config import ConfigError, open_fs, open_pubsub
-from thingscore.control.dispatcher import Dispatcher, DispatchError
-from thingscore.parsing import JSSyntaxError
+from thingscore.control.config import open_fs, open_pubsub
+from thingscore.control.dispatcher import Dispatcher
 from thingscore.pubsub import Message
-from thingscore.runtime import Limits
 from thingscore.security import keys
+
+PS_COLUMNS = [("id", "ID"), ("worker", "WORKER"), ("name", "NAME"), ("state", "STATE"), ("reason", "REASON"),
+              ("cpu_seconds", "CPU_S"), ("rss_bytes", "RSS")]
+WORKER_COLUMNS = [("worker", "WORKER"), ("runtime", "RUNTIME"), ("processes", "PROCESSES"), ("labels", "LABELS")]
+SIZES = {"rss_bytes": human_bytes, "cpu_seconds": human_seconds}
 
 
 def _print_json(obj: Any) -> None:
@@ -23,31 +28,23 @@ def _print_json(obj: Any) -> None:
 
 
 def table(rows: list[dict[str, Any]], cols: list[tuple[str, str]]) -> None:
-    """A listing as aligned columns (the `--json` flag gives the data instead)."""
-    data = [[str(r.get(k, "")) if r.get(k) is not None else "" for k, _ in cols] for r in rows]
-    widths = [max([len(h)] + [len(row[i]) for row in data]) for i, (_, h) in enumerate(cols)]
-    print("  ".join(h.ljust(w) for (_, h), w in zip(cols, widths, strict=True)).rstrip())
-    for row in data:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    """A listing as aligned columns, sizes human-readable (the `--json` flag gives the data instead)."""
+    _table(rows, cols, formats=SIZES)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Errors go up to :func:`thingscore.cli.main`, which prints them as one line with the exit
+    code of their kind (an unknown worker: 2; a broker that does not answer: 3...)."""
+    ring = keys.load_for(getattr(args, "keys", None), "dispatcher")
+    pubsub = open_pubsub(args.pubsub, client_id=f"dispatch-{uuid.uuid4().hex[:8]}")
     try:
-        ring = keys.load_for(getattr(args, "keys", None), "dispatcher")
-        pubsub = open_pubsub(args.pubsub, client_id=f"dispatch-{uuid.uuid4().hex[:8]}")
         fs = open_fs(args.fs)
-    except (ConfigError, Exception) as exc:
-        print(f"things dispatch: {exc}", file=sys.stderr)
-        return 1
+    except BaseException:
+        pubsub.close()
+        raise
     d = Dispatcher(pubsub, fs, timeout=args.timeout, keys=ring)
     try:
         return _run(d, args)
-    except (DispatchError, JSSyntaxError, ValueError) as exc:  # ValueError: a bad --max-* flag
-        print(f"things dispatch: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"things dispatch: {exc}", file=sys.stderr)
-        return 1
     finally:
         d.close()
         pubsub.close()
@@ -57,28 +54,32 @@ def run(args: argparse.Namespace) -> int:
 def _run(d: Dispatcher, args: argparse.Namespace) -> int:
     action = args.action
     if action == "run":
-        limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds).as_dict()
-        _print_json(d.run(args.worker, args.file, args=[a for a in args.args if a != "--"], limits=limits))
+        from thingscore.runtime import Limits
+
+        try:
+            limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds).as_dict()
+        except ValueError as exc:
+            raise CommandError(str(exc), Exit.USAGE) from exc
+        print_json(d.run(args.worker, args.file, args=[a for a in args.args if a != "--"], limits=limits))
     elif action == "ps":
         rows = d.ps()
         if args.json:
             _print_json(rows)
         else:
-            table(rows, [("id", "ID"), ("worker", "WORKER"), ("name", "NAME"), ("state", "STATE"),
-                          ("reason", "REASON"), ("cpu_seconds", "CPU_S"), ("rss_bytes", "RSS")])
+            table(rows, PS_COLUMNS)
     elif action == "workers":
         rows = d.workers()
         if args.json:
             _print_json(rows)
         else:
-            table(rows, [("worker", "WORKER"), ("runtime", "RUNTIME"), ("processes", "PROCESSES"),
-                          ("labels", "LABELS")])
+            table(rows, WORKER_COLUMNS)
     elif action == "migrate":
-        _print_json(d.migrate(args.id, args.worker))
+        with waiting(f"moving {args.id} to {args.worker}"):
+            print_json(d.migrate(args.id, args.worker))
     elif action in ("pause", "resume", "kill", "snapshot"):
-        _print_json(d.command(action, args.id))
+        print_json(d.command(action, args.id))
     elif action == "drain":
-        _print_json(d.drain(args.worker, on=not args.undo, wait=args.wait))
+        print_json(d.drain(args.worker, on=not args.undo, wait=args.wait))
     elif action == "logs":
         return _logs(d, args.id, args.follow)
     return 0

@@ -39,7 +39,7 @@ from thingscore.security import envelope, policy
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 
-from . import protocol, store
+from . import protocol, roster, store
 from .client import ControlClient, NoReply
 from .inbox import CommandInbox
 from .process import EXITED, FAILED, MIGRATING, PAUSED, RUNNING, ManagedProcess, pump
@@ -91,6 +91,7 @@ class Worker:
         self._stop = threading.Event()
         self._subs: list[Any] = []
         self.client: ControlClient | None = None
+        self._roster: roster.RosterWriter | None = None
         self.started = time.time()
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -99,6 +100,8 @@ class Worker:
         self.client = ControlClient(self.pubsub, f"worker-{self.id}-{uuid.uuid4().hex[:6]}", self.keys)
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(self.id), self.inbox.on_message, durable=True))
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self.inbox.on_message))
+        self._roster = roster.RosterWriter(self.fs, self.id, self.heartbeat_every)  # known at once to dispatchers
+        self._roster.beat(self._cmd_info({}))
         threading.Thread(target=self._heartbeats, name=f"heartbeat-{self.id}", daemon=True).start()
         log.info("worker %s ready (runtime %s)", self.id, self.runtime_name)
 
@@ -120,6 +123,8 @@ class Worker:
     def shutdown(self) -> None:
         """Stop serving; programs still running here are killed (they were not asked to move)."""
         self._stop.set()
+        if self._roster is not None:
+            self._roster.leave()
         for sub in self._subs:
             try:
                 self.pubsub.unsubscribe(sub)
@@ -143,6 +148,8 @@ class Worker:
                 self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
             except Exception as exc:  # a broker hiccup must not stop the worker
                 log.warning("heartbeat failed: %s", exc)
+            if self._roster is not None:
+                self._roster.beat(self._cmd_info({}))
 
     def set_draining(self, on: bool) -> None:
         if on != self.draining:
