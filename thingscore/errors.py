@@ -31,7 +31,6 @@ _UNREACHABLE_ERRNOS = {errno.ECONNREFUSED, errno.ECONNRESET, errno.EHOSTUNREACH,
 _USAGE_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError, FileExistsError)
 
 FIXES = {
-    "PluginNotFound": "pick one of the installed plugins named above",
     "ServerSelectionTimeoutError": "is the MongoDB server running at that URL?",
 }
 

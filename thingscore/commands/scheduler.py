@@ -8,8 +8,10 @@ import signal
 import sys
 import uuid
 
-from thingscore.control.apps import AppSpecError, parse_duration
-from thingscore.control.config import ConfigError, open_fs, open_pubsub
+from thingscore import plugins
+from thingscore.console import CommandError, Exit
+from thingscore.control.apps import parse_duration
+from thingscore.control.config import open_fs, open_pubsub
 from thingscore.control.schedule import ScheduleError
 from thingscore.control.scheduler import Scheduler
 from thingscore.security import keys
@@ -18,17 +20,18 @@ from thingscore.security import keys
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    every = parse_duration(args.checkpoint_every, "--checkpoint-every") if args.checkpoint_every else None
+    deadline = parse_duration(args.deadline, "--deadline")
+    plugins.load_class("scheduler", args.policy)  # an unknown --policy is a usage error before anything starts
+    ring = keys.load_for(getattr(args, "keys", None), "scheduler")
+    pubsub = open_pubsub(args.pubsub, client_id=f"scheduler-{uuid.uuid4().hex[:8]}")
     try:
-        every = parse_duration(args.checkpoint_every, "--checkpoint-every") if args.checkpoint_every else None
-        deadline = parse_duration(args.deadline, "--deadline")
-        ring = keys.load_for(getattr(args, "keys", None), "scheduler")
-        pubsub = open_pubsub(args.pubsub, client_id=f"scheduler-{uuid.uuid4().hex[:8]}")
         fs = open_fs(args.fs)
         scheduler = Scheduler(pubsub, fs, policy=args.policy, checkpoint_every=every, deadline=deadline,
                               keep_checkpoints=args.keep_checkpoints, keys=ring)
-    except (AppSpecError, ConfigError, Exception) as exc:  # a clear message for anything that prevents starting
-        print(f"things scheduler: {exc}", file=sys.stderr)
-        return 1
+    except BaseException:
+        pubsub.close()
+        raise
     signal.signal(signal.SIGTERM, lambda *_: scheduler.stop())
     print(f"things scheduler: ready (policy {args.policy})", file=sys.stderr, flush=True)
     try:
@@ -36,8 +39,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         scheduler.shutdown()
     except ScheduleError as exc:  # the stored schedule is unreadable, or not sealed by a scheduler
-        print(f"things scheduler: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(str(exc), Exit.FAILED) from exc
     finally:
         pubsub.close()
         fs.close()
