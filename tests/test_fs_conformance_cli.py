@@ -52,19 +52,32 @@ def test_redis_passes(redis_url: str, capsys: pytest.CaptureFixture[str]) -> Non
     assert "[ok  ] watch" in out and "0 failed" in out
 
 
-def test_mongo_without_a_url_is_skipped_visibly(monkeypatch: pytest.MonkeyPatch,
+def test_mongo_without_a_server_says_nothing_ran(monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.delenv("THINGS_TEST_MONGO_URL", raising=False)
-    assert conformance_fs.run("mongo", False) == 0
-    out = capsys.readouterr().out
-    assert "[skip] no server URL" in out and "0 passed, 0 failed, 1 skipped" in out
+    """Seen: `--fs=mongo` without a server passed, having checked nothing."""
+    monkeypatch.setenv("THINGS_TEST_MONGO_URL", f"mongodb://127.0.0.1:{free_port()}/x")
+    assert conformance_fs.run("mongo", False) == 3  # unreachable: nothing ran, never a pass
+    err = capsys.readouterr().err
+    assert "nothing ran: cannot reach the mongo file system" in err and "THINGS_TEST_MONGO_URL" in err
 
 
 def test_an_unreachable_mongo_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     port = free_port()
-    assert conformance_fs.run(f"mongodb://127.0.0.1:{port}/x?serverSelectionTimeoutMS=300", False) == 1
+    assert conformance_fs.run(f"mongodb://127.0.0.1:{port}/x?serverSelectionTimeoutMS=300", False) == 3
     err = capsys.readouterr().err
-    assert f"cannot reach MongoDB at 127.0.0.1:{port}" in err and "Topology" not in err
+    assert f"cannot reach the mongo file system at mongodb://127.0.0.1:{port}/x" in err and "Topology" not in err
+    assert "Traceback" not in err
+
+
+def test_a_bare_word_is_not_a_new_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Seen: `--fs=nosuch` created a directory ./nosuch and passed."""
+    monkeypatch.chdir(tmp_path)
+    assert conformance_fs.run("nosuch", False) == 2
+    assert "no file system 'nosuch'" in capsys.readouterr().err
+    assert not (tmp_path / "nosuch").exists()
+    with pytest.raises(UsageError):
+        resolve("nosuch")
 
 
 class TornFS(LocalFS):

@@ -30,13 +30,16 @@ tests see exactly the data.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
-from typing import IO, Any
+from typing import IO, Any, ParamSpec
+
+P = ParamSpec("P")
 
 
 class Exit(IntEnum):
@@ -68,6 +71,29 @@ def usage(cause: str, fix: str = "") -> CommandError:
 
 def unreachable(cause: str, fix: str = "") -> CommandError:
     return CommandError(cause, Exit.UNREACHABLE, fix)
+
+
+def reports_errors(command: str) -> Callable[[Callable[P, int]], Callable[P, int]]:
+    """For a command body that is also a Python API returning an exit code (the conformance
+    suites' ``run``): an exception is printed as the CLI would print it and becomes its code."""
+
+    def wrap(func: Callable[P, int]) -> Callable[P, int]:
+        @functools.wraps(func)
+        def run(*args: P.args, **kwargs: P.kwargs) -> int:
+            try:
+                return func(*args, **kwargs)
+            except KeyboardInterrupt:
+                return Exit.INTERRUPTED
+            except Exception as exc:
+                from thingscore.errors import explain
+
+                error = explain(exc)
+                say(error.line(command))
+                return int(error.code)
+
+        return run
+
+    return wrap
 
 
 def say(line: str) -> None:
