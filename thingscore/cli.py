@@ -358,9 +358,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _quiet_libraries() -> None:
     """Warnings meant for the authors of the libraries we use (deprecations) are not the
     user's business: keep stderr for things' own messages. ``-W``/PYTHONWARNINGS still win."""
-    import logging
-
-    logging.getLogger("stevedore").setLevel(logging.ERROR)  # "Could not load NAME": we say it better
     if not sys.warnoptions:
         import warnings
 

@@ -36,12 +36,12 @@ def run(args: argparse.Namespace) -> int:
     if backend == "zmq":
         return _run_zmq(host, port or 7901, curve_keys, curve_clients)
     if curve_keys or curve_clients:
-        print("error: --curve-keys and --curve-clients are for the zmq backend (mosquitto: configure TLS in its "
-              "own configuration)", file=sys.stderr)
+        print("things pubsub: --curve-keys and --curve-clients are for the zmq backend (mosquitto: configure TLS "
+              "in its own configuration)", file=sys.stderr)
         return 2
     if backend == "mqtt":
         return _run_mosquitto(host, port or 1883)
-    print(f"error: unknown broker backend {backend!r} (zmq or mqtt)", file=sys.stderr)
+    print(f"things pubsub: unknown broker backend {backend!r} (zmq or mqtt)", file=sys.stderr)
     return 2
 
 
@@ -66,8 +66,8 @@ def _run_zmq(host: str, port: int, curve_keys: str | None = None, curve_clients:
                       "until one is added", file=sys.stderr, flush=True)
         broker = ZmqBroker(host, port, curve_secret=secret, allowed_clients=curve_clients)
         broker.start()
-    except (PubSubError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (PubSubError, OSError) as exc:  # the port is taken, a key file is unreadable
+        print(f"things pubsub: {exc}", file=sys.stderr)
         return 1
     mode = "" if secret is None else (", CURVE" + (f", clients allowed by {curve_clients}" if curve_clients else
                                                    ", any client that knows the key"))
@@ -84,9 +84,9 @@ def _run_zmq(host: str, port: int, curve_keys: str | None = None, curve_clients:
 def _run_mosquitto(host: str, port: int) -> int:
     exe = shutil.which("mosquitto") or next((p for p in ("/usr/sbin/mosquitto",) if Path(p).exists()), None)
     if exe is None:
-        print("error: mosquitto is not installed (use the default --backend zmq, or apt-get install mosquitto)",
+        print("things pubsub: mosquitto is not installed (use the default --backend zmq, or apt-get install mosquitto)",
               file=sys.stderr)
-        return 1
+        return 2  # a missing prerequisite: the message says what to install
     with tempfile.TemporaryDirectory(prefix="things-mosquitto-") as work:
         conf = Path(work) / "mosquitto.conf"
         conf.write_text(f"listener {port} {host}\nallow_anonymous true\npersistence true\n"

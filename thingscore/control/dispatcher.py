@@ -65,6 +65,14 @@ class Dispatcher:
         known = self.known_workers()
         if worker in known:
             return
+        if not known:  # no roster here (workers on another file system, or older ones): ask it
+            self._ask_unlisted(worker)
+            return
+        seen = ", ".join(sorted(known))
+        raise UnknownTarget(f"no worker {worker!r} in this cluster (workers: {seen}); "
+                            "`things dispatch workers` lists them")
+
+    def _ask_unlisted(self, worker: str) -> None:
         try:
             self.client.request(worker, "info", {}, min(self.timeout, UNKNOWN_GRACE))
             return  # not in the roster (another file system?), but there: go on
@@ -72,9 +80,8 @@ class Dispatcher:
             raise DispatchError(str(exc)) from exc
         except NoReply:
             pass
-        seen = ", ".join(sorted(known)) or "none"
-        raise UnknownTarget(f"no worker {worker!r} in this cluster (workers: {seen}); "
-                            "`things dispatch workers` lists them")
+        raise UnknownTarget(f"no worker {worker!r} answers, and no worker is listed in this file system "
+                            f"({self.fs.url or 'the default'}): is the worker running with the same --pubsub and --fs?")
 
     def workers(self) -> list[dict[str, Any]]:
         replies = self.client.broadcast("info", gather=self.gather, expect=self.known_workers())
