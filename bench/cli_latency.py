@@ -36,6 +36,9 @@ from servers import free_port, free_port_triple, start_mosquitto, start_redis  #
 
 PROGRAM = ROOT / "tests" / "programs" / "slow_counter.js"
 THINGS = [sys.executable, "-m", "thingscore.cli"]
+# As on a user's machine: Python keeps the compiled modules (some CI environments say not to,
+# and every command then compiles the whole package again: a third of its time).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def timed(cmd: list[str], timeout: float = 120) -> tuple[float, subprocess.CompletedProcess[str]]:

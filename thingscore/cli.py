@@ -159,21 +159,14 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="things", description="Run and live-migrate JavaScript programs.",
-                                epilog="exit codes: 0 ok, 1 failed, 2 usage, 3 unreachable, 4 incomplete, "
-                                "130 interrupted (README: Exit codes)")
-    p.add_argument("--version", action=_Version)
-    _cluster_flags(p, list(CLUSTER_FLAGS))
-    sub = p.add_subparsers(dest="command", required=True)
-
-    ins = sub.add_parser("instrument", help="instrument a program so that it can be snapshotted and resumed")
+def _setup_instrument(ins: argparse.ArgumentParser) -> None:
     ins.add_argument("file")
     ins.add_argument("-o", "--output", help="output file (default: stdout)")
     ins.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
     ins.set_defaults(func=_cmd_instrument)
 
-    ex = sub.add_parser("exec", help="run a program, migrating it to a fresh runtime process every K callbacks")
+
+def _setup_exec(ex: argparse.ArgumentParser) -> None:
     ex.add_argument("file")
     ex.add_argument("args", nargs="*", help="arguments passed to the program (after --)")
     ex.add_argument("--hops", type=int, default=0, help="number of migrations (default 0)")
@@ -186,14 +179,16 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-cpu-seconds", type=float, help="stop the program after this much CPU time (per process)")
     ex.set_defaults(func=_cmd_exec)
 
-    rs = sub.add_parser("restore", help="write a standalone JS file that resumes a program from a snapshot")
+
+def _setup_restore(rs: argparse.ArgumentParser) -> None:
     rs.add_argument("snapshot")
     rs.add_argument("-o", "--output", help="output file (default: stdout)")
     rs.add_argument("--program", help="the program's main file (default: the one named in the snapshot)")
     rs.add_argument("--parser", default="esprima", help="parser plugin (default: esprima)")
     rs.set_defaults(func=_cmd_restore)
 
-    wk = sub.add_parser("worker", help="run programs for the control plane (until interrupted)")
+
+def _setup_worker(wk: argparse.ArgumentParser) -> None:
     wk.add_argument("--id", help="worker id (default: $THINGS_WORKER_ID or the host name)")
     wk.add_argument("--runtime", help="runtime plugin for programs (default: node)")
     wk.add_argument("--heartbeat", type=float, help="seconds between heartbeats (default 1)")
@@ -213,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     _cluster_flags(wk, CLUSTER_COMMANDS["worker"])
     wk.set_defaults(func=_cmd_worker)
 
-    dp = sub.add_parser("dispatch", help="command workers: run, ps, migrate, pause, resume, kill, snapshot, logs")
+
+def _setup_dispatch(dp: argparse.ArgumentParser) -> None:
     dsub = dp.add_subparsers(dest="action", required=True)
     d_run = dsub.add_parser("run", help="run a program on a worker; prints JSON {id, worker, status}")
     d_run.add_argument("worker")
@@ -241,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     _cluster_flags(dp, CLUSTER_COMMANDS["dispatch"])
     dp.set_defaults(func=_cmd_dispatch)
 
-    sc = sub.add_parser("scheduler", help="place applications, checkpoint them, fail them over (until interrupted)")
+
+def _setup_scheduler(sc: argparse.ArgumentParser) -> None:
     sc.add_argument("--policy", default="first-fit", help="placement policy plugin (default first-fit)")
     sc.add_argument("--checkpoint-every", metavar="DURATION",
                     help="checkpoint every running program this often (5s, 500ms, 2m); default: only programs "
@@ -253,7 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     _cluster_flags(sc, CLUSTER_COMMANDS["scheduler"])
     sc.set_defaults(func=_cmd_scheduler)
 
-    ap = sub.add_parser("app", help="applications: run, ls, stop (through the scheduler)")
+
+def _setup_app(ap: argparse.ArgumentParser) -> None:
     ap_sub = ap.add_subparsers(dest="app_command", required=True)
     ap_run = ap_sub.add_parser("run", help="run an application file (YAML, JSON or TOML); prints JSON")
     ap_run.add_argument("file")
@@ -267,17 +265,19 @@ def build_parser() -> argparse.ArgumentParser:
     _cluster_flags(ap, CLUSTER_COMMANDS["app"])
     ap.set_defaults(func=_cmd_app)
 
-    kg = sub.add_parser("keygen", help="make the keys of a cluster: FILE (all roles) and FILE.dispatcher, "
-                        "FILE.scheduler, FILE.worker")
+
+def _setup_keygen(kg: argparse.ArgumentParser) -> None:
     kg.add_argument("--out", required=True, metavar="FILE", help="where to write the full key file")
     kg.add_argument("--force", action="store_true", help="overwrite existing key files")
     _json_flag(kg)
     kg.set_defaults(func=_cmd_keygen)
 
-    dm = sub.add_parser("demo", help="the whole system on one machine: migrations between processes and workers")
+
+def _setup_demo(dm: argparse.ArgumentParser) -> None:
     dm.set_defaults(func=_cmd_demo)
 
-    pb = sub.add_parser("pubsub", help="the embedded broker for one machine (zmq)")
+
+def _setup_pubsub(pb: argparse.ArgumentParser) -> None:
     pb.add_argument("--host", default="127.0.0.1")
     pb.add_argument("--port", type=int, default=7901)
     pb.add_argument("--backend", choices=["zmq", "mqtt"], default="zmq",
@@ -291,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     pb.add_argument("-v", "--verbose", action="store_true")
     pb.set_defaults(func=_cmd_pubsub)
 
-    sm = sub.add_parser("simulate", help="compare placement policies on a simulated fleet (no processes)")
+
+def _setup_simulate(sm: argparse.ArgumentParser) -> None:
     sm.add_argument("--workers", type=int, default=1000)
     sm.add_argument("--programs", type=int, default=5000)
     sm.add_argument("--policy", default="first-fit", help="policy name(s), comma-separated to compare")
@@ -301,7 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--json", action="store_true")
     sm.set_defaults(func=_cmd_simulate)
 
-    cf = sub.add_parser("conformance", help="conformance suites for plugins")
+
+def _setup_conformance(cf: argparse.ArgumentParser) -> None:
     cf_sub = cf.add_subparsers(dest="conformance_command", required=True)
     cfr = cf_sub.add_parser("run", help="run the conformance suite of a plugin")
     cfr.add_argument("--parser", help="parser plugin name")
@@ -322,6 +324,38 @@ def build_parser() -> argparse.ArgumentParser:
                      "as it comes; tests already in FILE are not run again (resume a long run)")
     cfr.add_argument("--verbose", "-v", action="store_true")
     cfr.set_defaults(func=_cmd_conformance)
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "instrument": ("instrument a program so that it can be snapshotted and resumed", _setup_instrument),
+    "exec": ("run a program, migrating it to a fresh runtime process every K callbacks", _setup_exec),
+    "restore": ("write a standalone JS file that resumes a program from a snapshot", _setup_restore),
+    "worker": ("run programs for the control plane (until interrupted)", _setup_worker),
+    "dispatch": ("command workers: run, ps, migrate, pause, resume, kill, snapshot, logs", _setup_dispatch),
+    "scheduler": ("place applications, checkpoint them, fail them over (until interrupted)", _setup_scheduler),
+    "app": ("applications: run, ls, stop (through the scheduler)", _setup_app),
+    "keygen": ("make the keys of a cluster: FILE (all roles) and FILE.dispatcher, FILE.scheduler, FILE.worker",
+               _setup_keygen),
+    "demo": ("the whole system on one machine: migrations between processes and workers", _setup_demo),
+    "pubsub": ("the embedded broker for one machine (zmq)", _setup_pubsub),
+    "simulate": ("compare placement policies on a simulated fleet (no processes)", _setup_simulate),
+    "conformance": ("conformance suites for plugins", _setup_conformance),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; with ``command``, only that one is filled in (argparse builds
+    a parser object per subcommand: a tenth of a second of start-up for all of them)."""
+    p = argparse.ArgumentParser(prog="things", description="Run and live-migrate JavaScript programs.",
+                                epilog="exit codes: 0 ok, 1 failed, 2 usage, 3 unreachable, 4 incomplete, "
+                                "130 interrupted (README: Exit codes)")
+    p.add_argument("--version", action=_Version)
+    _cluster_flags(p, list(CLUSTER_FLAGS))
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, (text, setup) in COMMANDS.items():
+        parser = sub.add_parser(name, help=text)
+        if command is None or command == name:
+            setup(parser)
     return p
 
 
@@ -333,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "--" in argv:
         cut = argv.index("--")
         argv, tail = argv[:cut], argv[cut + 1:]
-    parser = build_parser()
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     _fill_cluster_flags(args, parser)
     if tail is not None:
@@ -353,6 +387,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         error = explain(exc)
         print(error.line(args.command), file=sys.stderr, flush=True)
         return int(error.code)
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand typed (past the top-level flags and their values); None when unsure,
+    and then every command's parser is built, for help and for argparse's own errors."""
+    takes_value = set(CLUSTER_FLAGS)
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token.startswith("-"):
+            if token in ("-h", "--help"):
+                return None
+            skip = token in takes_value
+            continue
+        return token if token in COMMANDS else None
+    return None
 
 
 def _quiet_libraries() -> None:
