@@ -124,6 +124,9 @@ def measure(kind: str, runs: int) -> dict[str, float]:
 
 
 def main() -> int:
+    # `python -m` puts the working directory first on sys.path: away from any checkout, so that
+    # PYTHONPATH (or the installed package) decides which code runs
+    os.chdir(tempfile.gettempdir())
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--brokers", default="zmq,mqtt,redis")
