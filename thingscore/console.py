@@ -34,6 +34,7 @@ import functools
 import json
 import math
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
@@ -165,51 +166,77 @@ def on_terminal(stream: IO[str] | None = None) -> bool:
 
 class Progress:
     """A progress line on stderr while long work goes on; nothing at all when stderr is not a
-    terminal (pipes, CI logs, tests). ``rich`` is imported only when a bar is shown."""
+    terminal (pipes, CI logs, tests). ``rich`` is imported only when a bar is shown, and with
+    ``delay`` only once the work has lasted that long: a quick answer pays nothing for it."""
 
-    def __init__(self, description: str, total: float | None = None) -> None:
+    def __init__(self, description: str, total: float | None = None, delay: float = 0.0) -> None:
         self.description = description
         self.total = total
+        self.delay = delay
         self._bar: Any = None
         self._task: Any = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._closed = False
+        self._completed: float | None = None
 
     def __enter__(self) -> Progress:
         if on_terminal(sys.stderr):
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
-            if self.total is not None:
-                columns += [BarColumn(), MofNCompleteColumn()]
-            columns.append(TimeElapsedColumn())
-            from rich.progress import Progress as RichProgress
-
-            self._bar = RichProgress(*columns, console=Console(stderr=True), transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task(self.description, total=self.total)
+            if self.delay > 0:
+                self._timer = threading.Timer(self.delay, self._start)
+                self._timer.daemon = True
+                self._timer.start()
+            else:
+                self._start()
         return self
 
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
+        columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
+        if self.total is not None:
+            columns += [BarColumn(), MofNCompleteColumn()]
+        columns.append(TimeElapsedColumn())
+        with self._lock:
+            if self._closed:
+                return
+            self._bar = RichProgress(*columns, console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self.description, total=self.total, completed=self._completed or 0)
+
     def advance(self, steps: float = 1, description: str | None = None) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, advance=steps, **({"description": description} if description else {}))
+        with self._lock:
+            self._completed = (self._completed or 0) + steps
+            if self._bar is not None:
+                self._bar.update(self._task, advance=steps, **({"description": description} if description else {}))
 
     def update(self, *, completed: float | None = None, description: str | None = None) -> None:
-        if self._bar is not None:
-            kwargs: dict[str, Any] = {}
+        with self._lock:
             if completed is not None:
-                kwargs["completed"] = completed
+                self._completed = completed
             if description is not None:
-                kwargs["description"] = description
-            self._bar.update(self._task, **kwargs)
+                self.description = description
+            if self._bar is not None:
+                kwargs: dict[str, Any] = {"description": self.description}
+                if completed is not None:
+                    kwargs["completed"] = completed
+                self._bar.update(self._task, **kwargs)
 
     def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            self._closed = True
+            if self._bar is not None:
+                self._bar.stop()
+                self._bar = None
 
 
 @contextmanager
-def waiting(description: str) -> Iterator[Progress]:
-    """A spinner for a wait that may be long (a migration, an application starting)."""
-    with Progress(description) as p:
+def waiting(description: str, delay: float = 0.5) -> Iterator[Progress]:
+    """A spinner for a wait that may be long (a migration, a worker slow to answer), shown once
+    it has lasted ``delay`` seconds."""
+    with Progress(description, delay=delay) as p:
         yield p

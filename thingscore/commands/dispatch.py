@@ -60,7 +60,9 @@ def _run(d: Dispatcher, args: argparse.Namespace) -> int:
             limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds).as_dict()
         except ValueError as exc:
             raise CommandError(str(exc), Exit.USAGE) from exc
-        print_json(d.run(args.worker, args.file, args=[a for a in args.args if a != "--"], limits=limits))
+        with waiting(f"starting {args.file} on {args.worker}"):
+            started = d.run(args.worker, args.file, args=[a for a in args.args if a != "--"], limits=limits)
+        print_json(started)
     elif action == "ps":
         rows = d.ps()
         if args.json:
@@ -74,10 +76,13 @@ def _run(d: Dispatcher, args: argparse.Namespace) -> int:
         else:
             table(rows, WORKER_COLUMNS)
     elif action == "migrate":
-        with waiting(f"moving {args.id} to {args.worker}"):
-            print_json(d.migrate(args.id, args.worker))
+        with waiting(f"moving {args.id} to {args.worker}", delay=0):
+            moved = d.migrate(args.id, args.worker)
+        print_json(moved)
     elif action in ("pause", "resume", "kill", "snapshot"):
-        print_json(d.command(action, args.id))
+        with waiting(f"{action} {args.id}: waiting for its worker"):
+            done = d.command(action, args.id)
+        print_json(done)
     elif action == "drain":
         print_json(d.drain(args.worker, on=not args.undo, wait=args.wait))
     elif action == "logs":
