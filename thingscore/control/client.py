@@ -25,7 +25,7 @@ from .protocol import Command, ProtocolError, Reply
 log = logging.getLogger("things.control")
 
 #: After every expected worker answered a broadcast: how long to wait for one more.
-SETTLE = 0.05
+SETTLE = 0.02
 
 
 class NoReply(TimeoutError):
