@@ -66,10 +66,10 @@ def _run_zmq(host: str, port: int, curve_keys: str | None = None, curve_clients:
                       "until one is added", file=sys.stderr, flush=True)
         broker = ZmqBroker(host, port, curve_secret=secret, allowed_clients=curve_clients)
         broker.start()
-    except PubSubError as exc:  # a key file that is not one, flags that do not fit: usage
+    except PubSubError as exc:  # a key file that is not one, a --port already taken: what was typed cannot work
         print(f"things pubsub: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # the port is taken
+    except OSError as exc:  # a key file that cannot be read or written
         print(f"things pubsub: {exc}", file=sys.stderr)
         return 1
     mode = "" if secret is None else (", CURVE" + (f", clients allowed by {curve_clients}" if curve_clients else
