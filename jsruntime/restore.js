@@ -770,6 +770,8 @@ function restoreSnapshot(rt, snap, roots, before) {
     return r.run(roots);
   } catch (err) {
     if (err instanceof RestoreError) throw err;
+    // A Node built-in this engine lacks: the program cannot run here, the snapshot is fine.
+    if (err && err.code === 'ERR_THINGS_NO_BUILTIN') throw new RestoreError(err.message);
     // Whatever else went wrong, the cause is the snapshot's content, not the program.
     throw new RestoreError('malformed snapshot: ' + (err && err.message));
   }

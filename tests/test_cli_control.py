@@ -85,8 +85,8 @@ def test_run_ps_migrate_logs_kill(system) -> None:
 
 def test_clear_errors(system) -> None:
     r = system("kill", "no-such-process")
-    assert r.returncode == 1 and "no process 'no-such-process'" in r.stderr
+    assert r.returncode == 2 and "no process 'no-such-process'" in r.stderr  # usage (README: Exit codes)
     r = system("run", "no-such-worker", str(PROGRAMS / "slow_counter.js"))
-    assert r.returncode == 1 and "no reply from worker 'no-such-worker'" in r.stderr
+    assert r.returncode == 2 and "no worker 'no-such-worker' in this cluster (workers: cli-w1, cli-w2)" in r.stderr
     r = system("run", "cli-w1", str(Path(PROGRAMS / "syntax_error.js")))
     assert r.returncode == 1 and "syntax_error.js:1:9" in r.stderr

@@ -96,7 +96,7 @@ def test_native_handle_cannot_move_and_program_runs_on(things, node) -> None:
     prog = PROGRAMS / "socket_holder.js"
     r = things("exec", str(prog), "--hops", "3", "--every", "1")
     assert r.stdout == node(str(prog)).stdout  # the program was not harmed
-    assert r.returncode == 2
+    assert r.returncode == 4  # incomplete: the program ran to its end, a migration asked for was impossible
     assert b"cannot migrate" in r.stderr and b"root" in r.stderr and b"server" in r.stderr
 
 
@@ -111,7 +111,7 @@ def test_host_promise_is_named(things, node) -> None:
     prog = PROGRAMS / "host_promise.js"
     r = things("exec", str(prog), "--hops", "3", "--every", "1")
     assert r.stdout == node(str(prog)).stdout  # the program runs on where it is
-    assert r.returncode == 2
+    assert r.returncode == 4  # incomplete: the program ran to its end, a migration asked for was impossible
     assert b"cannot move a promise of the host" in r.stderr and b"held.read" in r.stderr
 
 

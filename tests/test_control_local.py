@@ -15,6 +15,7 @@ from conftest import PROGRAMS
 from thingscore import plugins
 from thingscore.control import protocol
 from thingscore.control.dispatcher import Dispatcher, DispatchError
+from thingscore.control.roster import RosterWriter
 from thingscore.control.worker import Worker
 
 SLOW = PROGRAMS / "slow_counter.js"
@@ -125,6 +126,7 @@ def test_failed_migration_resumes_on_the_source(cluster) -> None:
     d.request("A", "run", {**_upload(d, SLOW), "pid": pid, "args": ["40"], "name": "slow"})
     time.sleep(0.3)
     workers["B"].shutdown()  # the target is gone: nobody answers the restore
+    RosterWriter(d.fs, "B", 1.0).beat({})  # ... but, as after a crash, it is still in the roster
     workers["A"].migrate_timeout = 2
     with pytest.raises(DispatchError, match="runs on at A"):
         d.migrate(pid, "B")

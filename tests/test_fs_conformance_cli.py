@@ -54,18 +54,33 @@ def test_redis_passes(redis_url: str, capsys: pytest.CaptureFixture[str]) -> Non
     assert "[ok  ] watch" in out and "0 failed" in out
 
 
-def test_mongo_without_a_server_checks_nothing_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    """A mongodb:// URL goes to the plugin that declares it; no server there: nothing ran, exit 1."""
+def test_mongo_without_a_server_says_nothing_ran(capsys: pytest.CaptureFixture[str]) -> None:
+    """Seen: `--fs=mongo` without a server passed, having checked nothing. A mongodb:// URL
+    goes to the plugin that declares it; no server there: nothing ran, exit 3."""
     port = free_port()
-    assert conformance_fs.run(f"mongodb://127.0.0.1:{port}/things?serverSelectionTimeoutMS=500", False) == 1
-    assert "passed" not in capsys.readouterr().out
+    assert conformance_fs.run(f"mongodb://127.0.0.1:{port}/things?serverSelectionTimeoutMS=500", False) == 3
+    captured = capsys.readouterr()
+    assert "passed" not in captured.out
+    assert "nothing ran: cannot reach the mongo file system" in captured.err
 
 
 def test_an_unreachable_mongo_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     port = free_port()
-    assert conformance_fs.run(f"mongodb://127.0.0.1:{port}/x?serverSelectionTimeoutMS=300", False) == 1
+    assert conformance_fs.run(f"mongodb://127.0.0.1:{port}/x?serverSelectionTimeoutMS=300", False) == 3
     err = capsys.readouterr().err
-    assert f"cannot reach MongoDB at 127.0.0.1:{port}" in err and "Topology" not in err
+    assert f"cannot reach the mongo file system at mongodb://127.0.0.1:{port}/x" in err and "Topology" not in err
+    assert "Traceback" not in err
+
+
+def test_a_bare_word_is_not_a_new_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Seen: `--fs=nosuch` created a directory ./nosuch and passed."""
+    monkeypatch.chdir(tmp_path)
+    assert conformance_fs.run("nosuch", False) == 2
+    assert "no file system 'nosuch'" in capsys.readouterr().err
+    assert not (tmp_path / "nosuch").exists()
+    with pytest.raises(UsageError):
+        resolve("nosuch")
 
 
 class TornFS(LocalFS):

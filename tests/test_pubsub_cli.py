@@ -37,7 +37,7 @@ def test_redis_url_passes(redis_url: str) -> None:
 
 
 def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run("nosuch://x", verbose=False) == 2
-    assert run("redis://127.0.0.1:1/0", verbose=False) == 2
+    assert run("nosuch://x", verbose=False) == 2  # usage (README: Exit codes)
+    assert run("redis://127.0.0.1:1/0", verbose=False) == 3  # unreachable: nothing ran
     err = capsys.readouterr().err
-    assert "no pubsub plugin for nosuch:// URLs" in err and "cannot use pub/sub" in err
+    assert "no pubsub plugin" in err and "nosuch" in err

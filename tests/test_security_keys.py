@@ -39,7 +39,7 @@ def test_keygen_writes_the_full_ring_and_one_file_per_role(tmp_path: Path) -> No
     assert set(dispatcher.private) == {"dispatcher"} and dispatcher.snapshot_key is None
     # Never overwritten by accident: the old signatures would all become invalid.
     again = subprocess.run([*things_cmd(), "keygen", "--out", str(out)], capture_output=True, text=True, timeout=60)
-    assert again.returncode == 1 and "--force" in again.stderr
+    assert again.returncode == 2 and "--force" in again.stderr  # a usage error (README: Exit codes)
     assert keys.load(out).kid == full.kid
 
 

@@ -465,5 +465,5 @@ def test_things_pubsub_refuses_a_public_key_file(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 1 and b"no CURVE secret key" in err
+    assert proc.returncode == 2 and b"no CURVE secret key" in err  # a usage error (README: Exit codes)
 

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from thingscore.instrument import dynamic
 from thingscore.instrument.bundle import instrument
 from thingscore.runtime import Limits, Runtime, StartRequest
 
-EXIT_MIGRATION_FAILED = 2
+EXIT_MIGRATION_FAILED = 4  # thingscore.console.Exit.INCOMPLETE: it ran, but not all that was asked
 
 
 @dataclass
@@ -61,7 +62,8 @@ def _exit_code(rc: int) -> int:
 
 
 def execute(file: str | Path, *, hops: int, every: int, runtimes: list[str], args: list[str] | None = None,
-            snapshot_dir: Path | None = None, parser: str | None = None, limits: Limits | None = None) -> ExecResult:
+            snapshot_dir: Path | None = None, parser: str | None = None, limits: Limits | None = None,
+            on_hop: Callable[[int], None] | None = None) -> ExecResult:
     """Run ``file`` migrating it ``hops`` times, every ``every`` callbacks; each process gets
     ``limits`` (a program over one is stopped: the reason on stderr, a non-zero exit code)."""
     main = Path(file).resolve()
@@ -75,14 +77,14 @@ def execute(file: str | Path, *, hops: int, every: int, runtimes: list[str], arg
         program_file = work / "program.js"
         program_file.write_text(program.render(), encoding="utf-8")
         return _run_hops(program_file, main.parent, loaded, runtimes, hops, every, args or [], work, snapshot_dir,
-                         limits or Limits(), parser)
+                         limits or Limits(), parser, on_hop)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtimes: list[str], hops: int,
               every: int, args: list[str], work: Path, snapshot_dir: Path | None, limits: Limits,
-              parser: str | None = None) -> ExecResult:
+              parser: str | None = None, on_hop: Callable[[int], None] | None = None) -> ExecResult:
     result = ExecResult(exit_code=0)
     snapshot_in: Path | None = None
     pending: HopRecord | None = None
@@ -106,6 +108,8 @@ def _run_hops(program_file: Path, cwd: Path, loaded: dict[str, Runtime], runtime
                 pending.resume_ms = (time.perf_counter() - started) * 1000
                 result.hops.append(pending)
                 pending = None
+                if on_hop is not None:
+                    on_hop(len(result.hops))
             elif kind == "snapshot":
                 snap_msg = msg
             elif kind == "snapshot-error":

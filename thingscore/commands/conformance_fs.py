@@ -10,21 +10,24 @@ What ``--fs`` accepts:
 
 The plugin is loaded through its entry point, exactly as the kernel would load it. The
 checks run in scratch subtrees ``things-conformance-*/`` that are emptied afterwards, so a
-namespace holding real files can be checked. Exit status: 0 when no check failed (skips
-are printed, never counted as passes), 1 when one failed or the server cannot be reached,
-2 for a usage error.
+namespace holding real files can be checked. Exit status: 0 when no check failed and some
+ran (skips are printed, never counted as passes), 1 when one failed, 2 for a usage error,
+3 when the server cannot be reached (nothing ran), 4 when every check was skipped.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
 import time
 
-from things_conformance._suite import module_main, print_report
+from things_conformance._suite import module_main
 
 from thingscore import plugins
+from thingscore.commands.conformance_report import finish
+from thingscore.console import CommandError, Progress, reports_errors, unreachable, usage
 
 
 class UsageError(ValueError):
@@ -45,52 +48,69 @@ def resolve(url_or_name: str) -> tuple[str, str | None]:
         name, url = plugins.resolve("fs", spec)
     except plugins.PluginNotFound as exc:
         raise UsageError(str(exc)) from None
-    if spec == name and plugins.declaration("fs", name).accepts_paths:
+    takes_paths = plugins.declaration("fs", name).accepts_paths
+    if spec == name and takes_paths:
         return name, None
+    if takes_paths and url == spec and "://" not in spec:
+        path_like = "/" in spec or os.sep in spec or spec.startswith((".", "~"))
+        if not path_like and not os.path.isdir(spec):  # a typo far more often than a new directory
+            raise UsageError(f"no file system {spec!r}: not an fs plugin (installed: "
+                             f"{', '.join(plugins.available('fs'))}) nor an existing directory "
+                             f"(for a new directory write ./{spec})")
+        return name, os.path.expanduser(spec)
     return name, url
 
 
-def run(url_or_name: str, verbose: bool) -> int:
+@reports_errors("conformance")
+def run(url_or_name: str, verbose: bool, as_json: bool = False) -> int:
     """Run the suite; print one line per check and a closing ``N passed, N failed`` line."""
     try:
         name, url = resolve(url_or_name)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise usage(str(exc)) from exc
     scratch = None
     if url is None:
         scratch = url = tempfile.mkdtemp(prefix="things-fs-conformance-")
     try:
-        return _run_plugin(name, url, verbose)
+        return _run_plugin(name, url, verbose, as_json)
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run_plugin(name: str, url: str | None, verbose: bool) -> int:
+def _nothing_ran(name: str, url: str | None, why: str) -> CommandError:
+    fix = ("check the directory" if plugins.declaration("fs", name).accepts_paths
+           else "start the server, or name one with --fs=URL")
+    return unreachable(f"nothing ran: cannot reach the {name} file system at {url or 'its default'}: {why}", fix)
+
+
+def _run_plugin(name: str, url: str | None, verbose: bool, as_json: bool) -> int:
     from things_conformance.fs import run_suite
 
+    from thingscore.control.config import ClusterUnreachable, probe
+
+    cls = plugins.load_class("fs", name)
+    if url:
+        try:
+            probe(url, "file system")
+        except ClusterUnreachable as exc:
+            raise _nothing_ran(name, url, "nothing listens there") from exc
     try:
-        fs = plugins.load("fs", name, url=url)
-    except plugins.PluginNotFound as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        fs = cls(url=url)
     except Exception as exc:
-        print(f"error: cannot open the {name} file system at {url}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+        raise _nothing_ran(name, url, f"{type(exc).__name__}: {exc}") from exc
     try:
         caps = ", ".join(sorted(fs.capabilities)) or "none"
         print(f"fs conformance: {name} ({type(fs).__module__}.{type(fs).__qualname__}) at {url or 'its default'}; "
-              f"capabilities: {caps}")
+              f"capabilities: {caps}", file=sys.stderr if as_json else sys.stdout)
         try:
             fs.exists("things-conformance-probe")
         except Exception as exc:
-            print(f"error: cannot reach the {name} file system at {url or 'its default'}: "
-                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
-            return 1
+            raise _nothing_ran(name, url, f"{type(exc).__name__}: {exc}") from exc
         started = time.monotonic()
-        report = run_suite(fs, verbose=verbose)
-        return print_report(report, name, started)
+        with Progress(f"fs conformance: {name}"):
+            report = run_suite(fs, verbose=verbose)
+        return finish(report, "fs", name, started, as_json)
     finally:
         fs.close()
 

@@ -13,35 +13,36 @@ import sys
 import time
 from pathlib import Path
 
+from thingscore.console import Progress
 from thingscore.test262 import report
 from thingscore.test262.parallel import run_tests
 from thingscore.test262.runner import ModeResult, TestResult
 from thingscore.test262.suite import SuiteMissing, list_tests, sample, unpacked
 
 
-class Progress:
-    """A one-line counter on stderr when it is a terminal; silent otherwise."""
+class Counter:
+    """The tests done, their rate and the failures so far, as a bar on stderr when it is a
+    terminal (thingscore.console.Progress); silent otherwise."""
 
-    def __init__(self, total: int, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, total: int) -> None:
         self.total = total
-        self.stream = stream
-        self.live = stream.isatty()
         self.done = 0
         self.failed = 0
         self.started = time.monotonic()
+        self.bar = Progress("test262", total=total)
+
+    def __enter__(self) -> Counter:
+        self.bar.__enter__()
+        return self
 
     def __call__(self, r: TestResult) -> None:
         self.done += 1
         self.failed += r.status == report.FAIL
-        if self.live and (self.done % 5 == 0 or self.done == self.total):
-            rate = self.done / max(1e-6, time.monotonic() - self.started)
-            self.stream.write(f"\rtest262: {self.done}/{self.total}  {rate:.1f} tests/s  failing {self.failed}  ")
-            self.stream.flush()
+        rate = self.done / max(1e-6, time.monotonic() - self.started)
+        self.bar.update(completed=self.done, description=f"test262: {rate:.1f} tests/s, failing {self.failed}")
 
-    def end(self) -> None:
-        if self.live:
-            self.stream.write("\n")
-            self.stream.flush()
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(*exc)
 
 
 def run(filters: list[str] | None, n: int | None, as_json: bool, jobs: int | None = None, moves: bool = True,
@@ -52,18 +53,18 @@ def run(filters: list[str] | None, n: int | None, as_json: bool, jobs: int | Non
     try:
         root = unpacked()
     except SuiteMissing as exc:
-        print(f"things: {exc}", file=sys.stderr)
+        print(f"things conformance: {exc}", file=sys.stderr)
         return 2
     tests = list_tests(root, filters)
     if not tests:
-        print(f"things: no test262 tests under {', '.join(filters or ['test/'])}", file=sys.stderr)
+        print(f"things conformance: no test262 tests under {', '.join(filters or ['test/'])}", file=sys.stderr)
         return 2
     if n:
         tests = sample(tests, n)
     earlier = _read_results(Path(results_file), set(tests)) if results_file else []
     done = {r.test for r in earlier}
     todo = [t for t in tests if t not in done]
-    progress = Progress(len(todo))
+    progress = Counter(len(todo))
     started = time.monotonic()
     sink = open(results_file, "a", encoding="utf-8") if results_file else None  # noqa: SIM115 - closed below
 
@@ -74,11 +75,11 @@ def run(filters: list[str] | None, n: int | None, as_json: bool, jobs: int | Non
             sink.flush()
 
     try:
-        results = earlier + run_tests(root, todo, jobs=jobs, moves=moves, progress=each)
+        with progress:
+            results = earlier + run_tests(root, todo, jobs=jobs, moves=moves, progress=each)
     finally:
         if sink is not None:
             sink.close()
-    progress.end()
     seconds = time.monotonic() - started
     if as_json:
         json.dump(report.json_report(results, seconds, root.name), sys.stdout, indent=1)

@@ -12,13 +12,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from thingscore.console import CommandError, Exit, human_bytes, human_seconds, print_json, waiting
+from thingscore.console import table as _table
 from thingscore.control import output_log, program_history, protocol
-from thingscore.control.config import ConfigError, open_fs, open_pubsub
+from thingscore.control.config import open_fs, open_pubsub
 from thingscore.control.dispatcher import Dispatcher, DispatchError
-from thingscore.parsing import JSSyntaxError
 from thingscore.pubsub import Message
-from thingscore.runtime import Limits
 from thingscore.security import keys
+
+PS_COLUMNS = [("id", "ID"), ("worker", "WORKER"), ("name", "NAME"), ("state", "STATE"), ("reason", "REASON"),
+              ("cpu_seconds", "CPU_S"), ("rss_bytes", "RSS")]
+WORKER_COLUMNS = [("worker", "WORKER"), ("runtime", "RUNTIME"), ("processes", "PROCESSES"), ("labels", "LABELS")]
+SIZES = {"rss_bytes": human_bytes, "cpu_seconds": human_seconds}
 
 
 def _print_json(obj: Any) -> None:
@@ -26,32 +31,24 @@ def _print_json(obj: Any) -> None:
 
 
 def table(rows: list[dict[str, Any]], cols: list[tuple[str, str]]) -> None:
-    """A listing as aligned columns (the `--json` flag gives the data instead)."""
-    data = [[str(r.get(k, "")) if r.get(k) is not None else "" for k, _ in cols] for r in rows]
-    widths = [max([len(h)] + [len(row[i]) for row in data]) for i, (_, h) in enumerate(cols)]
-    print("  ".join(h.ljust(w) for (_, h), w in zip(cols, widths, strict=True)).rstrip())
-    for row in data:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    """A listing as aligned columns, sizes human-readable (the `--json` flag gives the data instead)."""
+    _table(rows, cols, formats=SIZES)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Errors go up to :func:`thingscore.cli.main`, which prints them as one line with the exit
+    code of their kind (an unknown worker: 2; a broker that does not answer: 3...)."""
+    ring = keys.load_for(getattr(args, "keys", None), "dispatcher")
+    pubsub = open_pubsub(args.pubsub, client_id=f"dispatch-{uuid.uuid4().hex[:8]}")
     try:
-        ring = keys.load_for(getattr(args, "keys", None), "dispatcher")
-        pubsub = open_pubsub(args.pubsub, client_id=f"dispatch-{uuid.uuid4().hex[:8]}")
         # Without --fs (or $THINGS_FS) the cluster's: the one its workers advertise.
         fs = open_fs(args.fs) if args.fs or os.environ.get("THINGS_FS") else None
-    except (ConfigError, Exception) as exc:
-        print(f"things dispatch: {exc}", file=sys.stderr)
-        return 1
+    except BaseException:
+        pubsub.close()
+        raise
     d = Dispatcher(pubsub, fs, timeout=args.timeout, keys=ring)
     try:
         return _run(d, args)
-    except (DispatchError, JSSyntaxError, ValueError) as exc:  # ValueError: a bad --max-* flag
-        print(f"things dispatch: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"things dispatch: {exc}", file=sys.stderr)
-        return 1
     finally:
         d.close()
         pubsub.close()
@@ -62,8 +59,15 @@ def run(args: argparse.Namespace) -> int:
 def _run(d: Dispatcher, args: argparse.Namespace) -> int:
     action = args.action
     if action == "run":
-        limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds).as_dict()
-        _print_json(d.run(args.worker, args.file, args=[a for a in args.args if a != "--"], limits=limits))
+        from thingscore.runtime import Limits
+
+        try:
+            limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds).as_dict()
+        except ValueError as exc:
+            raise CommandError(str(exc), Exit.USAGE) from exc
+        with waiting(f"starting {args.file} on {args.worker}"):
+            started = d.run(args.worker, args.file, args=[a for a in args.args if a != "--"], limits=limits)
+        print_json(started)
     elif action == "ps":
         rows = d.ps()
         if args.json:
@@ -74,26 +78,28 @@ def _run(d: Dispatcher, args: argparse.Namespace) -> int:
                     row["history"] = None
             _print_json(rows)
         else:
-            table(rows, [("id", "ID"), ("worker", "WORKER"), ("name", "NAME"), ("state", "STATE"),
-                          ("reason", "REASON"), ("cpu_seconds", "CPU_S"), ("rss_bytes", "RSS")])
+            table(rows, PS_COLUMNS)
     elif action == "workers":
         rows = d.workers()
         if args.json:
             _print_json(rows)
         else:
-            table(rows, [("worker", "WORKER"), ("runtime", "RUNTIME"), ("processes", "PROCESSES"),
-                          ("labels", "LABELS")])
+            table(rows, WORKER_COLUMNS)
     elif action == "migrate":
-        _print_json(d.migrate(args.id, args.worker))
+        with waiting(f"moving {args.id} to {args.worker}", delay=0):
+            moved = d.migrate(args.id, args.worker)
+        print_json(moved)
     elif action in ("pause", "resume", "kill", "snapshot"):
-        _print_json(d.command(action, args.id))
+        with waiting(f"{action} {args.id}: waiting for its worker"):
+            done = d.command(action, args.id)
+        print_json(done)
     elif action == "drain":
-        _print_json(d.drain(args.worker, on=not args.undo, wait=args.wait))
+        print_json(d.drain(args.worker, on=not args.undo, wait=args.wait))
     elif action == "logs":
         since = output_log.parse_since(args.since) if getattr(args, "since", None) else None
         tail = getattr(args, "tail", None)
         if tail is not None and tail < 0:
-            raise ValueError("--tail takes a number of lines >= 0")
+            raise CommandError("--tail takes a number of lines >= 0", Exit.USAGE)
         return _logs(d, args.id, args.follow, tail, since)
     elif action == "history":
         h = d.history(args.id)

@@ -6,19 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from thingscore.instrument.bundle import instrument
-from thingscore.parsing import JSSyntaxError
+from thingscore import plugins
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        prog = instrument(args.file, parser=args.parser)
-    except JSSyntaxError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"things: {exc}", file=sys.stderr)
-        return 1
+    """Errors (an unknown --parser, a missing file, a syntax error) go up to the CLI, which
+    prints them as one line with the exit code of their kind."""
+    from thingscore.instrument.bundle import instrument
+
+    plugins.load_class("parser", args.parser)
+    prog = instrument(args.file, parser=args.parser)
     text = prog.render()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")

@@ -50,10 +50,10 @@ def run(args: argparse.Namespace) -> int:
         backend = getattr(args, "backend", None) or _default_backend()
         cls = plugins.load_class("pubsub", backend)
     except plugins.PluginNotFound as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"things pubsub: {exc}", file=sys.stderr)
         return 2
     if "serve_broker" not in getattr(cls, "capabilities", ()):
-        print(f"error: the {backend} pub/sub plugin serves no broker (those that do: "
+        print(f"things pubsub: the {backend} pub/sub plugin serves no broker (those that do: "
               f"{', '.join(broker_plugins()) or 'none'})", file=sys.stderr)
         return 2
     taken = tuple(getattr(cls, "broker_options", ()))
@@ -62,17 +62,17 @@ def run(args: argparse.Namespace) -> int:
         flags = ", ".join("--" + opt.replace("_", "-") for opt in unknown)
         takers = [n for n in broker_plugins() if set(unknown) <= set(getattr(plugins.load_class("pubsub", n),
                                                                              "broker_options", ()))]
-        print(f"error: the {backend} broker takes no {flags} (brokers that do: {', '.join(takers) or 'none'})",
+        print(f"things pubsub: the {backend} broker takes no {flags} (brokers that do: {', '.join(takers) or 'none'})",
               file=sys.stderr)
         return 2
     port = getattr(args, "port", None) or getattr(cls, "broker_port", None)
     if not port:
-        print(f"error: the {backend} broker has no default port: give --port", file=sys.stderr)
+        print(f"things pubsub: the {backend} broker has no default port: give --port", file=sys.stderr)
         return 2
     try:
         broker = cls.serve_broker(host, int(port), options)
     except (PubSubError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"things pubsub: {exc}", file=sys.stderr)
         return 1
     print(f"things pubsub: {broker.description}", flush=True)
     for note in broker.notes:

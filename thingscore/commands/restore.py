@@ -11,31 +11,25 @@ import json
 import sys
 from pathlib import Path
 
-from thingscore.instrument.bundle import instrument
-from thingscore.parsing import JSSyntaxError
-from thingscore.snapshot import SnapshotFileError, load_snapshot
+from thingscore import plugins
+from thingscore.console import usage
+from thingscore.snapshot import load_snapshot
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        snap = load_snapshot(args.snapshot)
-    except SnapshotFileError as exc:
-        print(f"things: {exc}", file=sys.stderr)
-        return 1
+    """A snapshot or program that does not fit is a usage error (exit 2), a program that no
+    longer parses a failure (1): one line each, printed by the CLI."""
+    from thingscore.instrument.bundle import instrument
+
+    plugins.load_class("parser", args.parser)
+    snap = load_snapshot(args.snapshot)
     main = args.program or snap.get("main")
     if not main or not Path(main).is_file():
-        print(f"things: the program of this snapshot ({main or 'unknown'}) is not here; name it with --program",
-              file=sys.stderr)
-        return 1
-    try:
-        prog = instrument(main, parser=args.parser)
-    except (JSSyntaxError, OSError) as exc:
-        print(f"things: {exc}", file=sys.stderr)
-        return 1
+        raise usage(f"the program of this snapshot ({main or 'unknown'}) is not here", "name it with --program")
+    prog = instrument(main, parser=args.parser)
     if prog.hash != snap["program"]:
-        print(f"things: snapshot belongs to program {snap['program'][:12]}, but {main} is now "
-              f"{prog.hash[:12]} (it changed since the snapshot was taken)", file=sys.stderr)
-        return 1
+        raise usage(f"snapshot belongs to program {snap['program'][:12]}, but {main} is now {prog.hash[:12]} "
+                    "(it changed since the snapshot was taken)", "restore with the program as it was")
     text = prog.render(json.dumps(snap, ensure_ascii=False, separators=(",", ":")))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")

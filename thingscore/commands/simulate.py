@@ -176,12 +176,13 @@ def run(args: argparse.Namespace) -> int:
     churn, rounds = float(getattr(args, "churn", 0.0) or 0.0), int(getattr(args, "rounds", 10))
     seed = int(getattr(args, "seed", 0) or 0)
     if workers < 0 or programs < 0 or rounds < 0 or not 0.0 <= churn <= 1.0:
-        print("error: --workers, --programs and --rounds must be >= 0, --churn between 0 and 1", file=sys.stderr)
+        print("things simulate: --workers, --programs and --rounds must be >= 0, --churn between 0 and 1",
+              file=sys.stderr)
         return 2
     installed = plugins.available("scheduler")
     missing = [n for n in names if n not in installed]
     if missing:
-        print(f"error: no scheduler policy named {', '.join(missing)} (installed: {', '.join(installed)})",
+        print(f"things simulate: no scheduler policy named {', '.join(missing)} (installed: {', '.join(installed)})",
               file=sys.stderr)
         return 2
     results = [simulate(n, workers, programs, churn, rounds, seed) for n in names]

@@ -8,11 +8,13 @@ import signal
 import sys
 import uuid
 
+from thingscore import plugins
+from thingscore.console import CommandError, Exit, usage
 from thingscore.control import cluster_fs
-from thingscore.control.config import ConfigError, load_worker_config, open_fs, open_pubsub, pubsub_spec
-from thingscore.control.readiness import check_fs, check_pubsub
+from thingscore.control.config import load_worker_config, open_fs, open_pubsub, pubsub_spec
+from thingscore.control.readiness import NotReady, check_fs, check_pubsub
 from thingscore.control.worker import Worker
-from thingscore.control.worker_identity import Instance, ensure_unique
+from thingscore.control.worker_identity import DuplicateWorker, Instance, ensure_unique
 from thingscore.fs import FileSystem
 from thingscore.runtime import Limits
 from thingscore.security import keys
@@ -22,34 +24,51 @@ from thingscore.security.keys import KeyRing
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("stevedore").setLevel(logging.ERROR)  # "Could not load NAME": the CLI says it better
     labels = dict(kv.split("=", 1) for kv in args.label or [] if "=" in kv) or None
+    bad = [kv for kv in args.label or [] if "=" not in kv]
+    if bad:
+        raise usage(f"--label {bad[0]!r} is not KEY=VALUE", "e.g. --label camera=true")
+    cfg = load_worker_config(args.config, {"id": args.id, "pubsub": args.pubsub, "fs": args.fs,
+                                           "runtime": args.runtime, "heartbeat": args.heartbeat,
+                                           "labels": labels, "low_memory_mb": args.low_memory_mb})
+    if args.memory_mb is not None:
+        cfg.capacity["memory_mb"] = args.memory_mb
+    if args.cpus is not None:
+        cfg.capacity["cpu"] = args.cpus
+    plugins.load_class("runtime", cfg.runtime)  # an unknown --runtime is a usage error before anything starts
+    ring = keys.load_for(getattr(args, "keys", None) or cfg.keys, "worker")
     try:
-        cfg = load_worker_config(args.config, {"id": args.id, "pubsub": args.pubsub, "fs": args.fs,
-                                               "runtime": args.runtime, "heartbeat": args.heartbeat,
-                                               "labels": labels, "low_memory_mb": args.low_memory_mb})
-        if args.memory_mb is not None:
-            cfg.capacity["memory_mb"] = args.memory_mb
-        if args.cpus is not None:
-            cfg.capacity["cpu"] = args.cpus
-        ring = keys.load_for(getattr(args, "keys", None) or cfg.keys, "worker")
         limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds)
-        me = Instance()
-        fs = open_fs(cfg.fs)
+    except ValueError as exc:
+        raise usage(str(exc)) from exc
+    me = Instance()
+    fs = open_fs(cfg.fs, check=False)  # checked below, with the worker's own words
+    try:
         _before_ready(cfg.id, cfg.pubsub, fs, ring, me, bool(getattr(args, "replace", False)))
-        pubsub = open_pubsub(cfg.pubsub, client_id=f"worker-{cfg.id}")
-    except (ConfigError, Exception) as exc:  # a clear message for anything that prevents starting
-        print(f"things worker: {exc}", file=sys.stderr)
-        return 1
+    except NotReady as exc:
+        fs.close()
+        raise CommandError(str(exc), Exit.UNREACHABLE) from exc
+    except DuplicateWorker as exc:
+        fs.close()
+        raise CommandError(str(exc), Exit.FAILED) from exc
+    except BaseException:
+        fs.close()
+        raise
+    pubsub = open_pubsub(cfg.pubsub, client_id=f"worker-{cfg.id}")
     try:
         worker = Worker(cfg.id, pubsub, fs, runtime=cfg.runtime, heartbeat=cfg.heartbeat, labels=cfg.labels,
                         capacity=cfg.capacity or None, low_memory_mb=cfg.low_memory_mb, keys=ring,
                         encrypt_snapshots=bool(getattr(args, "encrypt_snapshots", False)) or cfg.encrypt_snapshots,
                         limits=limits, identity=me)
-    except ValueError as exc:
-        print(f"things worker: {exc}", file=sys.stderr)
+    except ValueError as exc:  # --encrypt-snapshots without the keys that hold the snapshot key
         pubsub.close()
         fs.close()
-        return 1
+        raise usage(str(exc)) from exc
+    except BaseException:
+        pubsub.close()
+        fs.close()
+        raise
     signal.signal(signal.SIGTERM, lambda *_: worker.stop("SIGTERM"))
     signed = "signed commands only" if ring is not None else "open: no --keys, anyone on the broker may command it"
     print(f"things worker {cfg.id}: ready ({signed})", file=sys.stderr, flush=True)
@@ -61,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
         pubsub.close()
         fs.close()
     if worker.refused:
-        print(f"things worker: {worker.refused}", file=sys.stderr)
-        return 1
+        raise CommandError(worker.refused, Exit.FAILED)
     return 0
 
 

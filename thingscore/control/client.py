@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -22,6 +23,9 @@ from . import protocol
 from .protocol import Command, ProtocolError, Reply
 
 log = logging.getLogger("things.control")
+
+#: After every expected worker answered a broadcast: how long to wait for one more.
+SETTLE = 0.02
 
 
 class NoReply(TimeoutError):
@@ -44,6 +48,7 @@ class ControlClient:
         self._waiters: dict[str, Future[Reply]] = {}
         self._target: dict[str, str] = {}  # command id -> the worker it went to
         self._gather: dict[str, list[Reply]] = {}
+        self._arrived: dict[str, threading.Condition] = {}
         self._sub = pubsub.subscribe(protocol.reply_topic(client_id), self._on_reply, durable=True)
 
     def _on_reply(self, msg: Message) -> None:
@@ -71,9 +76,10 @@ class ControlClient:
         with self._lock:
             fut = self._waiters.get(reply.re)
             gathered = self._gather.get(reply.re)
-        if gathered is not None:
-            gathered.append(reply)
-        elif fut is not None and not fut.done():
+            if gathered is not None:
+                gathered.append(reply)
+                self._arrived[reply.re].notify_all()
+        if gathered is None and fut is not None and not fut.done():
             fut.set_result(reply)
 
     def request(self, worker: str, cmd: str, args: dict[str, Any] | None = None, timeout: float = 10.0,
@@ -113,20 +119,37 @@ class ControlClient:
                 fut.set_exception(NoReply(f"no reply from worker {worker!r}: {why}"))
         return len(futs)
 
-    def broadcast(self, cmd: str, args: dict[str, Any] | None = None, gather: float = 1.5) -> list[Reply]:
-        """Ask every worker; the replies that arrive within ``gather`` seconds."""
+    def broadcast(self, cmd: str, args: dict[str, Any] | None = None, gather: float = 1.5,
+                  expect: set[str] | None = None, settle: float = SETTLE) -> list[Reply]:
+        """Ask every worker; the replies that arrive within ``gather`` seconds.
+
+        ``expect`` (the workers known to be there, e.g. from the roster) ends the wait as soon
+        as each of them has answered, plus ``settle`` seconds for a worker that has just
+        joined: a listing answers in one round trip instead of the whole ``gather`` time.
+        Without ``expect`` the wait is ``gather``, as nobody can tell who is still to answer.
+        """
         command = Command(cmd=cmd, args=args or {}, reply_to=protocol.reply_topic(self.client_id),
                           sender=self.client_id)
         replies: list[Reply] = []
+        arrived = threading.Condition(self._lock)
         with self._lock:
             self._gather[command.id] = replies
+            self._arrived[command.id] = arrived
         try:
             self.pubsub.publish(protocol.command_topic(protocol.BROADCAST), self._wire(command))
-            threading.Event().wait(gather)
-            return list(replies)
+            deadline = time.monotonic() + gather
+            with arrived:
+                while (left := deadline - time.monotonic()) > 0:
+                    if expect is not None and expect <= {r.worker for r in replies}:
+                        arrived.wait(min(settle, left))  # a newcomer's reply, if it is on its way
+                        break
+                    arrived.wait(left)
+            with self._lock:
+                return list(replies)
         finally:
             with self._lock:
                 self._gather.pop(command.id, None)
+                self._arrived.pop(command.id, None)
 
     def close(self) -> None:
         try:

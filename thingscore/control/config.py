@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import socket
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,54 @@ from thingscore.snapshot import json_depth
 
 class ConfigError(ValueError):
     """A setting that makes no sense (unknown backend, unreadable config file)."""
+
+
+class ClusterUnreachable(ConnectionError):
+    """The broker or the file system named by a setting does not answer."""
+
+
+PROBE_TIMEOUT = 1.0  # seconds: only a refusal is conclusive, a slow network gets the plugin's own time-out
+
+
+def _host_port(url: str) -> tuple[str, int] | None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # several hosts (mongodb://a:1,b:2), a bad port: the plugin will say
+        return None
+    if not parts.hostname or port is None:
+        return None
+    return parts.hostname, port
+
+
+def probe(url: str, what: str) -> None:
+    """Fail at once, with the fix, when nothing listens at the host and port of ``url``.
+
+    A client library would otherwise retry in silence until its own time-out (seconds for a
+    ZeroMQ handshake, a MongoDB server selection). Any scheme with ``host:port`` is probed
+    the same way; only "connection refused" is taken as an answer, so a firewall or a slow
+    link still gets the plugin's full time-out."""
+    where = _host_port(url)
+    if where is None:
+        return
+    try:
+        socket.create_connection(where, timeout=PROBE_TIMEOUT).close()
+    except ConnectionRefusedError as exc:
+        raise ClusterUnreachable(f"cannot reach the {what} at {url}: nothing listens on {where[0]}:{where[1]} "
+                                 f"({FIXES[what]})") from exc
+    except OSError:
+        return
+
+
+FIXES = {"pub/sub broker": "is it running? `things pubsub` starts the embedded one; --pubsub=URL names another",
+         "file system": "is its server running? --fs=URL|DIR names another"}
+
+
+def _unreachable(what: str, url: str, exc: BaseException) -> ClusterUnreachable:
+    why = " ".join(str(exc).split())[:300] or type(exc).__name__
+    return ClusterUnreachable(f"cannot reach the {what} at {url}: {why} ({FIXES[what]})")
 
 
 def _spec(kind: str, spec: str | None, env: str) -> tuple[str, str]:
@@ -53,20 +102,52 @@ def pubsub_spec(spec: str | None) -> tuple[str, str]:
 
 
 def fs_spec(spec: str | None) -> tuple[str, str]:
-    """(plugin name, URL) for a --fs value."""
-    return _spec("fs", spec, "THINGS_FS")
+    """(plugin name, URL) for a --fs value.
+
+    A bare word that is neither a plugin nor an existing directory is refused (``--fs=nosuch``
+    is a typo far more often than a wish for a new directory ``./nosuch``): a new directory is
+    written as a path (``./nosuch``, ``/srv/fs``)."""
+    name, url = _spec("fs", spec, "THINGS_FS")
+    if spec and url and "://" not in url and plugins.declaration("fs", name).accepts_paths:
+        bare_word = os.sep not in url and "/" not in url and not url.startswith((".", "~"))
+        if bare_word and not os.path.isdir(url):
+            installed = ", ".join(plugins.available("fs")) or "none"
+            raise ConfigError(f"no file system {url!r}: not a plugin (installed: {installed}) nor an existing "
+                              f"directory (for a new directory write ./{url})")
+    return name, url
 
 
 def open_pubsub(spec: str | None, client_id: str) -> PubSub:
+    """A connected client of the cluster's pub/sub. An unknown plugin is a PluginNotFound, a
+    broker that does not answer a ClusterUnreachable whose message says which URL was tried."""
     name, url = pubsub_spec(spec)
-    ps: PubSub = plugins.load("pubsub", name, url=url or None, client_id=client_id)
-    ps.connect()
+    cls = plugins.load_class("pubsub", name)
+    if url:
+        probe(url, "pub/sub broker")
+    ps: PubSub = cls(url=url or None, client_id=client_id)
+    try:
+        ps.connect()
+    except ValueError as exc:  # a URL the plugin cannot use
+        raise ConfigError(f"pub/sub URL {url}: {exc}") from exc
+    except Exception as exc:  # PubSubError and the libraries' own connection errors
+        raise _unreachable("pub/sub broker", url or name, exc) from exc
     return ps
 
 
-def open_fs(spec: str | None) -> FileSystem:
+def open_fs(spec: str | None, check: bool = True) -> FileSystem:
+    """The cluster's global file system; with ``check``, one cheap call proves that it answers."""
     name, url = fs_spec(spec)
-    return plugins.load("fs", name, url=url or None)
+    cls = plugins.load_class("fs", name)
+    if url:
+        probe(url, "file system")
+    fs: FileSystem = cls(url=url or None)
+    if check:
+        try:
+            fs.exists("workers")
+        except Exception as exc:
+            fs.close()
+            raise _unreachable("file system", url or name, exc) from exc
+    return fs
 
 
 @dataclass

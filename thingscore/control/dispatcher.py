@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from thingscore.fs import FileSystem
-from thingscore.instrument.bundle import instrument
 from thingscore.pubsub import PubSub
 from thingscore.security.keys import KeyRing
 
-from . import cluster_fs, output_log, program_history, protocol, store
+from . import cluster_fs, output_log, program_history, protocol, roster, store
 from .client import ControlClient, NoReply, UntrustedReply
 from .config import ConfigError, open_fs
 from .protocol import Reply
@@ -27,6 +26,14 @@ from .protocol import Reply
 
 class DispatchError(Exception):
     """A command failed: the worker refused it, or nobody answered."""
+
+
+class UnknownTarget(DispatchError):
+    """No such worker or process in the cluster: a mistake in what was typed."""
+
+
+#: How long a worker that is not in the roster gets to answer before it is called unknown.
+UNKNOWN_GRACE = 1.0
 
 
 class Dispatcher:
@@ -103,13 +110,40 @@ class Dispatcher:
         except NoReply as exc:
             raise DispatchError(f"{exc} (is the worker running and on this broker?)") from exc
 
+    def known_workers(self) -> set[str]:
+        """The workers the roster (their heartbeats in the global FS) says are there."""
+        return roster.live_workers(self.fs)
+
+    def check_worker(self, worker: str) -> None:
+        """Refuse at once a worker that is not in the cluster, instead of at the time-out."""
+        known = self.known_workers()
+        if worker in known:
+            return
+        if not known:  # no roster here (workers on another file system, or older ones): ask it
+            self._ask_unlisted(worker)
+            return
+        seen = ", ".join(sorted(known))
+        raise UnknownTarget(f"no worker {worker!r} in this cluster (workers: {seen}); "
+                            "`things dispatch workers` lists them")
+
+    def _ask_unlisted(self, worker: str) -> None:
+        try:
+            self.client.request(worker, "info", {}, min(self.timeout, UNKNOWN_GRACE))
+            return  # not in the roster (another file system?), but there: go on
+        except UntrustedReply as exc:
+            raise DispatchError(str(exc)) from exc
+        except NoReply:
+            pass
+        raise UnknownTarget(f"no worker {worker!r} answers, and no worker is listed in this file system "
+                            f"({self.fs.url or 'the default'}): is the worker running with the same --pubsub and --fs?")
+
     def workers(self) -> list[dict[str, Any]]:
-        replies = self.client.broadcast("info", gather=self.gather)
+        replies = self.client.broadcast("info", gather=self.gather, expect=self.known_workers())
         return sorted((r.result for r in replies if r.ok and isinstance(r.result, dict)), key=lambda w: w["worker"])
 
     def ps(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        for r in self.client.broadcast("ps", gather=self.gather):
+        for r in self.client.broadcast("ps", gather=self.gather, expect=self.known_workers()):
             if r.ok and isinstance(r.result, list):
                 out.extend(r.result)
         if self._fs is None:  # the cluster's FS, as its workers said: no need to wait for a heartbeat
@@ -123,18 +157,21 @@ class Dispatcher:
 
     def locate(self, pid: str) -> str:
         """The worker that runs ``pid`` now."""
-        live = [p for p in self.ps() if p.get("id") == pid and p.get("state") in ("running", "paused", "migrating")]
+        listed = [p for p in self.ps() if p.get("id") == pid]
+        live = [p for p in listed if p.get("state") in ("running", "paused", "migrating")]
         if not live:
-            known = [p for p in self.ps() if p.get("id") == pid]
-            if known:
-                return str(known[0]["worker"])
-            raise DispatchError(f"no process {pid!r} on any worker")
+            if listed:
+                return str(listed[0]["worker"])
+            raise UnknownTarget(f"no process {pid!r} on any worker (`things dispatch ps` lists them)")
         return str(live[0]["worker"])
 
     def run(self, worker: str, file: str | Path, args: list[str] | None = None, name: str | None = None,
             parser: str | None = None, limits: dict[str, float] | None = None) -> dict[str, Any]:
         """Run ``file`` on ``worker``; ``limits`` (``{"memory_mb", "cpu_seconds"}``) override the
         worker's defaults for this program."""
+        from thingscore.instrument.bundle import instrument  # the parsers cost start-up time: only here
+
+        self.check_worker(worker)
         self.check_fs(worker)
         prog = instrument(file, parser=parser)
         path = store.put_program(self.fs, prog.hash, prog.render(), self.keys)
@@ -146,6 +183,7 @@ class Dispatcher:
         return {k: started.get(k) for k in ("id", "worker", "status")}  # the contract of `dispatch run`
 
     def migrate(self, pid: str, target: str) -> dict[str, Any]:
+        self.check_worker(target)
         source = self.locate(pid)
         return self.request(source, "migrate", {"pid": pid, "target": target}, timeout=self.timeout + 30)
 

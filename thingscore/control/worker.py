@@ -42,7 +42,7 @@ from thingscore.security import envelope, policy
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 
-from . import cluster_fs, mailbox, program_history, protocol, store
+from . import cluster_fs, mailbox, program_history, protocol, roster, store
 from .client import ControlClient, NoReply, UntrustedReply
 from .inbox import CommandInbox
 from .output_log import OutputLog
@@ -101,6 +101,7 @@ class Worker:
         self._stop = threading.Event()
         self._subs: list[Any] = []
         self.client: ControlClient | None = None
+        self._roster: roster.RosterWriter | None = None
         self.started = self.me.since
         self.hooks = load_hooks()
         #: The global FS as this worker advertises it (heartbeats, ``info``): no secrets.
@@ -122,6 +123,8 @@ class Worker:
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(self.id), self.inbox.on_message, durable=True))
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self.inbox.on_message))
         self._subs.append(self.pubsub.subscribe(protocol.heartbeat_topic(self.id), self._on_own_heartbeat))
+        self._roster = roster.RosterWriter(self.fs, self.id, self.heartbeat_every)  # known at once to dispatchers
+        self._roster.beat(self._cmd_info({}))
         threading.Thread(target=self._heartbeats, name=f"heartbeat-{self.id}", daemon=True).start()
         log.info("worker %s ready (runtime %s, global FS %s)", self.id, self.runtime_name, self.fs_url)
         self.hooks.hook.things_worker_started(worker_id=self.id, runtime=self.runtime_name, labels=dict(self.labels))
@@ -160,6 +163,8 @@ class Worker:
                     self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
             except Exception as exc:  # the broker may be what went away
                 log.debug("leaving heartbeat not sent: %s", exc)
+        if self._roster is not None and self.refused is None:  # a twin leaves the entry to the id's owner
+            self._roster.leave()
         for sub in self._subs:
             try:
                 self.pubsub.unsubscribe(sub)
@@ -230,6 +235,8 @@ class Worker:
                 self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
             except Exception as exc:  # a broker hiccup must not stop the worker
                 log.warning("heartbeat failed: %s", exc)
+            if self._roster is not None:
+                self._roster.beat(self._cmd_info({}))
 
     def set_draining(self, on: bool) -> None:
         if on != self.draining:
