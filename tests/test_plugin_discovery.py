@@ -257,6 +257,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("control/apps.py", "file"): "the `file` key of an application file",
     ("cli.py", "file"): "the FILE argument of commands",
     ("instrument/bundle.py", "file"): "a module's `file` field",
+    ("commands/conformance.py", "node"): "the node executable the parser suite's oracle (acorn) runs in",
 }
 #: Not plugins, but what only plugins may import or name: their client libraries and brokers.
 CLIENT_LIBRARIES = {"paho", "pymongo", "gridfs", "redis", "zmq", "mosquitto", "prometheus_client",

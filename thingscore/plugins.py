@@ -86,8 +86,10 @@ def available(kind: str) -> list[str]:
     return sorted(_entry_points(kind))
 
 
-def load_class(kind: str, name: str) -> Any:
-    """The plugin class (or factory) registered as ``name`` in the group of ``kind``."""
+def load_class(kind: str, name: str | None) -> Any:
+    """The plugin class (or factory) registered as ``name`` in the group of ``kind`` (its
+    kind's default when None)."""
+    name = name or default_name(kind)
     try:
         mgr = driver.DriverManager(namespace=GROUPS[kind], name=name, invoke_on_load=False)
     except Exception as exc:  # stevedore raises NoMatches / RuntimeError variants

@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         cfg.capacity["memory_mb"] = args.memory_mb
     if args.cpus is not None:
         cfg.capacity["cpu"] = args.cpus
-    plugins.load_class("runtime", cfg.runtime)  # an unknown --runtime is a usage error before anything starts
+    # an unknown --runtime is a usage error before anything starts
+    plugins.load_class("runtime", cfg.runtime or plugins.default_name("runtime"))
     ring = keys.load_for(getattr(args, "keys", None) or cfg.keys, "worker")
     try:
         limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds)
