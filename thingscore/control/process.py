@@ -32,6 +32,9 @@ class ManagedProcess:
     _waiters: dict[str, Future[dict[str, Any]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     restored: Future[dict[str, Any]] = field(default_factory=Future)
+    #: Set when its watcher has recorded its end (history, event, hooks): a stopping worker
+    #: waits for it, or the record of a program it stopped could be lost with the process.
+    watched: threading.Event = field(default_factory=threading.Event)
     bus: Any = None  # its ProgramBus (pub/sub on the program's behalf)
     limits: Limits = field(default_factory=Limits)  # what its runtime enforces (shown by `ps --json`)
 

@@ -181,6 +181,7 @@ class Worker:
                 p.proc.wait(5)
             except Exception:  # its end is recorded by its watcher when it comes
                 pass
+            p.watched.wait(5)  # its end recorded in the global FS before the FS is closed
         self.output.close()
         if self.client is not None:
             self.client.close()
@@ -636,6 +637,12 @@ class Worker:
         return forward
 
     def _watch(self, p: ManagedProcess) -> None:
+        try:
+            self._watch_until_end(p)
+        finally:
+            p.watched.set()
+
+    def _watch_until_end(self, p: ManagedProcess) -> None:
         for msg in p.proc.messages():
             if msg.get("type") in ("publish", "subscribe", "unsubscribe"):
                 try:
