@@ -358,6 +358,9 @@ function program(meta, table, embedded) {
   rt.things = thingsApi.makeThingsApi(rt);
   rt.processBaseline = new Map();
   if (host.process && typeof host.process.eventNames === 'function') {
+    // Node makes its stdio streams on first use, and a terminal's adds a 'SIGWINCH' listener
+    // to process: made now, that listener is the host's (in the baseline), not the program's.
+    try { void host.process.stdout; void host.process.stderr; } catch (e) { /* no stdio: nothing to add */ }
     for (const name of host.process.eventNames()) rt.processBaseline.set(name, host.process.rawListeners(name));
   }
   if (host.env('THINGS_GLOBAL_FS') === '1') rt.globalFs = makeGlobalFs(host, host.require('fs'));

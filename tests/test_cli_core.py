@@ -157,3 +157,39 @@ def test_program_arguments_after_double_dash(things, tmp_path: Path) -> None:
     r = things("exec", str(prog), "--hops", "2", "--every", "1", "--", "a", "--b")
     assert r.returncode == 0, r.stderr
     assert r.stdout == b"a,--b\nt\n"
+
+
+def test_exec_on_a_terminal_moves_and_keeps_its_output_clean(tmp_path: Path) -> None:
+    """Seen: on a terminal Node makes process.stdout a TTY stream, which adds a 'SIGWINCH'
+    listener to process; it was taken for the program's and the restore refused the snapshot.
+    And the hop counter must not be drawn among the program's own lines on that terminal."""
+    import os
+    import subprocess
+
+    from conftest import things_cmd
+
+    prog = tmp_path / "ticks.js"
+    prog.write_text("let n = 0; const t = setInterval(() => { console.log('tick', n++); "
+                    "if (n === 4) clearInterval(t); }, 5);\n")
+    leader, follower = os.openpty()
+    try:
+        done = subprocess.run([*things_cmd(), "exec", str(prog), "--hops", "3"], stdin=subprocess.DEVNULL,
+                              stdout=follower, stderr=follower, timeout=120)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(leader)
+    text = b"".join(chunks).decode(errors="replace")
+    assert done.returncode == 0, text
+    assert "cannot restore" not in text
+    assert "hops" not in text  # no progress bar on the program's own terminal
+    assert [line for line in text.replace("\r", "").splitlines() if "tick" in line] == \
+        [f"tick \x1b[33m{i}\x1b[39m" for i in range(4)]

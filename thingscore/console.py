@@ -169,8 +169,12 @@ class Progress:
     terminal (pipes, CI logs, tests). ``rich`` is imported only when a bar is shown, and with
     ``delay`` only once the work has lasted that long: a quick answer pays nothing for it."""
 
-    def __init__(self, description: str, total: float | None = None, delay: float = 0.0) -> None:
+    def __init__(self, description: str, total: float | None = None, delay: float = 0.0,
+                 shared_with_output: bool = False) -> None:
         self.description = description
+        #: The command's own output (a program's, unbuffered) goes to the same terminal: a bar
+        #: redrawn among its lines would garble them, so it shows only when stdout is elsewhere.
+        self.shared_with_output = shared_with_output
         self.total = total
         self.delay = delay
         self._bar: Any = None
@@ -181,7 +185,7 @@ class Progress:
         self._completed: float | None = None
 
     def __enter__(self) -> Progress:
-        if on_terminal(sys.stderr):
+        if on_terminal(sys.stderr) and not (self.shared_with_output and on_terminal(sys.stdout)):
             if self.delay > 0:
                 self._timer = threading.Timer(self.delay, self._start)
                 self._timer.daemon = True

@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds)
     except ValueError as exc:
         raise usage(str(exc)) from exc
-    with Progress(f"{Path(args.file).name}: hops", total=args.hops if args.hops else None) as bar:
+    with Progress(f"{Path(args.file).name}: hops", total=args.hops if args.hops else None,
+                  shared_with_output=True) as bar:
         result = execute(args.file, hops=args.hops, every=args.every, runtimes=runtimes,
                          args=prog_args, snapshot_dir=Path(args.snapshot_dir) if args.snapshot_dir else None,
                          parser=args.parser, limits=limits, on_hop=lambda n: bar.update(completed=n))
