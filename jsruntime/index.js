@@ -103,6 +103,18 @@ function processListeners() {
   return out;
 }
 
+/** Exit code 13 when the main ES module is still suspended at a top-level await as the
+ * process ends (nothing left that could settle it), unless the program set one, as Node does.
+ * A runtime listener, added before the baseline: it is the host's, never in a snapshot. */
+function unsettledTopLevelAwait() {
+  const main = rt.meta && rt.meta.main;
+  const info = main !== undefined && rt.meta.modules ? rt.meta.modules[main] : undefined;
+  if (info === undefined || info.esm === undefined || !rt.modules || !rt.modules.esm) return;
+  const st = rt.modules.esm.states.get(main);
+  if (st === undefined || st.promise === undefined || promises.promiseState(st.promise) !== 'pending') return;
+  if (rt.host.getExitCode() === undefined) rt.host.setExitCode(13);
+}
+
 /** The runtime's roots, encoded: modules, module scopes, globals, patched built-ins, the loop. */
 function encodeRoots(s) {
   const modules = [];
@@ -357,6 +369,7 @@ function program(meta, table, embedded) {
   rt.builtins = new Builtins(host);
   rt.things = thingsApi.makeThingsApi(rt);
   rt.processBaseline = new Map();
+  if (host.process && typeof host.process.on === 'function') host.process.on('exit', unsettledTopLevelAwait);
   if (host.process && typeof host.process.eventNames === 'function') {
     // Node makes its stdio streams on first use, and a terminal's adds a 'SIGWINCH' listener
     // to process: made now, that listener is the host's (in the baseline), not the program's.

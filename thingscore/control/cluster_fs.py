@@ -9,7 +9,6 @@ its ``info`` reply (without secrets: a password becomes ``***``), a dispatcher g
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
@@ -18,11 +17,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from thingscore import plugins
 from thingscore.fs import FileSystem
 from thingscore.pubsub import Message, PubSub
-from thingscore.security import envelope
-from thingscore.security.envelope import Guard, Refused
+from thingscore.security.envelope import Guard
 from thingscore.security.keys import KeyRing
 
-from . import protocol
+from . import heartbeat_seal, protocol
 
 HIDDEN = "***"  # what an advertised URL shows instead of a password
 _LOCAL_HOSTS = {"localhost": "127.0.0.1", "::1": "127.0.0.1", "[::1]": "127.0.0.1"}
@@ -105,19 +103,8 @@ def advertised(pubsub: PubSub, keys: KeyRing | None = None, worker: str | None =
     heard = threading.Event()
 
     def on_heartbeat(msg: Message) -> None:
-        payload = msg.payload
-        try:
-            if guard is not None:
-                opened = guard.open(payload)
-                if opened.role != "worker":
-                    return
-                payload = opened.body
-            else:
-                payload = envelope.strip(payload)
-            body = json.loads(payload)
-        except (Refused, ValueError):
-            return
-        if not isinstance(body, dict):
+        body = heartbeat_seal.body_or_none(msg.payload, guard)
+        if body is None:
             return
         wid, url = body.get("worker"), body.get("fs")
         if isinstance(wid, str) and isinstance(url, str) and url and not body.get("leaving"):

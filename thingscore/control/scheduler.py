@@ -56,12 +56,11 @@ from thingscore.fs import FileSystem, FSError
 from thingscore.hookspecs import load_hooks
 from thingscore.pubsub import Message, PubSub
 from thingscore.scheduling import Fleet, Program, Resources
-from thingscore.security import envelope
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 from thingscore.security.policy import SCHEDULER_COMMANDS as SCHEDULER_ROLES
 
-from . import mailbox, protocol
+from . import heartbeat_seal, mailbox, protocol
 from . import schedule as sched
 from .client import ControlClient, NoReply
 from .fleet_view import FleetView, HeartbeatError, WorkerSeen, parse_heartbeat
@@ -593,18 +592,11 @@ class Scheduler:
     # -- heartbeats ---------------------------------------------------------------------
 
     def _on_heartbeat(self, msg: Message) -> None:
-        payload = msg.payload
-        if self._guard is not None:
-            try:
-                opened = self._guard.open(payload)
-                if opened.role != "worker":
-                    raise Refused(f"a heartbeat signed by a {opened.role} key, not a worker's")
-                payload = opened.body
-            except Refused as exc:
-                self._refused_heartbeat(msg.topic, str(exc))
-                return
-        else:
-            payload = envelope.strip(payload)
+        try:
+            payload = heartbeat_seal.unseal(msg.payload, self._guard)
+        except Refused as exc:
+            self._refused_heartbeat(msg.topic, str(exc))
+            return
         try:
             hb = parse_heartbeat(payload)
         except HeartbeatError as exc:

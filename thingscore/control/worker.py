@@ -42,7 +42,7 @@ from thingscore.security import envelope, policy
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 
-from . import cluster_fs, mailbox, program_history, protocol, roster, store
+from . import cluster_fs, heartbeat_seal, mailbox, program_history, protocol, roster, store
 from .client import ControlClient, NoReply, UntrustedReply
 from .inbox import CommandInbox
 from .output_log import OutputLog
@@ -266,19 +266,8 @@ class Worker:
         """Heartbeats on this worker's own topic from another instance: two workers started
         with one id at the same moment (the start-up check cannot see a twin that is itself
         starting). Both log it; the younger one stops."""
-        payload = msg.payload
-        try:
-            if self._hb_guard is not None:
-                opened = self._hb_guard.open(payload)
-                if opened.role != "worker":
-                    return
-                payload = opened.body
-            else:
-                payload = envelope.strip(payload)
-            body = json.loads(payload)
-        except (Refused, ValueError):
-            return
-        if not isinstance(body, dict) or body.get("worker") != self.id or body.get("leaving"):
+        body = heartbeat_seal.body_or_none(msg.payload, self._hb_guard)
+        if body is None or body.get("worker") != self.id or body.get("leaving"):
             return
         other = body.get("instance")
         if not isinstance(other, str) or other == self.me.instance or other in self._twins:

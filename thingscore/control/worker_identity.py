@@ -13,7 +13,6 @@ it has gone. While running, a worker that hears heartbeats of another instance o
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
@@ -24,11 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thingscore.pubsub import Message, PubSub
-from thingscore.security import envelope
-from thingscore.security.envelope import Guard, Refused
+from thingscore.security.envelope import Guard
 from thingscore.security.keys import KeyRing
 
-from . import protocol
+from . import heartbeat_seal, protocol
 from .client import ControlClient, NoReply, UntrustedReply
 
 log = logging.getLogger("things.worker")
@@ -74,18 +72,8 @@ def find_running(pubsub: PubSub, worker_id: str, keys: KeyRing | None, wait: flo
     guard = Guard(keys) if keys is not None else None  # with keys, a forged heartbeat proves nothing
 
     def on_heartbeat(msg: Message) -> None:
-        try:
-            if guard is not None:
-                opened = guard.open(msg.payload)
-                if opened.role != "worker":
-                    return
-                payload = opened.body
-            else:
-                payload = envelope.strip(msg.payload)
-            body = json.loads(payload)
-        except (Refused, ValueError):
-            return
-        if isinstance(body, dict) and body.get("worker") == worker_id and not body.get("leaving"):
+        body = heartbeat_seal.body_or_none(msg.payload, guard)
+        if body is not None and body.get("worker") == worker_id and not body.get("leaving"):
             heard.update(body)
             got.set()
 
