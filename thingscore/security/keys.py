@@ -21,10 +21,10 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:  # cryptography costs a tenth of a second of start-up: loaded when keys are
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 ROLES = ("dispatcher", "scheduler", "worker")
 FORMAT = "things-keys/1"
@@ -45,6 +45,18 @@ def _unb64(text: Any, what: str) -> bytes:
         return base64.b64decode(text, validate=True)
     except ValueError as exc:
         raise KeysError(f"{what} is not valid base64") from exc
+
+
+def _ed25519() -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    return ed25519
+
+
+def _invalid_signature() -> type[Exception]:
+    from cryptography.exceptions import InvalidSignature
+
+    return InvalidSignature
 
 
 def key_id(public: Ed25519PublicKey) -> str:
@@ -114,7 +126,7 @@ class KeyRing:
             return False
         try:
             key.verify(signature, data)
-        except InvalidSignature:
+        except _invalid_signature():
             return False
         return True
 
@@ -151,7 +163,7 @@ class KeyRing:
             for i, text in enumerate(keys):
                 raw = _unb64(text, f"{where}: public.{role}[{i}]")
                 try:
-                    k = Ed25519PublicKey.from_public_bytes(raw)
+                    k = _ed25519().Ed25519PublicKey.from_public_bytes(raw)
                 except ValueError as exc:
                     raise KeysError(f"{where}: public.{role}[{i}] is not an Ed25519 public key") from exc
                 public[role][key_id(k)] = k
@@ -164,7 +176,7 @@ class KeyRing:
                 raise KeysError(f"{where}: unknown role {role!r}")
             raw = _unb64(text, f"{where}: private.{role}")
             try:
-                private[role] = Ed25519PrivateKey.from_private_bytes(raw)
+                private[role] = _ed25519().Ed25519PrivateKey.from_private_bytes(raw)
             except ValueError as exc:
                 raise KeysError(f"{where}: private.{role} is not an Ed25519 private key") from exc
             if not public.get(role, {}).get(key_id(private[role].public_key())):
@@ -178,7 +190,7 @@ class KeyRing:
 
 def generate() -> KeyRing:
     """A new cluster: one key pair per role and a snapshot key."""
-    private = {r: Ed25519PrivateKey.generate() for r in ROLES}
+    private = {r: _ed25519().Ed25519PrivateKey.generate() for r in ROLES}
     public = {r: {key_id(k.public_key()): k.public_key()} for r, k in private.items()}
     return KeyRing(public, private, secrets.token_bytes(32), secrets.token_hex(8), "", "")
 

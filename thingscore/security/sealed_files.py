@@ -21,9 +21,6 @@ import hashlib
 import json
 import secrets
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from .envelope import Refused, split_frame
 from .keys import KeyRing
 
@@ -42,6 +39,8 @@ def seal_file(ring: KeyRing, kind: str, program_hash: str, body: bytes, encrypt:
             raise Refused(f"{ring.path or 'the key file'} has no snapshot key to encrypt with "
                           "(use the worker's key file)")
         nonce = secrets.token_bytes(12)
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # loaded when used: start-up time
+
         body = AESGCM(ring.snapshot_key).encrypt(nonce, body, f"{kind}:{program_hash}".encode())
         header["enc"] = "aes-256-gcm"
         header["nonce"] = base64.b64encode(nonce).decode()
@@ -87,6 +86,9 @@ def open_file(ring: KeyRing | None, data: bytes, kind: str, program_hash: str, r
     key = ring.snapshot_key if ring is not None else None
     if key is None:
         raise Refused(f"{what}: encrypted; this worker holds no snapshot key (--keys with the worker's key file)")
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         nonce = base64.b64decode(str(header.get("nonce")), validate=True)
         return AESGCM(key).decrypt(nonce, body, f"{kind}:{program_hash}".encode())
