@@ -32,12 +32,15 @@ lint: install
 
 # The differential corpus, test262 and the parser suites are independent runs of node and of
 # the instrumenter, most of make test's time: they share the machine's cores (pytest-xdist).
-# The rest (real brokers, workers, timing of heartbeats) runs one test at a time.
+# The rest (real brokers, workers, timing of heartbeats) runs one test at a time. The corpus
+# runs a fixed sample of its configurations (tests/test_corpus.py, THINGS_CORPUS_SAMPLE) and
+# test262 its fixed sample one test at a time beside it; the full matrix is
+# `.venv/bin/python -m pytest -n 2 tests/test_corpus.py`.
 PARALLEL_TESTS := tests/test_corpus.py tests/test_test262.py tests/test_early_errors.py tests/test_fuzz_parsers.py
 
 test: install node-deps services lint
 	node --test jsruntime/tests/
-	$(BIN)/python -m pytest -q -n $(shell nproc) $(PARALLEL_TESTS)
+	THINGS_CORPUS_SAMPLE=1 THINGS_TEST262_JOBS=1 $(BIN)/python -m pytest -q -n $(shell nproc) $(PARALLEL_TESTS)
 	$(BIN)/python -m pytest -q tests $(addprefix --ignore=,$(PARALLEL_TESTS))
 
 bench: install node-deps
