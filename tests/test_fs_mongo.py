@@ -52,7 +52,7 @@ def test_url_bucket_and_database() -> None:
 def test_loaded_by_entry_point_without_connecting() -> None:
     fs = plugins.load("fs", "mongo", url=f"mongodb://127.0.0.1:{free_port()}/x")
     try:
-        assert isinstance(fs, MongoFS) and fs.capabilities == frozenset()
+        assert isinstance(fs, MongoFS) and fs.capabilities == frozenset({"compare-and-swap"})
         with pytest.raises(NotImplementedError):
             fs.watch("", lambda event, path: None)
     finally:

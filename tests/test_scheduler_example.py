@@ -27,8 +27,10 @@ def installed() -> None:
         if done.returncode != 0:
             pytest.skip(f"pip could not install the example policy: {done.stderr.strip()[-500:]}")
         importlib.invalidate_caches()
-        # stevedore keeps the entry points it saw per group for the life of the process
+        # stevedore keeps the entry points it saw per group for the life of the process, and
+        # thingscore.plugins the distributions it scanned
         getattr(extension.ExtensionManager, "ENTRY_POINT_CACHE", {}).pop(plugins.GROUPS["scheduler"], None)
+        plugins.refresh()
     if str(EXAMPLE) not in sys.path:  # an editable install takes effect at interpreter start; this one is running
         sys.path.insert(0, str(EXAMPLE))
     assert "example" in plugins.available("scheduler"), plugins.available("scheduler")

@@ -71,7 +71,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         broker = cls.serve_broker(host, int(port), options)
-    except (PubSubError, OSError) as exc:
+    except PubSubError as exc:  # a key file that is not one, a --port already taken: what was typed cannot work
+        print(f"things pubsub: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a key file that cannot be read or written
         print(f"things pubsub: {exc}", file=sys.stderr)
         return 1
     print(f"things pubsub: {broker.description}", flush=True)
