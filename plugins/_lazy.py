@@ -4,32 +4,45 @@ Why: the kernel reads what plugins declare about themselves (URL schemes, defaul
 which one is the default) from their classes, so choosing the plugin for ``--fs=/dir``
 imports every file-system plugin module. A plugin module that imported pymongo or
 redis-py at the top would make every command pay for every backend. ``lazy_import``
-returns the module object at once and runs its code when an attribute is first read
-(``importlib.util.LazyLoader``), so the code using it reads as an ordinary import.
+returns a stand-in at once whose first attribute read imports the module the ordinary way
+(so the code using it reads as an ordinary import).
+
+The import itself is a plain ``importlib.import_module`` under the interpreter's import
+lock: ``importlib.util.LazyLoader`` was used before, and on Python 3.11 a module it loads
+can end up with two copies of its exception classes (seen: pymongo's ``InvalidURI`` not
+caught by ``except pymongo.errors.InvalidURI`` in a long test run).
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
-import sys
 from types import ModuleType
+from typing import Any
 
 
-def lazy_import(name: str) -> ModuleType:
-    """The module ``name``, loaded when one of its attributes is first used.
+class _OnFirstUse:
+    """Stands for a module until an attribute of it is read; then every read is the module's."""
 
-    A dotted name imports its parent packages at once (that is how Python finds a
-    submodule): use it for light parents only (``paho.mqtt.client``), and reach the
-    submodules of a heavy package as attributes (``pymongo.errors``).
-    """
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        module = self._module
+        if module is None:
+            module = self._module = importlib.import_module(self._name)
+        return getattr(module, attr)
+
+    def __repr__(self) -> str:
+        return f"<module {self._name!r}, imported on first use>"
+
+
+def lazy_import(name: str) -> Any:
+    """The module ``name`` (a stand-in), imported when one of its attributes is first read.
+
+    Submodules of a package are reached as attributes (``pymongo.errors``): the package's own
+    import makes them attributes of it."""
+    if importlib.util.find_spec(name.split(".")[0]) is None:
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
+    return _OnFirstUse(name)

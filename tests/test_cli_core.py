@@ -4,6 +4,7 @@ clear refusals of bad input."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from conftest import PROGRAMS, ROOT
@@ -191,5 +192,5 @@ def test_exec_on_a_terminal_moves_and_keeps_its_output_clean(tmp_path: Path) -> 
     assert done.returncode == 0, text
     assert "cannot restore" not in text
     assert "hops" not in text  # no progress bar on the program's own terminal
-    assert [line for line in text.replace("\r", "").splitlines() if "tick" in line] == \
-        [f"tick \x1b[33m{i}\x1b[39m" for i in range(4)]
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text.replace("\r", ""))  # node colours numbers unless NO_COLOR, CI...
+    assert [line for line in plain.splitlines() if "tick" in line] == [f"tick {i}" for i in range(4)]
