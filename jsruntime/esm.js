@@ -43,7 +43,7 @@ class EsmModules {
     let st = this.states.get(id);
     if (st === undefined) {
       st = { status: 'new', arrows: null, promise: undefined, error: undefined, record: null, ns: null,
-        meta: null, done: false, values: null };
+        meta: null, metaDefaults: null, done: false, values: null };
       this.states.set(id, st);
     }
     return st;
@@ -125,6 +125,7 @@ class EsmModules {
       meta.resolve = { resolve(specifier) { return self.resolveUrl(id, String(specifier)); } }.resolve;
       meta.url = fileUrl(file);
       st.meta = meta;
+      st.metaDefaults = { dirname: meta.dirname, filename: meta.filename, resolve: meta.resolve, url: meta.url };
       this.owner.set(meta, ['meta', id]);
     }
     return st.meta;
@@ -421,6 +422,34 @@ class EsmModules {
     if (kind === 'nsr' && this.isEsm(id)) return this.namespace(id, true);
     if (kind === 'meta' && this.rt.meta.modules[id]) return this.meta(id);
     return undefined;
+  }
+
+  /**
+   * How a snapshot writes a module's import.meta: only its reference while it is as the runtime
+   * made it (restore makes it again), else the reference plus what the program changed (the
+   * properties it added or rewrote, through `props`, and the ones it deleted), so that its
+   * additions move with it.
+   */
+  metaEntry(o, ref, props) {
+    const defaults = this.state(ref.mod).metaDefaults;
+    const unchanged = (key) => {
+      if (!Object.prototype.hasOwnProperty.call(defaults, key)) return false;
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      return d !== undefined && d.writable === true && d.enumerable === true && d.configurable === true &&
+        Object.is(d.value, defaults[key]);
+    };
+    const keys = Reflect.ownKeys(o);
+    const deleted = Object.keys(defaults).filter((k) => !keys.includes(k));
+    if (deleted.length === 0 && keys.length === 4 && keys.every(unchanged) && Object.isExtensible(o)) return ref;
+    if (deleted.length > 0) ref.del = deleted;
+    return props(unchanged, ref);
+  }
+
+  /** Restore's half of metaEntry: the standard properties the program had deleted go again. */
+  fillMeta(o, e) {
+    if (e.del === undefined) return;
+    if (!Array.isArray(e.del)) throw new TypeError('bad deleted import.meta properties');
+    for (const k of e.del) if (typeof k === 'string') delete o[k];
   }
 
   encode(s) {

@@ -516,7 +516,15 @@ class Restorer {
     if (Array.isArray(e)) { this.fillCompact(id, e, o); return; }
     if (e.x === 0) this.fixed.push(id); // made non-extensible once everything is in place
     switch (e.t) {
-      case 'b': case 'sym': case 'req': case 'esm': return;
+      case 'b': case 'sym': case 'req': return;
+      case 'esm':
+        if (e.k !== 'meta') return;
+        try {
+          rt.modules.esm.fillMeta(o, e);
+        } catch (err) {
+          throw new RestoreError('malformed snapshot: ' + err.message);
+        }
+        break;
       case 'dtc': if (Array.isArray(e.ch)) e.ch.forEach((c) => this.get(c)); return;
       case 'dch':
         // node's module keeps one channel per name: subscribe what was subscribed, once

@@ -666,8 +666,8 @@ class Serializer {
     if (proto === SCOPE_PROTO) return this.scopeEntry(o, id);
     if (proto === ObjectProto || proto === null) {
       if (proto === null) {
-        const ref = rt.modules.esm.refOf(o); // a module's import.meta
-        if (ref !== undefined) return ref;
+        const ref = rt.modules.esm.refOf(o); // a module's import.meta, with what the program added
+        if (ref !== undefined) return rt.modules.esm.metaEntry(o, ref, (skip, out) => this.props(o, id, skip, out));
       }
       if (t.isArgumentsObject(o)) return this.argsEntry(o, id);
       const c = this.plainEntry(o, id, proto);
