@@ -166,13 +166,8 @@ class MongoFS(FileSystem):
         with self._server():
             self._ensure_indexes()
             pending = self._upload(norm, bytes(data))
-            try:
-                with self._locked(norm) as token:
-                    self._commit(norm, pending, token)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    self.bucket.delete(pending)
-                raise
+            with self._discarded_on_failure(pending), self._locked(norm) as token:
+                self._commit(norm, pending, token)
 
     def append(self, path: str, data: bytes) -> None:
         norm = normalize(path)
@@ -181,12 +176,8 @@ class MongoFS(FileSystem):
             with self._locked(norm) as token:
                 _, current = self._read_current(norm)
                 pending = self._upload(norm, current + bytes(data))
-                try:
+                with self._discarded_on_failure(pending):
                     self._commit(norm, pending, token)
-                except BaseException:
-                    with contextlib.suppress(Exception):
-                        self.bucket.delete(pending)
-                    raise
 
     def compare_and_swap(self, path: str, expected: bytes | None, data: bytes) -> bool:
         """Compare and write under the path's lock document (as ``append`` does)."""
@@ -198,12 +189,8 @@ class MongoFS(FileSystem):
                 if (current if doc is not None else None) != expected:
                     return False
                 pending = self._upload(norm, bytes(data))
-                try:
+                with self._discarded_on_failure(pending):
                     self._commit(norm, pending, token)
-                except BaseException:
-                    with contextlib.suppress(Exception):
-                        self.bucket.delete(pending)
-                    raise
                 return True
 
     def delete(self, path: str) -> None:
@@ -215,6 +202,17 @@ class MongoFS(FileSystem):
             for file_id in revisions:
                 with contextlib.suppress(gridfs.errors.NoFile):
                     self.bucket.delete(file_id)
+
+    @contextlib.contextmanager
+    def _discarded_on_failure(self, pending: Any) -> Iterator[None]:
+        """An uploaded revision that could not be committed is deleted, not left behind as an
+        invisible orphan (readers never see it, but it would hold the space)."""
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.bucket.delete(pending)
+            raise
 
     def _upload(self, norm: str, data: bytes) -> Any:
         return self.bucket.upload_from_stream(norm, data, metadata={"rev": None, "mtime": None})
