@@ -4,7 +4,7 @@
 
 On a shared machine, wall-clock medians of separate processes (``bench/run.py instrument``)
 move by 2x with the neighbours' load. Here one process parses each of bench's instrument
-files with tree-sitter, alternating runs with the check on and off (``_early_errors.check``
+files with tree-sitter, alternating runs with the check on and off (``early_errors.check``
 replaced by a no-op), and takes the median CPU time (``time.process_time``) of each: both
 sides see the same load. esprima's parse of the same files gives the ratio the plugin is
 meant to keep ("several times faster").

@@ -83,7 +83,7 @@ PROFILES: dict[str, Profile] = {
         }),
         notes=(
             "tree-sitter's grammar has no early errors: the plugin checks them on the ESTree tree"
-            " (plugins/parsers/_early_errors.py); what it still accepts of early/ and fail/ is"
+            " (plugins/parsers/early_errors/); what it still accepts of early/ and fail/ is"
             " listed, mostly grammar laxness (holes in argument lists, ASI in for heads).",
         ),
     ),

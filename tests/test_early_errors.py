@@ -1,7 +1,7 @@
 """Early errors: programs a context-free grammar accepts and ECMAScript rejects.
 
 esprima applies them while parsing; the tree-sitter plugin in a pass over its ESTree tree
-(``plugins/parsers/_early_errors.py``). Both must reject each program of ``INVALID`` at the
+(``plugins/parsers/early_errors/``). Both must reject each program of ``INVALID`` at the
 same position (the plugin asks esprima where the error is), and both must accept each of
 ``VALID``: the look-alikes a too eager check would refuse. test262 covers far more
 (``bench/parser_negatives.py``); these are the rules' smoke tests, one per family.

@@ -5,7 +5,7 @@ ERROR or MISSING node is therefore rejected here (the first one gives the positi
 so is syntax tree-sitter accepts but ECMAScript does not have (JSX, decorators). What
 tree-sitter cannot see are early errors (duplicate ``let``, ``break`` outside a loop, ``return``
 outside a function...): every converted tree goes through the early-error check of
-``_early_errors``, as esprima applies the same rules while parsing.
+``early_errors``, as esprima applies the same rules while parsing.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from tree_sitter import Node as CST
 from thingscore.parsing import Comment, JSSyntaxError, ParseResult, SourceType
 
 from ._common import run_with_big_stack, syntax_error
-from ._early_errors import EarlyError, check
 from ._ts_convert import Converter, Unsupported
+from .early_errors import EarlyError, check
 
 _LANGUAGE = Language(tree_sitter_javascript.language())
 _COMMENTS = Query(_LANGUAGE, "(comment) @c (html_comment) @c (hash_bang_line) @c")
