@@ -212,3 +212,40 @@ def test_two_workers_started_at_once_with_one_id_end_as_one(redis_url: str, flee
     assert fleet.procs[survivor].poll() is None
     listed = [w for w in _workers(fleet) if w["worker"] == "twin"]
     assert [w["os_pid"] for w in listed] == [fleet.procs[survivor].pid]
+
+
+def test_a_worker_stopped_with_no_scheduler_saves_its_programs_for_dispatch_restore(redis_url: str,
+                                                                                      fleet_factory) -> None:
+    """A program started by hand on a worker that stops (SIGTERM) with no scheduler on the bus
+    is not lost with it: its state goes to the global FS, and `dispatch restore ID WORKER`
+    carries on with it elsewhere, its output one history without a gap or a repeat."""
+    fleet = fleet_factory(redis_url)
+    fleet.worker("h1")
+    run = fleet.things("dispatch", "run", "h1", str(SLOW), "--", "100000")
+    assert run.returncode == 0, run.stderr
+    pid = json.loads(run.stdout)["id"]
+    time.sleep(1.5)
+    fleet.procs["h1"].send_signal(signal.SIGTERM)
+    assert fleet.procs["h1"].wait(30) == 0
+    log = fleet.log("h1")
+    assert f"{pid} saved to snapshots/{pid}/" in log, log
+    history = json.loads(fleet.things("dispatch", "history", pid, "--json").stdout)
+    assert "its state is saved: things dispatch restore" in history["stays"][-1]["left"], history
+
+    # nowhere to go yet: a clear refusal, and no process made up
+    missing = fleet.things("dispatch", "restore", pid, "h9")
+    assert missing.returncode == 2 and "no worker 'h9'" in missing.stderr, missing.stderr
+    fleet.worker("h2")
+    restored = fleet.things("dispatch", "restore", pid, "h2")
+    assert restored.returncode == 0, restored.stderr
+    answer = json.loads(restored.stdout)
+    assert answer["status"] == "running" and answer["worker"] == "h2", answer
+    again = fleet.things("dispatch", "restore", pid, "h2")
+    assert again.returncode != 0 and "runs on h2" in again.stderr, again.stderr
+    time.sleep(1.5)
+    fleet.things("dispatch", "kill", pid)
+    lines = fleet.things("dispatch", "logs", pid).stdout.splitlines()
+    counts = [int(line.split()[1]) for line in lines]
+    assert len(counts) > 3 and counts == list(range(1, len(counts) + 1)), counts
+    stays = json.loads(fleet.things("dispatch", "history", pid, "--json").stdout)["stays"]
+    assert [s["worker"] for s in stays] == ["h1", "h2"], stays

@@ -238,6 +238,11 @@ def _setup_dispatch(dp: argparse.ArgumentParser) -> None:
     d_mig.add_argument("worker")
     for name in ("pause", "resume", "kill", "snapshot"):
         dsub.add_parser(name, help=f"{name} a program").add_argument("id")
+    d_rest = dsub.add_parser("restore", help="carry on with a program that stopped from its last snapshot in the "
+                             "global FS (saved when its worker left, or by dispatch snapshot), on a worker")
+    d_rest.add_argument("id")
+    d_rest.add_argument("worker")
+    d_rest.add_argument("--snapshot", metavar="PATH", help="this snapshot of it (default: the newest)")
     d_drain = dsub.add_parser("drain", help="move every program off a worker, live (through the scheduler if one runs)")
     d_drain.add_argument("worker")
     d_drain.add_argument("--undo", action="store_true", help="let the worker take programs again")

@@ -93,6 +93,10 @@ def _run(d: Dispatcher, args: argparse.Namespace) -> int:
         with waiting(f"{action} {args.id}: waiting for its worker"):
             done = d.command(action, args.id)
         print_json(done)
+    elif action == "restore":
+        with waiting(f"restoring {args.id} on {args.worker}", delay=0):
+            restored = d.restore(args.id, args.worker, snapshot=args.snapshot)
+        print_json(restored)
     elif action == "drain":
         print_json(d.drain(args.worker, on=not args.undo, wait=args.wait))
     elif action == "logs":

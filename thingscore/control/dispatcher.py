@@ -215,6 +215,40 @@ class Dispatcher:
             raise DispatchError(f"no history of process {pid!r} in the global FS {cluster_fs.public_url(self.fs)}")
         return program_history.summarize(pid, records)
 
+    def restore(self, pid: str, worker: str, snapshot: str | None = None) -> dict[str, Any]:
+        """Carry on with a program that runs nowhere, from a snapshot of it in the global FS: the one
+        its worker saved when it stopped with no scheduler to move it, one ``dispatch snapshot``
+        took, or a scheduler's checkpoint (the newest, unless ``snapshot`` names one). What it runs
+        (its code's hash) comes from its history; the new stay's fencing token is above every
+        earlier one, so that an old copy that comes back is refused."""
+        self.check_worker(worker)
+        self.check_fs(worker)
+        live = [p for p in self.ps() if p.get("id") == pid and p.get("state") in ("running", "paused", "migrating")]
+        if live:
+            raise DispatchError(f"process {pid} runs on {live[0].get('worker')}: "
+                                f"`things dispatch migrate {pid} {worker}` moves it")
+        records = program_history.read(self.fs, pid) or []
+        phash = next((str(r["hash"]) for r in reversed(records) if isinstance(r.get("hash"), str)), None)
+        if phash is None:
+            raise UnknownTarget(f"no record of process {pid!r} and its code in the global FS "
+                                f"{cluster_fs.public_url(self.fs)} (`things dispatch history {pid}`)")
+        if snapshot is None:
+            taken = sorted((p for p in self.fs.list(f"snapshots/{pid}/") if p.endswith(".json")),
+                           key=lambda p: int(p.rsplit("/", 1)[-1][:-5]) if p.rsplit("/", 1)[-1][:-5].isdigit() else -1)
+            if not taken:
+                raise UnknownTarget(f"no snapshot of process {pid!r} in the global FS (its worker stopped "
+                                    "without saving it; `things dispatch snapshot ID` saves one)")
+            snapshot = taken[-1]
+        elif not self.fs.exists(snapshot):
+            raise UnknownTarget(f"no snapshot {snapshot!r} in the global FS")
+        epochs = [r["epoch"] for r in records if isinstance(r.get("epoch"), int) and not isinstance(r["epoch"], bool)]
+        name = next((str(r["name"]) for r in reversed(records) if isinstance(r.get("name"), str)), pid)
+        args = {"program": store.program_path(phash), "hash": phash, "snapshot": snapshot, "pid": pid,
+                "name": name, "epoch": max(epochs, default=0) + 1, "handover": False}
+        restored = self.request(worker, "restore", args, timeout=self.timeout + 30)
+        return {"id": pid, "worker": worker, "status": restored.get("status"), "snapshot": snapshot,
+                "restore_ms": restored.get("restore_ms")}
+
     def drain(self, worker: str, on: bool = True, wait: float = 60.0) -> dict[str, Any]:
         """Move every program off ``worker``, live, and keep new ones away from it.
 

@@ -37,6 +37,8 @@ class ManagedProcess:
     watched: threading.Event = field(default_factory=threading.Event)
     bus: Any = None  # its ProgramBus (pub/sub on the program's behalf)
     limits: Limits = field(default_factory=Limits)  # what its runtime enforces (shown by `ps --json`)
+    #: Where its state went when its worker stopped with no scheduler to move it (global FS).
+    saved_snapshot: str | None = None
 
     def describe(self) -> dict[str, Any]:
         usage = self.proc.usage() if self.state in (RUNNING, PAUSED, MIGRATING) else {}

@@ -153,8 +153,9 @@ class Worker:
         over at once and logs that it left, instead of waiting for the deadline and calling it
         lost."""
         self._stop.set()
+        scheduled = True
         if not self.leaving and self.refused is None:
-            self._move_off_before_leaving()
+            scheduled = self._move_off_before_leaving()
         if not self.leaving:
             self.leaving = True
             log.warning("worker %s is leaving (%s)", self.id, why)
@@ -172,8 +173,12 @@ class Worker:
                 pass
         with self._lock:
             procs = list(self.processes.values())
+        if not scheduled:  # nothing will restore them elsewhere: their state goes to the global FS
+            for p in procs:
+                if p.state in (RUNNING, PAUSED):
+                    self._save_before_leaving(p, why)
         for p in procs:
-            if p.state in (RUNNING, PAUSED, MIGRATING):
+            if p.state in (RUNNING, PAUSED, MIGRATING) and p.saved_snapshot is None:
                 p.reason = f"worker {self.id} left ({why})"
                 p.proc.kill()
         for p in procs:
@@ -195,18 +200,21 @@ class Worker:
     LEAVE_GRACE = 10.0
     LEAVE_IDLE = 3.0
 
-    def _move_off_before_leaving(self) -> None:
+    def _move_off_before_leaving(self) -> bool:
         """Stopping with programs and a scheduler on the bus: say *draining*, so that its policy
         moves them off live (nothing lost, nothing repeated), and wait a little for it. What is
-        still here afterwards is killed; the scheduler restores its programs from checkpoints."""
-        if not self._list_live() or self.client is None:
-            return
+        still here afterwards is killed; the scheduler restores its programs from checkpoints.
+        False when no scheduler answered: nothing will restore the programs but their owner."""
+        if not self._list_live():
+            return True
+        if self.client is None:
+            return False
         try:  # any answer, a refusal too (a worker key may not ask for status), says one is there
             self.client.request("scheduler", "status", {}, timeout=1.0, topic=protocol.scheduler_topic())
         except UntrustedReply:
             pass
         except (NoReply, OSError):
-            return
+            return False
         log.warning("worker %s is stopping: asking the scheduler to move its %d programs off first", self.id,
                     len(self._list_live()))
         self.draining = True
@@ -225,6 +233,38 @@ class Worker:
                 count, last_change = now, time.monotonic()
         if count:
             log.warning("worker %s: %d programs not moved off; they stop with it", self.id, count)
+        return True
+
+    #: How long a stopping worker waits for each program to reach an event-loop boundary and
+    #: save its state (a program busy longer than that is killed, as before).
+    SAVE_TIMEOUT = 10.0
+
+    def _save_before_leaving(self, p: ManagedProcess, why: str) -> None:
+        """A program started by hand, on a worker that stops with no scheduler on the bus: its
+        state is snapshotted into the global FS before it stops, so that its owner can carry on
+        with ``things dispatch restore ID WORKER`` (it was killed and lost before)."""
+        try:
+            if p.state == PAUSED:  # a paused process answers nothing: it runs again to be saved
+                p.proc.resume()
+                p.state = RUNNING
+            saved_timeout, self.migrate_timeout = self.migrate_timeout, min(self.migrate_timeout, self.SAVE_TIMEOUT)
+            try:
+                msg, local = self._take_snapshot(p, stop=True)
+            finally:
+                self.migrate_timeout = saved_timeout
+            path = store.put_snapshot(self.fs, p.pid, local, p.program_hash, self.keys, self.encrypt_snapshots)
+            local.unlink(missing_ok=True)
+        except Exception as exc:  # a program that cannot be saved stops as before, and says why
+            log.warning("worker %s: the state of %s could not be saved before leaving: %s", self.id, p.pid, exc)
+            return
+        p.saved_snapshot = path
+        p.reason = f"worker {self.id} left ({why}); its state is saved: things dispatch restore {p.pid} WORKER"
+        log.warning("worker %s is leaving: %s saved to %s (%s bytes); `things dispatch restore %s WORKER` "
+                    "carries on with it", self.id, p.pid, path, msg.get("bytes"), p.pid)
+        try:
+            p.proc.wait(self.SAVE_TIMEOUT)
+        except Exception:  # it stops at the snapshot; one that does not is killed with the rest
+            pass
 
     def _list_live(self) -> list[ManagedProcess]:
         with self._lock:
@@ -359,7 +399,7 @@ class Worker:
         p = self._start(pid, name, program, phash, StartRequest(program=local, args=prog_args, cwd=self.workdir,
                                                                 limits=limits), epoch=epoch)
         program_history.record(self.fs, pid, "start", worker=self.id, runtime=self.runtime_name, epoch=epoch,
-                               name=name)
+                               name=name, program=program, hash=phash)
         return {"id": p.pid, "worker": self.id, "status": p.state, "epoch": epoch}
 
     def _cmd_restore(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -648,7 +688,7 @@ class Worker:
         p.bus.end()
         p.exit_code = rc
         limit = getattr(p.proc, "stop_reason", None)
-        if p.reason == "killed" or p.reason.startswith("fenced"):
+        if p.reason == "killed" or p.reason.startswith("fenced") or p.saved_snapshot is not None:
             p.state = EXITED
         elif limit:  # stopped by its runtime for a limit: said on its stderr, its event, `ps`
             p.state, p.reason = FAILED, str(limit)
@@ -663,8 +703,10 @@ class Worker:
         self.output.flush(p.pid)
         self._last_output.pop(p.pid, None)
         # "left": stopped with its worker, to be restored elsewhere by a scheduler if it has one
+        saved = {"snapshot": p.saved_snapshot, "hash": p.program_hash, "program": p.program,
+                 "epoch": p.epoch} if p.saved_snapshot is not None else {}
         program_history.record(self.fs, p.pid, "left" if self.leaving else "end", worker=self.id, state=p.state,
-                               reason=p.reason, exit_code=p.exit_code)
+                               reason=p.reason, exit_code=p.exit_code, **saved)
         self._event(p)
         self.hooks.hook.things_process_exited(worker_id=self.id, process_id=p.pid, exit_code=rc, state=p.state,
                                               reason=p.reason)
