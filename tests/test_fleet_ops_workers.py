@@ -249,3 +249,4 @@ def test_a_worker_stopped_with_no_scheduler_saves_its_programs_for_dispatch_rest
     assert len(counts) > 3 and counts == list(range(1, len(counts) + 1)), counts
     stays = json.loads(fleet.things("dispatch", "history", pid, "--json").stdout)["stays"]
     assert [s["worker"] for s in stays] == ["h1", "h2"], stays
+    assert stays[1]["arrived"].startswith(f"restored from {answer['snapshot']}"), stays

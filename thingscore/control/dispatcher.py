@@ -244,7 +244,7 @@ class Dispatcher:
         epochs = [r["epoch"] for r in records if isinstance(r.get("epoch"), int) and not isinstance(r["epoch"], bool)]
         name = next((str(r["name"]) for r in reversed(records) if isinstance(r.get("name"), str)), pid)
         args = {"program": store.program_path(phash), "hash": phash, "snapshot": snapshot, "pid": pid,
-                "name": name, "epoch": max(epochs, default=0) + 1, "handover": False}
+                "name": name, "epoch": max(epochs, default=0) + 1, "handover": False, "by_hand": True}
         restored = self.request(worker, "restore", args, timeout=self.timeout + 30)
         return {"id": pid, "worker": worker, "status": restored.get("status"), "snapshot": snapshot,
                 "restore_ms": restored.get("restore_ms")}

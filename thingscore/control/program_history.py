@@ -73,7 +73,8 @@ def summarize(pid: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         ev, t = rec["event"], float(rec["t"])
         if ev in ("start", "restore"):
             if current is not None:
-                if ev == "restore" and rec.get("from") != "checkpoint" and rec.get("source") == current["worker"]:
+                migrated = ev == "restore" and rec.get("from") not in ("checkpoint", "snapshot")
+                if migrated and rec.get("source") == current["worker"]:
                     close(t, f"migrated to {rec.get('worker')}")
                 elif current["worker"] == rec.get("worker"):
                     close(t, "restarted")
@@ -81,6 +82,8 @@ def summarize(pid: str, records: list[dict[str, Any]]) -> dict[str, Any]:
                     close(t, "lost")  # its worker wrote nothing more: the next stay began elsewhere
             if ev == "start":
                 arrived = "started"
+            elif rec.get("from") == "snapshot":  # things dispatch restore, by hand
+                arrived = f"restored from {rec.get('snapshot') or 'a snapshot'} (epoch {rec.get('epoch', 0)})"
             elif rec.get("from") == "checkpoint":
                 arrived = f"restored from checkpoint (epoch {rec.get('epoch', 0)})"
             else:

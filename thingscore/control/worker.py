@@ -435,9 +435,10 @@ class Worker:
                     del self.processes[pid]
             raise CommandError(f"cannot restore {pid} here: {msg.get('message')}")
         origin = args.get("origin")
+        arrived = "migration" if origin else "snapshot" if args.get("by_hand") else "checkpoint"
         program_history.record(self.fs, pid, "restore", worker=self.id, runtime=self.runtime_name, epoch=epoch,
                                name=p.name, source=origin if isinstance(origin, str) else None,
-                               **{"from": "migration" if origin else "checkpoint"}, snapshot=snap,
+                               **{"from": arrived}, snapshot=snap,
                                restore_ms=msg.get("ms"))
         if mail:
             p.bus.take_handover(mailbox.replay(self.fs, pid))
