@@ -72,6 +72,22 @@ def test_history_from_records_of_moves_a_failover_and_the_end() -> None:
                            "snapshot_ms": None, "downtime_ms": 40.0}]
 
 
+def test_a_lost_record_ends_the_stay_and_stale_roster_entries_give_lost_rows() -> None:
+    from thingscore.control import roster
+
+    recs = [{"event": "start", "t": 1.0, "worker": "a", "runtime": "node", "epoch": 0},
+            {"event": "lost", "t": 3.0, "worker": "a", "reason": "worker a lost (silent for more than 5s)"},
+            {"event": "restore", "t": 4.0, "worker": "b", "runtime": "node", "epoch": 1, "from": "checkpoint"}]
+    stays = program_history.summarize("p", recs)["stays"]
+    assert [s["left"] for s in stays] == ["lost: worker a lost (silent for more than 5s)", None]
+    fresh = roster.Entry("a", 100.0, 1.0, {"programs": [{"id": "p1", "name": "x.js", "epoch": 0}]})
+    stale = roster.Entry("b", 50.0, 1.0, {"fs": "/f", "programs": [{"id": "p2", "name": "y.js", "epoch": 2},
+                                                                     "junk", {"id": 3}]})
+    rows = roster.lost_programs([fresh, stale], now=101.0)
+    assert [(r["id"], r["worker"], r["state"], r["epoch"]) for r in rows] == [("p2", "b", "lost", 2)]
+    assert rows[0]["reason"].startswith("worker b silent since")
+
+
 def test_fs_urls_compared_by_namespace_and_shown_without_password(tmp_path: Path) -> None:
     assert cluster_fs.same("redis://localhost:6379/0", "redis://:secret@127.0.0.1/0?socket_timeout=5")
     assert not cluster_fs.same("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1")

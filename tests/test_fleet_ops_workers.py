@@ -250,3 +250,40 @@ def test_a_worker_stopped_with_no_scheduler_saves_its_programs_for_dispatch_rest
     stays = json.loads(fleet.things("dispatch", "history", pid, "--json").stdout)["stays"]
     assert [s["worker"] for s in stays] == ["h1", "h2"], stays
     assert stays[1]["arrived"].startswith(f"restored from {answer['snapshot']}"), stays
+
+
+def test_a_program_of_a_worker_killed_with_no_scheduler_shows_as_lost(redis_url: str, fleet_factory) -> None:
+    """kill -9 of a worker with no scheduler on the bus: its program does not vanish from
+    `dispatch ps` (it shows as lost, naming the worker and since when), its history ends the
+    stay as lost, a command for it says what to do instead of waiting for a silent worker, and
+    `dispatch restore` carries on from a snapshot taken before."""
+    fleet = fleet_factory(redis_url)
+    fleet.worker("k1")
+    fleet.worker("k2")
+    run = fleet.things("dispatch", "run", "k1", str(SLOW), "--", "100000")
+    assert run.returncode == 0, run.stderr
+    pid = json.loads(run.stdout)["id"]
+    time.sleep(1.0)
+    snap = fleet.things("dispatch", "snapshot", pid)
+    assert snap.returncode == 0, snap.stderr
+    time.sleep(2.5)  # the roster entry (written every 2 s) lists the program
+    fleet.procs["k1"].kill()
+    fleet.procs["k1"].wait(10)
+    rows: list[dict] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        rows = [p for p in json.loads(fleet.things("dispatch", "ps", "--json").stdout) if p["id"] == pid]
+        if rows and rows[0]["state"] == "lost":
+            break
+        time.sleep(1.0)
+    assert rows and rows[0]["state"] == "lost" and rows[0]["worker"] == "k1", rows
+    assert rows[0]["reason"].startswith("worker k1 silent since"), rows
+    stays = json.loads(fleet.things("dispatch", "history", pid, "--json").stdout)["stays"]
+    assert stays[-1]["left"] == "lost: worker k1 went silent", stays
+    pause = fleet.things("dispatch", "pause", pid)
+    assert pause.returncode != 0 and f"things dispatch restore {pid} WORKER" in pause.stderr, pause.stderr
+    restored = fleet.things("dispatch", "restore", pid, "k2")
+    assert restored.returncode == 0, restored.stderr
+    rows = [p for p in json.loads(fleet.things("dispatch", "ps", "--json").stdout) if p["id"] == pid]
+    assert [(p["worker"], p["state"]) for p in rows] == [("k2", "running")], rows
+    fleet.things("dispatch", "kill", pid)

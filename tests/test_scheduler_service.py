@@ -229,6 +229,10 @@ def test_killed_worker_programs_resume_elsewhere_from_their_checkpoint(cluster: 
     for p in app.values():
         if p["id"] not in on_victim:
             assert check_sequence(out.values(p["id"]), max_repeat=0) == 0  # untouched
+    for pid in on_victim:  # the scheduler ended each one's stay on the victim as lost
+        stays = json.loads(cluster.things("dispatch", "history", pid, "--json").stdout)["stays"]
+        lost = [s for s in stays if s["worker"] == victim and s["left"].startswith(f"lost: worker {victim} lost")]
+        assert lost and stays[-1]["arrived"].startswith("restored from checkpoint"), stays
 
     # The killed worker comes back with the same id: it resurrects nothing, and every program
     # still runs exactly once.

@@ -10,6 +10,7 @@ program where the worker will not find it."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -142,10 +143,19 @@ class Dispatcher:
         return sorted((r.result for r in replies if r.ok and isinstance(r.result, dict)), key=lambda w: w["worker"])
 
     def ps(self) -> list[dict[str, Any]]:
+        """Every program the workers answer for, and those a worker that died was running when
+        it last wrote its roster entry (state ``lost``), unless a worker now lists them."""
         out: list[dict[str, Any]] = []
-        for r in self.client.broadcast("ps", gather=self.gather, expect=self.known_workers()):
+        entries = roster.read(self.fs)
+        now = time.time()
+        expect = {e.worker for e in entries if e.live(now)}
+        for r in self.client.broadcast("ps", gather=self.gather, expect=expect):
             if r.ok and isinstance(r.result, list):
                 out.extend(r.result)
+        answered = {p.get("worker") for p in out}
+        listed = {p.get("id") for p in out}
+        out.extend(p for p in roster.lost_programs(entries, now)
+                   if p["id"] not in listed and p["worker"] not in answered)
         if self._fs is None:  # the cluster's FS, as its workers said: no need to wait for a heartbeat
             urls = {cluster_fs.identity(u): u for p in out if isinstance(u := p.get("fs"), str) and u}
             if len(urls) == 1:
@@ -160,6 +170,9 @@ class Dispatcher:
         listed = [p for p in self.ps() if p.get("id") == pid]
         live = [p for p in listed if p.get("state") in ("running", "paused", "migrating")]
         if not live:
+            if listed and all(p.get("state") == "lost" for p in listed):
+                raise DispatchError(f"process {pid} is lost with its worker ({listed[0].get('reason')}): "
+                                    f"`things dispatch restore {pid} WORKER` carries on from its newest snapshot")
             if listed:
                 return str(listed[0]["worker"])
             raise UnknownTarget(f"no process {pid!r} on any worker (`things dispatch ps` lists them)")
@@ -213,7 +226,14 @@ class Dispatcher:
         records = program_history.read(self.fs, pid)
         if records is None:
             raise DispatchError(f"no history of process {pid!r} in the global FS {cluster_fs.public_url(self.fs)}")
-        return program_history.summarize(pid, records)
+        summary = program_history.summarize(pid, records)
+        stays = summary["stays"]
+        if stays and stays[-1]["end"] is None:  # still there, or its worker died without a word?
+            entries = {e.worker: e for e in roster.read(self.fs)}
+            last = entries.get(str(stays[-1]["worker"]))
+            if last is not None and not last.live():
+                program_history.close_lost(stays[-1], last.ts, f"worker {last.worker} went silent")
+        return summary
 
     def restore(self, pid: str, worker: str, snapshot: str | None = None) -> dict[str, Any]:
         """Carry on with a program that runs nowhere, from a snapshot of it in the global FS: the one

@@ -3,8 +3,10 @@
 Workers append one JSON record per event to ``history/<process id>.jsonl``: ``start`` (a
 ``run``), ``restore`` (a live migration's target, or a failover from a checkpoint), ``move``
 (written by the source once the target runs it: snapshot size and downtime), ``end`` and
-``left`` (stopped because its worker stopped: a scheduler restores it elsewhere).
-A worker that is lost writes nothing more; its stay ends where the next one begins. The
+``left`` (stopped because its worker stopped: a scheduler restores it elsewhere), and
+``lost`` (written by the leading scheduler when it declares the program's worker lost).
+A worker that is lost writes nothing more; its stay ends where the next one begins, or at the
+scheduler's ``lost`` record, or (no scheduler) when its roster entry went stale. The
 reader turns the records into what ``things dispatch history`` shows: stays (worker,
 runtime, start, end, how the program arrived and left) and moves.
 """
@@ -95,7 +97,16 @@ def summarize(pid: str, records: list[dict[str, Any]]) -> dict[str, Any]:
             moves.append({"at": iso(t), "from": rec.get("from"), "to": rec.get("to"),
                           "snapshot_bytes": rec.get("snapshot_bytes"), "snapshot_ms": rec.get("snapshot_ms"),
                           "downtime_ms": rec.get("downtime_ms")})
+        elif ev == "lost":
+            if current is not None and current["worker"] == rec.get("worker"):
+                close(t, f"lost: {rec.get('reason')}" if rec.get("reason") else "lost")
         elif ev in ("end", "left"):
             if current is not None and current["worker"] == rec.get("worker"):
                 close(t, f"{rec.get('state')}: {rec.get('reason')}" if rec.get("reason") else str(rec.get("state")))
     return {"id": pid, "stays": stays, "moves": moves}
+
+
+def close_lost(stay: dict[str, Any], t: float, why: str) -> None:
+    """End an open stay whose worker went silent without a record (no scheduler saw it go)."""
+    stay["end"] = iso(t)
+    stay["left"] = f"lost: {why}"

@@ -11,6 +11,10 @@ without waiting for a time-out.
 An entry older than :func:`stale_after` of its worker's period is a worker that died without
 saying so (``kill -9``); it is not counted. The roster is a hint for speed and for clear
 errors, never a source of truth for placement (the scheduler has its own fleet view).
+
+An entry also lists the programs its worker runs, so that the programs of a worker that died
+do not vanish from ``things dispatch ps``: they show as ``lost`` (see :func:`lost_programs`)
+until they run somewhere again or the worker id comes back.
 """
 
 from __future__ import annotations
@@ -100,3 +104,21 @@ def live_workers(fs: FileSystem) -> set[str]:
     """The ids of the workers whose entry is fresh."""
     now = time.time()
     return {e.worker for e in read(fs) if e.live(now)}
+
+
+def lost_programs(entries: list[Entry], now: float | None = None) -> list[dict[str, Any]]:
+    """``ps`` rows for the programs that stale entries say were running: their worker went
+    silent with them (``kill -9``, a power cut) and nothing has said where they are since."""
+    now = time.time() if now is None else now
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        if e.live(now):
+            continue
+        since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(e.ts))
+        programs = e.info.get("programs")
+        for p in programs if isinstance(programs, list) else []:
+            if isinstance(p, dict) and isinstance(p.get("id"), str):
+                rows.append({"id": p["id"], "name": str(p.get("name") or p["id"]), "worker": e.worker,
+                             "state": "lost", "reason": f"worker {e.worker} silent since {since}",
+                             "epoch": p.get("epoch", 0), "fs": e.info.get("fs")})
+    return rows

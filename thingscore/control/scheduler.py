@@ -60,7 +60,7 @@ from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
 from thingscore.security.policy import SCHEDULER_COMMANDS as SCHEDULER_ROLES
 
-from . import heartbeat_seal, mailbox, protocol
+from . import heartbeat_seal, mailbox, program_history, protocol
 from . import schedule as sched
 from .client import ControlClient, NoReply
 from .fleet_view import FleetView, HeartbeatError, WorkerSeen, parse_heartbeat
@@ -381,6 +381,7 @@ class Scheduler:
         if self.client is not None:
             self.client.abandon(wid, "declared lost")
         self.hooks.hook.things_worker_lost(worker_id=wid)
+        self._record_lost(wid, why)
         for e in self.schedule.programs.values():
             if e.worker == wid and e.state in ACTIVE:
                 holder = self._live_copy(e, exclude=wid)
@@ -392,6 +393,22 @@ class Scheduler:
                     self._set(e, RUNNING, f"adopted on {holder} after {wid} was lost")
                     continue
                 self._failover(e, why)
+
+    def _record_lost(self, wid: str, why: str) -> None:
+        """Each program the lost worker last said it ran ends its stay there in its history; one
+        run by hand (not in the schedule) is not restored by this scheduler: the log says so and
+        how to carry on with it."""
+        seen = self.fleet.workers.get(wid)
+        if seen is not None and seen.leaving:
+            return  # a worker that leaves records how each of its programs left
+        for pid, p in (seen.processes.items() if seen is not None else ()):
+            if p.get("state") not in LIVE or p.get("state") == "migrating":
+                continue
+            program_history.record(self.fs, pid, "lost", worker=wid, reason=why, epoch=p.get("epoch", 0))
+            if pid not in self.schedule.programs:
+                log.warning("program %s (%s) was run by hand on %s and is lost with it; "
+                            "`things dispatch restore %s WORKER` carries on from its newest snapshot, if any",
+                            pid, p.get("name"), wid, pid)
 
     def _live_copy(self, e: ProgramEntry, exclude: str) -> str | None:
         """An alive worker whose last heartbeat shows ``e`` running at its current epoch."""

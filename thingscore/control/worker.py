@@ -124,7 +124,7 @@ class Worker:
         self._subs.append(self.pubsub.subscribe(protocol.command_topic(protocol.BROADCAST), self.inbox.on_message))
         self._subs.append(self.pubsub.subscribe(protocol.heartbeat_topic(self.id), self._on_own_heartbeat))
         self._roster = roster.RosterWriter(self.fs, self.id, self.heartbeat_every)  # known at once to dispatchers
-        self._roster.beat(self._cmd_info({}))
+        self._roster.beat(self._roster_info())
         threading.Thread(target=self._heartbeats, name=f"heartbeat-{self.id}", daemon=True).start()
         log.info("worker %s ready (runtime %s, global FS %s)", self.id, self.runtime_name, self.fs_url)
         self.hooks.hook.things_worker_started(worker_id=self.id, runtime=self.runtime_name, labels=dict(self.labels))
@@ -277,7 +277,13 @@ class Worker:
             except Exception as exc:  # a broker hiccup must not stop the worker
                 log.warning("heartbeat failed: %s", exc)
             if self._roster is not None:
-                self._roster.beat(self._cmd_info({}))
+                self._roster.beat(self._roster_info())
+
+    def _roster_info(self) -> dict[str, Any]:
+        """What the roster keeps of this worker: its info and the programs it runs (a dispatcher
+        shows them as lost if this worker dies without a word)."""
+        live = [{"id": p.pid, "name": p.name, "state": p.state, "epoch": p.epoch} for p in self._list_live()]
+        return {**self._cmd_info({}), "programs": live}
 
     def set_draining(self, on: bool) -> None:
         if on != self.draining:
