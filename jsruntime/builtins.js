@@ -35,6 +35,8 @@ class Builtins {
     this.host = host;
     this.pathOf = new Map();     // object/function/symbol -> path
     this.walkedModules = new Set();
+    this.moduleExports = new Map(); // host module name -> its exports
+    this.lazyModulesRead = 0;       // how many of walkedModules readLazyMembers has seen
     this.baselines = [];         // [object, Map(key -> descriptor)] for objects programs often patch
   }
 
@@ -85,7 +87,8 @@ class Builtins {
   /** The path of an engine object, walking the engine's objects deeply if need be. */
   lookup(v) {
     let p = this.pathOf.get(v);
-    if (p !== undefined || (this.walked === this.roots.length && this.globalGetters)) return p;
+    if (p !== undefined || (this.walked === this.roots.length && this.globalGetters &&
+                            this.lazyModulesRead === this.walkedModules.size)) return p;
     if (this.walked !== this.roots.length) p = this.walkRoots(v);
     if (p === undefined && !this.globalGetters) {
       // Objects an engine defines lazily on the global object and keeps as accessors (node's
@@ -104,7 +107,32 @@ class Builtins {
       }
       p = this.walkRoots(v);
     }
+    if (p === undefined && this.lazyModulesRead !== this.walkedModules.size) p = this.readLazyMembers(v);
     return p;
+  }
+
+  /**
+   * Classes and objects a host module defines lazily behind a getter (node's
+   * `events.EventEmitterAsyncResource`, `fs.promises`, `buffer.Blob`...): a program that copies
+   * a module's properties (CoffeeScript's `extend`, mixins) holds them. Read through the
+   * engine's own getter, only for the modules the program required and only the members
+   * known to be plain lazy values (reading `process.stdout` would make the stream).
+   */
+  readLazyMembers(v) {
+    this.lazyModulesRead = this.walkedModules.size;
+    for (const [name, keys] of Object.entries(LAZY_MODULE_MEMBERS)) {
+      const exportsValue = this.moduleExports.get(name);
+      if (!isObj(exportsValue)) continue;
+      const base = this.pathOf.get(exportsValue);
+      for (const key of keys) {
+        const d = Object.getOwnPropertyDescriptor(exportsValue, key);
+        if (!d || 'value' in d || typeof d.get !== 'function' || !this.isHostValue(d.get)) continue;
+        let val;
+        try { val = Reflect.apply(d.get, exportsValue, []); } catch (e) { continue; }
+        if (isObj(val) && !this.pathOf.has(val)) this.add(val, base + '.' + key);
+      }
+    }
+    return this.walkRoots(v);
   }
 
   /** Walk the roots not walked yet; v's path then. */
@@ -187,6 +215,7 @@ class Builtins {
   walkModule(name, exportsValue) {
     if (this.walkedModules.has(name)) return;
     this.walkedModules.add(name);
+    this.moduleExports.set(name.startsWith('node:') ? name.slice(5) : name, exportsValue);
     this.add(exportsValue, 'require(' + JSON.stringify(name) + ')');
   }
 
@@ -303,6 +332,16 @@ class Builtins {
 }
 
 const LAZY_GLOBAL_OBJECTS = ['performance', 'crypto', 'navigator'];
+// Members of host modules that node defines as getters returning a lazily loaded value.
+const LAZY_MODULE_MEMBERS = {
+  events: ['EventEmitterAsyncResource'],
+  buffer: ['Blob', 'File', 'resolveObjectURL'],
+  crypto: ['webcrypto', 'subtle', 'getRandomValues'],
+  dns: ['promises'],
+  fs: ['ReadStream', 'WriteStream', 'FileReadStream', 'FileWriteStream', 'Dir', 'opendir', 'opendirSync', 'promises'],
+  net: ['BlockList', 'SocketAddress'],
+  stream: ['promises'],
+};
 
 function own(obj, key) {
   const d = Object.getOwnPropertyDescriptor(obj, key);
