@@ -338,7 +338,7 @@ const LAZY_MODULE_MEMBERS = {
   buffer: ['Blob', 'File', 'resolveObjectURL'],
   crypto: ['webcrypto', 'subtle', 'getRandomValues'],
   dns: ['promises'],
-  fs: ['ReadStream', 'WriteStream', 'FileReadStream', 'FileWriteStream', 'Dir', 'opendir', 'opendirSync', 'promises'],
+  fs: ['ReadStream', 'WriteStream', 'FileReadStream', 'FileWriteStream', 'promises'], // not Dir, opendir: data once read
   net: ['BlockList', 'SocketAddress'],
   stream: ['promises'],
 };
