@@ -3,8 +3,10 @@
 // channel on file descriptors separate from the program's stdout/stderr, process exit.
 
 const { loop } = require('./timers.js');
+const proxies = require('./proxies.js');
 
 function makeNodeHost(nodeRequire) {
+  proxies.install(); // before any program code: the proxies it makes can move
   const fs = nodeRequire('fs');
   const realSetTimeout = globalThis.setTimeout;
   const realSetInterval = globalThis.setInterval;
@@ -169,6 +171,7 @@ function makeNodeHost(nodeRequire) {
     extraRoots() { return { process, Buffer, console }; },
     isPromise(v) { return nodeRequire('util').types.isPromise(v); },
     isProxy(v) { return nodeRequire('util').types.isProxy(v); },
+    proxies,
     isBuiltinModule(name) {
       const m = nodeRequire('module');
       return typeof m.isBuiltin === 'function' ? m.isBuiltin(name) : m.builtinModules.includes(name);

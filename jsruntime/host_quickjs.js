@@ -491,6 +491,7 @@
       extraRoots() { return { process, Buffer, console: consoleImpl.console }; },
       isPromise(v) { return types.isPromise(v); },
       isProxy(v) { return types.isProxy(v); },
+      proxies: load('./proxies.js'), // the instance qjs_types installed
       isBuiltinModule,
       /** Our promises report here (the engine's tracker does not see them); `pending` tells
        * whether promise jobs are still queued. */

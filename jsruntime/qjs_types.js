@@ -110,34 +110,16 @@ function isAsyncFunction(f) {
   return typeof f === 'function' && (getProto(f) === AsyncFunctionProto || getProto(f) === AsyncGeneratorFunctionProto);
 }
 
-const proxies = new WeakMap(); // proxy -> [target, handler]
-function isProxy(o) { return isObject(o) && proxies.has(o); }
-function proxyDetails(o) { return proxies.get(o); }
-
-/**
- * Replace the global Proxy by one that remembers what it makes (the engine's own stays
- * reachable only through it). Must run before any program code.
- */
-function installProxyTracking() {
-  const RealProxy = globalThis.Proxy;
-  if (typeof RealProxy !== 'function' || RealProxy.__thingsTracked) return;
-  const Proxy = function Proxy(target, handler) {
-    if (new.target === undefined) throw new TypeError("Constructor Proxy requires 'new'");
-    const p = new RealProxy(target, handler);
-    proxies.set(p, [target, handler]);
-    return p;
-  };
-  Object.defineProperty(Proxy, 'revocable', {
-    value: function revocable(target, handler) {
-      const r = RealProxy.revocable(target, handler);
-      proxies.set(r.proxy, [target, handler]);
-      return r;
-    },
-    writable: true, enumerable: false, configurable: true,
-  });
-  Object.defineProperty(Proxy, 'length', { value: 2 });
-  Object.defineProperty(globalThis, 'Proxy', { value: Proxy, writable: true, enumerable: false, configurable: true });
+// Proxies made since installProxyTracking (proxies.js, shared with the snapshot code).
+const proxies = require('./proxies.js');
+function isProxy(o) { return isObject(o) && proxies.isTracked(o); }
+function proxyDetails(o) {
+  const d = proxies.details(o);
+  return d === undefined ? undefined : [d.target, d.handler];
 }
+
+/** Replace the global Proxy by one that remembers what it makes. Must run before any program code. */
+function installProxyTracking() { proxies.install(); }
 
 function promiseDetails() { return [0 /* kPending: the state is not visible from JavaScript */]; }
 function previewEntries() { return []; }

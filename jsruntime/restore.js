@@ -395,6 +395,20 @@ class Restorer {
         const target = this.get(e.target);
         return target.bind(this.get(e.this), ...e.args.map((a) => this.get(a)));
       }
+      case 'px': {
+        if (e.rk === 1) return rt.host.proxies.remake(e.fn === 1 ? function () {} : {}, {}, true, true).proxy;
+        const target = this.get(e.tg);
+        const handler = this.get(e.h);
+        if (!isObjectValue(target) || !isObjectValue(handler) || (typeof target === 'function') !== (e.fn === 1)) {
+          throw new RestoreError('malformed snapshot: a proxy needs an object target (a function for a callable one) and handler');
+        }
+        return rt.host.proxies.remake(target, handler, e.rv === 1, false).proxy;
+      }
+      case 'pxr': {
+        const d = rt.host.proxies.details(this.get(e.p));
+        if (d === undefined || typeof d.revoke !== 'function') throw new RestoreError('malformed snapshot: a revoke function of no revocable proxy');
+        return d.revoke;
+      }
       case 'esm': {
         const o = rt.modules.esm.objectFor(e.k, e.mod);
         if (o === undefined) throw new RestoreError('snapshot names an unknown module object');
@@ -516,7 +530,7 @@ class Restorer {
     if (Array.isArray(e)) { this.fillCompact(id, e, o); return; }
     if (e.x === 0) this.fixed.push(id); // made non-extensible once everything is in place
     switch (e.t) {
-      case 'b': case 'sym': case 'req': return;
+      case 'b': case 'sym': case 'req': case 'px': case 'pxr': return; // a proxy's contents are its target's
       case 'esm':
         if (e.k !== 'meta') return;
         try {
@@ -784,5 +798,7 @@ function restoreSnapshot(rt, snap, roots, before) {
     throw new RestoreError('malformed snapshot: ' + (err && err.message));
   }
 }
+
+function isObjectValue(v) { return v !== null && (typeof v === 'object' || typeof v === 'function'); }
 
 module.exports = { restoreSnapshot, RestoreError, Restorer };

@@ -416,8 +416,10 @@ class Serializer {
     if (this.types.isProxy(f)) {
       const path = rt.builtins.lookup(f); // the runtime's own (the recording Function and eval)
       if (path !== undefined) return { t: 'b', path };
-      this.fail('cannot move a Proxy', id, '');
+      return this.proxyEntry(f, id);
     }
+    const revokes = rt.host.proxies.revokerOf(f);
+    if (revokes !== undefined) return { t: 'pxr', p: this.val(revokes, id, '@revokes') };
     const bound = reg.boundInfo.get(f);
     if (bound !== undefined) {
       out = { t: 'bf', target: this.val(bound[0], id, '@target'), this: this.val(bound[1], id, '@this'),
@@ -653,13 +655,33 @@ class Serializer {
     }
   }
 
+  /**
+   * A proxy the program made (jsruntime/proxies.js remembers what each wraps): its target and
+   * handler, and whether it is revocable or revoked. A proxy of the host's (made before the
+   * program ran, or inside the engine) cannot move.
+   */
+  proxyEntry(p, id) {
+    const d = this.rt.host.proxies.details(p);
+    if (d === undefined) this.fail('cannot move a Proxy the program did not make', id, '');
+    const out = { t: 'px' };
+    if (typeof p === 'function') out.fn = 1;
+    if (d.revocable) out.rv = 1;
+    if (d.revoked) {
+      out.rk = 1; // nothing to carry: a revoked proxy throws on every use
+      return out;
+    }
+    out.tg = this.val(d.target, id, '@target');
+    out.h = this.val(d.handler, id, '@handler');
+    return out;
+  }
+
   objEntry(o, id) {
     const rt = this.rt;
     const t = this.types;
     if (t.isProxy(o)) {
       const ref = rt.modules.esm.refOf(o); // a module namespace
       if (ref !== undefined) return ref;
-      this.fail('cannot move a Proxy', id, '');
+      return this.proxyEntry(o, id);
     }
     const proto = getProto(o);
     if (Array.isArray(o)) return this.arrayEntry(o, id, proto);

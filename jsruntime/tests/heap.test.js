@@ -558,3 +558,28 @@ test('a restored graph can be snapshotted again and restored again (two hops)', 
   assert.ok(!(1 in hop2.arr));
   assert.deepEqual(snap(hop2, rts().a).heap, snap(o).heap, 'same snapshot after two hops');
 });
+
+test('proxies move with their target and handler: identity, sharing, callable, revocable, revoked', () => {
+  const target = { a: 1, list: [1, 2] };
+  const handler = { get: Reflect.get, has: Reflect.has }; // engine functions: named by path
+  const p = new Proxy(target, handler);
+  const fp = new Proxy(Math.max, {});
+  const pp = new Proxy(p, {});
+  const { proxy: live, revoke } = Proxy.revocable({ n: 3 }, {});
+  const dead = Proxy.revocable(function g() {}, {});
+  dead.revoke();
+  const back = roundTrip({ p, again: p, target, fp, pp, live, revoke, dead: dead.proxy, keyed: new Map([[p, 'k']]) });
+  assert.equal(back.again, back.p);
+  assert.equal(back.p.a, 1);
+  assert.deepEqual([...back.p.list], [1, 2]);
+  back.target.a = 7; // the restored proxy wraps the restored target
+  assert.equal(back.p.a, 7);
+  assert.equal(back.pp.a, 7);
+  assert.equal(back.keyed.get(back.p), 'k');
+  assert.equal(back.fp(2, 9), 9);
+  assert.equal(typeof back.dead, 'function');
+  assert.throws(() => back.dead(), TypeError);
+  assert.equal(back.live.n, 3);
+  back.revoke();
+  assert.throws(() => back.live.n, TypeError);
+});
