@@ -67,6 +67,49 @@ def test_what_cannot_be_instrumented_is_an_answer_the_runtime_keeps_the_engines_
     assert reply["error"] is True and reply["code"] == "EINSTR" and "direct eval" in reply["message"]
 
 
+# What lodash's `_.template` compiles without its `variable` option (ejs and underscore alike):
+# a function whose body reads the data's fields through `with`, made inside the function the
+# Function constructor makes, which closes over the imports (`_`).
+WITH_TEMPLATE = ("function (_\n) {\nreturn function (obj) {\nvar __p = '';\nwith (obj) {\n"
+                 "__p += _.escape(name) + [1].map(function (i) { return i + n; });\n}\nreturn __p;\n}\n}")
+
+
+def test_code_with_a_with_statement_is_instrumented_and_what_it_makes_outside_the_body_moves() -> None:
+    r = dynamic.instrument_unit(WITH_TEMPLATE, 300, 30)
+    template, inside = 301, 302
+    # the template closes over `_` (read only inside the with body: it may be the object's or the import)
+    assert f"/*$F:{template}*/obj) {{if ($T$q) return $T$.p(_);" in r["module"]
+    assert r["fns"][template][1] == 0 and template not in r["why"]
+    # the callback made inside the with body resolves `n` through the object: it cannot move
+    assert r["fns"][inside][1] == 3 and "inside a `with` statement" in r["why"][inside]
+    assert "with (obj) {" in r["module"] and "with (obj) {" in r["recreator"]  # kept as written
+
+
+@pytest.mark.parametrize("text", [
+    "function (o\n) {\nreturn function* () { with (o) { yield a; } };\n}",
+    "function (o\n) {\nwith (o) { return async () => a; }\n}",
+])
+def test_with_nested_with_a_generator_or_async_function_is_refused(text: str) -> None:
+    reply = dynamic.answer({"op": "instrument", "text": text, "fid": 5, "sid": 5})
+    assert reply["error"] is True and reply["code"] == "EINSTR" and "generator or async" in reply["message"]
+
+
+def test_a_closure_made_inside_with_code_fails_the_snapshot_by_path_and_the_program_runs_on(
+        things, tmp_path: Path) -> None:
+    """Made inside a `with` body it resolves names through the object, which restore cannot give
+    it back: the move is refused naming where it is, and the program goes on unharmed."""
+    prog = tmp_path / "prog.js"
+    prog.write_text("const make = new Function('o', 'with (o) { return function inner() { return a + b; }; }');\n"
+                    "const keep = { g: make({ a: 1, b: 2 }) };\nlet n = 0;\n"
+                    "const t = setInterval(() => {\n  n++; console.log(n, keep.g());\n"
+                    "  if (n === 4) clearInterval(t);\n}, 2);\n")
+    r = things("exec", str(prog), "--every", "1", "--hops", "3")
+    assert r.stdout == b"1 3\n2 3\n3 3\n4 3\n", r.stderr
+    assert r.returncode == 4, r.stderr
+    assert b"cannot move function: made inside a `with` statement" in r.stderr
+    assert b"at root<module prog.js scope>:keep.g (the program keeps running here)" in r.stderr
+
+
 def test_units_are_cached_in_memory_and_on_disk(tmp_path: Path) -> None:
     first = dynamic.cached_unit(CLOSURE, 10, 10)
     assert dynamic.cached_unit(CLOSURE, 10, 10) is first

@@ -16,6 +16,15 @@ given ids: the runtime of a restored program asks again with the ids the snapsho
 gets the same code back. Results are cached by content hash, in memory and next to the
 instrument cache on disk.
 
+Unlike a program's modules, a unit may hold ``with`` statements: template engines compile
+``function (obj) { with (obj) { ... } }`` (lodash's ``_.template`` without ``variable``, ejs's
+default mode, underscore, doT), and instrumenting renames no identifier, so the code runs as
+written. A function containing a ``with`` moves; one made inside a ``with`` body cannot
+(a snapshot that reaches it fails by path); see ``ModuleTransformer._with_statement``. What
+still cannot be instrumented (a sloppy direct eval; ``with`` nested with a generator or async
+function) stays the engine's function, which moves as its source (dynamic_code.js), while
+closures made inside it cannot.
+
 Requests (one JSON object per line, see :func:`answer`)::
 
     {"op": "instrument", "text": "function (a\\n) {\\n...\\n}", "fid": 1234, "sid": 567}
@@ -41,9 +50,10 @@ from thingscore.parsing import JSSyntaxError
 
 from . import verify
 from .bundle import _instrumenter_fingerprint, run_with_big_stack
-from .machines import desugar, has_machine_functions
+from .machines import desugar, has_machine_functions, is_machine_function
 from .runtime_names import PREFIX
-from .transform import IdAllocator, transform_module
+from .syntax import child_nodes, line_col
+from .transform import IdAllocator, InstrumentError, transform_module
 
 log = logging.getLogger("things.dynamic")
 
@@ -83,12 +93,13 @@ def instrument_unit(text: str, fid: int, sid: int, parser: str | None = None) ->
     source = f"{UNIT_CALL}({text});"
     program = parse(source)
     _check_shape(program, source)
+    _check_with(program, source)
     if has_machine_functions(program):
         source = desugar(source, parse)
         program = parse(source)
     ids = IdAllocator(next_fid=fid, next_sid=sid)
     mid = module_id(fid)
-    res = transform_module(source, program, mid, "<dynamic code>", ids, esm=True)
+    res = transform_module(source, program, mid, "<dynamic code>", ids, esm=True, allow_with=True)
     if verify.enabled():
         verify.check_modules(parse, [(mid, res.module_text, res.recreator_text, "(function () {")])
     return {"mid": mid, "module": "function () {" + res.module_text + "\n}", "recreator": res.recreator_text,
@@ -107,6 +118,23 @@ def _check_shape(program: Any, source: str) -> None:
         and call["arguments"][0]["range"][1] == len(source) - 2
     if not ok:
         raise DynamicError("the text is not one function expression")
+
+
+def _check_with(program: Any, source: str) -> None:
+    """``with`` is instrumented in units (template engines compile ``with (obj) {...}``: lodash
+    without ``variable``, ejs, underscore, doT), except nested with a generator or async
+    function either way: those become machines whose variables are not plain bindings, which a
+    ``with`` object could shadow. Such a unit stays the engine's function (moves as source)."""
+    stack: list[tuple[Any, bool, bool]] = [(program, False, False)]  # node, in a machine, in a with body
+    while stack:
+        node, in_machine, in_with = stack.pop()
+        machine = is_machine_function(node)
+        if (machine and in_with) or (node["type"] == "WithStatement" and in_machine):
+            line, col = line_col(source, node["start"])
+            raise InstrumentError("`with` nested with a generator or async function cannot be instrumented",
+                                  line, col, node["start"], "<dynamic code>")
+        for key, child in child_nodes(node):
+            stack.append((child, in_machine or machine, in_with or (node["type"] == "WithStatement" and key == "body")))
 
 
 _PARSERS: dict[str, Any] = {}

@@ -109,11 +109,14 @@ class ModuleResult:
 
 
 def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
-                     esm: bool = False, require_names: frozenset[str] = frozenset()) -> ModuleResult:
+                     esm: bool = False, require_names: frozenset[str] = frozenset(),
+                     allow_with: bool = False) -> ModuleResult:
     """Instrument one module's source (already parsed into ``program``); ``esm``: an ES
     module lowered by ``esm.lower`` (its function has no CommonJS wrapper variables), whose
-    ``require_names`` were made with createRequire (their literal requests are bundled)."""
-    return ModuleTransformer(source, program, module_id, filename, ids, esm, require_names).run()
+    ``require_names`` were made with createRequire (their literal requests are bundled).
+    ``allow_with``: instrument ``with`` statements instead of refusing them (see
+    :meth:`ModuleTransformer._with_statement`; code made at run time, instrument/dynamic.py)."""
+    return ModuleTransformer(source, program, module_id, filename, ids, esm, require_names, allow_with).run()
 
 
 class ModuleTransformer:
@@ -121,8 +124,11 @@ class ModuleTransformer:
     then declares the handles and writes the module's re-creator."""
 
     def __init__(self, source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
-                 esm: bool = False, require_names: frozenset[str] = frozenset()) -> None:
+                 esm: bool = False, require_names: frozenset[str] = frozenset(),
+                 allow_with: bool = False) -> None:
         self.source = source
+        self.allow_with = allow_with
+        self._in_with = 0  # how many `with` bodies the walk is inside
         self.program = program
         self.module_id = module_id
         self.filename = filename
@@ -238,7 +244,8 @@ class ModuleTransformer:
         entered = self.sm.acquire_all(node)
 
         if t == "WithStatement":
-            raise self._error(node, "`with` statements cannot be instrumented (their scope is dynamic)")
+            self._with_statement(node, depth)
+            return
         if t == "CallExpression":
             self._check_call(node)
         if t == "Super" and self._fn_stack:
@@ -309,6 +316,24 @@ class ModuleTransformer:
             return
         self.edits.open(node["start"], f"{RT}.ie(", depth + 0.5)
         self.edits.close(node["end"], ")", depth + 0.5)
+
+    def _with_statement(self, node: Node, depth: int) -> None:
+        """A ``with`` statement, where allowed. Instrumenting never renames an identifier: a
+        function's code runs (and is made again at restore) as written, and its capture probe
+        sits at the head of its body, outside any ``with`` in it. So a function that *contains*
+        a ``with`` moves like any other: every name its ``with`` body reads that could be an
+        outer variable (the object may lack it) counts as captured (scope analysis delegates
+        them upward). What cannot move is a function made *inside* the body: its free names
+        resolve through the object at run time, and restore would make it again without it.
+        Those are unmovable (a snapshot that reaches one fails, naming the path)."""
+        if not self.allow_with:
+            raise self._error(node, "`with` statements cannot be instrumented (their scope is dynamic)")
+        self._walk(node["object"], depth + 1, node, "object")
+        self._in_with += 1
+        try:
+            self._walk(node["body"], depth + 1, node, "body")
+        finally:
+            self._in_with -= 1
 
     def _in_home_method(self) -> bool:
         """Is the innermost enclosing non-arrow function a method whose activation keeps its
@@ -390,6 +415,9 @@ class ModuleTransformer:
         if t in CLASS_TYPES:
             info.kind = KIND_CLASS_EXTENDS if node.get("superClass") is not None else KIND_CLASS
         self._check_movable(info)
+        if self._in_with and info.kind != KIND_MEMBER:
+            info.kind = KIND_UNMOVABLE
+            info.why = "made inside a `with` statement (its names resolve through the object)"
         self._emit_marker(info)
         if t in CLASS_TYPES:
             info.keys = len(computed_keys(node))
