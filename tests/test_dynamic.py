@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -135,6 +137,36 @@ def test_serve_answers_instrument_requests_and_nothing_else() -> None:
         answers = [json.loads(line) for line in r.read().splitlines()]
     assert answers[0]["mid"] == "dyn#3" and answers[0]["v"] == dynamic.version()
     assert [a.get("code") for a in answers[1:]] == ["ENOSYS", "ENOSYS", "ENOSYS"]
+
+
+def _reply(r: IO[bytes], timeout: float = 30) -> bytes:
+    """One answer line, or a failure (not a hang) when the server has died without answering."""
+    line = b""
+    while not line.endswith(b"\n"):
+        ready, _, _ = select.select([r], [], [], timeout)
+        assert ready, f"no answer within {timeout} s"
+        byte = os.read(r.fileno(), 1)
+        assert byte, "the server closed the channel"
+        line += byte
+    return line
+
+
+def test_serve_refuses_a_request_over_the_limit_without_holding_it_and_goes_on() -> None:
+    """The same reader as a worker's (program_rpc): an endless line cannot grow the host's buffer."""
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    with os.fdopen(req_r, "rb", buffering=0) as requests, os.fdopen(rep_w, "wb", buffering=0) as replies:
+        t = threading.Thread(target=dynamic.serve, args=(requests, replies, None, 4096), daemon=True)
+        t.start()
+        with os.fdopen(req_w, "wb", buffering=0) as w, os.fdopen(rep_r, "rb", buffering=0) as r:
+            w.write(b'{"op": "instrument", "text": "' + b"x" * 200_000)  # no newline yet: over the limit
+            assert json.loads(_reply(r))["code"] == "EFBIG"
+            w.write(b'"}\n' + b"[" * 3000 + b"\n")  # its end, dropped; then nested past Python's stack
+            w.write(json.dumps({"op": "instrument", "text": CLOSURE, "fid": 3, "sid": 4}).encode() + b"\n")
+            assert json.loads(_reply(r))["code"] == "ENOSYS"
+            assert json.loads(_reply(r))["mid"] == "dyn#3"
+        t.join(30)
+    assert not t.is_alive()
 
 
 def test_a_worker_answers_instrument_requests_beside_file_calls() -> None:

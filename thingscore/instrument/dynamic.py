@@ -45,7 +45,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import IO, Any
 
-from thingscore import plugins
+from thingscore import plugins, program_rpc
 from thingscore.parsing import JSSyntaxError
 
 from . import verify
@@ -219,33 +219,20 @@ def answer(req: dict[str, Any], parser: str | None = None) -> dict[str, Any]:
         return {"error": True, "code": "EIO", "message": f"{type(exc).__name__}: {exc}"}
 
 
-def serve(requests: IO[bytes], replies: IO[bytes], parser: str | None = None) -> None:
+def serve(requests: IO[bytes], replies: IO[bytes], parser: str | None = None,
+          limit: int = program_rpc.MAX_REQUEST_BYTES) -> None:
     """Answer a program's synchronous requests until its process ends (on a thread of its
-    own): instrument requests, and an error for anything else (``things exec`` has no global FS)."""
+    own): instrument requests, and an error for anything else (``things exec`` has no global
+    FS). The worker's reader (program_rpc), so a program cannot grow this host's buffer either."""
     parser = parser or plugins.default_name("parser")
-    pending = b""
-    while True:
+
+    def one(line: bytes) -> dict[str, Any]:
         try:
-            chunk = requests.read(65536)
-        except (OSError, ValueError):
-            return
-        if not chunk:
-            return
-        pending += chunk
-        while True:
-            nl = pending.find(b"\n")
-            if nl < 0:
-                break
-            line, pending = pending[:nl], pending[nl + 1:]
-            try:
-                req = json.loads(line)
-            except ValueError:
-                req = None
-            if isinstance(req, dict) and req.get("op") == "instrument":
-                out = answer(req, parser)
-            else:
-                out = {"error": True, "code": "ENOSYS", "message": "no such request here"}
-            try:
-                replies.write(json.dumps(out).encode() + b"\n")
-            except (OSError, ValueError):
-                return
+            req = json.loads(line)
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
+            req = None
+        if isinstance(req, dict) and req.get("op") == "instrument":
+            return answer(req, parser)
+        return {"error": True, "code": "ENOSYS", "message": "no such request here"}
+
+    program_rpc.serve_lines(requests, replies, one, limit, "a program of things exec")
