@@ -18,7 +18,7 @@ instrument cache on disk.
 
 Unlike a program's modules, a unit may hold ``with`` statements: template engines compile
 ``function (obj) { with (obj) { ... } }`` (lodash's ``_.template`` without ``variable``, ejs's
-default mode, underscore, doT), and instrumenting renames no identifier, so the code runs as
+default mode, underscore), and instrumenting renames no identifier, so the code runs as
 written. A function containing a ``with`` moves; one made inside a ``with`` body cannot
 (a snapshot that reaches it fails by path); see ``ModuleTransformer._with_statement``. What
 still cannot be instrumented (a sloppy direct eval; ``with`` nested with a generator or async
@@ -122,7 +122,7 @@ def _check_shape(program: Any, source: str) -> None:
 
 def _check_with(program: Any, source: str) -> None:
     """``with`` is instrumented in units (template engines compile ``with (obj) {...}``: lodash
-    without ``variable``, ejs, underscore, doT), except nested with a generator or async
+    without ``variable``, ejs, underscore), except nested with a generator or async
     function either way: those become machines whose variables are not plain bindings, which a
     ``with`` object could shadow. Such a unit stays the engine's function (moves as source)."""
     stack: list[tuple[Any, bool, bool]] = [(program, False, False)]  # node, in a machine, in a with body
