@@ -87,6 +87,45 @@ def test_code_with_a_with_statement_is_instrumented_and_what_it_makes_outside_th
     assert "with (obj) {" in r["module"] and "with (obj) {" in r["recreator"]  # kept as written
 
 
+def test_eval_read_as_a_shorthand_property_keeps_its_key() -> None:
+    """`{ eval }` hands the recording eval on under the key `eval` (it read `{ $T$.ie(eval) }`)."""
+    r = dynamic.instrument_unit("function () {\nreturn { eval, Math };\n}", 1, 1)
+    assert "return { eval: $T$.ie(eval), Math };" in r["module"]
+
+
+# A `with` body holding what is instrumented elsewhere: a block scope captured by a closure, a
+# loop whose per-iteration `let` is captured (the with statement's last statement: it ends
+# where the with does), a tagged template, an indirect eval, a class with a private name.
+WITH_BODIES = ("function (o, p\n) {\nvar fs = [], q = 0;\n"
+               "with (o) { let z = a; fs.push(() => z + q); q += tag`t${z}`; fs.push((0, eval)(s)); }\n"
+               "with (p) for (let i = 0; i < n; i++) fs.push(x => () => i + x)\n"
+               "for (let j = 0; j < 2; j++) with (o) fs.push(function () { return j; })\n"
+               "with (p) q = class { #v = 1; m() { return this.#v + b; } }\n"
+               "return [fs, () => q];\n}")
+
+
+def test_a_with_body_is_left_as_written_but_for_function_markers() -> None:
+    """Inside a `with` body every free name is looked up on the object first (a Proxy whose
+    `has` says yes to all would answer the runtime's names too): nothing is added there but the
+    markers (comments) of the functions made in it, which cannot move."""
+    r = dynamic.instrument_unit(WITH_BODIES, 10, 10)
+    module = r["module"]
+    src_line = WITH_BODIES.splitlines()
+    assert ("with (o) { let z = a; fs.push((/*$F:11*/) => z + q); q += tag`t${z}`; fs.push((0, eval)(s)); }"
+            in module)
+    assert "with (p) for (let i = 0; i < n; i++) fs.push((/*$F:13*/x) => (/*$F:14*/) => i + x)\n" in module
+    # the outer loop's own entry (its body is the with statement) stays, braces and all
+    assert "with (o) fs.push(function (/*$F:15*/) { return j; })}\n" in module
+    assert "{let $T$h" in module.split("for (let j", 1)[1].split("with (o)", 1)[0]
+    assert "with (p) q = class/*$F:16*/ { #v = 1; m(/*$F:17*/) { return this.#v + b; } }\n" in module
+    assert src_line[2] in module and src_line[-2] not in module  # the closure outside the bodies reports q
+    assert sorted(r["why"]) == [11, 13, 14, 15, 16]  # (12: the template's site)
+    assert all("inside a `with` statement" in why for why in r["why"].values())
+    assert r["fns"][17][1] == 4 and r["fns"][18][1] == 0  # a method; () => q moves
+    # the re-creator makes the function with its with statements the same way
+    assert "with (p) for (let i = 0; i < n; i++) fs.push((/*$F:13*/x) => (/*$F:14*/) => i + x)\n" in r["recreator"]
+
+
 @pytest.mark.parametrize("text", [
     "function (o\n) {\nreturn function* () { with (o) { yield a; } };\n}",
     "function (o\n) {\nwith (o) { return async () => a; }\n}",

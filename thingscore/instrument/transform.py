@@ -129,6 +129,8 @@ class ModuleTransformer:
         self.source = source
         self.allow_with = allow_with
         self._in_with = 0  # how many `with` bodies the walk is inside
+        self._with_bodies: list[tuple[int, int, float]] = []  # (start, end, depth): left uninstrumented
+        self._with_markers: set[int] = set()  # ids of the function markers inside them (kept)
         self.program = program
         self.module_id = module_id
         self.filename = filename
@@ -163,6 +165,8 @@ class ModuleTransformer:
         self.links.link(self.ids)
         self._walk(self.program, 0, None)
         self._declare_handles()
+        if self._with_bodies:
+            self.edits.drop_inside(self._with_bodies, self._with_markers)
         module_text = self.edits.render()
         class_fid = {id(f.node): f.fid for f in self.fns if f.node["type"] in CLASS_TYPES}
         recreator = Recreators(self.source, self.edits, self.links, self.factories, self.privates,
@@ -314,7 +318,9 @@ class ModuleTransformer:
             return
         if parent is not None and parent["type"] == "UnaryExpression" and parent["operator"] == "delete":
             return
-        self.edits.open(node["start"], f"{RT}.ie(", depth + 0.5)
+        # `{ eval }` is `{ eval: eval }`: the value is wrapped, the key stays
+        shorthand = parent is not None and parent["type"] == "Property" and parent.get("shorthand")
+        self.edits.open(node["start"], f"eval: {RT}.ie(" if shorthand else f"{RT}.ie(", depth + 0.5)
         self.edits.close(node["end"], ")", depth + 0.5)
 
     def _with_statement(self, node: Node, depth: int) -> None:
@@ -325,15 +331,24 @@ class ModuleTransformer:
         outer variable (the object may lack it) counts as captured (scope analysis delegates
         them upward). What cannot move is a function made *inside* the body: its free names
         resolve through the object at run time, and restore would make it again without it.
-        Those are unmovable (a snapshot that reaches one fails, naming the path)."""
+        Those are unmovable (a snapshot that reaches one fails, naming the path), and nothing in
+        the body is instrumented but their markers (comments, which name them in that error): a
+        runtime call there would look its names up through the object first, and a ``with``
+        object that answers every name (a Proxy whose ``has`` says yes, as sandboxes and Vue 2
+        render proxies do) would break code that runs as written."""
         if not self.allow_with:
             raise self._error(node, "`with` statements cannot be instrumented (their scope is dynamic)")
+        body = node["body"]
+        self._with_bodies.append((body["start"], body["end"], depth + 1))
         self._walk(node["object"], depth + 1, node, "object")
         self._in_with += 1
         try:
-            self._walk(node["body"], depth + 1, node, "body")
+            self._walk(body, depth + 1, node, "body")
         finally:
             self._in_with -= 1
+
+    def _inside_with_body(self, node: Node) -> bool:
+        return any(start <= node["start"] and node["end"] <= end for start, end, _ in self._with_bodies)
 
     def _in_home_method(self) -> bool:
         """Is the innermost enclosing non-arrow function a method whose activation keeps its
@@ -467,6 +482,12 @@ class ModuleTransformer:
                 return
 
     def _emit_marker(self, info: FnInfo) -> None:
+        before = len(self.edits)
+        self._emit_marker_edits(info)
+        if self._in_with:
+            self._with_markers.update(id(e) for e in self.edits.added_since(before))
+
+    def _emit_marker_edits(self, info: FnInfo) -> None:
         node = info.node
         t = node["type"]
         d = info.depth + 1
@@ -605,7 +626,9 @@ class ModuleTransformer:
             if s is self.module_scope:
                 self._declare_module_handle(s)
                 continue
-            if s.type == "class-field-initializer":
+            if s.type == "class-field-initializer" or self._inside_with_body(s.node):
+                # nothing inside a `with` body is instrumented (_with_statement); the entries
+                # of its scopes would be left half out where a loop or switch ends with it
                 continue
             decls = []
             home = links.home_of(s)
