@@ -64,9 +64,22 @@ def test_ids_must_be_positive_integers(fid: object, sid: object) -> None:
     assert reply["code"] == "EINVAL"
 
 
-def test_what_cannot_be_instrumented_is_an_answer_the_runtime_keeps_the_engines_function_for() -> None:
-    reply = dynamic.answer({"op": "instrument", "text": "function (x\n) {\nreturn eval('x')\n}", "fid": 5, "sid": 5})
+@pytest.mark.parametrize("text", [
+    "function (x, s\n) {\nreturn eval(s)\n}",  # sloppy: its text may declare variables
+    "function (x\n) {\nreturn eval('var y = x; y')\n}",
+    "function (\n) {\nreturn async (x) => eval('x')\n}",  # a machine's variables
+])
+def test_what_cannot_be_instrumented_is_an_answer_the_runtime_keeps_the_engines_function_for(text: str) -> None:
+    reply = dynamic.answer({"op": "instrument", "text": text, "fid": 5, "sid": 5})
     assert reply["error"] is True and reply["code"] == "EINSTR" and "direct eval" in reply["message"]
+
+
+def test_a_sloppy_direct_eval_whose_text_declares_nothing_is_instrumented() -> None:
+    """Like one in strict code: it may use whatever it can see, so a closure around it keeps
+    all of that (here `k`, which only the eval's text names)."""
+    r = dynamic.instrument_unit("function (k\n) {\nreturn function (x) { return eval('x + k'); };\n}", 5, 5)
+    assert "/*$F:6*/x) {if ($T$q) return $T$.p($T$h6, k" in r["module"] and "k" in r["scopes"][6][2]
+    assert r["fns"][6][1] == 0 and not r["why"]
 
 
 # What lodash's `_.template` compiles without its `variable` option (ejs and underscore alike):

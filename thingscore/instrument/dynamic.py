@@ -21,8 +21,8 @@ Unlike a program's modules, a unit may hold ``with`` statements: template engine
 default mode, underscore), and instrumenting renames no identifier, so the code runs as
 written. A function containing a ``with`` moves; one made inside a ``with`` body cannot
 (a snapshot that reaches it fails by path); see ``ModuleTransformer._with_statement``. What
-still cannot be instrumented (a sloppy direct eval; ``with`` nested with a generator or async
-function) stays the engine's function, which moves as its source (dynamic_code.js), while
+still cannot be instrumented (a sloppy direct eval that may declare variables; ``with`` nested
+with a generator or async function) stays the engine's function, which moves as its source (dynamic_code.js), while
 closures made inside it cannot.
 
 Requests (one JSON object per line, see :func:`answer`)::
@@ -53,7 +53,7 @@ from .bundle import _instrumenter_fingerprint, run_with_big_stack
 from .machines import desugar, has_machine_functions, is_machine_function
 from .runtime_names import PREFIX
 from .syntax import child_nodes, line_col
-from .transform import IdAllocator, InstrumentError, transform_module
+from .transform import IdAllocator, InstrumentError, check_eval_in_machines, transform_module
 
 log = logging.getLogger("things.dynamic")
 
@@ -95,11 +95,13 @@ def instrument_unit(text: str, fid: int, sid: int, parser: str | None = None) ->
     _check_shape(program, source)
     _check_with(program, source)
     if has_machine_functions(program):
+        check_eval_in_machines(program, source, "<dynamic code>", parse_script=parse)
         source = desugar(source, parse)
         program = parse(source)
     ids = IdAllocator(next_fid=fid, next_sid=sid)
     mid = module_id(fid)
-    res = transform_module(source, program, mid, "<dynamic code>", ids, esm=True, allow_with=True)
+    res = transform_module(source, program, mid, "<dynamic code>", ids, esm=True, allow_with=True,
+                           parse_script=parse)
     if verify.enabled():
         verify.check_modules(parse, [(mid, res.module_text, res.recreator_text, "(function () {")])
     return {"mid": mid, "module": "function () {" + res.module_text + "\n}", "recreator": res.recreator_text,
