@@ -458,8 +458,9 @@ class Serializer {
       this.fail('cannot move native function ' + (name || '<anonymous>') + (rt.meta.dyn
         ? ' (not part of the program and not a known engine object; of the code made from strings at run time, ' +
           'closures made inside it move only where its host instruments it when it is made (things exec, ' +
-          'workers: THINGS_DYNAMIC_CODE) and it can be instrumented (no `with` statement, no sloppy direct ' +
-          'eval), never those made by an indirect eval of more than one function expression)'
+          'workers: THINGS_DYNAMIC_CODE) and it can be instrumented (no sloppy direct eval, no `with` nested ' +
+          'with a generator or async function), never those made by a direct eval (its text runs as it is), by an ' +
+          'indirect eval of more than one function expression or by one inside a `with` body)'
         : ' (not part of the program and not a known engine object)'), id, '');
     }
     const info = rt.meta.fns[fid];

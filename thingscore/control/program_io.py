@@ -24,6 +24,7 @@ import threading
 import time
 from typing import Any
 
+from thingscore import program_rpc
 from thingscore.fs import FileSystem, NotFound, PathEscape, normalize
 from thingscore.instrument import dynamic
 from thingscore.pubsub import Message, PubSub, Subscription
@@ -37,7 +38,7 @@ log = logging.getLogger("things.worker")
 #: What a process id may be (it names the program's folder in the global FS).
 PID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 #: The longest request line a program may send (a write's data included, as base64).
-MAX_REQUEST_BYTES = 64 * 1024 * 1024
+MAX_REQUEST_BYTES = program_rpc.MAX_REQUEST_BYTES
 MAX_PATH_CHARS = 4096
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -57,51 +58,16 @@ def serve_file_requests(p: ManagedProcess, fs: FileSystem) -> None:
     replies = getattr(p.proc, "rpc_replies", None)
     if requests is None or replies is None:
         return
-    pending: list[bytes] = []  # the start of a request line whose newline has not come yet
-    size = 0
-    skipping = False  # inside a request line that is too long: dropped up to its newline
-    while True:
-        try:
-            chunk = requests.read(65536)
-        except (OSError, ValueError):
-            return
-        if not chunk:
-            return
-        answers: list[dict[str, Any]] = []
-        while chunk:
-            nl = chunk.find(b"\n")
-            if nl < 0:
-                if not skipping:
-                    pending.append(chunk)
-                    size += len(chunk)
-                    if size > MAX_REQUEST_BYTES:
-                        log.warning("program %s sent a file request over %d bytes: refused", p.pid, MAX_REQUEST_BYTES)
-                        answers.append({"error": True, "code": "EFBIG", "message": "request too large"})
-                        skipping, pending, size = True, [], 0
-                break
-            line, chunk = chunk[:nl], chunk[nl + 1:]
-            if skipping:
-                skipping = False
-                continue
-            if size + len(line) > MAX_REQUEST_BYTES:
-                log.warning("program %s sent a file request over %d bytes: refused", p.pid, MAX_REQUEST_BYTES)
-                answers.append({"error": True, "code": "EFBIG", "message": "request too large"})
-                pending, size = [], 0
-                continue
-            line, pending, size = b"".join([*pending, line]), [], 0
-            answers.append(_answer(fs, p.pid, line))
-        for answer in answers:
-            try:
-                replies.write(json.dumps(answer).encode() + b"\n")
-            except (OSError, ValueError):
-                return
+    # MAX_REQUEST_BYTES read now: a test may lower it
+    program_rpc.serve_lines(requests, replies, lambda line: _answer(fs, p.pid, line), MAX_REQUEST_BYTES,
+                            f"program {p.pid}")
 
 
 def _answer(fs: FileSystem, pid: str, line: bytes) -> dict[str, Any]:
     try:
         req = json.loads(line)
-    except ValueError as exc:
-        return {"error": True, "code": "EINVAL", "message": f"malformed request: {exc}"}
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested past Python's stack
+        return {"error": True, "code": "EINVAL", "message": f"malformed request: {type(exc).__name__}"}
     if not isinstance(req, dict):
         return {"error": True, "code": "EINVAL", "message": "a request is a JSON object"}
     try:

@@ -129,7 +129,7 @@ class ScopeLinks:
 
     def carries_arguments(self, s: Scope) -> bool:
         """Does the scope keep its `arguments` object in a hidden captured variable
-        (``$T$a<sid>``)? When an arrow inside reads it, or when it is a sloppy-mode *mapped*
+        (``$T$a<sid>``)? When an arrow inside reads it (or has a direct eval), or when it is a sloppy-mode *mapped*
         arguments object (its indices alias the parameters) of a function whose parameters
         closures capture: then the object belongs to the activation, and restore makes it
         as the re-created activation's own ``arguments`` so that the aliasing holds again.
@@ -144,8 +144,10 @@ class ScopeLinks:
         if not all(p["type"] == "Identifier" for p in node["params"]):
             return False
         v = s.set.get("arguments")
-        if v is None or not v.is_implicit or not v.references:
+        if v is None or not v.is_implicit:
             return False
+        if not v.references and not (s.dynamic and s.arguments_captured):
+            return False  # (a direct eval in an arrow inside may read it: its text names it)
         if s.arguments_captured:
             return True
         return self.maps_arguments(s) and any(
@@ -233,6 +235,12 @@ class ScopeLinks:
         for start, provider in self._this_uses():
             if provider in cap and provider is not start:
                 note(start, provider)
+        for s in self.sm.eval_scopes:  # a direct eval may use whatever it can see
+            a = s.parent
+            while a is not None:
+                if a in cap:
+                    note(s, a)
+                a = a.parent
         self._uses = uses
         for s in captured:
             self.sid_of[s] = ids.sid()

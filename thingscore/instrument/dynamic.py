@@ -16,6 +16,15 @@ given ids: the runtime of a restored program asks again with the ids the snapsho
 gets the same code back. Results are cached by content hash, in memory and next to the
 instrument cache on disk.
 
+Unlike a program's modules, a unit may hold ``with`` statements: template engines compile
+``function (obj) { with (obj) { ... } }`` (lodash's ``_.template`` without ``variable``, ejs's
+default mode, underscore), and instrumenting renames no identifier, so the code runs as
+written. A function containing a ``with`` moves; one made inside a ``with`` body cannot
+(a snapshot that reaches it fails by path); see ``ModuleTransformer._with_statement``. What
+still cannot be instrumented (a sloppy direct eval that may declare variables; ``with`` nested
+with a generator or async function) stays the engine's function, which moves as its source (dynamic_code.js), while
+closures made inside it cannot.
+
 Requests (one JSON object per line, see :func:`answer`)::
 
     {"op": "instrument", "text": "function (a\\n) {\\n...\\n}", "fid": 1234, "sid": 567}
@@ -36,14 +45,15 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import IO, Any
 
-from thingscore import plugins
+from thingscore import plugins, program_rpc
 from thingscore.parsing import JSSyntaxError
 
 from . import verify
 from .bundle import _instrumenter_fingerprint, run_with_big_stack
-from .machines import desugar, has_machine_functions
+from .machines import desugar, has_machine_functions, is_machine_function
 from .runtime_names import PREFIX
-from .transform import IdAllocator, transform_module
+from .syntax import child_nodes, line_col
+from .transform import IdAllocator, InstrumentError, check_eval_in_machines, transform_module
 
 log = logging.getLogger("things.dynamic")
 
@@ -83,12 +93,15 @@ def instrument_unit(text: str, fid: int, sid: int, parser: str | None = None) ->
     source = f"{UNIT_CALL}({text});"
     program = parse(source)
     _check_shape(program, source)
+    _check_with(program, source)
     if has_machine_functions(program):
+        check_eval_in_machines(program, source, "<dynamic code>", parse_script=parse)
         source = desugar(source, parse)
         program = parse(source)
     ids = IdAllocator(next_fid=fid, next_sid=sid)
     mid = module_id(fid)
-    res = transform_module(source, program, mid, "<dynamic code>", ids, esm=True)
+    res = transform_module(source, program, mid, "<dynamic code>", ids, esm=True, allow_with=True,
+                           parse_script=parse)
     if verify.enabled():
         verify.check_modules(parse, [(mid, res.module_text, res.recreator_text, "(function () {")])
     return {"mid": mid, "module": "function () {" + res.module_text + "\n}", "recreator": res.recreator_text,
@@ -107,6 +120,23 @@ def _check_shape(program: Any, source: str) -> None:
         and call["arguments"][0]["range"][1] == len(source) - 2
     if not ok:
         raise DynamicError("the text is not one function expression")
+
+
+def _check_with(program: Any, source: str) -> None:
+    """``with`` is instrumented in units (template engines compile ``with (obj) {...}``: lodash
+    without ``variable``, ejs, underscore), except nested with a generator or async
+    function either way: those become machines whose variables are not plain bindings, which a
+    ``with`` object could shadow. Such a unit stays the engine's function (moves as source)."""
+    stack: list[tuple[Any, bool, bool]] = [(program, False, False)]  # node, in a machine, in a with body
+    while stack:
+        node, in_machine, in_with = stack.pop()
+        machine = is_machine_function(node)
+        if (machine and in_with) or (node["type"] == "WithStatement" and in_machine):
+            line, col = line_col(source, node["start"])
+            raise InstrumentError("`with` nested with a generator or async function cannot be instrumented",
+                                  line, col, node["start"], "<dynamic code>")
+        for key, child in child_nodes(node):
+            stack.append((child, in_machine or machine, in_with or (node["type"] == "WithStatement" and key == "body")))
 
 
 _PARSERS: dict[str, Any] = {}
@@ -191,33 +221,20 @@ def answer(req: dict[str, Any], parser: str | None = None) -> dict[str, Any]:
         return {"error": True, "code": "EIO", "message": f"{type(exc).__name__}: {exc}"}
 
 
-def serve(requests: IO[bytes], replies: IO[bytes], parser: str | None = None) -> None:
+def serve(requests: IO[bytes], replies: IO[bytes], parser: str | None = None,
+          limit: int = program_rpc.MAX_REQUEST_BYTES) -> None:
     """Answer a program's synchronous requests until its process ends (on a thread of its
-    own): instrument requests, and an error for anything else (``things exec`` has no global FS)."""
+    own): instrument requests, and an error for anything else (``things exec`` has no global
+    FS). The worker's reader (program_rpc), so a program cannot grow this host's buffer either."""
     parser = parser or plugins.default_name("parser")
-    pending = b""
-    while True:
+
+    def one(line: bytes) -> dict[str, Any]:
         try:
-            chunk = requests.read(65536)
-        except (OSError, ValueError):
-            return
-        if not chunk:
-            return
-        pending += chunk
-        while True:
-            nl = pending.find(b"\n")
-            if nl < 0:
-                break
-            line, pending = pending[:nl], pending[nl + 1:]
-            try:
-                req = json.loads(line)
-            except ValueError:
-                req = None
-            if isinstance(req, dict) and req.get("op") == "instrument":
-                out = answer(req, parser)
-            else:
-                out = {"error": True, "code": "ENOSYS", "message": "no such request here"}
-            try:
-                replies.write(json.dumps(out).encode() + b"\n")
-            except (OSError, ValueError):
-                return
+            req = json.loads(line)
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
+            req = None
+        if isinstance(req, dict) and req.get("op") == "instrument":
+            return answer(req, parser)
+        return {"error": True, "code": "ENOSYS", "message": "no such request here"}
+
+    program_rpc.serve_lines(requests, replies, one, limit, "a program of things exec")

@@ -48,6 +48,29 @@ class EditList:
         self._edits.append(ins)
         self._sorted = None
 
+    def __len__(self) -> int:
+        return len(self._edits)
+
+    def added_since(self, count: int) -> list[Insertion]:
+        """The insertions added after there were ``count`` (see ``__len__``)."""
+        return self._edits[count:]
+
+    def drop_inside(self, spans: list[tuple[int, int, float]], keep: set[int]) -> None:
+        """Leave out the insertions inside each ``(start, end, depth)`` span (a node's range and
+        AST depth): those strictly inside, and those at its ends that belong to it (``depth`` or
+        deeper), except the ones whose ``id`` is in ``keep``. At the ends, an outer node's
+        insertions are kept (a loop whose body is the node closes its brace there). Insertions
+        whose depth is a fixed rank rather than their node's (scope entries: ScopeEntries) say
+        nothing of where they belong: the caller must not make them for scopes in a span."""
+        def inside(e: Insertion) -> bool:
+            for start, end, depth in spans:
+                if start < e.offset < end or (e.offset in (start, end) and e.depth >= depth):
+                    return True
+            return False
+
+        self._edits = [e for e in self._edits if id(e) in keep or not inside(e)]
+        self._sorted = None
+
     def _all(self) -> list[Insertion]:
         if self._sorted is None:
             # Stable: equal keys keep insertion order.

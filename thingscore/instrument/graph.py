@@ -28,7 +28,7 @@ from .esm_link import AMBIGUOUS, UNKNOWN, Linker, LinkModule
 from .machines import desugar, has_machine_functions
 from .resolve import is_builtin, module_format, resolve
 from .syntax import Node
-from .transform import IdAllocator, ModuleResult, transform_module
+from .transform import IdAllocator, ModuleResult, check_eval_in_machines, transform_module
 
 
 @dataclass
@@ -182,9 +182,10 @@ class ModuleGraph:
         program = m.program
         if text is not m.source or has_machine_functions(program):
             if has_machine_functions(program):
+                check_eval_in_machines(program, m.source, str(m.path), parse_script=self._script)
                 text = desugar(text, self._script)
             program = self._script(text)
-        m.result = transform_module(text, program, m.mid, str(m.path), self.ids)
+        m.result = transform_module(text, program, m.mid, str(m.path), self.ids, parse_script=self._script)
         m.deps = self._requires(m.result, m.path)
         m.imports = self._dynamic_imports(specs, m.path)
 
@@ -194,10 +195,12 @@ class ModuleGraph:
         self._check_json_imports(m)
         program = self._script(text)
         if has_machine_functions(program):
+            # (positions where the source has them)
+            check_eval_in_machines(m.program, m.source, str(m.path), m.is_async, self._script)
             text = desugar(text, self._script)
             program = self._script(text)
         m.result = transform_module(text, program, m.mid, str(m.path), self.ids, esm=True,
-                                    require_names=m.facts.require_names)
+                                    require_names=m.facts.require_names, parse_script=self._script)
         m.deps = self._requires(m.result, m.path)  # require() made with createRequire(import.meta.url)
 
     def _requires(self, res: ModuleResult, path: Path) -> dict[str, str | None]:

@@ -241,6 +241,7 @@ class ScopeManager:
         self._reference_by_ident: dict[int, Reference] = {}
         self._variable_by_ident: dict[int, Variable] = {}
         self._captures: dict[int, dict[Variable, None]] | None = None
+        self.eval_scopes: list[Scope] = []  # the scopes of the direct eval calls (set by analyze)
 
     # -- called by Scope while building ------------------------------------------------
 
@@ -312,7 +313,7 @@ class ScopeManager:
         declared in a script's global scope are included; undeclared names are not.
         """
         if self._captures is None:
-            self._captures = _compute_captures(self)
+            self._captures = _compute_captures(self, self.eval_scopes)
         return list(self._captures.get(id(node), ()))
 
 
@@ -822,8 +823,10 @@ def _finish(manager: ScopeManager, referencer: _Referencer) -> None:
                 provider.new_target_captured = True
 
 
-def _compute_captures(manager: ScopeManager) -> dict[int, dict[Variable, None]]:
-    """For every function/class/initializer node: outside variables used inside it."""
+def _compute_captures(manager: ScopeManager, eval_scopes: list[Scope]) -> dict[int, dict[Variable, None]]:
+    """For every function/class/initializer node: outside variables used inside it. A direct
+    eval may use any variable it can see (its text names them at run time): all of them are
+    used by the functions around it, after the ones named in the source."""
     refs = [r for scope in manager.scopes for r in scope.references if r.lexical is not None]
     refs.sort(key=lambda r: r.identifier["range"][0])
     captures: dict[int, dict[Variable, None]] = {}
@@ -836,6 +839,18 @@ def _compute_captures(manager: ScopeManager) -> dict[int, dict[Variable, None]]:
             if (s.type in _ACTIVATION_TYPES or s.type == "class") and s.node is not home.node:
                 captures.setdefault(id(s.node), {})[variable] = None
             s = s.parent
+    for scope in eval_scopes:
+        home: Scope | None = scope
+        while home is not None:
+            for variable in home.variables:
+                if variable.name == "arguments" and variable.is_implicit and home.node["type"] == "Program":
+                    continue  # the CommonJS wrapper's: the module's own business, not a closure's
+                s = scope
+                while s is not None and s is not home:
+                    if (s.type in _ACTIVATION_TYPES or s.type == "class") and s.node is not home.node:
+                        captures.setdefault(id(s.node), {})[variable] = None
+                    s = s.parent
+            home = home.parent
     return captures
 
 
@@ -852,4 +867,5 @@ def analyze(program: Node, source_type: str = "commonjs") -> ScopeManager:
     referencer.run(program)
     assert referencer.current is None, "every scope must be closed"
     _finish(manager, referencer)
+    manager.eval_scopes = referencer.eval_scopes
     return manager

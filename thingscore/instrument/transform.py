@@ -30,6 +30,7 @@ function table), ``inferred_names``, ``syntax`` and ``runtime_names``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,11 +110,18 @@ class ModuleResult:
 
 
 def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
-                     esm: bool = False, require_names: frozenset[str] = frozenset()) -> ModuleResult:
+                     esm: bool = False, require_names: frozenset[str] = frozenset(),
+                     allow_with: bool = False, parse_script: Callable[[str], Node] | None = None) -> ModuleResult:
     """Instrument one module's source (already parsed into ``program``); ``esm``: an ES
     module lowered by ``esm.lower`` (its function has no CommonJS wrapper variables), whose
-    ``require_names`` were made with createRequire (their literal requests are bundled)."""
-    return ModuleTransformer(source, program, module_id, filename, ids, esm, require_names).run()
+    ``require_names`` were made with createRequire (their literal requests are bundled).
+    ``allow_with``: instrument ``with`` statements instead of refusing them (see
+    :meth:`ModuleTransformer._with_statement`; code made at run time, instrument/dynamic.py).
+    ``parse_script``: the parser, for the text of a sloppy direct eval given as a literal (one
+    that declares nothing is allowed, see :meth:`ModuleTransformer._check_call`); without it
+    every sloppy direct eval is refused."""
+    return ModuleTransformer(source, program, module_id, filename, ids, esm, require_names, allow_with,
+                             parse_script).run()
 
 
 class ModuleTransformer:
@@ -121,8 +129,14 @@ class ModuleTransformer:
     then declares the handles and writes the module's re-creator."""
 
     def __init__(self, source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
-                 esm: bool = False, require_names: frozenset[str] = frozenset()) -> None:
+                 esm: bool = False, require_names: frozenset[str] = frozenset(),
+                 allow_with: bool = False, parse_script: Callable[[str], Node] | None = None) -> None:
         self.source = source
+        self.allow_with = allow_with
+        self.parse_script = parse_script
+        self._in_with = 0  # how many `with` bodies the walk is inside
+        self._with_bodies: list[tuple[int, int, float]] = []  # (start, end, depth): left uninstrumented
+        self._with_markers: set[int] = set()  # ids of the function markers inside them (kept)
         self.program = program
         self.module_id = module_id
         self.filename = filename
@@ -157,6 +171,8 @@ class ModuleTransformer:
         self.links.link(self.ids)
         self._walk(self.program, 0, None)
         self._declare_handles()
+        if self._with_bodies:
+            self.edits.drop_inside(self._with_bodies, self._with_markers)
         module_text = self.edits.render()
         class_fid = {id(f.node): f.fid for f in self.fns if f.node["type"] in CLASS_TYPES}
         recreator = Recreators(self.source, self.edits, self.links, self.factories, self.privates,
@@ -223,13 +239,26 @@ class ModuleTransformer:
             if ref.resolved is None:
                 scope = ref.from_scope
                 if scope is not None and not scope.is_strict:
-                    raise self._error(node, "direct eval in sloppy-mode code may declare variables; "
-                                            "it cannot be instrumented (use strict mode or indirect eval)")
+                    self._check_sloppy_eval(node)
             return
         request = _literal_request(node)
         # CommonJS's require, or an ES module's own made with createRequire(import.meta.url)
         if request is not None and ((name == "require" and ref.resolved is None) or name in self.require_names):
             self.requires.append(request)
+
+    def _check_sloppy_eval(self, node: Node) -> None:
+        """A direct eval in sloppy-mode code puts the ``var`` and function declarations of its
+        text in the function around it, where the instrumenter cannot see them (they would
+        neither move nor be restored): refused, unless its text is a literal (a string, a
+        template without substitutions) that declares none, or that says ``'use strict'``, or
+        it is given no string at all. Such an eval is then like one in strict code: whatever
+        it can see counts as captured, and what it reads and writes moves."""
+        what = _eval_declares(node, self.parse_script)
+        if what is None:
+            return
+        raise self._error(node, f"direct eval in sloppy-mode code {what}: it "
+                                "cannot be instrumented (declare the variables outside the eval, run the "
+                                "code in strict mode ('use strict'), or use an indirect eval: (0, eval)(text))")
 
     # -- walk ----------------------------------------------------------------------------
 
@@ -238,7 +267,8 @@ class ModuleTransformer:
         entered = self.sm.acquire_all(node)
 
         if t == "WithStatement":
-            raise self._error(node, "`with` statements cannot be instrumented (their scope is dynamic)")
+            self._with_statement(node, depth)
+            return
         if t == "CallExpression":
             self._check_call(node)
         if t == "Super" and self._fn_stack:
@@ -307,8 +337,39 @@ class ModuleTransformer:
             return
         if parent is not None and parent["type"] == "UnaryExpression" and parent["operator"] == "delete":
             return
-        self.edits.open(node["start"], f"{RT}.ie(", depth + 0.5)
+        # `{ eval }` is `{ eval: eval }`: the value is wrapped, the key stays
+        shorthand = parent is not None and parent["type"] == "Property" and parent.get("shorthand")
+        self.edits.open(node["start"], f"eval: {RT}.ie(" if shorthand else f"{RT}.ie(", depth + 0.5)
         self.edits.close(node["end"], ")", depth + 0.5)
+
+    def _with_statement(self, node: Node, depth: int) -> None:
+        """A ``with`` statement, where allowed. Instrumenting never renames an identifier: a
+        function's code runs (and is made again at restore) as written, and its capture probe
+        sits at the head of its body, outside any ``with`` in it. So a function that *contains*
+        a ``with`` moves like any other: every name its ``with`` body reads that could be an
+        outer variable (the object may lack it) counts as captured (scope analysis delegates
+        them upward). What cannot move is a function made *inside* the body: its free names
+        resolve through the object at run time, and restore would make it again without it.
+        Those are unmovable (a snapshot that reaches one fails, naming the path), and nothing in
+        the body is instrumented but their markers (comments, which name them in that error): a
+        runtime call there would look its names up through the object first, and a ``with``
+        object that answers every name (a Proxy whose ``has`` says yes, as sandboxes and Vue 2
+        render proxies do) would break code that runs as written."""
+        if not self.allow_with:
+            raise self._error(node, "`with` statements cannot be instrumented (their scope is dynamic): name the "
+                                    "object's properties (o.x) or destructure them (const { x } = o); code made "
+                                    "at run time by new Function may use `with`")
+        body = node["body"]
+        self._with_bodies.append((body["start"], body["end"], depth + 1))
+        self._walk(node["object"], depth + 1, node, "object")
+        self._in_with += 1
+        try:
+            self._walk(body, depth + 1, node, "body")
+        finally:
+            self._in_with -= 1
+
+    def _inside_with_body(self, node: Node) -> bool:
+        return any(start <= node["start"] and node["end"] <= end for start, end, _ in self._with_bodies)
 
     def _in_home_method(self) -> bool:
         """Is the innermost enclosing non-arrow function a method whose activation keeps its
@@ -390,6 +451,9 @@ class ModuleTransformer:
         if t in CLASS_TYPES:
             info.kind = KIND_CLASS_EXTENDS if node.get("superClass") is not None else KIND_CLASS
         self._check_movable(info)
+        if self._in_with and info.kind != KIND_MEMBER:
+            info.kind = KIND_UNMOVABLE
+            info.why = "made inside a `with` statement (its names resolve through the object)"
         self._emit_marker(info)
         if t in CLASS_TYPES:
             info.keys = len(computed_keys(node))
@@ -439,6 +503,12 @@ class ModuleTransformer:
                 return
 
     def _emit_marker(self, info: FnInfo) -> None:
+        before = len(self.edits)
+        self._emit_marker_edits(info)
+        if self._in_with:
+            self._with_markers.update(id(e) for e in self.edits.added_since(before))
+
+    def _emit_marker_edits(self, info: FnInfo) -> None:
         node = info.node
         t = node["type"]
         d = info.depth + 1
@@ -577,7 +647,9 @@ class ModuleTransformer:
             if s is self.module_scope:
                 self._declare_module_handle(s)
                 continue
-            if s.type == "class-field-initializer":
+            if s.type == "class-field-initializer" or self._inside_with_body(s.node):
+                # nothing inside a `with` body is instrumented (_with_statement); the entries
+                # of its scopes would be left half out where a loop or switch ends with it
                 continue
             decls = []
             home = links.home_of(s)
@@ -611,6 +683,109 @@ class ModuleTransformer:
         text = (f"{directive_terminator(self.source, body)}let {self.links.handle_var(s)} = "
                 f"{RT}.mh({json.dumps(self.module_id)}, {arrow});")
         self.edits.open(pos, text, -2)
+
+
+def check_eval_in_machines(program: Node, source: str, filename: str, is_async: bool = False,
+                           parse_script: Callable[[str], Node] | None = None) -> None:
+    """Refuse a direct eval inside a generator or async function (or in a function nested in
+    one; anywhere in an ES module that evaluates asynchronously, ``is_async``) whose text may
+    name that function's variables, ``this`` or ``arguments``: those functions become state
+    machines (machines.py) whose variables are not the bindings the text would name. A literal
+    text that names none of them (``eval("1 + 1")``) runs as it is. Call before desugaring;
+    the first such eval in the source is named."""
+    stack: list[tuple[Node, frozenset[str] | None]] = [(program, _identifier_names(program) if is_async else None)]
+    while stack:
+        node, names = stack.pop()
+        if names is None and node["type"] in FUNCTION_TYPES and (node.get("generator") or node.get("async")):
+            names = _identifier_names(node)
+        callee = node.get("callee") if node["type"] == "CallExpression" else None
+        if (names is not None and callee is not None and callee["type"] == "Identifier"
+                and callee["name"] == "eval" and _eval_may_name(node, names, parse_script)):
+            line, col = line_col(source, node["start"])
+            raise InstrumentError("direct eval inside a generator or async function cannot be instrumented (it "
+                                  "runs as a state machine whose variables the eval's text cannot name): call "
+                                  "it in a plain function, or use an indirect eval: (0, eval)(text)",
+                                  line, col, node["start"], filename)
+        stack.extend(reversed([(child, names) for _, child in child_nodes(node)]))
+
+
+_LEXICAL_USES = ("ThisExpression", "MetaProperty", "Super")
+
+
+def _identifier_names(node: Node) -> frozenset[str]:
+    """Every identifier written under ``node`` (a superset of the names it declares), and ``arguments``."""
+    out = {"arguments"}
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n["type"] == "Identifier":
+            out.add(n["name"])
+        stack.extend(c for _, c in child_nodes(n))
+    return frozenset(out)
+
+
+def _eval_may_name(call: Node, names: frozenset[str], parse_script: Callable[[str], Node] | None) -> bool:
+    text = _literal_text(call)
+    if text is None:
+        args = call["arguments"]
+        return bool(args) and not (args[0]["type"] == "Literal" and not isinstance(args[0].get("value"), str))
+    if parse_script is None:
+        return True
+    try:
+        program = parse_script(text)
+    except JSSyntaxError:
+        return False
+    stack = [program]
+    while stack:
+        n = stack.pop()
+        if (n["type"] == "Identifier" and n["name"] in names) or n["type"] in _LEXICAL_USES:
+            return True
+        stack.extend(c for _, c in child_nodes(n))
+    return False
+
+
+def _literal_text(call: Node) -> str | None:
+    """The text of an eval call given as a string literal or a template without substitutions."""
+    args = call["arguments"]
+    if not args:
+        return None
+    arg = args[0]
+    if arg["type"] == "Literal" and isinstance(arg.get("value"), str):
+        return arg["value"]
+    if arg["type"] == "TemplateLiteral" and not arg["expressions"]:
+        return arg["quasis"][0]["value"]["cooked"]
+    return None
+
+
+def _eval_declares(call: Node, parse_script: Callable[[str], Node] | None) -> str | None:
+    """What a sloppy direct eval may declare (for the error), or None when it declares nothing."""
+    args = call["arguments"]
+    if not args or (args[0]["type"] == "Literal" and not isinstance(args[0].get("value"), str)):
+        return None  # eval gives back what is not a string
+    text = _literal_text(call)
+    if text is None or parse_script is None:
+        return "may declare variables in the function around it (its text is known only when it runs)"
+    try:
+        program = parse_script(text)
+    except JSSyntaxError:
+        return None  # a SyntaxError when it runs, as without instrumenting: nothing declared
+    for stmt in program["body"]:
+        if stmt["type"] != "ExpressionStatement" or "directive" not in stmt:
+            break
+        if stmt["directive"] == "use strict":
+            return None  # strict eval code keeps its declarations
+    stack = [program]
+    while stack:
+        n = stack.pop()
+        if n["type"] == "VariableDeclaration" and n["kind"] == "var":
+            names = [d["id"]["name"] for d in n["declarations"] if d["id"]["type"] == "Identifier"]
+            return f"declares var {names[0] if names else '...'} in the function around it"
+        if n["type"] == "FunctionDeclaration":
+            return f"declares function {n['id']['name']} in the function around it"
+        if n["type"] in ("FunctionExpression", "ArrowFunctionExpression", "StaticBlock"):
+            continue  # their declarations are their own
+        stack.extend(c for _, c in child_nodes(n))
+    return None
 
 
 def _has_static_initializers(cls: Node) -> bool:
