@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pytest
 from conftest import PROGRAMS, things_cmd
-from stevedore import extension
 
 from thingscore import plugins
 from thingscore.pubsub import Message
@@ -45,7 +44,7 @@ def ensure_example_policy() -> None:
     if done.returncode != 0:
         pytest.skip(f"pip could not install the example policy: {done.stderr.strip()[-500:]}")
     importlib.invalidate_caches()
-    getattr(extension.ExtensionManager, "ENTRY_POINT_CACHE", {}).pop(plugins.GROUPS["scheduler"], None)
+    plugins.refresh()  # the entry points this process read before the install
 
 
 class Output:

@@ -24,7 +24,6 @@ from thingscore.security.keys import KeyRing
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("stevedore").setLevel(logging.ERROR)  # "Could not load NAME": the CLI says it better
     labels = dict(kv.split("=", 1) for kv in args.label or [] if "=" in kv) or None
     bad = [kv for kv in args.label or [] if "=" not in kv]
     if bad:

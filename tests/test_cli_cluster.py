@@ -1,10 +1,11 @@
 """A live cluster from the command line, on each real broker (zmq, mqtt, redis): what used to
-wait for a time-out no longer does, and the tables are for people.
+wait for a time-out is refused from what the cluster knows, and the tables are for people.
 
 Seen: a run on a worker that does not exist waited 15 s, a migration to one 32 s; `ps`,
 `workers`, `pause`, `resume` took about 2 s each (a fixed gather time); the RSS column printed
-`49299456.0`. The bounds below are generous (this machine is shared and loaded): they tell a
-refusal from a time-out, they are not a benchmark (bench/cli_latency.py measures)."""
+`49299456.0`. No test here times anything: a refusal is told from a time-out by its message
+(the roster's workers, not "no reply ... within"); that a listing ends when every known worker
+answered is test_control_local's; how long commands take is bench/cli_latency.py's."""
 
 from __future__ import annotations
 
@@ -72,42 +73,34 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             s()
 
 
-def _timed(dispatch: Dispatch, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
-    started = time.monotonic()
-    r = dispatch(*args)
-    return time.monotonic() - started, r
-
-
-def test_an_unknown_worker_is_refused_at_once(cluster: Dispatch) -> None:
-    seconds, r = _timed(cluster, "run", "no-such-worker", str(PROGRAMS / "slow_counter.js"))
+def test_an_unknown_worker_is_refused_from_the_roster(cluster: Dispatch) -> None:
+    r = cluster("run", "no-such-worker", str(PROGRAMS / "slow_counter.js"))
     assert r.returncode == 2, r.stderr
-    assert "no worker 'no-such-worker' in this cluster (workers: sp-1, sp-2)" in r.stderr
+    assert "no worker 'no-such-worker' in this cluster (workers: sp-1, sp-2)" in r.stderr  # not "no reply"
     assert "Traceback" not in r.stderr
-    assert seconds < 8, f"{seconds:.1f} s: waited for a reply instead of knowing the workers"
 
 
-def test_a_migration_to_an_unknown_worker_is_refused_at_once(cluster: Dispatch) -> None:
+def test_a_migration_to_an_unknown_worker_is_refused_from_the_roster(cluster: Dispatch) -> None:
     r = cluster("run", "sp-1", str(PROGRAMS / "slow_counter.js"), "--", "100000")
     assert r.returncode == 0, r.stderr
     pid = json.loads(r.stdout)["id"]
     try:
-        seconds, r = _timed(cluster, "migrate", pid, "no-such-worker")
-        assert r.returncode == 2 and "no worker 'no-such-worker'" in r.stderr, r.stderr
-        assert seconds < 8, f"{seconds:.1f} s"
+        r = cluster("migrate", pid, "no-such-worker")
+        assert r.returncode == 2 and "no worker 'no-such-worker' in this cluster" in r.stderr, r.stderr
         ps = json.loads(cluster("ps", "--json").stdout)
         assert [(p["id"], p["worker"], p["state"]) for p in ps] == [(pid, "sp-1", "running")]  # untouched
     finally:
         cluster("kill", pid)
 
 
-def test_listings_and_commands_answer_without_a_gather_wait(cluster: Dispatch) -> None:
+def test_listings_and_commands(cluster: Dispatch) -> None:
     r = cluster("run", "sp-2", str(PROGRAMS / "slow_counter.js"), "--", "100000")
     assert r.returncode == 0, r.stderr
     pid = json.loads(r.stdout)["id"]
     try:
         time.sleep(0.3)
         for args in (["workers", "--json"], ["ps", "--json"], ["pause", pid, "--json"], ["resume", pid]):
-            seconds, r = _timed(cluster, *args)
+            r = cluster(*args)
             assert r.returncode == 0, (args, r.stderr)
             assert json.loads(r.stdout), args
         rows = json.loads(cluster("workers", "--json").stdout)
@@ -118,13 +111,6 @@ def test_listings_and_commands_answer_without_a_gather_wait(cluster: Dispatch) -
         assert re.search(r"\d+(\.\d)? (KiB|MiB|GiB)$", row), row  # not 49299456.0
     finally:
         cluster("kill", pid)
-
-
-def test_listing_time_does_not_grow_with_a_fixed_gather(cluster: Dispatch) -> None:
-    """The broadcast ends when every worker of the roster answered: well under the 1.5 s it
-    used to wait every time (python start-up included; the best of three on a loaded machine)."""
-    best = min(_timed(cluster, "workers", "--json")[0] for _ in range(3))
-    assert best < 1.5, f"{best:.2f} s"
 
 
 def test_logs_are_untouched_by_the_flag_order(cluster: Dispatch, tmp_path: Path) -> None:
