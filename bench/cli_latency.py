@@ -9,8 +9,8 @@ table of medians in seconds: wall time, and in parentheses the CPU time (user + 
 the command's process, which says how much of the wall time a loaded machine added.
 
 zmq is the embedded broker of ``things pubsub`` (the ``zmq`` plugin's proxy), mqtt a real
-mosquitto, redis a real redis-server (the global FS in the same redis, as a redis cluster
-would have it; zmq and mqtt use a local directory).
+mosquitto, redis a real redis-server, each started as the tests start them (tests/servers.py);
+the global FS is a local directory for all three (what differs is the broker).
 
     .venv/bin/python bench/cli_latency.py [--runs 7] [--brokers zmq,mqtt,redis]
     PYTHONPATH=/path/to/an/older/checkout .venv/bin/python bench/cli_latency.py   # the same with older code
@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import free_port, free_port_triple, start_mosquitto, start_redis  # noqa: E402
+from servers import free_port, start_mosquitto, start_redis, start_things_pubsub  # noqa: E402
 
 PROGRAM = ROOT / "tests" / "programs" / "slow_counter.js"
 THINGS = [sys.executable, "-m", "thingscore.cli"]
@@ -81,20 +81,10 @@ def medians(samples: list[Figure]) -> Figure:
 
 @contextmanager
 def broker(kind: str) -> Iterator[str]:
-    if kind == "zmq":
-        port = free_port_triple()
-        proc = subprocess.Popen([*THINGS, "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        time.sleep(1.0)
-        try:
-            yield f"zmq://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            proc.wait(10)
-        return
-    server = start_mosquitto() if kind == "mqtt" else start_redis()
+    """The pub/sub URL of a fresh broker of ``kind`` (the tests' own server starters)."""
+    server = {"zmq": lambda: start_things_pubsub(THINGS), "mqtt": start_mosquitto, "redis": start_redis}[kind]()
     try:
-        yield f"mqtt://127.0.0.1:{server.port}" if kind == "mqtt" else f"redis://127.0.0.1:{server.port}/0"
+        yield server.url
     finally:
         server.stop()
 

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMS, things_cmd
-from servers import free_port_triple, start_mosquitto, start_redis
+from conftest import PROGRAMS, Fleet, things_cmd
+from servers import start_mosquitto, start_redis, start_things_pubsub
 
 Dispatch = Callable[..., subprocess.CompletedProcess[str]]
 TIMEOUT = "15"  # the --timeout a user would have: a refusal must come well before it
@@ -27,50 +27,26 @@ TIMEOUT = "15"  # the --timeout a user would have: a refusal must come well befo
 @pytest.fixture(scope="module", params=["zmq", "mqtt", "redis"])
 def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dispatch]:
     kind = request.param
-    work = tmp_path_factory.mktemp(f"speed-{kind}")
-    stop: list[Callable[[], object]] = []
-    if kind == "zmq":
-        port = free_port_triple()
-        broker = subprocess.Popen([*things_cmd(), "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        stop.append(lambda: (broker.terminate(), broker.wait(10)))
-        url, fs = f"zmq://127.0.0.1:{port}", str(work / "fs")
-    elif kind == "mqtt":
-        server = start_mosquitto()
-        stop.append(server.stop)
-        url, fs = f"mqtt://127.0.0.1:{server.port}", str(work / "fs")
-    else:
-        server = start_redis()
-        stop.append(server.stop)
-        url = fs = f"redis://127.0.0.1:{server.port}/0"  # the roster in a redis file system too
-    time.sleep(0.5)
-    workers = [subprocess.Popen([*things_cmd(), "worker", "--id", f"sp-{i}", "--pubsub", url, "--fs", fs,
-                                 "--heartbeat", "0.5"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-               for i in (1, 2)]
+    work = tmp_path_factory.mktemp(f"cli-{kind}")
+    server = {"zmq": lambda: start_things_pubsub(things_cmd()), "mqtt": start_mosquitto, "redis": start_redis}[kind]()
+    # on redis, the roster in a redis file system too
+    fleet = Fleet(work, server.url, server.url if kind == "redis" else str(work / "fs"))
 
     def dispatch(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
         # the cluster flags after the subcommand, where people type them (before the program's `--`)
         cut = args.index("--") if "--" in args else len(args)
-        flags = ("--pubsub", url, "--fs", fs, "--timeout", TIMEOUT)
+        flags = ("--pubsub", fleet.pubsub, "--fs", fleet.fs, "--timeout", TIMEOUT)
         return subprocess.run([*things_cmd(), "dispatch", *args[:cut], *flags, *args[cut:]],
                               capture_output=True, text=True, timeout=timeout)
 
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            r = dispatch("workers", "--json")
-            if r.returncode == 0 and len(json.loads(r.stdout)) == 2:
-                break
-            assert time.monotonic() < deadline, r.stderr
-            time.sleep(0.3)
+        for i in (1, 2):
+            fleet.worker(f"sp-{i}", wait=False)
+        fleet.wait_workers(2, timeout=60)
         yield dispatch
     finally:
-        for w in workers:
-            w.terminate()
-        for w in workers:
-            w.wait(15)
-        for s in stop:
-            s()
+        fleet.stop()
+        server.stop()
 
 
 def test_an_unknown_worker_is_refused_from_the_roster(cluster: Dispatch) -> None:
