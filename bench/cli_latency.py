@@ -5,7 +5,12 @@ starts two real workers (``things worker``), runs a program on one, then times, 
 would type them: ``dispatch ps``, ``dispatch workers``, ``dispatch pause ID``, ``dispatch
 resume ID`` (medians of --runs), ``dispatch run`` on a worker that does not exist,
 ``dispatch migrate ID`` to one, and ``dispatch ps`` with no broker listening. Prints one
-table of medians in seconds.
+table of medians in seconds: wall time, and in parentheses the CPU time (user + system) of
+the command's process, which says how much of the wall time a loaded machine added.
+
+zmq is the embedded broker of ``things pubsub`` (the ``zmq`` plugin's proxy), mqtt a real
+mosquitto, redis a real redis-server, each started as the tests start them (tests/servers.py);
+the global FS is a local directory for all three (what differs is the broker).
 
     .venv/bin/python bench/cli_latency.py [--runs 7] [--brokers zmq,mqtt,redis]
     PYTHONPATH=/path/to/an/older/checkout .venv/bin/python bench/cli_latency.py   # the same with older code
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -32,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import free_port, free_port_triple, start_mosquitto, start_redis  # noqa: E402
+from servers import free_port, start_mosquitto, start_redis, start_things_pubsub  # noqa: E402
 
 PROGRAM = ROOT / "tests" / "programs" / "slow_counter.js"
 THINGS = [sys.executable, "-m", "thingscore.cli"]
@@ -41,28 +47,44 @@ THINGS = [sys.executable, "-m", "thingscore.cli"]
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
+#: CPU seconds (user + system) of each command timed, in the order timed.
+CPU: list[float] = []
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def timed(cmd: list[str], timeout: float = 120) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Wall seconds and result of ``cmd``; its CPU seconds are appended to CPU (the workers
+    and brokers are children too, but are only reaped at the end: they do not count here)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    return time.perf_counter() - started, r
+    wall = time.perf_counter() - started
+    CPU.append(_children_cpu() - cpu)
+    return wall, r
+
+
+Figure = tuple[float, float]  # (wall, CPU) seconds
+
+
+def once(cmd: list[str]) -> Figure:
+    wall, _ = timed(cmd)
+    return wall, CPU[-1]
+
+
+def medians(samples: list[Figure]) -> Figure:
+    return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
 
 
 @contextmanager
 def broker(kind: str) -> Iterator[str]:
-    if kind == "zmq":
-        port = free_port_triple()
-        proc = subprocess.Popen([*THINGS, "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        time.sleep(1.0)
-        try:
-            yield f"zmq://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            proc.wait(10)
-        return
-    server = start_mosquitto() if kind == "mqtt" else start_redis()
+    """The pub/sub URL of a fresh broker of ``kind`` (the tests' own server starters)."""
+    server = {"zmq": lambda: start_things_pubsub(THINGS), "mqtt": start_mosquitto, "redis": start_redis}[kind]()
     try:
-        yield f"mqtt://127.0.0.1:{server.port}" if kind == "mqtt" else f"redis://127.0.0.1:{server.port}/0"
+        yield server.url
     finally:
         server.stop()
 
@@ -89,17 +111,17 @@ def cluster(url: str, fs: str) -> Iterator[list[str]]:
             w.wait(15)
 
 
-def median(base: list[str], args: list[str], runs: int) -> float:
-    times = []
+def median(base: list[str], args: list[str], runs: int) -> Figure:
+    samples = []
     for _ in range(runs):
         seconds, r = timed([*base, *args])
         if r.returncode != 0:
             raise SystemExit(f"{' '.join(args)} failed: {r.stderr}")
-        times.append(seconds)
-    return statistics.median(times)
+        samples.append((seconds, CPU[-1]))
+    return medians(samples)
 
 
-def measure(kind: str, runs: int) -> dict[str, float]:
+def measure(kind: str, runs: int) -> dict[str, Figure]:
     fs = tempfile.mkdtemp(prefix="things-bench-fs-")
     try:
         with broker(kind) as url, cluster(url, fs) as base:
@@ -109,15 +131,15 @@ def measure(kind: str, runs: int) -> dict[str, float]:
                    "ps": median(base, ["ps"], runs), "workers": median(base, ["workers"], runs)}
             pauses, resumes = [], []
             for _ in range(runs):
-                pauses.append(timed([*base, "pause", pid])[0])
-                resumes.append(timed([*base, "resume", pid])[0])
-            out["pause"], out["resume"] = statistics.median(pauses), statistics.median(resumes)
-            out["run on unknown worker"] = timed([*base, "run", "nosuch", str(PROGRAM)])[0]
-            out["migrate to unknown worker"] = timed([*base, "migrate", pid, "nosuch"])[0]
+                pauses.append(once([*base, "pause", pid]))
+                resumes.append(once([*base, "resume", pid]))
+            out["pause"], out["resume"] = medians(pauses), medians(resumes)
+            out["run on unknown worker"] = once([*base, "run", "nosuch", str(PROGRAM)])
+            out["migrate to unknown worker"] = once([*base, "migrate", pid, "nosuch"])
             timed([*base, "kill", pid])
         if kind == "zmq":
-            out["ps, no broker"] = timed([*THINGS, "dispatch", "--pubsub", f"zmq://127.0.0.1:{free_port()}",
-                                          "--fs", fs, "ps"])[0]
+            out["ps, no broker"] = once([*THINGS, "dispatch", "--pubsub", f"zmq://127.0.0.1:{free_port()}",
+                                         "--fs", fs, "ps"])
         return out
     finally:
         shutil.rmtree(fs, ignore_errors=True)
@@ -135,10 +157,14 @@ def main() -> int:
     results = {k: measure(k, args.runs) for k in kinds}
     rows = list(dict.fromkeys(r for k in kinds for r in results[k]))
     code = os.environ.get("PYTHONPATH") or str(ROOT)
-    print(f"things command latency, seconds (median of {args.runs} where repeated); code: {code}")
-    print(f"{'command':28}" + "".join(f"{k:>10}" for k in kinds))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"things command latency, seconds: wall (CPU), median of {args.runs} where repeated; code: {code}; "
+          f"load average at the end {load}")
+    print(f"| command | {' | '.join(kinds)} |")
+    print("|---|" + "---:|" * len(kinds))
     for row in rows:
-        print(f"{row:28}" + "".join(f"{results[k][row]:10.3f}" if row in results[k] else f"{'':>10}" for k in kinds))
+        cells = [f"{results[k][row][0]:.3f} ({results[k][row][1]:.2f})" if row in results[k] else "" for k in kinds]
+        print(f"| {row} | {' | '.join(cells)} |")
     return 0
 
 

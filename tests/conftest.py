@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -52,32 +54,65 @@ from servers import mosquitto, mqtt_url, redis_server, redis_url  # noqa: E402,F
 
 
 class Fleet:
-    """`things worker` / `things scheduler` processes on one broker and global FS, each
-    logging to its own file (read by the tests), all stopped at the end."""
+    """The one test cluster: `things worker` / `things scheduler` processes on one broker and
+    global FS, each logging to its own file (read by the tests), all stopped at the end.
 
-    def __init__(self, work: Path, pubsub: str, fs: str) -> None:
+    Used per test (:func:`fleet_factory`) and per module (the scheduler suites make their own
+    with a module's temporary directory). A worker or scheduler started again under the same
+    name (after a kill) appends to the same log; every process started is stopped by stop().
+    """
+
+    def __init__(self, work: Path, pubsub: str, fs: str, *, verbose: bool = False) -> None:
         self.work, self.pubsub, self.fs = work, pubsub, fs
-        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.verbose = verbose  # -v for every process: INFO logs (placements, restores) in the log files
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}  # the latest process of each name
         self.log_files: dict[str, Path] = {}
+        self.workers: dict[str, subprocess.Popen[bytes]] = {}  # by worker id
+        self.schedulers: list[subprocess.Popen[bytes]] = []
+        self._started: list[subprocess.Popen[bytes]] = []
+
+    @property
+    def url(self) -> str:
+        return self.pubsub
 
     def spawn(self, name: str, *args: str, fs: str | None = None) -> subprocess.Popen[bytes]:
         log = self.work / f"{name}.log"
         with open(log, "ab") as out:
-            proc = subprocess.Popen([*things_cmd(), *args, "--pubsub", self.pubsub, "--fs", fs or self.fs],
+            proc = subprocess.Popen([*things_cmd(), *args, "--pubsub", self.pubsub, "--fs", fs or self.fs,
+                                     *(["-v"] if self.verbose else [])],
                                     stdout=out, stderr=out, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self.procs[name], self.log_files[name] = proc, log
+        self._started.append(proc)
         return proc
 
     def worker(self, wid: str, *extra: str, name: str | None = None, heartbeat: float = 0.5,
                fs: str | None = None, wait: bool = True) -> subprocess.Popen[bytes]:
         key = name or wid
         proc = self.spawn(key, "worker", "--id", wid, "--heartbeat", str(heartbeat), *extra, fs=fs)
+        self.workers[wid] = proc
         if wait:
             self.wait_log(key, ": ready", 30)
         return proc
 
+    def scheduler(self, *extra: str) -> subprocess.Popen[bytes]:
+        """One more `things scheduler EXTRA...`, named (and logging to) ``scheduler``, then
+        ``scheduler-2``, ``scheduler-3``...: :meth:`log_text` reads them all."""
+        n = len(self.schedulers) + 1
+        proc = self.spawn("scheduler" if n == 1 else f"scheduler-{n}", "scheduler", *extra)
+        self.schedulers.append(proc)
+        return proc
+
+    def kill(self, proc: subprocess.Popen[bytes]) -> None:
+        """SIGKILL, as a crash: nothing of it runs on."""
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+
     def log(self, name: str) -> str:
         return self.log_files[name].read_text(errors="replace")
+
+    def log_text(self, prefix: str) -> str:
+        """The logs of every process whose name starts with ``prefix`` (``scheduler``: all of them)."""
+        return "".join(self.log(n) for n in sorted(self.log_files) if n.startswith(prefix))
 
     def wait_log(self, name: str, text: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -95,11 +130,33 @@ class Fleet:
         flags = ["--pubsub", self.pubsub, *(["--fs", self.fs] if fs else [])]
         return subprocess.run([*things_cmd(), group, *flags, *rest], capture_output=True, text=True, timeout=timeout)
 
+    def wait_workers(self, count: int, timeout: float = 30.0) -> list[dict]:
+        """`dispatch workers --json` once it lists ``count`` workers (AssertionError after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = self.things("dispatch", "workers", "--json")
+            if r.returncode == 0 and len(listed := json.loads(r.stdout)) == count:
+                return listed
+            assert time.monotonic() < deadline, f"{count} workers did not come up: {r.stdout} {r.stderr}"
+            time.sleep(0.2)
+
+    def apps(self) -> dict[str, dict]:
+        """The programs of every application (`app ls`), by process id."""
+        r = self.things("app", "ls", "--json")
+        assert r.returncode == 0, r.stderr
+        return {p["id"]: p for a in json.loads(r.stdout) for p in a["programs"]}
+
+    def live(self) -> list[dict]:
+        """The processes running, paused or migrating on the workers (`dispatch ps`)."""
+        r = self.things("dispatch", "ps", "--json")
+        assert r.returncode == 0, r.stderr
+        return [p for p in json.loads(r.stdout) if p["state"] in ("running", "paused", "migrating")]
+
     def stop(self) -> None:
-        for proc in self.procs.values():
+        for proc in self._started:
             if proc.poll() is None:
                 proc.terminate()
-        for proc in self.procs.values():
+        for proc in self._started:
             try:
                 proc.wait(15)
             except subprocess.TimeoutExpired:

@@ -1,4 +1,5 @@
-"""Real servers for the tests: mosquitto and redis-server on free loopback ports.
+"""Real servers for the tests: mosquitto, redis-server and `things pubsub` (the embedded zmq
+broker) on free loopback ports.
 
 Each is started in a temporary directory with its own configuration, waited for, and
 stopped (and its directory removed) at the end. The binaries come from Debian packages
@@ -15,7 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,12 @@ class Server:
     def host(self) -> str:
         return "127.0.0.1"
 
+    @property
+    def url(self) -> str:
+        """The pub/sub URL of this server (db 0 for redis)."""
+        scheme = {"mosquitto": "mqtt", "redis": "redis", "things-pubsub": "zmq"}[self.name]
+        return f"{scheme}://127.0.0.1:{self.port}" + ("/0" if self.name == "redis" else "")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -122,6 +129,17 @@ def start_redis(extra_args: list[str] | None = None) -> Server:
     proc = subprocess.Popen(args, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_port(port, proc)
     return Server("redis", port, proc, work)
+
+
+def start_things_pubsub(things: Sequence[str]) -> Server:
+    """`things pubsub` (``things`` is the command, e.g. conftest's things_cmd()): the embedded
+    broker of the zmq plugin on three consecutive free ports."""
+    port = free_port_triple()
+    work = Path(tempfile.mkdtemp(prefix="things-pubsub-"))
+    proc = subprocess.Popen([*things, "pubsub", "--port", str(port)], cwd=work, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _wait_port(port + 2, proc, timeout=60)  # the last of its three sockets
+    return Server("things-pubsub", port, proc, work)
 
 
 @pytest.fixture(scope="session")

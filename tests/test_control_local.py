@@ -65,6 +65,24 @@ def test_workers_answer(cluster) -> None:
     assert [w["worker"] for w in d.workers()] == ["A", "B"]
 
 
+def test_listings_end_when_every_known_worker_answered(cluster) -> None:
+    """ps and workers do not wait out the gather time once each worker of the roster (their
+    heartbeats) has answered: with a gather of an hour they still return, with both workers."""
+    d, _, _ = cluster
+    deadline = time.monotonic() + 30
+    while d.known_workers() != {"A", "B"}:
+        assert time.monotonic() < deadline, d.known_workers()
+        time.sleep(0.05)
+    d.gather = 3600.0
+    got: dict[str, object] = {}
+    t = threading.Thread(target=lambda: got.update(workers=d.workers(), ps=d.ps()), daemon=True)
+    t.start()
+    t.join(60)  # only so that a regression fails instead of hanging the run for an hour
+    assert not t.is_alive(), "a listing waited for the gather time although every known worker had answered"
+    assert [w["worker"] for w in got["workers"]] == ["A", "B"]  # type: ignore[union-attr]
+    assert got["ps"] == []
+
+
 def test_run_migrate_there_and_back_loses_nothing(cluster) -> None:
     d, workers, pubsub = cluster
     pid = "p-" + uuid.uuid4().hex[:6]

@@ -24,7 +24,7 @@ def _ps(fleet) -> dict[str, dict]:
 
 def test_drain_moves_programs_started_by_hand_and_names_what_stays(mqtt_url: str, fleet_factory) -> None:
     fleet = fleet_factory(mqtt_url)
-    fleet.spawn("scheduler", "scheduler", "--deadline", f"{DEADLINE}s", "-v")
+    fleet.scheduler("--deadline", f"{DEADLINE}s", "-v")
     fleet.wait_log("scheduler", ": ready")
     fleet.worker("d1")
     fleet.worker("d2")

@@ -129,7 +129,7 @@ def test_stack_traces_name_the_users_file_and_line(redis_url: str, fleet_factory
 def test_app_run_without_fs_stores_the_code_where_the_workers_read(redis_url: str, fleet_factory,
                                                                    tmp_path: Path) -> None:
     fleet = fleet_factory(redis_url, fs=redis_url)
-    fleet.spawn("scheduler", "scheduler", "--deadline", "2s")
+    fleet.scheduler("--deadline", "2s")
     fleet.wait_log("scheduler", ": ready")
     fleet.worker("a1")
     app = tmp_path / "app.json"

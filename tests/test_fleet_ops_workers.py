@@ -123,7 +123,7 @@ def test_kill_answers_the_final_state(redis_url: str, fleet_factory) -> None:
 def test_a_worker_stopped_with_sigterm_left_and_its_program_moves_at_once(mqtt_url: str, fleet_factory,
                                                                              tmp_path: Path) -> None:
     fleet = fleet_factory(mqtt_url)
-    fleet.spawn("scheduler", "scheduler", "--deadline", "10s", "--checkpoint-every", "1s", "-v")
+    fleet.scheduler("--deadline", "10s", "--checkpoint-every", "1s", "-v")
     fleet.wait_log("scheduler", ": ready")
     fleet.worker("t1")
     fleet.worker("t2")
@@ -165,7 +165,7 @@ def test_a_worker_stopped_with_sigterm_while_the_scheduler_cannot_move_fails_ove
     """No other worker to move to: the stopping worker gives up waiting, leaves, and the
     scheduler restores the program from its checkpoint once a worker comes, saying it left."""
     fleet = fleet_factory(mqtt_url)
-    fleet.spawn("scheduler", "scheduler", "--deadline", "10s", "--checkpoint-every", "1s", "-v")
+    fleet.scheduler("--deadline", "10s", "--checkpoint-every", "1s", "-v")
     fleet.wait_log("scheduler", ": ready")
     fleet.worker("s1")
     app = tmp_path / "app.json"

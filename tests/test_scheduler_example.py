@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from stevedore import extension
 from things_conformance.scheduler import SchedulerPolicyConformance
 
 from thingscore import plugins
@@ -27,10 +26,7 @@ def installed() -> None:
         if done.returncode != 0:
             pytest.skip(f"pip could not install the example policy: {done.stderr.strip()[-500:]}")
         importlib.invalidate_caches()
-        # stevedore keeps the entry points it saw per group for the life of the process, and
-        # thingscore.plugins the distributions it scanned
-        getattr(extension.ExtensionManager, "ENTRY_POINT_CACHE", {}).pop(plugins.GROUPS["scheduler"], None)
-        plugins.refresh()
+        plugins.refresh()  # thingscore.plugins keeps the entry points it read for the life of the process
     if str(EXAMPLE) not in sys.path:  # an editable install takes effect at interpreter start; this one is running
         sys.path.insert(0, str(EXAMPLE))
     assert "example" in plugins.available("scheduler"), plugins.available("scheduler")

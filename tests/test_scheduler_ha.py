@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMS, things_cmd
+from conftest import PROGRAMS, Fleet
 from test_scheduler_service import Output, check_sequence, wait_for
 
 from thingscore import plugins
@@ -42,34 +42,21 @@ CHECKPOINT = 1.0
 TICK = 0.1  # the ticker's interval
 
 
-class HACluster:
-    def __init__(self, work: Path, mqtt: str, fs_url: str) -> None:
-        self.work = work
-        self.url = mqtt
+class HACluster(Fleet):
+    """The test cluster (conftest's Fleet), with the global FS in redis open here to read the lease."""
+
+    def __init__(self, work: Path, pubsub: str, fs_url: str) -> None:
+        super().__init__(work, pubsub, fs_url, verbose=True)
         self.fs_url = fs_url
-        self.fs = plugins.load("fs", "redis", url=fs_url)
-        self.workers: dict[str, subprocess.Popen[bytes]] = {}
-        self.schedulers: list[subprocess.Popen[bytes]] = []
-        self.logs = work / "logs"
-        self.logs.mkdir()
-
-    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        log = open(self.logs / f"{name}-{time.time_ns()}.log", "wb")  # noqa: SIM115 - closed with the process
-        return subprocess.Popen([*things_cmd(), *args, "--pubsub", self.url, "--fs", self.fs_url, "-v"],
-                                stdout=log, stderr=log)
-
-    def start_worker(self, wid: str) -> None:
-        self.workers[wid] = self._spawn(wid, "worker", "--id", wid, "--heartbeat", str(HEARTBEAT))
+        self.redis_fs = plugins.load("fs", "redis", url=fs_url)
 
     def start_scheduler(self) -> subprocess.Popen[bytes]:
-        p = self._spawn("scheduler", "scheduler", "--checkpoint-every", f"{CHECKPOINT}s",
-                        "--deadline", f"{DEADLINE}s", "--lease", f"{LEASE}s")
-        self.schedulers.append(p)
-        return p
+        return self.scheduler("--checkpoint-every", f"{CHECKPOINT}s", "--deadline", f"{DEADLINE}s",
+                              "--lease", f"{LEASE}s")
 
     def lease(self) -> LeaseRecord | None:
         try:
-            return LeaseRecord.decode(self.fs.read(LEASE_PATH))
+            return LeaseRecord.decode(self.redis_fs.read(LEASE_PATH))
         except Exception:
             return None
 
@@ -81,35 +68,9 @@ class HACluster:
         pid = int(rec.holder.split("-")[-2])
         return next((p for p in self.schedulers if p.pid == pid and p.poll() is None), None)
 
-    def things(self, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
-        group, rest = args[0], args[1:]
-        return subprocess.run([*things_cmd(), group, "--pubsub", self.url, "--fs", self.fs_url, *rest],
-                              capture_output=True, text=True, timeout=timeout)
-
-    def apps(self) -> dict[str, dict]:
-        r = self.things("app", "ls", "--json")
-        assert r.returncode == 0, r.stderr
-        return {p["id"]: p for a in json.loads(r.stdout) for p in a["programs"]}
-
-    def live(self) -> list[dict]:
-        r = self.things("dispatch", "ps", "--json")
-        assert r.returncode == 0, r.stderr
-        return [p for p in json.loads(r.stdout) if p["state"] in ("running", "paused", "migrating")]
-
-    def log_text(self, prefix: str) -> str:
-        return "".join(f.read_text(errors="replace") for f in sorted(self.logs.glob(f"{prefix}-*.log")))
-
     def stop(self) -> None:
-        procs = [*self.workers.values(), *self.schedulers]
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in procs:
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        self.fs.close()
+        super().stop()
+        self.redis_fs.close()
 
 
 def bus(url: str, name: str):  # noqa: ANN201 - a PubSub of the plugin the URL names
@@ -135,14 +96,12 @@ def cluster(tmp_path_factory, request, redis_server):
               f"mqtt://127.0.0.1:{request.getfixturevalue('mosquitto').port}")
     c = HACluster(tmp_path_factory.mktemp("ha"), broker, f"redis://127.0.0.1:{redis_server.port}/0?prefix={prefix}")
     for wid in ("w1", "w2", "w3"):
-        c.start_worker(wid)
+        c.worker(wid, heartbeat=HEARTBEAT, wait=False)
     for _ in range(3):
         c.start_scheduler()
     out = BusOutput(c.url)
     c.output = out  # type: ignore[attr-defined]
-    r = wait_for(lambda: (s := c.things("dispatch", "workers", "--json")).returncode == 0
-                 and len(json.loads(s.stdout)) == 3, 30)
-    assert r, "three workers did not come up"
+    c.wait_workers(3)
     assert wait_for(c.leader, 10), "no scheduler took the lease"
     time.sleep(DEADLINE)  # the schedulers' grace period: they first hear from the fleet
     yield c
@@ -332,7 +291,7 @@ def test_messages_published_while_waiting_for_failover_arrive_once_in_order(clus
     pub.sent = len(received(out, pid))  # what the move test sent
     for wid, proc in list(cluster.workers.items()):
         if proc.poll() is not None:
-            cluster.start_worker(wid)  # killed by an earlier test: back, empty
+            cluster.worker(wid, heartbeat=HEARTBEAT, wait=False)  # killed by an earlier test: back, empty
     cluster.start_scheduler()
     try:
         assert wait_for(lambda: len(json.loads(cluster.things("dispatch", "workers", "--json").stdout)) == 3, 20)

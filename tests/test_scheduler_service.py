@@ -24,8 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMS, things_cmd
-from stevedore import extension
+from conftest import PROGRAMS, Fleet, things_cmd
 
 from thingscore import plugins
 from thingscore.pubsub import Message
@@ -45,7 +44,7 @@ def ensure_example_policy() -> None:
     if done.returncode != 0:
         pytest.skip(f"pip could not install the example policy: {done.stderr.strip()[-500:]}")
     importlib.invalidate_caches()
-    getattr(extension.ExtensionManager, "ENTRY_POINT_CACHE", {}).pop(plugins.GROUPS["scheduler"], None)
+    plugins.refresh()  # the entry points this process read before the install
 
 
 class Output:
@@ -72,62 +71,8 @@ class Output:
         self.bus.close()
 
 
-class Cluster:
-    def __init__(self, work: Path, url: str) -> None:
-        self.work = work
-        self.url = url
-        self.fs = str(work / "fs")
-        self.workers: dict[str, subprocess.Popen[bytes]] = {}
-        self.scheduler: subprocess.Popen[bytes] | None = None
-        self.logs = work / "logs"
-        self.logs.mkdir()
-
-    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        log = open(self.logs / f"{name}-{time.time_ns()}.log", "wb")  # noqa: SIM115 - closed with the process
-        return subprocess.Popen([*things_cmd(), *args, "--pubsub", self.url, "--fs", self.fs, "-v"],
-                                stdout=log, stderr=log)
-
-    def start_worker(self, wid: str) -> None:
-        self.workers[wid] = self._spawn(wid, "worker", "--id", wid, "--heartbeat", str(HEARTBEAT))
-
-    def kill_worker(self, wid: str) -> None:
-        self.workers[wid].send_signal(signal.SIGKILL)
-        self.workers[wid].wait(10)
-
-    def start_scheduler(self, policy: str = "first-fit") -> None:
-        self.scheduler = self._spawn("scheduler", "scheduler", "--policy", policy, "--checkpoint-every",
-                                     f"{CHECKPOINT}s", "--deadline", f"{DEADLINE}s")
-
-    def kill_scheduler(self) -> None:
-        assert self.scheduler is not None
-        self.scheduler.send_signal(signal.SIGKILL)
-        self.scheduler.wait(10)
-
-    def things(self, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
-        group, rest = args[0], args[1:]
-        return subprocess.run([*things_cmd(), group, "--pubsub", self.url, "--fs", self.fs, *rest],
-                              capture_output=True, text=True, timeout=timeout)
-
-    def apps(self) -> dict[str, dict]:
-        r = self.things("app", "ls", "--json")
-        assert r.returncode == 0, r.stderr
-        return {p["id"]: p for a in json.loads(r.stdout) for p in a["programs"]}
-
-    def live(self) -> list[dict]:
-        r = self.things("dispatch", "ps", "--json")
-        assert r.returncode == 0, r.stderr
-        return [p for p in json.loads(r.stdout) if p["state"] in ("running", "paused", "migrating")]
-
-    def stop(self) -> None:
-        procs = [*self.workers.values(), *([self.scheduler] if self.scheduler else [])]
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in procs:
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+def start_scheduler(cluster: Fleet, policy: str = "first-fit") -> None:
+    cluster.scheduler("--policy", policy, "--checkpoint-every", f"{CHECKPOINT}s", "--deadline", f"{DEADLINE}s")
 
 
 def wait_for(what, timeout: float, every: float = 0.2):  # noqa: ANN001, ANN201 - a test helper
@@ -157,15 +102,14 @@ def check_sequence(values: list[int], max_repeat: int) -> int:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, mosquitto):
-    c = Cluster(tmp_path_factory.mktemp("scheduler"), f"mqtt://127.0.0.1:{mosquitto.port}")
+    work = tmp_path_factory.mktemp("scheduler")
+    c = Fleet(work, f"mqtt://127.0.0.1:{mosquitto.port}", str(work / "fs"), verbose=True)
     for wid in ("w1", "w2", "w3"):
-        c.start_worker(wid)
-    c.start_scheduler()
+        c.worker(wid, heartbeat=HEARTBEAT, wait=False)
+    start_scheduler(c)
     out = Output(c.url)
     c.output = out  # type: ignore[attr-defined]
-    r = wait_for(lambda: (s := c.things("dispatch", "workers", "--json")).returncode == 0
-                 and len(json.loads(s.stdout)) == 3, 30)
-    assert r, "three workers did not come up"
+    c.wait_workers(3)
     time.sleep(DEADLINE)  # the scheduler's grace period: it first hears from the fleet
     yield c
     out.close()
@@ -173,7 +117,7 @@ def cluster(tmp_path_factory, mosquitto):
 
 
 @pytest.fixture(scope="module")
-def app(cluster: Cluster) -> dict[str, dict]:
+def app(cluster: Fleet) -> dict[str, dict]:
     spec = cluster.work / "tickers.yaml"
     (cluster.work / "ticker.js").write_text((PROGRAMS / "ticker.js").read_text())
     spec.write_text(
@@ -189,7 +133,7 @@ def app(cluster: Cluster) -> dict[str, dict]:
     return {p["name"]: p for p in result["programs"]}
 
 
-def test_app_run_places_every_program(cluster: Cluster, app: dict[str, dict]) -> None:
+def test_app_run_places_every_program(cluster: Fleet, app: dict[str, dict]) -> None:
     assert {p["state"] for p in app.values()} == {"running"}
     assert app["b"]["worker"] != app["c"]["worker"]  # anti-affinity
     assert all(p["epoch"] == 1 for p in app.values())
@@ -205,13 +149,13 @@ def test_app_run_places_every_program(cluster: Cluster, app: dict[str, dict]) ->
         assert 1 <= len(kept) <= 3, kept  # keep 2 (a third while the newest is written, before pruning)
 
 
-def test_killed_worker_programs_resume_elsewhere_from_their_checkpoint(cluster: Cluster,
+def test_killed_worker_programs_resume_elsewhere_from_their_checkpoint(cluster: Fleet,
                                                                        app: dict[str, dict]) -> None:
     out: Output = cluster.output  # type: ignore[attr-defined]
     victim = app["a"]["worker"]
     on_victim = [p["id"] for p in cluster.apps().values() if p["worker"] == victim]
     time.sleep(2.5 * CHECKPOINT)  # a few checkpoints in
-    cluster.kill_worker(victim)
+    cluster.kill(cluster.workers[victim])
     killed_at = time.monotonic()
 
     def recovered() -> bool:
@@ -236,7 +180,7 @@ def test_killed_worker_programs_resume_elsewhere_from_their_checkpoint(cluster: 
 
     # The killed worker comes back with the same id: it resurrects nothing, and every program
     # still runs exactly once.
-    cluster.start_worker(victim)
+    cluster.worker(victim, heartbeat=HEARTBEAT, wait=False)
     assert wait_for(lambda: victim in {w["worker"] for w in json.loads(
         cluster.things("dispatch", "workers", "--json").stdout)}, 20)
     time.sleep(3 * HEARTBEAT + 1)
@@ -245,14 +189,14 @@ def test_killed_worker_programs_resume_elsewhere_from_their_checkpoint(cluster: 
     assert not [p for p in live if p["worker"] == victim]
 
 
-def test_scheduler_killed_and_restarted_changes_nothing(cluster: Cluster, app: dict[str, dict]) -> None:
+def test_scheduler_killed_and_restarted_changes_nothing(cluster: Fleet, app: dict[str, dict]) -> None:
     out: Output = cluster.output  # type: ignore[attr-defined]
     before = {pid: (p["worker"], p["epoch"], p["restarts"]) for pid, p in cluster.apps().items()}
     counts = {pid: len(out.values(pid)) for pid in before}
-    cluster.kill_scheduler()
+    cluster.kill(cluster.schedulers[-1])
     time.sleep(1.0)
     ensure_example_policy()
-    cluster.start_scheduler(policy="example")  # a third-party policy, through its own entry point
+    start_scheduler(cluster, policy="example")  # a third-party policy, through its own entry point
     time.sleep(DEADLINE + 3 * HEARTBEAT + 1.5)
     after = {pid: (p["worker"], p["epoch"], p["restarts"]) for pid, p in cluster.apps().items()}
     assert after == before
@@ -264,7 +208,7 @@ def test_scheduler_killed_and_restarted_changes_nothing(cluster: Cluster, app: d
         assert len(tail) > 20 and check_sequence([1] + [v - tail[0] + 2 for v in tail], max_repeat=0) == 0
 
 
-def test_drain_moves_programs_live(cluster: Cluster, app: dict[str, dict]) -> None:
+def test_drain_moves_programs_live(cluster: Fleet, app: dict[str, dict]) -> None:
     out: Output = cluster.output  # type: ignore[attr-defined]
     placed = cluster.apps()
     busiest = max(sorted({p["worker"] for p in placed.values()}),
@@ -287,7 +231,7 @@ def test_drain_moves_programs_live(cluster: Cluster, app: dict[str, dict]) -> No
     assert cluster.things("dispatch", "drain", busiest, "--undo").returncode == 0
 
 
-def test_worker_signalling_low_resources_is_drained_live(cluster: Cluster, app: dict[str, dict]) -> None:
+def test_worker_signalling_low_resources_is_drained_live(cluster: Fleet, app: dict[str, dict]) -> None:
     out: Output = cluster.output  # type: ignore[attr-defined]
     placed = cluster.apps()
     leaving = sorted({p["worker"] for p in placed.values()})[0]
@@ -305,7 +249,7 @@ def test_worker_signalling_low_resources_is_drained_live(cluster: Cluster, app: 
     assert cluster.things("dispatch", "drain", leaving, "--undo").returncode == 0
 
 
-def test_source_killed_during_a_migration_leaves_exactly_one_copy(cluster: Cluster, app: dict[str, dict]) -> None:
+def test_source_killed_during_a_migration_leaves_exactly_one_copy(cluster: Fleet, app: dict[str, dict]) -> None:
     out: Output = cluster.output  # type: ignore[attr-defined]
     (cluster.work / "heavy_ticker.js").write_text((PROGRAMS / "heavy_ticker.js").read_text())
     spec = cluster.work / "heavy.yaml"
@@ -319,7 +263,7 @@ def test_source_killed_during_a_migration_leaves_exactly_one_copy(cluster: Clust
     mover = subprocess.Popen([*things_cmd(), "dispatch", "--pubsub", cluster.url, "--fs", cluster.fs, "migrate",
                               pid, target], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(0.25)  # the source is snapshotting the program or waiting for the target
-    cluster.kill_worker(source)
+    cluster.kill(cluster.workers[source])
     mover.communicate(timeout=120)
     # Whether the move had finished or not, once the scheduler has dealt with the lost
     # worker the program runs exactly once, and its output goes on without a gap.
@@ -331,13 +275,13 @@ def test_source_killed_during_a_migration_leaves_exactly_one_copy(cluster: Clust
     time.sleep(3 * HEARTBEAT + 1.0)
     assert [p["worker"] for p in cluster.live() if p["id"] == pid] == [cluster.apps()[pid]["worker"]]
     check_sequence(out.values(pid), max_repeat=round(CHECKPOINT / TICK) + 4)
-    cluster.start_worker(source)
+    cluster.worker(source, heartbeat=HEARTBEAT, wait=False)
     assert wait_for(lambda: source in {w["worker"] for w in json.loads(
         cluster.things("dispatch", "workers", "--json").stdout)}, 20)
     assert cluster.things("app", "stop", "heavy").returncode == 0
 
 
-def test_unplaceable_application_and_bad_files(cluster: Cluster, app: dict[str, dict]) -> None:
+def test_unplaceable_application_and_bad_files(cluster: Fleet, app: dict[str, dict]) -> None:
     spec = cluster.work / "camera.yaml"
     spec.write_text("name: cams\nprograms:\n  - {file: ticker.js, labels: {camera: true}}\n")
     r = cluster.things("app", "run", str(spec), "--wait", "3")
@@ -353,7 +297,7 @@ def test_unplaceable_application_and_bad_files(cluster: Cluster, app: dict[str, 
     assert r.returncode == 1 and "already running" in r.stderr
 
 
-def test_stop_application(cluster: Cluster, app: dict[str, dict]) -> None:
+def test_stop_application(cluster: Fleet, app: dict[str, dict]) -> None:
     r = cluster.things("app", "stop", "tickers")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["state"] == "stopped"

@@ -212,7 +212,13 @@ def _setup_worker(wk: argparse.ArgumentParser) -> None:
                     help="memory limit of each program run here (default: none; `dispatch run` may set its own)")
     wk.add_argument("--max-cpu-seconds", type=float,
                     help="CPU-time limit of each program run here (default: none; `dispatch run` may set its own)")
-    wk.add_argument("--config", help="TOML config file ([worker] id, pubsub, fs, runtime, heartbeat, labels)")
+    wk.add_argument("--output-max-mb", type=float, metavar="MB",
+                    help="output history kept per program in the global FS: its oldest output is dropped past "
+                    "this (default 8)")
+    wk.add_argument("--output-max-age", metavar="DURATION",
+                    help="drop a program's output older than this from its history (7d, 12h; default: none)")
+    wk.add_argument("--config", help="TOML config file ([worker] id, pubsub, fs, runtime, heartbeat, labels, "
+                    "output_max_mb, output_max_age)")
     wk.add_argument("--encrypt-snapshots", action="store_true",
                     help="encrypt the snapshots this worker stores (AES-256-GCM with the cluster's snapshot key)")
     wk.add_argument("--replace", action="store_true",

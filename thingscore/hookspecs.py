@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
@@ -128,7 +127,9 @@ def plugin_manager() -> pluggy.PluginManager:
 
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(sys.modules[__name__])
-    for ep in entry_points(group="things.hooks"):
+    from thingscore import plugins  # the entry points as every other plugin kind finds them (cached)
+
+    for ep in plugins.hook_entry_points():
         if pm.get_plugin(ep.name) is not None:
             continue
         try:

@@ -16,18 +16,36 @@ data on its class (read with :func:`declaration`):
 Declarations are read by importing every plugin class of a kind, so plugin modules keep
 their own heavy imports lazy (see ``things_plugins._lazy``); a plugin that cannot be
 imported is skipped with a warning instead of breaking the choice among the others.
+
+Finding the entry points means reading the metadata of every installed distribution
+(``importlib.metadata``: ~0.1 s with its own import, a third of the answer time of a
+``things dispatch`` command). So the result is kept in a small cache file
+(``$XDG_CACHE_HOME/things/``, else ``~/.cache/things/``), valid while a fingerprint of the
+installed distributions is unchanged: for every ``sys.path`` entry, the names of the
+``*.dist-info``/``*.egg-info`` in it with the mtime and size of their ``entry_points.txt`` (a
+listing and a stat per distribution: about a millisecond). Installing, removing, upgrading or
+editing a distribution, or another ``sys.path``, changes the fingerprint and the next command
+scans again (the file keeps the last few fingerprints, so that commands with different
+``sys.path`` do not evict each other); the cache only ever holds what a scan found. An
+entry point is loaded as ``importlib.metadata`` loads one (``module:attr``), by
+:class:`PluginEntry`: the kernel no longer needs stevedore, whose own lookup read the same
+metadata once more.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
+import json
 import logging
+import os
 import re
+import stat
+import sys
+import zlib
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
 from typing import Any
-
-from stevedore import driver
 
 GROUPS = {
     "parser": "things.parsers",
@@ -36,6 +54,7 @@ GROUPS = {
     "scheduler": "things.schedulers",
     "runtime": "things.runtimes",
 }
+HOOKS_GROUP = "things.hooks"
 
 log = logging.getLogger("things.plugins")
 
@@ -58,21 +77,160 @@ class Declaration:
     accepts_paths: bool = False
 
 
-@functools.cache
-def _all_entry_points() -> dict[str, dict[str, EntryPoint]]:
-    """Our entry points by group and name, read once per process (a scan of every installed
-    distribution's metadata: too slow to repeat for each question); see :func:`refresh`."""
+#: Bumped when the cache file's layout changes: an older file is then simply scanned again.
+CACHE_VERSION = 2
+#: Fingerprints kept per cache file, most recent first: processes of one interpreter with
+#: different ``sys.path`` (``python -m`` from different directories, ``PYTHONPATH``) each hit.
+CACHE_ENTRIES = 8
+_ENTRY_POINT = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+
+
+@dataclass(frozen=True)
+class PluginEntry:
+    """One entry point of ours (``name = module:attr`` in ``group``), loadable without
+    ``importlib.metadata``: what the cache file keeps."""
+
+    name: str
+    group: str
+    value: str
+
+    def load(self) -> Any:
+        """The object the entry point names, imported as ``importlib.metadata.EntryPoint.load`` does."""
+        match = _ENTRY_POINT.match(self.value)
+        if match is None:
+            raise ValueError(f"entry point {self.name} = {self.value!r} in {self.group}: not module:attr")
+        obj: Any = importlib.import_module(match.group("module"))
+        for attr in filter(None, (match.group("attr") or "").split(".")):
+            obj = getattr(obj, attr)
+        return obj
+
+
+def _stamp(path: str) -> list[int]:
+    """mtime and size of a file ([-1, -1] when there is none)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return [-1, -1]
+    return [st.st_mtime_ns, st.st_size]
+
+
+def fingerprint() -> list[Any]:
+    """What the installed distributions look like, cheaply: for each ``sys.path`` entry that
+    is a directory, the name of every distribution in it with the mtime and size of its
+    ``entry_points.txt``; for a zip or ``.egg`` file, its own mtime and size. Equal
+    fingerprints, equal entry points. (Not a directory's mtime: the listing already says
+    what was added or removed, and the working directory, first on ``sys.path`` under
+    ``python -m``, changes whenever any file is made in it.)"""
+    out: list[Any] = [sys.version, sys.prefix]
+    for entry in sys.path:
+        path = os.path.abspath(entry or ".")  # '' is the working directory, as for importlib
+        try:
+            st = os.stat(path)
+        except OSError:
+            out.append([path, None])
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            out.append([path, st.st_mtime_ns, st.st_size])
+            continue
+        dists: list[list[Any]] = []
+        if path.endswith(".egg"):  # an unzipped egg on sys.path: its metadata is inside
+            dists.append(["EGG-INFO", *_stamp(os.path.join(path, "EGG-INFO", "entry_points.txt"))])
+        try:
+            with os.scandir(path) as listing:
+                for item in listing:
+                    if item.name.endswith((".dist-info", ".egg-info")):
+                        dists.append([item.name, *_stamp(os.path.join(item.path, "entry_points.txt"))])
+        except OSError:
+            dists.append(["(unreadable)", -1, -1])
+        out.append([path, sorted(dists)])
+    return out
+
+
+def cache_file() -> str | None:
+    """Where this interpreter's entry points are cached (None: no home to put them in)."""
+    home = os.path.expanduser("~")
+    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home != "~" else "")
+    if not base:
+        return None
+    tag = f"{zlib.crc32(f'{sys.prefix}|{sys.version}'.encode()):08x}"  # one file per interpreter
+    return os.path.join(base, "things", f"entry-points-{tag}.json")
+
+
+def _scan() -> dict[str, dict[str, PluginEntry]]:
+    """Our entry points by group and name, from every installed distribution's metadata."""
+    from importlib.metadata import entry_points  # only here: its import is a third of the scan
+
     installed = entry_points()
-    found: dict[str, dict[str, EntryPoint]] = {}
-    for group in GROUPS.values():
+    found: dict[str, dict[str, PluginEntry]] = {}
+    for group in (*GROUPS.values(), HOOKS_GROUP):
         by_name = found[group] = {}
         for ep in installed.select(group=group):
-            by_name.setdefault(ep.name, ep)  # the first one of a name wins, as stevedore's would
+            by_name.setdefault(ep.name, PluginEntry(ep.name, group, ep.value))  # the first of a name wins
     return found
 
 
-def _entry_points(kind: str) -> dict[str, EntryPoint]:
+def _read_cache(path: str) -> list[dict[str, Any]]:
+    """The entries of the cache file, most recently written first ([] when none is usable)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            return []
+        return [e for e in data["entries"] if isinstance(e, dict)]
+    except (OSError, ValueError, TypeError, KeyError):  # none yet, or not ours: scan
+        return []
+
+
+def _groups(entry: dict[str, Any]) -> dict[str, dict[str, PluginEntry]] | None:
+    try:
+        return {group: {name: PluginEntry(name, group, value) for name, value in entries}
+                for group, entries in entry["groups"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _write_cache(path: str, entries: list[dict[str, Any]]) -> None:
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"version": CACHE_VERSION, "entries": entries[:CACHE_ENTRIES]}, f)
+        os.replace(tmp, path)  # atomic: a concurrent command reads the old file or the new one
+    except OSError as exc:  # a read-only home: every command scans, nothing else changes
+        log.debug("cannot cache the entry points in %s: %s", path, exc)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _read_entry_points() -> dict[str, dict[str, PluginEntry]]:
+    """Our entry points by group and name: from the cache file while the installed
+    distributions are unchanged, else scanned (and cached)."""
+    where = cache_file()
+    print_ = fingerprint()  # before the scan: an install during it makes the next command scan again
+    entries = _read_cache(where) if where is not None else []
+    for entry in entries:
+        if entry.get("fingerprint") == print_ and (cached := _groups(entry)) is not None:
+            return cached
+    found = _scan()
+    if where is not None:
+        fresh = {"fingerprint": print_,
+                 "groups": {group: [[e.name, e.value] for e in eps.values()] for group, eps in found.items()}}
+        _write_cache(where, [fresh, *(e for e in entries if e.get("fingerprint") != print_)])
+    return found
+
+
+#: The same, read once per process (see :func:`refresh`): plugin kinds are asked many times per command.
+_all_entry_points = functools.cache(_read_entry_points)
+
+
+def _entry_points(kind: str) -> dict[str, PluginEntry]:
     return _all_entry_points()[GROUPS[kind]]
+
+
+def hook_entry_points() -> list[PluginEntry]:
+    """The ``things.hooks`` entry points (lifecycle hook plugins, :mod:`thingscore.hookspecs`),
+    read afresh on each call as before the cache: a process builds its hook manager once."""
+    return list(_read_entry_points()[HOOKS_GROUP].values())
 
 
 def refresh() -> None:
@@ -90,12 +248,14 @@ def load_class(kind: str, name: str | None) -> Any:
     """The plugin class (or factory) registered as ``name`` in the group of ``kind`` (its
     kind's default when None)."""
     name = name or default_name(kind)
-    try:
-        mgr = driver.DriverManager(namespace=GROUPS[kind], name=name, invoke_on_load=False)
-    except Exception as exc:  # stevedore raises NoMatches / RuntimeError variants
+    ep = _entry_points(kind).get(name)
+    if ep is None:
         known = ", ".join(available(kind)) or "none"
-        raise PluginNotFound(f"no {kind} plugin named {name!r} (installed: {known})") from exc
-    return mgr.driver
+        raise PluginNotFound(f"no {kind} plugin named {name!r} (installed: {known})")
+    try:
+        return ep.load()
+    except Exception as exc:  # the plugin's module or a library it needs is missing or broken
+        raise PluginNotFound(f"{kind} plugin {name!r} cannot be loaded ({type(exc).__name__}: {exc})") from exc
 
 
 def load(kind: str, name: str | None, **kwargs: Any) -> Any:

@@ -65,7 +65,9 @@ if TYPE_CHECKING:
     import paho.mqtt.client as mqtt
     from paho.mqtt.properties import Properties
 else:  # paho is loaded when a client is made, not when the plugin's declarations are read
-    mqtt = lazy_import("paho.mqtt.client")
+    # paho imports dnspython when installed, for MQTT over DNS SRV records (connect_srv), which
+    # we do not use: most of paho's import time
+    mqtt = lazy_import("paho.mqtt.client", optional=("dns.resolver",))
     _enums = lazy_import("paho.mqtt.enums")
     _packettypes = lazy_import("paho.mqtt.packettypes")
     _properties = lazy_import("paho.mqtt.properties")

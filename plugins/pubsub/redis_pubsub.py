@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Sequence
@@ -162,6 +163,20 @@ def refusal(exc: BaseException, url: str, connecting: bool = False) -> str | Non
     return None
 
 
+def _interrupt(conn: redis.connection.Connection | None) -> None:
+    """Wake the thread blocked reading ``conn``: its read sees the connection closed at once.
+
+    Only the socket is shut down (the plain ``socket.shutdown``, under a TLS wrapper too, so
+    that no SSL state is torn away under the reading thread); the reader, which sees the
+    stop flag, returns, and redis-py's own ``close()`` follows. redis-py keeps the socket in
+    ``_sock``; a version without it only loses the wake-up, never the close.
+    """
+    sock = getattr(conn, "_sock", None) if conn is not None else None
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
 def glob_for(pattern: str) -> str:
     """A Redis glob matching at least every topic that ``pattern`` matches."""
     out = []
@@ -226,7 +241,10 @@ class RedisPubSub(PubSub):
             self._script = self._r.register_script(_PUBLISH_DURABLE)
             self._pub_conn = self._r.connection_pool.get_connection()
             self._ps = redis.Redis.from_url(url, client_name=f"things:{self.client_id}:sub", **opts).pubsub()
-            self._stream_r = redis.Redis.from_url(url, client_name=f"things:{self.client_id}:inbox", **opts)
+            # One connection of its own (not a pool), so that close() can find the socket on
+            # which the inbox reader waits and wake it (see _teardown)
+            self._stream_r = redis.Redis.from_url(url, client_name=f"things:{self.client_id}:inbox",
+                                                  single_connection_client=True, **opts)
         except redis.RedisError as exc:
             self._teardown()
             why = refusal(exc, self._url, connecting=True) or str(exc)
@@ -386,7 +404,7 @@ class RedisPubSub(PubSub):
         assert ps is not None
         while not self._stop.is_set():
             if not ps.subscribed:
-                time.sleep(0.02)
+                self._stop.wait(0.02)  # nothing to read yet; close() ends the wait at once
                 continue
             try:
                 msg = ps.get_message(timeout=0.2)
@@ -467,8 +485,6 @@ class RedisPubSub(PubSub):
         start = "0"  # pending entries first: delivered before a disconnect, never acknowledged
         while not self._stop.is_set():
             try:
-                with contextlib.suppress(redis.ResponseError):  # the group after a server restart
-                    r.xgroup_create(self._inbox, GROUP, id="0", mkstream=True)
                 reply = r.xreadgroup(GROUP, self.client_id, {self._inbox: start}, count=500,
                                      block=None if start == "0" else BLOCK_MS)
             except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
@@ -481,6 +497,18 @@ class RedisPubSub(PubSub):
             except redis.RedisError as exc:
                 if self._stop.is_set():
                     return
+                if "NOGROUP" in str(exc):
+                    # The group is made by subscribe(); gone means a server restarted without
+                    # persistence: made again here (not before every read: a round trip each)
+                    try:
+                        r.xgroup_create(self._inbox, GROUP, id="0", mkstream=True)
+                        continue
+                    except redis.ResponseError as again:
+                        if "BUSYGROUP" in str(again):  # made meanwhile by subscribe()
+                            continue
+                        exc = again
+                    except redis.RedisError as again:
+                        exc = again
                 log.warning("redis %s: inbox read failed: %s", self.client_id, exc)
                 time.sleep(0.2)
                 continue
@@ -529,6 +557,13 @@ class RedisPubSub(PubSub):
     def _teardown(self) -> None:
         self._closed = True
         self._stop.set()
+        # The readers wait on their sockets (a stream read blocks BLOCK_MS, a pub/sub read
+        # 0.2 s): without a wake-up every close() of a command-line client waited that long
+        # for its threads, most of the answer time of `things dispatch ps` on redis.
+        if self._ps is not None:
+            _interrupt(self._ps.connection)
+        if self._stream_r is not None:
+            _interrupt(self._stream_r.connection)
         for th in self._threads:
             if th is not threading.current_thread():
                 th.join(5)

@@ -54,14 +54,17 @@ import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlparse
 
 import zmq
 import zmq.auth
-from zmq.auth.thread import ThreadAuthenticator
 from zmq.utils import z85
 
 from thingscore.pubsub import PubSubError, new_id, topic_matches, unpack
+
+if TYPE_CHECKING:  # imported by the broker that uses CURVE: it imports asyncio (a sixth of every client's start)
+    from zmq.auth.thread import ThreadAuthenticator
 
 log = logging.getLogger("things.pubsub.zmq.broker")
 
@@ -253,6 +256,8 @@ class ZmqBroker:
                 s.curve_server = True
                 s.curve_secretkey = self.curve_secret
         if self.allowed_clients is not None:
+            from zmq.auth.thread import ThreadAuthenticator
+
             self._auth = ThreadAuthenticator(self._ctx, log=logging.getLogger("things.pubsub.zmq.auth"))
             self._auth.start()
             self._auth.configure_curve_callback("*", credentials_provider=_AllowedClients(self.allowed_clients))

@@ -157,25 +157,35 @@ def _write(chunks: list[output_log.Chunk]) -> None:
 def _logs(d: Dispatcher, pid: str, follow: bool, tail: int | None = None, since: float | None = None) -> int:
     """Print the program's output history from the global FS (all of it, or ``--tail`` lines,
     or ``--since`` a time); with --follow, go on until it ends, wherever it runs."""
-    chunks = d.output(pid)
-    if chunks is None:
+    found = d.output_history(pid)
+    if found is None:
         return _logs_of_worker(d, pid, follow)
-    _write(output_log.select(chunks, tail, since))
+    if found.dropped and tail is None and since is None:
+        print(f"things dispatch: the first {found.dropped} records ({human_bytes(found.dropped_bytes)}) of "
+              f"{pid}'s output were dropped by the workers' retention (things worker --output-max-mb, "
+              "--output-max-age)", file=sys.stderr, flush=True)
+    _write(output_log.select(found.chunks, tail, since))
     if not follow:
         return 0
-    seen = len(chunks)
+    seen = found.dropped + len(found.chunks)  # records printed, counted from the very first one
     told_left = False
+
+    def more() -> None:
+        nonlocal seen
+        now = d.output_history(pid) or output_log.History()
+        # a cut by retention in between moves the start: what was already printed is skipped
+        # (and what came and was dropped between two reads is not there to print)
+        _write(now.chunks[max(seen - now.dropped, 0):])
+        seen = max(seen, now.dropped + len(now.chunks))
+
     try:
         while True:
             history = _events(d, pid)
             time.sleep(0.3)
-            chunks = d.output(pid) or []
-            _write(chunks[seen:])
-            seen = len(chunks)
+            more()
             last = history[-1]["event"] if history else ""
             if last == "end":
-                chunks = d.output(pid) or []  # what its worker flushed with the end
-                _write(chunks[seen:])
+                more()  # what its worker flushed with the end
                 return 0
             if last == "left" and not told_left:
                 told_left = True

@@ -20,7 +20,6 @@ from thingscore.security import keys
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("stevedore").setLevel(logging.ERROR)  # "Could not load NAME": the CLI says it better
     every = parse_duration(args.checkpoint_every, "--checkpoint-every") if args.checkpoint_every else None
     deadline = parse_duration(args.deadline, "--deadline")
     lease = parse_duration(args.lease, "--lease") if getattr(args, "lease", None) else None

@@ -11,7 +11,9 @@ import uuid
 from thingscore import plugins
 from thingscore.console import CommandError, Exit, usage
 from thingscore.control import cluster_fs
+from thingscore.control.apps import parse_duration
 from thingscore.control.config import load_worker_config, open_fs, open_pubsub, pubsub_spec
+from thingscore.control.output_log import DEFAULT_MAX_BYTES, Retention
 from thingscore.control.readiness import NotReady, check_fs, check_pubsub
 from thingscore.control.worker import Worker
 from thingscore.control.worker_identity import DuplicateWorker, Instance, ensure_unique
@@ -24,14 +26,20 @@ from thingscore.security.keys import KeyRing
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("stevedore").setLevel(logging.ERROR)  # "Could not load NAME": the CLI says it better
     labels = dict(kv.split("=", 1) for kv in args.label or [] if "=" in kv) or None
     bad = [kv for kv in args.label or [] if "=" not in kv]
     if bad:
         raise usage(f"--label {bad[0]!r} is not KEY=VALUE", "e.g. --label camera=true")
+    try:
+        age = getattr(args, "output_max_age", None)
+        age = parse_duration(age, "--output-max-age") if age is not None else None
+    except ValueError as exc:
+        raise usage(str(exc), "e.g. --output-max-age 7d") from exc
     cfg = load_worker_config(args.config, {"id": args.id, "pubsub": args.pubsub, "fs": args.fs,
                                            "runtime": args.runtime, "heartbeat": args.heartbeat,
-                                           "labels": labels, "low_memory_mb": args.low_memory_mb})
+                                           "labels": labels, "low_memory_mb": args.low_memory_mb,
+                                           "output_max_mb": getattr(args, "output_max_mb", None),
+                                           "output_max_age": age})
     if args.memory_mb is not None:
         cfg.capacity["memory_mb"] = args.memory_mb
     if args.cpus is not None:
@@ -41,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     ring = keys.load_for(getattr(args, "keys", None) or cfg.keys, "worker")
     try:
         limits = Limits.from_flags(args.max_memory_mb, args.max_cpu_seconds)
+        retention = Retention(
+            max_bytes=int(cfg.output_max_mb * 1024 * 1024) if cfg.output_max_mb is not None else DEFAULT_MAX_BYTES,
+            max_age=cfg.output_max_age)
     except ValueError as exc:
         raise usage(str(exc)) from exc
     me = Instance()
@@ -61,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         worker = Worker(cfg.id, pubsub, fs, runtime=cfg.runtime, heartbeat=cfg.heartbeat, labels=cfg.labels,
                         capacity=cfg.capacity or None, low_memory_mb=cfg.low_memory_mb, keys=ring,
                         encrypt_snapshots=bool(getattr(args, "encrypt_snapshots", False)) or cfg.encrypt_snapshots,
-                        limits=limits, identity=me)
+                        limits=limits, identity=me, output_retention=retention)
     except ValueError as exc:  # --encrypt-snapshots without the keys that hold the snapshot key
         pubsub.close()
         fs.close()

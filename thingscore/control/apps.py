@@ -37,8 +37,8 @@ from thingscore.security.keys import KeyRing
 
 from . import store
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_FILE = 1024 * 1024  # an application file is a page of settings, not a data set
 MAX_NESTING = 64
@@ -58,7 +58,7 @@ class AppSpecError(ValueError):
 
 
 def parse_duration(value: Any, where: str = "duration") -> float:
-    """Seconds from ``5``, ``5s``, ``500ms``, ``2m``, ``1h``."""
+    """Seconds from ``5``, ``5s``, ``500ms``, ``2m``, ``1h``, ``7d``."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             seconds = float(value)

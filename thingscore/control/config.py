@@ -162,10 +162,22 @@ class WorkerConfig:
     low_memory_mb: float | None = None
     keys: str | None = None          # the cluster's key file (``things keygen``); None: an open worker
     encrypt_snapshots: bool = False
+    output_max_mb: float | None = None    # None: output_log's default
+    output_max_age: float | None = None   # seconds; None: no age limit
 
 
 MAX_CONFIG = 1024 * 1024  # a worker's config file is a few lines
 MAX_CONFIG_DEPTH = 64     # levels of arrays and inline tables (counted as in JSON: a bound, not a parse)
+
+
+def _duration(value: Any, where: str) -> float:
+    """Seconds from a number or ``30s``, ``12h``, ``7d``... (ConfigError otherwise)."""
+    from thingscore.control.apps import AppSpecError, parse_duration
+
+    try:
+        return parse_duration(value, where)
+    except AppSpecError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _text(data: dict[str, Any], key: str, where: str) -> str | None:
@@ -239,6 +251,7 @@ def load_worker_config(path: str | None, overrides: dict[str, Any]) -> WorkerCon
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: [worker] must be a table")
     low = data.get("low_memory_mb")
+    out_mb, out_age = data.get("output_max_mb"), data.get("output_max_age")
     cfg = WorkerConfig(
         id=_text(data, "id", where) or os.environ.get("THINGS_WORKER_ID") or "",
         pubsub=_text(data, "pubsub", where),
@@ -250,6 +263,8 @@ def load_worker_config(path: str | None, overrides: dict[str, Any]) -> WorkerCon
         low_memory_mb=_positive(low, f"{where}: low_memory_mb") if low is not None else None,
         keys=_text(data, "keys", where),
         encrypt_snapshots=_flag(data, "encrypt_snapshots", where),
+        output_max_mb=_positive(out_mb, f"{where}: output_max_mb") if out_mb is not None else None,
+        output_max_age=_duration(out_age, f"{where}: output_max_age") if out_age is not None else None,
     )
     for key, value in overrides.items():
         if value is not None:

@@ -221,6 +221,10 @@ class Dispatcher:
         the global FS)."""
         return output_log.read(self.fs, pid)
 
+    def output_history(self, pid: str) -> output_log.History | None:
+        """The same, with how much of it the workers' retention dropped (None: no history)."""
+        return output_log.read_history(self.fs, pid)
+
     def history(self, pid: str) -> dict[str, Any]:
         """Where ``pid`` has been: ``{"id", "stays", "moves"}`` (see :mod:`.program_history`)."""
         records = program_history.read(self.fs, pid)

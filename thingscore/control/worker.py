@@ -45,7 +45,7 @@ from thingscore.security.keys import KeyRing
 from . import cluster_fs, heartbeat_seal, mailbox, program_history, protocol, roster, store
 from .client import ControlClient, NoReply, UntrustedReply
 from .inbox import CommandInbox
-from .output_log import OutputLog
+from .output_log import OutputLog, Retention
 from .process import EXITED, FAILED, MIGRATING, PAUSED, RUNNING, ManagedProcess, pump
 from .program_io import ProgramBus, files_root, serve_file_requests
 from .protocol import Reply
@@ -65,7 +65,7 @@ class Worker:
                  workdir: Path | None = None, migrate_timeout: float = 30.0,
                  low_memory_mb: float | None = None, keys: KeyRing | None = None,
                  encrypt_snapshots: bool = False, limits: Limits | None = None,
-                 identity: Instance | None = None) -> None:
+                 identity: Instance | None = None, output_retention: Retention | None = None) -> None:
         self.id = worker_id
         #: This run of the worker (instance id, host, OS pid, start time): what tells two
         #: workers that claim one id apart (see :mod:`.worker_identity`).
@@ -107,7 +107,8 @@ class Worker:
         #: The global FS as this worker advertises it (heartbeats, ``info``): no secrets.
         self.fs_url = cluster_fs.public_url(fs)
         self._mappers: dict[str, StackMapper | None] = {}  # program hash -> its stack mapper
-        self.output = OutputLog(fs, worker_id, self._map_stack)
+        #: How much of each program's output history is kept in the global FS (``--output-max-mb``...)
+        self.output = OutputLog(fs, worker_id, self._map_stack, output_retention)
         self._last_output: dict[str, float] = {}  # pid -> monotonic time of its last chunk
         self.leaving = False  # stopping: the last heartbeat says so, and the scheduler hears "left"
         #: Why this worker stopped on its own (another worker already had its id), or None.
