@@ -10,6 +10,7 @@ const { takeSnapshot, SnapshotError } = require('./serialize.js');
 const { restoreSnapshot, RestoreError } = require('./restore.js');
 const { makeNodeHost } = require('./host_node.js');
 const { patchEvents } = require('./node_events.js');
+const { patchUtil } = require('./node_util.js');
 const thingsApi = require('./things_api.js');
 const { makeGlobalFs } = require('./global_fs.js');
 const promises = require('./promise.js');
@@ -365,6 +366,7 @@ function program(meta, table, embedded) {
   if (typeof host.watchRejections === 'function') promises.setRejectionTracker(host.watchRejections(promises.jobsPending));
   installGlobals();
   if (host.name === 'node' || host.name === 'quickjs') patchEvents(host.require('events'));
+  try { patchUtil(host.require('util')); } catch (e) { /* an engine without util */ }
   patchFunctionTypes(host);
   rt.builtins = new Builtins(host);
   rt.things = thingsApi.makeThingsApi(rt);

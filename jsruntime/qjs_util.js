@@ -72,8 +72,38 @@ const legacy = {
   isPrimitive(arg) { return arg === null || (typeof arg !== 'object' && typeof arg !== 'function'); },
 };
 
+// debuglog as Node's: enabled when NODE_DEBUG names the section (comma-separated, `*` globs).
+function debuglog(set, cb) {
+  const env = (globalThis.process && globalThis.process.env && globalThis.process.env.NODE_DEBUG) || '';
+  const re = new RegExp('^(' + env.replace(/[|\\{}()[\]^$+?.]/g, '\\$&').replace(/\*/g, '.*').replace(/,/g, '$|^') + ')$', 'i');
+  const enabled = env !== '' && re.test(set);
+  const upper = String(set).toUpperCase();
+  function logger(...args) {
+    if (!enabled) return;
+    const pid = globalThis.process ? globalThis.process.pid : 0;
+    globalThis.process.stderr.write(upper + ' ' + pid + ': ' + format(...args) + '\n');
+  }
+  Object.defineProperty(logger, 'enabled', { get() { return enabled; }, configurable: true, enumerable: true });
+  if (typeof cb === 'function') cb(logger);
+  return logger;
+}
+
+function callbackify(original) {
+  if (typeof original !== 'function') throw typeError('original', 'function', original);
+  function callbackified(...args) {
+    const cb = args.pop();
+    if (typeof cb !== 'function') throw typeError('last argument', 'function', cb);
+    Reflect.apply(original, this, args).then((v) => globalThis.process.nextTick(cb.bind(this), null, v),
+      (e) => globalThis.process.nextTick(cb.bind(this), e || Object.assign(new Error('Promise was rejected with a falsy value'), { code: 'ERR_FALSY_VALUE_REJECTION', reason: e })));
+  }
+  return callbackified;
+}
+
 module.exports = {
   ...legacy,
+  debuglog,
+  debug: debuglog,
+  callbackify,
   inspect,
   format,
   formatWithOptions,

@@ -15,6 +15,7 @@ class RestoreError extends Error {
 
 const IN_PROGRESS = 2;
 const { makeDynamic } = require('./dynamic_code.js');
+const { isUtilKind } = require('./node_util.js');
 const fnToString = Function.prototype.toString;
 const INTL_OPTION = /^[A-Za-z]{1,40}$/;
 
@@ -348,7 +349,10 @@ class Restorer {
       }
       case 'rtf': {
         const make = this.rt.registry.runtimeFactories[e.kind];
-        if (typeof make !== 'function') throw new RestoreError('unknown runtime function kind ' + e.kind);
+        if (typeof make !== 'function') {
+          throw new RestoreError(String(e.kind).startsWith('util.') ? 'this runtime\'s util has no ' + String(e.kind).slice(5) +
+            ' (a function the program holds was made by it)' : 'unknown runtime function kind ' + e.kind);
+        }
         const args = e.args.map((a) => this.get(a));
         return this.rt.registry.runtimeFn(e.kind, args, make(...args));
       }
@@ -590,6 +594,7 @@ class Restorer {
     // prototypes) lose those the snapshot does not have; objects made here start empty.
     const existing = this.adopted[id] === 1 || this.constructed[id] === 1 || e.t === 'f' || e.t === 'm' ||
       e.t === 'bf' || e.t === 'err' || e.t === 'rtf' || e.t === 'dyn';
+    if (e.t === 'rtf' && isUtilKind(e.kind)) return; // made whole by the host's util
     if (e.kv !== undefined) this.applyFlat(o, e.kv, e.r, existing);
     else this.applyProps(o, e.props === undefined ? [] : e.props, existing);
     if (e.priv) this.setPrivate(o, e.priv, 'inst');

@@ -12,6 +12,7 @@ const NATIVE_ITERATORS = new Map([
 
 const { REF, UNDEF, BIGINT, encodeNumber } = require('./values.js');
 const { RECORD_PROTO } = require('./esm.js');
+const { isUtilKind } = require('./node_util.js');
 
 const FORMAT = 'things-snapshot';
 // 2: references in property lists, array and Set items as bare ids + positions.
@@ -435,7 +436,7 @@ class Serializer {
     const rtf = reg.runtimeFns.get(f);
     if (rtf !== undefined) {
       out = { t: 'rtf', kind: rtf[0], args: rtf[1].map((a, i) => this.val(a, id, '@args[' + i + ']')) };
-      return this.props(f, id, null, out);
+      return isUtilKind(rtf[0]) ? out : this.props(f, id, null, out); // a util closure's properties are the host's
     }
     const dyn = dynamicFns.get(f);
     if (dyn !== undefined) {
