@@ -11,6 +11,7 @@ const { restoreSnapshot, RestoreError } = require('./restore.js');
 const { makeNodeHost } = require('./host_node.js');
 const { patchEvents } = require('./node_events.js');
 const { patchUtil } = require('./node_util.js');
+const { QUIET_ARGS } = require('./quiet_args.js');
 const thingsApi = require('./things_api.js');
 const { makeGlobalFs } = require('./global_fs.js');
 const promises = require('./promise.js');
@@ -427,6 +428,7 @@ function program(meta, table, embedded) {
 
 module.exports = {
   r: false, // restore mode: constructors and field initializers of the program do nothing
+  ra: QUIET_ARGS, // what a constructor's super() passes on in restore mode (quiet_args.js)
   n: 0, // identity tokens of scope activations whose captured variables can change
   U: registry.UNKNOWN_THIS,
   p: registry.report,

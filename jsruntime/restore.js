@@ -73,6 +73,11 @@ function makeIntl(e) {
 
 /** Stands in for a program's constructor function above a class being restored (constructQuietly). */
 function QuietBase() {}
+/** A stand-in parent that makes the host's parent with no arguments (for new.target). */
+function quietHostBase(parent) {
+  return function QuietHostBase() { return Reflect.construct(parent, [], new.target); };
+}
+const { QUIET_ARGS } = require('./quiet_args.js');
 /** Makes an unmapped arguments object with the strict-mode callee (this file is strict). */
 function strictArguments() { return arguments; }
 const VIEW_TYPES = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
@@ -324,12 +329,7 @@ class Restorer {
       case 'b': return rt.builtins.resolve(e.path);
       case 'sym': return e.for !== undefined ? Symbol.for(e.for) : (('d' in e) ? Symbol(e.d) : Symbol());
       case 'o': {
-        if (e.pc !== undefined) {
-          // An instance with #private state: only its class's constructor can make one.
-          const cls = this.get(e.pc);
-          this.constructed[id] = 1;
-          return this.constructQuietly(cls);
-        }
+        if (e.pc !== undefined) return this.makePrivate(e, id);
         const proto = 'p' in e ? this.get(e.p) : Object.prototype;
         return proto === Object.prototype ? {} : Object.create(proto);
       }
@@ -357,6 +357,7 @@ class Restorer {
         return this.rt.registry.runtimeFn(e.kind, args, make(...args));
       }
       case 'a': {
+        if (e.pc !== undefined) return this.makePrivate(e, id);
         const a = [];
         if ('p' in e) Object.setPrototypeOf(a, this.get(e.p));
         return a;
@@ -423,8 +424,8 @@ class Restorer {
         const req = rt.modules.requireFor(e.mod);
         return e.resolve ? req.resolve : req;
       }
-      case 'map': return new Map();
-      case 'set': return new Set();
+      case 'map': return e.pc !== undefined ? this.makePrivate(e, id) : new Map();
+      case 'set': return e.pc !== undefined ? this.makePrivate(e, id) : new Set();
       case 'wm': return new WeakMap();
       case 'ws': return new WeakSet();
       case 'date': return new Date(this.get(e.v));
@@ -439,7 +440,7 @@ class Restorer {
         this.adoptPrototype(fn, e);
         return fn;
       }
-      case 'err': return new Error();
+      case 'err': return e.pc !== undefined ? this.makePrivate(e, id) : new Error();
       case 'ab': {
         const bytes = rt.host.b64decode(e.b64);
         const buf = e.shared ? new SharedArrayBuffer(bytes.length) : new ArrayBuffer(bytes.length);
@@ -597,6 +598,8 @@ class Restorer {
     if (e.t === 'rtf' && isUtilKind(e.kind)) return; // made whole by the host's util
     if (e.kv !== undefined) this.applyFlat(o, e.kv, e.r, existing);
     else this.applyProps(o, e.props === undefined ? [] : e.props, existing);
+    // a constructed Array subclass lost its items with the properties the snapshot lacks
+    if (e.t === 'a' && e.items && this.constructed[id] === 1) this.items(e.items, e.r, o);
     if (e.priv) this.setPrivate(o, e.priv, 'inst');
     if (e.spriv) this.setPrivate(o, [[null, e.spriv]], 'stat');
   }
@@ -611,6 +614,15 @@ class Restorer {
       o[i] = this.get(e.items[i]);
     }
     if ('cal' in e) Object.defineProperty(o, 'callee', { value: this.get(e.cal), writable: true, enumerable: false, configurable: true });
+  }
+
+  /** An instance with #private state (an object, or an Array, Map, Set or Error subclass's):
+   * only its class's constructor can make one. */
+  makePrivate(e, id) {
+    const cls = this.get(e.pc);
+    if (typeof cls !== 'function') throw new RestoreError('malformed snapshot: the class of an instance is not a function');
+    this.constructed[id] = 1;
+    return this.constructQuietly(cls);
   }
 
   /**
@@ -630,10 +642,12 @@ class Restorer {
       parent = Object.getPrototypeOf(parent);
     }
     if (last === cls && classOfProto.get(cls.prototype) !== cls) return Reflect.construct(cls, [], cls);
-    if (typeof parent !== 'function' || !fnToString.call(parent).includes('/*$F:')) return Reflect.construct(cls, [], cls);
-    Object.setPrototypeOf(last, QuietBase);
+    if (typeof parent !== 'function' || parent === Function.prototype) return Reflect.construct(cls, QUIET_ARGS, cls);
+    // The program's constructors get holes (quiet_args.js); a host's parent (Array, Map, Error,
+    // EventEmitter) is made with no arguments, as `super()` would.
+    Object.setPrototypeOf(last, fnToString.call(parent).includes('/*$F:') ? QuietBase : quietHostBase(parent));
     try {
-      return Reflect.construct(cls, [], cls);
+      return Reflect.construct(cls, QUIET_ARGS, cls);
     } finally {
       Object.setPrototypeOf(last, parent);
     }

@@ -828,7 +828,11 @@ class Serializer {
         if (c !== null) return c;
       }
     }
-    if (proto !== dflt) out.p = this.val(proto, id, '@proto'); // (nothing ran since it was read)
+    if (proto !== dflt) {
+      // a subclass of Map, Set or Error with #private state: restore constructs it quietly
+      if (out.t === 'map' || out.t === 'set' || out.t === 'err') this.privates(o, proto, id, out);
+      out.p = this.val(proto, id, '@proto'); // (nothing ran since it was read)
+    }
     return this.props(o, id, skip, out, from);
   }
 
@@ -1021,6 +1025,7 @@ class Serializer {
         if (proto === ArrayProto) return e;
         // another prototype: a record, with the items already encoded
         const out = { t: 'a', n, p: this.val(proto, id, '@proto'), items: [] };
+        this.privates(a, proto, id, out); // an Array subclass with #private state
         const rs = [];
         for (let k = 0; k < n; k++) {
           const v = e[k + 2];
@@ -1033,7 +1038,10 @@ class Serializer {
       }
     }
     const out = { t: 'a', n };
-    if (proto !== ArrayProto) out.p = this.val(proto, id, '@proto');
+    if (proto !== ArrayProto) {
+      this.privates(a, proto, id, out);
+      out.p = this.val(proto, id, '@proto');
+    }
     return this.props(a, id, null, out);
   }
 

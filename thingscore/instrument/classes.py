@@ -52,7 +52,7 @@ def instrument_class(edits: EditList, source: str, node: Node, depth: int) -> No
                 brand = key["name"]
             if m.get("kind") == "constructor":
                 cbody = m["value"]["body"]
-                guard = (f"if ({RT}.r) {{ super(); return; }}" if node.get("superClass") is not None
+                guard = (f"if ({RT}.r) {{ super(...{RT}.ra); return; }}" if node.get("superClass") is not None
                          else f"if ({RT}.r) return;")
                 edits.open(cbody["start"] + 1, guard, -0.9)
         elif m["type"] == "StaticBlock":
