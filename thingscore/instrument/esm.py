@@ -402,6 +402,7 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
             elif not ref.is_write():
                 edits.replace(ident["start"], ident["end"], f"{RT}.moduleFree({json.dumps(name)})")
     _parenthesize_suspended_calls(program, edits)
+    _end_previous_statements(program, edits)
     _, import_calls, metas, _ = _dynamic_specifiers(program)
     for node in import_calls:
         edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({mid}, ")
@@ -517,6 +518,26 @@ def _open_paren(source: str, fn: Node) -> int:
         end = fn["params"][0]["start"]
         return source.rindex("(", fn["start"], end)
     return source.index("(", fn["start"], fn["body"]["start"])
+
+
+def _end_previous_statements(program: Node, edits: _Edits) -> None:
+    """A statement that now begins with `(` (`onMount(...)` with `onMount` imported became
+    `(0, $T$i2.onMount)(...)`) would continue the statement before it when that one ended
+    without a semicolon (nanostores: `let run = batched ? ... : set` then a blank line): it
+    gets one. Only in statement lists: the body of an `if` or a loop is never such a line."""
+    starts = {start for start, _, _, text in edits.items if text.startswith("(0, ")}
+    if not starts:
+        return
+    stack = [program]
+    while stack:
+        n = stack.pop()
+        body = n.get("body") if n["type"] in ("Program", "BlockStatement", "StaticBlock") else \
+            n.get("consequent") if n["type"] == "SwitchCase" else None
+        if isinstance(body, list):
+            for stmt in body:
+                if stmt["type"] == "ExpressionStatement" and stmt["start"] in starts:
+                    edits.replace(stmt["start"], stmt["start"], ";")
+        stack.extend(c for _, c in child_nodes(n))
 
 
 def _rewrite_reference(ident: Node, target: str, parents: dict[int, tuple[Node, str]], edits: _Edits) -> None:
