@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from .._regexp import regexp_error
 from .common import (
     _LEGACY_OCTAL_ESCAPE,
     _LINE_BREAKS,
@@ -18,12 +17,14 @@ from .common import (
     _NOT_WITH_AND_OR,
     _NOT_WITH_COALESCE,
     _REGEXP_FLAGS,
+    EarlyError,
     Node,
     _continues_identifier,
     _key_name,
     _line_break_next,
     _separators_ok,
 )
+from .regexp import regexp_error
 
 
 class ExpressionRules:
@@ -61,9 +62,11 @@ class ExpressionRules:
             self.fail("Invalid regular expression: missing /", node)
         if len(set(flags)) != len(flags) or not set(flags) <= _REGEXP_FLAGS or ("u" in flags and "v" in flags):
             self.fail("Invalid regular expression flags", node)
-        message = regexp_error(node["regex"]["pattern"], flags)
-        if message is not None:
-            self.fail(f"Invalid regular expression: /{node['regex']['pattern']}/{flags}: {message}", node)
+        pattern = node["regex"]["pattern"]
+        error = regexp_error(pattern, flags)
+        if error is not None:
+            message, index = error
+            raise EarlyError(f"Invalid regular expression: /{pattern}/{flags}: {message}", node["start"] + 1 + index)
 
     def v_TemplateLiteral(self, node: Node) -> None:
         self.visit_all(node["expressions"])
