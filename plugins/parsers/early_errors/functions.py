@@ -37,6 +37,9 @@ class FunctionRules:
         params = node["params"]
         if arrow:
             self.arrow_head(node)
+            if not block and id(body) not in self.parens and self.source.startswith("{", body["start"]):
+                # a concise body never begins with `{`: `() => {} = 1` is a block, then `= 1`
+                self.fail("Unexpected token", body)
         simple = all(p["type"] == "Identifier" for p in params)
         if block and _has_use_strict(body["body"]):
             if not simple:
