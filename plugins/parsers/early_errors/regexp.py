@@ -115,7 +115,7 @@ class _Reader:
         self.groups = 0
         self.max_backref = 0
         self.backref_at = 0
-        self.names: dict[str, list[tuple[int, int]]] = {}  # name -> its alternative path
+        self.names: dict[str, list[list[tuple[int, int]]]] = {}  # name -> the alternative path of each group
         self.name_refs: list[tuple[str, int]] = []
         self.path: list[tuple[int, int]] = []  # (disjunction, alternative) of the position
         self.disjunctions = 0
@@ -288,7 +288,7 @@ class _Reader:
         for other in self.names.get(name, ()):
             if not _alternatives(path, other):
                 raise self.fail("Duplicate capture group name", start)
-        self.names.setdefault(name, []).append(path)  # type: ignore[arg-type]
+        self.names.setdefault(name, []).append(path)
         self.groups += 1
 
     def modifiers(self) -> None:
