@@ -118,6 +118,7 @@ VALID: list[tuple[str, str]] = [
     ("{}\n[1];\n{a: 1}\n{}\n(a);\n{} /x/g;\n{}\n+a", "script"),
     ("x = () => ({}); do x; while (0); do {} while (0); f(1, 2,); new F(a,);", "script"),
     ("for (;;) x\ny", "script"),
+    ("a => { b: 1 }; a => {}", "script"),
     ("let x\n[a] = b", "script"),
     ("class A { x\n[0]() {} }", "script"),
     ("function* g() { yield\n[a] }", "script"),
