@@ -63,6 +63,17 @@ def _named(n: CST) -> list[CST]:
     return [c for c in n.children if c.is_named and c.type not in COMMENT_TYPES]
 
 
+def _arguments(n: CST) -> list[CST]:
+    """The arguments of a call or ``new``; a hole (``f(1,,2)``, ``f(,)``) is a syntax error
+    that tree-sitter's grammar lets through."""
+    prev = "("
+    for c in _children(n):
+        if c.type == "," and prev in ("(", ","):
+            raise Unsupported("Unexpected token ','", c.start_byte)
+        prev = c.type
+    return _named(n)
+
+
 def _has_token(n: CST, text: str) -> bool:
     return any(not c.is_named and c.type == text for c in n.children)
 
@@ -776,7 +787,7 @@ class Converter:
     def _c_new_expression(self, n: CST) -> Node:
         args = self.field(n, "arguments")
         return self.mkn("NewExpression", n, callee=self.conv(self.field(n, "constructor")),
-                        arguments=[] if args is None else [self.conv(c) for c in _named(args)])
+                        arguments=[] if args is None else [self.conv(c) for c in _arguments(args)])
 
     def _c_meta_property(self, n: CST) -> Node:
         kids = _children(n)
@@ -886,14 +897,14 @@ class Converter:
                 return self.mk_at("AwaitExpression", tag["start"], tagged["end"], argument=tagged)
             return self.mkn("TaggedTemplateExpression", n, tag=tag, quasi=self.template(args, tagged=True))
         if callee.type == "import":
-            items = [self.conv(c) for c in _named(args)]
+            items = [self.conv(c) for c in _arguments(args)]
             if not 1 <= len(items) <= 2 or any(i["type"] == "SpreadElement" for i in items):
                 raise Unsupported("Invalid import() call", args.start_byte)
             return self.mkn("ImportExpression", n, source=items[0],
                             options=items[1] if len(items) > 1 else None)
         self._links.add((callee.id, callee.start_byte))
         return self.mkn("CallExpression", n, callee=self.conv(callee),
-                        arguments=[self.conv(c) for c in _named(args)],
+                        arguments=[self.conv(c) for c in _arguments(args)],
                         optional=self.field(n, "optional_chain") is not None)
 
     def _c_member_expression(self, n: CST) -> Node:

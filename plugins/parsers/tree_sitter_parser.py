@@ -119,6 +119,71 @@ def _asi_repair_point(root: CST, bad: CST, data: bytes) -> int | None:
     return None
 
 
+# expressions whose last token may be followed by more of them (`a = b`, `-b`, `a ? b : c`)
+_OPEN_ENDED = frozenset({
+    "assignment_expression", "augmented_assignment_expression", "binary_expression", "unary_expression",
+    "ternary_expression", "arrow_function", "yield_expression", "await_expression", "update_expression",
+    "sequence_expression",
+})
+
+
+def _continued_by_bracket(expr: CST) -> bool:
+    """Would ``[`` or ``(`` right after ``expr`` continue it (``a = b[0]``, ``f()(1)``)?
+
+    Not after an arrow function's block body, a postfix ``++``/``--`` or a bare ``yield``."""
+    e = expr
+    while e.type in _OPEN_ENDED:
+        kids = [c for c in e.children if c.type not in ("comment", "html_comment")]
+        if not kids:
+            return False
+        last = kids[-1]
+        if e.type == "arrow_function" and last.type == "statement_block":
+            return False
+        if last.type in ("++", "--", "yield"):
+            return False
+        e = last
+    return True
+
+
+def _ends_with_expression(semi: CST) -> bool:
+    """Does the statement, declaration or class field that ``semi`` ends, end with an expression?"""
+    owner = semi.parent
+    prev = semi.prev_sibling
+    while prev is not None and prev.type in ("comment", "html_comment"):
+        prev = prev.prev_sibling
+    if owner is None or prev is None:
+        return False
+    if owner.type in ("lexical_declaration", "variable_declaration") and prev.type == "variable_declarator" \
+            or owner.type == "class_body" and prev.type == "field_definition":
+        value = prev.child_by_field_name("value")
+        return value is not None and value.end_byte == prev.end_byte and _continued_by_bracket(value)
+    if owner.type in ("expression_statement", "return_statement", "throw_statement") and prev.is_named:
+        return _continued_by_bracket(prev)
+    return False
+
+
+def _asi_allowed(root: CST, at: int) -> bool:
+    """Is the ``;`` a repair put at byte ``at`` one that ECMAScript's ASI would insert?
+
+    Never inside a comment or a hashbang line (the line break ended it), never an empty
+    statement (``do\nwhile (0)``) or a ``;`` of a ``for`` head, and never before a ``[`` or
+    ``(`` that would continue the expression before it (``x = "s"\n[0]() {}``: the offending
+    token is the later ``{``, not preceded by a line break)."""
+    semi = root.descendant_for_byte_range(at, at + 1)
+    if semi is None or semi.type != ";" or semi.start_byte != at or semi.parent is None:
+        return False
+    owner = semi.parent
+    if owner.type in ("empty_statement", "for_statement", "for_in_statement"):
+        return False
+    head = owner.parent
+    if head is not None and head.type == "for_statement" and owner != head.child_by_field_name("body"):
+        return False
+    after = _leaves_after(root, at + 1)
+    if after and after[0].type in ("[", "(") and _ends_with_expression(semi):
+        return False
+    return True
+
+
 def _error_message(n: CST, text: str) -> str:
     if n.is_missing:
         return f"Missing {n.type!r}" if not n.is_named else f"Missing {n.type.replace('_', ' ')}"
@@ -183,6 +248,8 @@ class TreeSitterParser:
                 break
             repaired = data[:at] + b";" + data[at + 1 :]
             new_tree = self._parser.parse(repaired)
+            if not _asi_allowed(new_tree.root_node, at):
+                break
             new_bad = _first_error(new_tree.root_node, repaired) if new_tree.root_node.has_error else None
             if new_bad is not None and new_bad.start_byte <= bad.start_byte:
                 break

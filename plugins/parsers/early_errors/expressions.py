@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from .._regexp import regexp_error
 from .common import (
     _LEGACY_OCTAL_ESCAPE,
     _LINE_BREAKS,
@@ -18,12 +17,27 @@ from .common import (
     _NOT_WITH_AND_OR,
     _NOT_WITH_COALESCE,
     _REGEXP_FLAGS,
+    EarlyError,
     Node,
     _continues_identifier,
     _key_name,
     _line_break_next,
     _separators_ok,
 )
+from .regexp import regexp_error
+
+# where the first token of an expression is: the child that starts it
+_LEFTMOST = {
+    "BinaryExpression": "left",
+    "LogicalExpression": "left",
+    "AssignmentExpression": "left",
+    "MemberExpression": "object",
+    "CallExpression": "callee",
+    "ConditionalExpression": "test",
+    "SequenceExpression": "expressions",
+    "TaggedTemplateExpression": "tag",
+    "ChainExpression": "expression",
+}
 
 
 class ExpressionRules:
@@ -61,9 +75,11 @@ class ExpressionRules:
             self.fail("Invalid regular expression: missing /", node)
         if len(set(flags)) != len(flags) or not set(flags) <= _REGEXP_FLAGS or ("u" in flags and "v" in flags):
             self.fail("Invalid regular expression flags", node)
-        message = regexp_error(node["regex"]["pattern"], flags)
-        if message is not None:
-            self.fail(f"Invalid regular expression: /{node['regex']['pattern']}/{flags}: {message}", node)
+        pattern = node["regex"]["pattern"]
+        error = regexp_error(pattern, flags)
+        if error is not None:
+            message, index = error
+            raise EarlyError(f"Invalid regular expression: /{pattern}/{flags}: {message}", node["start"] + 1 + index)
 
     def v_TemplateLiteral(self, node: Node) -> None:
         self.visit_all(node["expressions"])
@@ -187,8 +203,8 @@ class ExpressionRules:
         function`` or ``let [`` (an ``export default`` expression with the first three)."""
         src = self.source
         c = src[at : at + 1]
-        # (a statement starting with `{` is not checked: tree-sitter reads blocks such as
-        # `{a: 1}` or `{}[1]` as object literals, a misreading of valid code)
+        if c == "{" and node["type"] == "ExpressionStatement":
+            self.block_then_operator(node)
         if c in ("f", "c", "a", "l"):
             head = src[at : at + 16]
             for word in ("function", "class", "let"):
@@ -200,6 +216,35 @@ class ExpressionRules:
                 stripped = rest.lstrip(" \t")
                 if stripped.startswith("function") and not _continues_identifier(stripped[8:9]):
                     self.fail("Unexpected token function", node)
+
+    def block_then_operator(self, node: Node) -> None:
+        """A statement that begins with ``{`` is a block: tree-sitter reads ``{a: 1}``, ``{}[1]``
+        or ``{}\n(a)`` as expressions of an object literal, a misreading of valid code; but when
+        the object is followed by an operator no statement begins with (``{} * 1``, ``{} = 1``,
+        ``{}.x``), the block is followed by nothing valid."""
+        expr = node["expression"]
+        parent = None
+        while expr["type"] not in ("ObjectExpression", "ObjectPattern"):
+            key = _LEFTMOST.get(expr["type"])
+            if key is None:
+                return
+            parent, expr = expr, expr[key]
+            if type(expr) is list:
+                expr = expr[0]
+            if expr is None or expr["start"] != node["start"]:
+                return
+        if parent is None:
+            return
+        kind = parent["type"]
+        if kind in ("BinaryExpression", "LogicalExpression"):
+            if parent["operator"] in ("+", "-", "/", "<"):  # `{}\n+a`, `{}/re/`, `{}<!--`
+                return
+        elif kind == "MemberExpression":
+            if parent["computed"] and not parent["optional"]:
+                return
+        elif kind not in ("AssignmentExpression", "ConditionalExpression", "SequenceExpression"):
+            return
+        self.fail("Unexpected token", parent)
 
     def v_ThrowStatement(self, node: Node) -> None:
         if _line_break_next(self.source, node["start"] + 5):

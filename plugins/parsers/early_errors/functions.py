@@ -37,6 +37,11 @@ class FunctionRules:
         params = node["params"]
         if arrow:
             self.arrow_head(node)
+            if (not block and body["type"] != "ObjectExpression" and id(body) not in self.parens
+                    and self.source.startswith("{", body["start"])):
+                # a concise body never begins with `{`: `() => {} = 1` is a block, then `= 1`
+                # (`a => { b: 1 }`, a block that tree-sitter reads as an object, is valid)
+                self.fail("Unexpected token", body)
         simple = all(p["type"] == "Identifier" for p in params)
         if block and _has_use_strict(body["body"]):
             if not simple:

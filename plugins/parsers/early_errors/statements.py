@@ -242,7 +242,13 @@ class StatementRules:
         self.loop_body(node["body"])
 
     def v_DoWhileStatement(self, node: Node) -> None:
-        self.loop_body(node["body"])
+        body = node["body"]
+        if (body["type"] == "ExpressionStatement" and self.source.startswith("{", body["start"])
+                and self.source.startswith(";", body["end"] - 1)):
+            # `do {}; while (0)`: tree-sitter reads an object, but `{}` is the block and `;`
+            # another statement where `while` must follow
+            self.fail("Unexpected token ;", body)
+        self.loop_body(body)
         self.visit(node["test"])
 
     def v_WithStatement(self, node: Node) -> None:
