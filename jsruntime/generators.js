@@ -56,12 +56,21 @@ function defineHidden(obj, key, value) {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: false, configurable: true });
 }
 
-defineHidden(GeneratorFunctionPrototype, 'prototype', GeneratorPrototype);
+/**
+ * The links between the generator intrinsics (`constructor`, `prototype`) are read-only but
+ * configurable in the spec (27.3.3, 27.5.1), unlike ordinary methods: a program (or test262)
+ * that checks or relies on their attributes sees the engine's.
+ */
+function defineLink(obj, key, value) {
+  Object.defineProperty(obj, key, { value, writable: false, enumerable: false, configurable: true });
+}
+
+defineLink(GeneratorFunctionPrototype, 'prototype', GeneratorPrototype);
 const AsyncFunctionPrototype = machineFunctionPrototype('AsyncFunction', async function () {});
 Object.defineProperty(GeneratorFunctionPrototype, Symbol.toStringTag, { value: 'GeneratorFunction', configurable: true });
-defineHidden(GeneratorPrototype, 'constructor', GeneratorFunctionPrototype);
+defineLink(GeneratorPrototype, 'constructor', GeneratorFunctionPrototype);
 // `fn.constructor` of a generator function is %GeneratorFunction% (the engine's own).
-defineHidden(GeneratorFunctionPrototype, 'constructor', Object.getPrototypeOf(function* () {}).constructor);
+defineLink(GeneratorFunctionPrototype, 'constructor', Object.getPrototypeOf(function* () {}).constructor);
 inspectAs(GeneratorFunctionPrototype, 'GeneratorFunction');
 
 /**
@@ -73,7 +82,7 @@ inspectAs(GeneratorFunctionPrototype, 'GeneratorFunction');
 function machineFunctionPrototype(tag, sample) {
   const p = Object.create(Function.prototype);
   Object.defineProperty(p, Symbol.toStringTag, { value: tag, configurable: true });
-  defineHidden(p, 'constructor', Object.getPrototypeOf(sample).constructor);
+  defineLink(p, 'constructor', Object.getPrototypeOf(sample).constructor);
   inspectAs(p, tag);
   return p;
 }
@@ -152,7 +161,8 @@ defineHidden(GeneratorPrototype, 'return', {
  * name the engine would have inferred where the function was written (the call hides it).
  */
 function mark(fn, kind, name) {
-  if (name !== undefined && fn.name === '') Object.defineProperty(fn, 'name', { value: name, configurable: true });
+  // (an anonymous generator expression is written with a name of the instrumenter's: SELF)
+  if (name !== undefined) Object.defineProperty(fn, 'name', { value: name, configurable: true });
   if (kind === 'async') {
     Object.setPrototypeOf(fn, AsyncFunctionPrototype);
     return fn;
@@ -999,7 +1009,8 @@ const AsyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async
 const AsyncGeneratorPrototype = Object.create(AsyncIteratorPrototype);
 Object.defineProperty(AsyncGeneratorPrototype, Symbol.toStringTag, { value: 'AsyncGenerator', configurable: true });
 const AsyncGeneratorFunctionPrototype = machineFunctionPrototype('AsyncGeneratorFunction', async function* () {});
-defineHidden(AsyncGeneratorFunctionPrototype, 'prototype', AsyncGeneratorPrototype);
+defineLink(AsyncGeneratorFunctionPrototype, 'prototype', AsyncGeneratorPrototype);
+defineLink(AsyncGeneratorPrototype, 'constructor', AsyncGeneratorFunctionPrototype);
 
 /** `async function*` bodies: `return $T$.agen(f, machine, tryLocs)`. */
 function agen(outerFn, machine, tryLocs) {

@@ -53,6 +53,11 @@ from .verify import output_error
 
 CTX = "$ctx"
 RT = "$T$"
+#: The name an anonymous generator function expression gets in its rewrite, so that its calls
+#: can find its ``prototype`` (the object their generators inherit from); ``mark`` gives the
+#: function back the name the engine would have given it. (Not ``$T$``-prefixed: those are the
+#: instrumenter's, checked after this pass; a function whose text names it goes without.)
+SELF = "$self"
 # the value of a statement `yield x;` / `await x;` / `yield* x;`: a read of the frame with
 # no effect, left out
 _IGNORED_RESULT = re.compile(r"\$ctx\.(sent|t\d+)")
@@ -1262,6 +1267,8 @@ class Machine:
                 return name
         if fn["type"] == "FunctionExpression" and fn.get("id"):
             return fn["id"]["name"] if fn["id"]["name"] not in self.hoisted else "null"
+        if _takes_self_name(fn, self.parents.get(id(fn)), self.source):
+            return SELF
         return "null"
 
     def _try_locs(self) -> str:
@@ -1380,8 +1387,20 @@ def _head(source: str, fn: Node, parent: Node | None) -> tuple[int, str]:
             key_text = f"[{key_text}]"
         prefix = "static " if parent.get("static") else ""
         return parent["range"][0], f"{prefix}{key_text}{param_text} "
-    name = fn["id"]["name"] if fn.get("id") else ""
+    name = fn["id"]["name"] if fn.get("id") else (SELF if _takes_self_name(fn, parent, source) else "")
     return fn["range"][0], f"function {name}{param_text} "
+
+
+def _takes_self_name(fn: Node, parent: Node | None, source: str) -> bool:
+    """An anonymous generator function expression (not a method) is named ``SELF`` in its
+    rewrite: a generator's prototype is its function's ``prototype``, which the call reaches
+    through that name (unless its own text uses that name, which the name would shadow)."""
+    if fn["type"] != "FunctionExpression" or fn.get("id") or not fn.get("generator"):
+        return False
+    if SELF in source[fn["range"][0]:fn["range"][1]]:
+        return False
+    return not (parent is not None and parent["type"] in ("MethodDefinition", "Property") and
+                (parent.get("method") or parent["type"] == "MethodDefinition" or parent.get("kind") in ("get", "set")))
 
 
 def _parents(program: Node) -> dict[int, Node]:
@@ -1441,6 +1460,8 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
         if fn["type"] in ("FunctionExpression", "ArrowFunctionExpression") and not is_method:
             key = next((k for k, c in child_nodes(parent) if c is fn), "") if parent is not None else ""
             name = inferred_name(fn, parent, key)
+            if name is None and _takes_self_name(fn, parent, source):
+                name = ""  # the engine's name, not SELF
             text = f"{RT}.mark({text}, {json.dumps(kind)}{', ' + json.dumps(name) if name is not None else ''})"
         if fn["type"] == "FunctionDeclaration" and fn.get("id"):
             mark = f"{RT}.mark({fn['id']['name']}, {json.dumps(kind)});"
