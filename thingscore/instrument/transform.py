@@ -3,8 +3,8 @@
 What a snapshot needs from a running program, and where the program pays for it:
 
 * every function carries a marker comment ``/*$F:<fid>*/`` right after its opening
-  parenthesis (after ``class`` for classes): at snapshot time ``Function.prototype.toString``
-  names the static function, at zero run-time cost;
+  parenthesis (after ``class`` for classes, after the parameter of ``x => ...``): at
+  snapshot time ``Function.prototype.toString`` names the static function, at zero run-time cost;
 * every *captured* scope (one whose variables some closure uses) gets one variable
   ``$T$h<sid>`` holding its *handle*. A closure whose environment is such a scope reports
   the scope's captured variables at snapshot time, along the chain of handle parents out
@@ -454,9 +454,11 @@ class ModuleTransformer:
                 between = src[node["start"] : first["start"]]
                 if "(" in between:
                     self.edits.open(first["start"], marker, d)
-                else:  # x => ...: add the parentheses
-                    self.edits.open(first["start"], "(" + marker, d)
-                    self.edits.close(first["end"], ")", d)
+                else:
+                    # x => ...: the marker after the parameter, inside the arrow's text but with
+                    # no parenthesis added: `(x) =>` on a new line would continue the line before
+                    # (`\u0061sync\n x => {}` would become a call of `async`)
+                    self.edits.close(first["end"], marker, d)
             else:
                 p = src.index("(", node["start"])
                 self.edits.open(p + 1, marker, d)
