@@ -16,6 +16,7 @@ const promises = require('./promise.js');
 const generators = require('./generators.js');
 const { makeTimersPromises } = require('./timers_promises.js');
 const dynamicCode = require('./dynamic_code.js');
+const sourceText = require('./source_text.js');
 
 const rt = {
   meta: null,
@@ -47,6 +48,8 @@ function installGlobals() {
   if (typeof globalThis.queueMicrotask === 'function') replaceGlobal('queueMicrotask', promises.queueMicrotaskShared);
   registry.installBind();
   registry.setMethodMarker(generators.mark);
+  // functions show the text the program wrote, not the instrumented one
+  sourceText.install(rt.meta);
   // a program that makes functions from strings: their source is recorded, to move with them
   if (rt.meta && rt.meta.dyn) dynamicCode.install(rt, module.exports);
 }

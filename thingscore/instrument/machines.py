@@ -61,6 +61,7 @@ SELF = "$self"
 # the value of a statement `yield x;` / `await x;` / `yield* x;`: a read of the frame with
 # no effect, left out
 _IGNORED_RESULT = re.compile(r"\$ctx\.(sent|t\d+)")
+_SOURCE_TAG = re.compile(r"/\*\$O:\d+\*/")  # a function's source tag (source_text.py)
 
 
 class MachineError(JSSyntaxError):
@@ -1359,25 +1360,29 @@ def _innermost_machine_functions(program: Node) -> list[Node]:
     return found
 
 
-def _head(source: str, fn: Node, parent: Node | None) -> tuple[int, str]:
-    """(start offset, new text before the body) of a function's rewrite: its head without
-    ``async`` and ``*``."""
+def _param_text(source: str, fn: Node) -> str:
+    """A function's parameter list as written, parentheses included (added to ``x => ...``'s,
+    its source tag, source_text.py, after the `(`)."""
     params = fn["params"]
     if params:
         p_start = source.rfind("(", fn["range"][0], params[0]["range"][0])
-        p_end = source.find(")", params[-1]["range"][1])
-        inner = source[params[0]["range"][0]:params[-1]["range"][1]]
-        param_text = source[p_start:p_end + 1] if p_start >= 0 else f"({inner})"
-    else:
-        body_start = fn["body"]["range"][0]
-        p_end = source.rfind(")", fn["range"][0], body_start)
-        p_start = source.rfind("(", fn["range"][0], p_end)
-        param_text = source[p_start:p_end + 1] if p_start >= 0 and p_end >= 0 else "()"
+        if p_start >= 0:
+            return source[p_start:source.find(")", params[-1]["range"][1]) + 1]
+        p_text = source[params[0]["range"][0]:params[-1]["range"][1]]
+        tag = _SOURCE_TAG.match(source, params[-1]["range"][1])
+        return f"({tag.group(0) if tag else ''}{p_text})"
+    body_start = fn["body"]["range"][0]
+    p_end = source.rfind(")", fn["range"][0], body_start)
+    p_start = source.rfind("(", fn["range"][0], p_end)
+    return source[p_start:p_end + 1] if p_start >= 0 and p_end >= 0 else "()"
+
+
+def _head(source: str, fn: Node, parent: Node | None, param_text: str | None = None) -> tuple[int, str]:
+    """(start offset, new text before the body) of a function's rewrite: its head without
+    ``async`` and ``*`` (with ``param_text`` for its parameters, if given)."""
+    if param_text is None:
+        param_text = _param_text(source, fn)
     if fn["type"] == "ArrowFunctionExpression":
-        if not params and p_start < 0:
-            param_text = "()"
-        elif params and p_start < 0:
-            param_text = f"({source[params[0]['range'][0]:params[-1]['range'][1]]})"
         return fn["range"][0], f"{param_text} => "
     if parent is not None and parent["type"] in ("MethodDefinition", "Property") and parent.get("value") is fn and \
             (parent.get("method") or parent["type"] == "MethodDefinition"):

@@ -35,6 +35,7 @@ from typing import Any
 
 from thingscore.parsing import JSSyntaxError
 
+from . import source_text
 from .capture import CJS_NAMES, ScopeLinks
 from .classes import computed_keys, instrument_class
 from .edits import EditList
@@ -106,14 +107,19 @@ class ModuleResult:
     scopes: dict[int, list[Any]] = field(default_factory=dict)  # sid -> [parent sid, module, names, this, mutable]
     requires: list[str] = field(default_factory=list)
     dynamic_code: bool = False  # the module names Function or eval (see _dynamic_code_name)
+    # fid -> its source text's span in the module's original text (source_text.py)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
-                     esm: bool = False, require_names: frozenset[str] = frozenset()) -> ModuleResult:
+                     esm: bool = False, require_names: frozenset[str] = frozenset(),
+                     spans: list[tuple[int, int]] | None = None) -> ModuleResult:
     """Instrument one module's source (already parsed into ``program``); ``esm``: an ES
     module lowered by ``esm.lower`` (its function has no CommonJS wrapper variables), whose
-    ``require_names`` were made with createRequire (their literal requests are bundled)."""
-    return ModuleTransformer(source, program, module_id, filename, ids, esm, require_names).run()
+    ``require_names`` were made with createRequire (their literal requests are bundled).
+    ``spans``: the source is a rewrite whose functions are tagged with these spans of the
+    original (source_text.py); None: it is the original."""
+    return ModuleTransformer(source, program, module_id, filename, ids, esm, require_names, spans).run()
 
 
 class ModuleTransformer:
@@ -121,8 +127,11 @@ class ModuleTransformer:
     then declares the handles and writes the module's re-creator."""
 
     def __init__(self, source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
-                 esm: bool = False, require_names: frozenset[str] = frozenset()) -> None:
+                 esm: bool = False, require_names: frozenset[str] = frozenset(),
+                 spans: list[tuple[int, int]] | None = None) -> None:
         self.source = source
+        self.orig_spans = spans
+        self.spans: dict[int, tuple[int, int]] = {}
         self.program = program
         self.module_id = module_id
         self.filename = filename
@@ -164,7 +173,7 @@ class ModuleTransformer:
         links = self.links
         res = ModuleResult(module_text=module_text, recreator_text=recreator,
                            module_sid=links.sid_of[self.module_scope], requires=self.requires,
-                           dynamic_code=self.dynamic_code)
+                           dynamic_code=self.dynamic_code, spans=self.spans)
         for f in self.fns:
             env_sid = links.sid_of[f.env] if f.env is not None else links.sid_of[self.module_scope]
             res.fns[f.fid] = [env_sid, f.kind, 1 if f.probe else 0]
@@ -378,6 +387,7 @@ class ModuleTransformer:
             return FnInfo(node=node, fid=0, depth=depth, kind=KIND_MEMBER)  # the class is the constructor
         info = FnInfo(node=node, fid=self.ids.fid(), depth=depth)
         self.fns.append(info)
+        self._source_span(info, parent)
         self.fn_of_node[id(node)] = info
         env = self.links.env_of_function(node)
         info.env = env
@@ -401,6 +411,15 @@ class ModuleTransformer:
         if info.kind in (KIND_FUNCTION, KIND_CLASS, KIND_CLASS_EXTENDS):
             self.factories.setdefault(env, []).append(info)
         return info
+
+    def _source_span(self, info: FnInfo, parent: Node | None) -> None:
+        """Where the function's text is in the module's original text (Function.prototype.toString)."""
+        if self.orig_spans is None:
+            self.spans[info.fid] = source_text.fn_span(self.source, info.node, parent)
+            return
+        k = source_text.tag_at(self.source, info.node)
+        if k is not None and k < len(self.orig_spans):
+            self.spans[info.fid] = self.orig_spans[k]
 
     def _outer_scope(self, node: Node, entered: list[Scope]) -> Scope:
         """The scope a function is created in: the first scope not created by its node."""
