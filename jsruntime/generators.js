@@ -635,6 +635,27 @@ function asyncFn(machine, tryLocs) {
   return run.promise;
 }
 
+/**
+ * An async function whose parameters are not all plain names (machines.py, _async_params):
+ * `bind` binds them and runs the machine; an error while it binds them rejects the promise.
+ * `args` are the function's arguments (an arrow's: its rest, after the plain ones that follow).
+ */
+function asyncP(bind, args) {
+  let list = args;
+  if (arguments.length > 2) {
+    list = [];
+    for (let i = 2; i < arguments.length; i++) list[list.length] = arguments[i];
+    for (let i = 0; i < args.length; i++) list[list.length] = args[i];
+  }
+  try {
+    return Reflect.apply(bind, undefined, list);
+  } catch (e) {
+    const promise = promises.blankPromise();
+    promises.rejectOwn(promise, e);
+    return promise;
+  }
+}
+
 /** Resume an async function's machine with a value ('next') or an exception ('throw'). */
 function asyncStep(run, method, arg) {
   const ctx = run;
@@ -1257,7 +1278,7 @@ function generatorSlot(o) {
 }
 
 module.exports = {
-  mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
+  mark, gen, asyncFn, asyncP, delegateYield, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
   values, methodValues, step, closeIter, keys, propertyKey, objectRest, destructNext, destructRest, destructClose, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,

@@ -465,6 +465,7 @@ module.exports = {
   gen: generators.gen,
   mark: generators.mark,
   asyncFn: generators.asyncFn,
+  asyncP: generators.asyncP,
   abrupt: generators.abrupt,
   finish: generators.finish,
   caught: generators.caught,

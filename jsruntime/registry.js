@@ -169,7 +169,7 @@ function pv(cls, inst, stat) {
 // their body says which, and markMethod (generators.mark) gives them the prototype of their kind.
 const fnToString = Function.prototype.toString;
 const sourceText = require('./source_text.js');
-const MACHINE_BODIES = [['return $T$.asyncFn(', 'async'], ['return $T$.agen(', 'agen'], ['return $T$.gen(', 'gen']];
+const MACHINE_BODIES = [['return $T$.asyncFn(', 'async'], ['return $T$.asyncP(', 'async'], ['return $T$.agen(', 'agen'], ['return $T$.gen(', 'gen']];
 let markMethod = null;
 function setMethodMarker(fn) { markMethod = fn; }
 

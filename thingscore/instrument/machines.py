@@ -1360,6 +1360,32 @@ def _innermost_machine_functions(program: Node) -> list[Node]:
     return found
 
 
+def _async_params(source: str, fn: Node, body: str) -> tuple[str, str]:
+    """(parameters, body) of an async function whose parameters are not all plain names.
+
+    An error while its parameters are bound (a default that throws, one that reads a later
+    parameter) rejects its promise, so they are bound by an arrow inside the call, which
+    ``$T$.asyncP`` calls (with this function's arguments, an arrow's rest) and whose body is
+    the machine; the function itself takes plain parameters, as many as its ``length``."""
+    params = fn["params"]
+    p_text = _param_text(source, fn)
+    tag = _SOURCE_TAG.match(p_text, 1)
+    inner = p_text if tag is None else "(" + p_text[tag.end():]
+    length = next((i for i, p in enumerate(params) if p["type"] in ("AssignmentPattern", "RestElement")),
+                  len(params))
+    own = source[fn["range"][0]:fn["range"][1]]
+    base = "$p"
+    while base in own:
+        base = "$" + base
+    plain = [f"{base}{i}" for i in range(length)]
+    tag_text = tag.group(0) if tag else ""
+    if fn["type"] == "ArrowFunctionExpression":
+        rest = f"{base}r"
+        return (f"({tag_text}{', '.join(plain + ['...' + rest])})",
+                f"{{return {RT}.asyncP({inner} => {body}, {rest}{''.join(', ' + p for p in plain)});}}")
+    return f"({tag_text}{', '.join(plain)})", f"{{return {RT}.asyncP({inner} => {body}, arguments);}}"
+
+
 def _param_text(source: str, fn: Node) -> str:
     """A function's parameter list as written, parentheses included (added to ``x => ...``'s,
     its source tag, source_text.py, after the `(`)."""
@@ -1456,7 +1482,11 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
         kind = ("agen" if fn.get("async") else "gen") if fn.get("generator") else "async"
         machine = Machine(source, fn, mgr, kind, parents)
         body_text = machine.render()
-        start, head = _head(source, fn, parent)
+        if kind == "async" and any(p["type"] != "Identifier" for p in fn["params"]):
+            params, body_text = _async_params(source, fn, body_text)
+            start, head = _head(source, fn, parent, params)
+        else:
+            start, head = _head(source, fn, parent)
         is_method = parent is not None and parent["type"] in ("MethodDefinition", "Property") and \
             start == parent["range"][0] and start != fn["range"][0]
         end = parent["range"][1] if is_method and parent is not None else fn["range"][1]

@@ -641,7 +641,7 @@ def _has_static_initializers(cls: Node) -> bool:
                for m in cls["body"]["body"])
 
 
-MACHINE_CALLS = ("gen", "asyncFn", "agen")
+MACHINE_CALLS = ("gen", "asyncFn", "asyncP", "agen")
 
 
 def _is_machine_body(fn: Node) -> bool:
