@@ -286,50 +286,49 @@ function stepDelegate(ctx) {
   if (d.async === true) return stepAsyncDelegate(ctx, d);
   const iterator = d.iterator;
   const method = ctx.method;
-  let fn;
-  if (method === 'next') {
-    fn = d.nextMethod;
-  } else {
-    fn = iterator[method];
-    if (fn === undefined || fn === null) {
-      ctx.delegate = null;
-      if (method === 'throw') {
-        closeIterator(iterator);
-        ctx.method = 'throw';
-        ctx.arg = new TypeError("The iterator does not provide a 'throw' method");
-        return undefined;
-      }
-      return undefined; // 'return': the outer generator returns (abrupt below)
-    }
-  }
-  let info;
+  let value;
+  // every step of the protocol that runs program code (getting throw/return, calling them,
+  // reading done and value) throws into the outer generator, at its yield*
   try {
+    let fn;
+    if (method === 'next') {
+      fn = d.nextMethod;
+    } else {
+      fn = iterator[method];
+      if (fn === undefined || fn === null) {
+        ctx.delegate = null;
+        if (method === 'throw') {
+          closeIterator(iterator);
+          ctx.method = 'throw';
+          ctx.arg = new TypeError("The iterator does not provide a 'throw' method");
+        }
+        return undefined; // 'return': the outer generator returns (abrupt below)
+      }
+    }
+    let info;
     // a data iterator ({ $arr, i }: yield* over an array or string) is stepped as data
-    info = fn === undefined && iterator.$arr !== undefined ? step(iterator) : fn.call(iterator, ctx.arg);
+    if (fn === undefined && iterator.$arr !== undefined) info = step(iterator);
+    else if (typeof fn !== 'function') throw new TypeError(`${String(fn)} is not a function`);
+    else info = Reflect.apply(fn, iterator, [ctx.arg]);
+    if (typeof info !== 'object' || info === null) throw new TypeError(`Iterator result ${String(info)} is not an object`);
+    if (!info.done) return info; // re-yield the inner result object as it is
+    value = info.value;
   } catch (e) {
     ctx.delegate = null;
     ctx.method = 'throw';
     ctx.arg = e;
     return undefined;
   }
-  if (typeof info !== 'object' || info === null) {
-    ctx.delegate = null;
-    ctx.method = 'throw';
-    ctx.arg = new TypeError(`Iterator result ${String(info)} is not an object`);
-    return undefined;
-  }
-  if (!info.done) return info; // re-yield the inner result object as it is
-  ctx[d.resultName] = info.value;
-  ctx.next = d.nextLoc;
+  ctx.delegate = null;
   if (method === 'return') { // the inner iterator finished its return(): so does the outer one
-    ctx.delegate = null;
     ctx.method = 'return';
-    ctx.arg = info.value;
+    ctx.arg = value;
     return undefined;
   }
+  ctx[d.resultName] = value;
+  ctx.next = d.nextLoc;
   ctx.method = 'next';
   ctx.arg = undefined;
-  ctx.delegate = null;
   return CONTINUE;
 }
 
@@ -457,9 +456,13 @@ function asyncFromSyncStep(rec, method, arg) {
   }
 }
 
+/** IteratorClose(iterator, normal completion): what return() does or throws is thrown. */
 function closeIterator(iterator) {
   const ret = iterator.return;
-  if (typeof ret === 'function') ret.call(iterator);
+  if (ret === undefined || ret === null) return;
+  if (typeof ret !== 'function') throw new TypeError(`${String(ret)} is not a function`);
+  const r = Reflect.apply(ret, iterator, []);
+  if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
 }
 
 // -- what the machine calls (regenerator's context methods, as functions of ctx) ----------
@@ -755,9 +758,8 @@ function brand(getter, v) {
   try { getter.call(v); return true; } catch (e) { return false; }
 }
 
-function collectionRecord(iterable) {
+function collectionRecord(iterable, method) {
   if (typeof iterable !== 'object' || iterable === null) return undefined;
-  const method = iterable[Symbol.iterator];
   // (as the engine's own loop would, unless the program replaced what that loop calls)
   if (method === mapIterate && MapIterProto.next === MapIterNext && brand(mapSize, iterable)) {
     return { $coll: iterable, kind: 'm', lk: undefined, started: false, pk: undefined, done: false };
@@ -924,19 +926,20 @@ function destructClose(it) {
 
 /** for-of's iterator: arrays, strings, Maps and Sets iterate as data ({ $arr, i } / { $coll... }), others natively. */
 function values(iterable) {
-  if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayValues) return { $arr: iterable, i: 0 };
-  const rec = collectionRecord(iterable);
+  // GetIterator reads @@iterator once (a getter on it sees one read)
+  const method = iterable == null ? undefined : iterable[Symbol.iterator];
+  if (method === arrayValues && Array.isArray(iterable)) return { $arr: iterable, i: 0 };
+  const rec = collectionRecord(iterable, method);
   if (rec !== undefined) return rec;
-  if (typeof iterable === 'string' && String.prototype[Symbol.iterator] === stringValues) {
+  if (typeof iterable === 'string' && method === stringValues) {
     return { $arr: Array.from(iterable), i: 0 };
   }
   const g = GenSlot.of(iterable);
-  if (g !== undefined && iterable[Symbol.iterator] === iterableSelf && iterable.next === GeneratorPrototype.next) {
+  if (g !== undefined && method === iterableSelf && iterable.next === GeneratorPrototype.next) {
     // one of our generators: stepped directly, into one result object that the loop reads
     // at once (it never reaches the program)
     return { $g: g, r: { value: undefined, done: false } };
   }
-  const method = iterable == null ? undefined : iterable[Symbol.iterator];
   if (typeof method !== 'function') {
     // the engine's own message for a value that is not iterable
     for (const _ of iterable) break; // eslint-disable-line no-unused-vars, no-unreachable-loop
