@@ -254,6 +254,10 @@ class ModuleTransformer:
             self._fn_stack[-1].uses_super = True
         if t == "TaggedTemplateExpression":
             self._tagged_template(node, depth)
+            if parent is not None and parent["type"] == "NewExpression" and key == "callee":
+                # `new tag\`x\``: the template's tag is what `new` calls (`new f(...)\`x\`` would not be)
+                self.edits.open(node["start"], "(", depth + 0.25)
+                self.edits.close(node["end"], ")", depth + 0.25)
         if t == "MetaProperty" and self._fn_stack:
             self._fn_stack[-1].uses_meta = True
         if t == "Identifier" and node["name"] in DYNAMIC_CODE_NAMES:
