@@ -71,6 +71,9 @@ __all__ = [
 ]
 
 
+#: Expressions that may be `new`'s callee without parentheses and that the instrumenter wraps.
+NEW_WRAPPED = frozenset(("ClassExpression", "FunctionExpression", "TaggedTemplateExpression"))
+
 #: Global names through which a program makes functions from strings.
 DYNAMIC_CODE_NAMES = frozenset(("Function", "eval"))
 
@@ -254,10 +257,11 @@ class ModuleTransformer:
             self._fn_stack[-1].uses_super = True
         if t == "TaggedTemplateExpression":
             self._tagged_template(node, depth)
-            if parent is not None and parent["type"] == "NewExpression" and key == "callee":
-                # `new tag\`x\``: the template's tag is what `new` calls (`new f(...)\`x\`` would not be)
-                self.edits.open(node["start"], "(", depth + 0.25)
-                self.edits.close(node["end"], ")", depth + 0.25)
+        if parent is not None and parent["type"] == "NewExpression" and key == "callee" and t in NEW_WRAPPED:
+            # `new class {}()`, `new tag\`x\``: what `new` calls is the whole expression, which the
+            # instrumenter may wrap in a call (`new $T$.k(class {})()` would call `$T$.k`)
+            self.edits.open(node["start"], "(", depth - 0.25)
+            self.edits.close(node["end"], ")", depth - 0.25)
         if t == "MetaProperty" and self._fn_stack:
             self._fn_stack[-1].uses_meta = True
         if t == "Identifier" and node["name"] in DYNAMIC_CODE_NAMES:
