@@ -897,19 +897,38 @@ function objectRest(src, taken) {
 /** The next value of an array pattern's iterator (undefined once it is done). */
 function destructNext(it) {
   if (it.$dd === true) return undefined;
+  // done while the step runs: an iterator whose next() (or its result's done or value)
+  // throws is not closed
+  it.$dd = true;
   const r = step(it);
-  if (r.done) { it.$dd = true; return undefined; }
-  return r.value;
+  if (r.done) return undefined;
+  const value = r.value;
+  it.$dd = false;
+  return value;
 }
 
 /** `...rest` of an array pattern: what the iterator still gives. */
 function destructRest(it) {
   const out = [];
   while (it.$dd !== true) {
+    it.$dd = true;
     const r = step(it);
-    if (r.done) it.$dd = true; else out.push(r.value);
+    if (!r.done) {
+      out[out.length] = r.value;
+      it.$dd = false;
+    }
   }
   return out;
+}
+
+/** The finally block of an array pattern that suspends (machines.py): the iterator closed
+ * unless done; when the pattern is throwing, what its return() does is ignored. */
+function destructEnd(ctx, it, finallyLoc) {
+  if (!throwing(ctx, finallyLoc)) {
+    destructClose(it);
+    return;
+  }
+  try { destructClose(it); } catch (e) { /* the pattern's own error wins */ }
 }
 
 /** The end of an array pattern: an iterator that is not done is closed (its return()). */
@@ -1281,7 +1300,7 @@ function generatorSlot(o) {
 }
 
 module.exports = {
-  mark, gen, asyncFn, asyncP, delegateYield, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
+  mark, gen, asyncFn, asyncP, delegateYield, destructEnd, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
   values, methodValues, step, closeIter, keys, propertyKey, objectRest, destructNext, destructRest, destructClose, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,

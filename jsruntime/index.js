@@ -480,6 +480,7 @@ module.exports = {
   destructNext: generators.destructNext,
   destructRest: generators.destructRest,
   destructClose: generators.destructClose,
+  destructEnd: generators.destructEnd,
   step: generators.step,
   closeIter: generators.closeIter,
   keys: generators.keys,

@@ -526,7 +526,8 @@ class Machine:
             keys: list[str] = []
             for prop in pattern["properties"]:
                 if prop["type"] == "RestElement":
-                    self._bind(prop["argument"], f"{RT}.objectRest({src}, [{', '.join(keys)}])")
+                    rest = f"{RT}.objectRest({src}, [{', '.join(keys)}])"
+                    self._element(prop["argument"], lambda rest=rest: rest, prop)
                     continue
                 key = prop["key"]
                 if prop.get("computed"):
@@ -536,7 +537,7 @@ class Machine:
                     k = json.dumps(key["name"]) if key["type"] == "Identifier" else self.text(key)
                 keys.append(k)
                 if self.suspends(prop["value"]):
-                    self._bind(prop["value"], f"{src}[{k}]")
+                    self._element(prop["value"], lambda k=k: f"{src}[{k}]", prop)
                 elif prop.get("computed"):
                     self.emit(f"({{ [{k}]: {self.text(prop['value'])} }} = {src});", prop)
                 else:
@@ -544,20 +545,49 @@ class Machine:
         elif t == "ArrayPattern":
             it = self.temp()
             self.emit(f"{it} = {RT}.values({value});", pattern)
+            # as in a try statement with a finally block: an abrupt completion of an element
+            # (a throw, the generator's return() at a yield) closes the iterator (its return())
+            try_loc, finally_loc, after = self.loc(), self.loc(), self.loc()
+            self.try_entries.append((try_loc, None, finally_loc, after))
+            self.mark(try_loc)
+            self.emit(f"{CTX}.prev = {try_loc.ref};", pattern)
             for elem in pattern["elements"]:
                 if elem is None:
                     self.emit(f"{RT}.destructNext({it});", pattern)
                 elif elem["type"] == "RestElement":
-                    self._bind(elem["argument"], f"{RT}.destructRest({it})")
+                    self._element(elem["argument"], lambda: f"{RT}.destructRest({it})", elem)
                 elif not self.suspends(elem):
                     self.emit(f"([{self.text(elem)}] = [{RT}.destructNext({it})]);", elem)
                 else:
-                    v = self.temp()
-                    self.emit(f"{v} = {RT}.destructNext({it});", elem)
-                    self._bind(elem, v)
-            self.emit(f"{RT}.destructClose({it});", pattern)
+                    self._element(elem, lambda: f"{RT}.destructNext({it})", elem)
+            self.mark(finally_loc)
+            self.emit(f"{CTX}.prev = {finally_loc.ref}; {RT}.destructEnd({CTX}, {it}, {finally_loc.ref}); "
+                      f"return {RT}.finish({CTX}, {finally_loc.ref});", pattern)
+            self.mark(after)
+        elif t == "MemberExpression":
+            self.emit(f"{self._member_target(pattern)} = {value};", pattern)
         else:
             raise self.err(pattern, "yield/await inside this destructuring target is not supported yet")
+
+    def _element(self, elem: Node, get: Callable[[], str], node: Node) -> None:
+        """One target of a pattern (with its default, if any) given the value ``get()`` reads:
+        a member target that suspends has its reference evaluated first, as the spec orders it
+        (``[x[yield]] = it``: the key, then the iterator's step)."""
+        target = elem["left"] if elem["type"] == "AssignmentPattern" else elem
+        if target["type"] != "MemberExpression" or not self.suspends(target):
+            v = self.temp()
+            self.emit(f"{v} = {get()};", node)
+            self._bind(elem, v)
+            return
+        ref = self._member_target(target)
+        v = self.temp()
+        self.emit(f"{v} = {get()};", node)
+        if elem["type"] == "AssignmentPattern":
+            skip = self.loc()
+            self.emit(f"if ({v} !== undefined) {{ {CTX}.next = {skip.ref}; break; }}", elem)
+            self.emit(f"{v} = {self.explode_expression(elem['right'])};", elem["right"])
+            self.mark(skip)
+        self.emit(f"{ref} = {v};", target)
 
     # -- statements -----------------------------------------------------------------------
 
@@ -1063,7 +1093,7 @@ class Machine:
                     self.emit(f"{tmp} = {text};", child)
                     text = tmp
                 results.append(text)
-            elif i < last and child["type"] not in ("Literal", "SpreadElement", "Super", "Import"):
+            elif i < last and child["type"] not in ("Literal", "SpreadElement", "Super", "Import", "PrivateIdentifier"):
                 tmp = self.temp()
                 # (a sequence keeps its parentheses: `t = (0, f)`, not `t = 0, f`)
                 text = self.text(child)
