@@ -174,6 +174,16 @@ function mark(fn, kind, name) {
   return fn;
 }
 
+/**
+ * The strict stub of a sloppy generator or async function (machines.py, _strict_stub): its
+ * implementation called with the stub's this and arguments; `new` refused, as those
+ * functions are no constructors.
+ */
+function fwd(impl, thisArg, args, newTarget) {
+  if (newTarget !== undefined) throw new TypeError(`${newTarget.name || 'anonymous'} is not a constructor`);
+  return Reflect.apply(impl, thisArg, args);
+}
+
 /** The generator object a marked function returns: `return $T$.gen(g, machine, tryLocs)`. */
 function gen(outerFn, machine, tryLocs) {
   const proto = outerFn && typeof outerFn.prototype === 'object' && outerFn.prototype !== null
@@ -1300,7 +1310,7 @@ function generatorSlot(o) {
 }
 
 module.exports = {
-  mark, gen, asyncFn, asyncP, delegateYield, destructEnd, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
+  mark, fwd, gen, asyncFn, asyncP, delegateYield, destructEnd, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
   values, methodValues, step, closeIter, keys, propertyKey, objectRest, destructNext, destructRest, destructClose, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,

@@ -466,6 +466,12 @@ module.exports = {
   mark: generators.mark,
   asyncFn: generators.asyncFn,
   asyncP: generators.asyncP,
+  // `{ [k]: function* () {} }` (an anonymous definition the instrumenter wraps): the key as
+  // the literal makes it, kept in pk for the name, which fname makes from it
+  pk: undefined,
+  key: (v) => Reflect.ownKeys({ [v]: 0 })[0],
+  fname: (k) => (typeof k === 'symbol' ? (k.description === undefined ? '' : '[' + k.description + ']') : k),
+  fwd: generators.fwd,
   abrupt: generators.abrupt,
   finish: generators.finish,
   caught: generators.caught,

@@ -44,7 +44,7 @@ from typing import Any
 
 from thingscore.parsing import JSSyntaxError
 
-from .inferred_names import inferred_name
+from .inferred_names import computed_key_value, inferred_name
 from .scope import ScopeManager, analyze
 from .scope_entry import after_directives, directive_terminator
 from .scope_model import Variable
@@ -1416,6 +1416,46 @@ def _async_params(source: str, fn: Node, body: str) -> tuple[str, str]:
     return f"({tag_text}{', '.join(plain)})", f"{{return {RT}.asyncP({inner} => {body}, arguments);}}"
 
 
+def _stub(source: str, fn: Node, head: str, body: str, hoisted: str | None = None) -> tuple[str, str]:
+    """A generator or async function (declaration or expression) as a *stub* that the program
+    sees and the rewrite as its *implementation*, which the stub calls: (the text in the
+    function's place, the stub's declaration for ``hoisted``, a container's start).
+
+    An ordinary function is a constructor with a ``prototype`` (and, sloppy, has own
+    ``arguments`` and ``caller`` properties), which generator and async functions are not and
+    have not (a generator's ``prototype`` is its generators'); a method has none of that. The
+    stub is a method that takes plain parameters, as many as the function's ``length``, and
+    carries its source tag; the implementation (``NAME$i``) keeps the parameters and the body.
+    The function's own name means the stub in the body: a declaration's binding is declared
+    again at the start of its container (``var``; in a block, ``let``), an expression's is a
+    ``const`` of an arrow around the two. A declaration where none can be (``if (x) function
+    f() {}``) is a strict function stub (no ``arguments`` or ``caller`` either) that refuses
+    ``new``."""
+    params = fn["params"]
+    p_text = head[head.index("("):].rstrip()
+    tag = _SOURCE_TAG.match(p_text, 1)
+    impl_params = p_text if tag is None else "(" + p_text[tag.end():]
+    length = next((i for i, p in enumerate(params) if p["type"] in ("AssignmentPattern", "RestElement")),
+                  len(params))
+    own = source[fn["range"][0]:fn["range"][1]]
+    base = "$p"
+    while base in own:
+        base = "$" + base
+    name = fn["id"]["name"] if fn.get("id") else SELF
+    impl = f"{name}$i"
+    while impl in own:
+        impl += "$"
+    plain = f"({tag.group(0) if tag else ''}{', '.join(f'{base}{i}' for i in range(length))})"
+    impl_text = f"function {impl}{impl_params} {body}"
+    method = f"{{ {name}{plain} {{ return {RT}.fwd({impl}, this, arguments); }} }}.{name}"
+    if fn["type"] == "FunctionExpression":
+        return f"(() => {{ const {name} = {method}; {impl_text} return {name}; }})()", ""
+    if hoisted is not None:
+        return impl_text, f"{hoisted} {name} = {method};"
+    stub = f"function {name}{plain} {{'use strict'; return {RT}.fwd({impl}, this, arguments, new.target);}}"
+    return f"{stub} {impl_text}", ""
+
+
 def _param_text(source: str, fn: Node) -> str:
     """A function's parameter list as written, parentheses included (added to ``x => ...``'s,
     its source tag, source_text.py, after the `(`)."""
@@ -1521,16 +1561,29 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
             start == parent["range"][0] and start != fn["range"][0]
         end = parent["range"][1] if is_method and parent is not None else fn["range"][1]
         text = head + body_text
+        stubbed, stub_decl = False, ""
+        at = _hoisted_position(source, parent) if fn["type"] == "FunctionDeclaration" else None
+        if fn["type"] in ("FunctionDeclaration", "FunctionExpression") and not is_method:
+            binding = None if at is None else ("let" if parent is not None and parent["type"] == "BlockStatement"
+                                               and not _is_function_body(parent, parents) else "var")
+            text, stub_decl = _stub(source, fn, head, body_text, binding)
+            stubbed = True
         # the function made what it was written as (its prototype, its inferred name: see mark)
         if fn["type"] in ("FunctionExpression", "ArrowFunctionExpression") and not is_method:
             key = next((k for k, c in child_nodes(parent) if c is fn), "") if parent is not None else ""
             name = inferred_name(fn, parent, key)
-            if name is None and _takes_self_name(fn, parent, source):
+            if name is None and ((stubbed and not fn.get("id")) or _takes_self_name(fn, parent, source)):
                 name = ""  # the engine's name, not SELF
-            text = f"{RT}.mark({text}, {json.dumps(kind)}{', ' + json.dumps(name) if name is not None else ''})"
+            name_js = json.dumps(name) if name is not None else None
+            if computed_key_value(fn, parent, key):
+                assert parent is not None
+                # `[k]: function* () {}`: named after the key's value, kept as the key is made
+                edits.append((parent["key"]["range"][0], parent["key"]["range"][0], f"{RT}.pk = {RT}.key("))
+                edits.append((parent["key"]["range"][1], parent["key"]["range"][1], ")"))
+                name_js = f"{RT}.fname({RT}.pk)"
+            text = f"{RT}.mark({text}, {json.dumps(kind)}{', ' + name_js if name_js is not None else ''})"
         if fn["type"] == "FunctionDeclaration" and fn.get("id"):
-            mark = f"{RT}.mark({fn['id']['name']}, {json.dumps(kind)});"
-            at = _hoisted_position(source, parent)
+            mark = stub_decl + f"{RT}.mark({fn['id']['name']}, {json.dumps(kind)});"
             if at is None:
                 text += " " + mark
             else:
@@ -1544,6 +1597,12 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
         pos = e
     out.append(source[pos:])
     return "".join(out)
+
+
+def _is_function_body(block: Node, parents: dict[int, Node]) -> bool:
+    """Is this block a function's body (its declarations are the function's, var-like)?"""
+    owner = parents.get(id(block))
+    return owner is not None and owner["type"] in FUNCTION_TYPES and owner.get("body") is block
 
 
 def _hoisted_position(source: str, container: Node | None) -> tuple[int, str] | None:

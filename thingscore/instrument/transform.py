@@ -49,7 +49,7 @@ from .functions import (
     KIND_UNMOVABLE,
     FnInfo,
 )
-from .inferred_names import inferred_name
+from .inferred_names import computed_key_value, inferred_name
 from .privates import class_table, index_private_refs, skip_to_access
 from .recreate import Recreators
 from .runtime_names import PREFIX, RT
@@ -533,12 +533,23 @@ class ModuleTransformer:
             args = keys_arg or (", " + h if reg else "")
             self.edits.close(node["end"], f";{RT}.k({node['id']['name']}{args});", d)
             return
+        if t == "ClassExpression" and computed_key_value(node, parent, key):
+            # `[k]: class {}`: named after the key's value, kept as the key is made
+            assert parent is not None
+            self.edits.open(parent["key"]["start"], f"{RT}.pk = {RT}.key(", d)
+            self.edits.close(parent["key"]["end"], ")", d)
+            name_js = f"{RT}.fname({RT}.pk)"
+            name_arg = ", " + name_js
+            keys_arg = f", {h}, {name_js}, {info.keys}" if info.keys else ""
+            name = ""
+        else:
+            name_js = json.dumps(name)
         if t == "ClassExpression":
             self.edits.open(node["start"], f"{RT}.k(", d)
             if name is not None and node.get("id") is None and _has_static_initializers(node):
                 # the engine names an anonymous class before its static fields and blocks
                 # run (they may read this.name); $T$.k names it only afterwards
-                self.edits.open(node["body"]["start"] + 1, f"static {{ {RT}.nm(this, {json.dumps(name)}); }}", d)
+                self.edits.open(node["body"]["start"] + 1, f"static {{ {RT}.nm(this, {name_js}); }}", d)
             args = keys_arg or (f", {h}{name_arg}" if (reg or name is not None) else "")
             self.edits.close(node["end"], f"{args})", d)
             return
