@@ -27,6 +27,8 @@ let wrappedEval = null;
 
 // Instrumented units (see the head of this file).
 const registry = require('./registry.js');
+// an instrumented function made from strings shows the text the engine's would have
+const sourceText = require('./source_text.js');
 let rtRef = null;           // the runtime (index.js's rt)
 let runtimeApi = null;      // what instrumented code calls $T$
 let canInstrument = false;  // the host answers instrument requests, or the program brought answers
@@ -40,7 +42,6 @@ const unitsByMid = new Map(); // a unit's module id -> the unit
 let touched = null;         // while a snapshot is taken: unit -> its index in the snapshot's list
 let restoredUnits = [];     // at restore, the snapshot's units by their index there
 const refused = new Set();  // texts the host would not instrument (asked once)
-const shownText = new WeakMap(); // instrumented function made from strings -> its engine toString text
 const UNIT_ANONYMOUS = 'function anonymous(';
 
 /**
@@ -71,6 +72,10 @@ function install(rt, api) {
     enumerable: !!(d && d.enumerable), configurable: !d || d.configurable !== false });
   Object.defineProperty(RealFunction.prototype, 'constructor', { value: wrappedFunction, writable: true,
     enumerable: false, configurable: true });
+  // the recording Function and eval show the engine's own text (source_text.js)
+  sourceText.install(rt && rt.meta);
+  sourceText.show(wrappedFunction, Reflect.apply(nativeToString, RealFunction, []));
+  sourceText.show(wrappedEval, Reflect.apply(nativeToString, realEval, []));
   if (canInstrument) installUnits(rt);
 }
 
@@ -214,19 +219,6 @@ function installUnits(rt) {
     nextIds = [f + (1 << 20), s + 1];
   }
   programIds = nextIds.slice();
-  // An instrumented function made from strings shows the text the engine's would have (and
-  // this toString, the recording Function and eval show the engine's own).
-  const toString = {
-    toString() {
-      const shown = shownText.get(this);
-      return shown !== undefined ? shown : Reflect.apply(nativeToString, this, arguments);
-    },
-  }.toString;
-  shownText.set(toString, Reflect.apply(nativeToString, nativeToString, []));
-  shownText.set(wrappedFunction, Reflect.apply(nativeToString, RealFunction, []));
-  shownText.set(wrappedEval, Reflect.apply(nativeToString, realEval, []));
-  Object.defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false,
-    configurable: true });
   const setProbe = rt.meta.setProbe;
   rt.meta.setProbe = (v) => { setProbe(v); if (ctx !== null) ctx.setProbe(v); };
 }
@@ -259,9 +251,9 @@ function fromUnit(unit, kind) {
   if (typeof fn !== 'function') return null;
   if (kind === 'F') {
     Object.defineProperty(fn, 'name', { value: 'anonymous', configurable: true });
-    shownText.set(fn, UNIT_ANONYMOUS + unit.text.slice('function ('.length));
+    sourceText.show(fn, UNIT_ANONYMOUS + unit.text.slice('function ('.length));
   } else {
-    shownText.set(fn, unit.text);
+    sourceText.show(fn, unit.text);
   }
   dynamicFns.set(fn, [kind, null, unit]);
   return fn;

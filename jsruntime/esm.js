@@ -24,6 +24,14 @@ const RECORD_PROTO = ModuleRecord.prototype;
 /** The continuation of an `import()` that waited for an async module: moves as data. */
 function namespaceOf(id) { return runtimeFn('esm.namespace', [id], () => current.namespace(id)); }
 runtimeFactories['esm.namespace'] = namespaceOf;
+// import()'s evaluation step: the module evaluated (once), then its namespace
+function importStep(id, from) {
+  return runtimeFn('esm.importStep', [id, from], () => {
+    const p = current.evaluate(id, from);
+    return p === undefined ? current.namespace(id) : p.then(namespaceOf(id));
+  });
+}
+runtimeFactories['esm.importStep'] = importStep;
 
 class EsmModules {
   constructor(system) {
@@ -152,11 +160,12 @@ class EsmModules {
         throw codeError(TypeError, isJson ? 'ERR_IMPORT_ASSERTION_TYPE_MISSING' : 'ERR_IMPORT_ASSERTION_TYPE_FAILED',
           'Module "' + spec + '" ' + (isJson ? 'needs an import attribute of "type: json"' : 'is not of type "json"'));
       }
-      p = this.evaluate(target, from);
     } catch (err) {
       return P.reject(err);
     }
-    return p === undefined ? P.resolve(this.namespace(target)) : p.then(namespaceOf(target));
+    // evaluated in a later job, as the engine's loading is: a module that the running
+    // evaluation has yet to reach runs where that evaluation puts it, not inside this call
+    return P.resolve().then(importStep(target, from));
   }
 
   // -- evaluation ---------------------------------------------------------------------------

@@ -56,12 +56,21 @@ function defineHidden(obj, key, value) {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: false, configurable: true });
 }
 
-defineHidden(GeneratorFunctionPrototype, 'prototype', GeneratorPrototype);
+/**
+ * The links between the generator intrinsics (`constructor`, `prototype`) are read-only but
+ * configurable in the spec (27.3.3, 27.5.1), unlike ordinary methods: a program (or test262)
+ * that checks or relies on their attributes sees the engine's.
+ */
+function defineLink(obj, key, value) {
+  Object.defineProperty(obj, key, { value, writable: false, enumerable: false, configurable: true });
+}
+
+defineLink(GeneratorFunctionPrototype, 'prototype', GeneratorPrototype);
 const AsyncFunctionPrototype = machineFunctionPrototype('AsyncFunction', async function () {});
 Object.defineProperty(GeneratorFunctionPrototype, Symbol.toStringTag, { value: 'GeneratorFunction', configurable: true });
-defineHidden(GeneratorPrototype, 'constructor', GeneratorFunctionPrototype);
+defineLink(GeneratorPrototype, 'constructor', GeneratorFunctionPrototype);
 // `fn.constructor` of a generator function is %GeneratorFunction% (the engine's own).
-defineHidden(GeneratorFunctionPrototype, 'constructor', Object.getPrototypeOf(function* () {}).constructor);
+defineLink(GeneratorFunctionPrototype, 'constructor', Object.getPrototypeOf(function* () {}).constructor);
 inspectAs(GeneratorFunctionPrototype, 'GeneratorFunction');
 
 /**
@@ -73,7 +82,7 @@ inspectAs(GeneratorFunctionPrototype, 'GeneratorFunction');
 function machineFunctionPrototype(tag, sample) {
   const p = Object.create(Function.prototype);
   Object.defineProperty(p, Symbol.toStringTag, { value: tag, configurable: true });
-  defineHidden(p, 'constructor', Object.getPrototypeOf(sample).constructor);
+  defineLink(p, 'constructor', Object.getPrototypeOf(sample).constructor);
   inspectAs(p, tag);
   return p;
 }
@@ -152,7 +161,8 @@ defineHidden(GeneratorPrototype, 'return', {
  * name the engine would have inferred where the function was written (the call hides it).
  */
 function mark(fn, kind, name) {
-  if (name !== undefined && fn.name === '') Object.defineProperty(fn, 'name', { value: name, configurable: true });
+  // (an anonymous generator expression is written with a name of the instrumenter's: SELF)
+  if (name !== undefined) Object.defineProperty(fn, 'name', { value: name, configurable: true });
   if (kind === 'async') {
     Object.setPrototypeOf(fn, AsyncFunctionPrototype);
     return fn;
@@ -162,6 +172,16 @@ function mark(fn, kind, name) {
   const proto = Object.create(agen ? AsyncGeneratorPrototype : GeneratorPrototype);
   Object.defineProperty(fn, 'prototype', { value: proto, writable: true, enumerable: false, configurable: false });
   return fn;
+}
+
+/**
+ * The strict stub of a sloppy generator or async function (machines.py, _strict_stub): its
+ * implementation called with the stub's this and arguments; `new` refused, as those
+ * functions are no constructors.
+ */
+function fwd(impl, thisArg, args, newTarget) {
+  if (newTarget !== undefined) throw new TypeError(`${newTarget.name || 'anonymous'} is not a constructor`);
+  return Reflect.apply(impl, thisArg, args);
 }
 
 /** The generator object a marked function returns: `return $T$.gen(g, machine, tryLocs)`. */
@@ -276,50 +296,49 @@ function stepDelegate(ctx) {
   if (d.async === true) return stepAsyncDelegate(ctx, d);
   const iterator = d.iterator;
   const method = ctx.method;
-  let fn;
-  if (method === 'next') {
-    fn = d.nextMethod;
-  } else {
-    fn = iterator[method];
-    if (fn === undefined || fn === null) {
-      ctx.delegate = null;
-      if (method === 'throw') {
-        closeIterator(iterator);
-        ctx.method = 'throw';
-        ctx.arg = new TypeError("The iterator does not provide a 'throw' method");
-        return undefined;
-      }
-      return undefined; // 'return': the outer generator returns (abrupt below)
-    }
-  }
-  let info;
+  let value;
+  // every step of the protocol that runs program code (getting throw/return, calling them,
+  // reading done and value) throws into the outer generator, at its yield*
   try {
+    let fn;
+    if (method === 'next') {
+      fn = d.nextMethod;
+    } else {
+      fn = iterator[method];
+      if (fn === undefined || fn === null) {
+        ctx.delegate = null;
+        if (method === 'throw') {
+          closeIterator(iterator);
+          ctx.method = 'throw';
+          ctx.arg = new TypeError("The iterator does not provide a 'throw' method");
+        }
+        return undefined; // 'return': the outer generator returns (abrupt below)
+      }
+    }
+    let info;
     // a data iterator ({ $arr, i }: yield* over an array or string) is stepped as data
-    info = fn === undefined && iterator.$arr !== undefined ? step(iterator) : fn.call(iterator, ctx.arg);
+    if (fn === undefined && iterator.$arr !== undefined) info = step(iterator);
+    else if (typeof fn !== 'function') throw new TypeError(`${String(fn)} is not a function`);
+    else info = Reflect.apply(fn, iterator, [ctx.arg]);
+    if (typeof info !== 'object' || info === null) throw new TypeError(`Iterator result ${String(info)} is not an object`);
+    if (!info.done) return info; // re-yield the inner result object as it is
+    value = info.value;
   } catch (e) {
     ctx.delegate = null;
     ctx.method = 'throw';
     ctx.arg = e;
     return undefined;
   }
-  if (typeof info !== 'object' || info === null) {
-    ctx.delegate = null;
-    ctx.method = 'throw';
-    ctx.arg = new TypeError(`Iterator result ${String(info)} is not an object`);
-    return undefined;
-  }
-  if (!info.done) return info; // re-yield the inner result object as it is
-  ctx[d.resultName] = info.value;
-  ctx.next = d.nextLoc;
+  ctx.delegate = null;
   if (method === 'return') { // the inner iterator finished its return(): so does the outer one
-    ctx.delegate = null;
     ctx.method = 'return';
-    ctx.arg = info.value;
+    ctx.arg = value;
     return undefined;
   }
+  ctx[d.resultName] = value;
+  ctx.next = d.nextLoc;
   ctx.method = 'next';
   ctx.arg = undefined;
-  ctx.delegate = null;
   return CONTINUE;
 }
 
@@ -447,9 +466,13 @@ function asyncFromSyncStep(rec, method, arg) {
   }
 }
 
+/** IteratorClose(iterator, normal completion): what return() does or throws is thrown. */
 function closeIterator(iterator) {
   const ret = iterator.return;
-  if (typeof ret === 'function') ret.call(iterator);
+  if (ret === undefined || ret === null) return;
+  if (typeof ret !== 'function') throw new TypeError(`${String(ret)} is not a function`);
+  const r = Reflect.apply(ret, iterator, []);
+  if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
 }
 
 // -- what the machine calls (regenerator's context methods, as functions of ctx) ----------
@@ -625,6 +648,27 @@ function asyncFn(machine, tryLocs) {
   return run.promise;
 }
 
+/**
+ * An async function whose parameters are not all plain names (machines.py, _async_params):
+ * `bind` binds them and runs the machine; an error while it binds them rejects the promise.
+ * `args` are the function's arguments (an arrow's: its rest, after the plain ones that follow).
+ */
+function asyncP(bind, args) {
+  let list = args;
+  if (arguments.length > 2) {
+    list = [];
+    for (let i = 2; i < arguments.length; i++) list[list.length] = arguments[i];
+    for (let i = 0; i < args.length; i++) list[list.length] = args[i];
+  }
+  try {
+    return Reflect.apply(bind, undefined, list);
+  } catch (e) {
+    const promise = promises.blankPromise();
+    promises.rejectOwn(promise, e);
+    return promise;
+  }
+}
+
 /** Resume an async function's machine with a value ('next') or an exception ('throw'). */
 function asyncStep(run, method, arg) {
   const ctx = run;
@@ -724,9 +768,8 @@ function brand(getter, v) {
   try { getter.call(v); return true; } catch (e) { return false; }
 }
 
-function collectionRecord(iterable) {
+function collectionRecord(iterable, method) {
   if (typeof iterable !== 'object' || iterable === null) return undefined;
-  const method = iterable[Symbol.iterator];
   // (as the engine's own loop would, unless the program replaced what that loop calls)
   if (method === mapIterate && MapIterProto.next === MapIterNext && brand(mapSize, iterable)) {
     return { $coll: iterable, kind: 'm', lk: undefined, started: false, pk: undefined, done: false };
@@ -864,19 +907,38 @@ function objectRest(src, taken) {
 /** The next value of an array pattern's iterator (undefined once it is done). */
 function destructNext(it) {
   if (it.$dd === true) return undefined;
+  // done while the step runs: an iterator whose next() (or its result's done or value)
+  // throws is not closed
+  it.$dd = true;
   const r = step(it);
-  if (r.done) { it.$dd = true; return undefined; }
-  return r.value;
+  if (r.done) return undefined;
+  const value = r.value;
+  it.$dd = false;
+  return value;
 }
 
 /** `...rest` of an array pattern: what the iterator still gives. */
 function destructRest(it) {
   const out = [];
   while (it.$dd !== true) {
+    it.$dd = true;
     const r = step(it);
-    if (r.done) it.$dd = true; else out.push(r.value);
+    if (!r.done) {
+      out[out.length] = r.value;
+      it.$dd = false;
+    }
   }
   return out;
+}
+
+/** The finally block of an array pattern that suspends (machines.py): the iterator closed
+ * unless done; when the pattern is throwing, what its return() does is ignored. */
+function destructEnd(ctx, it, finallyLoc) {
+  if (!throwing(ctx, finallyLoc)) {
+    destructClose(it);
+    return;
+  }
+  try { destructClose(it); } catch (e) { /* the pattern's own error wins */ }
 }
 
 /** The end of an array pattern: an iterator that is not done is closed (its return()). */
@@ -893,19 +955,20 @@ function destructClose(it) {
 
 /** for-of's iterator: arrays, strings, Maps and Sets iterate as data ({ $arr, i } / { $coll... }), others natively. */
 function values(iterable) {
-  if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayValues) return { $arr: iterable, i: 0 };
-  const rec = collectionRecord(iterable);
+  // GetIterator reads @@iterator once (a getter on it sees one read)
+  const method = iterable == null ? undefined : iterable[Symbol.iterator];
+  if (method === arrayValues && Array.isArray(iterable)) return { $arr: iterable, i: 0 };
+  const rec = collectionRecord(iterable, method);
   if (rec !== undefined) return rec;
-  if (typeof iterable === 'string' && String.prototype[Symbol.iterator] === stringValues) {
+  if (typeof iterable === 'string' && method === stringValues) {
     return { $arr: Array.from(iterable), i: 0 };
   }
   const g = GenSlot.of(iterable);
-  if (g !== undefined && iterable[Symbol.iterator] === iterableSelf && iterable.next === GeneratorPrototype.next) {
+  if (g !== undefined && method === iterableSelf && iterable.next === GeneratorPrototype.next) {
     // one of our generators: stepped directly, into one result object that the loop reads
     // at once (it never reaches the program)
     return { $g: g, r: { value: undefined, done: false } };
   }
-  const method = iterable == null ? undefined : iterable[Symbol.iterator];
   if (typeof method !== 'function') {
     // the engine's own message for a value that is not iterable
     for (const _ of iterable) break; // eslint-disable-line no-unused-vars, no-unreachable-loop
@@ -999,7 +1062,8 @@ const AsyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async
 const AsyncGeneratorPrototype = Object.create(AsyncIteratorPrototype);
 Object.defineProperty(AsyncGeneratorPrototype, Symbol.toStringTag, { value: 'AsyncGenerator', configurable: true });
 const AsyncGeneratorFunctionPrototype = machineFunctionPrototype('AsyncGeneratorFunction', async function* () {});
-defineHidden(AsyncGeneratorFunctionPrototype, 'prototype', AsyncGeneratorPrototype);
+defineLink(AsyncGeneratorFunctionPrototype, 'prototype', AsyncGeneratorPrototype);
+defineLink(AsyncGeneratorPrototype, 'constructor', AsyncGeneratorFunctionPrototype);
 
 /** `async function*` bodies: `return $T$.agen(f, machine, tryLocs)`. */
 function agen(outerFn, machine, tryLocs) {
@@ -1246,7 +1310,7 @@ function generatorSlot(o) {
 }
 
 module.exports = {
-  mark, gen, asyncFn, delegateYield, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
+  mark, fwd, gen, asyncFn, asyncP, delegateYield, destructEnd, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
   values, methodValues, step, closeIter, keys, propertyKey, objectRest, destructNext, destructRest, destructClose, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,

@@ -18,6 +18,7 @@ const promises = require('./promise.js');
 const generators = require('./generators.js');
 const { makeTimersPromises } = require('./timers_promises.js');
 const dynamicCode = require('./dynamic_code.js');
+const sourceText = require('./source_text.js');
 
 const rt = {
   meta: null,
@@ -49,6 +50,8 @@ function installGlobals() {
   if (typeof globalThis.queueMicrotask === 'function') replaceGlobal('queueMicrotask', promises.queueMicrotaskShared);
   registry.installBind();
   registry.setMethodMarker(generators.mark);
+  // functions show the text the program wrote, not the instrumented one
+  sourceText.install(rt.meta);
   // a program that makes functions from strings: their source is recorded, to move with them
   if (rt.meta && rt.meta.dyn) dynamicCode.install(rt, module.exports);
 }
@@ -466,6 +469,13 @@ module.exports = {
   gen: generators.gen,
   mark: generators.mark,
   asyncFn: generators.asyncFn,
+  asyncP: generators.asyncP,
+  // `{ [k]: function* () {} }` (an anonymous definition the instrumenter wraps): the key as
+  // the literal makes it, kept in pk for the name, which fname makes from it
+  pk: undefined,
+  key: (v) => Reflect.ownKeys({ [v]: 0 })[0],
+  fname: (k) => (typeof k === 'symbol' ? (k.description === undefined ? '' : '[' + k.description + ']') : k),
+  fwd: generators.fwd,
   abrupt: generators.abrupt,
   finish: generators.finish,
   caught: generators.caught,
@@ -480,6 +490,7 @@ module.exports = {
   destructNext: generators.destructNext,
   destructRest: generators.destructRest,
   destructClose: generators.destructClose,
+  destructEnd: generators.destructEnd,
   step: generators.step,
   closeIter: generators.closeIter,
   keys: generators.keys,

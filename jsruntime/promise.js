@@ -223,13 +223,14 @@ function createResolvingFunctions(promise) {
 
 // (made inside an array literal: no name is inferred, as the engine's resolving functions have none)
 function makeResolveFunction(record) {
-  const resolve = [function (resolution) { resolveWith(record, resolution); }][0];
+  // (arrows: not constructors, as the engine's resolving functions are not)
+  const resolve = [(resolution) => { resolveWith(record, resolution); }][0];
   return runtimeFn('promise.resolve', [record], resolve);
 }
 runtimeFactories['promise.resolve'] = makeResolveFunction;
 
 function makeRejectFunction(record) {
-  const reject = [function (reason) {
+  const reject = [(reason) => {
     if (record.done) return;
     record.done = true;
     rejectPromise(record.promise, reason);
@@ -336,9 +337,9 @@ function reactionJob(reaction, kind, argument) {
     if (threw) rejectPromise(cap.promise, result);
     else resolvePromise(cap.promise, result);
   } else if (threw) {
-    cap.reject(result);
+    callUndefined(cap.reject, result);
   } else {
-    cap.resolve(result);
+    callUndefined(cap.resolve, result);
   }
 }
 
@@ -393,11 +394,12 @@ function newPromiseCapability(C) {
   }
   if (typeof C !== 'function' || !isConstructor(C)) throw new TypeError(`Promise resolve or reject function is not callable`);
   const cap = { promise: undefined, resolve: undefined, reject: undefined };
-  const executor = (resolve, reject) => {
+  // (made inside an array literal: no name, as GetCapabilitiesExecutor's)
+  const executor = [(resolve, reject) => {
     if (cap.resolve !== undefined || cap.reject !== undefined) throw new TypeError('Promise executor has already been invoked with non-undefined arguments');
     cap.resolve = resolve;
     cap.reject = reject;
-  };
+  }][0];
   const promise = new C(executor);
   if (typeof cap.resolve !== 'function' || typeof cap.reject !== 'function') {
     throw new TypeError('Promise resolve or reject function is not callable');
@@ -415,9 +417,14 @@ function isConstructor(f) {
   }
 }
 
+/** f(x) with this undefined (a capability's functions are called so: a sloppy one sees the global). */
+function callUndefined(f, x) {
+  return Reflect.apply(f, undefined, [x]);
+}
+
 function capResolve(cap, value) {
   if (cap.record !== undefined) resolveWith(cap.record, value);
-  else cap.resolve(value);
+  else callUndefined(cap.resolve, value);
 }
 
 function capReject(cap, reason) {
@@ -426,7 +433,7 @@ function capReject(cap, reason) {
     cap.record.done = true;
     rejectPromise(cap.promise, reason);
   } else {
-    cap.reject(reason);
+    callUndefined(cap.reject, reason);
   }
 }
 
@@ -588,19 +595,19 @@ Object.defineProperty(ThingsPromise.prototype, Symbol.toStringTag, { value: 'Pro
 Object.defineProperty(ThingsPromise.prototype, INSPECT, { value: inspectPromise, writable: true, enumerable: false, configurable: true });
 
 function makeThenFinally(C, onFinally) {
-  const f = (value) => {
+  const f = [(value) => {
     const result = onFinally();
     return promiseResolve(C, result).then(makeValueThunk(value));
-  };
+  }][0];
   return runtimeFn('promise.thenFinally', [C, onFinally], f);
 }
 runtimeFactories['promise.thenFinally'] = makeThenFinally;
 
 function makeCatchFinally(C, onFinally) {
-  const f = (reason) => {
+  const f = [(reason) => {
     const result = onFinally();
     return promiseResolve(C, result).then(makeThrower(reason));
-  };
+  }][0];
   return runtimeFn('promise.catchFinally', [C, onFinally], f);
 }
 runtimeFactories['promise.catchFinally'] = makeCatchFinally;
@@ -658,7 +665,7 @@ function makeElementFunction(kind, state, index, called) {
     : typeof called === 'object' && called !== null ? called.called === true : called === true];
   let f;
   if (kind === 'all') {
-    f = [function (x) {
+    f = [(x) => {
       if (args[3]) return;
       args[3] = true;
       state.values[index] = x;
@@ -667,14 +674,14 @@ function makeElementFunction(kind, state, index, called) {
   } else if (settled) {
     const fulfilled = kind === 'allSettled.fulfilled';
     const flag = called;
-    f = [function (x) {
+    f = [(x) => {
       if (flag.called) return;
       flag.called = true;
       state.values[index] = fulfilled ? { status: 'fulfilled', value: x } : { status: 'rejected', reason: x };
       if (--state.remaining === 0) capResolve(state.cap, state.values);
     }][0];
   } else {
-    f = [function (x) {
+    f = [(x) => {
       if (args[3]) return;
       args[3] = true;
       state.values[index] = x;

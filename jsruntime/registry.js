@@ -168,7 +168,8 @@ function pv(cls, inst, stat) {
 // Generator and async methods are machines after the rewrite (`m() { return $T$.asyncFn(...) }`):
 // their body says which, and markMethod (generators.mark) gives them the prototype of their kind.
 const fnToString = Function.prototype.toString;
-const MACHINE_BODIES = [['return $T$.asyncFn(', 'async'], ['return $T$.agen(', 'agen'], ['return $T$.gen(', 'gen']];
+const sourceText = require('./source_text.js');
+const MACHINE_BODIES = [['return $T$.asyncFn(', 'async'], ['return $T$.asyncP(', 'async'], ['return $T$.agen(', 'agen'], ['return $T$.gen(', 'gen']];
 let markMethod = null;
 function setMethodMarker(fn) { markMethod = fn; }
 
@@ -188,13 +189,8 @@ const staticBlockFns = new Set();
 function setProgramFns(fns) {
   for (const fid of Object.keys(fns || {})) if (fns[fid][4] === 1) staticBlockFns.add(Number(fid));
 }
-const MARK = '/*$F:';
 function madeInStaticBlock(fn) {
-  if (staticBlockFns.size === 0) return false;
-  let s;
-  try { s = fnToString.call(fn); } catch (e) { return false; }
-  const i = s.indexOf(MARK);
-  return i >= 0 && i < 400 && staticBlockFns.has(parseInt(s.slice(i + MARK.length, i + MARK.length + 12), 10));
+  return staticBlockFns.size !== 0 && staticBlockFns.has(sourceText.fidOf(fn));
 }
 
 function registerMembers(cls, holder, isStatic) {

@@ -45,7 +45,6 @@ const K_DATE = -4;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const TAG = Symbol.toStringTag;
-const fnToString = Function.prototype.toString;
 const getTime = Date.prototype.getTime;
 const mapForEach = Map.prototype.forEach;
 const setForEach = Set.prototype.forEach;
@@ -85,9 +84,9 @@ const getProto = Object.getPrototypeOf;
 const isExtensible = Object.isExtensible;
 const ObjectProto = Object.prototype;
 const ArrayProto = Array.prototype;
-const MARKER = '/*$F:';
 const isPrototypeOf = Object.prototype.isPrototypeOf;
 const dynamicCode = require('./dynamic_code.js');
+const sourceText = require('./source_text.js');
 const { dynamicFns } = dynamicCode;
 
 // Intl objects are engine state made from data: a formatter is its resolved options (and a
@@ -178,11 +177,7 @@ function flagsOf(d) {
 
 /** Static function id from the marker the instrumenter put at the start of every function. */
 function markerFid(fn) {
-  let s;
-  try { s = fnToString.call(fn); } catch (e) { return -1; }
-  const i = s.indexOf(MARKER);
-  if (i < 0 || i > 400) return -1;
-  return parseInt(s.slice(i + MARKER.length, i + MARKER.length + 12), 10);
+  return sourceText.fidOf(fn);
 }
 
 class Serializer {

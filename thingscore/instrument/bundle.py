@@ -25,7 +25,7 @@ INSTRUMENTER_VERSION = "1"
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "esm.js", "values.js",
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
                  "global_fs.js", "promise.js", "generators.js", "timers_promises.js", "dynamic_code.js",
-                 "proxies.js", "node_util.js", "quiet_args.js")
+                 "proxies.js", "node_util.js", "quiet_args.js", "source_text.js")
 
 T = TypeVar("T")
 
@@ -253,6 +253,10 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
             info["error"] = [type(m.error).__name__, str(m.error), m.format]
             continue
         res = _result(graph, path)
+        if res.spans:
+            # what Function.prototype.toString shows of its functions (jsruntime/source_text.js)
+            info["text"] = m.source
+            info["spans"] = [x for fid, (s, e) in sorted(res.spans.items()) for x in (fid, s, e)]
         fns.update(res.fns)
         why.update(res.why)
         scopes.update(res.scopes)

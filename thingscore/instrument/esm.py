@@ -278,6 +278,13 @@ class _Edits:
     def inside_removed(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.removed)
 
+    def tag(self, inserts: list[tuple[int, str]]) -> None:
+        """Insert the functions' source tags (source_text.py), but none inside a replaced range."""
+        replaced = sorted((s, e) for s, e, _, _ in self.items if e > s)
+        for at, text in inserts:
+            if not any(s < at < e for s, e in replaced):
+                self.replace(at, at, text)
+
     def render(self) -> str:
         out: list[str] = []
         pos = 0
@@ -307,21 +314,23 @@ def _parents(program: Node) -> dict[int, tuple[Node, str]]:
     return parents
 
 
-def lower_dynamic(source: str, program: Node, module_id: str) -> str:
-    """A CommonJS module's `import()` calls made runtime calls (everything else unchanged)."""
+def lower_dynamic(source: str, program: Node, module_id: str, tags: list[tuple[int, str]] = ()) -> str:
+    """A CommonJS module's `import()` calls made runtime calls (everything else unchanged);
+    ``tags``: the functions' source tags to insert too (source_text.py)."""
     _, imports, _, _ = _dynamic_specifiers(program)
-    if not imports:
+    if not imports and not tags:
         return source
     edits = _Edits(source)
     for node in imports:
         edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({json.dumps(module_id)}, ")
+    edits.tag(list(tags))
     return edits.render()
 
 
 def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_async: bool,
-          filename: str = "<input>") -> str:
+          filename: str = "<input>", tags: list[tuple[int, str]] = ()) -> str:
     """The ES module ``source`` (parsed into ``program`` with the module goal) as the strict
-    body of a module function."""
+    body of a module function; ``tags``: the functions' source tags to insert too."""
     mid = json.dumps(module_id)
     edits = _Edits(source)
     parents = _parents(program)
@@ -421,6 +430,7 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
     else:
         head += f"{export_call}{RT}.ld({mid});"
         tail = ""
+    edits.tag(list(tags))
     edits.replace(0, 0, head)
     if tail:
         edits.replace(len(source), len(source), tail)

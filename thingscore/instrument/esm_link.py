@@ -99,5 +99,15 @@ class Linker:
                     continue
                 r = self.resolve(mid, name)
                 if isinstance(r, tuple) or r == UNKNOWN:  # (another star's names are the runtime's)
-                    provided[name] = k
+                    provided[name] = self._provider(m, name, r, k)
         return provided, dynamic
+
+    def _provider(self, m: LinkModule, name: str, binding: Binding | str, first: int) -> int:
+        """The star request through which ``name`` resolves to ``binding``: not the first that
+        lists the name when that one's leads back in a cycle (it resolves to nothing there)."""
+        assert m.facts is not None
+        seen = frozenset({(m.mid, name)})
+        for k in m.facts.stars:
+            if self.resolve(m.requests[k], name, seen) == binding:
+                return k
+        return first

@@ -23,7 +23,7 @@ from typing import Any
 
 from thingscore.parsing import JSSyntaxError
 
-from . import esm
+from . import esm, source_text
 from .esm_link import AMBIGUOUS, UNKNOWN, Linker, LinkModule
 from .machines import desugar, has_machine_functions
 from .resolve import is_builtin, module_format, resolve
@@ -178,20 +178,29 @@ class ModuleGraph:
         """A CommonJS module is instrumented at once: nothing in it depends on the graph."""
         assert m.program is not None
         specs, calls = esm.scan_dynamic(m.program)
-        text = esm.lower_dynamic(m.source, m.program, m.mid) if calls else m.source
         program = m.program
-        if text is not m.source or has_machine_functions(program):
-            if has_machine_functions(program):
+        machines = has_machine_functions(program)
+        text, spans = m.source, None
+        if calls or machines:
+            # rewritten before the functions get their ids: each one tagged with its source span
+            inserts, spans = source_text.tags(m.source, m.program)
+            if calls:
+                text = esm.lower_dynamic(m.source, m.program, m.mid, inserts)
+            else:
+                text = source_text.insert(m.source, inserts)
+            if machines:
                 check_eval_in_machines(program, m.source, str(m.path), parse_script=self._script)
                 text = desugar(text, self._script)
             program = self._script(text)
-        m.result = transform_module(text, program, m.mid, str(m.path), self.ids, parse_script=self._script)
+        m.result = transform_module(text, program, m.mid, str(m.path), self.ids, spans=spans,
+                                    parse_script=self._script)
         m.deps = self._requires(m.result, m.path)
         m.imports = self._dynamic_imports(specs, m.path)
 
     def _instrument_esm(self, m: Module) -> None:
         assert m.facts is not None and m.program is not None
-        text = esm.lower(m.source, m.program, m.mid, m.facts, m.is_async, str(m.path))
+        inserts, spans = source_text.tags(m.source, m.program)
+        text = esm.lower(m.source, m.program, m.mid, m.facts, m.is_async, str(m.path), inserts)
         self._check_json_imports(m)
         program = self._script(text)
         if has_machine_functions(program):
@@ -200,7 +209,7 @@ class ModuleGraph:
             text = desugar(text, self._script)
             program = self._script(text)
         m.result = transform_module(text, program, m.mid, str(m.path), self.ids, esm=True,
-                                    require_names=m.facts.require_names, parse_script=self._script)
+                                    require_names=m.facts.require_names, parse_script=self._script, spans=spans)
         m.deps = self._requires(m.result, m.path)  # require() made with createRequire(import.meta.url)
 
     def _requires(self, res: ModuleResult, path: Path) -> dict[str, str | None]:

@@ -39,6 +39,13 @@ def inferred_name(node: Node, parent: Node | None, key: str) -> str | None:
     return None
 
 
+def computed_key_value(node: Node, parent: Node | None, key: str) -> bool:
+    """Is ``node`` an anonymous function or class that an object literal's computed key names
+    (``{ [k]: function* () {} }``: the engine names it after the key's value)?"""
+    return (parent is not None and parent["type"] == "Property" and key == "value" and bool(parent.get("computed"))
+            and not parent.get("method") and parent.get("kind") == "init" and node.get("id") is None)
+
+
 def js_number(v: Any) -> str | None:
     """A numeric literal key as JavaScript spells it as a property name (integers only
     exactly; other floats in Python's spelling)."""

@@ -44,7 +44,7 @@ from typing import Any
 
 from thingscore.parsing import JSSyntaxError
 
-from .inferred_names import inferred_name
+from .inferred_names import computed_key_value, inferred_name
 from .scope import ScopeManager, analyze
 from .scope_entry import after_directives, directive_terminator
 from .scope_model import Variable
@@ -53,9 +53,15 @@ from .verify import output_error
 
 CTX = "$ctx"
 RT = "$T$"
+#: The name an anonymous generator function expression gets in its rewrite, so that its calls
+#: can find its ``prototype`` (the object their generators inherit from); ``mark`` gives the
+#: function back the name the engine would have given it. (Not ``$T$``-prefixed: those are the
+#: instrumenter's, checked after this pass; a function whose text names it goes without.)
+SELF = "$self"
 # the value of a statement `yield x;` / `await x;` / `yield* x;`: a read of the frame with
 # no effect, left out
 _IGNORED_RESULT = re.compile(r"\$ctx\.(sent|t\d+)")
+_SOURCE_TAG = re.compile(r"/\*\$O:\d+\*/")  # a function's source tag (source_text.py)
 
 
 class MachineError(JSSyntaxError):
@@ -520,7 +526,8 @@ class Machine:
             keys: list[str] = []
             for prop in pattern["properties"]:
                 if prop["type"] == "RestElement":
-                    self._bind(prop["argument"], f"{RT}.objectRest({src}, [{', '.join(keys)}])")
+                    rest = f"{RT}.objectRest({src}, [{', '.join(keys)}])"
+                    self._element(prop["argument"], lambda rest=rest: rest, prop)
                     continue
                 key = prop["key"]
                 if prop.get("computed"):
@@ -530,7 +537,7 @@ class Machine:
                     k = json.dumps(key["name"]) if key["type"] == "Identifier" else self.text(key)
                 keys.append(k)
                 if self.suspends(prop["value"]):
-                    self._bind(prop["value"], f"{src}[{k}]")
+                    self._element(prop["value"], lambda k=k: f"{src}[{k}]", prop)
                 elif prop.get("computed"):
                     self.emit(f"({{ [{k}]: {self.text(prop['value'])} }} = {src});", prop)
                 else:
@@ -538,20 +545,49 @@ class Machine:
         elif t == "ArrayPattern":
             it = self.temp()
             self.emit(f"{it} = {RT}.values({value});", pattern)
+            # as in a try statement with a finally block: an abrupt completion of an element
+            # (a throw, the generator's return() at a yield) closes the iterator (its return())
+            try_loc, finally_loc, after = self.loc(), self.loc(), self.loc()
+            self.try_entries.append((try_loc, None, finally_loc, after))
+            self.mark(try_loc)
+            self.emit(f"{CTX}.prev = {try_loc.ref};", pattern)
             for elem in pattern["elements"]:
                 if elem is None:
                     self.emit(f"{RT}.destructNext({it});", pattern)
                 elif elem["type"] == "RestElement":
-                    self._bind(elem["argument"], f"{RT}.destructRest({it})")
+                    self._element(elem["argument"], lambda: f"{RT}.destructRest({it})", elem)
                 elif not self.suspends(elem):
                     self.emit(f"([{self.text(elem)}] = [{RT}.destructNext({it})]);", elem)
                 else:
-                    v = self.temp()
-                    self.emit(f"{v} = {RT}.destructNext({it});", elem)
-                    self._bind(elem, v)
-            self.emit(f"{RT}.destructClose({it});", pattern)
+                    self._element(elem, lambda: f"{RT}.destructNext({it})", elem)
+            self.mark(finally_loc)
+            self.emit(f"{CTX}.prev = {finally_loc.ref}; {RT}.destructEnd({CTX}, {it}, {finally_loc.ref}); "
+                      f"return {RT}.finish({CTX}, {finally_loc.ref});", pattern)
+            self.mark(after)
+        elif t == "MemberExpression":
+            self.emit(f"{self._member_target(pattern)} = {value};", pattern)
         else:
             raise self.err(pattern, "yield/await inside this destructuring target is not supported yet")
+
+    def _element(self, elem: Node, get: Callable[[], str], node: Node) -> None:
+        """One target of a pattern (with its default, if any) given the value ``get()`` reads:
+        a member target that suspends has its reference evaluated first, as the spec orders it
+        (``[x[yield]] = it``: the key, then the iterator's step)."""
+        target = elem["left"] if elem["type"] == "AssignmentPattern" else elem
+        if target["type"] != "MemberExpression" or not self.suspends(target):
+            v = self.temp()
+            self.emit(f"{v} = {get()};", node)
+            self._bind(elem, v)
+            return
+        ref = self._member_target(target)
+        v = self.temp()
+        self.emit(f"{v} = {get()};", node)
+        if elem["type"] == "AssignmentPattern":
+            skip = self.loc()
+            self.emit(f"if ({v} !== undefined) {{ {CTX}.next = {skip.ref}; break; }}", elem)
+            self.emit(f"{v} = {self.explode_expression(elem['right'])};", elem["right"])
+            self.mark(skip)
+        self.emit(f"{ref} = {v};", target)
 
     # -- statements -----------------------------------------------------------------------
 
@@ -1057,7 +1093,7 @@ class Machine:
                     self.emit(f"{tmp} = {text};", child)
                     text = tmp
                 results.append(text)
-            elif i < last and child["type"] not in ("Literal", "SpreadElement", "Super", "Import"):
+            elif i < last and child["type"] not in ("Literal", "SpreadElement", "Super", "Import", "PrivateIdentifier"):
                 tmp = self.temp()
                 # (a sequence keeps its parentheses: `t = (0, f)`, not `t = 0, f`)
                 text = self.text(child)
@@ -1262,6 +1298,8 @@ class Machine:
                 return name
         if fn["type"] == "FunctionExpression" and fn.get("id"):
             return fn["id"]["name"] if fn["id"]["name"] not in self.hoisted else "null"
+        if _takes_self_name(fn, self.parents.get(id(fn)), self.source):
+            return SELF
         return "null"
 
     def _try_locs(self) -> str:
@@ -1352,25 +1390,95 @@ def _innermost_machine_functions(program: Node) -> list[Node]:
     return found
 
 
-def _head(source: str, fn: Node, parent: Node | None) -> tuple[int, str]:
-    """(start offset, new text before the body) of a function's rewrite: its head without
-    ``async`` and ``*``."""
+def _async_params(source: str, fn: Node, body: str) -> tuple[str, str]:
+    """(parameters, body) of an async function whose parameters are not all plain names.
+
+    An error while its parameters are bound (a default that throws, one that reads a later
+    parameter) rejects its promise, so they are bound by an arrow inside the call, which
+    ``$T$.asyncP`` calls (with this function's arguments, an arrow's rest) and whose body is
+    the machine; the function itself takes plain parameters, as many as its ``length``."""
+    params = fn["params"]
+    p_text = _param_text(source, fn)
+    tag = _SOURCE_TAG.match(p_text, 1)
+    inner = p_text if tag is None else "(" + p_text[tag.end():]
+    length = next((i for i, p in enumerate(params) if p["type"] in ("AssignmentPattern", "RestElement")),
+                  len(params))
+    own = source[fn["range"][0]:fn["range"][1]]
+    base = "$p"
+    while base in own:
+        base = "$" + base
+    plain = [f"{base}{i}" for i in range(length)]
+    tag_text = tag.group(0) if tag else ""
+    if fn["type"] == "ArrowFunctionExpression":
+        rest = f"{base}r"
+        return (f"({tag_text}{', '.join(plain + ['...' + rest])})",
+                f"{{return {RT}.asyncP({inner} => {body}, {rest}{''.join(', ' + p for p in plain)});}}")
+    return f"({tag_text}{', '.join(plain)})", f"{{return {RT}.asyncP({inner} => {body}, arguments);}}"
+
+
+def _stub(source: str, fn: Node, head: str, body: str, hoisted: str | None = None) -> tuple[str, str]:
+    """A generator or async function (declaration or expression) as a *stub* that the program
+    sees and the rewrite as its *implementation*, which the stub calls: (the text in the
+    function's place, the stub's declaration for ``hoisted``, a container's start).
+
+    An ordinary function is a constructor with a ``prototype`` (and, sloppy, has own
+    ``arguments`` and ``caller`` properties), which generator and async functions are not and
+    have not (a generator's ``prototype`` is its generators'); a method has none of that. The
+    stub is a method that takes plain parameters, as many as the function's ``length``, and
+    carries its source tag; the implementation (``NAME$i``) keeps the parameters and the body.
+    The function's own name means the stub in the body: a declaration's binding is declared
+    again at the start of its container (``var``; in a block, ``let``), an expression's is a
+    ``const`` of an arrow around the two. A declaration where none can be (``if (x) function
+    f() {}``) is a strict function stub (no ``arguments`` or ``caller`` either) that refuses
+    ``new``."""
+    params = fn["params"]
+    p_text = head[head.index("("):].rstrip()
+    tag = _SOURCE_TAG.match(p_text, 1)
+    impl_params = p_text if tag is None else "(" + p_text[tag.end():]
+    length = next((i for i, p in enumerate(params) if p["type"] in ("AssignmentPattern", "RestElement")),
+                  len(params))
+    own = source[fn["range"][0]:fn["range"][1]]
+    base = "$p"
+    while base in own:
+        base = "$" + base
+    name = fn["id"]["name"] if fn.get("id") else SELF
+    impl = f"{name}$i"
+    while impl in own:
+        impl += "$"
+    plain = f"({tag.group(0) if tag else ''}{', '.join(f'{base}{i}' for i in range(length))})"
+    impl_text = f"function {impl}{impl_params} {body}"
+    method = f"{{ {name}{plain} {{ return {RT}.fwd({impl}, this, arguments); }} }}.{name}"
+    if fn["type"] == "FunctionExpression":
+        return f"(() => {{ const {name} = {method}; {impl_text} return {name}; }})()", ""
+    if hoisted is not None:
+        return impl_text, f"{hoisted} {name} = {method};"
+    stub = f"function {name}{plain} {{'use strict'; return {RT}.fwd({impl}, this, arguments, new.target);}}"
+    return f"{stub} {impl_text}", ""
+
+
+def _param_text(source: str, fn: Node) -> str:
+    """A function's parameter list as written, parentheses included (added to ``x => ...``'s,
+    its source tag, source_text.py, after the `(`)."""
     params = fn["params"]
     if params:
         p_start = source.rfind("(", fn["range"][0], params[0]["range"][0])
-        p_end = source.find(")", params[-1]["range"][1])
-        inner = source[params[0]["range"][0]:params[-1]["range"][1]]
-        param_text = source[p_start:p_end + 1] if p_start >= 0 else f"({inner})"
-    else:
-        body_start = fn["body"]["range"][0]
-        p_end = source.rfind(")", fn["range"][0], body_start)
-        p_start = source.rfind("(", fn["range"][0], p_end)
-        param_text = source[p_start:p_end + 1] if p_start >= 0 and p_end >= 0 else "()"
+        if p_start >= 0:
+            return source[p_start:source.find(")", params[-1]["range"][1]) + 1]
+        p_text = source[params[0]["range"][0]:params[-1]["range"][1]]
+        tag = _SOURCE_TAG.match(source, params[-1]["range"][1])
+        return f"({tag.group(0) if tag else ''}{p_text})"
+    body_start = fn["body"]["range"][0]
+    p_end = source.rfind(")", fn["range"][0], body_start)
+    p_start = source.rfind("(", fn["range"][0], p_end)
+    return source[p_start:p_end + 1] if p_start >= 0 and p_end >= 0 else "()"
+
+
+def _head(source: str, fn: Node, parent: Node | None, param_text: str | None = None) -> tuple[int, str]:
+    """(start offset, new text before the body) of a function's rewrite: its head without
+    ``async`` and ``*`` (with ``param_text`` for its parameters, if given)."""
+    if param_text is None:
+        param_text = _param_text(source, fn)
     if fn["type"] == "ArrowFunctionExpression":
-        if not params and p_start < 0:
-            param_text = "()"
-        elif params and p_start < 0:
-            param_text = f"({source[params[0]['range'][0]:params[-1]['range'][1]]})"
         return fn["range"][0], f"{param_text} => "
     if parent is not None and parent["type"] in ("MethodDefinition", "Property") and parent.get("value") is fn and \
             (parent.get("method") or parent["type"] == "MethodDefinition"):
@@ -1380,8 +1488,20 @@ def _head(source: str, fn: Node, parent: Node | None) -> tuple[int, str]:
             key_text = f"[{key_text}]"
         prefix = "static " if parent.get("static") else ""
         return parent["range"][0], f"{prefix}{key_text}{param_text} "
-    name = fn["id"]["name"] if fn.get("id") else ""
+    name = fn["id"]["name"] if fn.get("id") else (SELF if _takes_self_name(fn, parent, source) else "")
     return fn["range"][0], f"function {name}{param_text} "
+
+
+def _takes_self_name(fn: Node, parent: Node | None, source: str) -> bool:
+    """An anonymous generator function expression (not a method) is named ``SELF`` in its
+    rewrite: a generator's prototype is its function's ``prototype``, which the call reaches
+    through that name (unless its own text uses that name, which the name would shadow)."""
+    if fn["type"] != "FunctionExpression" or fn.get("id") or not fn.get("generator"):
+        return False
+    if SELF in source[fn["range"][0]:fn["range"][1]]:
+        return False
+    return not (parent is not None and parent["type"] in ("MethodDefinition", "Property") and
+                (parent.get("method") or parent["type"] == "MethodDefinition" or parent.get("kind") in ("get", "set")))
 
 
 def _parents(program: Node) -> dict[int, Node]:
@@ -1432,19 +1552,38 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
         kind = ("agen" if fn.get("async") else "gen") if fn.get("generator") else "async"
         machine = Machine(source, fn, mgr, kind, parents)
         body_text = machine.render()
-        start, head = _head(source, fn, parent)
+        if kind == "async" and any(p["type"] != "Identifier" for p in fn["params"]):
+            params, body_text = _async_params(source, fn, body_text)
+            start, head = _head(source, fn, parent, params)
+        else:
+            start, head = _head(source, fn, parent)
         is_method = parent is not None and parent["type"] in ("MethodDefinition", "Property") and \
             start == parent["range"][0] and start != fn["range"][0]
         end = parent["range"][1] if is_method and parent is not None else fn["range"][1]
         text = head + body_text
+        stubbed, stub_decl = False, ""
+        at = _hoisted_position(source, parent) if fn["type"] == "FunctionDeclaration" else None
+        if fn["type"] in ("FunctionDeclaration", "FunctionExpression") and not is_method:
+            binding = None if at is None else ("let" if parent is not None and parent["type"] == "BlockStatement"
+                                               and not _is_function_body(parent, parents) else "var")
+            text, stub_decl = _stub(source, fn, head, body_text, binding)
+            stubbed = True
         # the function made what it was written as (its prototype, its inferred name: see mark)
         if fn["type"] in ("FunctionExpression", "ArrowFunctionExpression") and not is_method:
             key = next((k for k, c in child_nodes(parent) if c is fn), "") if parent is not None else ""
             name = inferred_name(fn, parent, key)
-            text = f"{RT}.mark({text}, {json.dumps(kind)}{', ' + json.dumps(name) if name is not None else ''})"
+            if name is None and ((stubbed and not fn.get("id")) or _takes_self_name(fn, parent, source)):
+                name = ""  # the engine's name, not SELF
+            name_js = json.dumps(name) if name is not None else None
+            if computed_key_value(fn, parent, key):
+                assert parent is not None
+                # `[k]: function* () {}`: named after the key's value, kept as the key is made
+                edits.append((parent["key"]["range"][0], parent["key"]["range"][0], f"{RT}.pk = {RT}.key("))
+                edits.append((parent["key"]["range"][1], parent["key"]["range"][1], ")"))
+                name_js = f"{RT}.fname({RT}.pk)"
+            text = f"{RT}.mark({text}, {json.dumps(kind)}{', ' + name_js if name_js is not None else ''})"
         if fn["type"] == "FunctionDeclaration" and fn.get("id"):
-            mark = f"{RT}.mark({fn['id']['name']}, {json.dumps(kind)});"
-            at = _hoisted_position(source, parent)
+            mark = stub_decl + f"{RT}.mark({fn['id']['name']}, {json.dumps(kind)});"
             if at is None:
                 text += " " + mark
             else:
@@ -1458,6 +1597,12 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
         pos = e
     out.append(source[pos:])
     return "".join(out)
+
+
+def _is_function_body(block: Node, parents: dict[int, Node]) -> bool:
+    """Is this block a function's body (its declarations are the function's, var-like)?"""
+    owner = parents.get(id(block))
+    return owner is not None and owner["type"] in FUNCTION_TYPES and owner.get("body") is block
 
 
 def _hoisted_position(source: str, container: Node | None) -> tuple[int, str] | None:

@@ -3,8 +3,8 @@
 What a snapshot needs from a running program, and where the program pays for it:
 
 * every function carries a marker comment ``/*$F:<fid>*/`` right after its opening
-  parenthesis (after ``class`` for classes): at snapshot time ``Function.prototype.toString``
-  names the static function, at zero run-time cost;
+  parenthesis (after ``class`` for classes, after the parameter of ``x => ...``): at
+  snapshot time ``Function.prototype.toString`` names the static function, at zero run-time cost;
 * every *captured* scope (one whose variables some closure uses) gets one variable
   ``$T$h<sid>`` holding its *handle*. A closure whose environment is such a scope reports
   the scope's captured variables at snapshot time, along the chain of handle parents out
@@ -36,6 +36,7 @@ from typing import Any
 
 from thingscore.parsing import JSSyntaxError
 
+from . import source_text
 from .capture import CJS_NAMES, ScopeLinks
 from .classes import computed_keys, instrument_class
 from .edits import EditList
@@ -49,7 +50,7 @@ from .functions import (
     KIND_UNMOVABLE,
     FnInfo,
 )
-from .inferred_names import inferred_name
+from .inferred_names import computed_key_value, inferred_name
 from .privates import class_table, index_private_refs, skip_to_access
 from .recreate import Recreators
 from .runtime_names import PREFIX, RT
@@ -70,6 +71,9 @@ __all__ = [
     "transform_module",
 ]
 
+
+#: Expressions that may be `new`'s callee without parentheses and that the instrumenter wraps.
+NEW_WRAPPED = frozenset(("ClassExpression", "FunctionExpression", "TaggedTemplateExpression"))
 
 #: Global names through which a program makes functions from strings.
 DYNAMIC_CODE_NAMES = frozenset(("Function", "eval"))
@@ -107,11 +111,14 @@ class ModuleResult:
     scopes: dict[int, list[Any]] = field(default_factory=dict)  # sid -> [parent sid, module, names, this, mutable]
     requires: list[str] = field(default_factory=list)
     dynamic_code: bool = False  # the module names Function or eval (see _dynamic_code_name)
+    # fid -> its source text's span in the module's original text (source_text.py)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def transform_module(source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
                      esm: bool = False, require_names: frozenset[str] = frozenset(),
-                     allow_with: bool = False, parse_script: Callable[[str], Node] | None = None) -> ModuleResult:
+                     allow_with: bool = False, parse_script: Callable[[str], Node] | None = None,
+                     spans: list[tuple[int, int]] | None = None) -> ModuleResult:
     """Instrument one module's source (already parsed into ``program``); ``esm``: an ES
     module lowered by ``esm.lower`` (its function has no CommonJS wrapper variables), whose
     ``require_names`` were made with createRequire (their literal requests are bundled).
@@ -119,9 +126,11 @@ def transform_module(source: str, program: Node, module_id: str, filename: str, 
     :meth:`ModuleTransformer._with_statement`; code made at run time, instrument/dynamic.py).
     ``parse_script``: the parser, for the text of a sloppy direct eval given as a literal (one
     that declares nothing is allowed, see :meth:`ModuleTransformer._check_call`); without it
-    every sloppy direct eval is refused."""
+    every sloppy direct eval is refused.
+    ``spans``: the source is a rewrite whose functions are tagged with these spans of the
+    original (source_text.py); None: it is the original."""
     return ModuleTransformer(source, program, module_id, filename, ids, esm, require_names, allow_with,
-                             parse_script).run()
+                             parse_script, spans).run()
 
 
 class ModuleTransformer:
@@ -130,13 +139,16 @@ class ModuleTransformer:
 
     def __init__(self, source: str, program: Node, module_id: str, filename: str, ids: IdAllocator,
                  esm: bool = False, require_names: frozenset[str] = frozenset(),
-                 allow_with: bool = False, parse_script: Callable[[str], Node] | None = None) -> None:
+                 allow_with: bool = False, parse_script: Callable[[str], Node] | None = None,
+                 spans: list[tuple[int, int]] | None = None) -> None:
         self.source = source
         self.allow_with = allow_with
         self.parse_script = parse_script
         self._in_with = 0  # how many `with` bodies the walk is inside
         self._with_bodies: list[tuple[int, int, float]] = []  # (start, end, depth): left uninstrumented
         self._with_markers: set[int] = set()  # ids of the function markers inside them (kept)
+        self.orig_spans = spans
+        self.spans: dict[int, tuple[int, int]] = {}
         self.program = program
         self.module_id = module_id
         self.filename = filename
@@ -180,7 +192,7 @@ class ModuleTransformer:
         links = self.links
         res = ModuleResult(module_text=module_text, recreator_text=recreator,
                            module_sid=links.sid_of[self.module_scope], requires=self.requires,
-                           dynamic_code=self.dynamic_code)
+                           dynamic_code=self.dynamic_code, spans=self.spans)
         for f in self.fns:
             env_sid = links.sid_of[f.env] if f.env is not None else links.sid_of[self.module_scope]
             res.fns[f.fid] = [env_sid, f.kind, 1 if f.probe else 0]
@@ -275,6 +287,11 @@ class ModuleTransformer:
             self._fn_stack[-1].uses_super = True
         if t == "TaggedTemplateExpression":
             self._tagged_template(node, depth)
+        if parent is not None and parent["type"] == "NewExpression" and key == "callee" and t in NEW_WRAPPED:
+            # `new class {}()`, `new tag\`x\``: what `new` calls is the whole expression, which the
+            # instrumenter may wrap in a call (`new $T$.k(class {})()` would call `$T$.k`)
+            self.edits.open(node["start"], "(", depth - 0.25)
+            self.edits.close(node["end"], ")", depth - 0.25)
         if t == "MetaProperty" and self._fn_stack:
             self._fn_stack[-1].uses_meta = True
         if t == "Identifier" and node["name"] in DYNAMIC_CODE_NAMES:
@@ -439,6 +456,7 @@ class ModuleTransformer:
             return FnInfo(node=node, fid=0, depth=depth, kind=KIND_MEMBER)  # the class is the constructor
         info = FnInfo(node=node, fid=self.ids.fid(), depth=depth)
         self.fns.append(info)
+        self._source_span(info, parent)
         self.fn_of_node[id(node)] = info
         env = self.links.env_of_function(node)
         info.env = env
@@ -465,6 +483,15 @@ class ModuleTransformer:
         if info.kind in (KIND_FUNCTION, KIND_CLASS, KIND_CLASS_EXTENDS):
             self.factories.setdefault(env, []).append(info)
         return info
+
+    def _source_span(self, info: FnInfo, parent: Node | None) -> None:
+        """Where the function's text is in the module's original text (Function.prototype.toString)."""
+        if self.orig_spans is None:
+            self.spans[info.fid] = source_text.fn_span(self.source, info.node, parent)
+            return
+        k = source_text.tag_at(self.source, info.node)
+        if k is not None and k < len(self.orig_spans):
+            self.spans[info.fid] = self.orig_spans[k]
 
     def _outer_scope(self, node: Node, entered: list[Scope]) -> Scope:
         """The scope a function is created in: the first scope not created by its node."""
@@ -524,9 +551,11 @@ class ModuleTransformer:
                 between = src[node["start"] : first["start"]]
                 if "(" in between:
                     self.edits.open(first["start"], marker, d)
-                else:  # x => ...: add the parentheses
-                    self.edits.open(first["start"], "(" + marker, d)
-                    self.edits.close(first["end"], ")", d)
+                else:
+                    # x => ...: the marker after the parameter, inside the arrow's text but with
+                    # no parenthesis added: `(x) =>` on a new line would continue the line before
+                    # (`\u0061sync\n x => {}` would become a call of `async`)
+                    self.edits.close(first["end"], marker, d)
             else:
                 p = src.index("(", node["start"])
                 self.edits.open(p + 1, marker, d)
@@ -574,12 +603,23 @@ class ModuleTransformer:
             args = keys_arg or (", " + h if reg else "")
             self.edits.close(node["end"], f";{RT}.k({node['id']['name']}{args});", d)
             return
+        if t == "ClassExpression" and computed_key_value(node, parent, key):
+            # `[k]: class {}`: named after the key's value, kept as the key is made
+            assert parent is not None
+            self.edits.open(parent["key"]["start"], f"{RT}.pk = {RT}.key(", d)
+            self.edits.close(parent["key"]["end"], ")", d)
+            name_js = f"{RT}.fname({RT}.pk)"
+            name_arg = ", " + name_js
+            keys_arg = f", {h}, {name_js}, {info.keys}" if info.keys else ""
+            name = ""
+        else:
+            name_js = json.dumps(name)
         if t == "ClassExpression":
             self.edits.open(node["start"], f"{RT}.k(", d)
             if name is not None and node.get("id") is None and _has_static_initializers(node):
                 # the engine names an anonymous class before its static fields and blocks
                 # run (they may read this.name); $T$.k names it only afterwards
-                self.edits.open(node["body"]["start"] + 1, f"static {{ {RT}.nm(this, {json.dumps(name)}); }}", d)
+                self.edits.open(node["body"]["start"] + 1, f"static {{ {RT}.nm(this, {name_js}); }}", d)
             args = keys_arg or (f", {h}{name_arg}" if (reg or name is not None) else "")
             self.edits.close(node["end"], f"{args})", d)
             return
@@ -795,7 +835,7 @@ def _has_static_initializers(cls: Node) -> bool:
                for m in cls["body"]["body"])
 
 
-MACHINE_CALLS = ("gen", "asyncFn", "agen")
+MACHINE_CALLS = ("gen", "asyncFn", "asyncP", "agen")
 
 
 def _is_machine_body(fn: Node) -> bool:
