@@ -5,7 +5,7 @@ rules on top of its grammar ("It is a Syntax Error if ...") that a conforming pa
 apply before anything runs: duplicate ``let``, ``break`` without a target, ``return``
 outside a function, ``yield``/``await`` where they are not allowed, ``super`` outside
 methods, strict-mode rules, private names, module exports, invalid assignment targets,
-regular-expression flags. esprima applies them while parsing; the tree-sitter plugin runs
+regular-expression literals (:mod:`.regexp`). esprima applies them while parsing; the tree-sitter plugin runs
 :func:`check` on every tree it converts, so that both plugins reject the same programs.
 
 One recursive walk over the finished tree, with a small context per function (what
