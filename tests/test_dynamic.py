@@ -126,7 +126,7 @@ def test_a_with_body_is_left_as_written_but_for_function_markers() -> None:
     src_line = WITH_BODIES.splitlines()
     assert ("with (o) { let z = a; fs.push((/*$F:11*/) => z + q); q += tag`t${z}`; fs.push((0, eval)(s)); }"
             in module)
-    assert "with (p) for (let i = 0; i < n; i++) fs.push((/*$F:13*/x) => (/*$F:14*/) => i + x)\n" in module
+    assert "with (p) for (let i = 0; i < n; i++) fs.push(x/*$F:13*/ => (/*$F:14*/) => i + x)\n" in module
     # the outer loop's own entry (its body is the with statement) stays, braces and all
     assert "with (o) fs.push(function (/*$F:15*/) { return j; })}\n" in module
     assert "{let $T$h" in module.split("for (let j", 1)[1].split("with (o)", 1)[0]
@@ -136,7 +136,7 @@ def test_a_with_body_is_left_as_written_but_for_function_markers() -> None:
     assert all("inside a `with` statement" in why for why in r["why"].values())
     assert r["fns"][17][1] == 4 and r["fns"][18][1] == 0  # a method; () => q moves
     # the re-creator makes the function with its with statements the same way
-    assert "with (p) for (let i = 0; i < n; i++) fs.push((/*$F:13*/x) => (/*$F:14*/) => i + x)\n" in r["recreator"]
+    assert "with (p) for (let i = 0; i < n; i++) fs.push(x/*$F:13*/ => (/*$F:14*/) => i + x)\n" in r["recreator"]
 
 
 @pytest.mark.parametrize("text", [

@@ -733,20 +733,44 @@ def check_eval_in_machines(program: Node, source: str, filename: str, is_async: 
     machines (machines.py) whose variables are not the bindings the text would name. A literal
     text that names none of them (``eval("1 + 1")``) runs as it is. Call before desugaring;
     the first such eval in the source is named."""
-    stack: list[tuple[Node, frozenset[str] | None]] = [(program, _identifier_names(program) if is_async else None)]
+    strict = is_async or program.get("sourceType") == "module" or _has_use_strict(program)
+    stack: list[tuple[Node, frozenset[str] | None, bool]] = [
+        (program, _identifier_names(program) if is_async else None, strict)]
     while stack:
-        node, names = stack.pop()
-        if names is None and node["type"] in FUNCTION_TYPES and (node.get("generator") or node.get("async")):
-            names = _identifier_names(node)
+        node, names, strict = stack.pop()
+        if node["type"] in FUNCTION_TYPES:
+            strict = strict or _has_use_strict(node.get("body"))
+            if names is None and (node.get("generator") or node.get("async")):
+                names = _identifier_names(node)
+        elif node["type"] in ("ClassDeclaration", "ClassExpression"):
+            strict = True
         callee = node.get("callee") if node["type"] == "CallExpression" else None
         if (names is not None and callee is not None and callee["type"] == "Identifier"
                 and callee["name"] == "eval" and _eval_may_name(node, names, parse_script)):
             line, col = line_col(source, node["start"])
+            declares = None if strict else _eval_declares(node, parse_script)
+            if declares is not None:  # the refusal of every sloppy eval that declares (DESIGN.md)
+                raise InstrumentError(f"direct eval in sloppy-mode code {declares}: it cannot be instrumented "
+                                      "(declare the variables outside the eval, run the code in strict mode "
+                                      "('use strict'), or use an indirect eval: (0, eval)(text))",
+                                      line, col, node["start"], filename)
             raise InstrumentError("direct eval inside a generator or async function cannot be instrumented (it "
                                   "runs as a state machine whose variables the eval's text cannot name): call "
                                   "it in a plain function, or use an indirect eval: (0, eval)(text)",
                                   line, col, node["start"], filename)
-        stack.extend(reversed([(child, names) for _, child in child_nodes(node)]))
+        stack.extend(reversed([(child, names, strict) for _, child in child_nodes(node)]))
+
+
+def _has_use_strict(body: Node | None) -> bool:
+    """Whether a program or function body opens with a 'use strict' directive."""
+    stmts = body.get("body") if isinstance(body, dict) else None
+    for stmt in stmts if isinstance(stmts, list) else []:
+        directive = stmt.get("directive") if stmt["type"] == "ExpressionStatement" else None
+        if directive is None:
+            return False
+        if directive == "use strict":
+            return True
+    return False
 
 
 _LEXICAL_USES = ("ThisExpression", "MetaProperty", "Super")
