@@ -410,8 +410,7 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
                 edits.replace(ident["start"], ident["end"], f"globalThis.{name}")
             elif not ref.is_write():
                 edits.replace(ident["start"], ident["end"], f"{RT}.moduleFree({json.dumps(name)})")
-    _parenthesize_suspended_calls(program, edits)
-    _end_previous_statements(program, edits)
+    _guard_import_calls(program, edits)
     _, import_calls, metas, _ = _dynamic_specifiers(program)
     for node in import_calls:
         edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({mid}, ")
@@ -467,10 +466,15 @@ def _has_direct_eval(program: Node) -> bool:
     return False
 
 
-def _parenthesize_suspended_calls(program: Node, edits: _Edits) -> None:
-    """`await f(x)` with `f` imported becomes `await ((0, $T$i0.f)(x))`, not `await (0, ...)(x)`:
-    a parser that reads `await (...)` as a call of a function named await (tree-sitter's
-    grammar is ambiguous there) must not be given the choice."""
+def _guard_import_calls(program: Node, edits: _Edits) -> None:
+    """Where a call of an import now begins with `(` (`f(x)` became `(0, $T$i0.f)(x)`):
+
+    - `await f(x)` becomes `await ((0, $T$i0.f)(x))`, not `await (0, ...)(x)`: a parser that
+      reads `await (...)` as a call of a function named await (tree-sitter's grammar is
+      ambiguous there) must not be given the choice;
+    - a statement that begins with it gets a semicolon before it in a statement list, or it
+      would continue a statement before it that ended without one (nanostores: `let run =
+      batched ? ... : set` then a blank line). The body of an `if` or a loop is never such a line."""
     starts = {start for start, _, _, text in edits.items if text.startswith("(0, ")}
     if not starts:
         return
@@ -482,8 +486,13 @@ def _parenthesize_suspended_calls(program: Node, edits: _Edits) -> None:
             if arg["start"] in starts:
                 edits.replace(arg["start"], arg["start"], "(")
                 edits.replace(arg["end"], arg["end"], ")")
+        body = n.get("body") if n["type"] in ("Program", "BlockStatement", "StaticBlock") else \
+            n.get("consequent") if n["type"] == "SwitchCase" else None
+        if isinstance(body, list):
+            for stmt in body:
+                if stmt["type"] == "ExpressionStatement" and stmt["start"] in starts:
+                    edits.replace(stmt["start"], stmt["start"], ";")
         stack.extend(c for _, c in child_nodes(n))
-
 
 def _lower_default(source: str, stmt: Node, edits: _Edits, arrows: list[str]) -> None:
     decl = stmt["declaration"]
@@ -528,26 +537,6 @@ def _open_paren(source: str, fn: Node) -> int:
         end = fn["params"][0]["start"]
         return source.rindex("(", fn["start"], end)
     return source.index("(", fn["start"], fn["body"]["start"])
-
-
-def _end_previous_statements(program: Node, edits: _Edits) -> None:
-    """A statement that now begins with `(` (`onMount(...)` with `onMount` imported became
-    `(0, $T$i2.onMount)(...)`) would continue the statement before it when that one ended
-    without a semicolon (nanostores: `let run = batched ? ... : set` then a blank line): it
-    gets one. Only in statement lists: the body of an `if` or a loop is never such a line."""
-    starts = {start for start, _, _, text in edits.items if text.startswith("(0, ")}
-    if not starts:
-        return
-    stack = [program]
-    while stack:
-        n = stack.pop()
-        body = n.get("body") if n["type"] in ("Program", "BlockStatement", "StaticBlock") else \
-            n.get("consequent") if n["type"] == "SwitchCase" else None
-        if isinstance(body, list):
-            for stmt in body:
-                if stmt["type"] == "ExpressionStatement" and stmt["start"] in starts:
-                    edits.replace(stmt["start"], stmt["start"], ";")
-        stack.extend(c for _, c in child_nodes(n))
 
 
 def _rewrite_reference(ident: Node, target: str, parents: dict[int, tuple[Node, str]], edits: _Edits) -> None:

@@ -1397,8 +1397,19 @@ def _async_params(source: str, fn: Node, body: str) -> tuple[str, str]:
     parameter) rejects its promise, so they are bound by an arrow inside the call, which
     ``$T$.asyncP`` calls (with this function's arguments, an arrow's rest) and whose body is
     the machine; the function itself takes plain parameters, as many as its ``length``."""
+    tag_text, inner, base, plain = _plain_params(source, fn, _param_text(source, fn))
+    if fn["type"] == "ArrowFunctionExpression":
+        rest = f"{base}r"
+        return (f"({tag_text}{', '.join(plain + ['...' + rest])})",
+                f"{{return {RT}.asyncP({inner} => {body}, {rest}{''.join(', ' + p for p in plain)});}}")
+    return f"({tag_text}{', '.join(plain)})", f"{{return {RT}.asyncP({inner} => {body}, arguments);}}"
+
+
+def _plain_params(source: str, fn: Node, p_text: str) -> tuple[str, str, str, list[str]]:
+    """For a function whose parameters ``p_text`` (``(...)``, maybe with its source tag) move
+    into an inner function: (the source tag, the parameters without it, a prefix no name in the
+    function uses, plain names as many as the function's ``length``)."""
     params = fn["params"]
-    p_text = _param_text(source, fn)
     tag = _SOURCE_TAG.match(p_text, 1)
     inner = p_text if tag is None else "(" + p_text[tag.end():]
     length = next((i for i, p in enumerate(params) if p["type"] in ("AssignmentPattern", "RestElement")),
@@ -1407,13 +1418,7 @@ def _async_params(source: str, fn: Node, body: str) -> tuple[str, str]:
     base = "$p"
     while base in own:
         base = "$" + base
-    plain = [f"{base}{i}" for i in range(length)]
-    tag_text = tag.group(0) if tag else ""
-    if fn["type"] == "ArrowFunctionExpression":
-        rest = f"{base}r"
-        return (f"({tag_text}{', '.join(plain + ['...' + rest])})",
-                f"{{return {RT}.asyncP({inner} => {body}, {rest}{''.join(', ' + p for p in plain)});}}")
-    return f"({tag_text}{', '.join(plain)})", f"{{return {RT}.asyncP({inner} => {body}, arguments);}}"
+    return (tag.group(0) if tag else ""), inner, base, [f"{base}{i}" for i in range(length)]
 
 
 def _stub(source: str, fn: Node, head: str, body: str, hoisted: str | None = None) -> tuple[str, str]:
@@ -1431,28 +1436,20 @@ def _stub(source: str, fn: Node, head: str, body: str, hoisted: str | None = Non
     ``const`` of an arrow around the two. A declaration where none can be (``if (x) function
     f() {}``) is a strict function stub (no ``arguments`` or ``caller`` either) that refuses
     ``new``."""
-    params = fn["params"]
-    p_text = head[head.index("("):].rstrip()
-    tag = _SOURCE_TAG.match(p_text, 1)
-    impl_params = p_text if tag is None else "(" + p_text[tag.end():]
-    length = next((i for i, p in enumerate(params) if p["type"] in ("AssignmentPattern", "RestElement")),
-                  len(params))
-    own = source[fn["range"][0]:fn["range"][1]]
-    base = "$p"
-    while base in own:
-        base = "$" + base
+    tag_text, impl_params, _, plain = _plain_params(source, fn, head[head.index("("):].rstrip())
     name = fn["id"]["name"] if fn.get("id") else SELF
     impl = f"{name}$i"
+    own = source[fn["range"][0]:fn["range"][1]]
     while impl in own:
         impl += "$"
-    plain = f"({tag.group(0) if tag else ''}{', '.join(f'{base}{i}' for i in range(length))})"
+    plain_list = f"({tag_text}{', '.join(plain)})"
     impl_text = f"function {impl}{impl_params} {body}"
-    method = f"{{ {name}{plain} {{ return {RT}.fwd({impl}, this, arguments); }} }}.{name}"
+    method = f"{{ {name}{plain_list} {{ return {RT}.fwd({impl}, this, arguments); }} }}.{name}"
     if fn["type"] == "FunctionExpression":
         return f"(() => {{ const {name} = {method}; {impl_text} return {name}; }})()", ""
     if hoisted is not None:
         return impl_text, f"{hoisted} {name} = {method};"
-    stub = f"function {name}{plain} {{'use strict'; return {RT}.fwd({impl}, this, arguments, new.target);}}"
+    stub = f"function {name}{plain_list} {{'use strict'; return {RT}.fwd({impl}, this, arguments, new.target);}}"
     return f"{stub} {impl_text}", ""
 
 
