@@ -164,7 +164,7 @@ setTimeout(() => { order.push('t0'); setImmediate(() => order.push('imm-in-timer
 setImmediate(() => { order.push('imm'); setTimeout(() => order.push('t-from-imm'), 0); });
 process.nextTick(() => order.push('tick'));
 Promise.resolve().then(() => order.push('job'));
-setTimeout(() => console.log(order.join(' ')), 40);
+setTimeout(() => console.log(order.join(' ')), 400);  // (long: a loaded machine may start late)
 """
     (tmp_path / "plain.js").write_text(source)
     expected = subprocess.run(["node", "plain.js"], cwd=tmp_path, capture_output=True, check=True).stdout
