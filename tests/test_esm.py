@@ -109,6 +109,8 @@ def test_instrumented_esm_runs_under_plain_node(things, node, app: Path, tmp_pat
      "conflicting star exports for name 'y'", "a.mjs:1:10"),
     ({"a.mjs": "export { v } from './b.mjs';\n", "b.mjs": "export default 1;\n"},
      "does not provide an export named 'v'", "a.mjs:1:10"),
+    ({"a.mjs": "import { name } from './d.json' with { type: 'json' };\n", "d.json": '{"name": 1}'},
+     "does not provide an export named 'name'", "a.mjs:1:10"),
 ])
 def test_link_errors_name_file_line_col(things, tmp_path: Path, files: dict[str, str], message: str,
                                         where: str) -> None:

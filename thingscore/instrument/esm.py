@@ -36,6 +36,7 @@ from thingscore.parsing import JSSyntaxError
 from .runtime_names import PREFIX, RT
 from .scope import analyze
 from .scope_model import IMPORT_BINDING
+from .source_text import skip_trivia
 from .syntax import FUNCTION_TYPES, Node, child_nodes, line_col
 
 DEFAULT_LOCAL = f"{PREFIX}d"
@@ -314,6 +315,13 @@ def _parents(program: Node) -> dict[int, tuple[Node, str]]:
     return parents
 
 
+def _lower_import_call(source: str, edits: _Edits, node: Node, module_id_text: str) -> None:
+    """`import(x)` made `$T$.imp(id, x)`: only the keyword and its `(` are replaced, so that
+    parentheses and comments around the specifier (`import((('./m.js')))`) stay balanced."""
+    paren = skip_trivia(source, node["start"] + len("import"))
+    edits.replace(node["start"], paren + 1, f"{RT}.imp({module_id_text}, ")
+
+
 def lower_dynamic(source: str, program: Node, module_id: str, tags: list[tuple[int, str]] = ()) -> str:
     """A CommonJS module's `import()` calls made runtime calls (everything else unchanged);
     ``tags``: the functions' source tags to insert too (source_text.py)."""
@@ -322,7 +330,7 @@ def lower_dynamic(source: str, program: Node, module_id: str, tags: list[tuple[i
         return source
     edits = _Edits(source)
     for node in imports:
-        edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({json.dumps(module_id)}, ")
+        _lower_import_call(source, edits, node, json.dumps(module_id))
     edits.tag(list(tags))
     return edits.render()
 
@@ -413,7 +421,7 @@ def lower(source: str, program: Node, module_id: str, facts: ModuleFacts, is_asy
     _guard_import_calls(program, edits)
     _, import_calls, metas, _ = _dynamic_specifiers(program)
     for node in import_calls:
-        edits.replace(node["start"], node["source"]["start"], f"{RT}.imp({mid}, ")
+        _lower_import_call(source, edits, node, mid)
     for node in metas:
         edits.replace(node["start"], node["end"], f"{RT}.meta({mid})")
 

@@ -285,6 +285,7 @@ class ModuleGraph:
         """An import of a name the module does not export (or exports through two conflicting
         `export *`) is a SyntaxError when Node links the module."""
         assert m.facts is not None and m.program is not None and self.linker is not None
+        by_id = {x.mid: x for x in self.modules.values()}
         for stmt in m.program["body"]:
             if stmt["type"] not in ("ImportDeclaration", "ExportNamedDeclaration") or not stmt.get("source"):
                 continue
@@ -298,7 +299,11 @@ class ModuleGraph:
                 else:
                     node = spec["imported"] if spec["type"] == "ImportSpecifier" else spec["local"]
                     name = esm.spec_name(node)
-                r = self.linker.resolve(m.requests[k], name)
+                dep = by_id.get(m.requests[k])
+                if dep is not None and dep.path.suffix == ".json":
+                    r = UNKNOWN if name == "default" else None  # a JSON module exports `default` only
+                else:
+                    r = self.linker.resolve(m.requests[k], name)
                 if isinstance(r, tuple) or r == UNKNOWN:
                     continue
                 source = stmt["source"]["value"]

@@ -603,6 +603,10 @@ class Machine:
             self.emit(text if text.endswith(";") else text + ";", stmt)
             return
         method = getattr(self, "_stmt_" + t, None)
+        if t == "WithStatement":  # (DESIGN.md: `with` may be refused; its scope is dynamic)
+            raise self.err(stmt, "`with` statements cannot be instrumented where their body suspends (a yield "
+                                 "or await inside `with` in a generator or async function): name the "
+                                 "object's properties (o.x) or destructure them (const { x } = o)")
         if method is None:
             raise self.err(stmt, f"a {t} containing yield/await is not supported in a generator or async function yet")
         method(stmt, labels)
