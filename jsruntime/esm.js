@@ -401,6 +401,14 @@ class EsmModules {
       if (i >= 0) return reqs[i];
     }
     if (this.rt.host.isBuiltinModule(spec)) return 'node:' + spec.replace(/^node:/, '');
+    if (table && (spec.startsWith('./') || spec.startsWith('../'))) {
+      // another spelling of a bundled module's path ('./a/../b.js')
+      const file = normalize(info.dir + '/' + spec);
+      for (const key of Object.keys(table)) {
+        const t = table[key];
+        if (typeof t === 'string' && this.info(t).file === file) return t;
+      }
+    }
     return null;
   }
 

@@ -42,7 +42,7 @@ from .syntax import FUNCTION_TYPES, Node, child_nodes, line_col
 DEFAULT_LOCAL = f"{PREFIX}d"
 # Names a module's code may use without declaring them that are not its variables.
 MODULE_FREE_NAMES = frozenset(("arguments", "require", "module", "exports", "__filename", "__dirname"))
-_RELATIVE_MODULE = re.compile(r"\.\.?/[^\s'\"]*\.(?:m?js|cjs|json)$")
+_RELATIVE_PATH = re.compile(r"\.\.?/[^\s'\"`$]*$")
 _LOWERING_NAME = re.compile(re.escape(PREFIX) + r"(?:i\d+|d|w)")
 
 
@@ -126,8 +126,11 @@ def _dynamic_specifiers(program: Node) -> tuple[list[str], list[Node], list[Node
                 specs.append(src["quasis"][0]["value"]["cooked"])
             else:
                 computed = True
-        elif t == "Literal" and isinstance(node.get("value"), str) and _RELATIVE_MODULE.match(node["value"]):
+        elif t == "Literal" and isinstance(node.get("value"), str) and _RELATIVE_PATH.match(node["value"]):
             relative.append(node["value"])
+        elif t == "TemplateElement" and isinstance(node["value"].get("cooked"), str) \
+                and _RELATIVE_PATH.match(node["value"]["cooked"]):
+            relative.append(node["value"]["cooked"])
         elif t == "MetaProperty" and node["meta"]["name"] == "import":
             metas.append(node)
         elif top and (t == "AwaitExpression" or (t == "ForOfStatement" and node.get("await"))):
@@ -140,7 +143,9 @@ def _dynamic_specifiers(program: Node) -> tuple[list[str], list[Node], list[Node
             stack.append((c, inner))
     if computed:
         # a computed `import(x)`: the module's own relative paths are the likely targets
-        # (bundled when they exist; any other file cannot be loaded at run time)
+        # (bundled when they exist; any other file cannot be loaded at run time), and a
+        # relative path that names no file is the prefix of some (`'./locale/' + name`):
+        # the graph bundles the files it begins (a "context", as bundlers call it)
         specs += [r for r in relative if r not in specs]
     return specs, imports, metas, tla
 

@@ -247,6 +247,9 @@ class ModuleGraph:
             target = resolve(spec, path, "import")
             if target is not None and target.suffix != ".node":
                 out[spec] = self.reach(target)
+            elif target is None and spec.startswith(("./", "../")):
+                for key, file in _context_files(spec, path):
+                    out.setdefault(key, self.reach(file))
         return out
 
     def _mark_async(self) -> None:
@@ -326,3 +329,24 @@ class ModuleGraph:
                 if dep is not None and dep.path not in seen:
                     seen.add(dep.path)
                     linked.append(dep)
+
+
+_CONTEXT_SUFFIXES = (".js", ".mjs", ".cjs", ".json")
+_CONTEXT_MAX = 64
+
+
+def _context_files(prefix: str, importer: Path) -> list[tuple[str, Path]]:
+    """The files a computed ``import()`` may name through ``prefix`` (a relative path that
+    names no file: ``'./locale/'``, ``'./module-code'``): those in its directory whose names
+    begin with its last part, keyed by the specifier that names them. None when the folder
+    holds more than ``_CONTEXT_MAX`` of them: bundling a whole tree for a guess costs more
+    than the refusal at run time (which names the module)."""
+    head, _, base = prefix.rpartition("/")
+    folder = importer.parent / head
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    found = [(f"{head}/{f.name}", f) for f in entries
+             if f.name.startswith(base) and f.suffix in _CONTEXT_SUFFIXES and f.is_file()]
+    return found if len(found) <= _CONTEXT_MAX else []
