@@ -1150,7 +1150,13 @@ function agUnwrapYieldResumption(s, completion) {
     agRun(s, completion.type === 'normal' ? 'next' : 'throw', completion.value);
     return;
   }
-  awaitValue(completion.value, agOnReturnAwaited(s), agOnAwaitFailed(s));
+  try {
+    awaitValue(completion.value, agOnReturnAwaited(s), agOnAwaitFailed(s));
+  } catch (e) {
+    // Await's PromiseResolve threw (a `constructor` getter that throws): the generator
+    // receives the throw at its yield, at once, where a try/catch may take it
+    agRun(s, 'throw', e);
+  }
 }
 
 function agCompleteStep(s, type, value, done) {
