@@ -269,13 +269,16 @@ function mh(moduleId, handle) {
 }
 
 const nativeBind = Function.prototype.bind;
+const reflectApply = Reflect.apply;
+const arraySlice = Array.prototype.slice;
 
 /** Function.prototype.bind that remembers what it bound, so bound functions can move. */
 function installBind() {
   const bind = {
-    bind(thisArg, ...args) {
-      const bound = nativeBind.call(this, thisArg, ...args);
-      boundInfo.set(bound, [this, thisArg, args]);
+    bind(thisArg) {
+      // (no spread or rest: a program may have replaced the array iterator's `next`)
+      const bound = reflectApply(nativeBind, this, arguments);
+      boundInfo.set(bound, [this, thisArg, reflectApply(arraySlice, arguments, [1])]);
       return bound;
     },
   }.bind;
