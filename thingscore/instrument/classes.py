@@ -55,7 +55,7 @@ def instrument_class(edits: EditList, source: str, node: Node, depth: int) -> No
                 guard = (f"if ({RT}.r) {{ super(...{RT}.ra); return; }}" if node.get("superClass") is not None
                          else f"if ({RT}.r) return;")
                 edits.open(cbody["start"] + 1, guard, -0.9)
-        elif m["type"] == "StaticBlock":
+        elif m["type"] == "StaticBlock" and m["body"]:  # (an empty one has nothing to guard)
             pos = source.index("{", m["start"]) + 1
             edits.open(pos, f"if (!{RT}.r) {{", -0.75)
             edits.close(m["end"] - 1, "}", -0.75)

@@ -1488,6 +1488,10 @@ def _head(source: str, fn: Node, parent: Node | None, param_text: str | None = N
         if parent.get("computed"):
             key_text = f"[{key_text}]"
         prefix = "static " if parent.get("static") else ""
+        if parent["type"] == "MethodDefinition":
+            # `get` then `*a() {}` on the next line is a field and a generator; without the
+            # `*` it would read as a getter `get a()`: the `;` keeps the field a field
+            prefix = ";" + prefix
         return parent["range"][0], f"{prefix}{key_text}{param_text} "
     name = fn["id"]["name"] if fn.get("id") else (SELF if _takes_self_name(fn, parent, source) else "")
     return fn["range"][0], f"function {name}{param_text} "

@@ -1,4 +1,7 @@
 // Feature: static fields, static methods, static blocks, static inheritance.
+// empty static blocks (the restore guard has nothing to wrap: none is added)
+class Quiet { static {} static { } static { /* nothing */ } static count = 1; }
+
 class Registry {
   static count = 0;
   static items = new Map();
@@ -29,6 +32,6 @@ function tick() {
   console.log(n, r, Registry.count, Object.hasOwn(SubRegistry, 'count'), SubRegistry.count);
   if (n === 5) SubRegistry.prefix = 'SUB/';
   if (n < 10) setTimeout(tick, 2);
-  else console.log(Registry.items, Registry.bootedWith, Registry.reveal(), SubRegistry, Registry);
+  else console.log(Registry.items, Registry.bootedWith, Registry.reveal(), SubRegistry, Registry, Quiet.count);
 }
 setTimeout(tick, 2);
