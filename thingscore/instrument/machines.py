@@ -1442,10 +1442,7 @@ def _stub(source: str, fn: Node, head: str, body: str, hoisted: str | None = Non
     ``new``."""
     tag_text, impl_params, _, plain = _plain_params(source, fn, head[head.index("("):].rstrip())
     name = fn["id"]["name"] if fn.get("id") else SELF
-    impl = f"{name}$i"
-    own = source[fn["range"][0]:fn["range"][1]]
-    while impl in own:
-        impl += "$"
+    impl = _impl_name(source, fn)
     plain_list = f"({tag_text}{', '.join(plain)})"
     impl_text = f"function {impl}{impl_params} {body}"
     method = f"{{ {name}{plain_list} {{ return {RT}.fwd({impl}, this, arguments); }} }}.{name}"
@@ -1455,6 +1452,37 @@ def _stub(source: str, fn: Node, head: str, body: str, hoisted: str | None = Non
         return impl_text, f"{hoisted} {name} = {method};"
     stub = f"function {name}{plain_list} {{'use strict'; return {RT}.fwd({impl}, this, arguments, new.target);}}"
     return f"{stub} {impl_text}", ""
+
+
+def _impl_name(source: str, fn: Node) -> str:
+    """The name of a stubbed function's implementation: ``NAME$i`` (``$`` added until the
+    function's own text does not use it)."""
+    impl = f"{fn['id']['name'] if fn.get('id') else SELF}$i"
+    own = source[fn["range"][0]:fn["range"][1]]
+    while impl in own:
+        impl += "$"
+    return impl
+
+
+def _switch_scope_guard(source: str, fn: Node, case: Node | None,
+                        parents: dict[int, Node]) -> list[tuple[int, int, str]]:
+    """A generator or async function declared in a ``switch`` case is scoped to the switch's
+    block, but its stub is an ordinary function declaration, which sloppy code's Annex B
+    would also make a ``var`` of the function around. A ``let`` of the same names in a block
+    around the switch is what the Annex forbids that over (it would be an early error), so
+    the names stay the switch's. Not when the discriminant uses one of them (it is
+    evaluated outside the switch's block and would see the ``let``)."""
+    if case is None or case["type"] != "SwitchCase" or not fn.get("id"):
+        return []
+    switch = parents.get(id(case))
+    if switch is None or switch["type"] != "SwitchStatement":
+        return []
+    names = [fn["id"]["name"], _impl_name(source, fn)]
+    d = switch["discriminant"]
+    if any(re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", source[d["range"][0]:d["range"][1]]) for n in names):
+        return []
+    return [(switch["range"][0], switch["range"][0], f"{{ let {', '.join(names)}; "),
+            (switch["range"][1], switch["range"][1], " }")]
 
 
 def _param_text(source: str, fn: Node) -> str:
@@ -1573,6 +1601,8 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
                                                and not _is_function_body(parent, parents) else "var")
             text, stub_decl = _stub(source, fn, head, body_text, binding)
             stubbed = True
+            if at is None:
+                edits.extend(_switch_scope_guard(source, fn, parent, parents))
         # the function made what it was written as (its prototype, its inferred name: see mark)
         if fn["type"] in ("FunctionExpression", "ArrowFunctionExpression") and not is_method:
             key = next((k for k, c in child_nodes(parent) if c is fn), "") if parent is not None else ""
