@@ -24,6 +24,16 @@ async function reads() {
   }
   try { for (const v of [v]) await null; } catch (e) { console.log('head', e.constructor.name, e.message); }
 }
+async function blockFunctions() {
+  {
+    show('block function', () => h());
+    let y = 'y';
+    show('block function', () => h() + ' ' + h.name);
+    function h() { return y; }
+    await null;
+    show('block function', () => h());
+  }
+}
 async function writes() {
   show('=', () => { x = 1; });
   show('+=', () => { x += 1; });
@@ -55,4 +65,4 @@ function* classes() {
   class K { get v() { return 'k'; } }
   show('class', () => make().v);
 }
-reads().then(writes).then(() => cases(0)).then(() => cases(1)).then(() => [...classes()]);
+reads().then(blockFunctions).then(writes).then(() => cases(0)).then(() => cases(1)).then(() => [...classes()]);

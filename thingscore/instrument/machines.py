@@ -749,6 +749,8 @@ class Machine:
     def explode_statement(self, stmt: Node, labels: tuple[str, ...] = ()) -> None:
         t = stmt["type"]
         if t in FUNCTION_TYPES:  # a function declaration: hoisted to the enclosing function
+            if stmt.get("id") is not None and id(stmt["id"]) in self.renames:
+                return  # of a block the machine takes apart: made on entry (_block_functions)
             self.hoisted_functions.append(self.text(stmt))
             return
         if not self.suspends(stmt) and not self._declares_hoisted(stmt):
@@ -819,8 +821,18 @@ class Machine:
                 replace.append((el["key"], v))
         return self.text(node, replace)
 
+    def _block_functions(self, statements: list[Node]) -> None:
+        """The function declarations of a block the machine takes apart are made as the block
+        is entered (its binding renamed apart, the function keeping its name; a closure over
+        the block's boxes binds those of this entry)."""
+        for stmt in statements:
+            if stmt["type"] == "FunctionDeclaration" and stmt.get("id") is not None and id(stmt["id"]) in self.renames:
+                text = self.text(stmt, [(stmt["id"], stmt["id"]["name"])])
+                self.emit(f"{self.renames[id(stmt['id'])]} = {text};")
+
     def _stmt_BlockStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         self.open_box(s)
+        self._block_functions(s["body"])
         for child in s["body"]:
             self.explode_statement(child)
 
@@ -1016,6 +1028,7 @@ class Machine:
         disc = self.temp()
         self.emit(f"{disc} = {self.explode_expression(s['discriminant'])};", s)
         self.open_box(s)
+        self._block_functions([c for case in s["cases"] for c in case["consequent"]])
         after = self.loc()
         case_locs = [self.loc() for _ in s["cases"]]
         default = None

@@ -38,6 +38,16 @@ async function reads() {
   }
 }
 
+async function blockFunctions() {
+  {
+    show('block function', () => h());
+    let y = 'y';
+    show('block function', () => h() + ' ' + h.name);
+    function h() { return y; }
+    await null;
+    show('block function', () => h());
+  }
+}
 async function writes() {
   show('set', () => { x = 1; });
   show('add', () => { x += 1; });
@@ -114,6 +124,7 @@ function* gen() {
 
 async function main() {
   await reads();
+  await blockFunctions();
   await writes();
   await consts();
   await classes();
