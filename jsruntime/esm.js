@@ -40,6 +40,12 @@ class EsmModules {
     this.states = new Map(); // module id -> state
     this.owner = new WeakMap(); // record / namespace / meta object -> [kind, module id]
     this.linked = []; // ids in the order their records were completed (restore rebuilds in it)
+    // The modules of the evaluation under way, depth first, as the spec's InnerModuleEvaluation
+    // keeps them: a module leaves the stack with the strongly connected component (the import
+    // cycle) it belongs to, whose first module is then its `root`. (Empty between jobs, so
+    // never in a snapshot; `root` is.)
+    this.stack = [];
+    this.dfsNext = 0;
     current = this;
   }
 
@@ -51,7 +57,7 @@ class EsmModules {
     let st = this.states.get(id);
     if (st === undefined) {
       st = { status: 'new', arrows: null, promise: undefined, error: undefined, record: null, ns: null,
-        meta: null, metaDefaults: null, done: false, values: null };
+        meta: null, metaDefaults: null, done: false, values: null, root: null, dfs: -1, anc: -1, onStack: false };
       this.states.set(id, st);
     }
     return st;
@@ -185,19 +191,52 @@ class EsmModules {
     }
     const st = this.state(target);
     if (st.status === 'errored') throw st.error;
-    if (st.status === 'evaluating') return undefined; // a cycle: it is on the stack
-    if (st.status === 'evaluated') return this.pending(st);
+    if (st.onStack) { // a cycle: `from` waits for it only if it has run (and is async)
+      this.reach(from, st.dfs);
+      return st.status === 'evaluated' ? this.pending(st) : undefined;
+    }
+    // a module of a cycle evaluated before: its importers wait for the whole cycle, which is
+    // done when the cycle's root is (the spec's [[CycleRoot]])
+    if (st.status === 'evaluated') return this.pending(st.root === null ? st : this.state(st.root));
     st.status = 'evaluating';
+    st.dfs = st.anc = this.dfsNext++;
+    st.onStack = true;
+    this.stack.push(target);
     try {
       this.system.table[target][0].call(undefined);
     } catch (err) {
-      st.status = 'errored';
-      st.error = err;
+      // the modules of its cycle still on the stack fail with it
+      for (let m = this.stack.pop(); ; m = this.stack.pop()) {
+        const ms = this.state(m);
+        ms.onStack = false;
+        ms.root = target;
+        ms.status = 'errored';
+        ms.error = err;
+        if (m === target) break;
+      }
       throw err;
     }
     st.status = 'evaluated';
+    if (st.anc === st.dfs) { // the root of its cycle (or a module in none): the cycle is done
+      for (let m = this.stack.pop(); ; m = this.stack.pop()) {
+        const ms = this.state(m);
+        ms.onStack = false;
+        ms.root = target;
+        if (m === target) break;
+      }
+    } else {
+      this.reach(from, st.anc);
+    }
     if (st.promise === undefined) this.settle(target);
     return this.pending(st);
+  }
+
+  /** Module `from` (being evaluated) reaches a module of the stack at depth `index`: it is in
+   * the same cycle as that module (Tarjan's algorithm, as the spec's DFSAncestorIndex). */
+  reach(from, index) {
+    if (from === null || from === undefined) return;
+    const f = this.states.get(from);
+    if (f !== undefined && f.onStack && index < f.anc) f.anc = index;
   }
 
   /** Once a module has run, a binding nothing assigns any more is a plain value in its record. */
@@ -480,7 +519,7 @@ class EsmModules {
         st.error === undefined ? null : s.val(st.error, -1, lab + '.error'),
         // a built-in's exports are the host's: restore reads them again
         st.values === null || id.startsWith('node:') ? null : [st.values[0], s.val(st.values[1], -1, lab + '.values')],
-        st.done ? 1 : 0]);
+        st.done ? 1 : 0, st.root === null || st.root === id ? null : st.root]);
     }
     return out;
   }
@@ -490,10 +529,12 @@ class EsmModules {
       if (!Array.isArray(e) || typeof e[0] !== 'string' || !(e[1] >= 0 && e[1] < STATUS.length)) {
         throw new RestoreError('malformed module state in snapshot');
       }
-      const [id, status, arrows, promise, error, values, done] = e;
+      const [id, status, arrows, promise, error, values, done, root] = e;
       if (!this.rt.meta.modules[id] && !id.startsWith('node:')) throw new RestoreError('snapshot names unknown module ' + id);
+      if (root !== undefined && root !== null && !this.rt.meta.modules[root]) throw new RestoreError('snapshot names unknown module ' + root);
       const st = this.state(id);
       st.status = STATUS[status];
+      if (typeof root === 'string') st.root = root;
       if (promise !== null) st.promise = r.get(promise);
       if (error !== null) st.error = r.get(error);
       if (id.startsWith('node:')) {

@@ -1315,11 +1315,43 @@ function generatorSlot(o) {
   return typeof o === 'object' && o !== null && GenSlot.has(o) ? GenSlot.get(o) : undefined;
 }
 
+// The temporal dead zone of the let/const/class bindings a machine keeps as variables of its
+// enclosing function (machines.py): such a binding holds TDZ until its declaration runs, and
+// the uses that may run before that read it through these checks (V8's messages). TDZ is an
+// engine-neutral object of the runtime: a snapshot names it by path ($things.tdz).
+const TDZ = Object.freeze(Object.create(null));
+function tdzError(name) { return new ReferenceError("Cannot access '" + name + "' before initialization"); }
+/** A read: `x` -> tz(x, 'x'). */
+function tz(v, name) {
+  if (v === TDZ) throw tdzError(name);
+  return v;
+}
+/** `x = value` (value evaluated first, then the binding checked): x = tw(value, x, 'x'). */
+function tw(value, cur, name) {
+  if (cur === TDZ) throw tdzError(name);
+  return value;
+}
+/** A const as an assignment target (`c = 1`, `c += 1`, `c++`, `[c] = a`, `for (c of a)`):
+ * `cw(c, 'c').v`, whose read is the checked value and whose write throws as V8 does. */
+function cw(cur, name) {
+  return {
+    get v() { if (cur === TDZ) throw tdzError(name); return cur; },
+    set v(_) { if (cur === TDZ) throw tdzError(name); throw new TypeError('Assignment to constant variable.'); },
+  };
+}
+/** A let that may be in its TDZ as a destructuring or for-in/of target: lr(() => x, (v) => x = v, 'x').v */
+function lr(get, set, name) {
+  return {
+    get v() { return tz(get(), name); },
+    set v(value) { if (get() === TDZ) throw tdzError(name); set(value); },
+  };
+}
+
 module.exports = {
   mark, fwd, gen, asyncFn, asyncP, delegateYield, destructEnd, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
   values, methodValues, step, closeIter, keys, propertyKey, objectRest, destructNext, destructRest, destructClose, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
   agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,
   GeneratorPrototype, GeneratorFunctionPrototype, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype,
-  generatorSlot, machineKind,
+  generatorSlot, machineKind, TDZ, z: TDZ, tz, tw, cw, lr,
 };

@@ -387,7 +387,7 @@ function program(meta, table, embedded) {
     GeneratorFunctionPrototype: generators.GeneratorFunctionPrototype,
     AsyncGeneratorPrototype: generators.AsyncGeneratorPrototype,
     AsyncFunctionPrototype: generators.AsyncFunctionPrototype,
-    AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype };
+    AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype, tdz: generators.TDZ };
   if (rt.globalFs) own.fs = rt.globalFs;
   // a program that keeps the global eval keeps the recording one (get-intrinsic does)
   if (dynamicCode.recordingEval() !== null) own.eval = dynamicCode.recordingEval();
@@ -496,6 +496,12 @@ module.exports = {
   keys: generators.keys,
   nextKey: generators.nextKey,
   agen: generators.agen,
+  // let/const/class of machines: the TDZ marker and its checks
+  z: generators.TDZ,
+  tz: generators.tz,
+  tw: generators.tw,
+  cw: generators.cw,
+  lr: generators.lr,
   asyncValues: generators.asyncValues,
   asyncNext: generators.asyncNext,
   iterResult: generators.iterResult,

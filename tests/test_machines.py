@@ -95,3 +95,46 @@ def test_braceless_statements_without_semicolons(tmp_path: Path) -> None:
         got = _run(moved)
         assert got.returncode == 0, got.stderr
         assert got.stdout == expected.stdout
+
+
+def test_tdz_checks_only_where_a_use_may_come_first() -> None:
+    """let/const/class kept as variables: a use after the declaration in the text of the same
+    scope (or in a closure made there) reads the variable as it is; a closure made before,
+    a hoisted function, a later case of a switch and a for-of head read it through a check,
+    and only those bindings start as the TDZ marker."""
+    text = """async function f(k) {
+  const early = () => a;
+  let a = 1, b = a + 1;
+  await null;
+  const later = () => a + b;
+  const self = () => self;
+  b++;
+  function hoisted() { return c; }
+  const c = later() + hoisted();
+  for (let i = 0; i < 2; i++) { const g = () => d; await null; let d = i; g(); }
+  switch (k) { case 0: let s = 1; await null; case 1: s; }
+  return [early, c];
+}"""
+    out = desugar(text, _parse("esprima"))
+    assert out.count("$T$.tz(") == 4, out   # early's a, hoisted's c, g's d, the case's s
+    assert "$T$.tz(a, \"a\")" in out and "$T$.tz(c, \"c\")" in out
+    assert "var early, a = $T$.z, b, later, self, hoisted, c = $T$.z" in out
+    assert "b++" in out and "self = () => self" in out
+    assert "{ d: $T$.z }" in out   # each iteration's box starts in the TDZ
+
+
+def test_const_assignments_throw_and_lets_in_tdz_check_writes() -> None:
+    text = """async function f() {
+  const set = () => { x = 2; }, add = () => { x += 1; }, inc = () => x++, pat = () => { [x] = [1]; };
+  await null;
+  let x = 0;
+  const c = 1;
+  c = await 2;
+  return () => { c += 1; };
+}"""
+    out = desugar(text, _parse("esprima"))
+    assert "x = $T$.tw(2, x, \"x\")" in out, out
+    assert "($T$.tz(x, \"x\"), x += 1)" in out and "($T$.tz(x, \"x\"), x++)" in out
+    assert "[$T$.lr(() => x, ($v) => x = $v, \"x\").v] = [1]" in out
+    assert "($T$.cw(c, \"c\").v = $ctx.sent)" in out and "$T$.cw(c, \"c\").v += 1" in out
+    assert "c = $T$.z" not in out   # every use of c follows its declaration

@@ -44,6 +44,7 @@ from typing import Any
 
 from thingscore.parsing import JSSyntaxError
 
+from .esm import DEFAULT_LOCAL
 from .inferred_names import computed_key_value, inferred_name
 from .scope import ScopeManager, analyze
 from .scope_entry import after_directives, directive_terminator
@@ -165,11 +166,15 @@ class Machine:
     try_entries: list[tuple[Loc, Loc | None, Loc | None, Loc | None]] = field(default_factory=list)
     leaps: list[Leap] = field(default_factory=list)
     temps: int = 0
-    hoisted: dict[str, None] = field(default_factory=dict)
+    hoisted: dict[str, str | None] = field(default_factory=dict)   # name -> its initial value (None: undefined)
     hoisted_functions: list[str] = field(default_factory=list)
     renames: dict[int, str] = field(default_factory=dict)   # id(identifier node) -> new name
     hoisted_decls: set[int] = field(default_factory=set)     # id(VariableDeclaration) in hoisted scopes
     boxes: dict[int, str] = field(default_factory=dict)      # id(scope node) -> its box variable
+    # let/const/class kept as variables (see _prepare_tdz): id(identifier) -> the check of that use
+    checks: dict[int, str] = field(default_factory=dict)
+    tdz_resets: dict[int, list[str]] = field(default_factory=dict)  # id(scope node) -> variables set to TDZ on entry
+    tdz_box: dict[int, list[str]] = field(default_factory=dict)     # id(scope node) -> box properties made TDZ
     uses_arguments: bool = False
     hoisted_prefix: list[str] = field(default_factory=list)
     super_proto: str | None = None   # how the enclosing function reaches its home object's prototype
@@ -222,12 +227,15 @@ class Machine:
             for ref in args.references:
                 self.renames[id(ref.identifier)] = "$args"
             self.uses_arguments = True
+        lexical: list[tuple[Variable, str | None, str]] = []  # (variable, its box, its name in the machine)
         for v in fscope.variables:
             if v.name == "arguments" and not v.defs:
                 continue
             if any(d.type == "Parameter" for d in v.defs):
                 continue
             self.hoisted[v.name] = None
+            if v.is_lexical:
+                lexical.append((v, None, v.name))
         counter = 0
         for scope in self._block_scopes(fscope):
             owner = self.parents.get(id(scope.node)) if scope.type == "catch" else scope.node
@@ -245,6 +253,8 @@ class Machine:
             for v in scope.variables:
                 if box is not None and v in captured:
                     self._rename(v, f"{box}.{v.name}")
+                    if v.is_lexical:
+                        lexical.append((v, box, f"{box}.{v.name}"))
                     continue
                 counter += 1
                 new = f"{v.name}${counter}"
@@ -254,11 +264,132 @@ class Machine:
                 taken.add(new)
                 self._rename(v, new)
                 self.hoisted[new] = None
+                if v.is_lexical:
+                    lexical.append((v, None, new))
+        for v, box, name in lexical:
+            self._prepare_tdz(v, fscope, box, name)
         for node in _walk_same_function(self.fn["body"]):
             if node["type"] == "VariableDeclaration":
                 scope = self._scope_of_declaration(node)
                 if scope is not None and (scope is fscope or (scope.type != "function" and self.suspends(scope.node))):
                     self.hoisted_decls.add(id(node))
+
+    # -- let, const and class kept as variables -------------------------------------------------
+
+    def _prepare_tdz(self, v: Variable, fscope: Any, box: str | None, name: str) -> None:
+        """A let/const/class binding the machine keeps as a variable (or box property) loses
+        what the engine checks: its temporal dead zone and, for a const, that it is never
+        assigned. The uses that may run before the declaration has run read it through a
+        check (``$T$.tz(x, 'x')``), the binding then holds the marker ``$T$.z`` from its
+        scope's entry until its declaration; every assignment to a const throws. A use that
+        runs after the declaration in the same scope, in the order of the text, needs no check:
+        its own function's code after the declaration (a switch: in the same case), a closure
+        made there (or that is the declaration's own initializer)."""
+        decl_end, case = self._declaration_end(v)
+        is_const = any(d.kind == "const" for d in v.defs)
+        in_tdz = False
+        for ref in v.references:
+            if ref.init:
+                continue
+            ident = ref.identifier
+            safe = self._initialized_at(ident, v, decl_end, case)
+            if ref.is_write():
+                if is_const:
+                    kind = "c"
+                elif safe:
+                    continue
+                else:
+                    kind = self._write_kind(ident)
+            elif safe:
+                continue
+            else:
+                kind = "r"
+            self.checks[id(ident)] = kind
+            in_tdz = in_tdz or not safe
+        if not in_tdz:
+            return
+        if v.scope is fscope:
+            self.hoisted[name] = f"{RT}.z"
+        elif box is not None:
+            self.tdz_box.setdefault(id(v.scope.node), []).append(v.name)
+        else:
+            self.tdz_resets.setdefault(id(v.scope.node), []).append(name)
+
+    def _declaration_end(self, v: Variable) -> tuple[int, Node | None]:
+        """(where the binding is initialized, the switch case of its declaration if in one).
+        ``for (let x of xs)``: the expression ``xs`` is in x's TDZ too."""
+        d = v.defs[0]
+        end = d.node["range"][1]
+        decl = d.parent
+        owner = self.parents.get(id(decl)) if decl is not None else None
+        if owner is not None and owner["type"] in ("ForInStatement", "ForOfStatement") and owner["left"] is decl:
+            end = owner["right"]["range"][1]
+        case = None
+        if v.scope.type == "switch":
+            cur: Node | None = d.node
+            while cur is not None and cur["type"] != "SwitchCase":
+                cur = self.parents.get(id(cur))
+            case = cur
+        return end, case
+
+    def _initialized_at(self, ident: Node, v: Variable, decl_end: int, case: Node | None) -> bool:
+        """Has the declaration surely run when the use ``ident`` runs? Where a nested function
+        or class is made (a function declaration: at the start of its block) stands for the
+        uses inside it."""
+        outer = None
+        cur = ident
+        while True:
+            p = self.parents.get(id(cur))
+            if p is None or p is self.fn:
+                break
+            if p["type"] in FUNCTION_TYPES or p["type"] in CLASS_TYPES:
+                outer = p
+            cur = p
+        if outer is None:
+            point = ident["range"][0]
+        elif outer["type"] == "FunctionDeclaration":
+            container = self.parents.get(id(outer))
+            while container is not None and container["type"] in ("LabeledStatement", "SwitchCase"):
+                container = self.parents.get(id(container))
+            point = container["range"][0] if container is not None else 0
+        else:
+            point = outer["range"][0]
+            declarator = self.parents.get(id(outer))
+            if outer["type"] != "ClassExpression" and declarator is not None and \
+                    declarator["type"] == "VariableDeclarator" and declarator.get("init") is outer and \
+                    any(d.node is declarator for d in v.defs):
+                point = decl_end  # `const f = () => f()`: made, not run, by its declaration
+        if point < decl_end:
+            return False
+        return case is None or case["range"][0] <= point < case["range"][1]
+
+    def _write_kind(self, ident: Node) -> str:
+        """How an assignment to a let that may be in its TDZ is checked: ``x = v`` (wa: after
+        v), ``x += v``/``x++`` (wc: before), as a pattern's or for-in/of's target (wp)."""
+        parent = self.parents.get(id(ident))
+        if parent is not None and parent["type"] == "AssignmentExpression" and parent["left"] is ident:
+            return "wa" if parent["operator"] == "=" else "wc"
+        if parent is not None and parent["type"] == "UpdateExpression":
+            return "wc"
+        return "wp"
+
+    def _checked(self, ident: Node) -> str:
+        """The text of a use of a let/const/class binding, with its check (see _prepare_tdz)."""
+        name = self.renames.get(id(ident), ident["name"])
+        kind = self.checks.get(id(ident))
+        # (an ES module's `export default` expression: its binding is `default` to V8)
+        source_name = json.dumps("default" if ident["name"] == DEFAULT_LOCAL else ident["name"])
+        if kind == "r":
+            parent = self.parents.get(id(ident))
+            text = f"{RT}.tz({name}, {source_name})"
+            return f"({text})" if parent is not None and parent["type"] == "NewExpression" and \
+                parent["callee"] is ident else text
+        if kind == "c":
+            return f"{RT}.cw({name}, {source_name}).v"
+        if kind == "wp":
+            v = "$w" if name == "$v" else "$v"
+            return f"{RT}.lr(() => {name}, ({v}) => {name} = {v}, {source_name}).v"
+        return name  # wa, wc: the assignment around it checks
 
     def _prepare_super(self) -> None:
         """``super.x`` in the body of a class method: the machine (an arrow that could not
@@ -295,7 +426,16 @@ class Machine:
         the last, for the next iteration of a ``for (let ...)`` loop)."""
         box = self.boxes.get(id(owner))
         if box is not None:
-            self.emit(f"{box} = {{ ...{box} }};" if copy else f"{box} = {{}};", owner)
+            tdz = ", ".join(f"{name}: {RT}.z" for name in self.tdz_box.get(id(owner), ()))
+            fresh = f"{box} = {{ {tdz} }};" if tdz else f"{box} = {{}};"
+            self.emit(f"{box} = {{ ...{box} }};" if copy else fresh, owner)
+        resets = self.tdz_resets.get(id(owner))
+        if resets and not copy:
+            self.emit(f"{' = '.join(resets)} = {RT}.z;", owner)
+
+    def in_tdz(self, owner: Node) -> bool:
+        """Has the scope of ``owner`` bindings that start in their TDZ?"""
+        return id(owner) in self.tdz_box or id(owner) in self.tdz_resets
 
     def _block_scopes(self, fscope: Any) -> Iterator[Any]:
         stack = list(fscope.children)
@@ -351,9 +491,22 @@ class Machine:
     def _collect_edits(self, node: Node, edits: list[tuple[int, int, str]], inside: list[Leap],
                        nested: bool, super_ok: bool = True) -> None:
         t = node["type"]
-        if t == "Identifier" and id(node) in self.renames:
-            edits.append((node["range"][0], node["range"][1], self.renames[id(node)]))
+        if t == "Identifier" and (id(node) in self.renames or id(node) in self.checks):
+            edits.append((node["range"][0], node["range"][1], self._checked(node)))
             return
+        post: list[tuple[int, int, str]] = []  # insertions after those of the children
+        if self.checks and t in ("AssignmentExpression", "UpdateExpression"):
+            target = node["left"] if t == "AssignmentExpression" else node["argument"]
+            kind = self.checks.get(id(target))
+            if kind == "wa":  # x = v: the binding is checked once v is evaluated
+                name = self.renames.get(id(target), target["name"])
+                s0, e0 = node["right"]["range"]
+                edits.append((s0, s0, f"{RT}.tw("))
+                post.append((e0, e0, f", {name}, {json.dumps(target['name'])})"))
+            elif kind == "wc":  # x += v, x++: read first
+                name = self.renames.get(id(target), target["name"])
+                edits.append((node["range"][0], node["range"][0], f"({RT}.tz({name}, {json.dumps(target['name'])}), "))
+                post.append((node["range"][1], node["range"][1], ")"))
         named = _named_evaluation(node)
         if named is not None and self._name_hidden(*named):
             value = named[1]
@@ -404,7 +557,8 @@ class Machine:
             if t in ("Property", "MethodDefinition", "PropertyDefinition") and is_key:
                 if t == "Property" and node.get("shorthand"):
                     value = node["value"]
-                    if any(id(n) in self.renames for n in _walk_same_function(value) if n["type"] == "Identifier"):
+                    if any(id(n) in self.renames or id(n) in self.checks
+                           for n in _walk_same_function(value) if n["type"] == "Identifier"):
                         # `{ x }` / `{ x = 1 }` where x was renamed: keep the key, rename the value
                         edits.append((node["range"][0], node["range"][1], f"{child['name']}: {self.text(value)}"))
                         break
@@ -417,6 +571,7 @@ class Machine:
             child_super = super_ok and child["type"] not in ("FunctionExpression", "FunctionDeclaration") and \
                 child["type"] not in CLASS_TYPES
             self._collect_edits(child, edits, inner, child_nested, child_super)
+        edits.extend(post)
 
     def _bind_boxes(self, fn: Node, edits: list[tuple[int, int, str]]) -> None:
         r"""A closure made in the machine keeps the boxes it was made with: ``((\$b0) => fn)(\$b0)``."""
@@ -445,7 +600,7 @@ class Machine:
         """Would the rewrite hide the name ``value`` (an anonymous function or class) takes
         from ``target``: a binding renamed (``cb$1``), or the closure wrapped to bind its boxes?"""
         return target["type"] == "Identifier" and _anonymous_definition(value) and (
-            id(target) in self.renames or bool(self._boxes_of(value)))
+            id(target) in self.renames or id(target) in self.checks or bool(self._boxes_of(value)))
 
     def _leaving_jump(self, node: Node, inside: list[Leap]) -> str | None:
         """A break/continue that leaves the copied text: an abrupt jump of the machine."""
@@ -594,6 +749,8 @@ class Machine:
     def explode_statement(self, stmt: Node, labels: tuple[str, ...] = ()) -> None:
         t = stmt["type"]
         if t in FUNCTION_TYPES:  # a function declaration: hoisted to the enclosing function
+            if stmt.get("id") is not None and id(stmt["id"]) in self.renames:
+                return  # of a block the machine takes apart: made on entry (_block_functions)
             self.hoisted_functions.append(self.text(stmt))
             return
         if not self.suspends(stmt) and not self._declares_hoisted(stmt):
@@ -664,8 +821,18 @@ class Machine:
                 replace.append((el["key"], v))
         return self.text(node, replace)
 
+    def _block_functions(self, statements: list[Node]) -> None:
+        """The function declarations of a block the machine takes apart are made as the block
+        is entered (its binding renamed apart, the function keeping its name; a closure over
+        the block's boxes binds those of this entry)."""
+        for stmt in statements:
+            if stmt["type"] == "FunctionDeclaration" and stmt.get("id") is not None and id(stmt["id"]) in self.renames:
+                text = self.text(stmt, [(stmt["id"], stmt["id"]["name"])])
+                self.emit(f"{self.renames[id(stmt['id'])]} = {text};")
+
     def _stmt_BlockStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         self.open_box(s)
+        self._block_functions(s["body"])
         for child in s["body"]:
             self.explode_statement(child)
 
@@ -749,6 +916,8 @@ class Machine:
 
     def _stmt_ForInStatement(self, s: Node, labels: tuple[str, ...]) -> None:
         keys = self.temp()
+        if self.in_tdz(s):
+            self.open_box(s)  # `for (let x in x)`: the right side sees x in its TDZ
         obj = self.explode_expression(s["right"])
         self.emit(f"{keys} = {RT}.keys({obj});", s["right"])
         head, after = self.loc(), self.loc()
@@ -766,6 +935,8 @@ class Machine:
         awaited when the loop is left early."""
         is_async = bool(s.get("await"))
         it, step, done = self.temp(), self.temp(), self.temp()
+        if self.in_tdz(s):
+            self.open_box(s)  # `for (let x of f(x))`: the right side sees x in its TDZ
         method = None if is_async else _iteration_method(s["right"])
         if method is not None:
             # `for (x of arr.entries())`: the runtime iterates arrays, Maps and Sets as data when
@@ -857,6 +1028,7 @@ class Machine:
         disc = self.temp()
         self.emit(f"{disc} = {self.explode_expression(s['discriminant'])};", s)
         self.open_box(s)
+        self._block_functions([c for case in s["cases"] for c in case["consequent"]])
         after = self.loc()
         case_locs = [self.loc() for _ in s["cases"]]
         default = None
@@ -1195,10 +1367,15 @@ class Machine:
             return self._logical_assignment(expr)
         if left["type"] == "Identifier":
             name = self.text(left)
+            kind = self.checks.get(id(left))
             if op == "=":
-                return f"({name} = {self.explode_expression(right)})"
+                value = self.explode_expression(right)
+                if kind == "wa":
+                    value = f"{RT}.tw({value}, {name}, {json.dumps(left['name'])})"
+                return f"({name} = {value})"
             old = self.temp()
-            self.emit(f"{old} = {name};", left)
+            read = f"{RT}.tz({name}, {json.dumps(left['name'])})" if kind == "wc" else name
+            self.emit(f"{old} = {read};", left)
             return f"({name} = {old} {op[:-1]} ({self.explode_expression(right)}))"
         if left["type"] == "MemberExpression":
             target = self._member_target(left)
@@ -1231,6 +1408,8 @@ class Machine:
         left, right = expr["left"], expr["right"]
         if left["type"] == "Identifier":
             target = self.text(left)
+            if self.checks.get(id(left)) == "wc":
+                self.emit(f"{RT}.tz({target}, {json.dumps(left['name'])});", left)
         elif left["type"] == "MemberExpression":
             target = self._member_target(left)
         else:
@@ -1276,7 +1455,8 @@ class Machine:
         final = self.loc()
         self.mark(final)
         machine = self._switch(final)
-        hoisted = f"var {', '.join(self.hoisted)}; " if self.hoisted else ""
+        hoisted = ", ".join(name if init is None else f"{name} = {init}" for name, init in self.hoisted.items())
+        hoisted = f"var {hoisted}; " if hoisted else ""
         if self.uses_arguments:
             hoisted = "var $args = arguments; " + hoisted
         hoisted = "".join(self.hoisted_prefix) + hoisted
