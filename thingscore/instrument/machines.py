@@ -1831,6 +1831,57 @@ def _hoisted_position(source: str, container: Node | None) -> tuple[int, str] | 
     return after_directives(body, start), directive_terminator(source, body)
 
 
+def _sloppy_own_name_writes(source: str, program: Node, source_type: str) -> str:
+    """Sloppy code ignores an assignment to a named function expression's own name (strict
+    code throws a TypeError). The rewrite binds a generator or async function expression's
+    name with a ``const`` (its stub, see _stub), which always throws: in sloppy code such a
+    write becomes the value it would have assigned (``f = v`` is ``(v)``, ``f += v`` is
+    ``(f + (v))``, ``f++`` is ``(+f)``). A destructuring target keeps the TypeError."""
+    fns: list[Node] = []
+    stack = [program]
+    while stack:
+        n = stack.pop()
+        if n["type"] == "FunctionExpression" and n.get("id") and (n.get("generator") or n.get("async")):
+            fns.append(n)
+        stack.extend(c for _, c in child_nodes(n))
+    if not fns:
+        return source
+    mgr = analyze(program, source_type)
+    parents = _parents(program)
+    edits: list[tuple[int, int, str]] = []
+    for fn in fns:
+        for scope in mgr.acquire_all(fn):
+            var = scope.set.get(fn["id"]["name"]) if scope.type == "function-expression-name" else None
+            for ref in var.references if var is not None else []:
+                if not ref.is_write() or ref.from_scope.is_strict:
+                    continue
+                ident = ref.identifier
+                parent = parents.get(id(ident))
+                if parent is None:
+                    continue
+                if parent["type"] == "AssignmentExpression" and parent["left"] is ident:
+                    op, right = parent["operator"], parent["right"]
+                    if op == "=":
+                        edits.append((ident["start"], right["start"], "("))
+                    else:
+                        edits.append((ident["start"], ident["start"], "("))
+                        edits.append((ident["end"], right["start"], f" {op[:-1]} ("))
+                        edits.append((right["end"], right["end"], ")"))
+                    edits.append((right["end"], right["end"], ")"))
+                elif parent["type"] == "UpdateExpression":
+                    name = ident["name"]
+                    step = "+ 1" if parent["operator"] == "++" else "- 1"
+                    edits.append((parent["start"], parent["end"],
+                                  f"(+{name} {step})" if parent["prefix"] else f"(+{name})"))
+    out, pos = [], 0
+    for s, e, rep in sorted(edits, key=lambda x: (x[0], x[1])):
+        out.append(source[pos:s])
+        out.append(rep)
+        pos = max(pos, e)
+    out.append(source[pos:])
+    return "".join(out)
+
+
 def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: int = 64) -> str:
     """``source`` with every generator and async function made a machine. ``parse(text)``
     returns an ESTree Program (the parser plugin's); nested ones are rewritten innermost
@@ -1843,6 +1894,10 @@ def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: 
             if round_ == 0:
                 raise  # the user's own source
             raise output_error(text, exc, exc.filename, "generator/async rewrite") from None
+        if round_ == 0:
+            rewritten = _sloppy_own_name_writes(text, program, source_type)
+            if rewritten != text:
+                text, program = rewritten, parse(rewritten)
         new = desugar_once(text, program, source_type)
         if new is None:
             return text

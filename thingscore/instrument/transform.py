@@ -742,6 +742,10 @@ def check_eval_in_machines(program: Node, source: str, filename: str, is_async: 
             strict = strict or _has_use_strict(node.get("body"))
             if names is None and (node.get("generator") or node.get("async")):
                 names = _identifier_names(node)
+                own = node["id"]["name"] if node.get("id") else None
+                if own is not None and not _may_declare(node, own):
+                    # its own name is a binding outside the machine (its stub's)
+                    names = names - {own}
         elif node["type"] in ("ClassDeclaration", "ClassExpression"):
             strict = True
         callee = node.get("callee") if node["type"] == "CallExpression" else None
@@ -759,6 +763,50 @@ def check_eval_in_machines(program: Node, source: str, filename: str, is_async: 
                                   "it in a plain function, or use an indirect eval: (0, eval)(text)",
                                   line, col, node["start"], filename)
         stack.extend(reversed([(child, names, strict) for _, child in child_nodes(node)]))
+
+
+def _may_declare(fn: Node, name: str) -> bool:
+    """Whether a parameter or a declaration anywhere in ``fn`` (nested functions included:
+    an over-approximation) binds ``name``."""
+    stack = [fn]
+    while stack:
+        n = stack.pop()
+        t = n["type"]
+        bound: list[Node] = []
+        if t == "VariableDeclarator":
+            bound.append(n["id"])
+        elif t in FUNCTION_TYPES:
+            bound.extend(n["params"])
+            if t == "FunctionDeclaration" and n.get("id"):
+                bound.append(n["id"])
+        elif t == "ClassDeclaration" and n.get("id"):
+            bound.append(n["id"])
+        elif t == "CatchClause" and n.get("param") is not None:
+            bound.append(n["param"])
+        if name in _pattern_names(bound):
+            return True
+        stack.extend(c for _, c in child_nodes(n))
+    return False
+
+
+def _pattern_names(patterns: list[Node]) -> set[str]:
+    """The names binding patterns bind."""
+    out: set[str] = set()
+    stack = list(patterns)
+    while stack:
+        p = stack.pop()
+        t = p["type"]
+        if t == "Identifier":
+            out.add(p["name"])
+        elif t == "ObjectPattern":
+            stack.extend(q["argument"] if q["type"] == "RestElement" else q["value"] for q in p["properties"])
+        elif t == "ArrayPattern":
+            stack.extend(q for q in p["elements"] if q is not None)
+        elif t == "AssignmentPattern":
+            stack.append(p["left"])
+        elif t == "RestElement":
+            stack.append(p["argument"])
+    return out
 
 
 def _has_use_strict(body: Node | None) -> bool:
