@@ -435,6 +435,10 @@ module.exports = {
   n: 0, // identity tokens of scope activations whose captured variables can change
   U: registry.UNKNOWN_THIS,
   p: registry.report,
+  // A report's read of a let/const that may still be in its temporal dead zone (a closure
+  // made before the declaration ran, in an activation that returned without running it):
+  // such a binding can never be initialized any more, and comes back as undefined.
+  z: (read) => { try { return read(); } catch (e) { return undefined; } },
   program,
   snapshot,
   pv: registry.pv,
