@@ -216,7 +216,39 @@ class Builtins {
     if (this.walkedModules.has(name)) return;
     this.walkedModules.add(name);
     this.moduleExports.set(name.startsWith('node:') ? name.slice(5) : name, exportsValue);
-    this.add(exportsValue, 'require(' + JSON.stringify(name) + ')');
+    const base = 'require(' + JSON.stringify(name) + ')';
+    this.add(exportsValue, base);
+    this.nameInstanceSymbols(this.moduleExports.get(name.startsWith('node:') ? name.slice(5) : name), name, base);
+  }
+
+  /**
+   * Host classes written in JS whose instances keep their state under the host's internal
+   * symbols (node's `AsyncResource`: its async ids), which no walk of the module reaches: a
+   * sample instance, made once, shows them, and they are named `<class>@new@sym[...]` (restore
+   * makes the sample of that class again: only the classes listed in INSTANCE_SYMBOLS).
+   */
+  nameInstanceSymbols(exportsValue, name, base) {
+    const classes = INSTANCE_SYMBOLS[name.startsWith('node:') ? name.slice(5) : name];
+    if (classes === undefined || !isObj(exportsValue)) return;
+    for (const [key, args] of Object.entries(classes)) {
+      const d = Object.getOwnPropertyDescriptor(exportsValue, key);
+      if (!d || typeof d.value !== 'function' || !this.isHostValue(d.value)) continue;
+      const sample = this.sampleOf(d.value, args);
+      if (sample === undefined) continue;
+      for (const sym of Object.getOwnPropertySymbols(sample)) {
+        if (!this.pathOf.has(sym)) this.pathOf.set(sym, base + '.' + key + '@new' + '@sym[@@' + symbolToken(sym, sample) + ']');
+      }
+    }
+  }
+
+  sampleOf(cls, args) {
+    const samples = this.samples || (this.samples = new Map());
+    if (!samples.has(cls)) {
+      let v;
+      try { v = Reflect.construct(cls, args); } catch (e) { v = undefined; }
+      samples.set(cls, v);
+    }
+    return samples.get(cls);
   }
 
   recordBaselines() {
@@ -282,6 +314,11 @@ class Builtins {
         const d = Object.getOwnPropertyDescriptor(holder, lastKey);
         cur = path.startsWith('@get', i) ? d.get : d.set;
         holder = null; i += 4;
+      } else if (path.startsWith('@new', i)) {
+        // the sample instance of a listed host class (nameInstanceSymbols), never another
+        if (!this.samples || !this.samples.has(cur) || this.samples.get(cur) === undefined) throw new Error('bad builtin path ' + path);
+        cur = this.samples.get(cur);
+        holder = null; i += 4;
       } else if (path.startsWith('@sym[@@', i)) {
         const end = symbolTokenEnd(path, i + 7);
         cur = this.resolveSymbolKey(cur, path.slice(i + 7, end));
@@ -331,6 +368,11 @@ class Builtins {
   }
 }
 
+// Host classes whose instances hold their state under internal symbols, with the arguments of
+// a harmless sample instance (see nameInstanceSymbols).
+const INSTANCE_SYMBOLS = {
+  async_hooks: { AsyncResource: ['things'] },
+};
 const LAZY_GLOBAL_OBJECTS = ['performance', 'crypto', 'navigator'];
 // Members of host modules that node defines as getters returning a lazily loaded value.
 const LAZY_MODULE_MEMBERS = {

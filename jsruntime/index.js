@@ -56,6 +56,27 @@ function installGlobals() {
   if (rt.meta && rt.meta.dyn) dynamicCode.install(rt, module.exports);
 }
 
+/**
+ * `process.getBuiltinModule(id)` (Node >= 20.16) answers what the program's `require(id)` would:
+ * the global file system for `fs`, the runtime's `timers/promises`, and a host module the
+ * snapshot names by its request, like any required one (effect keeps `async_hooks`'
+ * AsyncResource so). Anything else as the host answers it.
+ */
+function patchGetBuiltinModule(host, modules) {
+  const proc = host.process;
+  const d = proc ? Object.getOwnPropertyDescriptor(proc, 'getBuiltinModule') : undefined;
+  if (d === undefined || typeof d.value !== 'function') return;
+  const hostGet = d.value;
+  const getBuiltinModule = {
+    getBuiltinModule(id) {
+      if (typeof id !== 'string' || !host.isBuiltinModule(id)) return Reflect.apply(hostGet, proc, [id]);
+      return modules.requireHost(id, null);
+    },
+  }.getBuiltinModule;
+  Object.defineProperty(proc, 'getBuiltinModule', { value: getBuiltinModule, writable: d.writable,
+    enumerable: d.enumerable, configurable: d.configurable });
+}
+
 function replaceGlobal(name, value) {
   const d = Object.getOwnPropertyDescriptor(globalThis, name) || { writable: true, enumerable: false, configurable: true };
   Object.defineProperty(globalThis, name, { value, writable: d.writable !== false, enumerable: !!d.enumerable,
@@ -401,6 +422,7 @@ function program(meta, table, embedded) {
   for (const name of Object.keys(own)) roots['$things.' + name] = own[name];
   rt.builtins.init(roots);
   rt.modules = new ModuleSystem(rt, table);
+  patchGetBuiltinModule(host, rt.modules);
   const restorePath = host.env('THINGS_RESTORE');
   if (embedded !== undefined || restorePath) {
     const t0 = nowMs();
@@ -435,6 +457,10 @@ module.exports = {
   n: 0, // identity tokens of scope activations whose captured variables can change
   U: registry.UNKNOWN_THIS,
   p: registry.report,
+  // A report's read of a let/const that may still be in its temporal dead zone (a closure
+  // made before the declaration ran, in an activation that returned without running it):
+  // such a binding can never be initialized any more, and comes back as undefined.
+  zr: (read) => { try { return read(); } catch (e) { return undefined; } },
   program,
   snapshot,
   pv: registry.pv,

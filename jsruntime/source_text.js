@@ -17,7 +17,22 @@ const weakGet = WeakMap.prototype.get;
 const weakSet = WeakMap.prototype.set;
 const mapGet = Map.prototype.get;
 const mapSet = Map.prototype.set;
+const strEndsWith = String.prototype.endsWith;
+const strStartsWith = String.prototype.startsWith;
 const MARK = '/*$F:';
+// QuickJS-ng writes an engine function as `function max() {\n    [native code]\n}` (a bound one
+// as `function bound f() {...}`), V8 as `function max() { [native code] }` (a bound one as
+// `function () { [native code] }`). Programs compare such a text with one they kept from before a
+// move (mobx-state-tree's and lodash's isPlainObject keep `Object.toString()`, lodash's isNative
+// a pattern made from one), so every engine shows V8's.
+const QJS_NATIVE = '() {\n    [native code]\n}';
+
+/** An engine function's text as V8 writes it. */
+function engineText(text) {
+  if (!apply(strEndsWith, text, [QJS_NATIVE])) return text;
+  if (apply(strStartsWith, text, ['function bound '])) return 'function () { [native code] }';
+  return apply(strSlice, text, [0, text.length - QJS_NATIVE.length]) + '() { [native code] }';
+}
 
 const shown = new WeakMap(); // function -> the text it shows
 let modules = null;          // meta.modules
@@ -39,10 +54,10 @@ function sourceText(fn) {
   const own = apply(weakGet, shown, [fn]);
   if (own !== undefined) return own;
   const text = apply(nativeToString, fn, []);
-  if (modules === null) return text;
+  if (modules === null) return engineText(text);
   if (spans === null) indexSpans();
   const fid = ownFid(text);
-  if (fid < 0) return text;
+  if (fid < 0) return engineText(text);
   const at = apply(mapGet, spans, [fid]);
   return at === undefined ? text : apply(strSlice, at[0].text, [at[1], at[2]]);
 }
@@ -85,7 +100,7 @@ function fidOf(fn) {
 
 /** fn shows text (a function made from strings, a runtime stand-in for an engine function). */
 function show(fn, text) {
-  apply(weakSet, shown, [fn, text]);
+  apply(weakSet, shown, [fn, engineText(text)]);
 }
 
 let installed = null;

@@ -9,6 +9,7 @@ skips every activation nothing needs. This module makes those decisions; the wal
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from .homes import Home, method_homes
@@ -59,6 +60,12 @@ class ScopeLinks:
         self.hosted: dict[Scope, list[Variable]] = {}
         self._host_of_ref: dict[int, Scope] = {}
         self._host_class_names()
+        # Where the program's functions begin (closures that may be made before a later
+        # let/const of a scope around them ran: see unready_names).
+        self._fn_starts = sorted(
+            sc.node["start"] for sc in sm.scopes
+            if sc.type in ("function", "class-field-initializer", "class-static-block") and sc.node is not program)
+        self.unready: dict[Scope, set[str]] = {}
 
     def _host_class_names(self) -> None:
         """A class's own name inside its body (``return class C { m() { return () => C.n } }``;
@@ -249,6 +256,7 @@ class ScopeLinks:
             self.mutable[s] = self.is_mutable(s)
             if self.home_of(s) is not None:
                 self.names_of[s].append(self.home_var(s))
+            self.unready[s] = self.unready_names(s)
             if self.carries_arguments(s):
                 self.names_of[s].append(self.arguments_var(s))
                 # writes through the mapped object change parameters closures read
@@ -260,6 +268,46 @@ class ScopeLinks:
             parent = uses.get(s, self.module_scope)
             self.parent_of[s] = parent
             self.children.setdefault(parent, []).append(s)
+
+    def unready_names(self, s: Scope) -> set[str]:
+        """The captured let/const/class variables of ``s`` that a closure may still find in their
+        temporal dead zone when a snapshot asks it for its environment: a closure made before
+        the declaration ran (one that begins before the declaration ends, a function
+        declaration of the same statement list, hoisted above it, or any closure of a
+        `switch`, whose cases may skip a declaration), in an activation that then returned or
+        threw without running it (``if (args.length === 1) { const body = args[0]; return ()
+        => body(); } const [options, body] = args;``: the arrow's report also lists the
+        function scope's ``options`` and ``body``). Reports read them through ``$T$.z``,
+        which answers undefined for a variable in its TDZ. (A module scope reports through its
+        handle, which says so clearly instead.)"""
+        if s is self.module_scope:
+            return set()
+        out: set[str] = set()
+        start = s.node["start"]
+        for v in self.captured_vars(s):
+            if v.scope is not s or not v.is_lexical:
+                continue
+            end = max(d.node["end"] for d in v.defs)
+            i = bisect_right(self._fn_starts, start)
+            if s.type == "switch" or (i < len(self._fn_starts) and self._fn_starts[i] < end) \
+                    or self._hoisted_after(s, end):
+                out.add(v.name)
+        return out
+
+    @staticmethod
+    def _hoisted_after(s: Scope, end: int) -> bool:
+        """Is a function declared in the statement list of ``s`` after ``end`` (made, hoisted,
+        when the activation begins)?"""
+        body = s.node.get("body")
+        if isinstance(body, dict):
+            body = body.get("body")
+        if not isinstance(body, list):
+            return False
+        return any(st["type"] == "FunctionDeclaration" and st["start"] >= end for st in body)
+
+    def read(self, s: Scope, name: str) -> str:
+        """How a report reads the captured variable ``name`` of ``s``."""
+        return f"{RT}.zr(() => {name})" if name in self.unready.get(s, ()) else name
 
     def _this_uses(self) -> list[tuple[Scope, Scope]]:
         """(scope where `this` is written, scope whose `this` it is) for every `this`."""
@@ -324,7 +372,7 @@ class ScopeLinks:
             if self.uses_reader(s):
                 out.append(self.reader_var(s))
             else:
-                out.extend(self.names_of[s])
+                out.extend(self.read(s, n) for n in self.names_of[s])
                 if self.has_this[s]:
                     out.append("this" if s is provider else f"{RT}.U")
             s = self.parent_of.get(s)
@@ -332,7 +380,7 @@ class ScopeLinks:
 
     def handle_values(self, s: Scope) -> str:
         """The array a scope's handle answers: its captured variables, then its `this`."""
-        vals = list(self.names_of[s])
+        vals = [self.read(s, n) for n in self.names_of[s]]
         if self.has_this[s]:
             vals.append("this")
         return "[" + ", ".join(vals) + "]"
