@@ -277,7 +277,7 @@ class ScopeLinks:
         `switch`, whose cases may skip a declaration), in an activation that then returned or
         threw without running it (``if (args.length === 1) { const body = args[0]; return ()
         => body(); } const [options, body] = args;``: the arrow's report also lists the
-        function scope's ``options`` and ``body``). Reports read them through ``$T$.z``,
+        function scope's ``options`` and ``body``). Reports read them through ``$T$.zr``,
         which answers undefined for a variable in its TDZ. (A module scope reports through its
         handle, which says so clearly instead.)"""
         if s is self.module_scope:
