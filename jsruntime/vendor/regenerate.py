@@ -30,6 +30,10 @@ PACKAGES: dict[str, tuple[str, str]] = {
         "4.8.0",
         "sha512-2jhTTU3Eilp/2DMT71gbcoqC35eQHasMJH0RHkYxwlxIv3+FR6Y5xAFZIwEGLxKkjZYEFlsiMNIdwUqjK2lLHQ==",
     ),
+    "string_decoder": (
+        "1.3.0",
+        "sha512-hkRX8U1WjJFd8LsDJ2yQ/wWWxaopEsABU1XfkM8A+j0+85JAGppt16cr1Whg6KIbb4okU6Mql6BOj+uup/wKeA==",
+    ),
 }
 
 

@@ -15,5 +15,5 @@ const process = ((base, esmKey, keys, isValid) => {
     }
   }
   return base
-})(require('process/'), '__esModule', ['default', 'process'], (candidate) => 'nextTick' in candidate)
+})(globalThis.process, '__esModule', ['default', 'process'], (candidate) => 'nextTick' in candidate)
 module.exports = process

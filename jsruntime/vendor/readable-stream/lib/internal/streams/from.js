@@ -27,7 +27,8 @@ function from(Readable, iterable, opts) {
     iterator = iterable[SymbolAsyncIterator]()
   } else if (iterable && iterable[SymbolIterator]) {
     isAsync = false
-    iterator = iterable[SymbolIterator]()
+    // things: an engine's iterator of an array, Set or Map cannot move; a generator's for-of over them can
+    iterator = isCollection(iterable) ? collectionValues(iterable) : iterable[SymbolIterator]()
   } else {
     throw new ERR_INVALID_ARG_TYPE('iterable', ['Iterable'], iterable)
   }
@@ -94,5 +95,16 @@ function from(Readable, iterable, opts) {
     }
   }
   return readable
+}
+// things: the values of an array, Set or Map walked by a loop whose position moves with the program
+function isCollection(iterable) {
+  return (
+    (Array.isArray(iterable) && iterable[SymbolIterator] === Array.prototype[SymbolIterator]) ||
+    (iterable instanceof Set && iterable[SymbolIterator] === Set.prototype[SymbolIterator]) ||
+    (iterable instanceof Map && iterable[SymbolIterator] === Map.prototype[SymbolIterator])
+  )
+}
+function* collectionValues(iterable) {
+  for (const value of iterable) yield value
 }
 module.exports = from
