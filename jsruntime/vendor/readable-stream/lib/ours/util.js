@@ -6,8 +6,10 @@ const {
   codes: { ERR_INVALID_ARG_TYPE }
 } = require('./errors')
 const { kResistStopPropagation, AggregateError, SymbolDispose } = require('./primordials')
-const AbortSignal = globalThis.AbortSignal || require('abort-controller').AbortSignal
-const AbortController = globalThis.AbortController || require('abort-controller').AbortController
+// things: the package's own AbortSignal always (the engine's keeps its state in private fields, which cannot move)
+const AbortSignal = require('abort-controller').AbortSignal
+// things: the package's own AbortController always (the engine's keeps its state in private fields, which cannot move)
+const AbortController = require('abort-controller').AbortController
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor
 const Blob = globalThis.Blob || bufferModule.Blob
 /* eslint-disable indent */

@@ -37,7 +37,8 @@ const isBlob =
     : function isBlob(b) {
         return false
       }
-const AbortController = globalThis.AbortController || require('abort-controller').AbortController
+// things: the package's own AbortController always (the engine's keeps its state in private fields, which cannot move)
+const AbortController = require('abort-controller').AbortController
 const { FunctionPrototypeCall } = require('../../ours/primordials')
 
 // This is needed for pre node 17.

@@ -1,6 +1,7 @@
 'use strict'
 
-const AbortController = globalThis.AbortController || require('abort-controller').AbortController
+// things: the package's own AbortController always (the engine's keeps its state in private fields, which cannot move)
+const AbortController = require('abort-controller').AbortController
 const {
   codes: { ERR_INVALID_ARG_VALUE, ERR_INVALID_ARG_TYPE, ERR_MISSING_ARGS, ERR_OUT_OF_RANGE },
   AbortError

@@ -34,7 +34,8 @@ const {
   isReadableStream,
   isReadableFinished
 } = require('./utils')
-const AbortController = globalThis.AbortController || require('abort-controller').AbortController
+// things: the package's own AbortController always (the engine's keeps its state in private fields, which cannot move)
+const AbortController = require('abort-controller').AbortController
 let PassThrough
 let Readable
 let addAbortListener
