@@ -30,6 +30,8 @@ STREAM_MODULES: dict[str, str] = {
     "_stream_duplex": "readable-stream/lib/_stream_duplex.js",
     "_stream_transform": "readable-stream/lib/_stream_transform.js",
     "_stream_passthrough": "readable-stream/lib/_stream_passthrough.js",
+    # Node's own is a native decoder (it cannot move); this is the same code in JavaScript
+    "string_decoder": "string_decoder/lib/string_decoder.js",
 }
 
 VENDOR_ID_PREFIX = "things:vendor/"  # module ids of vendored files (the same wherever Things is installed)

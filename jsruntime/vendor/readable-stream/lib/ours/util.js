@@ -11,18 +11,11 @@ const AbortSignal = require('abort-controller').AbortSignal
 // things: the package's own AbortController always (the engine's keeps its state in private fields, which cannot move)
 const AbortController = require('abort-controller').AbortController
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor
-const Blob = globalThis.Blob || bufferModule.Blob
-/* eslint-disable indent */
-const isBlob =
-  typeof Blob !== 'undefined'
-    ? function isBlob(b) {
-        // eslint-disable-next-line indent
-        return b instanceof Blob
-      }
-    : function isBlob(b) {
-        return false
-      }
-/* eslint-enable indent */
+// things: the engine's Blob is read when asked (a module that held it could not resume on an engine without one)
+function isBlob(b) {
+  const Blob = globalThis.Blob || bufferModule.Blob
+  return typeof Blob !== 'undefined' && b instanceof Blob
+}
 
 const validateAbortSignal = (signal, name) => {
   if (signal !== undefined && (signal === null || typeof signal !== 'object' || !('aborted' in signal))) {

@@ -28,15 +28,11 @@ const Readable = require('./readable')
 const Writable = require('./writable')
 const { createDeferredPromise } = require('../../ours/util')
 const from = require('./from')
-const Blob = globalThis.Blob || bufferModule.Blob
-const isBlob =
-  typeof Blob !== 'undefined'
-    ? function isBlob(b) {
-        return b instanceof Blob
-      }
-    : function isBlob(b) {
-        return false
-      }
+// things: the engine's Blob is read when asked (a module that held it could not resume on an engine without one)
+function isBlob(b) {
+  const Blob = globalThis.Blob || bufferModule.Blob
+  return typeof Blob !== 'undefined' && b instanceof Blob
+}
 // things: the package's own AbortController always (the engine's keeps its state in private fields, which cannot move)
 const AbortController = require('abort-controller').AbortController
 const { FunctionPrototypeCall } = require('../../ours/primordials')
