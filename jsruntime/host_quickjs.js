@@ -186,6 +186,7 @@
     sys: () => load('./qjs_util.js'),
     path: () => load('./qjs_path.js'),
     'path/posix': () => load('./qjs_path.js'),
+    buffer: () => load('./qjs_buffer.js').bufferModule(),
     process: () => process,
     console: () => consoleImpl.console,
   };

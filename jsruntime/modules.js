@@ -71,6 +71,8 @@ class ModuleSystem {
     if ((request === 'timers/promises' || request === 'node:timers/promises') && this.rt.timersPromises) {
       return this.rt.timersPromises;
     }
+    const shipped = this.substitute(request);
+    if (shipped !== undefined) return this.load(shipped, undefined);
     if (!host.isBuiltinModule(request)) throw notFound(request, this.info(fromId).file);
     const exp = host.require(request);
     if ((request === 'module' || request === 'node:module') && exp && typeof exp.createRequire === 'function') {
@@ -78,6 +80,15 @@ class ModuleSystem {
     }
     this.rt.builtins.walkModule(request, exp);
     return exp;
+  }
+
+  /** The bundled module that stands for a built-in (Things ships Node's streams as code that is
+   * instrumented with the program: thingscore/instrument/substitutes.py), or undefined. */
+  substitute(request) {
+    const table = this.rt.meta.builtins;
+    if (table === undefined || typeof request !== 'string') return undefined;
+    const name = request.startsWith('node:') ? request.slice(5) : request;
+    return Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
   }
 
   /** `createRequire(import.meta.url)` in an ES module gives the bundled require of that module

@@ -67,6 +67,12 @@ class Buffer extends Uint8Array {
     for (let i = 0; i < n; i++) if (this[i] !== other[i]) return this[i] < other[i] ? -1 : 1;
     return this.length === other.length ? 0 : this.length < other.length ? -1 : 1;
   }
+  copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
+    const src = Uint8Array.prototype.subarray.call(this, sourceStart, sourceEnd);
+    const n = Math.max(0, Math.min(src.length, target.length - targetStart));
+    Uint8Array.prototype.set.call(target, Uint8Array.prototype.subarray.call(src, 0, n), targetStart);
+    return n;
+  }
   slice(start, end) { return this.subarray(start, end); }
   subarray(start, end) {
     const u = Uint8Array.prototype.subarray.call(this, start, end);
@@ -101,4 +107,21 @@ function encode(s, enc = 'utf8') {
   }
 }
 
-module.exports = { Buffer };
+const kMaxLength = 2 ** 32;
+
+/** require('buffer') on engines without Node: the same object every time (a snapshot names it). */
+let moduleObject = null;
+function bufferModule() {
+  if (moduleObject === null) {
+    moduleObject = {
+      Buffer,
+      kMaxLength,
+      constants: { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: 2 ** 29 - 24 },
+      atob: globalThis.atob,
+      btoa: globalThis.btoa,
+    };
+  }
+  return moduleObject;
+}
+
+module.exports = { Buffer, bufferModule };

@@ -19,6 +19,7 @@ from thingscore import plugins
 from . import sourcemap, verify
 from .cjs_exports import cjs_export_names
 from .graph import ModuleGraph, module_id, wrapper_head
+from .substitutes import native_streams
 from .transform import ModuleResult
 
 INSTRUMENTER_VERSION = "1"
@@ -176,6 +177,7 @@ class InstrumentCache:
     def _key(self, main: Path, parser: str) -> Path:
         h = hashlib.sha256(_instrumenter_fingerprint().encode())
         h.update(f"\0{main}\0{parser}\0{int(verify.enabled())}".encode())  # a checked entry is checked
+        h.update(b"\0native-streams" if native_streams() else b"")
         return self.root / (h.hexdigest() + ".json")
 
     def get(self, main: Path, parser: str) -> InstrumentedProgram | None:
@@ -272,6 +274,8 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
         table_parts.append(f"{json.dumps(m.mid)}: [{head}{res.module_text}\n}},\n{res.recreator_text}]")
     meta = {"hash": program_hash, "main": module_id(main, root), "modules": modules_meta,
             "fns": fns, "why": why, "scopes": scopes}
+    if graph.builtins:
+        meta["builtins"] = graph.builtins  # built-ins the program gets as bundled code (substitutes.py)
     if any(_result(graph, p).dynamic_code for p in good):
         meta["dyn"] = 1  # makes functions from strings: their source moves (jsruntime/dynamic_code.js)
         # where the code it makes at run time is instrumented, its ids start here (instrument/dynamic.py)

@@ -27,6 +27,7 @@ from . import esm, source_text
 from .esm_link import AMBIGUOUS, UNKNOWN, Linker, LinkModule
 from .machines import desugar, has_machine_functions
 from .resolve import is_builtin, module_format, resolve
+from .substitutes import bare, substitute, vendor_id, vendor_package
 from .syntax import Node
 from .transform import IdAllocator, ModuleResult, check_eval_in_machines, transform_module
 
@@ -50,7 +51,9 @@ class Module:
 
 
 def module_id(path: Path, root: Path) -> str:
-    return Path(os.path.relpath(path, root)).as_posix()
+    """A module's id: its path from the main file's folder; for the built-in modules Things ships
+    (substitutes.py), one that does not depend on where Things is installed."""
+    return vendor_id(path) or Path(os.path.relpath(path, root)).as_posix()
 
 
 def read_source(path: Path) -> str:
@@ -93,6 +96,8 @@ class ModuleGraph:
         self.modules: dict[Path, Module] = {}
         self.order: list[Path] = [main]
         self.linker: Linker | None = None
+        # built-in request (without "node:") -> id of the bundled module that stands for it
+        self.builtins: dict[str, str] = {}
 
     def build(self) -> None:
         i = 0
@@ -124,6 +129,15 @@ class ModuleGraph:
         if target not in self.modules and target not in self.order:
             self.order.append(target)
         return module_id(target, self.root)
+
+    def _substitute(self, request: str) -> bool:
+        """True when built-in ``request`` is one Things ships as code (substitutes.py): that
+        module is bundled, and the runtime gives it for the built-in."""
+        target = substitute(request)
+        if target is None:
+            return False
+        self.builtins.setdefault(bare(request), self.reach(target))
+        return True
 
     def _guard(self, m: Module, step: Any) -> None:
         try:
@@ -214,9 +228,17 @@ class ModuleGraph:
 
     def _requires(self, res: ModuleResult, path: Path) -> dict[str, str | None]:
         dmap: dict[str, str | None] = {}
+        vendored = vendor_id(path) is not None
         for request in res.requires:
-            if is_builtin(request):
+            if self._substitute(request) or is_builtin(request):
                 dmap[request] = None
+                continue
+            if vendored and not request.startswith("."):
+                # a shipped module's packages are shipped next to it (jsruntime/vendor), never
+                # found where Things happens to be installed
+                target = vendor_package(request)
+                if target is not None:
+                    dmap[request] = self.reach(target)
                 continue
             target = resolve(request, path)
             if target is None or target.suffix == ".node":
@@ -229,7 +251,7 @@ class ModuleGraph:
         spec = req.specifier
         if spec == "things":  # the control plane's API for programs run by a worker
             return "node:things"
-        if is_builtin(spec):
+        if self._substitute(spec) or is_builtin(spec):
             return spec if spec.startswith("node:") else "node:" + spec
         target = resolve(spec, m.path, "import")
         if target is None or target.suffix == ".node":
@@ -241,7 +263,7 @@ class ModuleGraph:
     def _dynamic_imports(self, specs: list[str], path: Path) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for spec in specs:
-            if is_builtin(spec):
+            if self._substitute(spec) or is_builtin(spec):
                 out[spec] = None
                 continue
             target = resolve(spec, path, "import")
