@@ -8,12 +8,12 @@ async function load(round) {
   a.inc(round);
   seen.push(`${round}:${a.count}:${b.square(round)}:${typeof c.default}`);
 }
-let round = 0;
-const timer = setInterval(async () => {
-  round += 1;
-  await load(round);
-  if (round === 5) {
-    clearInterval(timer);
-    console.log(seen.join(' '));
+const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
+async function main() {
+  for (let round = 1; round <= 5; round++) {
+    await tick();
+    await load(round);
   }
-}, 2);
+  console.log(seen.join(' '));
+}
+main();
