@@ -244,25 +244,26 @@ def _declared_names(decl: Node) -> list[str]:
         return [decl["id"]["name"]]
     names: list[str] = []
     for d in decl["declarations"]:
-        _pattern_names(d["id"], names)
+        pattern_names(d["id"], names)
     return names
 
 
-def _pattern_names(p: Node, out: list[str]) -> None:
+def pattern_names(p: Node, out: list[str]) -> None:
+    """The names a binding pattern binds, appended to ``out``."""
     t = p["type"]
     if t == "Identifier":
         out.append(p["name"])
     elif t == "ObjectPattern":
         for prop in p["properties"]:
-            _pattern_names(prop["argument"] if prop["type"] == "RestElement" else prop["value"], out)
+            pattern_names(prop["argument"] if prop["type"] == "RestElement" else prop["value"], out)
     elif t == "ArrayPattern":
         for e in p["elements"]:
             if e is not None:
-                _pattern_names(e, out)
+                pattern_names(e, out)
     elif t == "RestElement":
-        _pattern_names(p["argument"], out)
+        pattern_names(p["argument"], out)
     elif t == "AssignmentPattern":
-        _pattern_names(p["left"], out)
+        pattern_names(p["left"], out)
 
 
 class _Edits:
@@ -579,4 +580,4 @@ def module_error(source: str, node: Node, message: str, filename: str) -> Module
 
 
 __all__ = ["ModuleFacts", "ModuleRequest", "ModuleSyntaxError", "lower", "lower_dynamic", "module_error", "scan",
-           "scan_dynamic", "spec_name", "is_json_request"]
+           "scan_dynamic", "spec_name", "is_json_request", "pattern_names"]

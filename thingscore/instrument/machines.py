@@ -1805,19 +1805,25 @@ def desugar_once(source: str, program: Node, source_type: str = "commonjs") -> s
                 # a declaration is hoisted: callable (as what it is) before its line runs
                 edits.append((at[0], at[0], at[1] + mark))
         edits.append((start, end, text))
-    out, pos = [], 0
-    for s, e, rep in sorted(edits):
-        out.append(source[pos:s])
-        out.append(rep)
-        pos = e
-    out.append(source[pos:])
-    return "".join(out)
+    return _apply_edits(source, edits)
 
 
 def _is_function_body(block: Node, parents: dict[int, Node]) -> bool:
     """Is this block a function's body (its declarations are the function's, var-like)?"""
     owner = parents.get(id(block))
     return owner is not None and owner["type"] in FUNCTION_TYPES and owner.get("body") is block
+
+
+def _apply_edits(source: str, edits: list[tuple[int, int, str]]) -> str:
+    """``source`` with each ``(start, end, text)`` range replaced (insertions are empty
+    ranges; edits at one position keep their sorted order)."""
+    out, pos = [], 0
+    for s, e, rep in sorted(edits):
+        out.append(source[pos:s])
+        out.append(rep)
+        pos = max(pos, e)
+    out.append(source[pos:])
+    return "".join(out)
 
 
 def _hoisted_position(source: str, container: Node | None) -> tuple[int, str] | None:
@@ -1873,13 +1879,7 @@ def _sloppy_own_name_writes(source: str, program: Node, source_type: str) -> str
                     step = "+ 1" if parent["operator"] == "++" else "- 1"
                     edits.append((parent["start"], parent["end"],
                                   f"(+{name} {step})" if parent["prefix"] else f"(+{name})"))
-    out, pos = [], 0
-    for s, e, rep in sorted(edits, key=lambda x: (x[0], x[1])):
-        out.append(source[pos:s])
-        out.append(rep)
-        pos = max(pos, e)
-    out.append(source[pos:])
-    return "".join(out)
+    return _apply_edits(source, edits)
 
 
 def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: int = 64) -> str:

@@ -40,7 +40,7 @@ from . import source_text
 from .capture import CJS_NAMES, ScopeLinks
 from .classes import computed_keys, instrument_class
 from .edits import EditList
-from .esm import is_lowering_name
+from .esm import is_lowering_name, pattern_names
 from .functions import (
     KIND_CLASS,
     KIND_CLASS_EXTENDS,
@@ -783,30 +783,13 @@ def _may_declare(fn: Node, name: str) -> bool:
             bound.append(n["id"])
         elif t == "CatchClause" and n.get("param") is not None:
             bound.append(n["param"])
-        if name in _pattern_names(bound):
+        names: list[str] = []
+        for p in bound:
+            pattern_names(p, names)
+        if name in names:
             return True
         stack.extend(c for _, c in child_nodes(n))
     return False
-
-
-def _pattern_names(patterns: list[Node]) -> set[str]:
-    """The names binding patterns bind."""
-    out: set[str] = set()
-    stack = list(patterns)
-    while stack:
-        p = stack.pop()
-        t = p["type"]
-        if t == "Identifier":
-            out.add(p["name"])
-        elif t == "ObjectPattern":
-            stack.extend(q["argument"] if q["type"] == "RestElement" else q["value"] for q in p["properties"])
-        elif t == "ArrayPattern":
-            stack.extend(q for q in p["elements"] if q is not None)
-        elif t == "AssignmentPattern":
-            stack.append(p["left"])
-        elif t == "RestElement":
-            stack.append(p["argument"])
-    return out
 
 
 def _has_use_strict(body: Node | None) -> bool:
