@@ -10,6 +10,7 @@ answered is test_control_local's; how long commands take is bench/cli_latency.py
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
@@ -32,12 +33,14 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     # on redis, the roster in a redis file system too
     fleet = Fleet(work, server.url, server.url if kind == "redis" else str(work / "fs"))
 
-    def dispatch(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    def dispatch(*args: str, timeout: float = 90,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         # the cluster flags after the subcommand, where people type them (before the program's `--`)
         cut = args.index("--") if "--" in args else len(args)
         flags = ("--pubsub", fleet.pubsub, "--fs", fleet.fs, "--timeout", TIMEOUT)
         return subprocess.run([*things_cmd(), "dispatch", *args[:cut], *flags, *args[cut:]],
-                              capture_output=True, text=True, timeout=timeout)
+                              capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, **env} if env else None)
 
     try:
         for i in (1, 2):
@@ -54,6 +57,17 @@ def test_an_unknown_worker_is_refused_from_the_roster(cluster: Dispatch) -> None
     assert r.returncode == 2, r.stderr
     assert "no worker 'no-such-worker' in this cluster (workers: sp-1, sp-2)" in r.stderr  # not "no reply"
     assert "Traceback" not in r.stderr
+
+
+def test_an_unknown_worker_is_refused_before_the_program_is_instrumented(cluster: Dispatch, tmp_path: Path) -> None:
+    """The heartbeats answer at once; reading and instrumenting the program (its parsers'
+    imports alone are ~0.1 s) comes only after, so a broken program is not even looked at."""
+    broken = tmp_path / "broken.js"
+    broken.write_text("let x = ;\n")
+    r = cluster("run", "no-such-worker", str(broken), env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert r.returncode == 2, r.stderr
+    assert "no worker 'no-such-worker' in this cluster" in r.stderr and "broken.js:1" not in r.stderr, r.stderr
+    assert "thingscore.instrument" not in r.stderr  # (the import-time profile goes to stderr)
 
 
 def test_a_migration_to_an_unknown_worker_is_refused_from_the_roster(cluster: Dispatch) -> None:
