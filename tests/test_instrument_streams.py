@@ -95,3 +95,48 @@ def test_vendored_packages_are_pristine_plus_patch(name: str) -> None:
     res = subprocess.run(["patch", "-p1", "-R", "--dry-run", "-s", "-f", "-i", str(patch)], cwd=folder,
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_shipped_modules_are_instrumented_once_for_every_program(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first program that names `stream` leaves the shipped modules instrumented in the cache
+    (instrument/vendor_cache.py); another program reuses them as they are, without parsing them,
+    and gets exactly the text a fresh instrumentation gives. Their functions are numbered in
+    ranges of their own, above the program's, so the text is the same in every program."""
+    from thingscore import plugins
+    from thingscore.instrument import verify
+    from thingscore.instrument.graph import ModuleGraph
+    from thingscore.instrument.vendor_cache import VENDOR_ID_BASE, VendorCache
+
+    monkeypatch.delenv("THINGS_NATIVE_STREAMS", raising=False)
+    monkeypatch.setenv("THINGS_CACHE_DIR", str(tmp_path / "cache"))
+    first = instrument(_write(tmp_path, PROGRAM))
+    assert len(list((tmp_path / "cache" / "vendor").glob("*.json"))) >= 20
+    second = _write(tmp_path, "import { PassThrough } from 'node:stream';\n"
+                    "function own() { return 1; }\nconsole.log(typeof PassThrough, own());\n", "other.mjs")
+    parser_name = plugins.default_name("parser")
+    parser = plugins.load("parser", parser_name)
+
+    def graph(cache: VendorCache | None) -> ModuleGraph:
+        g = ModuleGraph(second.resolve(), parser, cache)
+        g.build()
+        return g
+
+    cached = graph(VendorCache(parser_name, verify.enabled()))
+    fresh = graph(None)
+    vendored = [p for p, m in cached.modules.items() if m.mid.startswith(VENDOR_ID_PREFIX)]
+    assert len(vendored) >= 20
+    for p in vendored:
+        hit, made = cached.modules[p], fresh.modules[p]
+        assert hit.cached and hit.program is None and not made.cached  # from the cache: not even parsed
+        assert hit.result is not None and made.result is not None
+        assert (hit.result.module_text, hit.result.recreator_text) == (made.result.module_text,
+                                                                        made.result.recreator_text)
+        assert hit.result.fns == made.result.fns and hit.result.scopes == made.result.scopes
+        assert hit.deps == made.deps and hit.cjs_names == made.cjs_names
+        assert all(fid >= VENDOR_ID_BASE for fid in hit.result.fns)
+    own = cached.modules[second.resolve()].result
+    assert own is not None and own.fns and all(fid < VENDOR_ID_BASE for fid in own.fns)
+    # the whole first program, instrumented again from the module cache alone, is the same text
+    again = instrument(tmp_path / "app.js", cache=False)
+    assert again.tables == first.tables

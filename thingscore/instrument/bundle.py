@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -17,12 +16,12 @@ from typing import Any, TypeVar
 from thingscore import plugins
 
 from . import sourcemap, verify
-from .cjs_exports import cjs_export_names
+from .cache_root import INSTRUMENTER_VERSION, cache_root, instrumenter_fingerprint, write_entry
 from .graph import ModuleGraph, module_id, wrapper_head
 from .substitutes import native_streams
 from .transform import ModuleResult
+from .vendor_cache import VendorCache
 
-INSTRUMENTER_VERSION = "1"
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "esm.js", "values.js",
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
                  "global_fs.js", "promise.js", "generators.js", "timers_promises.js", "dynamic_code.js",
@@ -158,7 +157,7 @@ def instrument(main: str | Path, parser: str | None = None, cache: bool = True) 
         hit = store.get(path, parser)
         if hit is not None:
             return hit
-    prog = run_with_big_stack(lambda: _instrument(path, parser))
+    prog = run_with_big_stack(lambda: _instrument(path, parser, cache))
     if store is not None:
         store.put(path, parser, prog)
     return prog
@@ -171,11 +170,10 @@ class InstrumentCache:
     every module file with the hash of its content, and is used only if all still match."""
 
     def __init__(self, root: Path | None = None) -> None:
-        env = os.environ.get("THINGS_CACHE_DIR")
-        self.root = root or (Path(env) if env else Path.home() / ".cache" / "things" / "instrumented")
+        self.root = root or cache_root()
 
     def _key(self, main: Path, parser: str) -> Path:
-        h = hashlib.sha256(_instrumenter_fingerprint().encode())
+        h = hashlib.sha256(instrumenter_fingerprint().encode())
         h.update(f"\0{main}\0{parser}\0{int(verify.enabled())}".encode())  # a checked entry is checked
         h.update(b"\0native-streams" if native_streams() else b"")
         return self.root / (h.hexdigest() + ".json")
@@ -194,44 +192,24 @@ class InstrumentCache:
     def put(self, main: Path, parser: str, prog: InstrumentedProgram) -> None:
         files = [[m["file"], _file_digest(Path(m["file"]))] for m in prog.meta["modules"].values()]
         entry = {"hash": prog.hash, "meta": prog.meta, "tables": prog.tables, "files": files}
-        target = self._key(main, parser)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(entry), encoding="utf-8")
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a cache that cannot be written is no cache, not an error
+        write_entry(self._key(main, parser), entry)
 
 
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-_FINGERPRINT: list[str] = []
-
-
-def _instrumenter_fingerprint() -> str:
-    """Changes whenever the instrumenter's code does (so stale cache entries are never used)."""
-    if not _FINGERPRINT:
-        h = hashlib.sha256(INSTRUMENTER_VERSION.encode())
-        here = Path(__file__).resolve().parent
-        for f in sorted(here.glob("*.py")):
-            h.update(f.read_bytes())
-        _FINGERPRINT.append(h.hexdigest())
-    return _FINGERPRINT[0]
-
-
-def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
+def _instrument(main: Path, parser_name: str, cache: bool = True) -> InstrumentedProgram:
     parser = plugins.load("parser", parser_name)
-    graph = ModuleGraph(main, parser)
+    graph = ModuleGraph(main, parser, VendorCache(parser_name, verify.enabled()) if cache else None)
     graph.build()
     root = graph.root
     good = [p for p in graph.order if graph.modules[p].error is None]
     if verify.enabled():  # invalid output is our bug: say so here, not at run time
         verify.check_modules(lambda text: parser.parse(text, "script"),
                              [(str(p), _result(graph, p).module_text, _result(graph, p).recreator_text,
-                               "(" + wrapper_head(graph.modules[p].format)) for p in good])
+                               "(" + wrapper_head(graph.modules[p].format)) for p in good
+                              if not graph.modules[p].cached])  # (a cached one was checked when made)
     h = hashlib.sha256(INSTRUMENTER_VERSION.encode())
     for path in graph.order:
         text = graph.modules[path].source.encode("utf-8", "surrogatepass")
@@ -267,9 +245,8 @@ def _instrument(main: Path, parser_name: str) -> InstrumentedProgram:
             star, dyn_stars = graph.linker.star_names(m.mid)
             info["esm"] = {"requests": m.requests, "exports": m.facts.exports, "star": star, "dyn_stars": dyn_stars,
                            "async": m.is_async, "default_fn": m.facts.default_fn, "fixed": m.facts.fixed}
-        elif path.suffix != ".json":
-            assert m.program is not None
-            info["cjs_names"] = cjs_export_names(m.program)
+        elif m.cjs_names is not None:
+            info["cjs_names"] = m.cjs_names
         head = wrapper_head(m.format)
         table_parts.append(f"{json.dumps(m.mid)}: [{head}{res.module_text}\n}},\n{res.recreator_text}]")
     meta = {"hash": program_hash, "main": module_id(main, root), "modules": modules_meta,

@@ -39,7 +39,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -49,7 +48,8 @@ from thingscore import plugins, program_rpc
 from thingscore.parsing import JSSyntaxError
 
 from . import verify
-from .bundle import _instrumenter_fingerprint, run_with_big_stack
+from .bundle import run_with_big_stack
+from .cache_root import cache_root, instrumenter_fingerprint, write_entry
 from .machines import desugar, has_machine_functions, is_machine_function
 from .runtime_names import PREFIX
 from .syntax import child_nodes, line_col
@@ -154,14 +154,12 @@ def _parser(name: str) -> Any:
 
 def _fingerprint() -> str:
     if not _FINGERPRINT:
-        _FINGERPRINT.append(_instrumenter_fingerprint())
+        _FINGERPRINT.append(instrumenter_fingerprint())
     return _FINGERPRINT[0]
 
 
 def _cache_dir() -> Path:
-    env = os.environ.get("THINGS_CACHE_DIR")
-    root = Path(env) if env else Path.home() / ".cache" / "things" / "instrumented"
-    return root / "dynamic"
+    return cache_root() / "dynamic"
 
 
 def cached_unit(text: str, fid: int, sid: int, parser: str | None = None) -> dict[str, Any]:
@@ -184,13 +182,7 @@ def cached_unit(text: str, fid: int, sid: int, parser: str | None = None) -> dic
     if not isinstance(reply, dict) or "module" not in reply:
         # on a thread with a big stack, as programs are (bundle.py): deeply nested code recurses deeply
         reply = run_with_big_stack(lambda: instrument_unit(text, fid, sid, parser))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps(reply), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # no cache, no error
+        write_entry(path, reply)
     with _LOCK:
         _MEMORY[key] = reply
         while len(_MEMORY) > MEMORY_ENTRIES:

@@ -24,12 +24,14 @@ from typing import Any
 from thingscore.parsing import JSSyntaxError
 
 from . import esm, source_text
+from .cjs_exports import cjs_export_names
 from .esm_link import AMBIGUOUS, UNKNOWN, Linker, LinkModule
 from .machines import desugar, has_machine_functions
 from .resolve import is_builtin, module_format, resolve
 from .substitutes import bare, substitute, vendor_id, vendor_package
 from .syntax import Node
 from .transform import IdAllocator, ModuleResult, check_eval_in_machines, transform_module
+from .vendor_cache import VendorCache, vendor_base
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Module:
     is_async: bool = False
     result: ModuleResult | None = None
     error: JSSyntaxError | None = None  # why it cannot be loaded (thrown when it is)
+    cjs_names: dict[str, list[str]] | None = None  # CommonJS: the names an importer sees (cjs_exports.py)
+    cached: bool = False  # a shipped module's result from the vendor cache (checked when it was made)
 
 
 def module_id(path: Path, root: Path) -> str:
@@ -88,8 +92,9 @@ def wrapper_head(fmt: str) -> str:
 class ModuleGraph:
     """Reads and instruments every module of a program (see the module docstring)."""
 
-    def __init__(self, main: Path, parser: Any) -> None:
+    def __init__(self, main: Path, parser: Any, vendor_cache: VendorCache | None = None) -> None:
         self.main = main
+        self.vendor_cache = vendor_cache
         self.root = main.parent
         self.parser = parser
         self.ids = IdAllocator()
@@ -150,6 +155,8 @@ class ModuleGraph:
         m = self.modules[path] = Module(path, module_id(path, self.root))
         try:
             m.source = read_source(path)
+            if self._from_vendor_cache(m):
+                return
             m.format, m.program = self._parse(path, m.source)
         except JSSyntaxError as exc:
             exc.filename = str(path)
@@ -188,9 +195,26 @@ class ModuleGraph:
 
     # -- instrumenting -----------------------------------------------------------------------
 
+    def _from_vendor_cache(self, m: Module) -> bool:
+        """A shipped module instrumented before, in any program (vendor_cache.py)."""
+        base = vendor_base(m.path) if self.vendor_cache is not None else None
+        if base is None or self.vendor_cache is None:
+            return False
+        hit = self.vendor_cache.get(m.path, m.source, base)
+        if hit is None:
+            return False
+        m.format, m.result, m.cjs_names, m.cached = "cjs", hit["result"], hit["cjs_names"], True
+        m.deps = self._requires(m.result, m.path)
+        m.imports = self._dynamic_imports(hit["dynamic_specs"], m.path)
+        return True
+
     def _instrument_cjs(self, m: Module) -> None:
-        """A CommonJS module is instrumented at once: nothing in it depends on the graph."""
+        """A CommonJS module is instrumented at once: nothing in it depends on the graph. A
+        shipped module numbers its functions in a range of its own, and is kept for the next
+        program (vendor_cache.py)."""
         assert m.program is not None
+        base = vendor_base(m.path)
+        ids = self.ids if base is None else IdAllocator(next_fid=base, next_sid=base)
         specs, calls = esm.scan_dynamic(m.program)
         program = m.program
         machines = has_machine_functions(program)
@@ -206,10 +230,13 @@ class ModuleGraph:
                 check_eval_in_machines(program, m.source, str(m.path), parse_script=self._script)
                 text = desugar(text, self._script)
             program = self._script(text)
-        m.result = transform_module(text, program, m.mid, str(m.path), self.ids, spans=spans,
+        m.result = transform_module(text, program, m.mid, str(m.path), ids, spans=spans,
                                     parse_script=self._script)
+        m.cjs_names = cjs_export_names(m.program) if m.path.suffix != ".json" else None
         m.deps = self._requires(m.result, m.path)
         m.imports = self._dynamic_imports(specs, m.path)
+        if base is not None and self.vendor_cache is not None and m.cjs_names is not None:
+            self.vendor_cache.put(m.path, m.source, base, m.result, specs, m.cjs_names)
 
     def _instrument_esm(self, m: Module) -> None:
         assert m.facts is not None and m.program is not None
