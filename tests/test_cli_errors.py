@@ -85,6 +85,8 @@ MISTAKES: list[tuple[list[str], int, list[str]]] = [
     (["conformance", "run", "--fs=nosuch"], USAGE, ["no file system 'nosuch'"]),
     (["conformance", "run", "--fs=local", "--scheduler=first-fit"], USAGE, ["one suite at a time"]),
     (["conformance", "run", "--scheduler=nosuch"], USAGE, ["no scheduler plugin named 'nosuch'"]),
+    (["conformance", "run", "--runtime=nosuch"], USAGE, ["no runtime plugin named 'nosuch'", "quickjs"]),
+    (["conformance", "run", "--runtime=node", "--scheduler=first-fit"], USAGE, ["one suite at a time"]),
     (["conformance", "run", "--pubsub=nosuch"], USAGE, ["no pubsub plugin named 'nosuch'"]),
     (["conformance", "run", "--pubsub=mqtt://127.0.0.1:{port}"], UNREACHABLE, ["nothing ran"]),
     (["conformance", "run", "--fs=mongodb://127.0.0.1:{port}/x"], UNREACHABLE, ["nothing ran"]),

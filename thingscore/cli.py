@@ -349,6 +349,7 @@ def _setup_conformance(cf: argparse.ArgumentParser) -> None:
     cfr.add_argument("--pubsub", metavar="URL|NAME", default=argparse.SUPPRESS,
                      help="pub/sub plugin to check: a URL of a scheme a plugin declares, or a plugin name")
     cfr.add_argument("--scheduler", metavar="NAME", help="placement policy plugin to check")
+    cfr.add_argument("--runtime", metavar="NAME", help="runtime plugin to check against the runtime contract")
     cfr.add_argument("--fs", metavar="URL|DIR|NAME", default=argparse.SUPPRESS,
                      help="file-system plugin to check: a URL of a scheme a plugin declares, a directory or a name")
     cfr.add_argument("--test262", action="store_true",

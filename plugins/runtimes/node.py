@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from thingscore.runtime import ControlReader, Limits, StartRequest, proc_usage
+from thingscore.runtime_protocol import base_env, program_env, spawn
 
 log = logging.getLogger("things.runtime.node")
 
@@ -322,44 +323,22 @@ class NodeRuntime:
         return flags
 
     def _env(self, request: StartRequest | None, jail: Jail | None = None) -> dict[str, str]:
-        env = dict(os.environ)
-        for key in ("THINGS_RESTORE", "THINGS_SNAPSHOT_EVERY", "THINGS_SNAPSHOT_PATH"):
-            env.pop(key, None)
+        env = base_env()
         if request is None:
             return env
-        env.update(request.env)
         env.update(self._program_env(request, jail))
         return env
 
     @staticmethod
     def _program_env(request: StartRequest, jail: Jail | None = None) -> dict[str, str]:
-        env = dict(request.env)
-        if request.restore_from is not None:
-            restore = jail.bring(request.restore_from) if jail is not None else request.restore_from
-            env["THINGS_RESTORE"] = str(restore)
-        if request.snapshot_every > 0 and request.snapshot_path is not None:
-            env["THINGS_SNAPSHOT_EVERY"] = str(request.snapshot_every)
-            env["THINGS_SNAPSHOT_PATH"] = str(request.snapshot_path)
-        return env
+        restore = jail.bring(request.restore_from) if jail is not None and request.restore_from else None
+        return program_env(request, restore)
 
     def _spawn(self, argv: list[str], env: dict[str, str], cwd: Path | None, stdout: Any, stderr: Any,
                extra_fds: tuple[int, ...] = (), flags: list[str] | None = None,
                ) -> tuple[subprocess.Popen[bytes], int, int, tuple[int, int]]:
-        ctl_r, ctl_w = os.pipe()
-        cmd_r, cmd_w = os.pipe()
-        req_r, req_w = os.pipe()  # the program's synchronous requests (its global-FS calls)
-        rep_r, rep_w = os.pipe()
-        env["THINGS_CONTROL_FD"] = str(ctl_w)
-        env["THINGS_COMMAND_FD"] = str(cmd_r)
-        env["THINGS_RPC_FDS"] = f"{req_w},{rep_r}"
-        try:
-            popen = subprocess.Popen([self.node, *(flags or ["--enable-source-maps"]), *argv], cwd=cwd, env=env,
-                                     stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                                     pass_fds=(ctl_w, cmd_r, req_w, rep_r, *extra_fds))
-        finally:
-            for fd in (ctl_w, cmd_r, req_w, rep_r):
-                os.close(fd)
-        return popen, ctl_r, cmd_w, (req_r, rep_w)
+        sp = spawn([self.node, *(flags or ["--enable-source-maps"]), *argv], env, cwd, stdout, stderr, extra_fds)
+        return sp.popen, sp.control_fd, sp.command_fd, sp.rpc
 
     def _spawn_standby(self, key: tuple[bool, float | None]) -> None:
         load_r, load_w = os.pipe()

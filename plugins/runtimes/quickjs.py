@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from things_plugins.runtimes.node import NodeProcess
 
 from thingscore.runtime import Limits, StartRequest
+from thingscore.runtime_protocol import base_env, program_env, spawn
 
 # Run by path: it needs only the standard library and the engine, no package imports.
 HOST_SCRIPT = Path(__file__).with_name("quickjs_host.py")
@@ -53,15 +53,7 @@ class EmbeddedRuntime:
         return (request.limits or Limits()).over(Limits(self.memory_mb, self.cpu_seconds))
 
     def _env(self, request: StartRequest) -> dict[str, str]:
-        env = dict(os.environ)
-        for key in ("THINGS_RESTORE", "THINGS_SNAPSHOT_EVERY", "THINGS_SNAPSHOT_PATH"):
-            env.pop(key, None)
-        env.update(request.env)
-        if request.restore_from is not None:
-            env["THINGS_RESTORE"] = str(request.restore_from)
-        if request.snapshot_every > 0 and request.snapshot_path is not None:
-            env["THINGS_SNAPSHOT_EVERY"] = str(request.snapshot_every)
-            env["THINGS_SNAPSHOT_PATH"] = str(request.snapshot_path)
+        env = {**base_env(), **program_env(request)}
         limits = self.limits(request)
         for key, value in ((f"{self.env_prefix}_MEMORY_MB", limits.memory_mb),
                            (f"{self.env_prefix}_CPU_SECONDS", limits.cpu_seconds)):
@@ -72,23 +64,10 @@ class EmbeddedRuntime:
         return env
 
     def start(self, request: StartRequest) -> NodeProcess:
-        env = self._env(request)
-        ctl_r, ctl_w = os.pipe()
-        cmd_r, cmd_w = os.pipe()
-        req_r, req_w = os.pipe()  # the program's synchronous requests (its global-FS calls)
-        rep_r, rep_w = os.pipe()
-        env["THINGS_CONTROL_FD"] = str(ctl_w)
-        env["THINGS_COMMAND_FD"] = str(cmd_r)
-        env["THINGS_RPC_FDS"] = f"{req_w},{rep_r}"
-        try:
-            popen = subprocess.Popen([self.python, str(self.host_script), str(request.program), *request.args],
-                                     cwd=request.cwd, env=env, stdin=subprocess.DEVNULL, stdout=request.stdout,
-                                     stderr=request.stderr, pass_fds=(ctl_w, cmd_r, req_w, rep_r))
-        finally:
-            for fd in (ctl_w, cmd_r, req_w, rep_r):
-                os.close(fd)
+        sp = spawn([self.python, str(self.host_script), str(request.program), *request.args], self._env(request),
+                   request.cwd, request.stdout, request.stderr)
         # The host counts its own limits (in the engine, and a CPU watcher): no watcher here.
-        return NodeProcess(popen, ctl_r, cmd_w, (req_r, rep_w), limits=self.limits(request), watch=False)
+        return NodeProcess(sp.popen, sp.control_fd, sp.command_fd, sp.rpc, limits=self.limits(request), watch=False)
 
 
 class QuickjsRuntime(EmbeddedRuntime):

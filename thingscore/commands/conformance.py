@@ -20,8 +20,9 @@ from thingscore import plugins
 from thingscore.console import Exit, Progress, usage
 
 #: The suites, by the flag that selects each.
-SUITES = ("--parser", "--pubsub", "--fs", "--scheduler", "--test262")
-USAGE = ("usage: things conformance run (--parser=NAME | --pubsub=URL | --fs=URL | --scheduler=NAME) [-v] [--json]\n"
+SUITES = ("--parser", "--pubsub", "--fs", "--scheduler", "--runtime", "--test262")
+USAGE = ("usage: things conformance run (--parser=NAME | --pubsub=URL | --fs=URL | --scheduler=NAME | --runtime=NAME)"
+         " [-v] [--json]\n"
          "       things conformance run --test262 [--filter PREFIX]... [--sample N] [--json] [-j N] [--results FILE]")
 
 
@@ -52,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
         from thingscore.commands.conformance_scheduler import run as run_scheduler
 
         return run_scheduler(args.scheduler, verbose, as_json)
+    if chosen[0] == "--runtime":
+        from thingscore.commands.conformance_runtime import run as run_runtime
+
+        return run_runtime(args.runtime, verbose, as_json)
     if chosen[0] == "--pubsub":
         from thingscore.commands.conformance_pubsub import run as run_pubsub
 
