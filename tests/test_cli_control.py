@@ -10,18 +10,16 @@ from pathlib import Path
 
 import pytest
 from conftest import PROGRAMS, things_cmd
-from servers import free_port_triple
+from servers import start_things_pubsub
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     work = tmp_path_factory.mktemp("cli-control")
-    port = free_port_triple()
+    broker = start_things_pubsub(things_cmd())  # (waits until it listens: a loaded machine is slow)
+    port = broker.port
     url = f"zmq://127.0.0.1:{port}"
     fsdir = work / "fs"
-    broker = subprocess.Popen([*things_cmd(), "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    time.sleep(0.5)
     config = work / "w2.toml"
     config.write_text(f'[worker]\nid = "cli-w2"\npubsub = "{url}"\nfs = "{fsdir}"\nheartbeat = 0.5\n'
                       '[worker.labels]\ncamera = "true"\n')
@@ -47,8 +45,7 @@ def system(tmp_path_factory):
         w.terminate()
     for w in workers:
         w.wait(10)
-    broker.terminate()
-    broker.wait(10)
+    broker.stop()
 
 
 def test_workers_listing(system) -> None:

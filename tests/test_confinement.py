@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import PROGRAMS, things_cmd
-from servers import free_port_triple
+from servers import start_things_pubsub
 
 from thingscore import plugins
 from thingscore.control import program_io, protocol, store
@@ -273,10 +273,8 @@ def test_exec_under_its_limits_runs_as_usual(things) -> None:
 def zmq_worker(tmp_path: Path):
     """A `things worker` (node, 96 MB and 20 s of CPU per program by default) on the embedded
     zmq broker, as deployed."""
-    port = free_port_triple()
-    broker = subprocess.Popen([*things_cmd(), "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    time.sleep(0.5)
+    broker = start_things_pubsub(things_cmd())  # (waits until it listens: a loaded machine is slow)
+    port = broker.port
     url = f"zmq://127.0.0.1:{port}"
     fsdir = tmp_path / "fs"
     wid = f"lim-{tmp_path.name[-6:]}"
@@ -297,8 +295,7 @@ def zmq_worker(tmp_path: Path):
         worker.wait(10)
     except subprocess.TimeoutExpired:
         worker.kill()
-    broker.terminate()
-    broker.wait(10)
+    broker.stop()
 
 
 def test_limits_stop_only_the_program_over_them(zmq_worker, things, tmp_path: Path) -> None:
@@ -341,7 +338,9 @@ def test_limits_stop_only_the_program_over_them(zmq_worker, things, tmp_path: Pa
     assert b"memory limit of 96 MB exceeded" in ps.stdout
     logs = d.request(wid, "logs", {"pid": pig})
     assert "things: program stopped: memory limit of 96 MB exceeded" in logs["stderr"]
-    assert rows[steady["id"]]["state"] == "running"  # the other program never noticed
+    # the other program never noticed: still running, or (on a slow machine) ended on its own
+    assert (rows[steady["id"]]["state"], rows[steady["id"]]["reason"]) in (("running", ""), ("exited", "ended")), \
+        rows[steady["id"]]
     assert ended[steady["id"]].wait(30)
     assert reasons[steady["id"]] == "ended"
     assert b"".join(out) == "".join(f"count {i} squares {i}\n" for i in range(1, 201)).encode()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROGRAMS, things_cmd
-from servers import free_port_triple
+from servers import start_things_pubsub
 
 from thingscore.control import protocol
 from thingscore.control.config import open_fs, open_pubsub
@@ -43,13 +43,9 @@ def _expected(limit: int) -> bytes:
 @pytest.fixture(params=["zmq", "mqtt", "redis"])
 def broker_url(request):
     if request.param == "zmq":
-        port = free_port_triple()
-        proc = subprocess.Popen([*things_cmd(), "pubsub", "--port", str(port)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        time.sleep(0.5)
-        yield f"zmq://127.0.0.1:{port}"
-        proc.terminate()
-        proc.wait(10)
+        server = start_things_pubsub(things_cmd())  # (waits until it listens: a loaded machine is slow)
+        yield server.url
+        server.stop()
     elif request.param == "mqtt":
         yield request.getfixturevalue("mqtt_url")
     else:

@@ -38,6 +38,7 @@ from thingscore.fs import FileSystem, NotFound, PathEscape
 from thingscore.hookspecs import load_hooks
 from thingscore.pubsub import Message, PubSub
 from thingscore.runtime import Limits, Runtime, StartRequest, proc_usage
+from thingscore.runtime_protocol import event_problem
 from thingscore.security import envelope, policy
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
@@ -681,6 +682,11 @@ class Worker:
 
     def _watch_until_end(self, p: ManagedProcess) -> None:
         for msg in p.proc.messages():
+            problem = event_problem(msg)
+            if problem is not None:  # refused and logged: a program cannot confuse its worker
+                log.warning("program %s sent a control message outside the runtime contract (%s): dropped",
+                            p.pid, problem)
+                continue
             if msg.get("type") in ("publish", "subscribe", "unsubscribe"):
                 try:
                     p.bus.handle(msg)
