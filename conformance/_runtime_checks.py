@@ -399,3 +399,20 @@ def check_bad_snapshot_is_refused(s: RuntimeSubject) -> None:
     err = r.event("restore-error")
     assert err["message"], err
     assert b"Traceback" not in r.err
+
+
+@check()
+def check_declared_builtins(s: RuntimeSubject) -> None:
+    """The Node built-ins it declares (`node_builtins`) load; one it does not is a clear error naming it."""
+    declared = getattr(s.runtime, "node_builtins", None)
+    names = sorted(declared) if declared is not None else ["crypto", "os", "zlib", "events", "util"]
+    source = "".join(f"console.log({json.dumps(n)}, typeof require({json.dumps(n)}));\n" for n in names)
+    rc, r = _run(s, StartRequest(program=_program(s, source), cwd=s.work))
+    assert rc == 0, f"declared built-ins do not all load: {bytes(r.err).decode(errors='replace')[-500:]}"
+    assert len(bytes(r.out).splitlines()) == len(names), bytes(r.out)
+    if declared is None:
+        return
+    absent = next(n for n in ("zlib", "net", "http", "child_process", "worker_threads", "vm") if n not in declared)
+    rc, r = _run(s, StartRequest(program=_program(s, f"require({json.dumps(absent)});\n", "absent.js"), cwd=s.work))
+    assert rc == 1, f"require of {absent!r}, which it does not declare, exited {rc}"
+    assert absent.encode() in r.err and b"Traceback" not in r.err, bytes(r.err)[-500:]

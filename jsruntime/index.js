@@ -329,7 +329,10 @@ function onCommand(cmd) {
   } else if (cmd.type === 'message') {
     thingsApi.deliver(rt, rt.things.holder.state, cmd);
   } else if (cmd.type === 'ping') {
-    rt.host.send({ type: 'pong', request: cmd.request, callbacks: loop.dispatched });
+    // builtins: the host's Node modules the program has loaded (where it may move: the worker
+    // checks that the target's runtime has them all, thingscore/runtime_protocol.py)
+    rt.host.send({ type: 'pong', request: cmd.request, callbacks: loop.dispatched,
+      builtins: [...rt.builtins.moduleExports.keys()].sort() });
   } else {
     rt.host.send({ type: 'error', message: 'unknown command ' + String(cmd.type), request: cmd.request });
   }

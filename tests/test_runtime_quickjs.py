@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from things_plugins.runtimes.quickjs import QuickjsRuntime
 
 from thingscore import plugins
 from thingscore.instrument.bundle import instrument
@@ -210,4 +211,52 @@ def test_worker_on_an_embedded_engine_migrates_to_and_from_node(tmp_path: Path, 
     finally:
         d.close()
         for w in workers.values():
+            w.shutdown()
+
+
+def test_a_move_to_a_runtime_that_lacks_a_builtin_in_use_is_refused_before_it_starts(tmp_path: Path) -> None:
+    """A program on node that loaded `zlib` cannot be restored on QuickJS (no zlib there): the
+    migration is refused before any snapshot, naming the module and the target's runtime, and
+    the program runs on where it was; a program that uses only what QuickJS has moves."""
+    import uuid
+
+    from thingscore.control.dispatcher import Dispatcher, DispatchError
+    from thingscore.control.worker import Worker
+
+    bus = f"local://{uuid.uuid4().hex}"
+    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
+
+    def pubsub(cid: str):  # type: ignore[no-untyped-def]
+        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
+        ps.connect()
+        return ps
+
+    workers = [Worker("N", pubsub("N"), fs, runtime="node", heartbeat=0.2, migrate_timeout=15),
+               Worker("Q", pubsub("Q"), fs, runtime="quickjs", heartbeat=0.2, migrate_timeout=15)]
+    for w in workers:
+        w.start()
+    d = Dispatcher(pubsub("dispatch"), fs, timeout=10, gather=0.4)
+    zipper = tmp_path / "zipper.js"
+    zipper.write_text("const zlib = require('zlib');\nconst util = require('util');\nlet n = 0;\n"
+                      "setInterval(() => { n++; zlib.deflateSync('x'.repeat(n)); }, 20);\n")
+    plain = tmp_path / "plain.js"
+    plain.write_text("const util = require('util');\nlet n = 0;\n"
+                     "setInterval(() => { n = util.format('%d', n + 1); }, 20);\n")
+    try:
+        assert {w["worker"]: w["node_builtins"] for w in d.workers()}["Q"] == sorted(QuickjsRuntime.node_builtins)
+        pid = d.run("N", zipper)["id"]
+        time.sleep(0.3)
+        with pytest.raises(DispatchError) as refused:
+            d.migrate(pid, "Q")
+        why = str(refused.value)
+        assert "uses the Node built-in module 'zlib'" in why and "quickjs runtime of Q lacks" in why, why
+        assert "util" not in why.split("lacks")[0]  # what QuickJS has is not named as missing
+        rows = {p["id"]: p for p in d.ps()}
+        assert (rows[pid]["worker"], rows[pid]["state"]) == ("N", "running")
+        other = d.run("N", plain)["id"]
+        time.sleep(0.3)
+        assert d.migrate(other, "Q")["worker"] == "Q"
+    finally:
+        d.close()
+        for w in workers:
             w.shutdown()

@@ -115,7 +115,9 @@ class RuntimeProcess(Protocol):
 
 
 class Runtime(Protocol):
-    """A runtime plugin (entry-point group ``things.runtimes``)."""
+    """A runtime plugin (entry-point group ``things.runtimes``). It may declare
+    ``node_builtins``: the Node built-in modules its programs can load (None or absent: all
+    of Node's); a move of a program that uses one it lacks is refused before it starts."""
 
     name: str
 

@@ -58,7 +58,9 @@ EVENTS: dict[str, dict[str, tuple[type, ...]]] = {
     # a snapshot written to `path`: its size, how long it took, after how many callbacks
     "snapshot": {"path": (str,), "bytes": (int,), "ms": (int, float), "after_callbacks": (int,)},
     "snapshot-error": {"message": (str,)},  # cannot be taken (`path`: where in the heap); the program goes on
-    "pong": {"callbacks": (int,)},  # the answer to ping: callbacks run so far
+    # the answer to ping: callbacks run so far, and the host's Node built-in modules the program
+    # has loaded (a move to a runtime that lacks one is refused before it starts: missing_builtins)
+    "pong": {"callbacks": (int,), "builtins": (list,)},
     "error": {"message": (str,)},  # a command it could not carry out (unknown, malformed)
     "limit": {"reason": (str,)},  # it stops itself over a limit (sets stop_reason)
     # the program's own pub/sub through its worker (the `things` API)
@@ -95,6 +97,18 @@ def _problem(msg: object, kinds: Mapping[str, Mapping[str, tuple[type, ...]]], w
     if request is not None and not isinstance(request, str):
         return f"{what} {kind!r}: field 'request' must be a string, not {request!r}"
     return None
+
+
+def missing_builtins(used: object, provided: object) -> list[str]:
+    """The Node built-in modules in ``used`` (a program's, from its ``pong``) that a runtime
+    declaring ``provided`` lacks. A runtime declares its ``node_builtins``: None (or absent)
+    for all of Node's, else the names it has; the modules Things gives every program itself
+    (``things``; ``fs`` as the global file system under a worker; ``stream`` and the other
+    shipped copies) never count."""
+    if not isinstance(used, list) or provided is None:
+        return []
+    have = set(provided) if isinstance(provided, (list, tuple, set, frozenset)) else set()
+    return sorted({str(u) for u in used if isinstance(u, str)} - have)
 
 
 def program_env(request: StartRequest, restore_from: Path | None = None) -> dict[str, str]:

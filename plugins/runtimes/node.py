@@ -265,6 +265,7 @@ class NodeRuntime:
     key of the last program (a worker's programs mostly share its defaults)."""
 
     name = "node"
+    node_builtins = None  # all of Node's
     #: The default runtime where ``node`` is on PATH (thingscore.plugins.default_name).
     default_priority = 100 if shutil.which("node") else 0
 

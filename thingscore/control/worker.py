@@ -38,7 +38,7 @@ from thingscore.fs import FileSystem, NotFound, PathEscape
 from thingscore.hookspecs import load_hooks
 from thingscore.pubsub import Message, PubSub
 from thingscore.runtime import Limits, Runtime, StartRequest, proc_usage
-from thingscore.runtime_protocol import event_problem
+from thingscore.runtime_protocol import event_problem, missing_builtins
 from thingscore.security import envelope, policy
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
@@ -352,7 +352,41 @@ class Worker:
                         ": it is refused (started with --replace it would replace this one)")
         return {"worker": self.id, "runtime": self.runtime_name, "labels": self.labels, "capacity": self.capacity,
                 "processes": len(self.processes), "since": self.started, "draining": self.draining,
-                "fs": self.fs_url, "instance": self.me.instance, "host": self.me.host, "os_pid": self.me.os_pid}
+                "fs": self.fs_url, "instance": self.me.instance, "host": self.me.host, "os_pid": self.me.os_pid,
+                "node_builtins": self._node_builtins()}
+
+    def _node_builtins(self) -> list[str] | None:
+        """The Node built-in modules this worker's runtime gives programs (None: all of Node's)."""
+        declared = getattr(self.runtime, "node_builtins", None)
+        return None if declared is None else sorted(declared)
+
+    def _check_target_hosts(self, p: ManagedProcess, target: str) -> None:
+        """Refuse, before anything moves, a target whose runtime lacks a Node built-in module
+        the program has loaded (it could not be restored there). A program that does not
+        answer at once (in a long callback) is not asked: the restore then says why."""
+        assert self.client is not None
+        try:
+            theirs = self.client.request(target, "info", {}, timeout=min(self.migrate_timeout, 5.0))
+        except (NoReply, OSError):
+            return  # the restore request below says that the target does not answer
+        info = theirs.result if theirs.ok and isinstance(theirs.result, dict) else {}
+        provided = info.get("node_builtins")
+        if provided is None:
+            return
+        request = uuid.uuid4().hex
+        fut = p.expect(request)
+        p.proc.send({"type": "ping", "request": request})
+        try:
+            pong = fut.result(2.0)
+        except FutureTimeout:
+            return
+        missing = missing_builtins(pong.get("builtins"), provided)
+        if missing:
+            names = ", ".join(f"'{m}'" for m in missing)
+            plural = "s" if len(missing) > 1 else ""
+            raise CommandError(f"cannot move {p.pid} to {target}: it uses the Node built-in module{plural} {names}, "
+                               f"which the {info.get('runtime')} runtime of {target} lacks (it provides "
+                               f"{', '.join(provided) or 'none'}); it runs on at {self.id}")
 
     def _cmd_replace(self, args: dict[str, Any]) -> dict[str, Any]:
         """A new worker started with this id and ``--replace``: stop, saying why. Only the
@@ -519,6 +553,7 @@ class Worker:
             raise CommandError("the process already runs on this worker")
         if p.state != RUNNING:
             raise CommandError(f"process {p.pid} is {p.state}, not running")
+        self._check_target_hosts(p, target)
         p.state = MIGRATING
         self._event(p)
         t0 = time.perf_counter()
