@@ -533,5 +533,6 @@ module.exports = {
   iterResult: generators.iterResult,
   asyncClose: generators.asyncClose,
   closed: generators.closed,
+  asyncCloseFailed: generators.asyncCloseFailed,
   rt,
 };
