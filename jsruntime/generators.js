@@ -50,7 +50,12 @@ const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.
 
 // %GeneratorPrototype% for machine-made generators: next/return/throw, toStringTag.
 const GeneratorPrototype = Object.create(IteratorPrototype);
-const GeneratorFunctionPrototype = Object.create(Function.prototype);
+// The function prototypes of machine functions are the engine's own intrinsics, so that
+// `fn.constructor.prototype === Object.getPrototypeOf(fn)` holds, and a program that changes
+// %GeneratorFunction.prototype% (its toStringTag, a method) changes it for them too; their
+// `prototype` links lead to the runtime's %GeneratorPrototype% and %AsyncGeneratorPrototype%
+// (the engine's own generator objects inherit from theirs, set when each was made).
+const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {});
 
 function defineHidden(obj, key, value) {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: false, configurable: true });
@@ -67,22 +72,17 @@ function defineLink(obj, key, value) {
 
 defineLink(GeneratorFunctionPrototype, 'prototype', GeneratorPrototype);
 const AsyncFunctionPrototype = machineFunctionPrototype('AsyncFunction', async function () {});
-Object.defineProperty(GeneratorFunctionPrototype, Symbol.toStringTag, { value: 'GeneratorFunction', configurable: true });
 defineLink(GeneratorPrototype, 'constructor', GeneratorFunctionPrototype);
-// `fn.constructor` of a generator function is %GeneratorFunction% (the engine's own).
-defineLink(GeneratorFunctionPrototype, 'constructor', Object.getPrototypeOf(function* () {}).constructor);
 inspectAs(GeneratorFunctionPrototype, 'GeneratorFunction');
 
 /**
  * The prototype of machine functions of one kind (async functions, async generator
- * functions): a Function, as the engine's own %AsyncFunction.prototype% is, with its tag and
- * its constructor (the engine's %AsyncFunction%), so that checks of `fn.constructor` and
- * Object.prototype.toString see what they would.
+ * functions): the engine's own (%AsyncFunction.prototype%...), with its tag and its
+ * constructor, so that checks of `fn.constructor` and Object.prototype.toString see what they
+ * would, and util.inspect shows them as the engine's.
  */
 function machineFunctionPrototype(tag, sample) {
-  const p = Object.create(Function.prototype);
-  Object.defineProperty(p, Symbol.toStringTag, { value: tag, configurable: true });
-  defineLink(p, 'constructor', Object.getPrototypeOf(sample).constructor);
+  const p = Object.getPrototypeOf(sample);
   inspectAs(p, tag);
   return p;
 }
@@ -1329,7 +1329,7 @@ function restoreGenerator(g, state, machine, ctx) {
   slot.ctx = ctx;
 }
 
-/** 'gen', 'async' or 'agen' for a function mark made a machine function of that kind. */
+/** 'gen', 'async' or 'agen' for a function of that kind (a machine function, or the engine's own: they share their prototypes). */
 function machineKind(f) {
   if (typeof f !== 'function') return undefined;
   const p = Object.getPrototypeOf(f);

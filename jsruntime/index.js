@@ -366,11 +366,13 @@ function patchFunctionTypes(host) {
   const isAsync = types.isAsyncFunction;
   const isGenerator = types.isGeneratorFunction;
   const kind = generators.machineKind;
+  // (the engine's own async and generator functions share their prototypes with machine
+  // functions of the same kind: the engine's answer first)
   types.isAsyncFunction = {
-    isAsyncFunction(v) { const k = kind(v); return k === undefined ? isAsync(v) : k !== 'gen'; },
+    isAsyncFunction(v) { if (isAsync(v)) return true; const k = kind(v); return k !== undefined && k !== 'gen'; },
   }.isAsyncFunction;
   types.isGeneratorFunction = {
-    isGeneratorFunction(v) { const k = kind(v); return k === undefined ? isGenerator(v) : k !== 'async'; },
+    isGeneratorFunction(v) { if (isGenerator(v)) return true; const k = kind(v); return k !== undefined && k !== 'async'; },
   }.isGeneratorFunction;
 }
 
