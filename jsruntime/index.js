@@ -129,6 +129,17 @@ function processListeners() {
   return out;
 }
 
+/**
+ * A listener the runtime adds to the host's emitters: Node's emit calls `handler.apply(...)`,
+ * which a program may have deleted from Function.prototype (where, listening to nothing, it
+ * would not fail under plain Node): the listener brings its own.
+ */
+function ownApply(fn) {
+  const reflectApply = Reflect.apply;
+  Object.defineProperty(fn, 'apply', { value: (thisArg, args) => reflectApply(fn, thisArg, args) });
+  return fn;
+}
+
 /** Exit code 13 when the main ES module is still suspended at a top-level await as the
  * process ends (nothing left that could settle it), unless the program set one, as Node does.
  * A runtime listener, added before the baseline: it is the host's, never in a snapshot. */
@@ -398,7 +409,7 @@ function program(meta, table, embedded) {
   rt.builtins = new Builtins(host);
   rt.things = thingsApi.makeThingsApi(rt);
   rt.processBaseline = new Map();
-  if (host.process && typeof host.process.on === 'function') host.process.on('exit', unsettledTopLevelAwait);
+  if (host.process && typeof host.process.on === 'function') host.process.on('exit', ownApply(unsettledTopLevelAwait));
   if (host.process && typeof host.process.eventNames === 'function') {
     // Node makes its stdio streams on first use, and a terminal's adds a 'SIGWINCH' listener
     // to process: made now, that listener is the host's (in the baseline), not the program's.
