@@ -50,7 +50,12 @@ const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.
 
 // %GeneratorPrototype% for machine-made generators: next/return/throw, toStringTag.
 const GeneratorPrototype = Object.create(IteratorPrototype);
-const GeneratorFunctionPrototype = Object.create(Function.prototype);
+// The function prototypes of machine functions are the engine's own intrinsics, so that
+// `fn.constructor.prototype === Object.getPrototypeOf(fn)` holds, and a program that changes
+// %GeneratorFunction.prototype% (its toStringTag, a method) changes it for them too; their
+// `prototype` links lead to the runtime's %GeneratorPrototype% and %AsyncGeneratorPrototype%
+// (the engine's own generator objects inherit from theirs, set when each was made).
+const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {});
 
 function defineHidden(obj, key, value) {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: false, configurable: true });
@@ -67,22 +72,17 @@ function defineLink(obj, key, value) {
 
 defineLink(GeneratorFunctionPrototype, 'prototype', GeneratorPrototype);
 const AsyncFunctionPrototype = machineFunctionPrototype('AsyncFunction', async function () {});
-Object.defineProperty(GeneratorFunctionPrototype, Symbol.toStringTag, { value: 'GeneratorFunction', configurable: true });
 defineLink(GeneratorPrototype, 'constructor', GeneratorFunctionPrototype);
-// `fn.constructor` of a generator function is %GeneratorFunction% (the engine's own).
-defineLink(GeneratorFunctionPrototype, 'constructor', Object.getPrototypeOf(function* () {}).constructor);
 inspectAs(GeneratorFunctionPrototype, 'GeneratorFunction');
 
 /**
  * The prototype of machine functions of one kind (async functions, async generator
- * functions): a Function, as the engine's own %AsyncFunction.prototype% is, with its tag and
- * its constructor (the engine's %AsyncFunction%), so that checks of `fn.constructor` and
- * Object.prototype.toString see what they would.
+ * functions): the engine's own (%AsyncFunction.prototype%...), with its tag and its
+ * constructor, so that checks of `fn.constructor` and Object.prototype.toString see what they
+ * would, and util.inspect shows them as the engine's.
  */
 function machineFunctionPrototype(tag, sample) {
-  const p = Object.create(Function.prototype);
-  Object.defineProperty(p, Symbol.toStringTag, { value: tag, configurable: true });
-  defineLink(p, 'constructor', Object.getPrototypeOf(sample).constructor);
+  const p = Object.getPrototypeOf(sample);
   inspectAs(p, tag);
   return p;
 }
@@ -443,22 +443,39 @@ function getMethod(o, key) {
  * %AsyncFromSyncIteratorPrototype%.next/throw/return on a for-of record (values()): a promise
  * of { value: await v, done }; abrupt steps reject it.
  */
-function asyncFromSyncStep(rec, method, arg) {
+function asyncFromSyncStep(rec, method, arg, noArg) {
   let r;
   try {
     if (rec.$g !== undefined) {
       r = invoke(rec.$g, method, arg);
+    } else if (rec.$arr !== undefined || rec.$coll !== undefined) { // the engine's own iterators: no return/throw
+      if (method === 'next') {
+        r = step(rec);
+      } else {
+        if (rec.$coll !== undefined) { rec.done = true; nativeIters.delete(rec); }
+        if (method === 'return') return promises.resolved({ value: arg, done: true });
+        return promises.rejected(arg);
+      }
     } else if (method === 'next') {
-      r = rec.$arr !== undefined ? step(rec) : rec.next.call(rec.$it, arg);
+      r = noArg ? rec.next.call(rec.$it) : rec.next.call(rec.$it, arg);
     } else {
-      const fn = rec.$arr !== undefined ? undefined : getMethod(rec.$it, method);
+      const fn = getMethod(rec.$it, method);
       if (fn === undefined) {
         if (method === 'return') return promises.resolved({ value: arg, done: true });
         return promises.rejected(arg);
       }
-      r = fn.call(rec.$it, arg);
+      r = noArg ? fn.call(rec.$it) : fn.call(rec.$it, arg);
     }
     if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
+  } catch (e) {
+    return promises.rejected(e);
+  }
+  return asyncFromSyncContinuation(r);
+}
+
+/** AsyncFromSyncIteratorContinuation(result): a promise of { value: await result.value, done }. */
+function asyncFromSyncContinuation(r) {
+  try {
     const done = !!r.done;
     return promises.promiseThen(promises.resolved(r.value), makeUnwrap(done), undefined);
   } catch (e) {
@@ -1019,16 +1036,19 @@ function closeIter(ctx, it, finallyLoc) {
     try { invoke(it.$g, 'return', undefined); } catch (e) { /* the loop's own error wins */ }
     return;
   }
-  const ret = it.$it.return;
-  if (ret === undefined || ret === null) return;
   let throwing = false;
   for (let i = ctx.tryEntries.length - 1; i > 0; --i) {
     if (ctx.tryEntries[i].finallyLoc === finallyLoc) { throwing = ctx.tryEntries[i].completion.type === 'throw'; break; }
   }
-  if (throwing) {
-    try { ret.call(it.$it); } catch (e) { /* the loop's own error wins */ }
+  if (throwing) { // IteratorClose with a throw completion: even reading return() may not override it
+    try {
+      const ret = it.$it.return;
+      if (ret !== undefined && ret !== null) ret.call(it.$it);
+    } catch (e) { /* the loop's own error wins */ }
     return;
   }
+  const ret = it.$it.return;
+  if (ret === undefined || ret === null) return;
   const r = ret.call(it.$it);
   if (typeof r !== 'object' || r === null) throw new TypeError(`Iterator result ${String(r)} is not an object`);
 }
@@ -1228,11 +1248,11 @@ function asyncValues(iterable) {
   return { $it: sync, next: undefined, sync: true };
 }
 
-/** The promise of the next step (CreateAsyncFromSyncIterator for sync ones). */
+/** The promise of the next step (CreateAsyncFromSyncIterator for sync ones: its next() with
+ * no value, whose abrupt steps reject the promise, the loop's Await throwing a tick later). */
 function asyncNext(it) {
   if (!it.sync) return it.next.call(it.$it);
-  const r = step(it.$it);
-  return ThingsPromise.resolve(r.value).then(makeUnwrap(!!r.done));
+  return asyncFromSyncStep(it.$it, 'next', undefined, true);
 }
 
 function makeUnwrap(done) { return runtimeFn('async.unwrap', [done], (v) => ({ value: v, done })); }
@@ -1250,24 +1270,31 @@ function throwing(ctx, finallyLoc) {
   return false;
 }
 
-/** Leaving a for-await early: what to await (the iterator's return()), errors ignored when
- * the loop is already throwing. */
-function asyncClose(ctx, it, finallyLoc) {
-  const target = it.sync ? it.$it.$it : it.$it;
-  if (it.sync && it.$it.$arr !== undefined) return undefined;
-  const ret = target === undefined ? undefined : target.return;
-  if (ret === undefined || ret === null) { it.noReturn = true; return undefined; }
-  if (throwing(ctx, finallyLoc)) {
-    try { return ret.call(target); } catch (e) { return undefined; }
-  }
-  return ret.call(target);
+/**
+ * Leaving a for-await early (AsyncIteratorClose): what to await, the result of the iterator's
+ * return() (a sync iterator's through %AsyncFromSyncIteratorPrototype%.return). When the
+ * iterator has no return(), nothing is awaited: `it.noReturn` says so to the machine. What
+ * this throws, or the awaited promise's rejection, goes to asyncCloseFailed.
+ */
+function asyncClose(ctx, it, finallyLoc) { // eslint-disable-line no-unused-vars
+  if (it.sync) return asyncFromSyncStep(it.$it, 'return', undefined, true);
+  const ret = getMethod(it.$it, 'return');
+  if (ret === undefined) { it.noReturn = true; return undefined; }
+  return ret.call(it.$it);
 }
 
+/** The awaited result of return(): an object, unless the loop is already throwing. */
 function closed(ctx, result, finallyLoc, it) {
   if (throwing(ctx, finallyLoc) || (it && it.noReturn)) return;
-  if (result !== undefined && (typeof result !== 'object' || result === null)) {
+  if (typeof result !== 'object' || result === null) {
     throw new TypeError(`Iterator result ${String(result)} is not an object`);
   }
+}
+
+/** An error of the close (of return()'s lookup, call or awaited promise): it is thrown,
+ * unless the loop is already throwing, whose error wins. */
+function asyncCloseFailed(ctx, error, finallyLoc) {
+  if (!throwing(ctx, finallyLoc)) throw error;
 }
 
 function asyncGeneratorSlot(o) {
@@ -1302,7 +1329,7 @@ function restoreGenerator(g, state, machine, ctx) {
   slot.ctx = ctx;
 }
 
-/** 'gen', 'async' or 'agen' for a function mark made a machine function of that kind. */
+/** 'gen', 'async' or 'agen' for a function of that kind (a machine function, or the engine's own: they share their prototypes). */
 function machineKind(f) {
   if (typeof f !== 'function') return undefined;
   const p = Object.getPrototypeOf(f);
@@ -1350,7 +1377,7 @@ function lr(get, set, name) {
 module.exports = {
   mark, fwd, gen, asyncFn, asyncP, delegateYield, destructEnd, abrupt, complete, finish, caught, stop, ret, sget, CONTINUE,
   values, methodValues, step, closeIter, keys, propertyKey, objectRest, destructNext, destructRest, destructClose, nextKey, blankGenerator, restoreGenerator, freezeIterators, relocateIterator,
-  agen, asyncValues, asyncNext, iterResult, asyncClose, closed, AsyncGeneratorPrototype, asyncGeneratorSlot,
+  agen, asyncValues, asyncNext, iterResult, asyncClose, closed, asyncCloseFailed, AsyncGeneratorPrototype, asyncGeneratorSlot,
   blankAsyncGenerator, restoreAsyncGenerator,
   GeneratorPrototype, GeneratorFunctionPrototype, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype,
   generatorSlot, machineKind, TDZ, z: TDZ, tz, tw, cw, lr,

@@ -129,6 +129,17 @@ function processListeners() {
   return out;
 }
 
+/**
+ * A listener the runtime adds to the host's emitters: Node's emit calls `handler.apply(...)`,
+ * which a program may have deleted from Function.prototype (where, listening to nothing, it
+ * would not fail under plain Node): the listener brings its own.
+ */
+function ownApply(fn) {
+  const reflectApply = Reflect.apply;
+  Object.defineProperty(fn, 'apply', { value: (thisArg, args) => reflectApply(fn, thisArg, args) });
+  return fn;
+}
+
 /** Exit code 13 when the main ES module is still suspended at a top-level await as the
  * process ends (nothing left that could settle it), unless the program set one, as Node does.
  * A runtime listener, added before the baseline: it is the host's, never in a snapshot. */
@@ -369,11 +380,13 @@ function patchFunctionTypes(host) {
   const isAsync = types.isAsyncFunction;
   const isGenerator = types.isGeneratorFunction;
   const kind = generators.machineKind;
+  // (the engine's own async and generator functions share their prototypes with machine
+  // functions of the same kind: the engine's answer first)
   types.isAsyncFunction = {
-    isAsyncFunction(v) { const k = kind(v); return k === undefined ? isAsync(v) : k !== 'gen'; },
+    isAsyncFunction(v) { if (isAsync(v)) return true; const k = kind(v); return k !== undefined && k !== 'gen'; },
   }.isAsyncFunction;
   types.isGeneratorFunction = {
-    isGeneratorFunction(v) { const k = kind(v); return k === undefined ? isGenerator(v) : k !== 'async'; },
+    isGeneratorFunction(v) { if (isGenerator(v)) return true; const k = kind(v); return k !== undefined && k !== 'async'; },
   }.isGeneratorFunction;
 }
 
@@ -399,7 +412,7 @@ function program(meta, table, embedded) {
   rt.builtins = new Builtins(host);
   rt.things = thingsApi.makeThingsApi(rt);
   rt.processBaseline = new Map();
-  if (host.process && typeof host.process.on === 'function') host.process.on('exit', unsettledTopLevelAwait);
+  if (host.process && typeof host.process.on === 'function') host.process.on('exit', ownApply(unsettledTopLevelAwait));
   if (host.process && typeof host.process.eventNames === 'function') {
     // Node makes its stdio streams on first use, and a terminal's adds a 'SIGWINCH' listener
     // to process: made now, that listener is the host's (in the baseline), not the program's.
@@ -536,5 +549,6 @@ module.exports = {
   iterResult: generators.iterResult,
   asyncClose: generators.asyncClose,
   closed: generators.closed,
+  asyncCloseFailed: generators.asyncCloseFailed,
   rt,
 };

@@ -974,11 +974,23 @@ class Machine:
             self.emit(f"{CTX}.prev = {finally_loc.ref}; if (!{done}) {RT}.closeIter({CTX}, {it}, {finally_loc.ref}); "
                       f"return {RT}.finish({CTX}, {finally_loc.ref});", s)
         else:
+            # AsyncIteratorClose: return() awaited, unless there is none; an error of the close
+            # (of its lookup, its call, the awaited promise) goes to a catch of its own, which
+            # throws it unless the loop is already throwing (whose error wins)
             self.emit(f"{CTX}.prev = {finally_loc.ref};", s)
-            skip = self.loc()
+            skip, close_try, close_catch = self.loc(), self.loc(), self.loc()
             self.emit(f"if ({done}) {{ {CTX}.next = {skip.ref}; break; }}", s)
-            closed = self.await_value(f"{RT}.asyncClose({CTX}, {it}, {finally_loc.ref})", s)
+            self.try_entries.append((close_try, close_catch, None, None))
+            self.mark(close_try)
+            result = self.temp()
+            self.emit(f"{CTX}.prev = {close_try.ref}; {result} = {RT}.asyncClose({CTX}, {it}, {finally_loc.ref}); "
+                      f"if ({it}.noReturn) {{ {CTX}.next = {skip.ref}; break; }}", s)
+            closed = self.await_value(result, s)
             self.emit(f"{RT}.closed({CTX}, {closed}, {finally_loc.ref});", s)
+            self.jump(skip)
+            self.mark(close_catch)
+            self.emit(f"{CTX}.prev = {close_catch.ref}; "
+                      f"{RT}.asyncCloseFailed({CTX}, {RT}.caught({CTX}, {close_try.ref}), {finally_loc.ref});", s)
             self.mark(skip)
             self.emit(f"return {RT}.finish({CTX}, {finally_loc.ref});", s)
         self.mark(after)
