@@ -14,6 +14,8 @@ function makeNodeHost(nodeRequire) {
   const realSetImmediate = globalThis.setImmediate;
   const realClearImmediate = globalThis.clearImmediate;
   const handles = new Map(); // runtime timer/immediate id -> real node handle
+  let commandSocket = null; // the command channel (listen), ref'd while keepAlive is on
+  let keptAlive = false;
 
   function fireTimer(t) { loop.fireTimer(t); }
   function fireImmediate(im) { handles.delete(im._id); loop.fireImmediate(im); }
@@ -89,7 +91,17 @@ function makeNodeHost(nodeRequire) {
       }
       return true;
     },
-    /** Control commands (lines of JSON) on THINGS_COMMAND_FD; the channel never keeps the program alive. */
+    /** A Web Worker that listens for messages (web_worker.js) stays alive until close(): the
+     * command channel, on which they come, then keeps the loop going. */
+    keepAlive(on) {
+      keptAlive = on === true;
+      if (commandSocket !== null) {
+        if (keptAlive) commandSocket.ref();
+        else commandSocket.unref();
+      }
+    },
+    /** Control commands (lines of JSON) on THINGS_COMMAND_FD; the channel does not keep the
+     * program alive (but for keepAlive). */
     listen(handler) {
       const fd = Number(process.env.THINGS_COMMAND_FD || -1);
       if (!(fd >= 0)) return;
@@ -99,7 +111,8 @@ function makeNodeHost(nodeRequire) {
       } catch (e) {
         return;
       }
-      sock.unref();
+      commandSocket = sock;
+      if (!keptAlive) sock.unref();
       let buf = '';
       sock.setEncoding('utf8');
       sock.on('data', (chunk) => {

@@ -248,7 +248,9 @@
     if (i >= 0) timerList.splice(i, 1);
   }
 
+  let keptAlive = false; // a Web Worker that listens for messages (web_worker.js): alive until close()
   function hasRefedWork() {
+    if (keptAlive) return true;
     for (const e of timerList) if (e.t._refed) return true;
     for (const e of immediates) if (!e.cancelled && (e.internal || e.im._refed)) return true;
     for (const e of running) if (!e.cancelled && (e.internal || e.im._refed)) return true;
@@ -312,6 +314,7 @@
         }
         if (immediates.length > 0) continue;
         const next = timerList[0];
+        if (next === undefined) return 1000; // kept alive with nothing scheduled: wait for commands
         const wait = next.due - performance.now();
         if (wait <= 0) continue;
         return wait;
@@ -481,6 +484,7 @@
       types,
       send(message) { py.send(JSON.stringify(message)); return true; },
       listen(handler) { commandHandler = handler; },
+      keepAlive(on) { keptAlive = on === true; },
       rpc(request) { return JSON.parse(py.rpc(JSON.stringify(request))); },
       hold() { py.hold(); },
       terminate(code) { py.terminate(code); },

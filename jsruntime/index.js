@@ -13,6 +13,7 @@ const { patchEvents } = require('./node_events.js');
 const { patchUtil } = require('./node_util.js');
 const { QUIET_ARGS } = require('./quiet_args.js');
 const thingsApi = require('./things_api.js');
+const webWorker = require('./web_worker.js');
 const { makeGlobalFs } = require('./global_fs.js');
 const promises = require('./promise.js');
 const generators = require('./generators.js');
@@ -185,6 +186,7 @@ function encodeRoots(s) {
     console: rt.host.consoleState(),
     templates: [...registry.templates].map(([site, obj]) => [site, s.val(obj, -1, '<template ' + site + '>')]),
     things: s.val(rt.things.holder.state, -1, '<things>'),
+    webWorker: rt.webWorker ? s.val(rt.webWorker.holder.state, -1, '<web worker>') : null,
     process: processListeners().map(([name, fns]) => [typeof name === 'symbol' ? s.val(name, -1, '<event>') : name,
       fns.map((fn, k) => s.val(fn, -1, '<process ' + String(name) + ' listener ' + k + '>'))]),
     loops: liveCollectionLoops.map((rec, i) => s.val(rec, -1, '<for-of loop ' + i + '>')),
@@ -224,6 +226,7 @@ function decodeRoots(r, roots) {
   rt.host.setConsoleState(roots.console);
   for (const [site, ref] of roots.templates || []) registry.templates.set(site, r.get(ref));
   if (roots.things) rt.things.holder.state = r.get(roots.things);
+  if (roots.webWorker && rt.webWorker) rt.webWorker.holder.state = r.get(roots.webWorker);
   const proc = rt.host.process;
   for (const [name, fns] of roots.process || []) {
     const event = typeof name === 'string' ? name : r.get(name);
@@ -411,6 +414,11 @@ function program(meta, table, embedded) {
   patchFunctionTypes(host);
   rt.builtins = new Builtins(host);
   rt.things = thingsApi.makeThingsApi(rt);
+  // a program written for a browser's Web Worker (the instrumenter saw it use that API)
+  if (meta.webWorker) {
+    rt.webWorker = webWorker.makeWebWorker(rt);
+    rt.webWorker.install();
+  }
   rt.processBaseline = new Map();
   if (host.process && typeof host.process.on === 'function') host.process.on('exit', ownApply(unsettledTopLevelAwait));
   if (host.process && typeof host.process.eventNames === 'function') {
@@ -456,6 +464,7 @@ function program(meta, table, embedded) {
     warnEngineChange(snap, host, rt);
     // Subscriptions first: the worker has them in place when it reports the restore done.
     thingsApi.resubscribe(rt, rt.things.holder.state);
+    if (rt.webWorker) rt.webWorker.subscribe();
     host.send({ type: 'restored', ms: nowMs() - t0 });
     installTrigger();
     host.listen(onCommand);
@@ -464,6 +473,7 @@ function program(meta, table, embedded) {
   installTrigger();
   host.listen(onCommand);
   host.send({ type: 'started' });
+  if (rt.webWorker) rt.webWorker.subscribe();
   rt.modules.load(meta.main, null);
 }
 

@@ -52,14 +52,16 @@ function makeThingsApi(rt) {
 /** A message the worker delivers for a subscription: an event-loop callback of the program. */
 function deliver(rt, state, msg) {
   const entry = state.subs.get(msg.sub);
-  if (entry === undefined) return;
+  const ownChannel = msg.sub === 0 && rt.webWorker !== undefined; // a Web Worker's messages (web_worker.js)
+  if (entry === undefined && !ownChannel) return;
   if (typeof msg.id === 'string') {
     if (state.seen.includes(msg.id)) return; // delivered again after a move: handled once
     state.seen.push(msg.id);
     if (state.seen.length > SEEN_MAX) state.seen.splice(0, state.seen.length - SEEN_MAX);
   }
   const data = typeof msg.b64 === 'string' ? Buffer.from(msg.b64, 'base64').toString('utf8') : '';
-  loop.dispatch(entry[1], undefined, [{ topic: msg.topic, data }]);
+  if (ownChannel) rt.webWorker.receive(data);
+  else loop.dispatch(entry[1], undefined, [{ topic: msg.topic, data }]);
 }
 
 /** After a restore: ask the new worker for the program's subscriptions again. */

@@ -29,7 +29,7 @@ from thingscore.fs import FileSystem, NotFound, PathEscape, normalize
 from thingscore.instrument import dynamic
 from thingscore.pubsub import Message, PubSub, Subscription
 
-from . import mailbox
+from . import mailbox, protocol
 from .process import ManagedProcess
 
 log = logging.getLogger("things.worker")
@@ -199,14 +199,17 @@ class ProgramBus:
         kind = msg.get("type")
         if kind == "publish":
             topic, data = msg.get("topic"), msg.get("data") or {}
-            if not isinstance(topic, str) or not _allowed(topic, False):
+            own = topic == protocol.post_out_topic(self.p.pid)  # a Web Worker's postMessage
+            if not isinstance(topic, str) or not (own or _allowed(topic, False)):
                 log.warning("program %s may not publish on %r", self.p.pid, topic)
                 return
             payload = base64.b64decode(data["b64"]) if "b64" in data else str(data.get("s", "")).encode()
             self.worker_bus.publish(topic, payload)
         elif kind == "subscribe":
             sid, pattern = msg.get("sub"), msg.get("pattern")
-            if not isinstance(sid, int) or not isinstance(pattern, str) or not _allowed(pattern, True):
+            # (a Web Worker's own channel is sub 0, under things/: that one topic and no other)
+            own = sid == 0 and pattern == protocol.post_in_topic(self.p.pid)
+            if not isinstance(sid, int) or not isinstance(pattern, str) or not (own or _allowed(pattern, True)):
                 log.warning("program %s may not subscribe to %r", self.p.pid, pattern)
                 return
             with self._lock:

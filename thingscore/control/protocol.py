@@ -54,6 +54,17 @@ def event_topic(pid: str) -> str:
     return f"{ROOT}/p/{pid}/event"
 
 
+def post_in_topic(pid: str) -> str:
+    """What a page posts to a program written as a Web Worker (jsruntime/web_worker.js):
+    the text of a structured clone per message (thingscore/structured_clone.py)."""
+    return f"{ROOT}/p/{pid}/post/in"
+
+
+def post_out_topic(pid: str) -> str:
+    """What such a program posts (its ``postMessage``), for the page."""
+    return f"{ROOT}/p/{pid}/post/out"
+
+
 class ProtocolError(ValueError):
     """A message that is not a well-formed command or reply."""
 

@@ -21,11 +21,13 @@ from .graph import ModuleGraph, module_id, wrapper_head
 from .substitutes import native_streams
 from .transform import ModuleResult
 from .vendor_cache import VendorCache
+from .web_worker import web_worker_globals
 
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "esm.js", "values.js",
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
                  "global_fs.js", "promise.js", "generators.js", "timers_promises.js", "dynamic_code.js",
-                 "proxies.js", "node_util.js", "quiet_args.js", "source_text.js")
+                 "proxies.js", "node_util.js", "quiet_args.js", "source_text.js", "structured_clone.js",
+                 "web_worker.js")
 
 T = TypeVar("T")
 
@@ -253,6 +255,11 @@ def _instrument(main: Path, parser_name: str, cache: bool = True) -> Instrumente
             "fns": fns, "why": why, "scopes": scopes}
     if graph.builtins:
         meta["builtins"] = graph.builtins  # built-ins the program gets as bundled code (substitutes.py)
+    main_module = graph.modules[main]
+    if main_module.program is not None and main_module.error is None:
+        worker_names = web_worker_globals(main_module.program, main_module.format == "esm")
+        if worker_names:
+            meta["webWorker"] = worker_names  # written for a browser's Web Worker (jsruntime/web_worker.js)
     if any(_result(graph, p).dynamic_code for p in good):
         meta["dyn"] = 1  # makes functions from strings: their source moves (jsruntime/dynamic_code.js)
         # where the code it makes at run time is instrumented, its ids start here (instrument/dynamic.py)

@@ -1,0 +1,93 @@
+"""A program written for a browser's Web Worker (self.onmessage, postMessage, close) run by
+workers of the cluster: its messages are structured clones on its own channel, and they are
+neither lost, repeated nor reordered while it moves between node, QuickJS and V8 workers."""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import PROGRAMS
+
+from thingscore import plugins
+from thingscore.control import protocol
+from thingscore.control.dispatcher import Dispatcher
+from thingscore.control.worker import Worker
+from thingscore.instrument.bundle import instrument
+from thingscore.structured_clone import deserialize, serialize
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+
+PROGRAM = PROGRAMS / "web_worker_sum.js"
+
+
+def test_the_instrumenter_tells_a_web_worker_program(tmp_path: Path) -> None:
+    assert instrument(PROGRAM).meta["webWorker"] == ["postMessage", "self.addEventListener", "self.onmessage"]
+    plain = tmp_path / "plain.js"
+    plain.write_text("const root = typeof self !== 'undefined' ? self : this;\n"
+                     "console.log(typeof importScripts === 'function', typeof postMessage, root === this);\n"
+                     "function f(postMessage) { return postMessage(1); }\n")
+    assert "webWorker" not in instrument(plain).meta  # feature tests keep node's answers
+
+
+def test_messages_survive_moves_across_engines_exactly_once_in_order(tmp_path: Path) -> None:
+    bus = f"local://{uuid.uuid4().hex}"
+    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
+
+    def pubsub(cid: str) -> Any:
+        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
+        ps.connect()
+        return ps
+
+    workers = [Worker(w, pubsub(w), fs, runtime=rt, heartbeat=0.2, migrate_timeout=15)
+               for w, rt in (("N", "node"), ("Q", "quickjs"), ("V", "v8"))]
+    for w in workers:
+        w.start()
+    d = Dispatcher(pubsub("dispatch"), fs, timeout=10, gather=0.4)
+    page = pubsub("page")
+    replies: queue.Queue[Any] = queue.Queue()
+    try:
+        pid = d.run("N", PROGRAM)["id"]
+        page.subscribe(protocol.post_out_topic(pid), lambda m: replies.put(deserialize(m.payload)))
+        time.sleep(0.5)  # (its channel's subscription is made as it starts)
+
+        def post(value: Any) -> None:
+            page.publish(protocol.post_in_topic(pid), serialize(value).encode())
+
+        def reply() -> Any:
+            return replies.get(timeout=20)
+
+        total = 0
+        got = []
+        for i in range(1, 31):
+            post({"n": i, "tag": f"t{i}"})
+            if i % 10 == 0:  # in flight while it moves: held, handed over, delivered after
+                d.migrate(pid, {10: "Q", 20: "V", 30: "N"}[i])
+            if i % 5 == 0 or i % 10 == 0:
+                continue
+            got.append(reply())
+        while len(got) < 30:
+            got.append(reply())
+        for i, r in enumerate(got, start=1):
+            total += i
+            assert (r["tag"], r["total"], r["seen"]) == (f"t{i}", total, i), r
+            assert r["last"]["n"] == i and r["last"]["when"].year == 2026 and r["big"] == total ** 3
+        page.publish(protocol.post_in_topic(pid), b"not a structured clone")
+        assert reply() == {"errors": 1}
+        assert [p["worker"] for p in d.ps() if p["id"] == pid] == ["N"]
+        post({"n": 0, "tag": "last", "stop": True})
+        assert reply()["total"] == total
+        deadline = time.monotonic() + 20
+        while any(p["id"] == pid and p["state"] == "running" for p in d.ps()):
+            assert time.monotonic() < deadline, "close() did not end the worker program"
+            time.sleep(0.2)
+        assert replies.empty()
+    finally:
+        d.close()
+        for w in workers:
+            w.shutdown()
