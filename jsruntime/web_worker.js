@@ -34,7 +34,8 @@ function makeWebWorker(rt) {
     return !s.closed && (s.listeners.length > 0 || s.handlers.message !== null || s.handlers.messageerror !== null);
   }
   function keepAlive() {
-    if (typeof host.keepAlive === 'function') host.keepAlive(listening());
+    // (only with a channel: under `things exec` nothing can post to it, and it ends as node's would)
+    if (typeof host.keepAlive === 'function') host.keepAlive(listening() && pid() !== '');
   }
 
   function postMessage(message, transfer) {

@@ -35,6 +35,16 @@ def test_the_instrumenter_tells_a_web_worker_program(tmp_path: Path) -> None:
     assert "webWorker" not in instrument(plain).meta  # feature tests keep node's answers
 
 
+def test_without_a_channel_it_ends_as_nodes_would(tmp_path: Path) -> None:
+    """`things exec` runs it with no page to post to: it ends instead of waiting forever."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "thingscore.cli", "exec", str(PROGRAM), "--runtimes", "node,quickjs"],
+                       capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stdout) == (0, ""), r.stderr
+
+
 def test_messages_survive_moves_across_engines_exactly_once_in_order(tmp_path: Path) -> None:
     bus = f"local://{uuid.uuid4().hex}"
     fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
@@ -91,3 +101,29 @@ def test_messages_survive_moves_across_engines_exactly_once_in_order(tmp_path: P
         d.close()
         for w in workers:
             w.shutdown()
+
+
+def test_python_and_javascript_clones_are_one_format(tmp_path: Path) -> None:
+    """What Python posts, the runtime's codec reads; what it writes back, Python reads."""
+    import json
+    import math
+    import subprocess
+
+    value = {"n": 1, "f": -0.0, "nan": math.nan, "inf": -math.inf, "s": "é😀", "list": [1, None, True, {"a": []}],
+             "big": 2**70, "bytes": b"\x00\xff"}
+    value["again"] = value["list"]
+    script = (f"const c = require({json.dumps(str(Path(__file__).parents[1] / 'jsruntime' / 'structured_clone.js'))});"
+              "const v = c.deserialize(require('fs').readFileSync(0, 'utf8'));"
+              "v.fromJs = { when: new Date(0), map: new Map([['k', 1]]), set: new Set([2]), re: /x/g, "
+              "typed: new Uint16Array([1, 258]), err: new TypeError('t'), undef: undefined, shared: v.list };"
+              "process.stdout.write(c.serialize(v));")
+    out = subprocess.run(["node", "-e", script], input=serialize(value), capture_output=True, text=True, check=True)
+    back = deserialize(out.stdout)
+    assert back["n"] == 1 and math.copysign(1, back["f"]) < 0 and math.isnan(back["nan"]) and back["inf"] == -math.inf
+    assert back["s"] == "é😀" and back["big"] == 2**70 and back["bytes"] == b"\x00\xff"
+    assert back["list"] == [1, None, True, {"a": []}] and back["again"] is back["list"]
+    js = back["fromJs"]
+    assert js["when"].year == 1970 and js["map"] == {"k": 1} and js["set"] == [2]
+    assert js["re"] == {"source": "x", "flags": "g"}
+    assert js["typed"] == b"\x01\x00\x02\x01" and js["err"] == {"name": "TypeError", "message": "t"}
+    assert js["undef"] is None and js["shared"] is back["list"]
