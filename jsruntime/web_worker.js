@@ -114,6 +114,13 @@ function makeWebWorker(rt) {
     define('addEventListener', addEventListener);
     define('removeEventListener', removeEventListener);
     define('close', close);
+    define('importScripts', function importScripts() {
+      // (not yet: the scripts would have to be bundled and instrumented with the program)
+      const err = new Error('importScripts is not supported by Things yet: load those scripts with require() or ' +
+        'import, which are bundled and instrumented with the program');
+      err.code = 'ERR_THINGS_IMPORT_SCRIPTS';
+      throw err;
+    });
     for (const type of TYPES) {
       Object.defineProperty(g, 'on' + type, {
         get: { ['on' + type]() { return holder.state.handlers[type]; } }['on' + type],
