@@ -187,9 +187,20 @@
     path: () => load('./qjs_path.js'),
     'path/posix': () => load('./qjs_path.js'),
     buffer: () => load('./qjs_buffer.js').bufferModule(),
+    crypto: () => cryptoModule(),
     process: () => process,
     console: () => consoleImpl.console,
   };
+  let cryptoExports = null;
+  function cryptoModule() {
+    if (cryptoExports === null) cryptoExports = load('./qjs_crypto.js').makeCrypto(py, Buffer);
+    return cryptoExports;
+  }
+  // node's global `crypto` (Web Crypto's getRandomValues and randomUUID)
+  if (typeof py.randomBytes === 'function' && globalThis.crypto === undefined) {
+    Object.defineProperty(globalThis, 'crypto', { get() { return cryptoModule().webcrypto; }, enumerable: true,
+      configurable: true });
+  }
   function bareName(request) { return request.startsWith('node:') ? request.slice(5) : request; }
   function isBuiltinModule(request) {
     return typeof request === 'string' && BUILTIN_NAMES.includes(bareName(request));

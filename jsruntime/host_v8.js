@@ -85,6 +85,7 @@
     terminate(code) { call(OP.terminate, code, ''); },
     fatal(text) { call(OP.fatal, 0, text); },
     cwd() { return call(OP.cwd, 0, ''); },
+    randomBytes(n) { return call(OP.randomBytes, 0, String(n)); },
   };
 
   // ---- what Node has and a bare V8 lacks (host_quickjs.js and the shims use them) ----

@@ -28,7 +28,7 @@ from typing import Any
 
 #: The plain-JavaScript shims a bare engine is given (Node's console, events, util, path...).
 JSRUNTIME_FILES = ("qjs_types.js", "qjs_inspect.js", "qjs_events.js", "qjs_util.js", "qjs_path.js", "qjs_console.js",
-                   "qjs_text.js", "qjs_buffer.js", "proxies.js")
+                   "qjs_text.js", "qjs_buffer.js", "qjs_crypto.js", "proxies.js")
 COMMAND_POLL_S = 0.01  # how often a busy program looks at the command channel
 EXIT_LIMIT = 1
 
@@ -198,6 +198,8 @@ class EmbeddedHost:
             "writeFile": guard(write_file), "source": guard(source), "memory": guard(memory),
             "hold": guard(lambda: os.kill(os.getpid(), signal.SIGSTOP)),
             "terminate": self._terminate, "fatal": self._fatal, "cwd": guard(os.getcwd),
+            # the randomness of `crypto` (jsruntime/qjs_crypto.js): the OS's, as node's is
+            "randomBytes": guard(lambda n: os.urandom(max(0, min(int(n), 1 << 31))).hex()),
         }
 
     def config(self, engine_version: str) -> dict[str, Any]:

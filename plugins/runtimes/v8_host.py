@@ -45,7 +45,7 @@ else:  # run by path (the plugin does): this file's folder is on sys.path
 V8_OWN_MB = 64
 #: The calls host_v8.js makes, by number (their order is the protocol).
 OPS = ("write", "writeJson", "send", "rpc", "readFile", "writeFile", "source", "memory", "hold", "terminate",
-       "fatal", "cwd", "now", "more")
+       "fatal", "cwd", "now", "more", "randomBytes")
 CALL_ID = 1 << 40  # mini-racer's callback id of the synchronous channel (its own are small)
 HEAD = 32
 HEAP_STATS_EVERY_S = 0.5

@@ -1,4 +1,3 @@
-// needs: node (crypto (seedrandom): a Node built-in module the embedded engines lack)
 // configs: every3-hops10 (a move of math.js's 13 MB heap takes seconds: not at every callback)
 // Package: mathjs. The default math.js instance with a scope (a Map of
 // variables), a compiled function definition, units, matrices, complex numbers

@@ -1,4 +1,3 @@
-// needs: node (crypto: a Node built-in module the embedded engines lack)
 // Package: uuid (ESM-only). Deterministic UUIDs: v5/v3 from names in a
 // namespace, v7/v1 with fixed time and random bytes; parse/stringify.
 import { v5, v3, v7, v1, validate, version, parse, stringify, NIL } from 'uuid';
