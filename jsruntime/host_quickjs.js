@@ -188,10 +188,15 @@
     'path/posix': () => load('./qjs_path.js'),
     buffer: () => load('./qjs_buffer.js').bufferModule(),
     crypto: () => cryptoModule(),
+    diagnostics_channel: () => {
+      if (dcExports === null) dcExports = load('./qjs_diagnostics_channel.js').makeDiagnosticsChannel();
+      return dcExports;
+    },
     process: () => process,
     console: () => consoleImpl.console,
   };
   let cryptoExports = null;
+  let dcExports = null;
   function cryptoModule() {
     if (cryptoExports === null) cryptoExports = load('./qjs_crypto.js').makeCrypto(py, Buffer);
     return cryptoExports;

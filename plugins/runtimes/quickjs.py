@@ -38,7 +38,8 @@ class EmbeddedRuntime:
     #: The Node built-in modules the host gives a program (jsruntime/host_quickjs.js, PROVIDED);
     #: the runtime conformance suite checks each can be loaded, and that others cannot.
     node_builtins: frozenset[str] | None = frozenset(
-        {"events", "util", "util/types", "sys", "path", "path/posix", "buffer", "process", "console", "crypto"})
+        {"events", "util", "util/types", "sys", "path", "path/posix", "buffer", "process", "console", "crypto",
+         "diagnostics_channel"})
     host_script: Path = HOST_SCRIPT
     env_prefix = "THINGS_QJS"
     engine_module = "_quickjs"

@@ -1,8 +1,8 @@
 // Feature: node's diagnostics_channel objects held by the program (lru-cache 11
 // makes a TracingChannel at load): a channel moves as its name (the module
 // keeps one per name) with its subscribers, a tracing channel as its name and
-// its five channels; identity with dc.channel(name) is kept. Node only: the
-// embedded engines have no diagnostics_channel.
+// its five channels; identity with dc.channel(name) is kept. On QuickJS and V8
+// the module is jsruntime/qjs_diagnostics_channel.js, shaped as node's.
 const dc = require('diagnostics_channel');
 const holder = { tracing: dc.tracingChannel('cache'), plain: dc.channel('plain'), quiet: dc.channel('quiet') };
 const seen = [];

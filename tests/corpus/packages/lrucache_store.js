@@ -1,4 +1,4 @@
-// needs: node (diagnostics_channel: a Node built-in module the embedded engines lack)
+// needs: node (AbortController: a global of Node's the embedded engines lack; its diagnostics_channel they have)
 // Package: lru-cache. A cache with max size, sizeCalculation, TTL-free
 // entries, a dispose callback and fetchMethod (async fill); its content and
 // recency order move with the program.

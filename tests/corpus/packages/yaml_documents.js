@@ -1,4 +1,3 @@
-// needs: node (buffer, process: a Node built-in module the embedded engines lack)
 // Package: yaml (eemeli/yaml v2). Document objects with comments and anchors
 // are parsed once, then edited through the Document API one tick at a time.
 const YAML = require('yaml');
