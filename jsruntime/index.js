@@ -385,6 +385,8 @@ function program(meta, table, embedded) {
   const host = typeof embedder === 'function' ? embedder(loop) : makeNodeHost(meta.hostRequire);
   rt.host = host;
   rt.meta = meta;
+  // RegExp.$1, lastMatch...: made by a host whose engine lacks them, for a program that reads them
+  if (meta.regexpStatics && typeof host.regexpStatics === 'function') host.regexpStatics();
   registry.setProgramFns(meta.fns);
   rt.async = { promises, generators };
   loop.host = host;

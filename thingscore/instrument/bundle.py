@@ -253,6 +253,8 @@ def _instrument(main: Path, parser_name: str, cache: bool = True) -> Instrumente
             "fns": fns, "why": why, "scopes": scopes}
     if graph.builtins:
         meta["builtins"] = graph.builtins  # built-ins the program gets as bundled code (substitutes.py)
+    if any(_result(graph, p).regexp_statics for p in good):
+        meta["regexpStatics"] = 1  # reads RegExp.$1...: an engine without them is given them (qjs_regexp.js)
     if any(_result(graph, p).dynamic_code for p in good):
         meta["dyn"] = 1  # makes functions from strings: their source moves (jsruntime/dynamic_code.js)
         # where the code it makes at run time is instrumented, its ids start here (instrument/dynamic.py)
