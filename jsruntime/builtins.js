@@ -218,6 +218,15 @@ class Builtins {
     this.moduleExports.set(name.startsWith('node:') ? name.slice(5) : name, exportsValue);
     const base = 'require(' + JSON.stringify(name) + ')';
     this.add(exportsValue, base);
+    // A package may patch a host module (graceful-fs replaces fs.close and fs.closeSync with
+    // wrappers holding the originals, and hangs its queue on fs under a registered symbol): the
+    // members keep the names they had when the program first got the module, and a snapshot
+    // carries the program's changes to it, as it does for the patched global objects. (Not
+    // `process`, whose own state the runtime records apart: exit code, listeners.)
+    if (isObj(exportsValue) && exportsValue !== this.host.process) {
+      this.recordBaseline(exportsValue);
+      if (typeof exportsValue === 'function' && isObj(exportsValue.prototype)) this.recordBaseline(exportsValue.prototype);
+    }
     this.nameInstanceSymbols(this.moduleExports.get(name.startsWith('node:') ? name.slice(5) : name), name, base);
   }
 
@@ -251,16 +260,22 @@ class Builtins {
     return samples.get(cls);
   }
 
+  /** Remember an object's own properties as they are now: a snapshot carries what changes. */
+  recordBaseline(t) {
+    const seen = this.baselined || (this.baselined = new Set());
+    if (seen.has(t)) return; // 'fs' and 'node:fs' are one object
+    seen.add(t);
+    const m = new Map();
+    for (const key of Reflect.ownKeys(t)) m.set(key, Object.getOwnPropertyDescriptor(t, key));
+    this.baselines.push([t, m]);
+  }
+
   recordBaselines() {
     const targets = [globalThis, Object.prototype, Array.prototype, Function.prototype, String.prototype,
       Number.prototype, Boolean.prototype, Symbol.prototype, Date.prototype, RegExp.prototype,
       Error.prototype, Map.prototype, Set.prototype, Promise.prototype, Math, JSON, Object, Array,
       Number, String, Reflect, console];
-    for (const t of targets) {
-      const m = new Map();
-      for (const key of Reflect.ownKeys(t)) m.set(key, Object.getOwnPropertyDescriptor(t, key));
-      this.baselines.push([t, m]);
-    }
+    for (const t of targets) this.recordBaseline(t);
   }
 
   /** Resolve a path written by pathOf, in this engine. */
@@ -446,4 +461,4 @@ function keyPath(objPath, sym, holder) {
   return objPath + '@sym[@@' + symbolToken(sym, holder) + ']';
 }
 
-module.exports = { Builtins, INTRINSIC_GETTERS };
+module.exports = { memberPath, Builtins, INTRINSIC_GETTERS };
