@@ -304,6 +304,7 @@ class Builtins {
     } else {
       const m = /^[A-Za-z_$][\w$]*/.exec(path);
       if (!m) throw new Error('bad builtin path ' + path);
+      if (NODE_GLOBALS.has(m[0]) && !this.hasRoot(m[0])) return this.standIn(path, m[0]);
       cur = this.extraRoot(m[0]);
       i = m[0].length;
     }
@@ -376,6 +377,40 @@ class Builtins {
     return Reflect.apply(d.get, obj, []);
   }
 
+  hasRoot(name) {
+    return (this.extraRoots !== undefined && name in this.extraRoots) || name in globalThis;
+  }
+
+  /**
+   * What a snapshot's engine object stands for on an engine that lacks it: a global of Node's
+   * that this engine has not (AbortController, URL, Blob...), which a package keeps in a
+   * module variable on node (the npm readable-stream: `const AbortController =
+   * globalThis.AbortController || require('abort-controller').AbortController`). The program
+   * moves on and fails only if it uses the thing here, with an error that says so. The
+   * stand-in keeps the path: moved back to node, it is node's object again.
+   */
+  standIn(path, global) {
+    const made = this.standIns || (this.standIns = new Map());
+    let fn = made.get(path);
+    if (fn !== undefined) return fn;
+    const engine = this.host.name;
+    const fail = () => {
+      const err = new Error((path === global ? '' : path + ' is not available: ') + global + " is a global of Node's " +
+        'that the ' + engine + ' runtime lacks: the program got it where it ran before (run this program on the node runtime)');
+      err.code = 'ERR_THINGS_NO_BUILTIN';
+      return err;
+    };
+    if (path === global) {
+      fn = { [global]: function () { throw fail(); } }[global]; // constructible, as the class is
+      Object.defineProperty(fn, 'prototype', { value: this.standIn(path + '.prototype', global), writable: false });
+    } else {
+      fn = { standIn() { throw fail(); } }.standIn;
+    }
+    made.set(path, fn);
+    this.pathOf.set(fn, path);
+    return fn;
+  }
+
   extraRoot(name) {
     if (this.extraRoots && name in this.extraRoots) return this.extraRoots[name];
     if (name in globalThis) return globalThis[name];
@@ -389,6 +424,19 @@ const INSTANCE_SYMBOLS = {
   async_hooks: { AsyncResource: ['things'] },
 };
 const LAZY_GLOBAL_OBJECTS = ['performance', 'crypto', 'navigator'];
+// Node's globals that an embedded engine may lack (web platform classes and functions): a
+// snapshot naming one resumes there with a stand-in (Builtins.standIn), not a refusal.
+const NODE_GLOBALS = new Set(['AbortController', 'AbortSignal', 'EventTarget', 'Event', 'CustomEvent',
+  'DOMException', 'Blob', 'File', 'URL', 'URLSearchParams', 'BroadcastChannel', 'MessageChannel', 'MessagePort',
+  'MessageEvent', 'Headers', 'Request', 'Response', 'FormData', 'fetch', 'WebSocket', 'ReadableStream',
+  'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
+  'ReadableByteStreamController', 'ReadableStreamDefaultController', 'TransformStream',
+  'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultWriter',
+  'WritableStreamDefaultController', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'TextEncoderStream',
+  'TextDecoderStream', 'CompressionStream', 'DecompressionStream', 'structuredClone', 'atob', 'btoa',
+  'performance', 'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure',
+  'PerformanceObserver', 'PerformanceObserverEntryList', 'PerformanceResourceTiming', 'crypto', 'Crypto',
+  'CryptoKey', 'SubtleCrypto', 'navigator', 'Navigator']);
 // Members of host modules that node defines as getters returning a lazily loaded value.
 const LAZY_MODULE_MEMBERS = {
   events: ['EventEmitterAsyncResource'],
