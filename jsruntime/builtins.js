@@ -218,6 +218,15 @@ class Builtins {
     this.moduleExports.set(name.startsWith('node:') ? name.slice(5) : name, exportsValue);
     const base = 'require(' + JSON.stringify(name) + ')';
     this.add(exportsValue, base);
+    // A package may patch a host module (graceful-fs replaces fs.close and fs.closeSync with
+    // wrappers holding the originals, and hangs its queue on fs under a registered symbol): the
+    // members keep the names they had when the program first got the module, and a snapshot
+    // carries the program's changes to it, as it does for the patched global objects. (Not
+    // `process`, whose own state the runtime records apart: exit code, listeners.)
+    if (isObj(exportsValue) && exportsValue !== this.host.process) {
+      this.recordBaseline(exportsValue);
+      if (typeof exportsValue === 'function' && isObj(exportsValue.prototype)) this.recordBaseline(exportsValue.prototype);
+    }
     this.nameInstanceSymbols(this.moduleExports.get(name.startsWith('node:') ? name.slice(5) : name), name, base);
   }
 
@@ -251,16 +260,22 @@ class Builtins {
     return samples.get(cls);
   }
 
+  /** Remember an object's own properties as they are now: a snapshot carries what changes. */
+  recordBaseline(t) {
+    const seen = this.baselined || (this.baselined = new Set());
+    if (seen.has(t)) return; // 'fs' and 'node:fs' are one object
+    seen.add(t);
+    const m = new Map();
+    for (const key of Reflect.ownKeys(t)) m.set(key, Object.getOwnPropertyDescriptor(t, key));
+    this.baselines.push([t, m]);
+  }
+
   recordBaselines() {
     const targets = [globalThis, Object.prototype, Array.prototype, Function.prototype, String.prototype,
       Number.prototype, Boolean.prototype, Symbol.prototype, Date.prototype, RegExp.prototype,
       Error.prototype, Map.prototype, Set.prototype, Promise.prototype, Math, JSON, Object, Array,
       Number, String, Reflect, console];
-    for (const t of targets) {
-      const m = new Map();
-      for (const key of Reflect.ownKeys(t)) m.set(key, Object.getOwnPropertyDescriptor(t, key));
-      this.baselines.push([t, m]);
-    }
+    for (const t of targets) this.recordBaseline(t);
   }
 
   /** Resolve a path written by pathOf, in this engine. */
@@ -289,6 +304,7 @@ class Builtins {
     } else {
       const m = /^[A-Za-z_$][\w$]*/.exec(path);
       if (!m) throw new Error('bad builtin path ' + path);
+      if (NODE_GLOBALS.has(m[0]) && !this.hasRoot(m[0])) return this.standIn(path, m[0]);
       cur = this.extraRoot(m[0]);
       i = m[0].length;
     }
@@ -361,6 +377,40 @@ class Builtins {
     return Reflect.apply(d.get, obj, []);
   }
 
+  hasRoot(name) {
+    return (this.extraRoots !== undefined && name in this.extraRoots) || name in globalThis;
+  }
+
+  /**
+   * What a snapshot's engine object stands for on an engine that lacks it: a global of Node's
+   * that this engine has not (AbortController, URL, Blob...), which a package keeps in a
+   * module variable on node (the npm readable-stream: `const AbortController =
+   * globalThis.AbortController || require('abort-controller').AbortController`). The program
+   * moves on and fails only if it uses the thing here, with an error that says so. The
+   * stand-in keeps the path: moved back to node, it is node's object again.
+   */
+  standIn(path, global) {
+    const made = this.standIns || (this.standIns = new Map());
+    let fn = made.get(path);
+    if (fn !== undefined) return fn;
+    const engine = this.host.name;
+    const fail = () => {
+      const err = new Error((path === global ? '' : path + ' is not available: ') + global + " is a global of Node's " +
+        'that the ' + engine + ' runtime lacks: the program got it where it ran before (run this program on the node runtime)');
+      err.code = 'ERR_THINGS_NO_BUILTIN';
+      return err;
+    };
+    if (path === global) {
+      fn = { [global]: function () { throw fail(); } }[global]; // constructible, as the class is
+      Object.defineProperty(fn, 'prototype', { value: this.standIn(path + '.prototype', global), writable: false });
+    } else {
+      fn = { standIn() { throw fail(); } }.standIn;
+    }
+    made.set(path, fn);
+    this.pathOf.set(fn, path);
+    return fn;
+  }
+
   extraRoot(name) {
     if (this.extraRoots && name in this.extraRoots) return this.extraRoots[name];
     if (name in globalThis) return globalThis[name];
@@ -374,6 +424,19 @@ const INSTANCE_SYMBOLS = {
   async_hooks: { AsyncResource: ['things'] },
 };
 const LAZY_GLOBAL_OBJECTS = ['performance', 'crypto', 'navigator'];
+// Node's globals that an embedded engine may lack (web platform classes and functions): a
+// snapshot naming one resumes there with a stand-in (Builtins.standIn), not a refusal.
+const NODE_GLOBALS = new Set(['AbortController', 'AbortSignal', 'EventTarget', 'Event', 'CustomEvent',
+  'DOMException', 'Blob', 'File', 'URL', 'URLSearchParams', 'BroadcastChannel', 'MessageChannel', 'MessagePort',
+  'MessageEvent', 'Headers', 'Request', 'Response', 'FormData', 'fetch', 'WebSocket', 'ReadableStream',
+  'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
+  'ReadableByteStreamController', 'ReadableStreamDefaultController', 'TransformStream',
+  'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultWriter',
+  'WritableStreamDefaultController', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'TextEncoderStream',
+  'TextDecoderStream', 'CompressionStream', 'DecompressionStream', 'structuredClone', 'atob', 'btoa',
+  'performance', 'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure',
+  'PerformanceObserver', 'PerformanceObserverEntryList', 'PerformanceResourceTiming', 'crypto', 'Crypto',
+  'CryptoKey', 'SubtleCrypto', 'navigator', 'Navigator']);
 // Members of host modules that node defines as getters returning a lazily loaded value.
 const LAZY_MODULE_MEMBERS = {
   events: ['EventEmitterAsyncResource'],
@@ -446,4 +509,4 @@ function keyPath(objPath, sym, holder) {
   return objPath + '@sym[@@' + symbolToken(sym, holder) + ']';
 }
 
-module.exports = { Builtins, INTRINSIC_GETTERS };
+module.exports = { memberPath, Builtins, INTRINSIC_GETTERS };

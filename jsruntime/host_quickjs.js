@@ -510,6 +510,9 @@
       consoleState() { return consoleImpl.getState(); },
       setConsoleState(st) { consoleImpl.setState(st); },
       extraRoots() { return { process, Buffer, console: consoleImpl.console }; },
+      // RegExp.$1, lastMatch...: V8 has them, and code written for Node reads them after a
+      // match; made only for a program that reads them (a call into JavaScript per match)
+      regexpStatics() { load('./qjs_regexp.js').installRegExpLegacy(RegExp); },
       isPromise(v) { return types.isPromise(v); },
       isProxy(v) { return types.isProxy(v); },
       proxies: load('./proxies.js'), // the instance qjs_types installed

@@ -3,9 +3,9 @@
 // knows how to snapshot the whole program at an event-loop boundary and how to resume one.
 
 const registry = require('./registry.js');
-const { Builtins } = require('./builtins.js');
+const { Builtins, memberPath } = require('./builtins.js');
 const { loop, Timeout, Immediate } = require('./timers.js');
-const { ModuleSystem, Module } = require('./modules.js');
+const { ModuleSystem, Module, makeExtensions } = require('./modules.js');
 const { takeSnapshot, SnapshotError } = require('./serialize.js');
 const { restoreSnapshot, RestoreError } = require('./restore.js');
 const { makeNodeHost } = require('./host_node.js');
@@ -84,16 +84,22 @@ function replaceGlobal(name, value) {
     configurable: d.configurable !== false });
 }
 
+/** Members of process whose state the snapshot records apart (its listeners, its exit code). */
+const PROCESS_STATE = new Set(['_events', '_eventsCount', 'exitCode']);
+
 function diffObject(s, obj, baseline, label) {
   const changed = [];
   const deleted = [];
+  const apart = obj === rt.host.process ? PROCESS_STATE : undefined;
   for (const key of Reflect.ownKeys(obj)) {
+    if (apart !== undefined && apart.has(key)) continue;
     const d = Object.getOwnPropertyDescriptor(obj, key);
     const b = baseline.get(key);
     if (b !== undefined && sameDescriptor(b, d)) continue;
     if (b !== undefined && !('value' in b) && 'value' in d && rt.builtins.isHostValue(d.value)) {
-      // A lazily loaded global (TextDecoder, ...) that materialized: still the engine's.
-      rt.builtins.add(d.value, typeof key === 'string' ? key : String(key));
+      // A lazily loaded global (TextDecoder, ...) or member of a host module that
+      // materialized: still the engine's.
+      rt.builtins.add(d.value, obj === globalThis ? String(key) : label + memberPath(key, obj));
       continue;
     }
     const k = typeof key === 'symbol' ? s.val(key, -1, label) : key;
@@ -103,6 +109,7 @@ function diffObject(s, obj, baseline, label) {
     else changed.push([k, { g: s.val(d.get, -1, lab + '@get'), s: s.val(d.set, -1, lab + '@set') }, flags]);
   }
   for (const key of baseline.keys()) {
+    if (apart !== undefined && apart.has(key)) continue;
     if (!Object.prototype.hasOwnProperty.call(obj, key)) deleted.push(typeof key === 'symbol' ? s.val(key, -1, label) : key);
   }
   return [changed, deleted];
@@ -404,6 +411,8 @@ function program(meta, table, embedded) {
   const host = typeof embedder === 'function' ? embedder(loop) : makeNodeHost(meta.hostRequire);
   rt.host = host;
   rt.meta = meta;
+  // RegExp.$1, lastMatch...: made by a host whose engine lacks them, for a program that reads them
+  if (meta.regexpStatics && typeof host.regexpStatics === 'function') host.regexpStatics();
   registry.setProgramFns(meta.fns);
   rt.async = { promises, generators };
   loop.host = host;
@@ -434,6 +443,7 @@ function program(meta, table, embedded) {
     AsyncFunctionPrototype: generators.AsyncFunctionPrototype,
     AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype, tdz: generators.TDZ };
   if (rt.globalFs) own.fs = rt.globalFs;
+  own.requireExtensions = makeExtensions();
   // a program that keeps the global eval keeps the recording one (get-intrinsic does)
   if (dynamicCode.recordingEval() !== null) own.eval = dynamicCode.recordingEval();
   // the program's timers/promises (on any engine: QuickJS has none of its own)
@@ -445,8 +455,11 @@ function program(meta, table, embedded) {
   const roots = host.extraRoots();
   for (const name of Object.keys(own)) roots['$things.' + name] = own[name];
   rt.builtins.init(roots);
-  rt.modules = new ModuleSystem(rt, table);
+  rt.builtins.recordBaseline(own.requireExtensions);
+  rt.modules = new ModuleSystem(rt, table, own.requireExtensions);
   patchGetBuiltinModule(host, rt.modules);
+  // what the program hangs on process (graceful-fs replaces process.cwd and chdir) moves with it
+  if (host.process) rt.builtins.recordBaseline(host.process);
   const restorePath = host.env('THINGS_RESTORE');
   if (embedded !== undefined || restorePath) {
     const t0 = nowMs();

@@ -15,8 +15,9 @@ class Module {
   }
 }
 class ModuleSystem {
-  constructor(rt, table) {
+  constructor(rt, table, extensions) {
     this.rt = rt;
+    this.extensions = extensions || makeExtensions(); // require.extensions: one object for every module, as in Node
     this.table = table;               // module id -> [moduleFunction, recreator]
     this.cache = new Map();           // module id -> module object
     this.requires = new Map();        // module id -> require function
@@ -57,6 +58,8 @@ class ModuleSystem {
       if (self.rt.host.isBuiltinModule(request)) return request;
       throw notFound(request, self.info(id).file);
     };
+    req.main = this.mainModule;
+    req.extensions = this.extensions;
     req.cache = Object.create(null);
     this.requires.set(id, req);
     this.requireOf.set(req, id);
@@ -146,6 +149,24 @@ class ModuleSystem {
   }
 }
 
+/**
+ * Node's `require.extensions` (Module._extensions): one null-prototype object shared by every
+ * require, which packages extend with loaders of their own (art-template adds '.art'). The
+ * runtime makes it before the program runs and the snapshot carries only what the program
+ * changed on it (a baseline, like a patched built-in), so an added loader survives a move.
+ * Node's own loaders read files from disk; a bundled program has none to read.
+ */
+function makeExtensions() {
+  const ext = Object.create(null);
+  for (const key of ['.js', '.json', '.node']) {
+    ext[key] = function (module, filename) { // anonymous, as Node's are
+      throw new Error("require.extensions['" + key + "'] cannot load " + String(filename) +
+        ': the program was bundled when it was instrumented, and no file is read at run time');
+    };
+  }
+  return ext;
+}
+
 /** The error of a module that did not parse or link when instrumented, thrown where Node
  * throws it: when a require() or import() loads it. */
 function loadError(error) {
@@ -166,4 +187,4 @@ function notFound(request, from) {
   return err;
 }
 
-module.exports = { ModuleSystem, Module, loadError };
+module.exports = { ModuleSystem, Module, loadError, makeExtensions };

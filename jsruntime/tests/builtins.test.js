@@ -143,3 +143,33 @@ test('symbol keys with equal descriptions, "]" in a description, Symbol() vs Sym
     const [b, entries] = trickyTable(tricky);
     assert.deepEqual(resolvesBack(b, entries), []);
   });
+
+test('a global of Node that this engine lacks resumes as a stand-in that keeps its path', () => {
+  const b = makeRt().builtins;
+  const ac = b.standIn('AbortController', 'AbortController');
+  assert.equal(b.standIn('AbortController', 'AbortController'), ac);
+  assert.equal(b.pathOf.get(ac), 'AbortController');
+  assert.equal(ac.name, 'AbortController');
+  assert.equal(ac.prototype, b.standIn('AbortController.prototype', 'AbortController'));
+  assert.equal(b.lookup(ac.prototype), 'AbortController.prototype');
+  assert.throws(() => new ac(), (e) => e.code === 'ERR_THINGS_NO_BUILTIN' && /AbortController is a global of Node's/.test(e.message));
+  assert.throws(() => b.standIn('AbortSignal.abort', 'AbortSignal')(), /AbortSignal\.abort is not available/);
+  // where the engine has it, the path is the engine's object; an unlisted unknown root is refused
+  assert.equal(b.resolve('AbortController'), globalThis.AbortController);
+  assert.throws(() => b.resolve('NoSuchGlobal.x'), /unknown builtin root/);
+});
+
+test('a host module patched by the program: its members keep their names, the patch is in its baseline diff', () => {
+  const b = makeRt().builtins;
+  const path = require('path');
+  b.walkModule('path', path);
+  const orig = path.basename;
+  try {
+    path.basename = function basename() { return 'patched'; };
+    assert.equal(b.lookup(orig), 'require("path").basename');
+    const baseline = b.baselines.find(([o]) => o === path);
+    assert.ok(baseline && baseline[1].get('basename').value === orig);
+  } finally {
+    path.basename = orig;
+  }
+});

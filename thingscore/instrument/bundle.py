@@ -260,6 +260,8 @@ def _instrument(main: Path, parser_name: str, cache: bool = True) -> Instrumente
         worker_names = web_worker_globals(main_module.program, main_module.format == "esm")
         if worker_names:
             meta["webWorker"] = worker_names  # written for a browser's Web Worker (jsruntime/web_worker.js)
+    if any(_result(graph, p).regexp_statics for p in good):
+        meta["regexpStatics"] = 1  # reads RegExp.$1...: an engine without them is given them (qjs_regexp.js)
     if any(_result(graph, p).dynamic_code for p in good):
         meta["dyn"] = 1  # makes functions from strings: their source moves (jsruntime/dynamic_code.js)
         # where the code it makes at run time is instrumented, its ids start here (instrument/dynamic.py)

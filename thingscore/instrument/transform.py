@@ -78,6 +78,10 @@ NEW_WRAPPED = frozenset(("ClassExpression", "FunctionExpression", "TaggedTemplat
 #: Global names through which a program makes functions from strings.
 DYNAMIC_CODE_NAMES = frozenset(("Function", "eval"))
 
+#: RegExp's legacy static properties (Annex B in V8; QuickJS-ng has none) read with a dot.
+REGEXP_STATICS = frozenset(("input", "$_", "lastMatch", "lastParen", "leftContext", "rightContext",
+                            *(f"${i}" for i in range(1, 10))))
+
 
 class InstrumentError(JSSyntaxError):
     """The program uses something that cannot be instrumented (``with``, declaring eval)."""
@@ -111,6 +115,7 @@ class ModuleResult:
     scopes: dict[int, list[Any]] = field(default_factory=dict)  # sid -> [parent sid, module, names, this, mutable]
     requires: list[str] = field(default_factory=list)
     dynamic_code: bool = False  # the module names Function or eval (see _dynamic_code_name)
+    regexp_statics: bool = False  # the module reads RegExp.$1, RegExp.lastMatch... (see _regexp_statics)
     # fid -> its source text's span in the module's original text (source_text.py)
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -175,6 +180,7 @@ class ModuleTransformer:
         # object literals whose functions are registered at once: [node, reporter, home?]
         self._wraps: dict[int, list] = {}
         self.dynamic_code = False  # names Function or eval: may make functions from strings
+        self.regexp_statics = False  # reads RegExp's legacy statics: an engine without them is given them
         _index_objects(program, self._prop_parent, self._depth_of_obj)
         self.privates = index_private_refs(program)
 
@@ -192,7 +198,8 @@ class ModuleTransformer:
         links = self.links
         res = ModuleResult(module_text=module_text, recreator_text=recreator,
                            module_sid=links.sid_of[self.module_scope], requires=self.requires,
-                           dynamic_code=self.dynamic_code, spans=self.spans)
+                           dynamic_code=self.dynamic_code, regexp_statics=self.regexp_statics,
+                           spans=self.spans)
         for f in self.fns:
             env_sid = links.sid_of[f.env] if f.env is not None else links.sid_of[self.module_scope]
             res.fns[f.fid] = [env_sid, f.kind, 1 if f.probe else 0]
@@ -298,6 +305,8 @@ class ModuleTransformer:
             self._dynamic_code_name(node, depth, parent, key)
         elif t == "MemberExpression" and not node["computed"] and node["property"].get("name") in DYNAMIC_CODE_NAMES:
             self.dynamic_code = True  # globalThis.Function, window.eval...
+        if t == "MemberExpression" and not self.regexp_statics:
+            self._regexp_statics(node)
 
         info: FnInfo | None = None
         if t in FUNCTION_TYPES or t in CLASS_TYPES:
@@ -338,6 +347,20 @@ class ModuleTransformer:
             self._fn_stack.pop()
         else:
             self._walk_children(node, depth)
+
+    def _regexp_statics(self, node: Node) -> None:
+        """``RegExp.$1``, ``RegExp.lastMatch``, ``RegExp['$&']`` (any computed member: its key
+        may be one) on the global RegExp: the program relies on the legacy statics V8 keeps
+        after every match. QuickJS-ng has none; its host makes them only for a program that
+        reads them (they cost a call into JavaScript on every match: jsruntime/qjs_regexp.js)."""
+        obj = node["object"]
+        if obj["type"] != "Identifier" or obj["name"] != "RegExp":
+            return
+        if not node["computed"] and node["property"].get("name") not in REGEXP_STATICS:
+            return
+        ref = self.sm.reference_of(obj)
+        if ref is not None and ref.lexical is None:
+            self.regexp_statics = True
 
     def _dynamic_code_name(self, node: Node, depth: int, parent: Node | None, key: str) -> None:
         """The global ``Function`` or ``eval``: the program makes code at run time, and the

@@ -68,7 +68,7 @@ class VendorCache:
                 module_text=r["module_text"], recreator_text=r["recreator_text"], module_sid=r["module_sid"],
                 fns={int(k): v for k, v in r["fns"].items()}, why={int(k): v for k, v in r["why"].items()},
                 scopes={int(k): v for k, v in r["scopes"].items()}, requires=list(r["requires"]),
-                dynamic_code=bool(r["dynamic_code"]),
+                dynamic_code=bool(r["dynamic_code"]), regexp_statics=bool(r["regexp_statics"]),
                 spans={int(k): (int(v[0]), int(v[1])) for k, v in r["spans"].items()})
             return {"result": result, "dynamic_specs": list(entry["dynamic_specs"]),
                     "cjs_names": entry["cjs_names"]}
