@@ -63,13 +63,12 @@ class VendorCache:
         """``{"result": ModuleResult, "dynamic_specs": [...], "cjs_names": {...}}`` or None."""
         try:
             entry = json.loads(self._key(path, source, base).read_text(encoding="utf-8"))
-            r = entry["result"]
-            result = ModuleResult(
-                module_text=r["module_text"], recreator_text=r["recreator_text"], module_sid=r["module_sid"],
-                fns={int(k): v for k, v in r["fns"].items()}, why={int(k): v for k, v in r["why"].items()},
-                scopes={int(k): v for k, v in r["scopes"].items()}, requires=list(r["requires"]),
-                dynamic_code=bool(r["dynamic_code"]), regexp_statics=bool(r["regexp_statics"]),
-                spans={int(k): (int(v[0]), int(v[1])) for k, v in r["spans"].items()})
+            r = dict(entry["result"])
+            # (JSON made the int keys strings, and the spans lists)
+            for name in ("fns", "why", "scopes"):
+                r[name] = {int(k): v for k, v in r[name].items()}
+            r["spans"] = {int(k): (int(v[0]), int(v[1])) for k, v in r["spans"].items()}
+            result = ModuleResult(**r)
             return {"result": result, "dynamic_specs": list(entry["dynamic_specs"]),
                     "cjs_names": entry["cjs_names"]}
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
