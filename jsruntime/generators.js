@@ -1085,28 +1085,8 @@ const AsyncGeneratorFunctionPrototype = machineFunctionPrototype('AsyncGenerator
 defineLink(AsyncGeneratorFunctionPrototype, 'prototype', AsyncGeneratorPrototype);
 defineLink(AsyncGeneratorPrototype, 'constructor', AsyncGeneratorFunctionPrototype);
 
-/**
- * `fn instanceof (async function () {}).constructor` (through2 tells an async transform so,
- * and is-async-function checks do the same): the constructor is the engine's %AsyncFunction%,
- * whose `prototype` (read-only) is the engine's %AsyncFunction.prototype%, which a machine
- * function does not inherit from. The engine's three constructors answer `instanceof` for
- * machine functions of their kind too; for anything else (and for a subclass) as before.
- */
-function machineInstances(sample, machineProto) {
-  const ctor = Object.getPrototypeOf(sample).constructor;
-  const ordinary = Function.prototype[Symbol.hasInstance];
-  const hasInstance = {
-    [Symbol.hasInstance](v) {
-      if (Reflect.apply(ordinary, this, [v])) return true;
-      return this === ctor && (typeof v === 'function' || (typeof v === 'object' && v !== null)) &&
-        Object.prototype.isPrototypeOf.call(machineProto, v);
-    },
-  }[Symbol.hasInstance];
-  Object.defineProperty(ctor, Symbol.hasInstance, { value: hasInstance, writable: false, enumerable: false, configurable: true });
-}
-machineInstances(function* () {}, GeneratorFunctionPrototype);
-machineInstances(async function () {}, AsyncFunctionPrototype);
-machineInstances(async function* () {}, AsyncGeneratorFunctionPrototype);
+// (`fn instanceof (async function () {}).constructor` holds as it is: a machine function's
+// prototype is the engine's own %AsyncFunction.prototype%, see machineFunctionPrototype)
 
 /** `async function*` bodies: `return $T$.agen(f, machine, tryLocs)`. */
 function agen(outerFn, machine, tryLocs) {
