@@ -471,6 +471,8 @@ module.exports = {
   ph: registry.ph,
   pref: registry.pref,
   ie: dynamicCode.ie,
+  directEvalText: dynamicCode.directEvalText,
+  callEvalUnit: dynamicCode.callEvalUnit,
   ttm: registry.ttm,
   tb: registry.tb,
   c: registry.c,

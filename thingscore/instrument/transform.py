@@ -230,7 +230,7 @@ class ModuleTransformer:
                     node = v.identifiers[0] if v.identifiers else s.node
                     raise self._error(node, f"identifier {v.name} is reserved by the instrumenter")
 
-    def _check_call(self, node: Node) -> None:
+    def _check_call(self, node: Node, depth: int) -> None:
         """Note literal ``require``/``require.resolve`` requests; refuse a sloppy direct eval."""
         callee = node["callee"]
         if (callee["type"] == "MemberExpression" and callee["object"]["type"] == "Identifier"
@@ -252,11 +252,37 @@ class ModuleTransformer:
                 scope = ref.from_scope
                 if scope is not None and not scope.is_strict:
                     self._check_sloppy_eval(node)
+                elif scope is not None:
+                    self._direct_eval_text(node, scope, depth)
             return
         request = _literal_request(node)
         # CommonJS's require, or an ES module's own made with createRequire(import.meta.url)
         if request is not None and ((name == "require" and ref.resolved is None) or name in self.require_names):
             self.requires.append(request)
+
+    def _direct_eval_text(self, node: Node, scope: Scope, depth: int) -> None:
+        """A direct eval in strict code: its text goes through ``$T$.directEvalText(text,
+        names)``, with the names the eval can see. The runtime makes a text that names none of
+        them (nor ``this``/``arguments``) a function of the program, instrumented, whose
+        closures move (jsruntime/dynamic_code.js: a parser generator's ``eval(code)``); any
+        other text is evaluated as it was. Not in a ``with`` body, whose object could hold
+        any name."""
+        args = node["arguments"]
+        if not args or args[0]["type"] == "SpreadElement" or self._in_with:
+            return
+        names: dict[str, None] = {}
+        s: Scope | None = scope
+        while s is not None and s.type != "global":
+            for v in s.variables:
+                names.setdefault(v.name, None)
+            s = s.parent
+        if not self.esm:
+            for n in CJS_NAMES:
+                names.setdefault(n, None)
+        arg = args[0]
+        # between the call (depth) and its argument (depth + 1)
+        self.edits.open(arg["start"], f"{RT}.directEvalText(", depth + 0.75)
+        self.edits.close(arg["end"], f", {json.dumps(' '.join(names))})", depth + 0.75)
 
     def _check_sloppy_eval(self, node: Node) -> None:
         """A direct eval in sloppy-mode code puts the ``var`` and function declarations of its
@@ -282,7 +308,7 @@ class ModuleTransformer:
             self._with_statement(node, depth)
             return
         if t == "CallExpression":
-            self._check_call(node)
+            self._check_call(node, depth)
         if t == "Super" and self._fn_stack:
             self._fn_stack[-1].uses_super = True
         if t == "TaggedTemplateExpression":
