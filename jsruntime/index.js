@@ -19,6 +19,7 @@ const generators = require('./generators.js');
 const { makeTimersPromises } = require('./timers_promises.js');
 const dynamicCode = require('./dynamic_code.js');
 const sourceText = require('./source_text.js');
+const arrayIterators = require('./array_iterators.js');
 
 const rt = {
   meta: null,
@@ -408,7 +409,8 @@ function program(meta, table, embedded) {
     GeneratorFunctionPrototype: generators.GeneratorFunctionPrototype,
     AsyncGeneratorPrototype: generators.AsyncGeneratorPrototype,
     AsyncFunctionPrototype: generators.AsyncFunctionPrototype,
-    AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype, tdz: generators.TDZ };
+    AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype, tdz: generators.TDZ,
+    ArrayIteratorNext: arrayIterators.next };
   if (rt.globalFs) own.fs = rt.globalFs;
   // a program that keeps the global eval keeps the recording one (get-intrinsic does)
   if (dynamicCode.recordingEval() !== null) own.eval = dynamicCode.recordingEval();
@@ -473,6 +475,8 @@ module.exports = {
   ie: dynamicCode.ie,
   directEvalText: dynamicCode.directEvalText,
   callEvalUnit: dynamicCode.callEvalUnit,
+  callIteratorMethod: arrayIterators.callIteratorMethod,
+  iteratorSymbol: Symbol.iterator,
   ttm: registry.ttm,
   tb: registry.tb,
   c: registry.c,

@@ -25,7 +25,7 @@ from .vendor_cache import VendorCache
 RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules.js", "esm.js", "values.js",
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
                  "global_fs.js", "promise.js", "generators.js", "timers_promises.js", "dynamic_code.js",
-                 "proxies.js", "node_util.js", "quiet_args.js", "source_text.js")
+                 "proxies.js", "node_util.js", "quiet_args.js", "source_text.js", "array_iterators.js")
 
 T = TypeVar("T")
 

@@ -284,6 +284,67 @@ class ModuleTransformer:
         self.edits.open(arg["start"], f"{RT}.directEvalText(", depth + 0.75)
         self.edits.close(arg["end"], f", {json.dumps(' '.join(names))})", depth + 0.75)
 
+    def _iterator_call(self, node: Node, depth: int) -> None:
+        """``a.values()``, ``a.keys()``, ``a.entries()``, ``a[Symbol.iterator]()`` (no arguments,
+        ``a`` a name, ``this`` or a chain of ``.name``): ``$T$.callIteratorMethod(a, key, 'a.values')``,
+        which gives an iterator whose array and position are data where the engine's Array
+        Iterator would keep them in slots nothing can read (jsruntime/array_iterators.js), so
+        that a program holding one across events moves (mingo's lazy pipelines). Any other
+        method is called as before; the third argument is the callee as the engine's "is not a
+        function" names it. The text from the end of ``a`` to the end of the call is cut."""
+        callee = node["callee"]
+        if node["arguments"] or node.get("optional") or callee["type"] != "MemberExpression" \
+                or callee.get("optional"):
+            return
+        obj, prop = callee["object"], callee["property"]
+        shown = self._plain_chain(obj)
+        if shown is None:
+            return
+        if not callee["computed"]:
+            if prop["type"] != "Identifier" or prop["name"] not in ("values", "keys", "entries"):
+                return
+            key = json.dumps(prop["name"])
+            shown += "." + prop["name"]
+            between = self.source[obj["end"]:prop["start"]]
+            if between.strip() != ".":
+                return
+        else:
+            if not (prop["type"] == "MemberExpression" and not prop["computed"]
+                    and prop["object"]["type"] == "Identifier" and prop["object"]["name"] == "Symbol"
+                    and prop["property"].get("name") == "iterator"):
+                return
+            ref = self.sm.reference_of(prop["object"])
+            if ref is None or ref.resolved is not None:
+                return  # a Symbol of the program's own
+            key = f"{RT}.iteratorSymbol"
+            shown += "[Symbol.iterator]"
+            if self.source[obj["end"]:prop["start"]].strip() != "[" \
+                    or self.source[prop["end"]:callee["end"]].strip() != "]":
+                return
+        rest = self.source[obj["end"]:node["end"]]
+        if "/*" in rest or "//" in rest:
+            return
+        # between the call (depth) and its callee's object (depth + 2)
+        self.edits.open(obj["start"], f"{RT}.callIteratorMethod(", depth + 0.75)
+        self.edits.close(obj["end"], f", {key}, {json.dumps(shown)})" + "\n" * rest.count("\n"), depth + 0.75)
+        self.edits.cut(obj["end"], node["end"])
+
+    @staticmethod
+    def _plain_chain(node: Node) -> str | None:
+        """``a``, ``this``, ``a.b.c``, ``this.a``: as the engine names it in a message; else None."""
+        parts: list[str] = []
+        while node["type"] == "MemberExpression" and not node["computed"] and not node.get("optional") \
+                and node["property"]["type"] == "Identifier":
+            parts.append(node["property"]["name"])
+            node = node["object"]
+        if node["type"] == "Identifier":
+            parts.append(node["name"])
+        elif node["type"] == "ThisExpression":
+            parts.append("this")
+        else:
+            return None
+        return ".".join(reversed(parts))
+
     def _check_sloppy_eval(self, node: Node) -> None:
         """A direct eval in sloppy-mode code puts the ``var`` and function declarations of its
         text in the function around it, where the instrumenter cannot see them (they would
@@ -309,6 +370,7 @@ class ModuleTransformer:
             return
         if t == "CallExpression":
             self._check_call(node, depth)
+            self._iterator_call(node, depth)
         if t == "Super" and self._fn_stack:
             self._fn_stack[-1].uses_super = True
         if t == "TaggedTemplateExpression":
