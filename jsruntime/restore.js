@@ -460,7 +460,7 @@ class Restorer {
       case 'box': return Object(this.get(e.v));
       case 'pr': return rt.async.promises.blankPromise();
       case 'gen': return rt.async.generators.blankGenerator();
-      case 'ai': return arrayIterators.blank();
+      case 'ai': return arrayIterators.blank(e.k);
       case 'ag': return rt.async.generators.blankAsyncGenerator();
       default: throw new RestoreError('malformed snapshot: unknown entry kind ' + JSON.stringify(e.t));
     }

@@ -780,7 +780,7 @@ class Serializer {
     } else if ((slot = arrayIterators.stateOf(o)) !== undefined) {
       // an iterator over an array that the program asked for by name (array_iterators.js)
       out = { t: 'ai', a: this.val(slot.a, id, '<iterated>'), i: slot.i, k: slot.k };
-      dflt = arrayIterators.proto;
+      dflt = arrayIterators.protoOf(slot.k);
     } else if (NATIVE_ITERATORS.has(proto)) {
       this.fail('cannot move a native ' + NATIVE_ITERATORS.get(proto) + ' (its position is engine state: ' +
         'iterate an array, e.g. Array.from(...), where the loop awaits or yields)', id, '');

@@ -24,6 +24,18 @@ test('steps as the engine\'s Array Iterator: sees items pushed meanwhile, done f
   }
 });
 
+test('a string\'s iterator steps over its code points as the engine\'s does', () => {
+  const s = 'a\u{1F600}b\uD800c';
+  const mine = callIteratorMethod(s, Symbol.iterator, 's[Symbol.iterator]');
+  const engine = s[Symbol.iterator]();
+  assert.equal(Object.getPrototypeOf(mine), Object.getPrototypeOf(engine));
+  assert.equal(Object.prototype.toString.call(mine), '[object String Iterator]');
+  for (let i = 0; i < 7; i++) assert.deepEqual(mine.next(), engine.next());
+  const r = roundTrip((() => { const it = callIteratorMethod(new String('x\u{1F600}y'), Symbol.iterator, 'o'); it.next(); return it; })());
+  assert.deepEqual([...r], ['\u{1F600}', 'y']);
+  assert.equal(Object.getPrototypeOf(r), Object.getPrototypeOf(engine));
+});
+
 test('other methods are called with the receiver; a missing one is named as the engine would', () => {
   const m = new Map([[1, 2]]);
   assert.deepEqual([...callIteratorMethod(m, 'keys', 'm.keys')], [1]);
