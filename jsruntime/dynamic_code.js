@@ -125,6 +125,65 @@ function ie(f) {
   return f === realEval && wrappedEval !== null ? wrappedEval : f;
 }
 
+// ---- direct evals of code that names nothing of its caller ---------------------------------
+
+// A direct eval in strict code whose text reads none of the variables its caller can see (and
+// neither `this` nor `arguments`) behaves exactly as a call of the strict function
+// `function () { 'use strict'; <text, its last expression statement returned> }` made in global
+// scope: its declarations are its own, its free names global, its completion value the last
+// expression's. Parser generators evaluate such a text (peggy: `eval(ast.code)` of
+// `(function () { ... return { parse }; })()`), whose closures then hold the parser's state.
+// The instrumenter wraps the text of every direct eval in strict code:
+// `eval($T$.directEvalText(text, 'names the caller sees'))`. When the host turns the text into
+// such a function (op `eval-unit`) and it names none of those, the function is made as a unit
+// (instrumented: its closures move) and the eval is given `$T$.callEvalUnit(n)` to evaluate
+// instead, which calls it where the eval would have run the text; else the text as it was.
+const evalConversions = new Map(); // eval text -> { fn: function text, free: [names] } | null
+const pendingEvalUnits = new Map(); // n -> the function callEvalUnit(n) calls
+let nextEvalUnit = 0;
+
+/** `$T$.directEvalText(text, names)`: what a direct eval in strict code evaluates (see above). */
+function directEvalText(text, names) {
+  if (typeof text !== 'string' || !hostInstruments || globalThis.eval !== realEval) return text;
+  let conv = evalConversions.get(text);
+  if (conv === undefined) {
+    conv = askEvalUnit(text);
+    if (evalConversions.size > 1000) evalConversions.clear();
+    evalConversions.set(text, conv);
+  }
+  if (conv === null) return text;
+  const seen = typeof names === 'string' && names !== '' ? names.split(' ') : [];
+  for (const n of conv.free) if (seen.includes(n)) return text;
+  const unit = unitFor(conv.fn);
+  const fn = unit === null ? null : fromUnit(unit, 'E');
+  if (fn === null) return text;
+  const n = nextEvalUnit++;
+  pendingEvalUnits.set(n, fn);
+  return RUNTIME_NAME + '.callEvalUnit(' + n + ')';
+}
+const RUNTIME_NAME = '$T$';
+
+/** `$T$.callEvalUnit(n)`: what the eval evaluates in place of its text. */
+function callEvalUnit(n) {
+  const fn = pendingEvalUnits.get(n);
+  pendingEvalUnits.delete(n);
+  if (fn === undefined) throw new TypeError('no such eval unit');
+  return fn();
+}
+
+/** The host's function for an eval text, or null (it cannot be one: the text stays as it is). */
+function askEvalUnit(text) {
+  let reply;
+  try {
+    reply = rtRef.host.rpc({ op: 'eval-unit', text });
+  } catch (e) {
+    return null;
+  }
+  if (reply === null || typeof reply !== 'object' || reply.error || typeof reply.fn !== 'string' ||
+      !Array.isArray(reply.free) || reply.free.some((n) => typeof n !== 'string')) return null;
+  return { fn: reply.fn, free: reply.free };
+}
+
 /** The engine's own code evaluators, and ours, which a restored event loop must never call. */
 function evaluators() {
   return [realEval, RealFunction, wrappedFunction, wrappedEval].filter((f) => f !== null);
@@ -376,5 +435,5 @@ function decodeUnits(d, allowed, fail) {
   }
 }
 
-module.exports = { install, ie, evaluators, makeDynamic, dynamicFns, isFunctionExpression, recordingEval,
+module.exports = { install, ie, directEvalText, callEvalUnit, evaluators, makeDynamic, dynamicFns, isFunctionExpression, recordingEval,
   beginSnapshot, touchUnit, touchModule, isUnit, endSnapshot, decodeUnits };

@@ -20,6 +20,7 @@ const generators = require('./generators.js');
 const { makeTimersPromises } = require('./timers_promises.js');
 const dynamicCode = require('./dynamic_code.js');
 const sourceText = require('./source_text.js');
+const arrayIterators = require('./array_iterators.js');
 
 const rt = {
   meta: null,
@@ -441,7 +442,8 @@ function program(meta, table, embedded) {
     GeneratorFunctionPrototype: generators.GeneratorFunctionPrototype,
     AsyncGeneratorPrototype: generators.AsyncGeneratorPrototype,
     AsyncFunctionPrototype: generators.AsyncFunctionPrototype,
-    AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype, tdz: generators.TDZ };
+    AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype, tdz: generators.TDZ,
+    ArrayIteratorNext: arrayIterators.next };
   if (rt.globalFs) own.fs = rt.globalFs;
   own.requireExtensions = makeExtensions();
   // a program that keeps the global eval keeps the recording one (get-intrinsic does)
@@ -510,6 +512,10 @@ module.exports = {
   ph: registry.ph,
   pref: registry.pref,
   ie: dynamicCode.ie,
+  directEvalText: dynamicCode.directEvalText,
+  callEvalUnit: dynamicCode.callEvalUnit,
+  callIteratorMethod: arrayIterators.callIteratorMethod,
+  iteratorSymbol: Symbol.iterator,
   ttm: registry.ttm,
   tb: registry.tb,
   c: registry.c,

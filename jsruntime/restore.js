@@ -15,6 +15,7 @@ class RestoreError extends Error {
 
 const IN_PROGRESS = 2;
 const { makeDynamic } = require('./dynamic_code.js');
+const arrayIterators = require('./array_iterators.js');
 const { isUtilKind } = require('./node_util.js');
 const fnToString = Function.prototype.toString;
 const INTL_OPTION = /^[A-Za-z]{1,40}$/;
@@ -459,6 +460,7 @@ class Restorer {
       case 'box': return Object(this.get(e.v));
       case 'pr': return rt.async.promises.blankPromise();
       case 'gen': return rt.async.generators.blankGenerator();
+      case 'ai': return arrayIterators.blank(e.k);
       case 'ag': return rt.async.generators.blankAsyncGenerator();
       default: throw new RestoreError('malformed snapshot: unknown entry kind ' + JSON.stringify(e.t));
     }
@@ -577,6 +579,9 @@ class Restorer {
         } catch (err) {
           throw new RestoreError('malformed snapshot: ' + err.message);
         }
+        break;
+      case 'ai':
+        if (!arrayIterators.fill(o, this.get(e.a), e.i, e.k)) throw new RestoreError('malformed snapshot: bad array iterator');
         break;
       case 'gen':
         try {

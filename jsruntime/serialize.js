@@ -87,6 +87,7 @@ const ArrayProto = Array.prototype;
 const isPrototypeOf = Object.prototype.isPrototypeOf;
 const dynamicCode = require('./dynamic_code.js');
 const sourceText = require('./source_text.js');
+const arrayIterators = require('./array_iterators.js');
 const { dynamicFns } = dynamicCode;
 
 // Intl objects are engine state made from data: a formatter is its resolved options (and a
@@ -776,6 +777,10 @@ class Serializer {
       out = { t: 'gen', st: slot.state, m: this.val(slot.machine, id, '<machine>'), ctx: this.val(slot.ctx, id, '<frame>') };
     } else if (rt.async !== undefined && (slot = rt.async.generators.asyncGeneratorSlot(o)) !== undefined) {
       out = { t: 'ag', s: this.val(slot, id, '<async generator>') };
+    } else if ((slot = arrayIterators.stateOf(o)) !== undefined) {
+      // an iterator over an array that the program asked for by name (array_iterators.js)
+      out = { t: 'ai', a: this.val(slot.a, id, '<iterated>'), i: slot.i, k: slot.k };
+      dflt = arrayIterators.protoOf(slot.k);
     } else if (NATIVE_ITERATORS.has(proto)) {
       this.fail('cannot move a native ' + NATIVE_ITERATORS.get(proto) + ' (its position is engine state: ' +
         'iterate an array, e.g. Array.from(...), where the loop awaits or yields)', id, '');

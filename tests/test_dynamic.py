@@ -243,3 +243,42 @@ def test_a_standalone_restore_brings_the_units_it_needs(things, tmp_path: Path) 
     env = {k: v for k, v in os.environ.items() if not k.startswith("THINGS_")}
     resumed = subprocess.run(["node", str(out)], capture_output=True, env=env, cwd=tmp_path, timeout=60)
     assert resumed.returncode == 0 and resumed.stdout == b"31\n41\n", resumed.stderr
+
+
+def test_a_strict_direct_eval_text_becomes_a_function_returning_its_last_expression() -> None:
+    """A parser generator's ``eval(code)`` of an IIFE: the runtime makes it a unit (its closures
+    move) when the caller has none of the names it reads (``free``)."""
+    r = dynamic.answer({"op": "eval-unit", "text": "(function () { let c = 0; return () => ++c; })()"})
+    assert r == {"fn": "function () {'use strict';\nreturn ((function () { let c = 0; return () => ++c; })()\n);\n}",
+                 "free": []}
+    r = dynamic.eval_unit("let q = 2; q * k // done")
+    assert r["fn"].endswith("let q = 2; return (q * k\n); // done\n}") and r["free"] == ["k"]
+    assert dynamic.eval_unit("var a = 1; function f() {}")["fn"].endswith("var a = 1; function f() {}\n}")
+    assert dynamic.instrument_unit(r["fn"], 1, 1)["mid"] == "dyn#1"  # the unit the runtime then asks for
+
+
+@pytest.mark.parametrize("text", [
+    "this.x",  # the caller's this
+    "(() => arguments[0])()",  # the caller's arguments
+    "eval('k')",  # an eval that could reach the caller's variables
+    "if (a) 1; else 2",  # a completion value a function body does not give
+    "return 1",  # not eval code
+    "with (o) x",  # strict
+])
+def test_a_direct_eval_text_that_could_tell_the_difference_stays_as_it_is(text: str) -> None:
+    assert dynamic.answer({"op": "eval-unit", "text": text})["error"] is True
+
+
+def test_a_direct_eval_in_strict_code_names_what_its_caller_sees() -> None:
+    from thingscore.instrument.transform import IdAllocator, transform_module
+    from thingscore.plugins import default_name, load
+
+    src = "'use strict';\nconst top = 1;\nfunction f(a) { let b; return eval(a, 2); }\n"
+    parser = load("parser", default_name("parser"))
+    res = transform_module(src, parser.parse(src, "script").program, "m.js", "m.js", IdAllocator())
+    assert 'return eval($T$.directEvalText(a, "arguments a b top f exports require module __filename __dirname"), 2);' \
+        in res.module_text
+    sloppy = "function f(a) { return eval('1 + 1'); }\n"
+    res = transform_module(sloppy, parser.parse(sloppy, "script").program, "m.js", "m.js", IdAllocator(),
+                           parse_script=lambda t: parser.parse(t, "script").program)
+    assert "directEvalText" not in res.module_text

@@ -33,7 +33,7 @@ function makeRt(opts) {
   if (opts && opts.meta) Object.assign(rt.meta, opts.meta);
   loop.host = host;
   rt.builtins = new Builtins(host);
-  const own = { Timeout, Immediate, Module };
+  const own = { Timeout, Immediate, Module, ArrayIteratorNext: require('../array_iterators.js').next };
   rt.builtins.extraRoots = Object.assign({ $things: own }, host.extraRoots());
   rt.builtins.init(Object.assign({ $things: own }, host.extraRoots()));
   for (const name of (opts && opts.modules) || ['events']) rt.builtins.walkModule(name, require(name));

@@ -71,7 +71,7 @@ def _answer(fs: FileSystem, pid: str, line: bytes) -> dict[str, Any]:
     if not isinstance(req, dict):
         return {"error": True, "code": "EINVAL", "message": "a request is a JSON object"}
     try:
-        if req.get("op") == "instrument":  # code the program makes at run time (instrument/dynamic.py)
+        if req.get("op") in dynamic.OPS:  # code the program makes at run time (instrument/dynamic.py)
             return dynamic.answer(req)
         return file_request(fs, pid, req)
     except Exception as exc:  # never the end of the thread: the program would wait forever

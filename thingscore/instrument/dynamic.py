@@ -52,6 +52,7 @@ from .bundle import run_with_big_stack
 from .cache_root import cache_root, instrumenter_fingerprint, write_entry
 from .machines import desugar, has_machine_functions, is_machine_function
 from .runtime_names import PREFIX
+from .scope import analyze
 from .syntax import child_nodes, line_col
 from .transform import IdAllocator, InstrumentError, check_eval_in_machines, transform_module
 
@@ -59,6 +60,8 @@ log = logging.getLogger("things.dynamic")
 
 #: What the runtime's evaluation context calls with the unit's function (see the module docstring).
 UNIT_CALL = f"{PREFIX}u"
+#: The requests :func:`answer` answers.
+OPS = ("instrument", "eval-unit")
 #: The environment variable that tells a runtime its host answers instrument requests.
 ENV = "THINGS_DYNAMIC_CODE"
 #: Ids are plain integers in markers (``/*$F:123*/``) and tables: keep them well inside 2**53.
@@ -106,6 +109,68 @@ def instrument_unit(text: str, fid: int, sid: int, parser: str | None = None) ->
         verify.check_modules(parse, [(mid, res.module_text, res.recreator_text, "(function () {")])
     return {"mid": mid, "module": "function () {" + res.module_text + "\n}", "recreator": res.recreator_text,
             "fns": res.fns, "why": res.why, "scopes": res.scopes, "ids": [ids.next_fid, ids.next_sid]}
+
+
+#: How a direct eval's text begins as a function (see :func:`eval_unit`).
+EVAL_UNIT_HEAD = "function () {'use strict';\n"
+_NOT_STATEMENTS = {"FunctionDeclaration", "VariableDeclaration", "ClassDeclaration", "EmptyStatement"}
+
+
+def eval_unit(text: str, parser: str | None = None) -> dict[str, Any]:
+    """The function a direct eval in strict code may call instead of evaluating ``text``
+    (jsruntime/dynamic_code.js, ``directEvalText``): ``{"fn": function text, "free": names}``.
+
+    A strict eval's code has declarations of its own and its completion value; read nothing
+    of its caller but the names in ``free`` (the runtime checks that the caller has none of
+    them), the text behaves as the body of a strict function made in global scope whose last
+    expression statement is returned (when all else in it is declarations, there is none to
+    return). Raises DynamicError for a text that could tell the difference: it reads ``this``,
+    ``arguments`` or ``eval`` (which could reach the caller's variables) or ends with another
+    statement (whose completion value a function body does not give); JSSyntaxError for one
+    the engine would refuse."""
+    parser = parser or plugins.default_name("parser")
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise DynamicError("text must be a string")
+    p = _parser(parser)
+    script = p.parse(text, "script").program  # what eval accepts: no return, new.target, super...
+    body = script["body"]
+    last = body[-1] if body else None
+    if last is not None and last["type"] == "ExpressionStatement":
+        expr = last["expression"]
+        inner = (text[:last["start"]] + "return (" + text[expr["start"]:expr["end"]] + "\n);"
+                 + text[last["end"]:])
+    elif all(st["type"] in _NOT_STATEMENTS for st in body):
+        inner = text
+    else:
+        raise DynamicError("the text's completion value is not its last expression")
+    fn = EVAL_UNIT_HEAD + inner + "\n}"
+    wrapped = p.parse("(" + fn + ")", "script").program  # strict now: with, octal, delete x...
+    sm = analyze(wrapped, "script")
+    free = sorted({ref.identifier["name"] for ref in sm.global_scope.through})
+    if "eval" in free:
+        raise DynamicError("the text names eval")
+    function = wrapped["body"][0]["expression"]
+    own = sm.acquire(function)
+    args = own.set.get("arguments") if own is not None else None
+    if args is not None and any(ref.resolved is args for s in sm.scopes for ref in s.references):
+        raise DynamicError("the text reads arguments")
+    if _reads_this(function["body"]):
+        raise DynamicError("the text reads this")
+    return {"fn": fn, "free": free}
+
+
+def _reads_this(node: Any) -> bool:
+    """Does code outside any non-arrow function in ``node`` read ``this`` (or use ``super``)?
+    Class bodies count as outside, which only makes this refuse more."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n["type"] in ("ThisExpression", "Super"):
+            return True
+        for _key, child in child_nodes(n):
+            if child["type"] not in ("FunctionExpression", "FunctionDeclaration"):
+                stack.append(child)
+    return False
 
 
 def _check_shape(program: Any, source: str) -> None:
@@ -200,6 +265,8 @@ def answer(req: dict[str, Any], parser: str | None = None) -> dict[str, Any]:
     """The answer to one ``{"op": "instrument", ...}`` request (never raises)."""
     parser = parser or plugins.default_name("parser")
     try:
+        if req.get("op") == "eval-unit":
+            return eval_unit(req.get("text"), parser)  # type: ignore[arg-type]
         reply = cached_unit(req.get("text"), req.get("fid"), req.get("sid"), parser)  # type: ignore[arg-type]
         return {**reply, "v": version(parser)}
     except JSSyntaxError as exc:  # what cannot be instrumented: the runtime keeps the function as it is
@@ -225,7 +292,7 @@ def serve(requests: IO[bytes], replies: IO[bytes], parser: str | None = None,
             req = json.loads(line)
         except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
             req = None
-        if isinstance(req, dict) and req.get("op") == "instrument":
+        if isinstance(req, dict) and req.get("op") in OPS:
             return answer(req, parser)
         return {"error": True, "code": "ENOSYS", "message": "no such request here"}
 

@@ -37,12 +37,20 @@ class EditList:
         self._edits: list[Insertion] = []
         self._sorted: list[Insertion] | None = None
         self._seq = 0
+        self._cuts: list[tuple[int, int]] = []  # spans of the source left out of every rendering
 
     def open(self, offset: int, text: str, depth: float) -> None:
         self._add(Insertion(offset, text, depth, OPEN))
 
     def close(self, offset: int, text: str, depth: float) -> None:
         self._add(Insertion(offset, text, depth, CLOSE))
+
+    def cut(self, start: int, end: int) -> None:
+        """Leave source[start:end] out of every rendering (an insertion at ``start`` stands for
+        it): for the few rewrites that replace a little text (``a.values()``, see
+        ModuleTransformer._iterator_call). The caller keeps its newlines (lines stay where
+        they were) and puts no insertion strictly inside it."""
+        self._cuts.append((start, end))
 
     def _add(self, ins: Insertion) -> None:
         self._edits.append(ins)
@@ -90,6 +98,8 @@ class EditList:
         lo = _bisect(edits, start)
         out: list[str] = []
         pos = start
+        if self._cuts:
+            cuts = [*self._cuts, *(cuts or [])]
         text = self.source if not cuts else _CutSource(self.source, cuts)
         for i in range(lo, len(edits)):
             e = edits[i]

@@ -237,7 +237,7 @@ class ModuleTransformer:
                     node = v.identifiers[0] if v.identifiers else s.node
                     raise self._error(node, f"identifier {v.name} is reserved by the instrumenter")
 
-    def _check_call(self, node: Node) -> None:
+    def _check_call(self, node: Node, depth: int) -> None:
         """Note literal ``require``/``require.resolve`` requests; refuse a sloppy direct eval."""
         callee = node["callee"]
         if (callee["type"] == "MemberExpression" and callee["object"]["type"] == "Identifier"
@@ -259,11 +259,98 @@ class ModuleTransformer:
                 scope = ref.from_scope
                 if scope is not None and not scope.is_strict:
                     self._check_sloppy_eval(node)
+                elif scope is not None:
+                    self._direct_eval_text(node, scope, depth)
             return
         request = _literal_request(node)
         # CommonJS's require, or an ES module's own made with createRequire(import.meta.url)
         if request is not None and ((name == "require" and ref.resolved is None) or name in self.require_names):
             self.requires.append(request)
+
+    def _direct_eval_text(self, node: Node, scope: Scope, depth: int) -> None:
+        """A direct eval in strict code: its text goes through ``$T$.directEvalText(text,
+        names)``, with the names the eval can see. The runtime makes a text that names none of
+        them (nor ``this``/``arguments``) a function of the program, instrumented, whose
+        closures move (jsruntime/dynamic_code.js: a parser generator's ``eval(code)``); any
+        other text is evaluated as it was. Not in a ``with`` body, whose object could hold
+        any name."""
+        args = node["arguments"]
+        if not args or args[0]["type"] == "SpreadElement" or self._in_with:
+            return
+        names: dict[str, None] = {}
+        s: Scope | None = scope
+        while s is not None and s.type != "global":
+            for v in s.variables:
+                names.setdefault(v.name, None)
+            s = s.parent
+        if not self.esm:
+            for n in CJS_NAMES:
+                names.setdefault(n, None)
+        arg = args[0]
+        # between the call (depth) and its argument (depth + 1)
+        self.edits.open(arg["start"], f"{RT}.directEvalText(", depth + 0.75)
+        self.edits.close(arg["end"], f", {json.dumps(' '.join(names))})", depth + 0.75)
+
+    def _iterator_call(self, node: Node, depth: int) -> None:
+        """``a.values()``, ``a.keys()``, ``a.entries()``, ``a[Symbol.iterator]()`` (no arguments,
+        ``a`` a name, ``this`` or a chain of ``.name``): ``$T$.callIteratorMethod(a, key, 'a.values')``,
+        which gives an iterator whose array and position are data where the engine's Array
+        Iterator would keep them in slots nothing can read (jsruntime/array_iterators.js), so
+        that a program holding one across events moves (mingo's lazy pipelines). Any other
+        method is called as before; the third argument is the callee as the engine's "is not a
+        function" names it. The text from the end of ``a`` to the end of the call is cut."""
+        callee = node["callee"]
+        if node["arguments"] or node.get("optional") or callee["type"] != "MemberExpression" \
+                or callee.get("optional"):
+            return
+        obj, prop = callee["object"], callee["property"]
+        shown = self._plain_chain(obj)
+        if shown is None:
+            return
+        if not callee["computed"]:
+            if prop["type"] != "Identifier" or prop["name"] not in ("values", "keys", "entries"):
+                return
+            key = json.dumps(prop["name"])
+            shown += "." + prop["name"]
+            between = self.source[obj["end"]:prop["start"]]
+            if between.strip() != ".":
+                return
+        else:
+            if not (prop["type"] == "MemberExpression" and not prop["computed"]
+                    and prop["object"]["type"] == "Identifier" and prop["object"]["name"] == "Symbol"
+                    and prop["property"].get("name") == "iterator"):
+                return
+            ref = self.sm.reference_of(prop["object"])
+            if ref is None or ref.resolved is not None:
+                return  # a Symbol of the program's own
+            key = f"{RT}.iteratorSymbol"
+            shown += "[Symbol.iterator]"
+            if self.source[obj["end"]:prop["start"]].strip() != "[" \
+                    or self.source[prop["end"]:callee["end"]].strip() != "]":
+                return
+        rest = self.source[obj["end"]:node["end"]]
+        if "/*" in rest or "//" in rest:
+            return
+        # between the call (depth) and its callee's object (depth + 2)
+        self.edits.open(obj["start"], f"{RT}.callIteratorMethod(", depth + 0.75)
+        self.edits.close(obj["end"], f", {key}, {json.dumps(shown)})" + "\n" * rest.count("\n"), depth + 0.75)
+        self.edits.cut(obj["end"], node["end"])
+
+    @staticmethod
+    def _plain_chain(node: Node) -> str | None:
+        """``a``, ``this``, ``a.b.c``, ``this.a``: as the engine names it in a message; else None."""
+        parts: list[str] = []
+        while node["type"] == "MemberExpression" and not node["computed"] and not node.get("optional") \
+                and node["property"]["type"] == "Identifier":
+            parts.append(node["property"]["name"])
+            node = node["object"]
+        if node["type"] == "Identifier":
+            parts.append(node["name"])
+        elif node["type"] == "ThisExpression":
+            parts.append("this")
+        else:
+            return None
+        return ".".join(reversed(parts))
 
     def _check_sloppy_eval(self, node: Node) -> None:
         """A direct eval in sloppy-mode code puts the ``var`` and function declarations of its
@@ -289,7 +376,8 @@ class ModuleTransformer:
             self._with_statement(node, depth)
             return
         if t == "CallExpression":
-            self._check_call(node)
+            self._check_call(node, depth)
+            self._iterator_call(node, depth)
         if t == "Super" and self._fn_stack:
             self._fn_stack[-1].uses_super = True
         if t == "TaggedTemplateExpression":
