@@ -364,17 +364,22 @@ def check_event_loop_order_is_nodes(s: RuntimeSubject) -> None:
     assert out[:len(head)] == head and sorted(out) == sorted(expected), f"{out} against node's {expected}"
 
 
+def _stopped_for(s: RuntimeSubject, source: str, limits: Limits, reason: str, what: str) -> None:
+    """``source`` run under ``limits`` is stopped: non-zero exit, ``stop_reason`` == ``reason``."""
+    rc, r = _run(s, StartRequest(program=_program(s, source), cwd=s.work, limits=limits), timeout=120)
+    assert rc != 0, f"a program over its {what} limit was not stopped"
+    assert getattr(r.proc, "stop_reason", None) == reason, \
+        f"stop_reason {getattr(r.proc, 'stop_reason', None)!r}; stderr: {bytes(r.err)[-300:]!r}"
+    assert b"Traceback" not in r.err
+
+
 @check()
 def check_memory_limit(s: RuntimeSubject) -> None:
     """A program over its memory limit is stopped: non-zero exit, stop_reason says which limit."""
     limits = Limits(memory_mb=64)
     grow = ("const keep = [];\nsetInterval(() => { for (let i = 0; i < 200; i++) "
             "keep.push(new Array(10000).fill(i)); }, 1);\n")
-    rc, r = _run(s, StartRequest(program=_program(s, grow), cwd=s.work, limits=limits), timeout=120)
-    assert rc != 0, "a program over its memory limit was not stopped"
-    assert getattr(r.proc, "stop_reason", None) == limits.memory_reason(), \
-        f"stop_reason {getattr(r.proc, 'stop_reason', None)!r}; stderr: {bytes(r.err)[-300:]!r}"
-    assert b"Traceback" not in r.err
+    _stopped_for(s, grow, limits, limits.memory_reason(), "memory")
 
 
 @check()
@@ -382,11 +387,7 @@ def check_cpu_limit(s: RuntimeSubject) -> None:
     """A program over its CPU-time limit is stopped: non-zero exit, stop_reason says which limit."""
     limits = Limits(cpu_seconds=1)
     spin = "let x = 0;\nsetInterval(() => { for (let i = 0; i < 1e6; i++) x += i; }, 1);\n"
-    rc, r = _run(s, StartRequest(program=_program(s, spin), cwd=s.work, limits=limits), timeout=120)
-    assert rc != 0, "a program over its CPU limit was not stopped"
-    assert getattr(r.proc, "stop_reason", None) == limits.cpu_reason(), \
-        f"stop_reason {getattr(r.proc, 'stop_reason', None)!r}; stderr: {bytes(r.err)[-300:]!r}"
-    assert b"Traceback" not in r.err
+    _stopped_for(s, spin, limits, limits.cpu_reason(), "CPU")
 
 
 @check()

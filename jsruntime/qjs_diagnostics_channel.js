@@ -97,7 +97,7 @@ function makeDiagnosticsChannel() {
     }
     tracePromise(fn, context = {}, thisArg, ...args) {
       if (!this.hasSubscribers) return Reflect.apply(fn, thisArg, args);
-      const { start, end, asyncStart, asyncEnd, error } = this;
+      const { start, asyncStart, asyncEnd, error } = this;
       const reject = (err) => {
         context.error = err;
         error.publish(context);
@@ -112,20 +112,12 @@ function makeDiagnosticsChannel() {
         return result;
       };
       start.publish(context);
-      try {
-        const promise = Reflect.apply(fn, thisArg, args);
-        return Promise.prototype.then.call(promise, resolve, reject);
-      } catch (err) {
-        context.error = err;
-        error.publish(context);
-        throw err;
-      } finally {
-        end.publish(context);
-      }
+      return this._traced(context, () => Promise.prototype.then.call(Reflect.apply(fn, thisArg, args), resolve,
+        reject));
     }
     traceCallback(fn, position = -1, context = {}, thisArg, ...args) {
       if (!this.hasSubscribers) return Reflect.apply(fn, thisArg, args);
-      const { start, end, asyncStart, asyncEnd, error } = this;
+      const { start, asyncStart, asyncEnd, error } = this;
       const callback = args.at(position);
       const wrapped = function (err, res) {
         if (err) { context.error = err; error.publish(context); } else { context.result = res; }
@@ -138,14 +130,18 @@ function makeDiagnosticsChannel() {
       };
       args.splice(position, 1, wrapped);
       start.publish(context);
+      return this._traced(context, () => Reflect.apply(fn, thisArg, args));
+    }
+    /** The synchronous part of a trace: `end` after it, `error` when it throws. */
+    _traced(context, run) {
       try {
-        return Reflect.apply(fn, thisArg, args);
+        return run();
       } catch (err) {
         context.error = err;
-        error.publish(context);
+        this.error.publish(context);
         throw err;
       } finally {
-        end.publish(context);
+        this.end.publish(context);
       }
     }
   }

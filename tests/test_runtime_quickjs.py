@@ -17,7 +17,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from things_plugins.runtimes.quickjs import QuickjsRuntime
@@ -160,25 +162,31 @@ def test_cpu_limit_is_a_clean_error(tmp_path: Path) -> None:
     assert time.monotonic() - started < 20
 
 
+def _local_cluster(tmp_path: Path) -> tuple[Any, Callable[[str], Any]]:
+    """A global FS in tmp_path and a maker of clients of one in-process pub/sub bus."""
+    import uuid
+
+    bus = f"local://{uuid.uuid4().hex}"
+    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
+
+    def pubsub(cid: str) -> Any:
+        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
+        ps.connect()
+        return ps
+
+    return fs, pubsub
+
+
 @pytest.mark.parametrize("engine", ["quickjs", "v8"])
 def test_worker_on_an_embedded_engine_migrates_to_and_from_node(tmp_path: Path, engine: str) -> None:
     """`things worker --runtime quickjs|v8`: a worker of each engine, a program moved between them."""
-    import uuid
-
     from conftest import PROGRAMS
 
     from thingscore.control import protocol
     from thingscore.control.dispatcher import Dispatcher
     from thingscore.control.worker import Worker
 
-    bus = f"local://{uuid.uuid4().hex}"
-    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
-
-    def pubsub(cid: str):  # type: ignore[no-untyped-def]
-        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
-        ps.connect()
-        return ps
-
+    fs, pubsub = _local_cluster(tmp_path)
     workers = {"Q": Worker("Q", pubsub("Q"), fs, runtime=engine, heartbeat=0.2, migrate_timeout=15),
                "N": Worker("N", pubsub("N"), fs, runtime="node", heartbeat=0.2, migrate_timeout=15)}
     for w in workers.values():
@@ -218,19 +226,10 @@ def test_a_move_to_a_runtime_that_lacks_a_builtin_in_use_is_refused_before_it_st
     """A program on node that loaded `zlib` cannot be restored on QuickJS (no zlib there): the
     migration is refused before any snapshot, naming the module and the target's runtime, and
     the program runs on where it was; a program that uses only what QuickJS has moves."""
-    import uuid
-
     from thingscore.control.dispatcher import Dispatcher, DispatchError
     from thingscore.control.worker import Worker
 
-    bus = f"local://{uuid.uuid4().hex}"
-    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
-
-    def pubsub(cid: str):  # type: ignore[no-untyped-def]
-        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
-        ps.connect()
-        return ps
-
+    fs, pubsub = _local_cluster(tmp_path)
     workers = [Worker("N", pubsub("N"), fs, runtime="node", heartbeat=0.2, migrate_timeout=15),
                Worker("Q", pubsub("Q"), fs, runtime="quickjs", heartbeat=0.2, migrate_timeout=15)]
     for w in workers:
