@@ -37,7 +37,7 @@ from .runtime_names import PREFIX, RT
 from .scope import analyze
 from .scope_model import IMPORT_BINDING
 from .source_text import skip_trivia
-from .syntax import FUNCTION_TYPES, Node, child_nodes, line_col
+from .syntax import FUNCTION_TYPES, Node, child_nodes, line_col, pattern_names
 
 DEFAULT_LOCAL = f"{PREFIX}d"
 # Names a module's code may use without declaring them that are not its variables.
@@ -246,24 +246,6 @@ def _declared_names(decl: Node) -> list[str]:
     for d in decl["declarations"]:
         pattern_names(d["id"], names)
     return names
-
-
-def pattern_names(p: Node, out: list[str]) -> None:
-    """The names a binding pattern binds, appended to ``out``."""
-    t = p["type"]
-    if t == "Identifier":
-        out.append(p["name"])
-    elif t == "ObjectPattern":
-        for prop in p["properties"]:
-            pattern_names(prop["argument"] if prop["type"] == "RestElement" else prop["value"], out)
-    elif t == "ArrayPattern":
-        for e in p["elements"]:
-            if e is not None:
-                pattern_names(e, out)
-    elif t == "RestElement":
-        pattern_names(p["argument"], out)
-    elif t == "AssignmentPattern":
-        pattern_names(p["left"], out)
 
 
 class _Edits:

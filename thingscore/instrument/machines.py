@@ -49,7 +49,7 @@ from .inferred_names import computed_key_value, inferred_name
 from .scope import ScopeManager, analyze
 from .scope_entry import after_directives, directive_terminator
 from .scope_model import Variable
-from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
+from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col, may_declare
 from .verify import output_error
 
 CTX = "$ctx"
@@ -1849,12 +1849,14 @@ def _hoisted_position(source: str, container: Node | None) -> tuple[int, str] | 
     return after_directives(body, start), directive_terminator(source, body)
 
 
-def _sloppy_own_name_writes(source: str, program: Node, source_type: str) -> str:
+def _sloppy_own_name_writes(source: str, program: Node, source_type: str, parse: Any = None) -> str:
     """Sloppy code ignores an assignment to a named function expression's own name (strict
     code throws a TypeError). The rewrite binds a generator or async function expression's
     name with a ``const`` (its stub, see _stub), which always throws: in sloppy code such a
     write becomes the value it would have assigned (``f = v`` is ``(v)``, ``f += v`` is
-    ``(f + (v))``, ``f++`` is ``(+f)``). A destructuring target keeps the TypeError."""
+    ``(f + (v))``, ``f++`` is ``(+f)``). A destructuring target keeps the TypeError. The same
+    goes for a sloppy direct ``eval`` of a string literal in such a function (its text is
+    rewritten in place; a computed text still meets the ``const``)."""
     fns: list[Node] = []
     stack = [program]
     while stack:
@@ -1868,30 +1870,67 @@ def _sloppy_own_name_writes(source: str, program: Node, source_type: str) -> str
     parents = _parents(program)
     edits: list[tuple[int, int, str]] = []
     for fn in fns:
+        own = fn["id"]["name"]
         for scope in mgr.acquire_all(fn):
-            var = scope.set.get(fn["id"]["name"]) if scope.type == "function-expression-name" else None
-            for ref in var.references if var is not None else []:
-                if not ref.is_write() or ref.from_scope.is_strict:
-                    continue
-                ident = ref.identifier
-                parent = parents.get(id(ident))
-                if parent is None:
-                    continue
-                if parent["type"] == "AssignmentExpression" and parent["left"] is ident:
-                    op, right = parent["operator"], parent["right"]
-                    if op == "=":
-                        edits.append((ident["start"], right["start"], "("))
-                    else:
-                        edits.append((ident["start"], ident["start"], "("))
-                        edits.append((ident["end"], right["start"], f" {op[:-1]} ("))
-                        edits.append((right["end"], right["end"], ")"))
-                    edits.append((right["end"], right["end"], ")"))
-                elif parent["type"] == "UpdateExpression":
-                    name = ident["name"]
-                    step = "+ 1" if parent["operator"] == "++" else "- 1"
-                    edits.append((parent["start"], parent["end"],
-                                  f"(+{name} {step})" if parent["prefix"] else f"(+{name})"))
+            var = scope.set.get(own) if scope.type == "function-expression-name" else None
+            refs = [] if var is None else [r for r in var.references if r.is_write() and not r.from_scope.is_strict]
+            edits.extend(_ignored_write_edits(refs, parents))
+            if var is not None and parse is not None and not scope.is_strict and not may_declare(fn, own):
+                edits.extend(_eval_literal_edits(fn, own, parse))
     return _apply_edits(source, edits)
+
+
+def _ignored_write_edits(refs: list[Any], parents: dict[int, Node]) -> list[tuple[int, int, str]]:
+    """The edits that turn each write reference into the value it would have written."""
+    edits: list[tuple[int, int, str]] = []
+    for ref in refs:
+        ident = ref.identifier
+        parent = parents.get(id(ident))
+        if parent is None:
+            continue
+        if parent["type"] == "AssignmentExpression" and parent["left"] is ident:
+            op, right = parent["operator"], parent["right"]
+            if op == "=":
+                edits.append((ident["start"], right["start"], "("))
+            else:
+                edits.append((ident["start"], ident["start"], "("))
+                edits.append((ident["end"], right["start"], f" {op[:-1]} ("))
+                edits.append((right["end"], right["end"], ")"))
+            edits.append((right["end"], right["end"], ")"))
+        elif parent["type"] == "UpdateExpression":
+            name = ident["name"]
+            step = "+ 1" if parent["operator"] == "++" else "- 1"
+            edits.append((parent["start"], parent["end"],
+                          f"(+{name} {step})" if parent["prefix"] else f"(+{name})"))
+    return edits
+
+
+def _eval_literal_edits(fn: Node, own: str, parse: Any) -> list[tuple[int, int, str]]:
+    """``eval('own = 1')`` inside the sloppy function ``fn``: the literal's text with its
+    writes to ``own`` ignored, as the engine's name binding would ignore them."""
+    edits: list[tuple[int, int, str]] = []
+    stack: list[Node] = [fn["body"]]
+    while stack:
+        n = stack.pop()
+        stack.extend(c for _, c in child_nodes(n))
+        callee = n.get("callee") if n["type"] == "CallExpression" else None
+        if not (callee and callee["type"] == "Identifier" and callee["name"] == "eval" and n["arguments"]):
+            continue
+        arg = n["arguments"][0]
+        text = arg.get("value") if arg["type"] == "Literal" else None
+        if not isinstance(text, str) or own not in text:
+            continue
+        try:
+            inner = parse(text)
+        except JSSyntaxError:
+            continue  # the engine's eval throws the SyntaxError as written
+        mgr = analyze(inner, "script")
+        refs = [r for r in mgr.global_scope.through
+                if r.identifier["name"] == own and r.is_write() and not r.from_scope.is_strict]
+        rewritten = _apply_edits(text, _ignored_write_edits(refs, _parents(inner)))
+        if rewritten != text:
+            edits.append((arg["start"], arg["end"], json.dumps(rewritten)))
+    return edits
 
 
 def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: int = 64) -> str:
@@ -1907,7 +1946,7 @@ def desugar(source: str, parse: Any, source_type: str = "commonjs", max_rounds: 
                 raise  # the user's own source
             raise output_error(text, exc, exc.filename, "generator/async rewrite") from None
         if round_ == 0:
-            rewritten = _sloppy_own_name_writes(text, program, source_type)
+            rewritten = _sloppy_own_name_writes(text, program, source_type, parse)
             if rewritten != text:
                 text, program = rewritten, parse(rewritten)
         new = desugar_once(text, program, source_type)

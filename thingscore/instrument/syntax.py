@@ -41,3 +41,48 @@ def line_col(source: str, offset: int) -> tuple[int, int]:
     line = source.count("\n", 0, offset) + 1
     col = offset - (source.rfind("\n", 0, offset) + 1)
     return line, col
+
+
+def pattern_names(p: Node, out: list[str]) -> None:
+    """The names a binding pattern binds, appended to ``out``."""
+    t = p["type"]
+    if t == "Identifier":
+        out.append(p["name"])
+    elif t == "ObjectPattern":
+        for prop in p["properties"]:
+            pattern_names(prop["argument"] if prop["type"] == "RestElement" else prop["value"], out)
+    elif t == "ArrayPattern":
+        for e in p["elements"]:
+            if e is not None:
+                pattern_names(e, out)
+    elif t == "RestElement":
+        pattern_names(p["argument"], out)
+    elif t == "AssignmentPattern":
+        pattern_names(p["left"], out)
+
+
+def may_declare(fn: Node, name: str) -> bool:
+    """Whether a parameter or a declaration anywhere in ``fn`` (nested functions included:
+    an over-approximation) binds ``name``: a direct eval there might not see what is outside."""
+    stack = [fn]
+    while stack:
+        n = stack.pop()
+        t = n["type"]
+        bound: list[Node] = []
+        if t == "VariableDeclarator":
+            bound.append(n["id"])
+        elif t in FUNCTION_TYPES:
+            bound.extend(n["params"])
+            if t == "FunctionDeclaration" and n.get("id"):
+                bound.append(n["id"])
+        elif t == "ClassDeclaration" and n.get("id"):
+            bound.append(n["id"])
+        elif t == "CatchClause" and n.get("param") is not None:
+            bound.append(n["param"])
+        names: list[str] = []
+        for b in bound:
+            pattern_names(b, names)
+        if name in names:
+            return True
+        stack.extend(c for _, c in child_nodes(n))
+    return False

@@ -40,7 +40,7 @@ from . import source_text
 from .capture import CJS_NAMES, ScopeLinks
 from .classes import computed_keys, instrument_class
 from .edits import EditList
-from .esm import is_lowering_name, pattern_names
+from .esm import is_lowering_name
 from .functions import (
     KIND_CLASS,
     KIND_CLASS_EXTENDS,
@@ -57,7 +57,7 @@ from .runtime_names import PREFIX, RT
 from .scope import analyze
 from .scope_entry import ScopeEntries, after_directives, directive_terminator
 from .scope_model import Scope
-from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col
+from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col, may_declare
 
 __all__ = [
     "KIND_CLASS",
@@ -854,7 +854,7 @@ def check_eval_in_machines(program: Node, source: str, filename: str, is_async: 
             if names is None and (node.get("generator") or node.get("async")):
                 names = _identifier_names(node)
                 own = node["id"]["name"] if node.get("id") else None
-                if own is not None and not _may_declare(node, own):
+                if own is not None and not may_declare(node, own):
                     # its own name is a binding outside the machine (its stub's)
                     names = names - {own}
         elif node["type"] in ("ClassDeclaration", "ClassExpression"):
@@ -874,33 +874,6 @@ def check_eval_in_machines(program: Node, source: str, filename: str, is_async: 
                                   "it in a plain function, or use an indirect eval: (0, eval)(text)",
                                   line, col, node["start"], filename)
         stack.extend(reversed([(child, names, strict) for _, child in child_nodes(node)]))
-
-
-def _may_declare(fn: Node, name: str) -> bool:
-    """Whether a parameter or a declaration anywhere in ``fn`` (nested functions included:
-    an over-approximation) binds ``name``."""
-    stack = [fn]
-    while stack:
-        n = stack.pop()
-        t = n["type"]
-        bound: list[Node] = []
-        if t == "VariableDeclarator":
-            bound.append(n["id"])
-        elif t in FUNCTION_TYPES:
-            bound.extend(n["params"])
-            if t == "FunctionDeclaration" and n.get("id"):
-                bound.append(n["id"])
-        elif t == "ClassDeclaration" and n.get("id"):
-            bound.append(n["id"])
-        elif t == "CatchClause" and n.get("param") is not None:
-            bound.append(n["param"])
-        names: list[str] = []
-        for p in bound:
-            pattern_names(p, names)
-        if name in names:
-            return True
-        stack.extend(c for _, c in child_nodes(n))
-    return False
 
 
 def _has_use_strict(body: Node | None) -> bool:
