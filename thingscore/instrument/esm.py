@@ -98,15 +98,54 @@ def is_json_request(decl: Node) -> bool:
     return False
 
 
-def scan_dynamic(program: Node) -> tuple[list[str], list[Node]]:
+def scan_dynamic(program: Node, parse: Any = None) -> tuple[list[str], list[Node]]:
     """Literal `import()` specifiers and every ImportExpression (CommonJS modules have them too)."""
-    specs, imports, _, _ = _dynamic_specifiers(program)
+    specs, imports, _, _ = _dynamic_specifiers(program, parse)
     return specs, imports
 
 
-def _dynamic_specifiers(program: Node) -> tuple[list[str], list[Node], list[Node], bool]:
+#: on a direct eval's string literal whose text calls import(): [its Program, its ImportExpressions]
+EVAL_IMPORTS = "$evalImports"
+
+
+def _eval_literal_imports(node: Node, parse: Any) -> list[str] | None:
+    """``eval('import("./m.js")')``: a direct eval's literal text that calls ``import()``. Its
+    calls must be the runtime's as in the module's own text (resolved against the module, a
+    promise of the runtime), so the literal is noted (EVAL_IMPORTS, lowered with the module)
+    and its literal specifiers returned. None: not such a literal (or no parser to read it)."""
+    callee = node.get("callee") if node["type"] == "CallExpression" else None
+    if not (callee and callee["type"] == "Identifier" and callee["name"] == "eval" and node["arguments"]):
+        return None
+    arg = node["arguments"][0]
+    text = arg.get("value") if arg["type"] == "Literal" else None
+    if not isinstance(text, str) or "import" not in text:
+        return None
+    if EVAL_IMPORTS not in arg:
+        if parse is None:
+            return None
+        try:
+            inner = parse(text)
+        except JSSyntaxError:
+            return None  # the engine's eval throws its SyntaxError as written
+        specs, imports, _, _ = _dynamic_specifiers(inner, parse)
+        arg[EVAL_IMPORTS] = (imports, specs) if imports else None
+    found = arg[EVAL_IMPORTS]
+    return None if found is None else found[1]
+
+
+def _lower_eval_literal(literal: Node, edits: _Edits, module_id_text: str) -> None:
+    """The literal's text with its import() calls made the runtime's (see _eval_literal_imports)."""
+    text = literal["value"]
+    inner = _Edits(text)
+    for call in literal[EVAL_IMPORTS][0]:
+        _lower_import_call(text, inner, call, module_id_text)
+    edits.replace(literal["start"], literal["end"], json.dumps(inner.render()))
+
+
+def _dynamic_specifiers(program: Node, parse: Any = None) -> tuple[list[str], list[Node], list[Node], bool]:
     """Literal `import()` specifiers, every ImportExpression and MetaProperty `import.meta`,
-    and whether an `await` (or `for await`) sits at the module's top level."""
+    and whether an `await` (or `for await`) sits at the module's top level. A direct eval's
+    literal text that calls import() counts as its calls (its literal is in the list)."""
     specs: list[str] = []
     imports: list[Node] = []
     metas: list[Node] = []
@@ -126,6 +165,9 @@ def _dynamic_specifiers(program: Node) -> tuple[list[str], list[Node], list[Node
                 specs.append(src["quasis"][0]["value"]["cooked"])
             else:
                 computed = True
+        elif t == "CallExpression" and (in_eval := _eval_literal_imports(node, parse)) is not None:
+            imports.append(node["arguments"][0])
+            specs.extend(in_eval)
         elif t == "Literal" and isinstance(node.get("value"), str) and _RELATIVE_PATH.match(node["value"]):
             relative.append(node["value"])
         elif t == "TemplateElement" and isinstance(node["value"].get("cooked"), str) \
@@ -150,7 +192,7 @@ def _dynamic_specifiers(program: Node) -> tuple[list[str], list[Node], list[Node
     return specs, imports, metas, tla
 
 
-def scan(program: Node) -> ModuleFacts:
+def scan(program: Node, parse: Any = None) -> ModuleFacts:
     """The static facts of an ES module (its Program, parsed with the module goal)."""
     facts = ModuleFacts()
     index: dict[tuple[str, bool], int] = {}
@@ -215,7 +257,7 @@ def scan(program: Node) -> ModuleFacts:
                 facts.default_fn = arrows
             facts.exports["default"] = ["l", arrows]
             arrows += 1
-    facts.dynamic, _, _, facts.tla = _dynamic_specifiers(program)
+    facts.dynamic, _, _, facts.tla = _dynamic_specifiers(program, parse)
     facts.require_names = _create_require_names(program)
     return facts
 
@@ -306,6 +348,9 @@ def _parents(program: Node) -> dict[int, tuple[Node, str]]:
 def _lower_import_call(source: str, edits: _Edits, node: Node, module_id_text: str) -> None:
     """`import(x)` made `$T$.imp(id, x)`: only the keyword and its `(` are replaced, so that
     parentheses and comments around the specifier (`import((('./m.js')))`) stay balanced."""
+    if node["type"] == "Literal":
+        _lower_eval_literal(node, edits, module_id_text)
+        return
     paren = skip_trivia(source, node["start"] + len("import"))
     edits.replace(node["start"], paren + 1, f"{RT}.imp({module_id_text}, ")
 

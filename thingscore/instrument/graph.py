@@ -163,7 +163,7 @@ class ModuleGraph:
             m.error = exc
             return
         if m.format == "esm":
-            m.facts = esm.scan(m.program)
+            m.facts = esm.scan(m.program, self._script)
             self._guard(m, lambda: m.requests.extend(self._static_import(req, m) for req in m.facts.requests))
             m.imports = self._dynamic_imports(m.facts.dynamic, path)
             return
@@ -215,7 +215,7 @@ class ModuleGraph:
         assert m.program is not None
         base = vendor_base(m.path)
         ids = self.ids if base is None else IdAllocator(next_fid=base, next_sid=base)
-        specs, calls = esm.scan_dynamic(m.program)
+        specs, calls = esm.scan_dynamic(m.program, self._script)
         program = m.program
         machines = has_machine_functions(program)
         text, spans = m.source, None
