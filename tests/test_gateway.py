@@ -9,10 +9,8 @@ each reply reaches the page once and in order."""
 from __future__ import annotations
 
 import json
-import queue
 import shutil
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,81 +20,25 @@ import pytest
 from conftest import PROGRAMS, Fleet, things_cmd
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from servers import free_port
-from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection, connect
 
 from thingscore.gateway import auth
+from thingscore.gateway.channel import ENDED, HELD, PAGE, RUNNING, Channel, Post, Refused
+from thingscore.gateway.client import PageClient
 from thingscore.security import keys
-from thingscore.structured_clone import deserialize, serialize
+from thingscore.structured_clone import serialize
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
 
 PROGRAM = PROGRAMS / "web_worker_sum.js"
 
 
-class Page:
-    """A page's side of the protocol (thingscore/gateway/wire.py), as things-web.js does it."""
+class Page(PageClient):
+    """The test's page: answers as frames, and authenticated unless told not to."""
 
     def __init__(self, url: str, ring: keys.KeyRing | None, *, auth_now: bool = True) -> None:
-        self.ws: ClientConnection = connect(url, max_size=None).__enter__()
-        self.hello = json.loads(self.ws.recv(timeout=10))
-        self.frames: queue.Queue[dict[str, Any]] = queue.Queue()
-        self.messages: dict[str, list[dict[str, Any]]] = {}
-        self.arrived = threading.Condition()
-        self.closed: ConnectionClosed | None = None
-        self._n = 0
-        self._seq: dict[str, int] = {}
-        threading.Thread(target=self._read, daemon=True).start()
+        super().__init__(url, ring, authenticate=False)
         if auth_now:
             assert self.call("auth", **(auth.sign(ring, self.hello["challenge"]) if ring else {}))["role"] == "browser"
-
-    def _read(self) -> None:
-        try:
-            for text in self.ws:
-                frame = json.loads(text)
-                if frame["type"] == "message":
-                    with self.arrived:
-                        self.messages.setdefault(frame["pid"], []).append(frame)
-                        self.arrived.notify_all()
-                else:
-                    self.frames.put(frame)
-        except ConnectionClosed as exc:
-            self.closed = exc
-
-    def send(self, op: str, **fields: Any) -> str:
-        self._n += 1
-        rid = f"r{self._n}"
-        self.ws.send(json.dumps({"v": 1, "op": op, "id": rid, **fields}))
-        return rid
-
-    def answer(self, rid: str, timeout: float = 60) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            frame = self.frames.get(timeout=max(0.01, deadline - time.monotonic()))
-            if frame.get("id") == rid and frame["type"] in ("result", "error"):
-                return frame
-
-    def call(self, op: str, **fields: Any) -> dict[str, Any]:
-        frame = self.answer(self.send(op, **fields))
-        assert frame["type"] == "result", frame
-        return frame["result"]
-
-    def post(self, pid: str, value: Any) -> None:
-        self._seq[pid] = self._seq.get(pid, 0) + 1
-        self.send("post", pid=pid, seq=self._seq[pid], data=serialize(value))
-
-    def replies(self, pid: str, count: int, timeout: float = 30) -> list[Any]:
-        deadline = time.monotonic() + timeout
-        with self.arrived:
-            while len(self.messages.get(pid, [])) < count:
-                assert self.arrived.wait(deadline - time.monotonic()), f"{len(self.messages.get(pid, []))}/{count}"
-        got = self.messages[pid]
-        assert [m["seq"] for m in got] == list(range(1, len(got) + 1))  # numbered once each, in order
-        return [deserialize(m["data"]) for m in got]
-
-    def close(self) -> None:
-        self.ws.close()
-
 
 @pytest.fixture(scope="module")
 def cluster(mosquitto: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
@@ -195,7 +137,7 @@ def test_bring_back_returns_the_snapshot_and_every_message_it_did_not_see(cluste
         out = page.call("offload", pid=pid, hash=brought["hash"], snapshot=brought["snapshot"],
                         messages=brought["messages"], inSeq=brought["inSeq"], worker="N1")
         assert out["worker"] == "N1"
-        page._seq[pid] = 6
+        page.seq[pid] = 6
         page.post(pid, {"n": 7, "tag": "t7"})
         got = page.replies(pid, 7)
         _check(got)
@@ -299,3 +241,39 @@ def test_malformed_frames_and_other_pages_programs(cluster: dict[str, Any]) -> N
         assert {w["worker"] for w in page.call("workers")["workers"]} == {"N1", "Q", "N2"}
     finally:
         page.close()
+
+
+# -- the channel alone: where exactly-once and order come from (no cluster) ------------------
+
+
+def test_a_channel_takes_each_post_once_in_order_and_holds_them_while_the_program_is_away() -> None:
+    sent: list[Post] = []
+    ch = Channel("p1", "page", sent.append, state=RUNNING)
+    assert ch.accept(1, "a") == (1, True) and ch.accept(1, "a") == (1, False)  # a resend: acked, not sent
+    with pytest.raises(Refused) as gap:
+        ch.accept(3, "c")
+    assert gap.value.code == "gap"
+    ch.hold("moving")
+    assert ch.accept(None, "b") == (2, True) and ch.state == HELD and [p.data for p in sent] == ["a"]
+    ch.accept(3, "c")
+    assert ch.release("W") == 2 and [(p.seq, p.id) for p in sent] == [(1, "p1.1"), (2, "p1.2"), (3, "p1.3")]
+    ch.hold("bringing back")
+    ch.accept(4, "d")
+    back = ch.to_page()  # the window of published posts, then the held ones: the page's runtime sorts by id
+    assert [p.data for p in back] == ["a", "b", "c", "d"] and ch.state == PAGE
+    with pytest.raises(Refused) as away:
+        ch.accept(5, "e")
+    assert away.value.code == "not-here"
+    ch.from_page(in_seq=9)  # the page handled posts 5..9 itself
+    assert ch.accept(10, "j") == (10, True) and ch.held[-1].id == "p1.10"
+    ch.end("killed")
+    assert ch.state == ENDED
+
+
+def test_a_channel_numbers_the_programs_messages_and_keeps_them_until_acked() -> None:
+    ch = Channel("p2", "page", lambda post: None)
+    for text in ("x", "y", "z"):
+        ch.reply(text)
+    assert ch.since(1) == [(2, "y"), (3, "z")]
+    ch.acked(2)
+    assert ch.since(0) == [(3, "z")] and ch.out_seq == 3
