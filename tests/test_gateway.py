@@ -222,6 +222,19 @@ def test_malformed_frames_and_other_pages_programs(cluster: dict[str, Any]) -> N
         assert err["code"] == "bad-program" and "broken.js" in err["message"]
         err = page.answer(page.send("run", source="console.log(1)", name="plain.js"))
         assert err["code"] == "bad-program" and "not a Web Worker program" in err["message"]
+        err = page.answer(page.send("run", source="require('/etc/hostname'); self.onmessage = () => {}"))
+        assert err["code"] == "bad-program" and "outside the program" in err["message"]
+        for path, code in (("files/x/secret.js", "forbidden"), ("web/../code/x.js", "forbidden"),
+                           ("../x.js", "bad-frame"),
+                           ("web/none.js", "unknown-program")):
+            assert page.answer(page.send("run", path=path))["code"] == code, path
+        published = Path(cluster["fleet"].fs) / "web" / "sum.js"
+        published.parent.mkdir(parents=True, exist_ok=True)
+        published.write_text(PROGRAM.read_text())
+        by_path = page.call("run", path="web/sum.js", worker="N2")["pid"]
+        page.post(by_path, {"n": 5, "tag": "t1"})
+        assert page.replies(by_path, 1)[0]["total"] == 5
+        page.call("terminate", pid=by_path)
         err = page.answer(page.send("migrate", pid=pid, worker="nowhere"))
         assert err["code"] == "failed" and "nowhere" in err["message"]
         # a page with another browser key of the cluster cannot touch this page's program

@@ -29,7 +29,7 @@ from typing import Any
 
 from thingscore.control import mailbox, program_history, protocol, store
 from thingscore.control.dispatcher import Dispatcher, DispatchError
-from thingscore.fs import FileSystem, NotFound
+from thingscore.fs import FileSystem, NotFound, PathEscape, normalize
 from thingscore.pubsub import Message, PubSub, Subscription
 from thingscore.security import sealed_files
 from thingscore.security.envelope import Refused as SealRefused
@@ -45,6 +45,9 @@ from .owners import Owned, Owners
 log = logging.getLogger("things.gateway")
 
 Emit = Callable[[str, dict[str, Any]], None]
+
+#: Where the global FS holds the programs pages may start by path (``run`` with ``path``).
+PUBLISHED = "web/"
 
 
 class OpError(Refused):
@@ -198,21 +201,42 @@ class Door:
             if source is not None:
                 file.write_text(source, encoding="utf-8")
             elif path is not None:
-                try:
-                    file.write_bytes(self.fs.read(path))
-                except NotFound as exc:
-                    raise OpError("unknown-program", f"no file {path!r} in the global FS") from exc
+                file.write_bytes(self._published(path))
             else:
                 raise OpError("bad-frame", "give the program's source or its path in the global FS")
             try:
                 prog = instrument(file, cache=False)
             except Exception as exc:  # a syntax error names its line; anything else its kind
                 raise OpError("bad-program", f"{filename}: {exc}") from exc
+            # A page's program is the one file it sent: a require() that reaches a file of the
+            # gateway's machine would hand that file's text to the page with the code.
+            outside = sorted(str(m.get("file")) for m in (prog.meta.get("modules") or {}).values()
+                             if isinstance(m, dict) and m.get("file")
+                             and not Path(str(m["file"])).resolve().is_relative_to(Path(tmp).resolve()))
+            if outside:
+                log.warning("page %s: program %s requires files outside itself (%s): refused", who.id, filename,
+                            ", ".join(outside[:3]))
+                raise OpError("bad-program", f"{filename} requires {len(outside)} file(s) outside the program the "
+                              "page sent: a page's program is one file (bundle its modules into it)")
         code = prog.render()
         store.put_program(self.fs, prog.hash, code, self.d.keys)
         uses = list(prog.meta.get("webWorker") or [])
         self._meta[prog.hash] = bool(uses)
         return {"hash": prog.hash, "code": code, "webWorker": uses, "name": filename}
+
+    def _published(self, path: str) -> bytes:
+        """A program file the cluster publishes for pages: under ``web/`` of the global FS, and
+        nowhere else (the rest of it holds other programs' files and state)."""
+        try:
+            norm = normalize(path)
+        except PathEscape as exc:
+            raise OpError("bad-frame", f"path {path!r}: {exc}") from exc
+        if not norm.startswith(PUBLISHED):
+            raise OpError("forbidden", f"pages may run files under {PUBLISHED} of the global FS, not {path!r}")
+        try:
+            return self.fs.read(norm)
+        except NotFound as exc:
+            raise OpError("unknown-program", f"no file {norm!r} in the global FS") from exc
 
     def _place(self, pid: str, named: str | None) -> str:
         if named:

@@ -20,7 +20,9 @@ Page -> gateway (``op`` and its fields; ``pid`` names one of the page's own prog
     auth       kid, sig        sig: base64 Ed25519 signature, by the page's ``browser`` key named
                                kid, of b"things-gateway-auth/1\\n" + challenge (ASCII)
     instrument source | path, name?     -> {hash, code, webWorker}  code: the instrumented program,
-                               for the page's own Web Worker; stored in the cluster under its hash
+                               for the page's own Web Worker; stored in the cluster under its hash.
+                               source: one file (a require() of anything else is refused);
+                               path: a file under web/ of the global FS
     run        source | path | hash, name?, worker?, args?  -> {pid, worker}
                                worker omitted: the scheduler policy's choice
     offload    hash, snapshot, pid?, worker?, messages?, inSeq?  -> {pid, worker, restore_ms}
@@ -43,7 +45,8 @@ Page -> gateway (``op`` and its fields; ``pid`` names one of the page's own prog
 Error codes: ``bad-frame`` (not JSON, not an object, a field of the wrong type), ``version``,
 ``unknown-op``, ``unauthorized`` (no or a bad key: the connection is then closed with 1008),
 ``forbidden`` (not the page's program), ``unknown-program``, ``uncloneable`` (not a structured
-clone: functions, DOM nodes and symbols cannot be posted), ``gap`` (a post seq skipped one:
+clone: functions, DOM nodes and symbols cannot be posted), ``bad-program`` (a program that does not
+parse, is not a Web Worker program, or requires files beyond itself), ``gap`` (a post seq skipped one:
 resend from the ack), ``not-here`` (the program is not in the cluster now: in the page, or
 ended), ``busy`` (another move of it is under way), ``failed`` (the cluster refused: the
 message says why).
