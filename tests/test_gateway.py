@@ -25,7 +25,7 @@ from thingscore.gateway import auth
 from thingscore.gateway.channel import ENDED, HELD, PAGE, RUNNING, Channel, Post, Refused
 from thingscore.gateway.client import PageClient
 from thingscore.security import keys
-from thingscore.structured_clone import serialize
+from thingscore.structured_clone import deserialize, serialize
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
 
@@ -65,6 +65,13 @@ def cluster(mosquitto: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         fleet.stop()
 
 
+def _until(ok: Any, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not ok():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
 def _check(got: list[Any], first: int = 1) -> None:
     total = sum(range(1, first))
     for i, r in enumerate(got, start=first):
@@ -98,11 +105,33 @@ def test_posts_and_replies_survive_pause_and_moves_once_in_order(cluster: dict[s
             assert page.answer(move)["result"]["worker"] == target
         got = page.replies(pid, n)
         _check(got)
+        # Another connection of the same page (a reload) attaches and goes on numbering; a resent
+        # post is acked and not delivered again; what no connection acked is sent again on attach.
+        again = Page(cluster["url"], cluster["ring"])
+        try:
+            state = again.call("attach", pid=pid, after=0)
+            assert state["state"] == "running" and state["outSeq"] == n  # (the replies above were acked)
+            resent = again.answer(again.send("post", pid=pid, seq=n, data=serialize({"n": 99, "tag": "again"})))
+            assert resent == {"type": "ack", "id": resent["id"], "pid": pid, "seq": n}
+            again.seq[pid] = n
+            again.post(pid, {"n": n + 1, "tag": f"t{n + 1}"})
+            n += 1
+            _until(lambda: again.received(pid) == 1)
+        finally:
+            again.close()
+        third = Page(cluster["url"], cluster["ring"])
+        try:
+            third.call("attach", pid=pid, after=n - 1)
+            _until(lambda: third.received(pid) == 1)
+            assert third.messages[pid][0]["seq"] == n
+            assert deserialize(third.messages[pid][0]["data"])["total"] == sum(range(1, n + 1))
+        finally:
+            third.close()
         listed = page.call("ps")["programs"]
         assert [(p["id"], p["worker"], p["state"], p["held"]) for p in listed if p["id"] == pid] == \
             [(pid, "N1", "running", 0)]
         time.sleep(0.3)
-        assert len(page.messages[pid]) == n  # nothing twice
+        assert len(page.messages[pid]) == n and len(got) == n - 1  # nothing twice
     finally:
         page.close()
 
@@ -131,6 +160,11 @@ def test_bring_back_returns_the_snapshot_and_every_message_it_did_not_see(cluste
         err = page.answer(page.send("post", pid=pid, seq=7, data=serialize({"n": 7})))
         assert err["code"] == "not-here"
         assert [p["state"] for p in page.call("ps")["programs"] if p["id"] == pid] == ["page"]
+        reloaded = Page(cluster["url"], cluster["ring"])  # a page that lost the answer gets it again
+        try:
+            assert reloaded.call("attach", pid=pid)["brought"]["snapshot"] == brought["snapshot"]
+        finally:
+            reloaded.close()
         # The page resumes it (here: offloads it again at once, with the messages it brought
         # back, as a page that restored it would hand them to its runtime): the runtime drops
         # those its snapshot has seen, each of the others is handled once, in order.

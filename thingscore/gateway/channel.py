@@ -81,6 +81,7 @@ class Channel:
         self.dropped = 0           # messages to the page dropped unacked (OUTBOX full)
         self.moving = False        # a move of it runs (one at a time)
         self.paused = False        # paused by the page: posts held until it resumes
+        self.brought: dict[str, object] | None = None  # the last bring-back, until it is offloaded again
         self._publish = publish
         self.lock = threading.RLock()
 
@@ -153,6 +154,7 @@ class Channel:
             if in_seq is not None:
                 self.in_seq = max(in_seq, self.in_seq or 0)
             self.state, self.why = HELD, "offloading"
+            self.brought = None
 
     def end(self, why: str) -> None:
         with self.lock:

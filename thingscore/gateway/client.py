@@ -110,6 +110,7 @@ class PageClient:
             got = list(self.messages[pid][:count])
         if [m["seq"] for m in got] != list(range(1, count + 1)):
             raise AssertionError(f"messages of {pid} out of sequence: {[m['seq'] for m in got]}")
+        self.ws.send(json.dumps({"v": VERSION, "op": "ack", "pid": pid, "seq": count}))  # the gateway may forget them
         return [deserialize(m["data"]) for m in got]
 
     def close(self) -> None:

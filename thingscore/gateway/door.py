@@ -395,9 +395,11 @@ class Door:
             posts = ch.to_page()
             ch.moving = ch.paused = False
             out_seq = ch.out_seq
+        brought = {"pid": pid, "hash": owned.hash, "snapshot": text, "messages": [p.as_item() for p in posts],
+                   "inSeq": ch.in_seq or 0, "outSeq": out_seq, "from": worker, "snapshot_ms": taken.get("ms")}
+        ch.brought = brought  # kept for a page that reconnects before it got this answer (`attach`)
         self._state(ch)
-        return {"pid": pid, "hash": owned.hash, "snapshot": text, "messages": [p.as_item() for p in posts],
-                "inSeq": ch.in_seq or 0, "outSeq": out_seq, "from": worker, "snapshot_ms": taken.get("ms")}
+        return brought
 
     def _put_back(self, owned: Owned, worker: str, path: str) -> None:
         records = program_history.read(self.fs, owned.pid) or []

@@ -171,10 +171,14 @@ class GatewayServer:
             return None
         if op == "attach":
             ch = await call(door.own, who, f["pid"])
-            page.attached.add(ch.pid)
-            for seq, data in ch.since(f.get("after") or 0):
-                page.send(wire.encode({"type": "message", "pid": ch.pid, "seq": seq, "data": data}))
-            return wire.result(req, ch.describe())
+            with ch.lock:  # (messages numbered from now on are emitted after these)
+                page.attached.add(ch.pid)
+                for seq, data in ch.since(f.get("after") or 0):
+                    page.send(wire.encode({"type": "message", "pid": ch.pid, "seq": seq, "data": data}))
+                described = ch.describe()
+                if ch.brought is not None:  # a bring-back whose answer the page may have missed
+                    described["brought"] = ch.brought
+            return wire.result(req, described)
         if op in ("pause", "resume", "terminate"):
             return wire.result(req, await call(getattr(door, op), who, f["pid"]))
         if op == "instrument":

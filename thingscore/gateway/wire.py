@@ -37,7 +37,10 @@ Page -> gateway (``op`` and its fields; ``pid`` names one of the page's own prog
     post       pid, seq?, data | value   data: a structured clone text (jsruntime/structured_clone.js);
                                value: plain JSON, cloned by the gateway. Answered by an ack frame.
     ack        pid, seq        the page has the program's messages up to seq (the gateway forgets them)
-    attach     pid, after?     this connection receives the program's messages (again from after+1)
+    attach     pid, after?     this connection receives the program's messages (again from after+1);
+                               -> the program's state, and ``brought`` (the last bringBack's
+                               result) when it is in the page: a page that lost that answer
+                               with its connection gets it again
     pause | resume | terminate pid
     ps                         -> {programs: [...]}   the page's own programs
     workers                    -> {workers: [...]}
