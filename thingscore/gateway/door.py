@@ -350,15 +350,21 @@ class Door:
             snapshot = sealed_files.seal_file(self.sealer, "snapshot", owned.hash, snapshot)
         path = store.snapshot_path(owned.pid)
         self.fs.write(path, snapshot)
-        records = program_history.read(self.fs, owned.pid) or []
-        epochs = [r["epoch"] for r in records if isinstance(r.get("epoch"), int) and not isinstance(r["epoch"], bool)]
+        restored = None
         try:
             restored = self.d.request(worker, "restore", {
                 "program": store.program_path(owned.hash), "hash": owned.hash, "snapshot": path, "pid": owned.pid,
-                "name": owned.name, "epoch": max(epochs, default=0) + 1, "handover": True, "by_hand": True},
+                "name": owned.name, "epoch": self._next_epoch(owned.pid), "handover": True, "by_hand": True},
                 timeout=self.timeout + 30)
             # (the restored program holds its channel until this handover: the page's messages first)
             self.d.request(worker, "handover", {"pid": owned.pid, "messages": items})
+        except DispatchError:
+            if restored is None:
+                raise
+            # It runs there now (a second copy must not stay in the page); without the handover
+            # its worker delivers its channel after a while, and the page's messages are lost.
+            log.error("program %s restored on %s, but the page's %d unhandled message(s) could not be handed "
+                      "over", owned.pid, worker, len(items))
         finally:
             try:
                 self.fs.delete(path)
@@ -366,7 +372,15 @@ class Door:
                 log.debug("could not remove %s: %s", path, exc)
         return restored if isinstance(restored, dict) else {}
 
+    def _next_epoch(self, pid: str) -> int:
+        """Above every stay of ``pid`` so far: a copy of an older stay that comes back is fenced."""
+        records = program_history.read(self.fs, pid) or []
+        return max((r["epoch"] for r in records if isinstance(r.get("epoch"), int)
+                    and not isinstance(r["epoch"], bool)), default=0) + 1
+
     def bring_back(self, who: Principal, pid: str) -> dict[str, Any]:
+        """The program back into the page: its worker snapshots it and stops it at that boundary;
+        the page gets the snapshot and every post the stopped copy may not have handled."""
         ch = self._claim_move(who, pid)
         try:
             ch.hold("bringing back")
@@ -402,12 +416,10 @@ class Door:
         return brought
 
     def _put_back(self, owned: Owned, worker: str, path: str) -> None:
-        records = program_history.read(self.fs, owned.pid) or []
-        epochs = [r["epoch"] for r in records if isinstance(r.get("epoch"), int) and not isinstance(r["epoch"], bool)]
         try:
             self.d.request(worker, "restore", {"program": store.program_path(owned.hash), "hash": owned.hash,
                                                "snapshot": path, "pid": owned.pid, "name": owned.name,
-                                               "epoch": max(epochs, default=0) + 1, "handover": False,
+                                               "epoch": self._next_epoch(owned.pid), "handover": False,
                                                "by_hand": True}, timeout=self.timeout + 30)
         except DispatchError as exc:
             log.error("program %s could not be restored on %s: %s; `things dispatch restore %s WORKER` carries on",
