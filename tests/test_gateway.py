@@ -290,6 +290,38 @@ def test_malformed_frames_and_other_pages_programs(cluster: dict[str, Any]) -> N
         page.close()
 
 
+def test_a_restarted_gateway_still_knows_whose_programs_are_whose(cluster: dict[str, Any]) -> None:
+    """Ownership is in the global FS: after a restart the page reaches its program again (and
+    a resent post, whose id is fixed, is not handled twice by the program)."""
+    fleet: Fleet = cluster["fleet"]
+    page = Page(cluster["url"], cluster["ring"])
+    pid = page.call("run", source=PROGRAM.read_text(), name="sum.js", worker="N1")["pid"]
+    page.post(pid, {"n": 1, "tag": "t1"})
+    page.replies(pid, 1)
+    page.close()
+    old = fleet.procs["gateway"]
+    old.terminate()
+    old.wait(15)
+    started = fleet.log("gateway").count("listening on")
+    fleet.spawn("gateway", "gateway", "--port", cluster["url"].rsplit(":", 1)[1], "--keys", str(cluster["keyfile"]))
+    _until(lambda: fleet.log("gateway").count("listening on") > started, 30)
+    page = Page(cluster["url"], cluster["ring"])
+    try:
+        assert page.call("attach", pid=pid)["state"] == "running"
+        page.seq[pid] = 0
+        page.post(pid, {"n": 1, "tag": "t1"})  # the page did not see its ack: it sends it again
+        page.post(pid, {"n": 2, "tag": "t2"})
+        _until(lambda: page.received(pid) == 1)
+        assert deserialize(page.messages[pid][0]["data"])["total"] == 3  # post 1 once, then post 2
+        assert page.answer(page.send("pause", pid=pid))["type"] == "result"
+        intruder = Page(cluster["url"], cluster["other"])
+        assert intruder.answer(intruder.send("attach", pid=pid))["code"] == "forbidden"
+        intruder.close()
+        page.call("terminate", pid=pid)
+    finally:
+        page.close()
+
+
 # -- the channel alone: where exactly-once and order come from (no cluster) ------------------
 
 
