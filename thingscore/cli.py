@@ -79,6 +79,12 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_gateway(args: argparse.Namespace) -> int:
+    from thingscore.commands.gateway import run
+
+    return run(args)
+
+
 def _cmd_conformance(args: argparse.Namespace) -> int:
     from thingscore.commands.conformance import run
 
@@ -102,6 +108,7 @@ CLUSTER_COMMANDS: dict[str, tuple[str, ...]] = {
     "app": ("--pubsub", "--fs", "--keys", "--timeout"),
     "worker": ("--pubsub", "--fs", "--keys"),
     "scheduler": ("--pubsub", "--fs", "--keys"),
+    "gateway": ("--pubsub", "--fs", "--keys", "--timeout"),
 }
 DEFAULT_TIMEOUT = 15.0
 
@@ -285,6 +292,16 @@ def _setup_scheduler(sc: argparse.ArgumentParser) -> None:
     sc.set_defaults(func=_cmd_scheduler)
 
 
+def _setup_gateway(gw: argparse.ArgumentParser) -> None:
+    gw.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    gw.add_argument("--port", type=int, default=7902, help="port to listen on (default 7902)")
+    gw.add_argument("--policy", help="placement policy plugin for programs pages send without naming a worker "
+                    "(default: the default policy)")
+    gw.add_argument("-v", "--verbose", action="store_true")
+    _cluster_flags(gw, CLUSTER_COMMANDS["gateway"])
+    gw.set_defaults(func=_cmd_gateway)
+
+
 def _setup_app(ap: argparse.ArgumentParser) -> None:
     ap_sub = ap.add_subparsers(dest="app_command", required=True)
     ap_run = ap_sub.add_parser("run", help="run an application file (YAML, JSON or TOML); prints JSON")
@@ -373,8 +390,9 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "dispatch": ("command workers: run, ps, migrate, pause, resume, kill, snapshot, logs", _setup_dispatch),
     "scheduler": ("place applications, checkpoint them, fail them over (until interrupted)", _setup_scheduler),
     "app": ("applications: run, ls, stop (through the scheduler)", _setup_app),
-    "keygen": ("make the keys of a cluster: FILE (all roles) and FILE.dispatcher, FILE.scheduler, FILE.worker",
-               _setup_keygen),
+    "gateway": ("the WebSocket door for web pages into the cluster (until interrupted)", _setup_gateway),
+    "keygen": ("make the keys of a cluster: FILE (all roles) and FILE.dispatcher, FILE.scheduler, FILE.worker, "
+               "FILE.browser", _setup_keygen),
     "demo": ("the whole system on one machine: migrations between processes and workers", _setup_demo),
     "plugins": ("the installed plugins and what each declares (schemes, default URL...)", _setup_plugins),
     "pubsub": ("the embedded broker for one machine (of the default pub/sub plugin)", _setup_pubsub),

@@ -188,9 +188,20 @@ class Dispatcher:
         from thingscore.instrument.bundle import instrument
 
         prog = instrument(file, parser=parser)
-        path = store.put_program(self.fs, prog.hash, prog.render(), self.keys)
-        cmd: dict[str, Any] = {"program": path, "hash": prog.hash, "name": name or Path(file).name,
-                               "args": args or [], "pid": uuid.uuid4().hex[:12]}
+        store.put_program(self.fs, prog.hash, prog.render(), self.keys)
+        return self.run_stored(worker, prog.hash, name or Path(file).name, args=args, limits=limits, checked=True)
+
+    def run_stored(self, worker: str, program_hash: str, name: str, *, args: list[str] | None = None,
+                   limits: dict[str, float] | None = None, pid: str | None = None,
+                   checked: bool = False) -> dict[str, Any]:
+        """Run a program already instrumented and stored in the global FS (by its hash), as
+        process ``pid`` (a new id unless given: a caller that must listen to the program's
+        channel before it starts, ``things gateway``, chooses it)."""
+        if not checked:
+            self.check_worker(worker)
+            self.check_fs(worker)
+        cmd: dict[str, Any] = {"program": store.program_path(program_hash), "hash": program_hash, "name": name,
+                               "args": args or [], "pid": pid or uuid.uuid4().hex[:12]}
         if limits:
             cmd["limits"] = limits
         started = self.request(worker, "run", cmd)

@@ -524,13 +524,33 @@ class Worker:
         return {"id": p.pid, "status": p.state, "reason": p.reason, "exit_code": p.exit_code}
 
     def _cmd_snapshot(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Save the program's state in the global FS. With ``"stop": true`` the program ends at
+        that very boundary (nothing it receives afterwards is handled here): the snapshot is all
+        of it, for whoever carries on (``things gateway`` hands it back to a web page)."""
         p = self._get(args)
         if p.state != RUNNING:
             raise CommandError(f"process {p.pid} is {p.state}, not running")
-        msg, local = self._take_snapshot(p, stop=False)
-        path = store.put_snapshot(self.fs, p.pid, local, p.program_hash, self.keys, self.encrypt_snapshots)
+        stop = args.get("stop") is True
+        if stop:
+            p.bus.pause()  # what still arrives stays with the bus, unhandled, and ends with it
+        try:  # (stopping: frozen at the boundary until the snapshot is stored, then ended)
+            msg, local = self._take_snapshot(p, stop="hold" if stop else False)
+            path = store.put_snapshot(self.fs, p.pid, local, p.program_hash, self.keys, self.encrypt_snapshots)
+        except (CommandError, OSError) as exc:
+            if stop:  # nothing is lost: it goes on where it was
+                p.proc.resume()
+                p.bus.resume()
+            raise CommandError(str(exc)) from exc
         local.unlink(missing_ok=True)
-        return {"id": p.pid, "snapshot": path, "bytes": msg.get("bytes"), "ms": msg.get("ms")}
+        if stop:
+            p.saved_snapshot = path
+            p.reason = "snapshotted and stopped"
+            p.proc.kill()
+            p.proc.wait(10)
+            deadline = time.monotonic() + 10.0  # the answer is the final state, set by its watcher
+            while p.state in (RUNNING, PAUSED, MIGRATING) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return {"id": p.pid, "snapshot": path, "bytes": msg.get("bytes"), "ms": msg.get("ms"), "stopped": stop}
 
     def _cmd_handover(self, args: dict[str, Any]) -> dict[str, Any]:
         p = self._get(args)

@@ -1,11 +1,14 @@
 """The cluster's keys: who may sign what.
 
 ``things keygen --out cluster.keys`` makes one Ed25519 key pair per role (``dispatcher``,
-``scheduler``, ``worker``) and one AES-256 key for snapshots at rest. It writes the full
+``scheduler``, ``worker``, ``browser``) and one AES-256 key for snapshots at rest. It writes the full
 ring (every private key: the administrator's file) and one file per role
 (``cluster.keys.worker``...) holding that role's private key, every role's public key and,
 for workers only, the snapshot key: a Raspberry Pi that is stolen gives away a worker's key,
-which can neither start nor move programs (see :mod:`thingscore.security.policy`).
+which can neither start nor move programs (see :mod:`thingscore.security.policy`). The
+``browser`` key is for web pages: it never signs control messages (a worker refuses every
+command signed with it); a page proves with it who it is to ``things gateway``, which then
+acts for it within :data:`thingscore.security.policy.GATEWAY_OPS`.
 
 A key file is JSON (base64 keys), written with mode 0600. Keys are named by a short id
 (the first 8 bytes of the SHA-256 of the public key, hex) so that a signature says which
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # cryptography costs a tenth of a second of start-up: loaded when keys are
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-ROLES = ("dispatcher", "scheduler", "worker")
+ROLES = ("dispatcher", "scheduler", "worker", "browser")
 FORMAT = "things-keys/1"
 
 
