@@ -15,6 +15,7 @@
 // points the same way (%StringIteratorPrototype%: a string cannot change, its position is all).
 
 const sourceText = require('./source_text.js');
+const collectionIterators = require('./collection_iterators.js');
 
 const ArrayValues = Array.prototype.values;
 const ArrayKeys = Array.prototype.keys;
@@ -125,6 +126,8 @@ function callIteratorMethod(obj, key, callee) {
   else if (m === ArrayEntries) k = 2;
   else if (m === StringIterate && key === Symbol.iterator && (typeof obj === 'string' || obj instanceof String)) {
     return make(String(obj), 0, CHARS);
+  } else if ((k = collectionIterators.kindOf(obj, m)) >= 0) {
+    return collectionIterators.make(obj, k); // a Map's or a Set's (collection_iterators.js)
   } else if (typeof m === 'function') return Reflect.apply(m, obj, []);
   else throw new TypeError(callee + ' is not a function');
   return make(Object(obj), 0, k);

@@ -21,6 +21,7 @@ const { makeTimersPromises } = require('./timers_promises.js');
 const dynamicCode = require('./dynamic_code.js');
 const sourceText = require('./source_text.js');
 const arrayIterators = require('./array_iterators.js');
+const collectionIterators = require('./collection_iterators.js');
 
 const rt = {
   meta: null,
@@ -443,7 +444,7 @@ function program(meta, table, embedded) {
     AsyncGeneratorPrototype: generators.AsyncGeneratorPrototype,
     AsyncFunctionPrototype: generators.AsyncFunctionPrototype,
     AsyncGeneratorFunctionPrototype: generators.AsyncGeneratorFunctionPrototype, tdz: generators.TDZ,
-    ArrayIteratorNext: arrayIterators.next };
+    ArrayIteratorNext: arrayIterators.next, CollectionIteratorNext: collectionIterators.next };
   if (rt.globalFs) own.fs = rt.globalFs;
   own.requireExtensions = makeExtensions();
   // a program that keeps the global eval keeps the recording one (get-intrinsic does)

@@ -16,6 +16,7 @@ class RestoreError extends Error {
 const IN_PROGRESS = 2;
 const { makeDynamic } = require('./dynamic_code.js');
 const arrayIterators = require('./array_iterators.js');
+const collectionIterators = require('./collection_iterators.js');
 const { isUtilKind } = require('./node_util.js');
 const fnToString = Function.prototype.toString;
 const INTL_OPTION = /^[A-Za-z]{1,40}$/;
@@ -93,6 +94,7 @@ class Restorer {
     this.adopted = new Uint8Array(this.heap.length);
     this.constructed = new Uint8Array(this.heap.length);
     this.fixed = [];
+    this.collectionIterators = []; // settled once their collections are filled
     this.homes = [];          // [holder, home reference, method] of methods that use `super`
     this.shapes = snap.shapes === undefined ? [] : snap.shapes;
     if (!Array.isArray(this.shapes)) throw new RestoreError('malformed snapshot: bad shapes');
@@ -461,6 +463,7 @@ class Restorer {
       case 'pr': return rt.async.promises.blankPromise();
       case 'gen': return rt.async.generators.blankGenerator();
       case 'ai': return arrayIterators.blank(e.k);
+      case 'ci': return collectionIterators.blank(e.k);
       case 'ag': return rt.async.generators.blankAsyncGenerator();
       default: throw new RestoreError('malformed snapshot: unknown entry kind ' + JSON.stringify(e.t));
     }
@@ -582,6 +585,13 @@ class Restorer {
         break;
       case 'ai':
         if (!arrayIterators.fill(o, this.get(e.a), e.i, e.k)) throw new RestoreError('malformed snapshot: bad array iterator');
+        break;
+      case 'ci':
+        if (!collectionIterators.fill(o, this.get(e.c), e.k, { hasP: 'at' in e, p: 'at' in e ? this.get(e.at) : undefined,
+          hasA: 'past' in e, a: 'past' in e ? this.get(e.past) : undefined })) {
+          throw new RestoreError('malformed snapshot: bad Map or Set iterator');
+        }
+        this.collectionIterators.push(o);
         break;
       case 'gen':
         try {
@@ -771,6 +781,7 @@ class Restorer {
       if (api) api.r = false;
     }
     const result = roots(this);
+    for (const it of this.collectionIterators) collectionIterators.settle(it);
     for (const id of this.fixed) Object.preventExtensions(this.objs[id]);
     return result;
   }

@@ -88,6 +88,7 @@ const isPrototypeOf = Object.prototype.isPrototypeOf;
 const dynamicCode = require('./dynamic_code.js');
 const sourceText = require('./source_text.js');
 const arrayIterators = require('./array_iterators.js');
+const collectionIterators = require('./collection_iterators.js');
 const { dynamicFns } = dynamicCode;
 
 // Intl objects are engine state made from data: a formatter is its resolved options (and a
@@ -781,9 +782,16 @@ class Serializer {
       // an iterator over an array that the program asked for by name (array_iterators.js)
       out = { t: 'ai', a: this.val(slot.a, id, '<iterated>'), i: slot.i, k: slot.k };
       dflt = arrayIterators.protoOf(slot.k);
+    } else if ((slot = collectionIterators.stateOf(o)) !== undefined) {
+      // an iterator over a Map or Set that the program asked for by name (collection_iterators.js)
+      out = { t: 'ci', c: this.val(slot.c, id, '<iterated>'), k: slot.k };
+      // (not `p`: that is every entry's prototype)
+      if (slot.hasP) out.at = this.val(slot.p, id, '<position>');
+      if (slot.hasA) out.past = this.val(slot.a, id, '<position>');
+      dflt = collectionIterators.protoOf(slot.k);
     } else if (NATIVE_ITERATORS.has(proto)) {
-      this.fail('cannot move a native ' + NATIVE_ITERATORS.get(proto) + ' (its position is engine state: ' +
-        'iterate an array, e.g. Array.from(...), where the loop awaits or yields)', id, '');
+      this.fail('cannot move a native ' + NATIVE_ITERATORS.get(proto) + ' (its position is engine state; one asked ' +
+        'for by name where it is made, as in m.entries() or a[Symbol.iterator](), moves)', id, '');
     } else if (t.isPromise(o)) {
       this.fail('cannot move a promise of the host (made by a Node API such as fs.promises, or by code that was not ' +
         'instrumented)', id, '');

@@ -27,7 +27,7 @@ RUNTIME_FILES = ("index.js", "registry.js", "builtins.js", "timers.js", "modules
                  "serialize.js", "restore.js", "host_node.js", "node_events.js", "things_api.js",
                  "global_fs.js", "promise.js", "generators.js", "timers_promises.js", "dynamic_code.js",
                  "proxies.js", "node_util.js", "quiet_args.js", "source_text.js", "structured_clone.js",
-                 "web_worker.js", "array_iterators.js")
+                 "web_worker.js", "array_iterators.js", "collection_iterators.js")
 
 T = TypeVar("T")
 
