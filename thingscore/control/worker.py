@@ -272,8 +272,20 @@ class Worker:
         with self._lock:
             return [p for p in self.processes.values() if p.state in (RUNNING, PAUSED, MIGRATING)]
 
+    def _ask_builtins(self) -> None:
+        """Ping each running program (no wait): its pong lists the host built-ins it has loaded
+        (``ManagedProcess.builtins``), which the next heartbeat carries, so that a failover
+        after this worker is lost never restores it on a runtime that lacks one."""
+        for p in self._list_live():
+            if p.state == RUNNING:
+                try:
+                    p.proc.send({"type": "ping", "request": "hb-" + uuid.uuid4().hex})
+                except Exception:  # an ending process: nothing to learn
+                    pass
+
     def _heartbeats(self) -> None:
         while not self._stop.wait(self.heartbeat_every):
+            self._ask_builtins()
             try:
                 self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
             except Exception as exc:  # a broker hiccup must not stop the worker
@@ -300,7 +312,7 @@ class Worker:
 
     def _heartbeat(self) -> bytes:
         status = {"worker": self.id, "ts": time.time(), "since": self.started,
-                  "runtime": self.runtime_name, "labels": self.labels,
+                  "runtime": self.runtime_name, "labels": self.labels, "node_builtins": self._node_builtins(),
                   "capacity": self.capacity, "usage": proc_usage(os.getpid()),
                   "draining": self.draining or self._short_of_memory(),
                   "fs": self.fs_url, "instance": self.me.instance, "host": self.me.host,
