@@ -39,8 +39,9 @@ class ManagedProcess:
     limits: Limits = field(default_factory=Limits)  # what its runtime enforces (shown by `ps --json`)
     #: Where its state went when its worker stopped with no scheduler to move it (global FS).
     saved_snapshot: str | None = None
-    #: The host's Node built-ins it has loaded, as its last ``pong`` said (None: not asked yet);
-    #: in its heartbeat entry, so that the scheduler never moves it where they are missing.
+    #: The host's Node built-ins it has loaded, as its last ``pong`` said (None: not asked yet:
+    #: a worker pings a program before a move); in its heartbeat entry, so that the scheduler
+    #: never moves it again where they are missing.
     builtins: list[str] | None = None
 
     def describe(self) -> dict[str, Any]:

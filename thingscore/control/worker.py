@@ -272,20 +272,8 @@ class Worker:
         with self._lock:
             return [p for p in self.processes.values() if p.state in (RUNNING, PAUSED, MIGRATING)]
 
-    def _ask_builtins(self) -> None:
-        """Ping each running program (no wait): its pong lists the host built-ins it has loaded
-        (``ManagedProcess.builtins``), which the next heartbeat carries, so that a failover
-        after this worker is lost never restores it on a runtime that lacks one."""
-        for p in self._list_live():
-            if p.state == RUNNING:
-                try:
-                    p.proc.send({"type": "ping", "request": "hb-" + uuid.uuid4().hex})
-                except Exception:  # an ending process: nothing to learn
-                    pass
-
     def _heartbeats(self) -> None:
         while not self._stop.wait(self.heartbeat_every):
-            self._ask_builtins()
             try:
                 self.pubsub.publish(protocol.heartbeat_topic(self.id), self._heartbeat())
             except Exception as exc:  # a broker hiccup must not stop the worker
