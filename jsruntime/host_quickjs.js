@@ -186,6 +186,7 @@
     sys: () => load('./qjs_util.js'),
     path: () => load('./qjs_path.js'),
     'path/posix': () => load('./qjs_path.js'),
+    querystring: () => load('./qjs_querystring.js'),
     buffer: () => load('./qjs_buffer.js').bufferModule(),
     crypto: () => cryptoModule(),
     diagnostics_channel: () => {

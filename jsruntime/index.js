@@ -378,7 +378,7 @@ function warnEngineChange(snap, host, rt) {
   if (from === '' || known) return;
   host.stderr('things: warning: a snapshot taken under ' + from + ' resumes under ' + to + ': results can differ ' +
     'where the engines differ by design (Math.sin/cos/tan/exp/pow in the last bit, Number#toString(radix) of ' +
-    'large numbers, Intl, Error stacks; QuickJS has no Node built-ins but events, util and path)\n');
+    'large numbers, Intl, Error stacks; the embedded engines give only some Node built-in modules, README "Runtimes")\n');
 }
 
 /**

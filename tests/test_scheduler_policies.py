@@ -199,3 +199,24 @@ def test_index_matches_scan_with_big_groups(name: str) -> None:
     churned = Fleet(tuple(Worker(w.id, w.capacity, w.used, w.labels, i % 9 != 2, w.draining)
                           for i, w in enumerate(placed.workers)), placed.programs, placed.placements)
     assert fast.rebalance(churned) == slow.rebalance(churned)
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_node_builtins_decide_where_a_program_can_go(name: str) -> None:
+    """A runtime lacking a Node built-in a program needs never gets it (index and scan agree);
+    with no such runtime the reason names the module and the runtimes lacking it; a program
+    already on one is moved off by rebalance."""
+    qjs = frozenset({"events", "buffer"})
+    ws = (Worker("q1", Resources(1000, 4), runtime="quickjs", node_builtins=qjs),
+          Worker("q2", Resources(1000, 4), runtime="v8", node_builtins=qjs),
+          Worker("n1", Resources(100, 1), runtime="node"))
+    gz, ev = Program("gz", Resources(10, 0.1), builtins={"zlib", "events"}), Program("ev", builtins={"events"})
+    for policy in (plugins.load("scheduler", name), SCANS[name]()):
+        got = policy.place(Fleet(ws), [gz, ev])
+        assert got.placements["gz"] == "n1" and got.placements["ev"] in ("q1", "q2", "n1"), got
+        none = policy.place(Fleet(ws[:2]), [gz])
+        assert none.unplaced["gz"] == ("needs the Node built-in module 'zlib' (lacking in the quickjs, v8 "
+                                       "runtimes): no live worker's runtime provides it"), none
+        moves = policy.rebalance(Fleet(ws, (gz,), {"gz": "q1"}))
+        assert [(m.target, m.reason) for m in moves] == [
+            ("n1", "constraint not met: the quickjs runtime of q1 lacks the Node built-in module 'zlib'")]

@@ -99,6 +99,20 @@ def _problem(msg: object, kinds: Mapping[str, Mapping[str, tuple[type, ...]]], w
     return None
 
 
+#: Built-in names a program under a worker gets from Things itself on every runtime (the
+#: control plane's API, the global file system, the timers/promises that move): never a
+#: reason to refuse a runtime.
+GIVEN_BY_THINGS = frozenset({"things", "fs", "timers/promises"})
+
+
+def needed_builtins(names: object) -> frozenset[str]:
+    """The host Node built-ins among ``names`` (a program's, as its bundle or pong lists
+    them) that its worker's runtime must provide."""
+    if not isinstance(names, list | tuple | set | frozenset):
+        return frozenset()
+    return frozenset(str(n) for n in names if isinstance(n, str) and n) - GIVEN_BY_THINGS
+
+
 def missing_builtins(used: object, provided: object) -> list[str]:
     """The Node built-in modules in ``used`` (a program's, from its ``pong``) that a runtime
     declaring ``provided`` lacks. A runtime declares its ``node_builtins``: None (or absent)

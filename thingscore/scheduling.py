@@ -23,6 +23,9 @@ and every choice a policy makes is checked there again before it is applied
   (``camera=true``);
 - anti-affinity: two programs that share a group in ``Program.anti_affinity`` never run on
   the same worker;
+- Node built-ins: a program whose ``builtins`` (the host's Node modules it names or has
+  loaded) are not all in a worker's ``node_builtins`` (None: all of Node's) never goes there:
+  its runtime could not start or restore it;
 - dead (``alive=False``) and draining workers never receive a program.
 
 Writing a policy: subclass :class:`BasePolicy` and implement ``score`` (lower is better; an
@@ -44,6 +47,7 @@ from typing import Any, Protocol, runtime_checkable
 __all__ = [
     "EPS", "BasePolicy", "Decision", "Finder", "FirstFitIndex", "Fleet", "FleetError", "FleetState", "Move",
     "PolicyError", "Program", "Resources", "SchedulerPolicy", "SortedIndex", "Worker", "apply", "invalid_needs",
+    "lacking",
     "natural_key", "place_with", "rebalance_with",
 ]
 
@@ -75,20 +79,27 @@ class Worker:
     labels: Mapping[str, str] = field(default_factory=dict)
     alive: bool = True
     draining: bool = False
+    runtime: str = ""  # the runtime plugin's name (for reasons)
+    node_builtins: frozenset[str] | None = None  # the Node built-ins its runtime gives (None: all)
 
 
 @dataclass(frozen=True, slots=True)
 class Program:
     """A program to place. ``labels``: labels a worker must carry (all of them, same value);
-    ``anti_affinity``: groups; two programs sharing a group never share a worker."""
+    ``anti_affinity``: groups; two programs sharing a group never share a worker;
+    ``builtins``: the host's Node built-in modules it needs (what its bundle names and what
+    it has loaded), which the worker's runtime must provide."""
 
     id: str
     needs: Resources = Resources()
     app: str = ""
     labels: Mapping[str, str] = field(default_factory=dict)
     anti_affinity: frozenset[str] = frozenset()
+    builtins: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        if not isinstance(self.builtins, frozenset):
+            object.__setattr__(self, "builtins", frozenset(self.builtins))
         if not isinstance(self.anti_affinity, frozenset):
             groups = [self.anti_affinity] if isinstance(self.anti_affinity, str) else self.anti_affinity
             object.__setattr__(self, "anti_affinity", frozenset(groups))
@@ -171,6 +182,32 @@ def _labels_text(labels: Mapping[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
+def lacking(w: Worker, builtins: frozenset[str]) -> list[str]:
+    """The Node built-ins among ``builtins`` that worker ``w``'s runtime does not give."""
+    if not builtins or w.node_builtins is None:
+        return []
+    return sorted(builtins - w.node_builtins)
+
+
+def _modules_text(names: Sequence[str]) -> str:
+    quoted = ", ".join(f"'{m}'" for m in names)
+    return f"the Node built-in module{'s' if len(names) > 1 else ''} {quoted}"
+
+
+def _no_runtime_text(p: Program, live: Sequence[Worker]) -> str:
+    """Why no live worker's runtime can host ``p``: each module it needs and which runtimes lack it."""
+    by_runtime: dict[str, list[str]] = {}
+    for w in live:
+        for m in lacking(w, p.builtins):
+            runtimes = by_runtime.setdefault(m, [])
+            if (w.runtime or "?") not in runtimes:
+                runtimes.append(w.runtime or "?")
+    parts = [f"'{m}' (lacking in the {', '.join(sorted(rts))} runtime{'s' if len(rts) > 1 else ''})"
+             for m, rts in sorted(by_runtime.items())]
+    return f"needs the Node built-in module{'s' if len(parts) > 1 else ''} {', '.join(parts)}: no live worker's " \
+           f"runtime provides {'them' if len(parts) > 1 else 'it'}"
+
+
 class FleetState:
     """A mutable working copy of a fleet for one ``place``/``rebalance`` call.
 
@@ -199,7 +236,7 @@ class FleetState:
         self.where: dict[str, int] = {}
         self.stray: dict[str, tuple[Program, str]] = {}  # placed on a worker the fleet does not list
         self.listeners: list[Callable[[int], None]] = []
-        self._label_sets: dict[tuple[tuple[str, str], ...], list[int]] = {}
+        self._label_sets: dict[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], list[int]] = {}
         self.index: Finder | None = None  # set by the driver from policy.make_index
         self.group_hosts: dict[str, int] = {}  # anti-affinity group -> workers running one of its programs
         for p in fleet.programs:
@@ -233,12 +270,14 @@ class FleetState:
     def over_limit(self, w: int) -> bool:
         return self.free_mem[w] < -EPS or self.free_cpu[w] < -EPS
 
-    def matching(self, labels: Mapping[str, str]) -> list[int]:
-        """Positions (stable order) of the workers carrying all ``labels``, cached."""
-        key = tuple(sorted(labels.items()))
+    def matching(self, labels: Mapping[str, str], builtins: frozenset[str] = frozenset()) -> list[int]:
+        """Positions (stable order) of the workers carrying all ``labels`` whose runtime gives
+        all ``builtins``, cached."""
+        key = (tuple(sorted(labels.items())), tuple(sorted(builtins)))
         found = self._label_sets.get(key)
         if found is None:
-            found = [i for i, w in enumerate(self.workers) if all(w.labels.get(k) == v for k, v in key)]
+            found = [i for i, w in enumerate(self.workers) if all(w.labels.get(k) == v for k, v in key[0])
+                     and not lacking(w, builtins)]
             self._label_sets[key] = found
         return found
 
@@ -268,6 +307,8 @@ class FleetState:
             for k, v in p.labels.items():
                 if wl.get(k) != v:
                     return False
+        if p.builtins and lacking(self.workers[w], p.builtins):
+            return False
         return not self.blocked(w, p)
 
     def why_not(self, w: int, p: Program) -> str | None:
@@ -280,6 +321,9 @@ class FleetState:
         for k, v in sorted(p.labels.items()):
             if wk.labels.get(k) != v:
                 return f"worker {wk.id} lacks label {k}={v}"
+        missing = lacking(wk, p.builtins)
+        if missing:
+            return f"the {wk.runtime or 'runtime'} runtime of worker {wk.id} lacks {_modules_text(missing)}"
         n = p.needs
         if n.memory_mb > self.free_mem[w] + EPS:
             return f"worker {wk.id} has memory_mb={self.free_mem[w]:g} free, {p.id} needs {n.memory_mb:g}"
@@ -302,6 +346,11 @@ class FleetState:
             live = [w for w in live if all(self.workers[w].labels.get(k) == v for k, v in p.labels.items())]
             if not live:
                 return f"no live worker has labels {_labels_text(p.labels)}"
+        if p.builtins:
+            able = [w for w in live if not lacking(self.workers[w], p.builtins)]
+            if not able:
+                return _no_runtime_text(p, [self.workers[w] for w in live])
+            live = able
         n = p.needs
         big = [w for w in live if self.cap_mem[w] + EPS >= n.memory_mb and self.cap_cpu[w] + EPS >= n.cpu]
         if not big:
@@ -422,9 +471,10 @@ class BasePolicy:
 
 def _signature(p: Program) -> tuple[Any, ...]:
     n = p.needs
-    if not p.labels and not p.anti_affinity:
+    if not p.labels and not p.anti_affinity and not p.builtins:
         return (n.memory_mb, n.cpu)
-    return (n.memory_mb, n.cpu, tuple(sorted(p.labels.items())), tuple(sorted(p.anti_affinity)))
+    return (n.memory_mb, n.cpu, tuple(sorted(p.labels.items())), tuple(sorted(p.anti_affinity)),
+            tuple(sorted(p.builtins)))
 
 
 def _checked(policy: BasePolicy, state: FleetState, w: int | None, p: Program,
@@ -527,6 +577,8 @@ def rebalance_with(policy: BasePolicy, fleet: Fleet) -> list[Move]:
         for p in progs:
             bad = next((f"label {k}={v} missing on {wk.id}" for k, v in sorted(p.labels.items())
                         if wk.labels.get(k) != v), None)
+            if bad is None and (missing := lacking(wk, p.builtins)):
+                bad = f"the {wk.runtime or 'runtime'} runtime of {wk.id} lacks {_modules_text(missing)}"
             if bad is None:
                 clash = sorted(p.anti_affinity & kept)
                 if clash:
@@ -686,11 +738,12 @@ class _Subsets:
         big = frozenset(g for g in p.anti_affinity if hosts.get(g, 0) >= self.BIG_GROUP)
         return big, p.anti_affinity - big
 
-    def get(self, labels: Mapping[str, str], groups: frozenset[str] = frozenset()) -> Any:
-        key = (tuple(sorted(labels.items())) if labels else (), tuple(sorted(groups)))
+    def get(self, labels: Mapping[str, str], groups: frozenset[str] = frozenset(),
+            builtins: frozenset[str] = frozenset()) -> Any:
+        key = (tuple(sorted(labels.items())) if labels else (), tuple(sorted(groups)), tuple(sorted(builtins)))
         found = self.by_key.get(key)
         if found is None:
-            members = self.state.matching(labels) if labels else list(range(len(self.state)))
+            members = self.state.matching(labels, builtins) if labels or builtins else list(range(len(self.state)))
             found = self.by_key[key] = self.build(members, groups)
             for i, w in enumerate(members):
                 self.member_of[w].append((found, i))
@@ -726,7 +779,7 @@ class FirstFitIndex:
 
     def find(self, p: Program, exclude: int | None) -> int | None:
         big, small = self.subsets.split(p)
-        tree: _MaxTree = self.subsets.get(p.labels, big)
+        tree: _MaxTree = self.subsets.get(p.labels, big, p.builtins)
         return tree.leftmost(p.needs.memory_mb - EPS, p.needs.cpu - EPS, _ok(self.state, p, small, exclude))
 
 
@@ -770,7 +823,7 @@ class SortedIndex:
 
     def find(self, p: Program, exclude: int | None) -> int | None:
         big, _ = self.subsets.split(p)
-        entries: _Entries = self.subsets.get(p.labels, big)
+        entries: _Entries = self.subsets.get(p.labels, big, p.builtins)
         i = bisect_left(entries, (self.low(p) - 1e-6, -1)) if self.low is not None else 0
         s = self.state
         fits, free_mem, free_cpu = s.fits, s.free_mem, s.free_cpu

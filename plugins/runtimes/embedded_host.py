@@ -29,7 +29,7 @@ from typing import Any
 #: The plain-JavaScript shims a bare engine is given (Node's console, events, util, path...).
 JSRUNTIME_FILES = ("qjs_types.js", "qjs_inspect.js", "qjs_events.js", "qjs_util.js", "qjs_path.js", "qjs_console.js",
                    "qjs_text.js", "qjs_buffer.js", "qjs_crypto.js", "qjs_diagnostics_channel.js",
-                   "qjs_regexp.js", "proxies.js")
+                   "qjs_regexp.js", "qjs_querystring.js", "proxies.js")
 COMMAND_POLL_S = 0.01  # how often a busy program looks at the command channel
 EXIT_LIMIT = 1
 

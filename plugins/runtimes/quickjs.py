@@ -39,7 +39,7 @@ class EmbeddedRuntime:
     #: the runtime conformance suite checks each can be loaded, and that others cannot.
     node_builtins: frozenset[str] | None = frozenset(
         {"events", "util", "util/types", "sys", "path", "path/posix", "buffer", "process", "console", "crypto",
-         "diagnostics_channel"})
+         "diagnostics_channel", "querystring"})
     host_script: Path = HOST_SCRIPT
     env_prefix = "THINGS_QJS"
     engine_module = "_quickjs"

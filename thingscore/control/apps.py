@@ -231,13 +231,16 @@ def upload(app: AppSpec, fs: FileSystem, parser: str | None = None, keys: KeyRin
     """Instrument every program, store the code in the global FS (sealed with ``keys``, the
     dispatcher's, when given), and build the ``app-run`` request for the scheduler."""
     programs = []
-    built: dict[Path, tuple[str, str]] = {}
+    built: dict[Path, tuple[str, str, list[str]]] = {}
     for p in app.programs:
         if p.file not in built:
             prog = instrument(p.file, parser=parser)
-            built[p.file] = (store.put_program(fs, prog.hash, prog.render(), keys), prog.hash)
-        path, phash = built[p.file]
+            built[p.file] = (store.put_program(fs, prog.hash, prog.render(), keys), prog.hash,
+                             list(prog.host_builtins))
+        path, phash, builtins = built[p.file]
+        # builtins: the host's Node modules the bundle names; the scheduler places it only
+        # on a worker whose runtime gives them all
         programs.append({"name": p.name, "program": path, "hash": phash, "args": p.args, "memory_mb": p.memory_mb,
                          "cpu": p.cpu, "labels": p.labels, "anti_affinity": p.anti_affinity,
-                         "checkpoint_every": p.checkpoint_every})
+                         "checkpoint_every": p.checkpoint_every, "builtins": builtins})
     return {"name": app.name, "programs": programs}

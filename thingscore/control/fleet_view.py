@@ -1,6 +1,7 @@
 """The scheduler's view of the fleet, built from workers' heartbeats.
 
-A heartbeat (``things/hb/<worker>``) carries the worker's capacity, labels, whether it is
+A heartbeat (``things/hb/<worker>``) carries the worker's capacity, labels, the Node
+built-ins its runtime gives programs (``node_builtins``; null: all of Node's), whether it is
 draining, its own usage and every process it has with its state and epoch. A worker whose
 last heartbeat is older than the deadline is *lost*; one whose start time changed was
 restarted (its processes are gone even though it never went silent for long). A worker
@@ -36,6 +37,7 @@ class WorkerSeen:
     runtime: str = ""
     capacity: dict[str, float] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    node_builtins: frozenset[str] | None = None   # what its runtime gives programs (None: all of Node's)
     draining: bool = False
     usage: dict[str, float] = field(default_factory=dict)
     processes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -58,7 +60,8 @@ class WorkerSeen:
                     if pid not in scheduled and p.get("state") in ("running", "paused", "migrating"))
         cap = Resources(memory_mb=_num(self.capacity.get("memory_mb"), 1024.0), cpu=_num(self.capacity.get("cpu"), 1.0))
         return Worker(id=self.id, capacity=cap, used=Resources(memory_mb=other / MB, cpu=0.0), labels=self.labels,
-                      alive=not self.lost and not self.leaving, draining=self.draining or drained)
+                      alive=not self.lost and not self.leaving, draining=self.draining or drained,
+                      runtime=self.runtime, node_builtins=self.node_builtins)
 
 
 def _num(v: Any, default: float) -> float:
@@ -78,6 +81,8 @@ def parse_heartbeat(payload: bytes) -> dict[str, Any]:
     procs = obj.get("processes", [])
     if not isinstance(procs, list) or not all(isinstance(p, dict) and isinstance(p.get("id"), str) for p in procs):
         raise HeartbeatError("processes must be a list of objects with an id")
+    if obj.get("node_builtins") is not None and not isinstance(obj["node_builtins"], list):
+        raise HeartbeatError("node_builtins must be a list of module names or null")
     for key in ("capacity", "labels", "usage"):
         if not isinstance(obj.get(key, {}), dict):
             raise HeartbeatError(f"{key} must be an object")
@@ -113,6 +118,8 @@ class FleetView:
         w.runtime = str(hb.get("runtime", ""))
         w.capacity = {str(k): v for k, v in hb.get("capacity", {}).items()}
         w.labels = {str(k): str(v) for k, v in hb.get("labels", {}).items()}
+        declared = hb.get("node_builtins")
+        w.node_builtins = frozenset(str(m) for m in declared) if isinstance(declared, list) else None
         w.draining = bool(hb.get("draining", False))
         w.leaving = leaving
         w.instance = instance

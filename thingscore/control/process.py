@@ -39,13 +39,18 @@ class ManagedProcess:
     limits: Limits = field(default_factory=Limits)  # what its runtime enforces (shown by `ps --json`)
     #: Where its state went when its worker stopped with no scheduler to move it (global FS).
     saved_snapshot: str | None = None
+    #: The host's Node built-ins it has loaded, as its last ``pong`` said (None: not asked yet:
+    #: a worker pings a program before a move); in its heartbeat entry, so that the scheduler
+    #: never moves it again where they are missing.
+    builtins: list[str] | None = None
 
     def describe(self) -> dict[str, Any]:
         usage = self.proc.usage() if self.state in (RUNNING, PAUSED, MIGRATING) else {}
         return {"id": self.pid, "name": self.name, "state": self.state, "reason": self.reason,
                 "exit_code": self.exit_code, "runtime": self.runtime, "program": self.program,
                 "hash": self.program_hash, "epoch": self.epoch, "started": self.started,
-                "limits": self.limits.as_dict(), **usage}
+                "limits": self.limits.as_dict(), **usage,
+                **({"builtins": self.builtins} if self.builtins is not None else {})}
 
     def expect(self, request: str) -> Future[dict[str, Any]]:
         fut: Future[dict[str, Any]] = Future()
@@ -56,6 +61,8 @@ class ManagedProcess:
     def on_message(self, msg: dict[str, Any]) -> None:
         """A control message from the runtime: answers a request, or reports restore."""
         kind = msg.get("type")
+        if kind == "pong" and isinstance(msg.get("builtins"), list):
+            self.builtins = [str(b) for b in msg["builtins"]]
         if kind in ("restored", "restore-error") and not self.restored.done():
             self.restored.set_result(msg)
         req = msg.get("request")

@@ -61,6 +61,7 @@ class ProgramEntry:
     cpu: float = 0.0
     labels: dict[str, str] = field(default_factory=dict)
     anti_affinity: list[str] = field(default_factory=list)
+    builtins: list[str] = field(default_factory=list)  # host Node built-ins it needs (bundle + loaded)
     checkpoint_every: float | None = None   # seconds; None: the scheduler's default
     state: str = PENDING
     worker: str | None = None

@@ -55,6 +55,7 @@ from thingscore import plugins
 from thingscore.fs import FileSystem, FSError
 from thingscore.hookspecs import load_hooks
 from thingscore.pubsub import Message, PubSub
+from thingscore.runtime_protocol import needed_builtins
 from thingscore.scheduling import Fleet, Program, Resources
 from thingscore.security.envelope import Guard, Refused
 from thingscore.security.keys import KeyRing
@@ -438,9 +439,22 @@ class Scheduler:
         programs, placements = [], {}
         for e in self.schedule.programs.values():
             if e.state in ACTIVE and e.worker in alive:
+                self._learn_builtins(e)
                 programs.append(_policy_program(e))
                 placements[e.id] = e.worker
         return Fleet(workers, programs, placements)
+
+    def _learn_builtins(self, e: ProgramEntry) -> None:
+        """Add to ``e.builtins`` the host built-ins its running copy has loaded (its worker's
+        heartbeat says, from the program's last pong): a module required by a computed name
+        is in no bundle, and a failover or rebalance must not take the program where it is
+        missing."""
+        w = self.fleet.workers.get(e.worker or "")
+        p = w.processes.get(e.id) if w else None
+        loaded = needed_builtins(p.get("builtins")) if p else frozenset()
+        if loaded - set(e.builtins):
+            e.builtins = sorted(loaded | set(e.builtins))
+            self._dirty = True
 
     def _place(self, now: float) -> list[Callable[[], None]]:
         pending = [e for e in self.schedule.programs.values()
@@ -752,7 +766,7 @@ class Scheduler:
         body = {"id": e.id, "name": e.name, "app": e.app, "state": e.state, "worker": e.worker, "epoch": e.epoch,
                 "reason": e.reason, "restarts": e.restarts, "checkpoint": e.checkpoint,
                 "needs": {"memory_mb": e.memory_mb, "cpu": e.cpu}, "labels": e.labels,
-                "anti_affinity": e.anti_affinity}
+                "anti_affinity": e.anti_affinity, "builtins": e.builtins}
         w = self.fleet.workers.get(e.worker or "")
         p = w.processes.get(e.id) if w else None
         if p:
@@ -889,7 +903,7 @@ class Scheduler:
 
 def _policy_program(e: ProgramEntry) -> Program:
     return Program(id=e.id, needs=Resources(memory_mb=e.memory_mb, cpu=e.cpu), app=e.app, labels=e.labels,
-                   anti_affinity=frozenset(e.anti_affinity))
+                   anti_affinity=frozenset(e.anti_affinity), builtins=needed_builtins(e.builtins))
 
 
 def _entry(app: str, spec: Any, index: int) -> ProgramEntry:
@@ -908,7 +922,8 @@ def _entry(app: str, spec: Any, index: int) -> ProgramEntry:
         hash=spec["hash"], args=[str(a) for a in spec.get("args", [])],
         memory_mb=float(spec.get("memory_mb", 0.0)), cpu=float(spec.get("cpu", 0.0)),
         labels={str(k): str(v) for k, v in dict(spec.get("labels", {})).items()},
-        anti_affinity=[str(g) for g in spec.get("anti_affinity", [])], checkpoint_every=every, epoch=1)
+        anti_affinity=[str(g) for g in spec.get("anti_affinity", [])], checkpoint_every=every, epoch=1,
+        builtins=sorted(needed_builtins(spec.get("builtins"))))
 
 
 def _checkpoint_time(path: str) -> float | None:

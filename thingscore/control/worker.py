@@ -300,7 +300,7 @@ class Worker:
 
     def _heartbeat(self) -> bytes:
         status = {"worker": self.id, "ts": time.time(), "since": self.started,
-                  "runtime": self.runtime_name, "labels": self.labels,
+                  "runtime": self.runtime_name, "labels": self.labels, "node_builtins": self._node_builtins(),
                   "capacity": self.capacity, "usage": proc_usage(os.getpid()),
                   "draining": self.draining or self._short_of_memory(),
                   "fs": self.fs_url, "instance": self.me.instance, "host": self.me.host,

@@ -42,6 +42,9 @@ class InstrumentedProgram:
     tables: str  # the module table: `{ "id": [moduleFunction, recreator], ... }`
     runtime: str
     parser: str = ""  # the parser plugin it was made with ("": the default)
+    #: The host's Node built-ins its modules name (``require``/``import`` with a literal name),
+    #: without ``node:``: a runtime lacking one cannot run it (the scheduler reads this).
+    host_builtins: tuple[str, ...] = ()
 
     def render(self, snapshot_json: str | None = None) -> str:
         """The standalone program; with ``snapshot_json`` it resumes from that snapshot."""
@@ -268,7 +271,7 @@ def _instrument(main: Path, parser_name: str, cache: bool = True) -> Instrumente
         meta["ids"] = [graph.ids.next_fid, graph.ids.next_sid]
     tables = "{\n" + ",\n".join(table_parts) + "\n}"
     return InstrumentedProgram(main=main, hash=program_hash, meta=meta, tables=tables, runtime=runtime_bundle(),
-                               parser=parser_name)
+                               parser=parser_name, host_builtins=tuple(sorted(graph.host_builtins)))
 
 
 def _result(graph: ModuleGraph, path: Path) -> ModuleResult:

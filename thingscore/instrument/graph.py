@@ -103,6 +103,9 @@ class ModuleGraph:
         self.linker: Linker | None = None
         # built-in request (without "node:") -> id of the bundled module that stands for it
         self.builtins: dict[str, str] = {}
+        # the host's Node built-ins the program names (without "node:"): where it can run
+        # depends on them (the scheduler places it only on runtimes that give them all)
+        self.host_builtins: set[str] = set()
 
     def build(self) -> None:
         i = 0
@@ -143,6 +146,16 @@ class ModuleGraph:
             return False
         self.builtins.setdefault(bare(request), self.reach(target))
         return True
+
+    def _builtin(self, request: str) -> bool:
+        """True when ``request`` is a Node built-in: a shipped one (bundled) or the host's
+        (recorded in ``host_builtins``)."""
+        if self._substitute(request):
+            return True
+        if is_builtin(request):
+            self.host_builtins.add(bare(request))
+            return True
+        return False
 
     def _guard(self, m: Module, step: Any) -> None:
         try:
@@ -257,7 +270,7 @@ class ModuleGraph:
         dmap: dict[str, str | None] = {}
         vendored = vendor_id(path) is not None
         for request in res.requires:
-            if self._substitute(request) or is_builtin(request):
+            if self._builtin(request):
                 dmap[request] = None
                 continue
             if vendored and not request.startswith("."):
@@ -278,7 +291,7 @@ class ModuleGraph:
         spec = req.specifier
         if spec == "things":  # the control plane's API for programs run by a worker
             return "node:things"
-        if self._substitute(spec) or is_builtin(spec):
+        if self._builtin(spec):
             return spec if spec.startswith("node:") else "node:" + spec
         target = resolve(spec, m.path, "import")
         if target is None or target.suffix == ".node":
@@ -290,7 +303,7 @@ class ModuleGraph:
     def _dynamic_imports(self, specs: list[str], path: Path) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for spec in specs:
-            if self._substitute(spec) or is_builtin(spec):
+            if self._builtin(spec):
                 out[spec] = None
                 continue
             target = resolve(spec, path, "import")
