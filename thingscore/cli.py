@@ -166,6 +166,12 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_web_assets(args: argparse.Namespace) -> int:
+    from thingscore.commands.web_assets import run
+
+    return run(args)
+
+
 def _cmd_keygen(args: argparse.Namespace) -> int:
     from thingscore.commands.keygen import run
 
@@ -324,6 +330,14 @@ def _setup_keygen(kg: argparse.ArgumentParser) -> None:
     kg.set_defaults(func=_cmd_keygen)
 
 
+def _setup_web_assets(wa: argparse.ArgumentParser) -> None:
+    wa.add_argument("--out", required=True, metavar="DIR", help="where to write things-web.js and the files it loads")
+    wa.add_argument("--runtime", default="browser", metavar="NAME",
+                    help="the runtime plugin whose host runs programs in the page (default: browser)")
+    _json_flag(wa)
+    wa.set_defaults(func=_cmd_web_assets)
+
+
 def _setup_plugins(pl: argparse.ArgumentParser) -> None:
     pl.add_argument("--json", action="store_true", help="the listing as JSON")
     pl.set_defaults(func=_cmd_plugins)
@@ -391,6 +405,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "scheduler": ("place applications, checkpoint them, fail them over (until interrupted)", _setup_scheduler),
     "app": ("applications: run, ls, stop (through the scheduler)", _setup_app),
     "gateway": ("the WebSocket door for web pages into the cluster (until interrupted)", _setup_gateway),
+    "web-assets": ("write things-web.js (Mobile Web Workers for web pages) and the files it loads into DIR",
+                   _setup_web_assets),
     "keygen": ("make the keys of a cluster: FILE (all roles) and FILE.dispatcher, FILE.scheduler, FILE.worker, "
                "FILE.browser", _setup_keygen),
     "demo": ("the whole system on one machine: migrations between processes and workers", _setup_demo),
