@@ -21,16 +21,24 @@ program ends that program (exit code 1, the cause on its stderr); the worker goe
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
+import json
+import os
 import signal
+import subprocess
+import threading
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from things_plugins.runtimes.browser_host import find_chromium, missing_chromium, signal_tree, tree_usage
 from things_plugins.runtimes.node import NodeProcess
 from things_plugins.runtimes.quickjs import EmbeddedRuntime
 
-from thingscore.runtime import StartRequest
-from thingscore.runtime_protocol import spawn
+from thingscore.runtime import Limits, StartRequest
+from thingscore.runtime_protocol import base_env, program_env, spawn
 
 
 class ChromiumMissing(OSError):
@@ -54,6 +62,40 @@ class BrowserProcess(NodeProcess):
         return tree_usage(self.pid)
 
 
+@dataclass
+class _Standby:
+    """A browser host started before its program is known (browser_host.py, THINGS_LOAD_FD)."""
+
+    popen: subprocess.Popen[bytes]
+    control_fd: int
+    command_fd: int
+    rpc: tuple[int, int]
+    load_fd: int
+    key: tuple[Any, ...]  # (stdout, stderr, memory_mb): what it was started with
+
+    def discard(self) -> None:
+        """It reads the end of its load pipe and leaves, its Chromium with it."""
+        for fd in (self.load_fd, self.control_fd, self.command_fd, *self.rpc):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            self.popen.wait(10)
+        except subprocess.TimeoutExpired:
+            signal_tree(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
+
+
+_runtimes: weakref.WeakSet[BrowserRuntime] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for rt in list(_runtimes):
+        rt.close()
+
+
 class BrowserRuntime(EmbeddedRuntime):
     """Programs in Web Workers of headless Chromium, one browser (and one OS process) each."""
 
@@ -74,11 +116,85 @@ class BrowserRuntime(EmbeddedRuntime):
             return missing_chromium(looked_for)
         return None
 
+    def __init__(self, memory_mb: float | None = None, cpu_seconds: float | None = None,
+                 python: str | None = None) -> None:
+        super().__init__(memory_mb, cpu_seconds, python)
+        self._standby: _Standby | None = None
+        self._lock = threading.Lock()
+        self._warm = False
+        self._starts = 0
+        _runtimes.add(self)
+
+    def prewarm(self, limits: Limits | None = None) -> None:
+        """Keep a browser ready for the next program (a worker's: piped output): a restore then
+        skips Chromium's start."""
+        self._warm = True
+        if self.problem() is None:
+            memory = (limits or Limits()).over(Limits(self.memory_mb, self.cpu_seconds)).memory_mb
+            self._spawn_standby((subprocess.PIPE, subprocess.PIPE, memory))
+
+    def close(self) -> None:
+        with self._lock:
+            sb, self._standby, self._warm = self._standby, None, False
+        if sb is not None:
+            sb.discard()
+
+    @staticmethod
+    def _key(request: StartRequest, limits: Limits) -> tuple[Any, ...] | None:
+        """What a standby must have been started with to take ``request`` (None: none can)."""
+        streams = (request.stdout, request.stderr)
+        if streams not in ((None, None), (subprocess.PIPE, subprocess.PIPE)):
+            return None
+        return (*streams, limits.memory_mb)
+
+    def _spawn_standby(self, key: tuple[Any, ...]) -> None:
+        load_r, load_w = os.pipe()
+        env = base_env()
+        env["THINGS_LOAD_FD"] = str(load_r)
+        if key[2]:
+            env[f"{self.env_prefix}_MEMORY_MB"] = f"{key[2]:g}"
+        try:
+            sp = spawn([self.python, str(self.host_script)], env, None, key[0], key[1], (load_r,))
+        except OSError:
+            os.close(load_w)
+            return
+        finally:
+            os.close(load_r)
+        fresh = _Standby(sp.popen, sp.control_fd, sp.command_fd, sp.rpc, load_w, key)
+        with self._lock:
+            old, self._standby = (self._standby, fresh) if self._warm else (fresh, self._standby)
+        if old is not None:
+            old.discard()
+
     def start(self, request: StartRequest) -> BrowserProcess:
         problem = self.problem()
         if problem is not None:
             raise ChromiumMissing(problem)
+        limits = self.limits(request)
+        key = self._key(request, limits)
+        self._starts += 1
+        # Another start is likely (a migration is planned, a worker, a runtime used twice):
+        # the next browser starts now, beside this program.
+        if key is not None and (request.snapshot_every > 0 or self._starts > 1):
+            self._warm = True
+        with self._lock:
+            sb, self._standby = self._standby, None
+        if key is not None and self._warm:
+            threading.Thread(target=self._spawn_standby, args=(key,), daemon=True).start()
+        if sb is not None and (sb.key != key or sb.popen.poll() is not None):
+            threading.Thread(target=sb.discard, daemon=True).start()
+            sb = None
+        if sb is not None:
+            env = program_env(request)
+            cpu = limits.cpu_seconds
+            if cpu:
+                env[f"{self.env_prefix}_CPU_SECONDS"] = f"{cpu:g}"
+            load = {"program": str(request.program), "args": request.args,
+                    "cwd": str(request.cwd) if request.cwd else None, "env": env}
+            os.write(sb.load_fd, json.dumps(load).encode() + b"\n")
+            os.close(sb.load_fd)
+            return BrowserProcess(sb.popen, sb.control_fd, sb.command_fd, sb.rpc, limits=limits, watch=False)
         sp = spawn([self.python, str(self.host_script), str(request.program), *request.args], self._env(request),
                    request.cwd, request.stdout, request.stderr)
         # The host counts its own limits (over its Chromium's processes too): no watcher here.
-        return BrowserProcess(sp.popen, sp.control_fd, sp.command_fd, sp.rpc, limits=self.limits(request), watch=False)
+        return BrowserProcess(sp.popen, sp.control_fd, sp.command_fd, sp.rpc, limits=limits, watch=False)

@@ -12,6 +12,9 @@ What crosses where (host_browser.js's header has the protocol):
 
 * worker -> page -> ``POST /events``: the program's stdout and stderr (in order, written here
   byte for byte), the contract's events (to the control pipe), its exit code;
+* a standby (``THINGS_LOAD_FD`` set, no PROGRAM): Chromium and the page are up before the
+  program is known; the runtime writes it on that pipe (``load``) and the page's /boot waits
+  for it, so that a restore skips the second or two of a browser's start;
 * control commands: the command pipe -> ``GET /commands`` (server-sent events) -> page -> worker;
 * what must be synchronous (the global FS's requests on THINGS_RPC_FDS, the snapshot file read
   at restore and written at a snapshot, ``hold``): ``POST /sync``, a synchronous
@@ -160,6 +163,12 @@ class Host(common.EmbeddedHost):
         self.baseline: dict[str, float] | None = None  # the tree's usage when the program started
         self.peak_growth = 0.0
         self.py = self.callables()
+        load = self.env.pop("THINGS_LOAD_FD", None)
+        #: A standby (started before its program is known) reads the program here (see load()).
+        self.load_fd = int(load) if load and load.isdigit() else None
+        self.known = threading.Event()  # the program is known (at once, unless a standby)
+        if self.load_fd is None:
+            self.known.set()
         self.py["write"] = self._write
         self.py["writeJson"] = lambda fd, text: self._write(fd, json.loads(text))
 
@@ -187,6 +196,7 @@ class Host(common.EmbeddedHost):
     # ---- what the page and the worker ask ----
 
     def boot(self) -> dict[str, Any]:  # type: ignore[override]  # (the page asks for it; nothing to evaluate here)
+        self.known.wait()
         root = common.jsruntime_dir()
         config = self.config(f"{self.version}")
         config.update(cwd=os.getcwd(), engineName=self.engine)
@@ -253,6 +263,27 @@ class Host(common.EmbeddedHost):
             self.progress.wait_for(lambda: self.delivered >= seq, HOLD_WAIT_S)
         signal_tree(os.getpid(), signal.SIGSTOP)
 
+    def load(self) -> None:
+        """A standby's program: one line of JSON on THINGS_LOAD_FD ({program, args, cwd, env}),
+        or the end of that pipe (the runtime went away without using this one)."""
+        assert self.load_fd is not None
+        with os.fdopen(self.load_fd, "rb") as f:
+            line = f.readline()
+        try:
+            request = json.loads(line) if line.strip() else None
+        except ValueError:
+            request = None
+        if not isinstance(request, dict):
+            self._terminate(0)
+        self.program = Path(str(request["program"])).resolve()
+        self.argv = [sys.executable, str(self.program), *[str(a) for a in request.get("args") or []]]
+        self.env.update({str(k): str(v) for k, v in (request.get("env") or {}).items()})
+        os.environ.update({str(k): str(v) for k, v in (request.get("env") or {}).items()})
+        if request.get("cwd"):
+            os.chdir(str(request["cwd"]))
+        self.cpu_seconds = float(self.env.get(f"{self.env_prefix}_CPU_SECONDS", "0") or 0)
+        self.known.set()
+
     # ---- the loop ----
 
     def run(self) -> int:
@@ -263,8 +294,9 @@ class Host(common.EmbeddedHost):
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
         threading.Thread(target=self._read_commands, name="commands", daemon=True).start()
-        if self.cpu_seconds > 0 or self.memory_mb > 0:
-            threading.Thread(target=self._watch_limits, name="limits", daemon=True).start()
+        if self.load_fd is not None:
+            threading.Thread(target=self.load, name="load", daemon=True).start()
+        threading.Thread(target=self._watch_limits, name="limits", daemon=True).start()
         try:
             from playwright.sync_api import Error as PlaywrightError
             from playwright.sync_api import sync_playwright
@@ -323,6 +355,9 @@ class Host(common.EmbeddedHost):
 
     def _watch_limits(self) -> None:
         """The memory and CPU limits, over this process and its Chromium since the program started."""
+        self.known.wait()
+        if self.cpu_seconds <= 0 and self.memory_mb <= 0:
+            return
         while self.baseline is None:
             time.sleep(WATCH_EVERY_S)
         base = self.baseline
@@ -416,6 +451,9 @@ def make_handler(host: Host) -> type[BaseHTTPRequestHandler]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if os.environ.get("THINGS_LOAD_FD") and not argv:
+        return Host(Path(os.devnull), []).run()  # a standby: its program comes on THINGS_LOAD_FD
     return common.main(Host, argv)
 
 
