@@ -122,13 +122,14 @@ class BrowserRuntime(EmbeddedRuntime):
         self._standby: _Standby | None = None
         self._lock = threading.Lock()
         self._warm = False
+        self._prewarmed = False  # a worker's: always a browser ready
         self._starts = 0
         _runtimes.add(self)
 
     def prewarm(self, limits: Limits | None = None) -> None:
         """Keep a browser ready for the next program (a worker's: piped output): a restore then
         skips Chromium's start."""
-        self._warm = True
+        self._warm = self._prewarmed = True
         if self.problem() is None:
             memory = (limits or Limits()).over(Limits(self.memory_mb, self.cpu_seconds)).memory_mb
             self._spawn_standby((subprocess.PIPE, subprocess.PIPE, memory))
@@ -173,10 +174,13 @@ class BrowserRuntime(EmbeddedRuntime):
         limits = self.limits(request)
         key = self._key(request, limits)
         self._starts += 1
-        # Another start is likely (a migration is planned, a worker, a runtime used twice):
-        # the next browser starts now, beside this program.
-        if key is not None and (request.snapshot_every > 0 or self._starts > 1):
+        # Another start is likely (a migration is planned; a worker; fresh programs one after
+        # another, as a test suite's): the next browser starts now, beside this program. (Not
+        # for the last hop of `things exec`, a restore with no migration after it.)
+        if key is not None and (request.snapshot_every > 0 or (request.restore_from is None and self._starts > 1)):
             self._warm = True
+        elif not self._prewarmed:
+            self._warm = False
         with self._lock:
             sb, self._standby = self._standby, None
         if key is not None and self._warm:

@@ -328,6 +328,8 @@ class Host(common.EmbeddedHost):
         """Chromium failed under the program: it ends, saying why; whoever runs it goes on."""
         if self.memory_mb > 0 and self.peak_growth >= self.memory_mb * 1024 * 1024 * 0.5:
             self._fatal("oom")  # V8's heap limit (--js-flags) ends the renderer
+        # (the contract's `limit`: why the runtime stopped it, the worker's reason for the failure)
+        self._limit(f"Chromium failed: {why}")
         self._stderr(f"things: Chromium failed while running the program: {why} (browser runtime)\n")
         self._terminate(1)
 
