@@ -62,6 +62,20 @@
   const stringify = JSON.stringify;
   const parse = JSON.parse;
 
+  // The web platform's global functions (structuredClone, atob, fetch...) live on the worker
+  // scope's prototypes and throw "Illegal invocation" when called on another receiver; node's
+  // are the global object's own and do not care (a program keeps `{ clone: structuredClone }`
+  // and calls holder.clone(x)). Each of those node has becomes the global object's own plain
+  // function of the same name and length, calling the browser's on the scope (and a snapshot
+  // names it by its global name, as on node).
+  for (const key of ['structuredClone', 'atob', 'btoa', 'fetch', 'reportError']) {
+    const real = scope[key];
+    if (typeof real !== 'function') continue;
+    const plain = { [key](...args) { return Reflect.apply(real, scope, args); } }[key];
+    Object.defineProperty(plain, 'length', { value: real.length });
+    Object.defineProperty(scope, key, { value: plain, writable: true, enumerable: true, configurable: true });
+  }
+
   let started = false;
   let files = {};
   let syncUrl = null;
