@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_runtime_quickjs import _local_cluster
+from conftest import local_cluster
 
 from thingscore import plugins
 from thingscore.runtime import StartRequest
@@ -85,7 +85,7 @@ def test_browser_workers_take_programs_refuse_without_chromium_and_outlive_a_cra
     from thingscore.control.dispatcher import Dispatcher, DispatchError
     from thingscore.control.worker import Worker
 
-    fs, pubsub = _local_cluster(tmp_path)
+    fs, pubsub = local_cluster(tmp_path)
     workers: dict[str, Any] = {"N": Worker("N", pubsub("N"), fs, runtime="node", heartbeat=0.2, migrate_timeout=30),
                                "B": Worker("B", pubsub("B"), fs, runtime="browser", heartbeat=0.2, migrate_timeout=30)}
     for w in workers.values():

@@ -215,8 +215,8 @@ class Host(common.EmbeddedHost):
                 if msg.get("things") == "error":
                     self._stderr(f"things: the program's Web Worker failed: {msg.get('message')} (browser runtime)\n")
                     self._terminate(1)
-                if msg.get("things") != "batch":
-                    continue
+                if msg.get("things") != "batch" or int(msg.get("seq") or 0) <= self.delivered:
+                    continue  # (a batch the page sent again after a lost answer: written once)
                 for item in msg.get("items") or []:
                     self._item(item)
                 with self.progress:
@@ -290,7 +290,7 @@ class Host(common.EmbeddedHost):
         if self.chromium is None:
             self._stderr(f"things: {missing_chromium(self.looked_for)}\n")
             return 1
-        server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self))
+        server = _Server(("127.0.0.1", 0), make_handler(self))
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
         threading.Thread(target=self._read_commands, name="commands", daemon=True).start()
@@ -313,7 +313,8 @@ class Host(common.EmbeddedHost):
             page = browser.new_page()
             page.on("crash", lambda _page: self._crashed("its renderer process crashed"))
             browser.on("disconnected", lambda _b: self._crashed("the browser process exited"))
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{self.token}/")
+            # (no time limit: on a loaded machine the page may take long; the program is the judge)
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{self.token}/", wait_until="commit", timeout=0)
             while True:  # Playwright tells of a crash only while it is called
                 page.wait_for_timeout(250)
         except PlaywrightError as exc:
@@ -372,6 +373,11 @@ class Host(common.EmbeddedHost):
             if self.memory_mb > 0 and growth > (self.memory_mb + BROWSER_OWN_MB) * 1024 * 1024:
                 self._fatal("oom")
             time.sleep(WATCH_EVERY_S)
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # (5 by default: on a loaded machine the page's requests were refused)
+    daemon_threads = True
 
 
 def make_handler(host: Host) -> type[BaseHTTPRequestHandler]:

@@ -20,9 +20,22 @@
   function send() {
     if (outbox.length === 0) { sending = false; return; }
     sending = true;
-    const body = JSON.stringify(outbox.splice(0, outbox.length));
+    const batch = outbox.splice(0, outbox.length);
+    post(JSON.stringify(batch), 0);
+  }
+
+  /** One POST of what the worker said; on a failure (a loaded machine), the same again: the
+   * output must arrive, once and in order (the runtime process stops us when the program ends). */
+  function post(body, tries) {
     fetch(base + 'events', { method: 'POST', body, headers: { 'Content-Type': 'application/json' } })
-      .then(send, (e) => { sending = false; console.error('things: cannot reach the runtime process', e); });
+      .then((r) => {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        send();
+      })
+      .catch((e) => {
+        console.error('things: cannot reach the runtime process, trying again', e);
+        setTimeout(() => post(body, tries + 1), Math.min(1000, 10 * 2 ** tries));
+      });
   }
 
   const worker = new Worker(base + 'host_browser.js');
