@@ -76,6 +76,18 @@
     Object.defineProperty(scope, key, { value: plain, writable: true, enumerable: true, configurable: true });
   }
 
+  // What makes the scope a worker's and node's global object lacks: gone, so that a program
+  // written for node (or a library testing `typeof self`) sees node's world, whatever engine it
+  // moves to. (A program written for a Web Worker gets jsruntime's self, postMessage, close,
+  // onmessage... of web_worker.js instead, the same on every runtime.)
+  for (const key of ['self', 'postMessage', 'close', 'importScripts', 'name', 'location', 'navigator', 'onmessage',
+    'onmessageerror', 'onerror', 'onlanguagechange', 'onoffline', 'ononline', 'onrejectionhandled',
+    'onunhandledrejection']) {
+    for (let o = scope; o !== null && o !== Object.prototype && o !== EventTarget.prototype; o = Object.getPrototypeOf(o)) {
+      if (Object.prototype.hasOwnProperty.call(o, key)) delete o[key];
+    }
+  }
+
   let started = false;
   let files = {};
   let syncUrl = null;
