@@ -88,6 +88,16 @@
     }
   }
 
+  // Engine objects node keeps on its global object (`performance`, `crypto`) are accessors of
+  // the worker scope's prototype here: made the global object's own, so that a snapshot names
+  // them by their global name and node (or any runtime) resumes with its own.
+  for (const key of ['performance', 'crypto']) {
+    const value = scope[key];
+    if (value !== undefined) {
+      Object.defineProperty(scope, key, { value, writable: true, enumerable: true, configurable: true });
+    }
+  }
+
   let started = false;
   let files = {};
   let syncUrl = null;
