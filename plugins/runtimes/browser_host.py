@@ -159,6 +159,7 @@ class Host(common.EmbeddedHost):
         self.delivered = 0  # the last batch of the worker's written out
         self.progress = threading.Condition()
         self.events_lock = threading.Lock()
+        self.ending = threading.Lock()  # held by the thread that ends the process
         self.version = "unknown"
         self.baseline: dict[str, float] | None = None  # the tree's usage when the program started
         self.peak_growth = 0.0
@@ -186,6 +187,9 @@ class Host(common.EmbeddedHost):
             code = int(code)
         except (TypeError, ValueError):
             code = 1
+        if not self.ending.acquire(blocking=False):
+            while True:  # another thread ends the process (its code is the program's): never a second end
+                time.sleep(3600)
         signal_tree(os.getpid(), signal.SIGKILL, include_self=False)
         os._exit(code & 0xFF)
 
@@ -327,6 +331,8 @@ class Host(common.EmbeddedHost):
 
     def _crashed(self, why: str) -> None:
         """Chromium failed under the program: it ends, saying why; whoever runs it goes on."""
+        if self.ending.locked():  # it is this process that ends Chromium: the program has ended
+            self._terminate()
         if self.memory_mb > 0 and self.peak_growth >= self.memory_mb * 1024 * 1024 * 0.5:
             self._fatal("oom")  # V8's heap limit (--js-flags) ends the renderer
         # (the contract's `limit`: why the runtime stopped it, the worker's reason for the failure)
