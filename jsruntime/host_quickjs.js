@@ -539,6 +539,10 @@
     /** Run the wrapped program (a function taking Node's CommonJS wrapper arguments). */
     runMain(fn) {
       const mod = { exports: {} };
+      // The loop's clock starts with the program, not with this host: a restore re-arms its
+      // timers with their remaining time from now, however long the program's text took to
+      // compile (seconds of it would otherwise be taken off every timer at every move).
+      loopNow = performance.now();
       try {
         fn.call(mod.exports, mod.exports, hostRequire, mod, config.argv[1], config.dirname);
       } catch (e) {

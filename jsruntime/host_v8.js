@@ -14,8 +14,10 @@
 // buffer crosses in chunks (flag 1: more follows). No value handle is touched on the Python
 // side, so nothing re-enters the isolate.
 //
+// What V8 needs beyond QuickJS is host_v8_engine.js's, shared with the browser runtime.
+//
 // Evaluated as a script whose value is function (notify, ops): it returns
-// { channel: SharedArrayBuffer, start(make, configJson) -> what the Python host drives }.
+// { channel: SharedArrayBuffer, start(make, configJson, engineStart) -> what the Python host drives }.
 
 (function (notify, ops) {
   const HEAD = 32; // Int32 [op, length, flags, integer, answer length, -] and a Float64 clock
@@ -29,13 +31,6 @@
   const OP = {};
   ops.split(',').forEach((name, i) => { OP[name] = i; });
   const fromCharCode = String.fromCharCode;
-  // Built-ins the host uses after the program started, taken before it could patch them (a
-  // program that counts its calls to Array.prototype.join must not see the host's).
-  const apply = Reflect.apply;
-  const replaceAll = String.prototype.replaceAll;
-  // The engine's promise jobs, whatever becomes of the global Promise (jsruntime replaces it).
-  const nativeThen = Promise.prototype.then;
-  const resolved = Promise.resolve();
 
   function read(n) {
     let s = '';
@@ -132,78 +127,13 @@
     return out;
   });
 
-  /** Boot host_quickjs.js (`make`, its script value) and return what the Python host drives. */
-  function start(make, configJson) {
+  /** Boot host_quickjs.js (`make`, its script value) over host_v8_engine.js (`engineStart`, its
+   * script value) and return what the Python host drives. */
+  function start(make, configJson, engineStart) {
     const config = JSON.parse(configJson);
     timeOrigin = Date.now() - now();
-    const version = config.engineVersion;
-    const boot = make(py, config);
-    // V8 formats stacks itself, exactly as node (host_quickjs.js imitates that for QuickJS).
-    delete Error.prepareStackTrace;
-    // An exception in a microtask is uncaught, as on node (a bare V8 would drop it silently).
-    defineGlobal('queueMicrotask', function queueMicrotask(callback) {
-      if (typeof callback !== 'function') {
-        const err = new TypeError('The "callback" argument must be of type function. Received ' +
-          (callback === null ? 'null' : typeof callback));
-        err.code = 'ERR_INVALID_ARG_TYPE';
-        throw err;
-      }
-      nativeThen.call(resolved, () => {
-        try { callback(); } catch (e) { boot.uncaught(e); }
-      });
-    });
-    const proc = globalThis.process;
-    Object.assign(proc, { title: 'things-v8', versions: { v8: version }, release: { name: 'v8' }, argv0: 'v8' });
-
-    /** The host's words name its engine: the runtime a user chose is v8, not quickjs. */
-    const named = (text) => apply(replaceAll, String(text), ['quickjs runtime', 'v8 runtime']);
-    const write = py.write;
-    py.write = (fd, text) => write(fd, fd === 2 ? named(text) : text);
-
-    /** The program's `require` and its host's: errors that name the runtime say v8. */
-    function renamed(hostRequire) {
-      return function require(request) {
-        try {
-          return hostRequire(request);
-        } catch (e) {
-          if (e && e.code === 'ERR_THINGS_NO_BUILTIN') e.message = named(e.message);
-          throw e;
-        }
-      };
-    }
-    function programRequire(hostRequire) {
-      const require = renamed(hostRequire);
-      const makeHost = hostRequire.thingsHost;
-      require.thingsHost = function thingsHost(loop) {
-        const host = makeHost(loop);
-        host.engine = () => 'v8 ' + version;
-        host.require = renamed(host.require);
-        return host;
-      };
-      return require;
-    }
-
-    return {
-      runMain(fn) {
-        boot.runMain(function main(exports, require, module, filename, dirname) {
-          return fn.call(this, exports, programRequire(require), module, filename, dirname);
-        });
-        boot.ticks(); // before the promise jobs, which V8 runs when this call returns
-      },
-      /**
-       * One callback and the nextTicks after it: V8 runs the promise jobs when this call
-       * returns, and ticks those jobs queued run first at the next call (Node's order).
-       */
-      pump() {
-        if (boot.hasTicks()) { boot.ticks(); return 0; }
-        const wait = boot.step();
-        if (wait === 0) boot.ticks();
-        return wait;
-      },
-      ticks() { return boot.ticks(); },
-      command(line) { boot.command(line); boot.ticks(); },
-      exit() { boot.exit(); },
-    };
+    return engineStart(make, py, config, { name: 'v8', version: config.engineVersion,
+      process: { title: 'things-v8', versions: { v8: config.engineVersion }, release: { name: 'v8' }, argv0: 'v8' } });
   }
 
   return { channel, start };

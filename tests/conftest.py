@@ -9,7 +9,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,3 +179,21 @@ def fleet_factory(tmp_path: Path):
     yield make
     for f in made:
         f.stop()
+
+
+def local_cluster(tmp_path: Path) -> tuple[Any, Callable[[str], Any]]:
+    """A global FS in tmp_path and a maker of clients of one in-process pub/sub bus (for
+    in-process Worker and Dispatcher objects: the quickjs, v8 and browser runtime tests)."""
+    import uuid
+
+    from thingscore import plugins
+
+    bus = f"local://{uuid.uuid4().hex}"
+    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
+
+    def pubsub(cid: str) -> Any:
+        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
+        ps.connect()
+        return ps
+
+    return fs, pubsub

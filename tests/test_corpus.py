@@ -81,10 +81,18 @@ CONFIGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "node-quickjs": (("--every", "3", "--hops", "6", "--runtimes", "node,quickjs"), BASE_SUITES),
     # Every other hop on V8 embedded by mini-racer: node -> v8 -> node ...
     "node-v8": (("--every", "3", "--hops", "6", "--runtimes", "node,v8"), SUITES),
+    # Every other hop in a Web Worker of headless Chromium: node -> browser -> node ...
+    "node-browser": (("--every", "2", "--hops", "4", "--runtimes", "node,browser"), ALL_SUITES),
+    # ... and from the browser to QuickJS and back: browser -> quickjs -> browser ...
+    "browser-quickjs": (("--every", "2", "--hops", "4", "--runtimes", "browser,quickjs"), ALL_SUITES),
 }
 PACKAGE_CONFIGS = ("every1-hops10", "every3-hops10", "every1-hops1000", "node-v8")
 #: Configurations that move a program to an engine without Node's built-in modules.
-EMBEDDED_ENGINES = ("node-quickjs", "node-v8")
+EMBEDDED_ENGINES = ("node-quickjs", "node-v8", "node-browser", "browser-quickjs")
+#: Configurations in headless Chromium (the browser runtime): a browser's start costs a second
+#: or two, so the sample runs them on BROWSER_SAMPLE only; skipped, visibly, without Chromium.
+BROWSER_CONFIGS = ("node-browser", "browser-quickjs")
+BROWSER_SAMPLE = ("features/generator_timer_resume.js", "workloads/lodash_pipeline.js")
 #: The first line of a package program that needs a Node built-in module those engines lack.
 NEEDS_NODE = "// needs: node"
 #: A line among a package program's first ones that limits the configurations it runs in.
@@ -100,7 +108,7 @@ ALWAYS = "every1-hops10"
 def _sampled_configs(rel: str) -> set[str]:
     """The configurations a program runs in under THINGS_CORPUS_SAMPLE: ALWAYS and two of the
     others, fixed by its path (a test that fails fails again, on any machine)."""
-    others = [c for c in CONFIGS if c != ALWAYS]
+    others = [c for c in CONFIGS if c != ALWAYS and c not in BROWSER_CONFIGS]
     h = int(hashlib.sha256(rel.encode()).hexdigest(), 16)
     first = h % len(others)
     second = (first + 1 + (h // len(others)) % (len(others) - 1)) % len(others)
@@ -137,6 +145,16 @@ def _only_configs(prog: Path) -> set[str] | None:
     return None
 
 
+@cache
+def _browser_available() -> bool:
+    from thingscore import plugins
+
+    try:
+        return bool(plugins.load("runtime", "browser").available())
+    except Exception:
+        return False
+
+
 def _rel(path: Path) -> str:
     return path.relative_to(CORPUS).as_posix()
 
@@ -164,11 +182,17 @@ def _params() -> list:
         rel = _rel(prog)
         suite = rel.split("/", 1)[0]
         sampled = _sampled_configs(rel) if SAMPLE and suite in BASE_SUITES else None
+        if sampled is not None and rel in BROWSER_SAMPLE:
+            sampled |= set(BROWSER_CONFIGS)
         for cfg in _selected_configs():
             args, suites = CONFIGS[cfg]
             if suite not in suites or (sampled is not None and cfg not in sampled):
                 continue
+            if SAMPLE and suite not in BASE_SUITES and cfg in BROWSER_CONFIGS:
+                continue
             marks = []
+            if cfg in BROWSER_CONFIGS and not _browser_available():
+                marks.append(pytest.mark.skip(reason="no browser runtime here (chromium, playwright)"))
             if cfg in EMBEDDED_ENGINES and suite == "packages" and _needs_node(prog):
                 marks.append(pytest.mark.skip(reason="needs a Node built-in module the embedded engines lack"))
             only = _only_configs(prog) if suite == "packages" else None

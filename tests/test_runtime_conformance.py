@@ -1,6 +1,7 @@
 """Every runtime plugin Things ships meets the runtime contract (conformance/runtime.py):
-node, quickjs and v8, each through its entry point as a worker loads it (node and v8 through
-the pytest class, quickjs through the command line, which runs the same checks)."""
+node, quickjs, v8 and browser, each through its entry point as a worker loads it (node, v8 and
+browser through the pytest class, quickjs through the command line, which runs the same checks).
+The browser runtime needs Chromium and Playwright: without them its checks are skipped, visibly."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from thingscore import plugins
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
 
 
-@pytest.fixture(scope="module", params=["node", "v8"])
+@pytest.fixture(scope="module", params=["node", "v8", "browser"])
 def runtime_plugin(request: pytest.FixtureRequest) -> Any:
     rt = plugins.load("runtime", request.param)
     if not rt.available():

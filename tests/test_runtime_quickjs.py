@@ -17,11 +17,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import local_cluster as _local_cluster
 from things_plugins.runtimes.quickjs import QuickjsRuntime
 
 from thingscore import plugins
@@ -160,21 +159,6 @@ def test_cpu_limit_is_a_clean_error(tmp_path: Path) -> None:
     assert b"things: CPU time limit: the program used its 0.5 s of CPU (quickjs runtime)" in err
     assert b"Traceback" not in err
     assert time.monotonic() - started < 20
-
-
-def _local_cluster(tmp_path: Path) -> tuple[Any, Callable[[str], Any]]:
-    """A global FS in tmp_path and a maker of clients of one in-process pub/sub bus."""
-    import uuid
-
-    bus = f"local://{uuid.uuid4().hex}"
-    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
-
-    def pubsub(cid: str) -> Any:
-        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
-        ps.connect()
-        return ps
-
-    return fs, pubsub
 
 
 @pytest.mark.parametrize("engine", ["quickjs", "v8"])

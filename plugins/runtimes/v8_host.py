@@ -2,7 +2,7 @@
 ``mini-racer`` package (an embedded V8 isolate).
 
 ``python v8_host.py PROGRAM [ARGS...]``. One program, one isolate, one OS process, exactly as
-the quickjs host: the same JavaScript (jsruntime/host_quickjs.js over jsruntime/host_v8.js),
+the quickjs host: the same JavaScript (jsruntime/host_quickjs.js over jsruntime/host_v8_engine.js and host_v8.js),
 the same pumping, control channel and limits (embedded_host.py). Limits from the environment:
 
 * ``THINGS_V8_MEMORY_MB``: mini-racer's hard memory limit on the isolate's heap (V8 stops the
@@ -181,7 +181,9 @@ class Host(common.EmbeddedHost):
         self.clock = channel[24:HEAD].cast("d")
         self.data = channel[HEAD:]
         make = ctx.eval((root / "host_quickjs.js").read_text(encoding="utf-8"))
-        boot = ctx.call_function(api["start"], make, json.dumps(self.config(engine_version())))  # type: ignore[index]
+        engine_start = ctx.eval((root / "host_v8_engine.js").read_text(encoding="utf-8"))
+        boot = ctx.call_function(api["start"], make, json.dumps(self.config(engine_version())),  # type: ignore[index]
+                                 engine_start)
         self.undefined = ctx._python_to_value_handle(ctx.eval("undefined"))
         self.no_args = ctx._python_to_value_handle(ctx.eval("[]"))
         self.fns = {name: boot[name] for name in ("runMain", "pump", "ticks", "command", "exit")}  # type: ignore[index]

@@ -6,6 +6,8 @@ set -euo pipefail
 need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# the browser runtime's headless Chromium (driven by Playwright from pip; never a browser download)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing test services: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -33,6 +33,11 @@ def run(args: argparse.Namespace) -> int:
     runtimes = [r.strip() for r in (args.runtimes or "").split(",") if r.strip()] or [plugins.default_name("runtime")]
     for name in runtimes:
         plugins.load_class("runtime", name)  # an unknown runtime: a usage error before the program starts
+    for name in dict.fromkeys(runtimes):  # one that cannot run here (no Chromium for `browser`): the same
+        runtime = plugins.load("runtime", name)
+        if not runtime.available():
+            problem = getattr(runtime, "problem", None)
+            raise usage(problem() if callable(problem) else f"the {name} runtime is not available on this machine")
     if args.parser:
         plugins.load_class("parser", args.parser)
     prog_args = [a for a in args.args if a != "--"] if args.args else []
