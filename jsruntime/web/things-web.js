@@ -262,12 +262,14 @@ export class MobileWorker extends EventTarget {
     this.where = 'starting'; // 'page' | 'cluster' | 'moving' | 'ended'
     this.worker = null; // the cluster worker it runs on, when it is there
     this.pid = 'page-' + Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+    this.known = false; // whether the gateway knows this.pid (after the first offload)
     this.hash = null;
     this.code = null;
     this.seq = 0; // posts numbered by this page, from 1
     this.inSeq = 0; // the last post the program has been given
     this.outSeq = 0; // the last of the program's messages (through the gateway) handled here
     this.waiting = []; // posts made while it is moving: [seq, text]
+    this.early = []; // the program's messages that came before the first offload's answer
     this.run = null;
     this.gateway = new Gateway(options.cluster, options.keys || null, (frame) => this.onPush(frame));
     this.ready = this.start();
@@ -349,7 +351,11 @@ export class MobileWorker extends EventTarget {
   }
 
   onPush(frame) {
-    if (frame.type === 'message' && frame.pid === this.pid) {
+    if (frame.type === 'message' && !this.known && this.where === 'moving') {
+      // the first offload: the gateway names the program in its answer, which its first
+      // messages may come before (the program runs on as soon as it is restored)
+      this.early.push(frame);
+    } else if (frame.type === 'message' && frame.pid === this.pid) {
       if (frame.seq <= this.outSeq) return; // a repeat after a reconnect
       this.outSeq = frame.seq;
       this.gateway.send('ack', { pid: this.pid, seq: frame.seq });
@@ -370,13 +376,16 @@ export class MobileWorker extends EventTarget {
     if (this.where !== 'page') throw new Error('things-web: offload: the program is not in this page (' + this.where + ')');
     this.setWhere('moving');
     const snapshot = await this.run.snapshotAndStop();
-    const fields = { hash: this.hash, snapshot, pid: this.pid, inSeq: this.inSeq };
+    const fields = { hash: this.hash, snapshot, inSeq: this.inSeq };
+    if (this.known) fields.pid = this.pid; // (the first time, the gateway names it)
     if (worker) fields.worker = worker;
     const res = await this.gateway.call('offload', fields);
     this.pid = res.pid;
+    this.known = true;
     this.run = null;
-    await this.gateway.call('attach', { pid: this.pid, after: this.outSeq });
     this.setWhere('cluster', res.worker);
+    for (const frame of this.early.splice(0).sort((a, b) => a.seq - b.seq)) this.onPush(frame);
+    await this.gateway.call('attach', { pid: this.pid, after: this.outSeq });
     this.flush();
     return res;
   }

@@ -107,6 +107,18 @@ class BrowserRuntime(EmbeddedRuntime):
     def available(self) -> bool:
         return self.problem() is None
 
+    @staticmethod
+    def web_assets() -> tuple[str, dict[str, Path]]:
+        """What a web page's own Web Worker needs to run a program as this runtime does
+        (``things web-assets``): the worker script's name, and every file by name (the
+        worker script and what its ``start`` message hands it)."""
+        from things_plugins.runtimes import embedded_host as common
+        from things_plugins.runtimes.browser_host import BOOT_FILES
+
+        root = common.jsruntime_dir()
+        files = {name: root / name for name in ("host_browser.js", *BOOT_FILES)}
+        return "host_browser.js", files
+
     def problem(self) -> str | None:
         """Why this runtime cannot start a program here, or None."""
         if importlib.util.find_spec("playwright") is None:
