@@ -70,7 +70,7 @@ const scenarios = {
     // Promise.all over our own promises takes a shorter path (a reaction per element, no
     // element function): same order, same reads of then and constructor
     const late = new P((r) => setTimeout(() => r('late'), 2));
-    const rej = new P((_, j) => setTimeout(() => j('nope'), 4));
+    const rej = new P((_, j) => setTimeout(() => j('nope'), 20));
     P.all([P.resolve(1), late, 3]).then((v) => log('all', v.join()));
     P.all([late, rej, P.resolve(2)]).then(() => log('no'), (r) => log('rejected', r));
     P.all([P.reject('first'), P.reject('second')]).catch((r) => log('first rejection wins', r));
@@ -128,7 +128,7 @@ const scenarios = {
     P.all([Spy.resolve(1), Spy.resolve(2), Spy.resolve(3)]).then((v) => log('all', v.join()));
     setTimeout(() => log('same reject', seen.length, seen.every((r) => r === seen[0])), 5);`,
   race: `
-    P.race([new P((r) => setTimeout(() => r('slow'), 5)), new P((r) => setTimeout(() => r('fast'), 1))])
+    P.race([new P((r) => setTimeout(() => r('slow'), 25)), new P((r) => setTimeout(() => r('fast'), 1))])
       .then((v) => log('race', v));
     P.race([P.reject('x'), 1]).catch((r) => log('race rej', r));
     P.race([]).then(() => log('never'));
@@ -187,7 +187,7 @@ function run(body, useOurs) {
     const out = [];
     const log = (...a) => out.push(a.map(String).join(' '));
     (function (P, Q, log) { ${body} })(P, Q, log);
-    setTimeout(() => process.stdout.write(JSON.stringify(out)), 30);`;
+    setTimeout(() => process.stdout.write(JSON.stringify(out)), 60);`;
   return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
 }
 
