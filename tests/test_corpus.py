@@ -92,7 +92,7 @@ EMBEDDED_ENGINES = ("node-quickjs", "node-v8", "node-browser", "browser-quickjs"
 #: Configurations in headless Chromium (the browser runtime): a browser's start costs a second
 #: or two, so the sample runs them on BROWSER_SAMPLE only; skipped, visibly, without Chromium.
 BROWSER_CONFIGS = ("node-browser", "browser-quickjs")
-BROWSER_SAMPLE = ("features/generator_timer_resume.js", "workloads/lodash_pipeline.js")
+BROWSER_SAMPLE = ("features/generator_timer_resume.js",)
 #: The first line of a package program that needs a Node built-in module those engines lack.
 NEEDS_NODE = "// needs: node"
 #: A line among a package program's first ones that limits the configurations it runs in.
