@@ -199,7 +199,9 @@ class Host(common.EmbeddedHost):
 
     # ---- what the page and the worker ask ----
 
-    def boot(self) -> dict[str, Any]:  # type: ignore[override]  # (the page asks for it; nothing to evaluate here)
+    def boot_data(self) -> dict[str, Any]:
+        """What the page hands the worker with `start` (host_browser.js's protocol): a standby's
+        page asks before its program is known, and waits here for it."""
         self.known.wait()
         root = common.jsruntime_dir()
         config = self.config(f"{self.version}")
@@ -418,7 +420,7 @@ def make_handler(host: Host) -> type[BaseHTTPRequestHandler]:
             elif route == "host_browser.js":
                 self._reply(200, (common.jsruntime_dir() / "host_browser.js").read_bytes(), js)
             elif route == "boot":
-                self._reply(200, json.dumps(host.boot()).encode(), "application/json")
+                self._reply(200, json.dumps(host.boot_data()).encode(), "application/json")
             elif route == "commands":
                 self._stream()
             else:
