@@ -113,4 +113,7 @@ module.exports = {
   deprecate,
   types: publicTypes,
   isArray: Array.isArray,
+  // node's util.TextEncoder / TextDecoder are the global ones (the host defines them first)
+  TextEncoder: globalThis.TextEncoder,
+  TextDecoder: globalThis.TextDecoder,
 };

@@ -22,10 +22,11 @@ fixed program must be taken off the list.
 version (pinned in tests/package.json), ESM-only ones as ``.mjs``. Moving a
 whole library's heap at every hop costs more than a feature program, so that
 suite runs a subset of the configurations (``PACKAGE_CONFIGS``: not tree-sitter,
-and of the embedded engines only V8, whose host is QuickJS's; ``make test`` runs two of
-them, every1-hops10 and node-v8, and ``THINGS_CORPUS_PACKAGES=all`` all four), not on
-node-v8 where its first line says ``// needs: node`` (a Node built-in module the
-embedded engines lack, README "Engines"), and only in the configurations a
+and of the embedded engines only V8, whose host is QuickJS's, and the browser, whose host
+is V8's; ``make test`` runs two of them, every1-hops10 and node-v8, and
+``THINGS_CORPUS_PACKAGES=all`` all six), not on node-v8 and the browser configurations where
+its first line says ``// needs: node`` (a Node built-in module the embedded engines lack,
+README "Engines"), and only in the configurations a
 ``// configs: a, b`` line among its first lines names, if it has one (a library
 whose every move takes seconds): those tests are skipped, visibly.
 
@@ -38,7 +39,8 @@ Environment knobs:
 * ``THINGS_CORPUS_SAMPLE=1`` (set by ``make test``, to keep it within its time): every
   feature and workload program runs with a move at every callback (every1-hops10) and in
   two of the other configurations, the same two every time (a hash of its path), so that
-  each configuration runs about two fifths of the programs. Without it (and without
+  each configuration runs about two fifths of the programs (the browser configurations,
+  node-browser and browser-quickjs, run BROWSER_SAMPLE only: a browser starts in seconds). Without it (and without
   ``THINGS_CORPUS_CONFIGS``) every program runs in every configuration: the full matrix,
   whose figures are in the notes.
 """
@@ -86,13 +88,13 @@ CONFIGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # ... and from the browser to QuickJS and back: browser -> quickjs -> browser ...
     "browser-quickjs": (("--every", "2", "--hops", "4", "--runtimes", "browser,quickjs"), ALL_SUITES),
 }
-PACKAGE_CONFIGS = ("every1-hops10", "every3-hops10", "every1-hops1000", "node-v8")
+PACKAGE_CONFIGS = ("every1-hops10", "every3-hops10", "every1-hops1000", "node-v8", "node-browser", "browser-quickjs")
 #: Configurations that move a program to an engine without Node's built-in modules.
 EMBEDDED_ENGINES = ("node-quickjs", "node-v8", "node-browser", "browser-quickjs")
 #: Configurations in headless Chromium (the browser runtime): a browser's start costs a second
 #: or two, so the sample runs them on BROWSER_SAMPLE only; skipped, visibly, without Chromium.
 BROWSER_CONFIGS = ("node-browser", "browser-quickjs")
-BROWSER_SAMPLE = ("features/generator_timer_resume.js", "workloads/lodash_pipeline.js")
+BROWSER_SAMPLE = ("features/generator_timer_resume.js",)
 #: The first line of a package program that needs a Node built-in module those engines lack.
 NEEDS_NODE = "// needs: node"
 #: A line among a package program's first ones that limits the configurations it runs in.

@@ -199,7 +199,9 @@ class Host(common.EmbeddedHost):
 
     # ---- what the page and the worker ask ----
 
-    def boot(self) -> dict[str, Any]:  # type: ignore[override]  # (the page asks for it; nothing to evaluate here)
+    def boot_data(self) -> dict[str, Any]:
+        """What the page hands the worker with `start` (host_browser.js's protocol): a standby's
+        page asks before its program is known, and waits here for it."""
         self.known.wait()
         root = common.jsruntime_dir()
         config = self.config(f"{self.version}")
@@ -401,6 +403,9 @@ def make_handler(host: Host) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            # cross-origin isolated, so that the worker has SharedArrayBuffer (and Atomics.wait), as node does
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
             self.end_headers()
             self.wfile.write(body)
 
@@ -418,7 +423,7 @@ def make_handler(host: Host) -> type[BaseHTTPRequestHandler]:
             elif route == "host_browser.js":
                 self._reply(200, (common.jsruntime_dir() / "host_browser.js").read_bytes(), js)
             elif route == "boot":
-                self._reply(200, json.dumps(host.boot()).encode(), "application/json")
+                self._reply(200, json.dumps(host.boot_data()).encode(), "application/json")
             elif route == "commands":
                 self._stream()
             else:
