@@ -62,6 +62,19 @@ def _wait(log: Path, text: str, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+def tear_down(procs: list[subprocess.Popen[bytes]], stop_broker: object, work: Path) -> None:
+    """Stop the cluster's processes (SIGTERM, then SIGKILL after 15 s), the broker, and remove ``work``."""
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    stop_broker()  # type: ignore[operator]
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def measure(kind: str, security: str, messages: int, moves: int) -> dict[str, list[float]]:
     url, stop = broker(kind)
     work = Path(tempfile.mkdtemp(prefix="things-gwbench-"))
@@ -120,15 +133,7 @@ def measure(kind: str, security: str, messages: int, moves: int) -> dict[str, li
         page.close()
         return out
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        stop()
-        shutil.rmtree(work, ignore_errors=True)
+        tear_down(procs, stop, work)
 
 
 def main() -> int:

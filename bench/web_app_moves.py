@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from gateway_rtt import THINGS, _wait, broker  # noqa: E402
+from gateway_rtt import THINGS, _wait, broker, tear_down  # noqa: E402
 from servers import free_port  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "physics"
@@ -104,15 +104,7 @@ def measure(bodies: list[int], rounds: int) -> dict[int, dict[str, list[float]]]
         return out
     finally:
         server.shutdown()
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        stop()
-        shutil.rmtree(work, ignore_errors=True)
+        tear_down(procs, stop, work)
 
 
 def main() -> int:

@@ -7,14 +7,12 @@ from __future__ import annotations
 import queue
 import shutil
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PROGRAMS
+from conftest import PROGRAMS, local_cluster
 
-from thingscore import plugins
 from thingscore.control import protocol
 from thingscore.control.dispatcher import Dispatcher
 from thingscore.control.worker import Worker
@@ -46,14 +44,7 @@ def test_without_a_channel_it_ends_as_nodes_would(tmp_path: Path) -> None:
 
 
 def test_messages_survive_moves_across_engines_exactly_once_in_order(tmp_path: Path) -> None:
-    bus = f"local://{uuid.uuid4().hex}"
-    fs = plugins.load("fs", "local", url=str(tmp_path / "fs"))
-
-    def pubsub(cid: str) -> Any:
-        ps = plugins.load("pubsub", "local", url=bus, client_id=cid)
-        ps.connect()
-        return ps
-
+    fs, pubsub = local_cluster(tmp_path)
     workers = [Worker(w, pubsub(w), fs, runtime=rt, heartbeat=0.2, migrate_timeout=15)
                for w, rt in (("N", "node"), ("Q", "quickjs"), ("V", "v8"))]
     for w in workers:
