@@ -245,7 +245,7 @@ KERNEL = ROOT / "thingscore"
 #: Words that are plugin names or schemes and also mean something else in the kernel. For these
 #: only a string literal that *is* the word is flagged, and each place that means the other
 #: thing is listed here with that meaning.
-AMBIGUOUS = {"local", "node", "file", "unix", "tcp", "balanced", "v8"}
+AMBIGUOUS = {"local", "node", "file", "unix", "tcp", "balanced", "v8", "browser"}
 ALLOWED: dict[tuple[str, str], str] = {
     ("instrument/scope.py", "local"): "ESTree: the `local` of import/export specifiers",
     ("instrument/esm.py", "local"): "ESTree: the `local` of import/export specifiers",
@@ -258,6 +258,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("cli.py", "file"): "the FILE argument of commands",
     ("instrument/bundle.py", "file"): "a module's `file` field",
     ("commands/conformance.py", "node"): "the node executable the parser suite's oracle (acorn) runs in",
+    ("gateway/door.py", "file"): "a module's `file` field in a program's meta",
+    ("security/keys.py", "browser"): "the key role of web pages (not the runtime plugin)",
+    ("security/policy.py", "browser"): "the key role of web pages (not the runtime plugin)",
 }
 #: Not plugins, but what only plugins may import or name: their client libraries and brokers.
 CLIENT_LIBRARIES = {"paho", "pymongo", "gridfs", "redis", "zmq", "mosquitto", "prometheus_client",

@@ -332,8 +332,8 @@ def _setup_keygen(kg: argparse.ArgumentParser) -> None:
 
 def _setup_web_assets(wa: argparse.ArgumentParser) -> None:
     wa.add_argument("--out", required=True, metavar="DIR", help="where to write things-web.js and the files it loads")
-    wa.add_argument("--runtime", default="browser", metavar="NAME",
-                    help="the runtime plugin whose host runs programs in the page (default: browser)")
+    wa.add_argument("--runtime", metavar="NAME",
+                    help="the runtime plugin whose host runs programs in the page (default: one that can)")
     _json_flag(wa)
     wa.set_defaults(func=_cmd_web_assets)
 

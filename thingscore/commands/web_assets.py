@@ -2,7 +2,7 @@
 
 A page imports ``DIR/things-web.js`` (the page library, jsruntime/web/) and serves DIR from any
 static server. The library runs a program in the page's own Web Worker under the host of a
-runtime plugin that can run in a browser (``--runtime``, default ``browser``): that plugin
+runtime plugin that can run in a browser (``--runtime``; by default the installed one that can): that plugin
 says which of its files the worker needs (its ``web_assets()``), so the kernel names no
 plugin's files. ``manifest.json`` lists them for the library; ``structured_clone.mjs`` is the
 runtime's structured clone (jsruntime/structured_clone.js) as an ES module, the same codec
@@ -41,15 +41,33 @@ def structured_clone_module(source: str) -> str:
             "export const { serialize, deserialize, structuredCloneValue, dataCloneError } = module.exports;\n")
 
 
+def _page_runtimes() -> list[str]:
+    """The installed runtime plugins that can run a program in a web page (they have web assets)."""
+    found = []
+    for name in plugins.available("runtime"):
+        try:
+            if getattr(plugins.load_class("runtime", name), "web_assets", None) is not None:
+                found.append(name)
+        except plugins.PluginNotFound:
+            continue
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
+    name = args.runtime
+    if name is None:
+        able = _page_runtimes()
+        if not able:
+            raise usage("no installed runtime plugin can run programs in a web page (none has web assets)")
+        name = able[0]
     try:
-        runtime = plugins.load_class("runtime", args.runtime)
+        runtime = plugins.load_class("runtime", name)
     except plugins.PluginNotFound as exc:
         raise usage(str(exc)) from None
     assets = getattr(runtime, "web_assets", None)
     if assets is None:
-        raise usage(f"the runtime {args.runtime!r} cannot run in a web page (it has no web assets): "
-                    "try --runtime browser")
+        raise usage(f"the runtime {name!r} cannot run in a web page (it has no web assets); those that can: "
+                    f"{', '.join(_page_runtimes()) or 'none'}")
     host, files = assets()
     root = jsruntime_dir()
     out = Path(args.out)
