@@ -72,11 +72,18 @@ class CollectionIteratorState extends Adopt {
     this.#after = START;
   }
 
+  /** A new engine iterator over the keys of its collection, and the engine's step for it. */
+  static #fresh(it) {
+    return it.#k < 3 ? Reflect.apply(MapKeys, it.#c, []) : Reflect.apply(SetValues, it.#c, []);
+  }
+  static #stepOf(it) {
+    return it.#k < 3 ? nativeMapIteratorNext : nativeSetIteratorNext;
+  }
+
   static #innerOf(it) {
     if (it.#inner !== null) return it.#inner;
-    const c = it.#c;
-    const inner = it.#k < 3 ? Reflect.apply(MapKeys, c, []) : Reflect.apply(SetValues, c, []);
-    const stepInner = it.#k < 3 ? nativeMapIteratorNext : nativeSetIteratorNext;
+    const inner = CollectionIteratorState.#fresh(it);
+    const stepInner = CollectionIteratorState.#stepOf(it);
     const after = it.#after;
     if (after !== START) {
       for (;;) {
@@ -109,7 +116,7 @@ class CollectionIteratorState extends Adopt {
       if (Reflect.apply(it.#k < 3 ? mapHas : setHas, c, [pending])) return CollectionIteratorState.#entry(it, pending);
     }
     const inner = CollectionIteratorState.#innerOf(it);
-    const r = Reflect.apply(it.#k < 3 ? nativeMapIteratorNext : nativeSetIteratorNext, inner, []);
+    const r = Reflect.apply(CollectionIteratorState.#stepOf(it), inner, []);
     if (r.done) {
       it.#c = undefined;
       it.#inner = null;
@@ -130,15 +137,15 @@ class CollectionIteratorState extends Adopt {
     if (c === undefined) return { c: undefined, k: KINDS[it.#k] };
     if (it.#pending !== NONE) return { c, k: KINDS[it.#k], p: it.#pending, hasP: true };
     if (it.#inner === null) return it.#after === START ? { c, k: KINDS[it.#k] } : { c, k: KINDS[it.#k], a: it.#after, hasA: true };
-    const r = Reflect.apply(it.#k < 3 ? nativeMapIteratorNext : nativeSetIteratorNext, it.#inner, []);
+    const r = Reflect.apply(CollectionIteratorState.#stepOf(it), it.#inner, []);
     if (!r.done) {
       it.#pending = r.value;
       return { c, k: KINDS[it.#k], p: r.value, hasP: true };
     }
     // at the end for now: go on past the last key (entries added later are still seen)
     let last = START;
-    const all = it.#k < 3 ? Reflect.apply(MapKeys, c, []) : Reflect.apply(SetValues, c, []);
-    const stepAll = it.#k < 3 ? nativeMapIteratorNext : nativeSetIteratorNext;
+    const all = CollectionIteratorState.#fresh(it);
+    const stepAll = CollectionIteratorState.#stepOf(it);
     for (let r2 = Reflect.apply(stepAll, all, []); !r2.done; r2 = Reflect.apply(stepAll, all, [])) last = r2.value;
     it.#inner = null;
     it.#after = last;

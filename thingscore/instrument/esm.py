@@ -37,7 +37,7 @@ from .runtime_names import PREFIX, RT
 from .scope import analyze
 from .scope_model import IMPORT_BINDING
 from .source_text import skip_trivia
-from .syntax import FUNCTION_TYPES, Node, child_nodes, line_col, pattern_names
+from .syntax import FUNCTION_TYPES, Node, child_nodes, direct_eval_literal, line_col, pattern_names
 
 DEFAULT_LOCAL = f"{PREFIX}d"
 # Names a module's code may use without declaring them that are not its variables.
@@ -113,13 +113,10 @@ def _eval_literal_imports(node: Node, parse: Any) -> list[str] | None:
     calls must be the runtime's as in the module's own text (resolved against the module, a
     promise of the runtime), so the literal is noted (EVAL_IMPORTS, lowered with the module)
     and its literal specifiers returned. None: not such a literal (or no parser to read it)."""
-    callee = node.get("callee") if node["type"] == "CallExpression" else None
-    if not (callee and callee["type"] == "Identifier" and callee["name"] == "eval" and node["arguments"]):
+    found = direct_eval_literal(node)
+    if found is None or "import" not in found[1]:
         return None
-    arg = node["arguments"][0]
-    text = arg.get("value") if arg["type"] == "Literal" else None
-    if not isinstance(text, str) or "import" not in text:
-        return None
+    arg, text = found
     if EVAL_IMPORTS not in arg:
         if parse is None:
             return None

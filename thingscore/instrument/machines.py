@@ -49,7 +49,7 @@ from .inferred_names import computed_key_value, inferred_name
 from .scope import ScopeManager, analyze
 from .scope_entry import after_directives, directive_terminator
 from .scope_model import Variable
-from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, line_col, may_declare
+from .syntax import CLASS_TYPES, FUNCTION_TYPES, Node, child_nodes, direct_eval_literal, line_col, may_declare
 from .verify import output_error
 
 CTX = "$ctx"
@@ -1913,13 +1913,10 @@ def _eval_literal_edits(fn: Node, own: str, parse: Any) -> list[tuple[int, int, 
     while stack:
         n = stack.pop()
         stack.extend(c for _, c in child_nodes(n))
-        callee = n.get("callee") if n["type"] == "CallExpression" else None
-        if not (callee and callee["type"] == "Identifier" and callee["name"] == "eval" and n["arguments"]):
+        found = direct_eval_literal(n)
+        if found is None or own not in found[1]:
             continue
-        arg = n["arguments"][0]
-        text = arg.get("value") if arg["type"] == "Literal" else None
-        if not isinstance(text, str) or own not in text:
-            continue
+        arg, text = found
         try:
             inner = parse(text)
         except JSSyntaxError:

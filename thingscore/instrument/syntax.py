@@ -86,3 +86,14 @@ def may_declare(fn: Node, name: str) -> bool:
             return True
         stack.extend(c for _, c in child_nodes(n))
     return False
+
+
+def direct_eval_literal(node: Node) -> tuple[Node, str] | None:
+    """``eval('text')`` (a call of the name ``eval`` whose first argument is a string
+    literal): that literal and its text; None for any other node."""
+    callee = node.get("callee") if node["type"] == "CallExpression" else None
+    if not (callee and callee["type"] == "Identifier" and callee["name"] == "eval" and node["arguments"]):
+        return None
+    arg = node["arguments"][0]
+    text = arg.get("value") if arg["type"] == "Literal" else None
+    return (arg, text) if isinstance(text, str) else None
